@@ -1,0 +1,86 @@
+# layerlab: two commands matter.
+#   make lab    set up .venv and start JupyterLab on notebooks/
+#   make test   set up .venv with the test tools and run the whole suite
+#
+# Set-up is idempotent and fast the second time: pip runs again only when pyproject.toml
+# changes (the .venv/.installed-* stamps depend on it).
+
+PYTHON ?= python3
+PORT ?= 8888
+PYTEST_ARGS ?=
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q
+IS_ROOT := $(filter 0,$(shell id -u))
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+
+.PHONY: lab test setup lint bench docs clean distclean dot
+
+lab: $(VENV)/.installed-lab dot
+	@echo "Starting JupyterLab on notebooks/ at http://127.0.0.1:$(PORT)/lab (it prints the URL with its token below; Ctrl-C stops it)"
+	@mkdir -p notebooks
+	$(PY) -m jupyterlab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) --no-browser $(if $(IS_ROOT),--allow-root)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed-test dot
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+bench: setup
+	@set -e; found=; for f in benchmarks/bench_*.py; do \
+	  [ -e "$$f" ] || continue; found=1; echo "== $$f"; $(PY) "$$f"; \
+	done; [ -n "$$found" ] || echo "no benchmarks yet (benchmarks/bench_*.py)"
+
+docs: setup
+	$(PY) -m sphinx -W -b html docs docs/_build/html
+	@echo "docs built: docs/_build/html/index.html"
+
+# Everything generated, but not the virtual environment (distclean removes that too).
+clean:
+	rm -rf build dist *.egg-info docs/_build artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
+
+# --------------------------------------------------------------------------------------------
+# Set-up steps
+
+# The virtual environment. Ubuntu ships python3 without venv/ensurepip: root gets it installed.
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "layerlab needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Run make with PYTHON=python3.11 (or newer)."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ -n "$(IS_ROOT)" ] && command -v apt-get >/dev/null; then \
+	    echo "python3 -m venv failed: installing python3-venv with apt-get"; \
+	    apt-get update -q && $(APT_INSTALL) python3-venv && $(PYTHON) -m venv $(VENV) \
+	      || { rm -rf $(VENV); exit 1; }; \
+	  else \
+	    echo "'$(PYTHON) -m venv' failed: install venv support (sudo apt-get install python3-venv) and rerun make."; exit 1; \
+	  fi; }
+
+$(VENV)/.installed-lab: pyproject.toml | $(PY)
+	$(PIP_INSTALL) -e '.[lab]'
+	@touch $@
+
+# The test set-up is a superset of the lab one, so it satisfies `make lab` too.
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PIP_INSTALL) -e '.[lab,test,docs]'
+	@touch $@ $(VENV)/.installed-lab
+
+# Graphviz's dot renders the diagrams; root gets it installed, anyone else gets one line saying how.
+dot:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ -n "$(IS_ROOT)" ] && command -v apt-get >/dev/null; then \
+	    echo "Graphviz's dot is missing: installing graphviz with apt-get"; \
+	    apt-get update -q && $(APT_INSTALL) graphviz; \
+	  else \
+	    echo "Graphviz's dot is missing: install it with 'sudo apt-get install graphviz' (Debian/Ubuntu), 'conda install -c conda-forge graphviz' or 'brew install graphviz', then rerun make."; exit 1; \
+	  fi; }
