@@ -1,0 +1,72 @@
+"""layerlab: a simulator of container images and containers, for teaching.
+
+Images are stacks of immutable, content-addressed layers; a container is an image plus a
+writable copy-on-write layer with overlayfs semantics.  Start with :class:`Engine`.
+"""
+
+from .digest import EMPTY_TAR_DIFF_ID, Digest, chain_id, chain_ids, sha256_digest
+from .engine import DiskUsage, Engine, LogicalClock
+from .errors import (
+    BackendUnavailable,
+    BuildError,
+    Conflict,
+    ContainerNotFound,
+    ContainerStateError,
+    DockerfileError,
+    ImageFormatError,
+    ImageNotFound,
+    InvalidPath,
+    LayerNotFound,
+    NotFound,
+    SimulatorError,
+)
+from .model import (
+    Change,
+    Container,
+    CopyUp,
+    Entry,
+    HistoryEntry,
+    Image,
+    ImageConfig,
+    Kind,
+    Layer,
+    Origin,
+    State,
+    UnionView,
+)
+
+__all__ = [
+    "EMPTY_TAR_DIFF_ID",
+    "BackendUnavailable",
+    "BuildError",
+    "Change",
+    "Conflict",
+    "Container",
+    "ContainerNotFound",
+    "ContainerStateError",
+    "CopyUp",
+    "Digest",
+    "DiskUsage",
+    "DockerfileError",
+    "Engine",
+    "Entry",
+    "HistoryEntry",
+    "Image",
+    "ImageConfig",
+    "ImageFormatError",
+    "ImageNotFound",
+    "InvalidPath",
+    "Kind",
+    "Layer",
+    "LayerNotFound",
+    "LogicalClock",
+    "NotFound",
+    "Origin",
+    "SimulatorError",
+    "State",
+    "UnionView",
+    "chain_id",
+    "chain_ids",
+    "sha256_digest",
+]
+__version__ = "0.1.0"

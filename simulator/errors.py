@@ -1,0 +1,136 @@
+"""The exception tree of layerlab.
+
+File operations inside a container raise the builtin ``OSError`` subclasses with a real
+``errno`` (``FileNotFoundError``, ``IsADirectoryError``, ``OSError(errno.EXDEV, ...)`` ...), so the
+in-memory model and the real overlayfs backend are interchangeable.  Everything else raises a
+subclass of :class:`SimulatorError`, which also inherits the builtin whose contract it honours::
+
+    SimulatorError (Exception)
+    ├── InvalidPath (ValueError)            a path that is not absolute, has a NUL byte, ...
+    ├── NotFound (LookupError)
+    │   ├── ImageNotFound
+    │   ├── ContainerNotFound
+    │   └── LayerNotFound
+    ├── Conflict (RuntimeError)             removing an image a container uses, a name taken twice
+    ├── ContainerStateError (RuntimeError)  an operation the container's state forbids
+    ├── DockerfileError (ValueError)        parse errors: file, line, column, caret, hint
+    ├── BuildError (RuntimeError)           a step failed: the Dockerfile line and the reason
+    ├── ImageFormatError (ValueError)       bad OCI / docker-save input
+    └── BackendUnavailable (RuntimeError)   the real overlayfs backend cannot run here, and why
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendUnavailable",
+    "BuildError",
+    "Conflict",
+    "ContainerNotFound",
+    "ContainerStateError",
+    "DockerfileError",
+    "ImageFormatError",
+    "ImageNotFound",
+    "InvalidPath",
+    "LayerNotFound",
+    "NotFound",
+    "SimulatorError",
+]
+
+
+class SimulatorError(Exception):
+    """Root of every error layerlab raises on purpose (file-system errors are ``OSError``)."""
+
+
+class InvalidPath(SimulatorError, ValueError):
+    """A path argument is malformed: not absolute, contains NUL, not a string ..."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"invalid path {path!r}: {reason}")
+
+
+class NotFound(SimulatorError, LookupError):
+    """Something looked up by name or id does not exist."""
+
+    def __str__(self) -> str:  # LookupError would quote the message like KeyError does not; keep plain
+        return str(self.args[0]) if self.args else ""
+
+
+class ImageNotFound(NotFound):
+    """No image with that name, tag or id."""
+
+
+class ContainerNotFound(NotFound):
+    """No container with that name or id."""
+
+
+class LayerNotFound(NotFound):
+    """No layer with that digest."""
+
+
+class Conflict(SimulatorError, RuntimeError):
+    """The request conflicts with the engine's state (like Docker's HTTP 409)."""
+
+
+class ContainerStateError(SimulatorError, RuntimeError):
+    """The container's lifecycle state does not allow the operation."""
+
+
+class DockerfileError(SimulatorError, ValueError):
+    """A Dockerfile cannot be parsed.
+
+    Carries ``filename``, ``line`` and ``column`` (1-based), the offending ``source_line`` and an
+    optional ``hint``; ``str()`` quotes the line with a caret under the column.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        filename: str = "Dockerfile",
+        line: int = 0,
+        column: int = 1,
+        source_line: str = "",
+        hint: str = "",
+    ) -> None:
+        self.message = message
+        self.filename = filename
+        self.line = line
+        self.column = column
+        self.source_line = source_line
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.filename}:{self.line}:{self.column}" if self.line else self.filename
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        if self.source_line:
+            text += f"\n    {self.source_line}\n    {' ' * max(self.column - 1, 0)}^"
+        return text
+
+
+class BuildError(SimulatorError, RuntimeError):
+    """A build step failed; the message names the Dockerfile line and the reason."""
+
+    def __init__(self, message: str, *, filename: str = "Dockerfile", line: int = 0, step: str = "") -> None:
+        self.message = message
+        self.filename = filename
+        self.line = line
+        self.step = step
+        where = f"{filename}:{line}: " if line else ""
+        super().__init__(f"{where}{step + ': ' if step else ''}{message}")
+
+
+class ImageFormatError(SimulatorError, ValueError):
+    """An OCI layout or docker-save archive is malformed or unsafe; names the file and entry."""
+
+
+class BackendUnavailable(SimulatorError, RuntimeError):
+    """The real overlayfs backend cannot run on this host; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"the overlayfs backend is not available here: {reason}")

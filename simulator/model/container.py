@@ -1,0 +1,696 @@
+"""Containers: an image plus one writable (upper) layer, with overlayfs semantics.
+
+The container is the one mutable object of the model.  Its file operations mirror system calls
+and behave like the kernel's overlayfs as Docker mounts it (``index=off``, no ``redirect_dir``,
+no ``metacopy``):
+
+- the first modification of a lower file copies it up whole (chmod and chown too), after
+  copying up its parent directories; every copy-up is recorded as a :class:`CopyUp` event;
+- unlink and rmdir leave a whiteout only when the name exists in a lower layer;
+- creating a directory over a whiteout makes it opaque; renaming a lower or merged directory
+  fails with EXDEV (``mv`` then copies and deletes), renaming a directory created in the
+  container into a merged parent makes it opaque;
+- errors are the builtin ``OSError`` subclasses with real errno values, and an operation either
+  applies fully or changes nothing (every check runs before the first change).
+"""
+
+from __future__ import annotations
+
+import enum
+import errno
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ContainerStateError, InvalidPath
+from .entries import Entry, Kind
+from .image import Image
+from .layer import Layer
+from .paths import ancestors, basename, check_path, fs_error, join, parent, path_sort_key, resolve, split
+from .tar import WHITEOUT_PREFIX
+
+if TYPE_CHECKING:
+    from .union import UnionView
+
+__all__ = ["Change", "Container", "CopyUp", "State"]
+
+
+class State(enum.Enum):
+    """Docker's container states."""
+
+    CREATED = "created"
+    RUNNING = "running"
+    PAUSED = "paused"
+    EXITED = "exited"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyUp:
+    """A copy-up: ``path`` copied from image layer ``layer`` (0 = bottom) into the upper layer.
+
+    ``bytes`` is the data copied (0 for directories and symlinks), ``reason`` the operation
+    that caused it (``write``, ``chmod``, ``create /etc/x`` for a parent directory ...).
+    """
+
+    path: str
+    layer: int
+    kind: Kind
+    bytes: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One ``docker diff`` line: ``kind`` is ``A``, ``C`` or ``D``."""
+
+    kind: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.path}"
+
+
+_ROOT = Entry.directory(0o755)
+
+
+class Container:
+    """A container: ``image`` + a writable layer + a lifecycle state.
+
+    Created by the engine (``engine.containers.create``); the file operations below can also
+    be used on a bare ``Container(image)`` in tests and notebooks.
+    """
+
+    def __init__(
+        self,
+        image: Image,
+        *,
+        id: str = "",
+        name: str = "",
+        command: tuple[str, ...] | None = None,
+        created: str = "",
+        on_remove: Callable[[Container], None] | None = None,
+    ) -> None:
+        self.image = image
+        self.id = id
+        self.name = name
+        self.command = command
+        self.created = created
+        self.state = State.CREATED
+        self.exit_code: int | None = None
+        self.copy_ups: list[CopyUp] = []
+        self._upper: dict[str, Entry] = {}
+        self._children: dict[str, set[str]] = {"/": set()}
+        self._touched: set[str] = set()
+        self._on_remove = on_remove
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def status(self) -> str:
+        return self.state.value
+
+    def _require(self, *states: State, action: str) -> None:
+        if self.state not in states:
+            allowed = " or ".join(s.value for s in states)
+            raise ContainerStateError(
+                f"cannot {action} container {self.name or self.id[:12]}: it is {self.state.value} (needs {allowed})"
+            )
+
+    def start(self) -> Container:
+        self._require(State.CREATED, State.EXITED, action="start")
+        self.state = State.RUNNING
+        self.exit_code = None
+        return self
+
+    def pause(self) -> Container:
+        self._require(State.RUNNING, action="pause")
+        self.state = State.PAUSED
+        return self
+
+    def unpause(self) -> Container:
+        self._require(State.PAUSED, action="unpause")
+        self.state = State.RUNNING
+        return self
+
+    def stop(self, exit_code: int = 0) -> Container:
+        """Stop a running or paused container (it keeps its writable layer)."""
+        self._require(State.RUNNING, State.PAUSED, action="stop")
+        self.state = State.EXITED
+        self.exit_code = exit_code
+        return self
+
+    kill = stop
+
+    def remove(self, force: bool = False) -> None:
+        """Remove the container: its writable layer is discarded; the image is untouched.
+
+        Raises:
+            ContainerStateError: it is running or paused and ``force`` is false (as Docker refuses).
+        """
+        if self.state is State.REMOVED:
+            raise ContainerStateError(f"container {self.name or self.id[:12]} is already removed")
+        if self.state in (State.RUNNING, State.PAUSED) and not force:
+            raise ContainerStateError(
+                f"cannot remove container {self.name or self.id[:12]}: it is {self.state.value}; "
+                "stop it first or remove it with force=True"
+            )
+        self.state = State.REMOVED
+        self._upper = {}
+        self._children = {"/": set()}
+        self._touched = set()
+        if self._on_remove is not None:
+            self._on_remove(self)
+
+    def _alive(self) -> None:
+        if self.state is State.REMOVED:
+            raise ContainerStateError(
+                f"container {self.name or self.id[:12]} was removed: its writable layer is gone"
+            )
+
+    # ------------------------------------------------------------------ the merged view
+    @property
+    def lower(self) -> UnionView:
+        return self.image.view
+
+    def _hidden_by_upper(self, path: str) -> bool:
+        """An upper ancestor of ``path`` is a whiteout, a non-directory or opaque."""
+        upper = self._upper
+        for anc in ancestors(path):
+            entry = upper.get(anc)
+            if entry is not None and (entry.kind is not Kind.DIR or entry.opaque):
+                return True
+        return False
+
+    def _lower_entry(self, path: str) -> Entry | None:
+        """What the image shows at ``path`` through the upper layer (``ovl_lower_positive``)."""
+        if path == "/" or self._hidden_by_upper(path):
+            return None
+        return self.lower.lookup(path)
+
+    def _lookup(self, path: str) -> Entry | None:
+        """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
+        if path == "/":
+            return self._upper.get("/", _ROOT)
+        entry = self._upper.get(path)
+        if entry is not None:
+            if entry.kind is Kind.WHITEOUT:
+                return None
+            if entry.kind is Kind.HARDLINK:
+                return self._upper[entry.target]
+            return entry
+        if self._hidden_by_upper(path):
+            return None
+        return self.lower.lookup(path)
+
+    def _names(self, path: str) -> list[str]:
+        """Names visible in the directory at a normalised path."""
+        upper = self._upper
+        entry = upper.get(path)
+        names = {n for n in self._children.get(path, ()) if upper[join(path, n)].kind is not Kind.WHITEOUT}
+        opaque = entry is not None and entry.opaque
+        if not opaque and (path == "/" or self._lower_entry(path) is not None):
+            for name in self.lower.names(path):
+                child = join(path, name)
+                if upper.get(child) is None:
+                    names.add(name)
+        return sorted(names)
+
+    def _resolve(self, path: str, follow_last: bool = True) -> str:
+        self._alive()
+        return resolve(self._lookup, check_path(path), follow_last=follow_last)
+
+    def source_of(self, path: str) -> str:
+        """``"upper"`` or ``"layer N"``: where ``path`` is served from (symlinks followed)."""
+        real = self._resolve(path)
+        if real in self._upper or real == "/" and "/" in self._upper:
+            return "upper"
+        origin = self.lower.origin(real)
+        if origin is None or self._lookup(real) is None:
+            raise fs_error(errno.ENOENT, path)
+        return f"layer {origin.layer}"
+
+    # ------------------------------------------------------------------ reading
+    def read_file(self, path: str) -> bytes:
+        """Content of a regular file (symlinks followed)."""
+        entry = self._lookup(self._resolve(path))
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EISDIR, path)
+        return entry.read()
+
+    def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:
+        """The entry at ``path`` (like ``stat``/``lstat``)."""
+        entry = self._lookup(self._resolve(path, follow_symlinks))
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        return entry
+
+    def lstat(self, path: str) -> Entry:
+        return self.stat(path, follow_symlinks=False)
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.stat(path)
+        except (OSError, InvalidPath):
+            return False
+        return True
+
+    def listdir(self, path: str) -> list[str]:
+        """Sorted names in a directory (upper and lower merged, whiteouts hidden)."""
+        real = self._resolve(path)
+        entry = self._lookup(real)
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, path)
+        return self._names(real)
+
+    def readlink(self, path: str) -> str:
+        entry = self.lstat(path)
+        if entry.kind is not Kind.SYMLINK:
+            raise fs_error(errno.EINVAL, path)
+        return entry.target
+
+    def walk(self, top: str = "/") -> Iterator[tuple[str, Entry]]:
+        """Every visible path below ``top`` (not following symlinks), parents first."""
+        self._alive()
+        stack = [check_path(top)]
+        while stack:
+            directory = stack.pop()
+            for name in reversed(self._names(directory)):
+                child = join(directory, name)
+                entry = self._lookup(child)
+                if entry is None:
+                    continue
+                yield child, entry
+                if entry.kind is Kind.DIR:
+                    stack.append(child)
+
+    # ------------------------------------------------------------------ upper-layer primitives
+    def _set(self, path: str, entry: Entry) -> None:
+        if path not in self._upper:
+            self._children.setdefault(parent(path), set()).add(basename(path))
+        self._upper[path] = entry
+        if entry.kind is Kind.DIR:
+            self._children.setdefault(path, set())
+
+    def _drop(self, path: str) -> None:
+        """Remove ``path`` and its upper subtree from the upper layer."""
+        if path not in self._upper:
+            return
+        for name in list(self._children.get(path, ())):
+            self._drop(join(path, name))
+        del self._upper[path]
+        self._children.pop(path, None)
+        self._touched.discard(path)
+        self._children[parent(path)].discard(basename(path))
+
+    def _copy_up_parents(self, path: str, reason: str) -> None:
+        for anc in reversed(list(ancestors(path))):
+            if anc in self._upper:
+                continue
+            origin = self.lower.origin(anc)
+            assert origin is not None and origin.entry.kind is Kind.DIR, anc
+            e = origin.entry
+            self._set(anc, Entry.directory(e.mode, e.uid, e.gid))
+            self.copy_ups.append(CopyUp(anc, origin.layer, Kind.DIR, 0, reason))
+
+    def _copy_up(self, path: str, reason: str) -> str:
+        """Make ``path`` (visible) live in the upper layer; returns the path that holds its data."""
+        self._copy_up_parents(path, f"{reason} {path}")
+        current = self._upper.get(path)
+        if current is not None:
+            return current.target if current.kind is Kind.HARDLINK else path
+        origin = self.lower.origin(path)
+        assert origin is not None
+        lower = origin.entry
+        if lower.kind is Kind.DIR:
+            copied = Entry.directory(lower.mode, lower.uid, lower.gid)
+        else:
+            copied = lower
+        self._set(path, copied)
+        data = lower.size if lower.kind is Kind.FILE else 0
+        self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, data, reason))
+        return path
+
+    def _remove_name(self, path: str) -> None:
+        """Delete a visible name: a whiteout when it exists below, else nothing is left."""
+        self._promote_links(path)
+        lower_exists = self._lower_entry(path) is not None
+        self._drop(path)
+        if lower_exists:
+            self._set(path, Entry.whiteout())
+
+    def _links_to(self, path: str) -> list[str]:
+        return sorted(
+            (p for p, e in self._upper.items() if e.kind is Kind.HARDLINK and e.target == path), key=path_sort_key
+        )
+
+    def _promote_links(self, path: str) -> None:
+        """Before ``path`` goes away, hand its content to one of the hard links naming it."""
+        entry = self._upper.get(path)
+        if entry is None or entry.kind is not Kind.FILE:
+            return
+        links = self._links_to(path)
+        if not links:
+            return
+        heir, rest = links[0], links[1:]
+        self._upper[heir] = entry
+        for other in rest:
+            self._upper[other] = replace(self._upper[other], target=heir)
+
+    @staticmethod
+    def _check_name(path: str) -> None:
+        if basename(path).startswith(WHITEOUT_PREFIX):
+            raise InvalidPath(path, "names starting with '.wh.' cannot be stored in an OCI layer (they mean whiteouts)")
+
+    def _parent_dir(self, real: str, original: str) -> None:
+        """The parent of a name to create must be a visible directory."""
+        entry = self._lookup(parent(real))
+        if entry is None:
+            raise fs_error(errno.ENOENT, original)
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, original)
+
+    # ------------------------------------------------------------------ writing files
+    def _modify_file(self, path: str, change: Callable[[Entry], Entry], reason: str, create: Entry | None) -> None:
+        real = self._resolve(path)
+        entry = self._lookup(real)
+        if entry is None:
+            if create is None:
+                raise fs_error(errno.ENOENT, path)
+            self._check_name(real)
+            self._parent_dir(real, path)
+            self._copy_up_parents(real, f"create {real}")
+            self._drop(real)  # a whiteout is replaced by the new file
+            self._set(real, change(create))
+        else:
+            if entry.kind is Kind.DIR:
+                raise fs_error(errno.EISDIR, path)
+            holder = self._copy_up(real, reason)
+            self._upper[holder] = change(self._upper[holder])
+            real = holder
+        self._touched.add(real)
+
+    def write_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
+        """``open(path, O_WRONLY|O_CREAT|O_TRUNC)`` then write ``data``.
+
+        An existing lower file is copied up whole first (then truncated), keeping its mode and
+        owner; a new file gets ``mode``.
+        """
+        content = data.encode() if isinstance(data, str) else bytes(data)
+        self._modify_file(
+            path, lambda e: replace(e, data=content, size=len(content), digest=None, source=None), "write",
+            Entry.file(b"", mode),
+        )
+
+    def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
+        """``open(path, O_WRONLY|O_CREAT|O_APPEND)`` then write ``data`` (full copy-up first)."""
+        content = data.encode() if isinstance(data, str) else bytes(data)
+
+        def change(e: Entry) -> Entry:
+            new = e.read() + content
+            return replace(e, data=new, size=len(new), digest=None, source=None)
+
+        self._modify_file(path, change, "append", Entry.file(b"", mode))
+
+    def truncate(self, path: str, size: int) -> None:
+        """``truncate(path, size)``: the file must exist; it is copied up with its data first."""
+        if size < 0:
+            raise fs_error(errno.EINVAL, path)
+
+        def change(e: Entry) -> Entry:
+            old = e.read()
+            new = old[:size] + b"\0" * max(0, size - len(old))
+            return replace(e, data=new, size=size, digest=None, source=None)
+
+        self._modify_file(path, change, "truncate", None)
+
+    def touch(self, path: str, mode: int = 0o644) -> None:
+        """``touch``: create an empty file, or copy up an existing one (its mtime changes)."""
+        real = self._resolve(path)
+        entry = self._lookup(real)
+        if entry is not None and entry.kind is Kind.DIR:
+            holder = self._copy_up(real, "touch")
+            self._touched.add(holder)
+            return
+        self._modify_file(path, lambda e: e, "touch", Entry.file(b"", mode))
+
+    def _set_attr(self, path: str, follow: bool, reason: str, change: Callable[[Entry], Entry]) -> None:
+        real = self._resolve(path, follow)
+        if self._lookup(real) is None:
+            raise fs_error(errno.ENOENT, path)
+        if real == "/":
+            self._upper["/"] = change(self._lookup("/") or _ROOT)
+            return
+        holder = self._copy_up(real, reason)
+        self._upper[holder] = change(self._upper[holder])
+
+    def chmod(self, path: str, mode: int) -> None:
+        """Change permission bits; copies a lower file up whole, even if the mode is unchanged."""
+        self._set_attr(path, True, "chmod", lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777))
+
+    def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
+        """Change owner (``-1`` keeps a value); copies a lower file up whole."""
+        def change(e: Entry) -> Entry:
+            return replace(e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid)
+
+        self._set_attr(path, follow_symlinks, "chown", change)
+
+    def lchown(self, path: str, uid: int, gid: int) -> None:
+        self.chown(path, uid, gid, follow_symlinks=False)
+
+    # ------------------------------------------------------------------ names
+    def mkdir(self, path: str, mode: int = 0o755) -> None:
+        """Create a directory; over a whiteout it is opaque (lower contents stay hidden)."""
+        real = self._resolve(path.rstrip("/") or "/", follow_last=False)
+        if self._lookup(real) is not None:
+            raise fs_error(errno.EEXIST, path)
+        self._check_name(real)
+        self._parent_dir(real, path)
+        self._copy_up_parents(real, f"mkdir {real}")
+        over_whiteout = self._upper.get(real) is not None
+        self._drop(real)
+        self._set(real, Entry.directory(mode, opaque=over_whiteout))
+        self._touched.add(real)
+
+    def makedirs(self, path: str, mode: int = 0o755, exist_ok: bool = True) -> None:
+        """``mkdir -p``."""
+        current = ""
+        for part in split(check_path(path)):
+            current = f"{current}/{part}"
+            try:
+                entry = self.stat(current)
+            except FileNotFoundError:
+                self.mkdir(current, mode)
+                continue
+            if entry.kind is not Kind.DIR:
+                raise fs_error(errno.ENOTDIR, path)
+            if current == "/" + "/".join(split(path)) and not exist_ok:
+                raise fs_error(errno.EEXIST, path)
+
+    def rmdir(self, path: str) -> None:
+        """Remove an empty directory (empty in the merged view)."""
+        real = self._resolve(path.rstrip("/") or "/", follow_last=False)
+        entry = self._lookup(real)
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, path)
+        if real == "/":
+            raise fs_error(errno.EBUSY, path)
+        if self._names(real):
+            raise fs_error(errno.ENOTEMPTY, path)
+        self._copy_up_parents(real, f"rmdir {real}")
+        self._remove_name(real)
+
+    def unlink(self, path: str) -> None:
+        """Remove a non-directory name; a whiteout is left when it exists below."""
+        real = self._resolve(path, follow_last=False)
+        entry = self._lookup(real)
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EISDIR, path)
+        self._copy_up_parents(real, f"unlink {real}")
+        self._remove_name(real)
+
+    remove_file = unlink
+
+    def symlink(self, target: str, path: str) -> None:
+        """Create ``path`` as a symlink to ``target`` (no copy-up of anything but parents)."""
+        if not isinstance(target, str) or not target or "\0" in target:
+            raise InvalidPath(target, "a symlink target is a non-empty string without NUL")
+        real = self._resolve(path, follow_last=False)
+        if self._lookup(real) is not None:
+            raise fs_error(errno.EEXIST, path)
+        self._check_name(real)
+        self._parent_dir(real, path)
+        self._copy_up_parents(real, f"symlink {real}")
+        self._drop(real)
+        self._set(real, Entry.symlink(target))
+        self._touched.add(real)
+
+    def link(self, src: str, dst: str) -> None:
+        """Hard link ``dst`` to ``src``; a lower ``src`` is copied up first (as overlayfs does)."""
+        source = self._resolve(src, follow_last=False)
+        entry = self._lookup(source)
+        if entry is None:
+            raise fs_error(errno.ENOENT, src)
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EPERM, src)
+        real = self._resolve(dst, follow_last=False)
+        if self._lookup(real) is not None:
+            raise fs_error(errno.EEXIST, dst)
+        self._check_name(real)
+        self._parent_dir(real, dst)
+        holder = self._copy_up(source, "link")
+        self._copy_up_parents(real, f"link {real}")
+        self._drop(real)
+        target = self._upper[holder]
+        self._set(real, Entry.hardlink(holder, target.mode, target.uid, target.gid))
+        self._touched.add(real)
+
+    def _is_merge_or_lower_dir(self, path: str) -> bool:
+        upper = self._upper.get(path)
+        lower = self._lower_entry(path)
+        if lower is None or lower.kind is not Kind.DIR:
+            return False
+        return upper is None or (upper.kind is Kind.DIR and not upper.opaque)
+
+    def rename(self, src: str, dst: str) -> None:
+        """``rename(2)``: files move (leaving a whiteout when the old name exists below);
+        directories from the image fail with EXDEV, as overlayfs without ``redirect_dir``."""
+        source = self._resolve(src, follow_last=False)
+        entry = self._lookup(source)
+        if entry is None:
+            raise fs_error(errno.ENOENT, src)
+        real = self._resolve(dst.rstrip("/") or "/", follow_last=False)
+        self._parent_dir(real, dst)
+        target = self._lookup(real)
+        if source == real:
+            return
+        if source == "/" or real == "/":
+            raise fs_error(errno.EBUSY, src)
+        is_dir = entry.kind is Kind.DIR
+        if is_dir and real.startswith(source + "/"):
+            raise fs_error(errno.EINVAL, src, dst)
+        if target is not None:
+            if is_dir and target.kind is not Kind.DIR:
+                raise fs_error(errno.ENOTDIR, src, dst)
+            if not is_dir and target.kind is Kind.DIR:
+                raise fs_error(errno.EISDIR, src, dst)
+        if is_dir and self._is_merge_or_lower_dir(source):
+            raise fs_error(errno.EXDEV, src, dst)
+        if target is not None and target.kind is Kind.DIR and self._names(real):
+            raise fs_error(errno.ENOTEMPTY, src, dst)
+        self._check_name(real)
+        # -- all checks passed: change things
+        holder = self._copy_up(source, "rename")
+        self._copy_up_parents(real, f"rename {real}")
+        if holder != source:  # a hard link: the moved name keeps pointing at the same content
+            moved: dict[str, Entry] = {real: self._upper[source]}
+        else:
+            moved = {real + p[len(source):]: e for p, e in self._upper.items() if p == source or p.startswith(source + "/")}
+            for link in self._links_to(source):
+                self._upper[link] = replace(self._upper[link], target=real)
+        touched = {real + p[len(source):] for p in self._touched if p == source or p.startswith(source + "/")}
+        lower_at_source = self._lower_entry(source) is not None
+        self._drop(source)
+        if lower_at_source:
+            self._set(source, Entry.whiteout())
+        self._drop(real)
+        for p in sorted(moved, key=path_sort_key):
+            self._set(p, moved[p])
+        if is_dir and not moved[real].opaque and (parent(real) == "/" or self._is_merge_or_lower_dir(parent(real))):
+            self._upper[real] = replace(moved[real], opaque=True)
+        self._touched |= touched
+        if target is not None or self._lower_entry(real) is not None:
+            self._touched.add(real)
+
+    # ------------------------------------------------------------------ results
+    @property
+    def upper(self) -> Layer:
+        """The writable layer as a changeset (a snapshot, like any layer)."""
+        self._alive()
+        return Layer.of(((p, e) for p, e in self._upper.items() if p != "/"), created_by="writable layer")
+
+    @property
+    def upper_entries(self) -> dict[str, Entry]:
+        """A copy of the writable layer's raw table (path -> entry)."""
+        return dict(self._upper)
+
+    @property
+    def size_rw(self) -> int:
+        """``docker ps -s`` SIZE: bytes of files and symlinks in the writable layer."""
+        return sum(e.disk_size for e in self._upper.values())
+
+    @property
+    def size_root_fs(self) -> int:
+        """``docker ps -s`` virtual size: the writable layer plus the image's layers."""
+        return self.size_rw + self.image.size
+
+    def _changed(self, path: str, new: Entry, old: Entry) -> bool:
+        if new.kind is not old.kind or not new.same_metadata(old):
+            return True
+        if new.kind is Kind.DIR:
+            return False
+        return path in self._touched or new.size != old.size or new.target != old.target
+
+    def diff(self) -> list[Change]:
+        """``docker diff``: A/C/D lines comparing the merged view with the image's.
+
+        Follows go-archive's ``addChanges``: a new name is ``A`` with its whole subtree, a name
+        in both is ``C`` when its type, mode or owner differ (for non-directories also its size
+        or mtime: written, truncated or touched), a deleted name is one ``D`` line (a deleted
+        directory's children are not listed), and a directory with changes below it is ``C``
+        before them (``/`` never is).  Siblings are sorted (Docker leaves their order open).
+        """
+        self._alive()
+        out: list[Change] = []
+        old_view = self.lower
+
+        def visit(path: str, reported: bool, old_is_dir: bool) -> None:
+            start = len(out)
+            old_names = old_view.names(path) if old_is_dir else set()
+            new_names = self._names(path)
+            for name in new_names:
+                child = join(path, name)
+                if child not in self._upper:
+                    continue  # served unchanged from the image
+                new = self._lookup(child)
+                assert new is not None
+                old = old_view.lookup(child) if name in old_names else None
+                child_reported = True
+                if old is None:
+                    out.append(Change("A", child))
+                elif self._changed(child, new, old):
+                    out.append(Change("C", child))
+                else:
+                    child_reported = False
+                if new.kind is Kind.DIR:
+                    visit(child, child_reported, old is not None and old.kind is Kind.DIR)
+            for name in sorted(set(old_names) - set(new_names)):
+                out.append(Change("D", join(path, name)))
+            if len(out) > start and not reported and path != "/":
+                out.insert(start, Change("C", path))
+
+        visit("/", False, True)
+        return out
+
+    def diff_text(self) -> str:
+        return "\n".join(str(c) for c in self.diff())
+
+    def __repr__(self) -> str:
+        return f"<Container {self.name or self.id[:12]} {self.state.value} image={self.image.short_id}>"
+
+    # engine hook, set by the engine for commit()
+    _commit_hook: Callable[..., Any] | None = None
+
+    def commit(self, repository: str = "", tag: str = "latest", *, message: str = "", author: str = "") -> Image:
+        """A new image whose top layer is this container's writable layer (``docker commit``)."""
+        self._alive()
+        if self._commit_hook is None:
+            raise ContainerStateError("this container does not belong to an engine; use image.with_layer(c.upper, ...)")
+        return self._commit_hook(self, repository=repository, tag=tag, message=message, author=author)  # type: ignore[no-any-return]

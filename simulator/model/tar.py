@@ -1,0 +1,90 @@
+"""The canonical uncompressed tar of a changeset (OCI layer form).
+
+Deterministic bytes: entries in tree-walk order (component by component, parents first), mtime
+0, empty owner names, PAX headers only where USTAR cannot hold a field, and the archive ends
+with exactly two 512-byte zero blocks (no padding to tarfile's 10240-byte records), so the
+empty changeset is the 1024-byte empty tar whose DiffID Docker hard-codes.
+
+Whiteouts are written as empty regular files ``<dir>/.wh.<name>`` (mode 0600), and an opaque
+directory as its directory header followed at once by ``<dir>/.wh..wh..opq`` with the
+directory's mode and owner, which is what Docker's overlay2 driver writes.
+"""
+
+from __future__ import annotations
+
+import tarfile
+from collections.abc import Iterator, Mapping
+
+from .entries import Entry, Kind
+from .paths import basename, parent, path_sort_key
+
+__all__ = ["BLOCK", "OPAQUE_MARKER", "WHITEOUT_PREFIX", "tar_chunks", "tar_bytes", "tar_member_name"]
+
+BLOCK = 512
+WHITEOUT_PREFIX = ".wh."
+OPAQUE_MARKER = ".wh..wh..opq"
+_CHUNK = 1 << 20
+
+
+def tar_member_name(path: str) -> str:
+    """``/etc/passwd`` -> ``etc/passwd`` (tar members are relative)."""
+    return path.lstrip("/")
+
+
+def _header(name: str, kind: bytes, mode: int, uid: int, gid: int, size: int = 0, linkname: str = "") -> bytes:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.mode = mode & 0o7777
+    info.uid = uid
+    info.gid = gid
+    info.size = size
+    info.mtime = 0
+    info.uname = ""
+    info.gname = ""
+    info.linkname = linkname
+    return info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+
+
+def _padding(size: int) -> bytes:
+    rest = size % BLOCK
+    return b"\0" * (BLOCK - rest) if rest else b""
+
+
+def _file_chunks(entry: Entry) -> Iterator[bytes]:
+    data = entry.read()
+    if len(data) != entry.size:
+        raise ValueError(f"file content is {len(data)} bytes but its entry says {entry.size}")
+    for start in range(0, len(data), _CHUNK):
+        yield data[start : start + _CHUNK]
+    yield _padding(len(data))
+
+
+def tar_chunks(entries: Mapping[str, Entry]) -> Iterator[bytes]:
+    """Yield the canonical tar of ``entries`` (absolute path -> Entry) in pieces."""
+    for path in sorted(entries, key=path_sort_key):
+        entry = entries[path]
+        name = tar_member_name(path)
+        if entry.kind is Kind.DIR:
+            yield _header(name + "/", tarfile.DIRTYPE, entry.mode, entry.uid, entry.gid)
+            if entry.opaque:
+                marker = f"{name}/{OPAQUE_MARKER}"
+                yield _header(marker, tarfile.REGTYPE, entry.mode, entry.uid, entry.gid)
+        elif entry.kind is Kind.FILE:
+            yield _header(name, tarfile.REGTYPE, entry.mode, entry.uid, entry.gid, entry.size)
+            yield from _file_chunks(entry)
+        elif entry.kind is Kind.SYMLINK:
+            yield _header(name, tarfile.SYMTYPE, entry.mode, entry.uid, entry.gid, linkname=entry.target)
+        elif entry.kind is Kind.HARDLINK:
+            yield _header(
+                name, tarfile.LNKTYPE, entry.mode, entry.uid, entry.gid, linkname=tar_member_name(entry.target)
+            )
+        else:  # whiteout
+            directory = tar_member_name(parent(path))
+            wh = f"{directory}/{WHITEOUT_PREFIX}{basename(path)}" if directory else f"{WHITEOUT_PREFIX}{basename(path)}"
+            yield _header(wh, tarfile.REGTYPE, 0o600, 0, 0)
+    yield b"\0" * (2 * BLOCK)
+
+
+def tar_bytes(entries: Mapping[str, Entry]) -> bytes:
+    """The whole canonical tar as bytes."""
+    return b"".join(tar_chunks(entries))

@@ -1,0 +1,188 @@
+"""The union (overlay) view of a stack of layers.
+
+Applying layers bottom to top with OCI/overlayfs semantics gives the merged tree a container
+sees:
+
+- lookup is top-down: the topmost layer holding a name wins; directories merge their names;
+- a whiteout hides the name in every lower layer (and is itself invisible);
+- an opaque directory hides all lower layers' children of that directory;
+- a non-directory over a directory hides the whole lower subtree;
+- whiteouts and opaque markers apply to lower layers only, never to their own layer.
+
+:class:`UnionView` computes that tree once (it is immutable, like its layers), so a lookup
+costs the same whatever the number of layers.  Hard links are resolved to the file they name.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from .entries import Entry, Kind
+from .layer import Layer
+from .paths import ancestors, basename, check_path, fs_error, join, normalize, parent, path_sort_key, resolve
+
+__all__ = ["Origin", "UnionView"]
+
+_ROOT = Entry.directory(0o755)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a merged path comes from: the entry and the index of its layer (0 = bottom)."""
+
+    path: str
+    entry: Entry
+    layer: int
+
+
+class Tree:
+    """A mutable merged tree: path -> (entry, layer index), with a children index."""
+
+    __slots__ = ("children", "index")
+
+    def __init__(self) -> None:
+        self.index: dict[str, tuple[Entry, int]] = {"/": (_ROOT, -1)}
+        self.children: dict[str, set[str]] = {"/": set()}
+
+    def remove(self, path: str) -> None:
+        """Remove ``path`` and everything below it."""
+        if path not in self.index:
+            return
+        stack = [path]
+        while stack:
+            p = stack.pop()
+            self.index.pop(p, None)
+            for name in self.children.pop(p, ()):
+                stack.append(join(p, name))
+        if path != "/":
+            self.children.get(parent(path), set()).discard(basename(path))
+
+    def clear_children(self, path: str) -> None:
+        for name in list(self.children.get(path, ())):
+            self.remove(join(path, name))
+
+    def put(self, path: str, entry: Entry, layer: int) -> None:
+        """Place ``entry`` at ``path`` with tar-extraction semantics (dirs merge, others replace)."""
+        for anc in reversed(list(ancestors(path))):
+            existing = self.index.get(anc)
+            if existing is None or existing[0].kind is not Kind.DIR:
+                if existing is not None:
+                    self.remove(anc)
+                self.index[anc] = (Entry.directory(), layer)
+                self.children[anc] = set()
+                self.children[parent(anc)].add(basename(anc))
+        existing = self.index.get(path)
+        if existing is not None and not (existing[0].kind is Kind.DIR and entry.kind is Kind.DIR):
+            self.remove(path)
+        self.index[path] = (entry, layer)
+        if entry.kind is Kind.DIR:
+            self.children.setdefault(path, set())
+        self.children[parent(path)].add(basename(path))
+
+    def apply(self, layer: Layer, number: int) -> None:
+        """Apply one layer on top, as an OCI layer is applied to a root filesystem."""
+        entries = layer.entries
+        for path, entry in entries.items():  # deletions first: they only affect lower layers
+            if entry.kind is Kind.WHITEOUT:
+                self.remove(path)
+            elif entry.kind is Kind.DIR and entry.opaque:
+                self.clear_children(path)
+        links = []
+        for path, entry in entries.items():
+            if entry.kind is Kind.WHITEOUT:
+                continue
+            if entry.kind is Kind.HARDLINK:
+                links.append((path, entry))
+                continue
+            self.put(path, entry, number)
+        for path, entry in links:
+            found = self.index.get(normalize(entry.target))
+            if found is not None and found[0].kind is Kind.FILE:
+                self.put(path, found[0], number)
+
+
+class UnionView:
+    """The merged tree of ``layers`` (bottom first).
+
+    Examples:
+        >>> from simulator.model.layer import Layer
+        >>> base = Layer.of({"/etc": Entry.directory(), "/etc/motd": Entry.file(b"hi")})
+        >>> top = Layer.of({"/etc": Entry.directory(), "/etc/motd": Entry.whiteout()})
+        >>> UnionView([base, top]).listdir("/etc")
+        []
+    """
+
+    __slots__ = ("_tree", "layers")
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        self.layers = tuple(layers)
+        self._tree = Tree()
+        for number, layer in enumerate(self.layers):
+            self._tree.apply(layer, number)
+
+    # -- raw (no symlink following) -----------------------------------------------------------
+    def lookup(self, path: str) -> Entry | None:
+        """The visible entry at a normalised path, without following symlinks."""
+        found = self._tree.index.get(path)
+        return found[0] if found is not None else None
+
+    def origin(self, path: str) -> Origin | None:
+        """The entry at a normalised path and the layer it comes from (-1 for the root)."""
+        found = self._tree.index.get(path)
+        return Origin(path, found[0], found[1]) if found is not None else None
+
+    def names(self, path: str) -> set[str]:
+        """Children names of a normalised directory path (empty when none)."""
+        return self._tree.children.get(path, set())
+
+    # -- user-facing, symlink-aware ------------------------------------------------------------
+    def resolve(self, path: str, *, follow_symlinks: bool = True) -> Origin:
+        """Which layer ``path`` comes from, after following symlinks inside the root.
+
+        Raises:
+            FileNotFoundError: the path does not exist in the merged view.
+        """
+        real = resolve(self.lookup, check_path(path), follow_last=follow_symlinks)
+        found = self.origin(real)
+        if found is None:
+            raise fs_error(errno.ENOENT, path)
+        return found
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.resolve(path)
+        except OSError:
+            return False
+        return True
+
+    def read_file(self, path: str) -> bytes:
+        """Content of the regular file at ``path`` (symlinks followed)."""
+        found = self.resolve(path)
+        if found.entry.kind is Kind.DIR:
+            raise fs_error(errno.EISDIR, path)
+        return found.entry.read()
+
+    def listdir(self, path: str) -> list[str]:
+        """Sorted names in the directory at ``path`` (symlinks followed)."""
+        found = self.resolve(path)
+        if found.entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, path)
+        return sorted(self.names(found.path))
+
+    def walk(self) -> Iterator[Origin]:
+        """Every visible path except ``/``, parents first, siblings sorted."""
+        index = self._tree.index
+        for path in sorted(index, key=path_sort_key):
+            if path != "/":
+                entry, layer = index[path]
+                yield Origin(path, entry, layer)
+
+    def __len__(self) -> int:
+        return len(self._tree.index) - 1
+
+    @property
+    def size(self) -> int:
+        """Bytes of the merged tree (files and symlinks)."""
+        return sum(entry.disk_size for entry, _ in self._tree.index.values())
