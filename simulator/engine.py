@@ -311,6 +311,18 @@ class ImageCollection:
         """Build an image from a Dockerfile (see :mod:`simulator.build`)."""
         return self._engine.build(*args, **kwargs)
 
+    def save(self, ref: str | Image, path: Any, format: str = "oci") -> Any:  # noqa: A002 - docker's word
+        """``docker save``: write the image as an OCI layout (``format="oci"``) or docker-save archive."""
+        from .oci import save_image
+
+        return save_image(self._engine, ref, path, format=format)
+
+    def load(self, path: Any) -> list[Image]:
+        """``docker load``: read an OCI layout (directory or tar) or a docker-save archive."""
+        from .oci import load_images
+
+        return load_images(self._engine, path)
+
 
 _ADJECTIVES = ("brave", "calm", "eager", "fond", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty",
                "quirky", "serene", "tender", "vivid", "witty")
@@ -350,9 +362,8 @@ class ContainerCollection:
         else:
             argv = tuple(command)
         cid = hashlib.sha256(f"layerlab-container-{id(self._engine)}-{n}-{name}".encode()).hexdigest()
-        container = Container(img, id=cid, name=name, command=argv, created=rfc3339(self._engine.now()),
-                              on_remove=self._forget)
-        container._commit_hook = self._engine._commit
+        container = self._engine._new_container(img, id=cid, name=name, command=argv,
+                                                created=rfc3339(self._engine.now()), on_remove=self._forget)
         self._containers[cid] = container
         return container
 
@@ -518,9 +529,14 @@ class Engine:
     """
 
     def __init__(self, backend: str = "memory", *, clock: Callable[[], _dt.datetime] | None = None) -> None:
-        if backend != "memory":
-            raise ValueError(f"unknown backend {backend!r}; this engine supports 'memory'")
+        if backend not in ("memory", "overlayfs"):
+            raise ValueError(f"unknown backend {backend!r}; choose 'memory' or 'overlayfs'")
         self.backend = backend
+        self._backend: Any = None
+        if backend == "overlayfs":
+            from .backends.overlayfs import OverlayBackend
+
+            self._backend = OverlayBackend.create()  # raises BackendUnavailable with the reason
         self.clock = clock or LogicalClock()
         self.layers = LayerStore()
         self.images = ImageCollection(self)
@@ -554,6 +570,21 @@ class Engine:
         return library.get(ref)  # type: ignore[no-any-return]
 
     # -- operations ---------------------------------------------------------------------------
+    def _new_container(self, image: Image, **kwargs: Any) -> Container:
+        """A container of this engine's backend, wired for ``commit`` and ``exec_run``."""
+        if self._backend is not None:
+            container: Container = self._backend.new_container(image, **kwargs)
+        else:
+            container = Container(image, **kwargs)
+        container._commit_hook = self._commit
+        container._exec_hook = self._exec
+        return container
+
+    def _exec(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
+        from .build.shell import exec_in
+
+        return exec_in(container, cmd, **kwargs)
+
     def _commit(self, container: Container, *, repository: str = "", tag: str = "latest", message: str = "",
                 author: str = "") -> Image:
         created = rfc3339(self.now())

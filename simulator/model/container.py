@@ -685,8 +685,20 @@ class Container:
     def __repr__(self) -> str:
         return f"<Container {self.name or self.id[:12]} {self.state.value} image={self.image.short_id}>"
 
-    # engine hook, set by the engine for commit()
+    # engine hooks, set by the engine for commit() and exec_run()
     _commit_hook: Callable[..., Any] | None = None
+    _exec_hook: Callable[..., Any] | None = None
+
+    def exec_run(self, cmd: str | list[str], **kwargs: Any) -> Any:
+        """Run ``cmd`` in the running container with the RUN shell (``docker exec``).
+
+        Returns an ``ExecResult(exit_code, output)`` like the Docker SDK's.
+        """
+        self._alive()
+        self._require(State.RUNNING, action="exec in")
+        if self._exec_hook is None:
+            raise ContainerStateError("this container does not belong to an engine, so it has no shell")
+        return self._exec_hook(self, cmd, **kwargs)
 
     def commit(self, repository: str = "", tag: str = "latest", *, message: str = "", author: str = "") -> Image:
         """A new image whose top layer is this container's writable layer (``docker commit``)."""
