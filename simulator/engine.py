@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import hashlib
 import itertools
@@ -34,7 +35,7 @@ from .text import ellipsis, human_duration, human_size, table, truncate_id
 
 __all__ = ["ContainerCollection", "DiskUsage", "Engine", "ImageCollection", "LogicalClock", "parse_reference"]
 
-DEFAULT_START = _dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc)
+DEFAULT_START = _dt.datetime(2024, 1, 1, tzinfo=_dt.UTC)
 
 
 class LogicalClock:
@@ -56,11 +57,11 @@ class LogicalClock:
 
 
 def wall_clock() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
 
 def rfc3339(moment: _dt.datetime) -> str:
-    return moment.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(text: str) -> _dt.datetime:
@@ -89,11 +90,11 @@ class LayerStore:
 
     def intern(self, image: Image) -> Image:
         layers = []
-        for chain, layer in zip(image.chain_ids, image.layers):
+        for chain, layer in zip(image.chain_ids, image.layers, strict=True):
             stored = self._layers.setdefault(chain, layer)
             self._refs[chain] = self._refs.get(chain, 0) + 1
             layers.append(stored)
-        if all(a is b for a, b in zip(layers, image.layers)):
+        if all(a is b for a, b in zip(layers, image.layers, strict=True)):
             return image
         return replace(image, layers=tuple(layers))
 
@@ -195,14 +196,14 @@ class ImageCollection:
         found = self._lookup(ref)
         return found if found is not None else self.pull(ref)
 
-    def tags_of(self, image: Image) -> list[str]:
+    def tags_of(self, image: Image) -> builtins.list[str]:
         return sorted(t for t, i in self._tags.items() if i == image.id)
 
     def parent_of(self, image: Image) -> Image | None:
         parent = self._parents.get(image.id)
         return self._by_id.get(parent) if parent else None
 
-    def list(self, all: bool = False) -> list[Image]:  # noqa: A002 - Docker SDK's name
+    def list(self, all: bool = False) -> list[Image]:
         """Images newest first (``docker images``); dangling ones only with ``all=True``."""
         tagged = set(self._tags.values())
         images = [img for img in self._by_id.values() if all or img.id in tagged]
@@ -215,7 +216,7 @@ class ImageCollection:
         return isinstance(ref, (str, Image)) and self._lookup(ref) is not None  # type: ignore[arg-type]
 
     # -- removal ------------------------------------------------------------------------------
-    def remove(self, ref: str | Image, force: bool = False) -> list[str]:
+    def remove(self, ref: str | Image, force: bool = False) -> builtins.list[str]:
         """``docker rmi``: untag, and delete the image when no tag and no container is left.
 
         Raises:
@@ -311,13 +312,13 @@ class ImageCollection:
         """Build an image from a Dockerfile (see :mod:`simulator.build`)."""
         return self._engine.build(*args, **kwargs)
 
-    def save(self, ref: str | Image, path: Any, format: str = "oci") -> Any:  # noqa: A002 - docker's word
+    def save(self, ref: str | Image, path: Any, format: str = "oci") -> Any:
         """``docker save``: write the image as an OCI layout (``format="oci"``) or docker-save archive."""
         from .oci import save_image
 
         return save_image(self._engine, ref, path, format=format)
 
-    def load(self, path: Any) -> list[Image]:
+    def load(self, path: Any) -> builtins.list[Image]:
         """``docker load``: read an OCI layout (directory or tar) or a docker-save archive."""
         from .oci import load_images
 
@@ -389,7 +390,7 @@ class ContainerCollection:
         known = ", ".join(sorted(c.name for c in self._containers.values())) or "none"
         raise ContainerNotFound(f"no container {ref!r}; known containers: {known}")
 
-    def list(self, all: bool = False) -> list[Container]:  # noqa: A002 - Docker SDK's name
+    def list(self, all: bool = False) -> list[Container]:
         """Running containers (all of them with ``all=True``), newest first."""
         items = [c for c in self._containers.values() if all or c.state in (State.RUNNING, State.PAUSED)]
         return list(reversed(items))
@@ -404,13 +405,13 @@ class ContainerCollection:
                 c.remove()
         return {"ContainersDeleted": deleted, "SpaceReclaimed": reclaimed}
 
-    def _users_of(self, image: Image) -> list[Container]:
+    def _users_of(self, image: Image) -> builtins.list[Container]:
         return [c for c in self._containers.values() if c.image.id == image.id]
 
     def __len__(self) -> int:
         return len(self._containers)
 
-    def table(self, all: bool = False, size: bool = False) -> str:  # noqa: A002
+    def table(self, all: bool = False, size: bool = False) -> str:
         """``docker ps [-a] [-s]``."""
         now = self._engine.clock_peek()
         rows = []

@@ -222,7 +222,7 @@ class Container:
     def source_of(self, path: str) -> str:
         """``"upper"`` or ``"layer N"``: where ``path`` is served from (symlinks followed)."""
         real = self._resolve(path)
-        if real in self._upper or real == "/" and "/" in self._upper:
+        if real in self._upper or (real == "/" and "/" in self._upper):
             return "upper"
         origin = self.lower.origin(real)
         if origin is None or self._lookup(real) is None:
@@ -273,19 +273,18 @@ class Container:
         return entry.target
 
     def walk(self, top: str = "/") -> Iterator[tuple[str, Entry]]:
-        """Every visible path below ``top`` (not following symlinks), parents first."""
+        """Every visible path below ``top`` (not following symlinks), parents first, sorted."""
         self._alive()
-        stack = [check_path(top)]
+        start = check_path(top)
+        stack = [join(start, name) for name in reversed(self._names(start))]
         while stack:
-            directory = stack.pop()
-            for name in reversed(self._names(directory)):
-                child = join(directory, name)
-                entry = self._lookup(child)
-                if entry is None:
-                    continue
-                yield child, entry
-                if entry.kind is Kind.DIR:
-                    stack.append(child)
+            path = stack.pop()
+            entry = self._lookup(path)
+            if entry is None:
+                continue
+            yield path, entry
+            if entry.kind is Kind.DIR:
+                stack.extend(join(path, name) for name in reversed(self._names(path)))
 
     # ------------------------------------------------------------------ upper-layer primitives
     def _set(self, path: str, entry: Entry) -> None:
@@ -325,10 +324,7 @@ class Container:
         origin = self.lower.origin(path)
         assert origin is not None
         lower = origin.entry
-        if lower.kind is Kind.DIR:
-            copied = Entry.directory(lower.mode, lower.uid, lower.gid)
-        else:
-            copied = lower
+        copied = Entry.directory(lower.mode, lower.uid, lower.gid) if lower.kind is Kind.DIR else lower
         self._set(path, copied)
         data = lower.size if lower.kind is Kind.FILE else 0
         self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, data, reason))
@@ -677,7 +673,7 @@ class Container:
                 out.insert(start, Change("C", path))
 
         visit("/", False, True)
-        return out
+        return sorted(out, key=lambda change: path_sort_key(change.path))
 
     def diff_text(self) -> str:
         return "\n".join(str(c) for c in self.diff())

@@ -261,7 +261,7 @@ class Image:
         if cached is None:
             cached = UnionView(self.layers)
             self._cache["view"] = cached
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     @property
     def size(self) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from .entries import Entry, Kind
 from .paths import basename, parent, path_sort_key
 
-__all__ = ["BLOCK", "OPAQUE_MARKER", "WHITEOUT_PREFIX", "tar_chunks", "tar_bytes", "tar_member_name"]
+__all__ = ["BLOCK", "OPAQUE_MARKER", "WHITEOUT_PREFIX", "tar_bytes", "tar_chunks", "tar_member_name"]
 
 BLOCK = 512
 WHITEOUT_PREFIX = ".wh."

@@ -1,0 +1,153 @@
+"""The engine porcelain: images, tags, removal rules, df numbers, text tables (SEMANTICS §4)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import simulator
+from simulator import Conflict, ContainerNotFound, Engine, Entry, HistoryEntry, Image, ImageNotFound, Layer
+from simulator.text import human_duration, human_size, table
+
+MB = 1_000_000
+
+
+def sized(name: str, size: int) -> Layer:
+    return Layer.of({f"/{name}": Entry.file(b"\0" * size)}, created_by=f"ADD {name}")
+
+
+def test_df_shared_and_unique_sizes_case_61():
+    engine = Engine()
+    base = sized("base", 10 * MB)
+    x = engine.images.add(Image.of([base, sized("x", 5 * MB)]), "x:1")
+    engine.images.add(Image.of([base, sized("y", 5 * MB)]), "y:1")
+    engine.containers.create(x, name="uses-x").start()
+    df = engine.df()
+    assert df.layers_size == 20 * MB
+    assert df.images_active == 1
+    rows = {r.repository: r for r in df.images}
+    assert (rows["x"].size, rows["x"].shared_size, rows["x"].unique_size) == (15 * MB, 10 * MB, 5 * MB)
+    assert (rows["y"].size, rows["y"].shared_size, rows["y"].unique_size) == (15 * MB, 10 * MB, 5 * MB)
+    assert df.images_reclaimable == 5 * MB  # current Docker: unused images' unique bytes
+    text = df.table()
+    assert "Images          2         1         20MB      5MB (25%)" in text
+    assert "15MB      10MB          5MB           1" in df.verbose()
+
+
+def test_layers_stored_once_per_chain_id_and_released():
+    engine = Engine()
+    base = sized("base", 10)
+    a = engine.images.add(Image.of([base, sized("a", 1)]), "a")
+    b = engine.images.add(Image.of([base, sized("b", 1)]), "b")
+    assert len(engine.layers) == 3
+    assert engine.layers.refcount(a.chain_ids[0]) == 2
+    assert a.layers[0] is b.layers[0]
+    engine.images.remove("a")
+    assert len(engine.layers) == 2 and engine.layers.refcount(b.chain_ids[0]) == 1
+
+
+def test_remove_image_in_use_is_a_conflict_and_force_only_untags():
+    engine = Engine()
+    img = engine.images.add(Image.of([sized("f", 1)]), "app:1")
+    c = engine.containers.create("app:1")
+    with pytest.raises(Conflict) as info:
+        engine.images.remove("app:1")
+    assert "must force" in str(info.value) and c.id[:12] in str(info.value)
+    assert engine.images.remove("app:1", force=True) == ["Untagged: app:1"]
+    assert engine.images.get(img.id) is not None  # still there for its container
+    c.remove()
+    assert engine.images.prune()["ImagesDeleted"] == [f"Deleted: {img.id}"]
+
+
+def test_removing_one_of_two_tags_only_untags():
+    engine = Engine()
+    img = engine.images.add(Image.of([sized("f", 1)]), "app:1")
+    engine.images.tag(img, "app", "latest")
+    assert engine.images.remove("app:1") == ["Untagged: app:1"]
+    assert engine.images.tags_of(img) == ["app:latest"]
+    with pytest.raises(ImageNotFound) as info:
+        engine.images.get("app:1")
+    assert "app:latest" in str(info.value)
+
+
+def test_lookup_by_short_id_and_errors_name_known_things():
+    engine = Engine()
+    img = engine.images.add(Image.of([sized("f", 1)]), "app")
+    assert engine.images.get(img.id[7:19]) is img
+    assert engine.images.get("app:latest") is img
+    with pytest.raises(ContainerNotFound) as info:
+        engine.containers.get("nope")
+    assert "known containers" in str(info.value)
+
+
+def test_container_name_conflict():
+    engine = Engine()
+    engine.images.add(Image.of([sized("f", 1)]), "app")
+    engine.containers.create("app", name="web")
+    with pytest.raises(Conflict):
+        engine.containers.create("app", name="web")
+
+
+def test_history_ids_walk_parents_and_show_missing_case_55_56():
+    engine = Engine()
+    base = Image.of([sized("f", 1000), sized("g", 2)],
+                    history=[HistoryEntry("ADD f", "2024-01-01T00:00:00Z"),
+                             HistoryEntry("CMD [\"sh\"]", "2024-01-01T00:00:00Z", empty_layer=True),
+                             HistoryEntry("RUN " + "x" * 60, "2024-01-01T00:00:00Z")])
+    engine.images.add(base, "base")
+    c = engine.containers.create("base", ["/bin/sh"])
+    c.write_file("/new", b"abc")
+    child = c.commit("child", "1")
+    lines = engine.images.history("child:1").splitlines()
+    assert lines[0].split() == ["IMAGE", "CREATED", "CREATED", "BY", "SIZE", "COMMENT"]
+    assert lines[1].startswith(child.short_id)
+    assert lines[2].startswith(base.short_id)
+    assert lines[3].startswith("<missing>") and lines[4].startswith("<missing>")
+    assert "RUN " + "x" * 40 + "…" in lines[2]  # 45 display characters with the ellipsis
+    assert " 0B " in lines[3]  # the empty_layer entry
+
+
+def test_human_size_and_duration_as_go_units_case_57():
+    assert [human_size(n) for n in (0, 999_500, 1_000_000, 5_580_000)] == ["0B", "1e+03kB", "1MB", "5.58MB"]
+    assert human_size(16_430_000, 4) == "16.43MB"
+    assert [human_duration(s) for s in (0.5, 1, 59, 60, 3599, 3600, 50 * 3600, 15 * 86400, 90 * 86400, 800 * 86400)] == [
+        "Less than a second", "1 second", "59 seconds", "About a minute", "59 minutes", "About an hour", "2 days",
+        "2 weeks", "3 months", "2 years"]
+
+
+def test_tabwriter_layout_matches_docker_golden():
+    text = table(["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"],
+                 [["abcdef123456", "Less than a second ago", "x", "0B", ""]])
+    assert text.splitlines()[0] == "IMAGE          CREATED                  CREATED BY   SIZE      COMMENT"
+
+
+def test_docker_ps_size_column():
+    engine = Engine()
+    engine.images.add(Image.of([sized("f", 7_800_000)]), "app")
+    c = engine.containers.create("app", name="web").start()
+    c.write_file("/f", b"")
+    assert "0B (virtual 7.8MB)" in engine.containers.table(size=True)
+
+
+def test_public_api_is_pinned():
+    assert sorted(simulator.__all__) == sorted(name for name in simulator.__all__ if hasattr(simulator, name))
+    for name in ("Engine", "Image", "Layer", "Entry", "Container", "UnionView", "DockerfileError", "InvalidPath"):
+        assert name in simulator.__all__
+
+
+def test_model_is_pure():
+    code = (
+        "import sys\n"
+        "for mod in ('graphviz', 'networkx', 'ipywidgets', 'IPython', 'subprocess', 'socket'):\n"
+        "    sys.modules[mod] = None\n"
+        "import simulator.model, simulator.digest, simulator.errors\n"
+        "from simulator.model import Container, Image, Layer, Entry\n"
+        "c = Container(Image.of([Layer.of({'/f': Entry.file(b'x')})]))\n"
+        "c.write_file('/g', b'y')\n"
+        "print(c.upper.diff_id)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("sha256:")
