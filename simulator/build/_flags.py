@@ -11,7 +11,49 @@ from __future__ import annotations
 import difflib
 import re
 
-__all__ = ["FlagError", "parse_flags", "parse_go_duration", "parse_go_int"]
+__all__ = [
+    "FLAGS",
+    "MOUNT_TYPES",
+    "NETWORKS",
+    "SECURITY_MODES",
+    "FlagError",
+    "parse_flags",
+    "parse_go_duration",
+    "parse_go_int",
+]
+
+# The flags each instruction accepts (bflag.go types); the others take none.
+FLAGS: dict[str, dict[str, str]] = {
+    "from": {"platform": "string"},
+    "run": {"mount": "strings", "network": "string", "security": "string"},
+    "copy": {
+        "chown": "string",
+        "from": "string",
+        "chmod": "string",
+        "link": "bool",
+        "parents": "bool",
+        "exclude": "strings",
+    },
+    "add": {
+        "chown": "string",
+        "chmod": "string",
+        "link": "bool",
+        "keep-git-dir": "bool",
+        "checksum": "string",
+        "unpack": "bool",
+        "exclude": "strings",
+    },
+    "healthcheck": {
+        "interval": "string",
+        "timeout": "string",
+        "start-period": "string",
+        "start-interval": "string",
+        "retries": "string",
+    },
+}
+NETWORKS = ("default", "none", "host")
+SECURITY_MODES = ("sandbox", "insecure")
+MOUNT_TYPES = ("bind", "cache", "tmpfs", "secret", "ssh")
 
 
 class FlagError(ValueError):

@@ -19,7 +19,16 @@ import re
 from dataclasses import dataclass
 
 from simulator.build import _syntax
-from simulator.build._flags import FlagError, parse_flags, parse_go_duration, parse_go_int
+from simulator.build._flags import (
+    FLAGS,
+    MOUNT_TYPES,
+    NETWORKS,
+    SECURITY_MODES,
+    FlagError,
+    parse_flags,
+    parse_go_duration,
+    parse_go_int,
+)
 from simulator.build.instructions import (
     Add,
     Arg,
@@ -153,42 +162,9 @@ class _Problem(Exception):
         self.message, self.token, self.hint = message, token, hint
 
 
-_FLAGS: dict[str, dict[str, str]] = {
-    "from": {"platform": "string"},
-    "run": {"mount": "strings", "network": "string", "security": "string"},
-    "copy": {
-        "chown": "string",
-        "from": "string",
-        "chmod": "string",
-        "link": "bool",
-        "parents": "bool",
-        "exclude": "strings",
-    },
-    "add": {
-        "chown": "string",
-        "chmod": "string",
-        "link": "bool",
-        "keep-git-dir": "bool",
-        "checksum": "string",
-        "unpack": "bool",
-        "exclude": "strings",
-    },
-    "healthcheck": {
-        "interval": "string",
-        "timeout": "string",
-        "start-period": "string",
-        "start-interval": "string",
-        "retries": "string",
-    },
-}
-_NETWORKS = ("default", "none", "host")
-_SECURITY = ("sandbox", "insecure")
-_MOUNT_TYPES = ("bind", "cache", "tmpfs", "secret", "ssh")
-
-
 def _flags(node: _syntax.Node, key: str) -> dict[str, list[str]]:
     try:
-        return parse_flags(node.flags, _FLAGS.get(key, {}))
+        return parse_flags(node.flags, FLAGS.get(key, {}))
     except FlagError as err:
         raise _Problem(str(err), err.flag, err.hint) from None
 
@@ -259,16 +235,16 @@ def _bool(values: dict[str, list[str]], name: str) -> bool:
 def _build_run(node: _syntax.Node, common: dict[str, object]) -> Run:
     values = _flags(node, "run")
     network = _value(values, "network")
-    if network is not None and network not in _NETWORKS:
+    if network is not None and network not in NETWORKS:
         raise _Problem(f"unsupported network mode {network!r}", network, "use default, none or host")
     security = _value(values, "security")
-    if security is not None and security not in _SECURITY:
+    if security is not None and security not in SECURITY_MODES:
         raise _Problem(f"unsupported security mode {security!r}", security, "use sandbox or insecure")
     for mount in values.get("mount", []):
         fields = dict(part.split("=", 1) if "=" in part else (part, "") for part in mount.split(","))
         kind = fields.get("type", "bind").lower()
-        if kind not in _MOUNT_TYPES:
-            raise _Problem(f"unsupported mount type {kind!r}", kind, f"use one of {', '.join(_MOUNT_TYPES)}")
+        if kind not in MOUNT_TYPES:
+            raise _Problem(f"unsupported mount type {kind!r}", kind, f"use one of {', '.join(MOUNT_TYPES)}")
     return Run(
         **common,
         command=tuple(node.args),
