@@ -286,16 +286,27 @@ class Image:
             out.append((entry, None if entry.empty_layer else next(layers)))
         return out
 
-    def with_layer(self, layer: Layer, entry: HistoryEntry) -> Image:
-        """A new image with ``layer`` on top and ``entry`` appended to the history."""
-        return Image.of((*self.layers, layer), self.config, (*self.history, replace(entry, empty_layer=False)),
-                        created=entry.created, architecture=self.architecture, os=self.os)
+    def with_layer(self, layer: Layer, entry: HistoryEntry, config: ImageConfig | None = None) -> Image:
+        """A new image with ``layer`` on top and ``entry`` appended to the history.
+
+        The new image's merged view is derived from this one's, so stacking a layer costs
+        about the size of that layer.
+        """
+        child = Image.of((*self.layers, layer), config or self.config,
+                         (*self.history, replace(entry, empty_layer=False)),
+                         created=entry.created, architecture=self.architecture, os=self.os)
+        if "view" in self._cache:
+            child._cache["view"] = self.view.extended(layer)
+        return child
 
     def with_config(self, config: ImageConfig, entry: HistoryEntry | None = None) -> Image:
         """A new image with another config and, optionally, an ``empty_layer`` history entry."""
         history = self.history if entry is None else (*self.history, replace(entry, empty_layer=True))
         created = self.created if entry is None else entry.created
-        return Image.of(self.layers, config, history, created=created, architecture=self.architecture, os=self.os)
+        child = Image.of(self.layers, config, history, created=created, architecture=self.architecture, os=self.os)
+        if "view" in self._cache:
+            child._cache["view"] = self.view  # same layers, same merged tree
+        return child
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Image) and self.id == other.id

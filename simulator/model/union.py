@@ -38,13 +38,40 @@ class Origin:
 
 
 class Tree:
-    """A mutable merged tree: path -> (entry, layer index), with a children index."""
+    """A mutable merged tree: path -> (entry, layer index), with a children index.
 
-    __slots__ = ("children", "index")
+    :meth:`copy` is cheap: the copy shares its children sets with the original and copies a
+    set only the first time it changes one (copy-on-write), so extending an image by one layer
+    costs about the size of that layer, not of the whole image.
+    """
+
+    __slots__ = ("_owned", "children", "index")
 
     def __init__(self) -> None:
         self.index: dict[str, tuple[Entry, int]] = {"/": (_ROOT, -1)}
         self.children: dict[str, set[str]] = {"/": set()}
+        self._owned: set[str] | None = None  # None: every set is ours
+
+    def copy(self) -> Tree:
+        other = Tree.__new__(Tree)
+        other.index = dict(self.index)
+        other.children = dict(self.children)
+        other._owned = set()
+        return other
+
+    def _names(self, path: str) -> set[str]:
+        """The children set of ``path``, made private to this tree before it is changed."""
+        names = self.children[path]
+        if self._owned is not None and path not in self._owned:
+            names = set(names)
+            self.children[path] = names
+            self._owned.add(path)
+        return names
+
+    def _new_dir(self, path: str) -> None:
+        self.children[path] = set()
+        if self._owned is not None:
+            self._owned.add(path)
 
     def remove(self, path: str) -> None:
         """Remove ``path`` and everything below it."""
@@ -56,8 +83,8 @@ class Tree:
             self.index.pop(p, None)
             for name in self.children.pop(p, ()):
                 stack.append(join(p, name))
-        if path != "/":
-            self.children.get(parent(path), set()).discard(basename(path))
+        if path != "/" and parent(path) in self.children:
+            self._names(parent(path)).discard(basename(path))
 
     def clear_children(self, path: str) -> None:
         for name in list(self.children.get(path, ())):
@@ -71,15 +98,17 @@ class Tree:
                 if existing is not None:
                     self.remove(anc)
                 self.index[anc] = (Entry.directory(), layer)
-                self.children[anc] = set()
-                self.children[parent(anc)].add(basename(anc))
+                self._new_dir(anc)
+                self._names(parent(anc)).add(basename(anc))
         existing = self.index.get(path)
         if existing is not None and not (existing[0].kind is Kind.DIR and entry.kind is Kind.DIR):
             self.remove(path)
         self.index[path] = (entry, layer)
-        if entry.kind is Kind.DIR:
-            self.children.setdefault(path, set())
-        self.children[parent(path)].add(basename(path))
+        if entry.kind is Kind.DIR and path not in self.children:
+            self._new_dir(path)
+        names = self.children[parent(path)]
+        if basename(path) not in names:
+            self._names(parent(path)).add(basename(path))
 
     def apply(self, layer: Layer, number: int) -> None:
         """Apply one layer on top, as an OCI layer is applied to a root filesystem."""
@@ -116,11 +145,20 @@ class UnionView:
 
     __slots__ = ("_tree", "layers")
 
-    def __init__(self, layers: Sequence[Layer]) -> None:
+    def __init__(self, layers: Sequence[Layer], *, _tree: Tree | None = None) -> None:
         self.layers = tuple(layers)
+        if _tree is not None:
+            self._tree = _tree
+            return
         self._tree = Tree()
         for number, layer in enumerate(self.layers):
             self._tree.apply(layer, number)
+
+    def extended(self, layer: Layer) -> UnionView:
+        """The view of these layers plus ``layer`` on top (this view is not changed)."""
+        tree = self._tree.copy()
+        tree.apply(layer, len(self.layers))
+        return UnionView((*self.layers, layer), _tree=tree)
 
     # -- raw (no symlink following) -----------------------------------------------------------
     def lookup(self, path: str) -> Entry | None:

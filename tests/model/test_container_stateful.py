@@ -268,6 +268,8 @@ class ContainerMachine(RuleBasedStateMachine):
         committed = Image.of([*self.image.layers, self.container.upper])
         got = {o.path: node_of(o.entry) for o in committed.view.walk()}
         assert got == self.ref.nodes
+        grown = self.image.view.extended(self.container.upper)
+        assert {o.path: node_of(o.entry) for o in grown.walk()} == self.ref.nodes
 
 
 TestContainerAgainstReference = ContainerMachine.TestCase

@@ -99,3 +99,16 @@ def test_missing_parents_are_implied_directories():
 def test_walk_is_parents_first_and_sorted():
     v = view({"/b/x": Entry.file(b""), "/a": Entry.directory(), "/a/z": Entry.file(b"")})
     assert [o.path for o in v.walk()] == ["/a", "/a/z", "/b", "/b/x"]
+
+
+def test_extended_view_equals_full_view_and_leaves_the_original_alone():
+    base = Layer.of({"/d/a": Entry.file(b"a"), "/d/b": Entry.file(b"b"), "/e/x": Entry.file(b"")})
+    top = Layer.of({"/d": Entry.directory(opaque=True), "/d/c": Entry.file(b"c"), "/e/x": Entry.whiteout(),
+                    "/f": Entry.file(b"f")})
+    first = UnionView([base])
+    before = [(o.path, o.entry, o.layer) for o in first.walk()]
+    grown = first.extended(top)
+    assert [(o.path, o.entry, o.layer) for o in grown.walk()] == [
+        (o.path, o.entry, o.layer) for o in UnionView([base, top]).walk()]
+    assert [(o.path, o.entry, o.layer) for o in first.walk()] == before
+    assert first.listdir("/d") == ["a", "b"] and grown.listdir("/d") == ["c"]
