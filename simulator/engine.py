@@ -542,7 +542,7 @@ class Engine:
         self.layers = LayerStore()
         self.images = ImageCollection(self)
         self.containers = ContainerCollection(self)
-        self.build_cache: dict[str, Any] = {}
+        self.build_cache: Any = None  # a simulator.build.builder.BuildCache, made by the first build
 
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> _dt.datetime:
