@@ -649,15 +649,18 @@ class Container:
 
         def visit(path: str, reported: bool, old_is_dir: bool) -> None:
             start = len(out)
-            old_names = old_view.names(path) if old_is_dir else set()
-            new_names = self._names(path)
-            for name in new_names:
+            here = self._upper.get(path)
+            visible: set[str] = set()
+            for name in sorted(self._children.get(path, ())):
                 child = join(path, name)
-                if child not in self._upper:
-                    continue  # served unchanged from the image
+                old = old_view.lookup(child) if old_is_dir else None
+                if self._upper[child].kind is Kind.WHITEOUT:
+                    if old is not None:
+                        out.append(Change("D", child))
+                    continue
+                visible.add(name)
                 new = self._lookup(child)
                 assert new is not None
-                old = old_view.lookup(child) if name in old_names else None
                 child_reported = True
                 if old is None:
                     out.append(Change("A", child))
@@ -667,8 +670,8 @@ class Container:
                     child_reported = False
                 if new.kind is Kind.DIR:
                     visit(child, child_reported, old is not None and old.kind is Kind.DIR)
-            for name in sorted(set(old_names) - set(new_names)):
-                out.append(Change("D", join(path, name)))
+            if old_is_dir and here is not None and here.opaque:  # an opaque directory hides every old child
+                out.extend(Change("D", join(path, n)) for n in sorted(old_view.names(path) - visible))
             if len(out) > start and not reported and path != "/":
                 out.insert(start, Change("C", path))
 
