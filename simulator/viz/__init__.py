@@ -1,0 +1,49 @@
+"""Diagrams of images, containers, builds and identifiers (DOT built purely, rendered on demand).
+
+Every function returns a :class:`graphviz.Digraph` whose DOT text (``str(g)`` or ``g.source``)
+needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot``.
+
+- :func:`layer_stack`: an image's layers, bottom to top, metadata-only history as notes;
+- :func:`layer_tree`: the paths one layer changes;
+- :func:`sharing_dag`: every image and container of an engine, shared layers drawn once, df numbers;
+- :func:`overlay`: a container's overlay and where one path resolves from;
+- :func:`copy_up`: one copy-up, before and after, with the bytes copied;
+- :func:`build_graph`: a build's stages, steps, cache hits, first miss, ``COPY --from``;
+- :func:`content_addressing`: DiffID → ChainID → config → ImageID, and what one byte changes;
+- :func:`text_tree`: the same objects as a text tree (no ``dot`` needed);
+- :func:`install_reprs`: notebook display for the model classes.
+"""
+
+from __future__ import annotations
+
+from .addressing import content_addressing, one_byte_changed
+from .build import build_graph
+from .display import diagram_for, install_reprs, mimebundle
+from .overlay import copy_up, overlay
+from .render import FORMATS, INSTALL_HINT, GraphvizMissing, dot_available, pipe, render
+from .sharing import sharing_dag
+from .stack import layer_stack, layer_tree
+from .style import OKABE_ITO
+from .text import text_tree
+
+__all__ = [
+    "FORMATS",
+    "INSTALL_HINT",
+    "OKABE_ITO",
+    "GraphvizMissing",
+    "build_graph",
+    "content_addressing",
+    "copy_up",
+    "diagram_for",
+    "dot_available",
+    "install_reprs",
+    "layer_stack",
+    "layer_tree",
+    "mimebundle",
+    "one_byte_changed",
+    "overlay",
+    "pipe",
+    "render",
+    "sharing_dag",
+    "text_tree",
+]
