@@ -204,8 +204,6 @@ def test_gzip_compressed_docker_archive_is_read(tmp_path: Path, image: Image) ->
 
 def test_legacy_docker_save_archive(tmp_path: Path, image: Image) -> None:
     """Docker <= 24: ``<hex>/layer.tar``, ``<imageid>.json``, symlinked duplicate layers."""
-    import io
-
     root = tmp_path / "legacy"
     root.mkdir()
     layers = []
@@ -231,7 +229,6 @@ def test_legacy_docker_save_archive(tmp_path: Path, image: Image) -> None:
         info = tarfile.TarInfo("dup/")
         info.type = tarfile.DIRTYPE
         tar.addfile(info)
-        _ = io
     [(loaded, tags)] = read_layout(archive)
     assert tags == ["old:1"]
     _same_image(image, loaded)
