@@ -842,7 +842,7 @@ def _parse_mode(text: str, current: int, is_dir: bool, umask: int) -> int | None
         for w in who_text or "a":
             who |= _WHO[w]
         masked = not who_text
-        for op, perms in re.findall(r"([-+=])([rwxXst]*|[ugo])", actions):
+        for op, perms in re.findall(r"([-+=])([ugo]|[rwxXst]*)", actions):
             bits = 0
             if perms and perms in "ugo" and len(perms) == 1:
                 shift = {"u": 6, "g": 3, "o": 0}[perms]

@@ -408,7 +408,11 @@ class Shell:
     def run_simple(self, node: Simple, io: _IO) -> int:
         self.status_of_subst = 0
         argv = self.expand_words(node.words, io)
-        assigns = [(name, self.expand_single(value, io, tilde=True)) for name, value in node.assigns]
+        assigns = []
+        for name, value in node.assigns:
+            assigns.append((name, self.expand_single(value, io, tilde=True)))
+            if not argv:  # `X=1 Y=$X` assigns from left to right
+                self.assign(name, assigns[-1][1])
         if "x" in self.options:
             shown = [f"{n}={_quote(v)}" for n, v in assigns] + [_quote(a) for a in argv]
             if shown:
