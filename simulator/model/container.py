@@ -389,13 +389,21 @@ class Container:
             real = holder
         self._touched.add(real)
 
+    @staticmethod
+    def _bytes(data: object) -> bytes:
+        if isinstance(data, str):
+            return data.encode()
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            return bytes(data)
+        raise TypeError(f"file data must be bytes or str, not {type(data).__name__}")
+
     def write_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
         """``open(path, O_WRONLY|O_CREAT|O_TRUNC)`` then write ``data``.
 
         An existing lower file is copied up whole first (then truncated), keeping its mode and
         owner; a new file gets ``mode``.
         """
-        content = data.encode() if isinstance(data, str) else bytes(data)
+        content = self._bytes(data)
         self._modify_file(
             path, lambda e: replace(e, data=content, size=len(content), digest=None, source=None), "write",
             Entry.file(b"", mode),
@@ -403,7 +411,7 @@ class Container:
 
     def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
         """``open(path, O_WRONLY|O_CREAT|O_APPEND)`` then write ``data`` (full copy-up first)."""
-        content = data.encode() if isinstance(data, str) else bytes(data)
+        content = self._bytes(data)
 
         def change(e: Entry) -> Entry:
             new = e.read() + content

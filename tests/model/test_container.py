@@ -277,3 +277,10 @@ def test_commit_makes_image_equal_to_container_view(engine, container):
     assert image.read_file("/etc/motd") == b"changed"
     assert not image.view.exists("/d/x")
     assert [o.path for o in image.view.walk()] == [p for p, _ in container.walk()]
+
+
+def test_wrong_data_type_is_a_clear_type_error(container):
+    with pytest.raises(TypeError) as info:
+        container.write_file("/tmp/x", 123)  # type: ignore[arg-type]
+    assert "bytes or str" in str(info.value)
+    assert "/tmp/x" not in container.upper_entries
