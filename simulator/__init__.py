@@ -70,3 +70,10 @@ __all__ = [
     "sha256_digest",
 ]
 __version__ = "0.1.0"
+
+try:  # every model object displays itself in Jupyter (SVG, HTML table, text tree)
+    from .viz import install_reprs as _install_reprs
+except ImportError:  # the pure model without the graphviz package (the purity tests block it)
+    pass
+else:
+    _install_reprs()

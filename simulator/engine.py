@@ -362,7 +362,7 @@ class ContainerCollection:
             argv = (*(img.config.entrypoint or ()), *(img.config.cmd or ())) or None
         else:
             argv = tuple(command)
-        cid = hashlib.sha256(f"layerlab-container-{id(self._engine)}-{n}-{name}".encode()).hexdigest()
+        cid = hashlib.sha256(f"layerlab-container-{n}-{name}".encode()).hexdigest()  # reproducible
         container = self._engine._new_container(img, id=cid, name=name, command=argv,
                                                 created=rfc3339(self._engine.now()), on_remove=self._forget)
         self._containers[cid] = container
