@@ -1,0 +1,125 @@
+"""Debounced diagram panes: callbacks mark a diagram stale, rendering happens once, later.
+
+A callback (a click, a slider move) must answer within 100 ms; running Graphviz's ``dot`` can
+take longer on a big engine, and a student dragging a slider fires a callback per position.
+So a callback only calls :meth:`DiagramPane.request`, which sets a *pending* flag and, inside a
+running event loop (the Jupyter kernel's), schedules one render ``delay`` seconds later: five
+requests in a row make one render.  Without a running loop (pytest, a plain script) or with
+``delay=0`` the render happens at once, so tests see the result synchronously.
+
+Rendering goes through :mod:`simulator.viz`: ``pipe(graph, "svg")``; when Graphviz is missing
+the pane shows a text tree and the one line on how to install it (never a traceback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..viz import INSTALL_HINT, GraphvizMissing, pipe
+
+__all__ = ["DEFAULT_DELAY", "DiagramPane", "pre", "svg_fragment"]
+
+DEFAULT_DELAY = 0.12
+"""Seconds a diagram waits for more requests before it renders (render-on-demand, debounced)."""
+
+
+def svg_fragment(svg: bytes) -> str:
+    """The ``<svg>`` element of Graphviz's output (no XML prolog, no DOCTYPE) for inline HTML."""
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def pre(text: str, *, css_class: str = "layerlab-pre") -> str:
+    """Preformatted, escaped text for an HTML widget."""
+    return (
+        f'<pre class="{css_class}" style="font-size:13px;line-height:1.35;margin:0">{html.escape(text)}</pre>'
+    )
+
+
+class DiagramPane:
+    """An :class:`ipywidgets.HTML` showing the diagram ``make()`` returns, rendered on demand.
+
+    Args:
+        make: returns a :class:`graphviz.Digraph` (or ``None`` for "nothing to draw").
+        fallback: returns text shown when ``dot`` is missing (a text tree); defaults to the DOT.
+        delay: debounce delay in seconds; ``0`` renders synchronously.
+        empty: the text shown when ``make()`` returns ``None``.
+    """
+
+    def __init__(
+        self,
+        make: Callable[[], Any],
+        *,
+        fallback: Callable[[], str] | None = None,
+        delay: float = DEFAULT_DELAY,
+        empty: str = "(nothing to show yet)",
+    ) -> None:
+        self._make = make
+        self._fallback = fallback
+        self.delay = delay
+        self.empty = empty
+        self.widget = w.HTML(layout=w.Layout(overflow="auto", max_width="100%"))
+        self.pending = False
+        self.renders = 0
+        self.last_dot = ""
+        self._handle: asyncio.TimerHandle | None = None
+
+    # -- requests -------------------------------------------------------------------------------
+    def request(self) -> None:
+        """Mark the diagram stale; render now (no loop, or no delay) or once after ``delay``."""
+        self.pending = True
+        loop = _running_loop()
+        if loop is None or self.delay <= 0:
+            self.flush()
+            return
+        if self._handle is not None:
+            self._handle.cancel()
+        self._handle = loop.call_later(self.delay, self.flush)
+
+    def flush(self) -> None:
+        """Render now if a request is pending."""
+        self._handle = None
+        if not self.pending:
+            return
+        self.pending = False
+        self.renders += 1
+        self.widget.value = self._html()
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _html(self) -> str:
+        try:
+            graph = self._make()
+        except Exception as exc:  # a diagram must never break the widget
+            return pre(f"(diagram failed: {type(exc).__name__}: {exc})")
+        if graph is None:
+            self.last_dot = ""
+            return pre(self.empty)
+        self.last_dot = graph.source
+        try:
+            return f'<div class="layerlab-diagram">{svg_fragment(pipe(graph, "svg"))}</div>'
+        except GraphvizMissing:
+            text = self._text_fallback(graph)
+            return pre(text) + f"<p><em>{html.escape(INSTALL_HINT)}</em></p>"
+        except Exception as exc:
+            return pre(f"(diagram failed: {type(exc).__name__}: {exc})\n\n{self._text_fallback(graph)}")
+
+    def _text_fallback(self, graph: Any) -> str:
+        if self._fallback is not None:
+            try:
+                return self._fallback()
+            except Exception as exc:
+                return f"(text view failed: {exc})"
+        return str(graph.source)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
