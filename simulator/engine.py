@@ -28,7 +28,7 @@ from typing import Any
 
 from .digest import Digest, short_id
 from .errors import Conflict, ContainerNotFound, ImageNotFound, InvalidPath
-from .model.container import Container, State
+from .model.container import Container, State, runtime_mounts
 from .model.image import HistoryEntry, Image
 from .model.layer import Layer
 from .text import ellipsis, human_duration, human_size, table, truncate_id
@@ -576,7 +576,7 @@ class Engine:
         if self._backend is not None:
             container: Container = self._backend.new_container(image, **kwargs)
         else:
-            container = Container(image, **kwargs)
+            container = Container(image, mounts=runtime_mounts(kwargs.get("id", "")[:12]), **kwargs)
         container._commit_hook = self._commit
         container._exec_hook = self._exec
         return container

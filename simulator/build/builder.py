@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import BuildError, DockerfileError, ImageNotFound
-from ..model.container import Container
+from ..model.container import Container, runtime_mounts
 from ..model.image import HistoryEntry, Image, ImageConfig
 from ..model.layer import Layer
 from ..model.paths import normalize
@@ -469,7 +469,7 @@ class _Builder:
                 self.warnings.append(f"{self.df.filename}:{instr.line}: RUN --mount={mount} is not simulated; "
                                      "the step runs without the mount")
             self.layer_step(state, instr, desc, created_by, position, label,
-                            lambda c: self.execute_run(state, instr, c, argv, env))
+                            lambda c: self.execute_run(state, instr, c, argv, env), mounts=True)
             return
         assert isinstance(expanded, (ins.Copy, ins.Add))
         plan = self.copy_plan(state, instr, expanded)
@@ -554,7 +554,7 @@ class _Builder:
         return output
 
     def layer_step(self, state: _StageState, instr: ins.Instruction, desc: dict[str, Any], created_by: str,
-                   position: tuple[int, int], label: str, execute: Any) -> None:
+                   position: tuple[int, int], label: str, execute: Any, mounts: bool = False) -> None:
         key = _key(state.key, desc)
         record = None if self.no_cache else self.cache.records.get(key)
         v = self.next_vertex()
@@ -573,7 +573,7 @@ class _Builder:
             else:
                 reason = self.cache.explain_miss(state.key, desc)
             state.rebuilt_at = state.rebuilt_at or instr.line
-            c = Container(state.image)
+            c = Container(state.image, mounts=runtime_mounts("buildkitsandbox") if mounts else None)
             output = execute(c)
             layer = replace(c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0")
             self.cache.store(state.key, key, layer, desc)

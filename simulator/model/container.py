@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import errno
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from .tar import WHITEOUT_PREFIX
 if TYPE_CHECKING:
     from .union import UnionView
 
-__all__ = ["Change", "Container", "CopyUp", "State"]
+__all__ = ["Change", "Container", "CopyUp", "State", "runtime_mounts"]
 
 
 class State(enum.Enum):
@@ -74,6 +74,20 @@ class Change:
 _ROOT = Entry.directory(0o755)
 
 
+def runtime_mounts(hostname: str) -> dict[str, Entry]:
+    """The files a container runtime bind-mounts into every container (Docker, runc, BuildKit).
+
+    They live outside the writable layer: writing to them never reaches ``diff()`` or a commit,
+    and ``rm`` of them fails with EBUSY, as ``RUN rm -rf /etc`` does under Docker.
+    """
+    return {
+        "/etc/hosts": Entry.file(f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                                 f"127.0.0.1\t{hostname}\n".encode()),
+        "/etc/hostname": Entry.file(f"{hostname}\n".encode()),
+        "/etc/resolv.conf": Entry.file(b"# layerlab: the simulator has no network\nnameserver 127.0.0.1\n"),
+    }
+
+
 class Container:
     """A container: ``image`` + a writable layer + a lifecycle state.
 
@@ -90,6 +104,7 @@ class Container:
         command: tuple[str, ...] | None = None,
         created: str = "",
         on_remove: Callable[[Container], None] | None = None,
+        mounts: Mapping[str, Entry] | None = None,
     ) -> None:
         self.image = image
         self.id = id
@@ -103,6 +118,11 @@ class Container:
         self._children: dict[str, set[str]] = {"/": set()}
         self._touched: set[str] = set()
         self._on_remove = on_remove
+        self.mounts: dict[str, Entry] = {}
+        for path, entry in (mounts or {}).items():
+            clean = check_path(path)
+            if self._lookup(parent(clean)) is not None:  # a mount needs its directory in the image
+                self.mounts[clean] = entry
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -191,6 +211,8 @@ class Container:
         """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
         if path == "/":
             return self._upper.get("/", _ROOT)
+        if self.mounts and path in self.mounts:
+            return self.mounts[path]
         entry = self._upper.get(path)
         if entry is not None:
             if entry.kind is Kind.WHITEOUT:
@@ -213,6 +235,7 @@ class Container:
                 child = join(path, name)
                 if upper.get(child) is None:
                     names.add(name)
+        names.update(basename(m) for m in self.mounts if parent(m) == path)
         return sorted(names)
 
     def _resolve(self, path: str, follow_last: bool = True) -> str:
@@ -370,8 +393,16 @@ class Container:
             raise fs_error(errno.ENOTDIR, original)
 
     # ------------------------------------------------------------------ writing files
+    def _busy(self, real: str, original: str) -> None:
+        """Runtime bind mounts (``/etc/hosts`` ...) cannot be removed or renamed: EBUSY."""
+        if real in self.mounts:
+            raise fs_error(errno.EBUSY, original)
+
     def _modify_file(self, path: str, change: Callable[[Entry], Entry], reason: str, create: Entry | None) -> None:
         real = self._resolve(path)
+        if real in self.mounts:  # writes go to the mounted file, never to the writable layer
+            self.mounts[real] = change(self.mounts[real])
+            return
         entry = self._lookup(real)
         if entry is None:
             if create is None:
@@ -443,6 +474,9 @@ class Container:
 
     def _set_attr(self, path: str, follow: bool, reason: str, change: Callable[[Entry], Entry]) -> None:
         real = self._resolve(path, follow)
+        if real in self.mounts:
+            self.mounts[real] = change(self.mounts[real])
+            return
         if self._lookup(real) is None:
             raise fs_error(errno.ENOENT, path)
         if real == "/":
@@ -517,6 +551,7 @@ class Container:
             raise fs_error(errno.ENOENT, path)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EISDIR, path)
+        self._busy(real, path)
         self._copy_up_parents(real, f"unlink {real}")
         self._remove_name(real)
 
@@ -577,6 +612,8 @@ class Container:
             return
         if source == "/" or real == "/":
             raise fs_error(errno.EBUSY, src)
+        self._busy(source, src)
+        self._busy(real, dst)
         is_dir = entry.kind is Kind.DIR
         if is_dir and real.startswith(source + "/"):
             raise fs_error(errno.EINVAL, src, dst)

@@ -276,7 +276,8 @@ def test_commit_makes_image_equal_to_container_view(engine, container):
     assert image.history[-1].comment == "my change"
     assert image.read_file("/etc/motd") == b"changed"
     assert not image.view.exists("/d/x")
-    assert [o.path for o in image.view.walk()] == [p for p, _ in container.walk()]
+    # runtime bind mounts (/etc/hosts ...) are never part of an image
+    assert [o.path for o in image.view.walk()] == [p for p, _ in container.walk() if p not in container.mounts]
 
 
 def test_wrong_data_type_is_a_clear_type_error(container):
@@ -284,3 +285,19 @@ def test_wrong_data_type_is_a_clear_type_error(container):
         container.write_file("/tmp/x", 123)  # type: ignore[arg-type]
     assert "bytes or str" in str(info.value)
     assert "/tmp/x" not in container.upper_entries
+
+
+def test_runtime_bind_mounts_are_busy_and_never_in_the_writable_layer(image):
+    from simulator import Container
+
+    c = Container(image, mounts={"/etc/hosts": Entry.file(b"127.0.0.1 localhost\n"), "/nodir/x": Entry.file(b"")})
+    assert "hosts" in c.listdir("/etc") and "/nodir/x" not in c.mounts  # a mount needs its directory
+    c.append_file("/etc/hosts", b"10.0.0.1 db\n")
+    assert c.read_file("/etc/hosts").endswith(b"db\n")
+    assert c.upper_entries == {} and c.diff() == []  # `RUN echo ... >> /etc/hosts` does not persist
+    with pytest.raises(OSError) as info:
+        c.unlink("/etc/hosts")
+    assert info.value.errno == errno.EBUSY
+    with pytest.raises(OSError) as info:
+        c.rmdir("/etc")
+    assert info.value.errno == errno.ENOTEMPTY
