@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,15 @@ class Synthetic:
         block = self._block()
         whole, rest = divmod(self.size, _BLOCK)
         return block * whole + block[:rest]
+
+    def chunks(self) -> Iterator[bytes]:
+        """The same bytes as :meth:`read`, one block at a time (the tar writer streams them)."""
+        block = self._block()
+        whole, rest = divmod(self.size, _BLOCK)
+        for _ in range(whole):
+            yield block
+        if rest:
+            yield block[:rest]
 
     def digest(self) -> str:
         """``sha256:<hex>`` of :meth:`read`'s bytes, computed without building them."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -122,6 +123,18 @@ class Entry:
         if self.source is not None:
             return self.source.read()
         return b""
+
+    def iter_content(self, chunk: int = 1 << 20) -> Iterator[bytes]:
+        """A regular file's bytes in pieces (sources with a ``chunks()`` method are streamed)."""
+        if self.data is not None:
+            for start in range(0, len(self.data), chunk):
+                yield self.data[start : start + chunk]
+        elif self.source is not None:
+            chunks = getattr(self.source, "chunks", None)
+            if chunks is not None:
+                yield from chunks()
+            else:
+                yield self.source.read()
 
     def content_digest(self) -> str:
         """``sha256:<hex>`` of a regular file's content (its stored digest when lazy)."""

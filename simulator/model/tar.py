@@ -51,12 +51,13 @@ def _padding(size: int) -> bytes:
 
 
 def _file_chunks(entry: Entry) -> Iterator[bytes]:
-    data = entry.read()
-    if len(data) != entry.size:
-        raise ValueError(f"file content is {len(data)} bytes but its entry says {entry.size}")
-    for start in range(0, len(data), _CHUNK):
-        yield data[start : start + _CHUNK]
-    yield _padding(len(data))
+    length = 0
+    for piece in entry.iter_content(_CHUNK):
+        length += len(piece)
+        yield piece
+    if length != entry.size:
+        raise ValueError(f"file content is {length} bytes but its entry says {entry.size}")
+    yield _padding(length)
 
 
 def tar_chunks(entries: Mapping[str, Entry]) -> Iterator[bytes]:
