@@ -538,7 +538,7 @@ class _Builder:
 
         uid, gid = self.user_ids_in(c, state, instr)
         result = run_argv(c, argv, env=dict(_pairs(env)), cwd=state.config.working_dir or "/", uid=uid, gid=gid)
-        output = result.stdout + result.stderr
+        output = result.output  # stdout and stderr interleaved, as the build log shows them
         if result.exit_code != 0:
             shown = " ".join(argv)
             message = f'process "{shown}" did not complete successfully: exit code: {result.exit_code}'

@@ -723,3 +723,16 @@ def python_m_pip(ctx: ExecContext, argv: list[str]) -> int:
     if len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("pip", "pip3"):
         return pip(ctx, ["pip", *argv[3:]])
     return 127
+
+
+@register("python", "python3")
+def python(ctx: ExecContext, argv: list[str]) -> int:
+    """``python3 -m pip ...`` and ``python3 --version``; other Python code is not run (exit 127)."""
+    if len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("pip", "pip3"):
+        return python_m_pip(ctx, argv)
+    if argv[1:] in (["--version"], ["-V"]):
+        ctx.out(f"Python {ctx.env.get('PYTHON_VERSION', '3.11.2')}\n")
+        return 0
+    ctx.err(f"{argv[0]}: layerlab's shell runs no Python code; it runs '{argv[0]} -m pip ...' and "
+            f"'{argv[0]} --version'\n")
+    return 127
