@@ -4,6 +4,7 @@ Images are stacks of immutable, content-addressed layers; a container is an imag
 writable copy-on-write layer with overlayfs semantics.  Start with :class:`Engine`.
 """
 
+from .build.result import BuildResult, StageRecord, StepRecord
 from .digest import EMPTY_TAR_DIFF_ID, Digest, chain_id, chain_ids, sha256_digest
 from .engine import DiskUsage, Engine, LogicalClock
 from .errors import (
@@ -39,6 +40,7 @@ __all__ = [
     "EMPTY_TAR_DIFF_ID",
     "BackendUnavailable",
     "BuildError",
+    "BuildResult",
     "Change",
     "Conflict",
     "Container",
@@ -63,7 +65,9 @@ __all__ = [
     "NotFound",
     "Origin",
     "SimulatorError",
+    "StageRecord",
     "State",
+    "StepRecord",
     "UnionView",
     "chain_id",
     "chain_ids",
