@@ -399,7 +399,7 @@ class _Builder:
             raise self.fail(f"unsupported instruction {instr.keyword}", instr)
 
     def dispatch_arg(self, state: _StageState, instr: ins.Arg, position: tuple[int, int]) -> None:
-        env = state.env_map() | {k: v for k, v in self.global_env.items() if k not in dict(state.args)}
+        env = state.env_map()  # global ARGs are not in scope inside a stage until declared again
         parts = []
         for name, default in instr.args:
             value = self.build_args.get(name)

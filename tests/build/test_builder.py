@@ -242,3 +242,49 @@ def test_layer_kinds_in_changeset(engine):
     image = build(engine, "FROM base:1\nCOPY d /d/\n", {"d/x": b"1"}).image
     top = image.layers[-1]
     assert top.entries["/d"].kind is Kind.DIR and top.entries["/d/x"].kind is Kind.FILE
+
+
+def test_arg_scoping_global_needs_redeclaring_and_env_wins_case_42(engine):
+    df = ("ARG V=global\nFROM base:1\nARG V\nARG W=${V}-w\nARG X\nENV X=fixed\n"
+          "LABEL v=$V w=$W x=$X\n")
+    image = build(engine, df, build_args={"X": "from-cli"}).image
+    assert dict(image.config.labels) == {"v": "global", "w": "global-w", "x": "fixed"}
+    undeclared = build(engine, "ARG V=global\nFROM base:1\nLABEL v=$V\n").image
+    assert dict(undeclared.config.labels) == {"v": ""}
+
+
+def test_build_arg_change_misses_the_next_layer_step_not_the_arg_case_41(engine):
+    df = "FROM base:1\nARG V\nWORKDIR /w\nCOPY a /a\n"
+    build(engine, df, {"a": b"a"}, build_args={"V": "1"})
+    result = build(engine, df, {"a": b"a"}, build_args={"V": "2"})
+    # WORKDIR's operation does not carry the environment (BuildKit): only RUN does
+    assert [s.cached for s in result.steps if s.layer is not None] == [True, True]
+
+
+def test_run_layers_history_and_arg_cache_on_busybox_cases_34_41_54():
+    engine = Engine()
+    df = "FROM busybox\nARG B=2\nARG A=1\nRUN true\nRUN echo hi > /hello && rm /bin/ls\nENV E=x\nRUN true\n"
+    first = engine.images.build(dockerfile=df)
+    runs = [s for s in first.steps if s.keyword == "RUN"]
+    assert runs[0].layer is not None and runs[0].layer.diff_id == EMPTY_TAR_DIFF_ID  # case 34 (BuildKit)
+    assert runs[0].created_by == "RUN |2 B=2 A=1 /bin/sh -c true # buildkit"  # case 54: declaration order
+    top = runs[1].layer
+    assert top is not None and top.entries["/bin/ls"].kind is Kind.WHITEOUT
+    assert first.image.read_file("/hello") == b"hi\n"
+    second = engine.images.build(dockerfile=df, build_args={"A": "9"})
+    runs2 = [s for s in second.steps if s.keyword == "RUN"]
+    assert [s.cached for s in runs2] == [False, False, False]
+    assert "A" in (runs2[0].miss_reason or "") and "'1' → '9'" in (runs2[0].miss_reason or "")
+    third = engine.images.build(dockerfile=df.replace("ENV E=x", "ENV E=y"))
+    assert [s.cached for s in third.steps if s.keyword == "RUN"] == [True, True, False]  # ENV reaches RUN only
+
+
+def test_failing_run_names_line_command_and_output():
+    engine = Engine()
+    with pytest.raises(BuildError) as info:
+        engine.images.build(dockerfile="FROM busybox\nRUN echo before && exit 3\n")
+    text = str(info.value)
+    assert "Dockerfile:2" in text and "exit code: 3" in text and "before" in text
+    with pytest.raises(BuildError) as info:
+        engine.images.build(dockerfile="FROM busybox\nRUN frobnicate --now\n")
+    assert "frobnicate" in str(info.value) and "mkdir" in str(info.value)
