@@ -259,7 +259,7 @@ class _ZstdReader:
 
     def read(self, n: int = -1, /) -> bytes:
         try:
-            return self._r.read(n)  # type: ignore[no-any-return]
+            return self._r.read(n)
         except self._err as e:
             raise ImageFormatError(f"{self._name}: corrupt zstd data ({e})") from None
 

@@ -176,7 +176,7 @@ def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
         member = tar.next()
         if member is None:
             return
-        tar.members.clear()  # stream mode keeps every TarInfo otherwise
+        tar.members.clear()  # type: ignore[attr-defined]  # stream mode keeps every TarInfo otherwise
         yield member
 
 
@@ -276,7 +276,7 @@ class _Prefixed:
                 return head + more
             head, self._head = self._head[:n], self._head[n:]
             return head
-        return self._rest.read(n)  # type: ignore[attr-defined, no-any-return]
+        return self._rest.read(n)  # type: ignore[attr-defined]
 
 
 def _convert(

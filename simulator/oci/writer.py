@@ -76,7 +76,7 @@ def _write_blob(blobs: str, chunks: Iterable[bytes]) -> tuple[str, int]:
 def _layer_tar(layer: Layer) -> Iterator[bytes]:
     source = tar_source(layer)
     if source is not None:
-        return source.iter_uncompressed()  # type: ignore[no-any-return]
+        return source.iter_uncompressed()
     return layer.iter_tar()
 
 
