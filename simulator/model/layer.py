@@ -10,14 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from ..digest import EMPTY_TAR_DIFF_ID, Digest, sha256_stream, short_id
 from .entries import Entry, Kind
 from .paths import check_path, normalize, path_sort_key
 from .tar import tar_bytes, tar_chunks
 
-__all__ = ["Layer"]
+__all__ = ["Layer", "TarSource"]
+
+
+class TarSource(Protocol):
+    """Where an imported layer's original uncompressed tar can be read again."""
+
+    def iter_uncompressed(self) -> Iterator[bytes]:  # pragma: no cover - protocol
+        ...
 
 
 def _canonical_hardlinks(entries: dict[str, Entry]) -> None:
@@ -54,6 +61,7 @@ class Layer:
     created_by: str = ""
     comment: str = ""
     imported_diff_id: Digest | None = None
+    tar_source: TarSource | None = field(default=None, compare=False, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -64,8 +72,14 @@ class Layer:
         created_by: str = "",
         comment: str = "",
         diff_id: Digest | None = None,
+        tar_source: TarSource | None = None,
     ) -> Layer:
-        """A layer from ``path -> entry`` pairs (paths are validated and normalised)."""
+        """A layer from ``path -> entry`` pairs (paths are validated and normalised).
+
+        ``diff_id`` and ``tar_source`` are for imported layers: the real tar's digest, and where
+        that tar can be read again, so that ``sha256(layer.tar()) == layer.diff_id`` holds for
+        every layer.
+        """
         items = entries.items() if isinstance(entries, Mapping) else entries
         table: dict[str, Entry] = {}
         for path, entry in items:
@@ -77,7 +91,7 @@ class Layer:
             table[clean] = entry
         _canonical_hardlinks(table)
         ordered = {p: table[p] for p in sorted(table, key=path_sort_key)}
-        return cls(MappingProxyType(ordered), created_by, comment, diff_id)
+        return cls(MappingProxyType(ordered), created_by, comment, diff_id, tar_source)
 
     # -- identity -----------------------------------------------------------------------------
     @property
@@ -96,11 +110,13 @@ class Layer:
         return Digest(cached)
 
     def tar(self) -> bytes:
-        """The canonical tar bytes whose sha256 is :attr:`diff_id`."""
-        return tar_bytes(self.entries)
+        """The tar bytes whose sha256 is :attr:`diff_id` (canonical, or the imported original)."""
+        return b"".join(self.iter_tar()) if self.tar_source is not None else tar_bytes(self.entries)
 
     def iter_tar(self) -> Iterator[bytes]:
-        """The canonical tar in pieces (for large layers)."""
+        """The same bytes as :meth:`tar`, in pieces (for large layers)."""
+        if self.tar_source is not None:
+            return self.tar_source.iter_uncompressed()
         return tar_chunks(self.entries)
 
     @property

@@ -41,9 +41,7 @@ from ..model import Entry, Kind, Layer
 from ..model.tar import OPAQUE_MARKER, WHITEOUT_PREFIX
 from .blobs import CHUNK, BlobContent, HashingReader, LayerBlob, detect_compression
 
-__all__ = ["SOURCE_KEY", "OCIWarning", "read_layer", "safe_member_path", "tar_source"]
-
-SOURCE_KEY = "oci.layer_blob"
+__all__ = ["OCIWarning", "read_layer", "safe_member_path", "tar_source"]
 """Key under which an imported layer keeps its :class:`LayerBlob` in ``Layer._cache``."""
 
 _TAR_BUFSIZE = 1 << 16
@@ -254,8 +252,8 @@ def read_layer(
             OCIWarning,
             stacklevel=3,
         )
-    layer = Layer.of(entries, created_by=created_by, comment=comment, diff_id=Digest(real_diff_id))
-    layer._cache[SOURCE_KEY] = layer_blob
+    layer = Layer.of(entries, created_by=created_by, comment=comment, diff_id=Digest(real_diff_id),
+                     tar_source=layer_blob)
     return layer
 
 
@@ -336,5 +334,5 @@ def _convert(
 
 def tar_source(layer: Layer) -> LayerBlob | None:
     """The blob an imported layer was read from (None for layers built by the model)."""
-    source = layer._cache.get(SOURCE_KEY)
+    source = layer.tar_source
     return source if isinstance(source, LayerBlob) else None
