@@ -8,11 +8,12 @@
 Every app has a ``widget`` attribute (display it, or display the app itself) and methods that
 do what its buttons do.  Callbacks call the engine and update text at once; diagrams are
 rendered on demand and debounced (:class:`DiagramPane`), synchronously outside an event loop.
+:func:`show` displays any diagram in a notebook cell without ever raising.
 """
 
 from __future__ import annotations
 
-from ._render import DEFAULT_DELAY, DiagramPane
+from ._render import DEFAULT_DELAY, DiagramPane, show
 from .dashboard import SharingDashboard
 from .explorer import LayerExplorer
 from .playground import ContainerPlayground
@@ -25,4 +26,5 @@ __all__ = [
     "DiagramPane",
     "LayerExplorer",
     "SharingDashboard",
+    "show",
 ]

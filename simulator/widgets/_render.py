@@ -22,7 +22,7 @@ import ipywidgets as w
 
 from ..viz import INSTALL_HINT, GraphvizMissing, pipe
 
-__all__ = ["DEFAULT_DELAY", "DiagramPane", "pre", "svg_fragment"]
+__all__ = ["DEFAULT_DELAY", "DiagramPane", "Shown", "pre", "show", "svg_fragment"]
 
 DEFAULT_DELAY = 0.12
 """Seconds a diagram waits for more requests before it renders (render-on-demand, debounced)."""
@@ -123,3 +123,43 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+class Shown:
+    """A diagram for a notebook cell's output whose display never raises (see :func:`show`)."""
+
+    def __init__(self, graph: Any, fallback: str = "") -> None:
+        self.graph = graph
+        self.fallback = fallback
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+        try:
+            svg = svg_fragment(pipe(self.graph, "svg"))
+        except GraphvizMissing:
+            text = self.fallback or str(self.graph.source)
+            return {"text/plain": f"{text}\n{INSTALL_HINT}"}
+        except Exception as exc:
+            return {"text/plain": f"(diagram failed: {type(exc).__name__}: {exc})\n{self.fallback}"}
+        return {"image/svg+xml": svg, "text/plain": f"<diagram: {self.graph.name}>"}
+
+    def __repr__(self) -> str:
+        return f"<diagram: {self.graph.name}>"
+
+
+def show(obj: Any) -> Any:
+    """Something a notebook cell can end with to show ``obj`` as a diagram, never a traceback.
+
+    ``obj`` is a :class:`graphviz.Digraph` (from :mod:`simulator.viz`) or a model object
+    (image, layer, container, engine, build result), drawn with its default diagram.
+    """
+    import graphviz
+
+    from ..viz import diagram_for, text_tree
+
+    if isinstance(obj, graphviz.Digraph):
+        return Shown(obj)
+    try:
+        fallback = text_tree(obj)
+    except Exception:
+        fallback = repr(obj)
+    return Shown(diagram_for(obj), fallback)

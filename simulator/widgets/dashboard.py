@@ -27,7 +27,7 @@ PULLABLE = (
     "debian:bookworm-slim",
     "python:3.12-slim",
     "python:3.11-slim",
-    "node:20",
+    "node:20-slim",
     "nginx:1.27",
     "ubuntu:24.04",
 )

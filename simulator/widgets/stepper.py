@@ -75,9 +75,7 @@ class BuildStepper:
         self.previous: BuildResult | None = None
         self._images: list[Any] = []
 
-        self.editor = w.Textarea(
-            value=dockerfile, description="", rows=10, layout=w.Layout(width="100%", font_family="monospace")
-        )
+        self.editor = w.Textarea(value=dockerfile, description="", rows=10, layout=w.Layout(width="100%"))
         self.build_button = w.Button(
             description="Build",
             button_style="primary",

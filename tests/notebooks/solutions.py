@@ -1,0 +1,53 @@
+"""Answers for the notebooks' answer cells (tagged ``answer:<name>``), used only by the tests.
+
+The suite runs each notebook once as stored (every check shows "no answer yet") and once with
+these sources in place of the answer cells, expecting every check to pass and every probe to
+say the prediction was right.  Teachers: docs/teachers-guide.md has the same answers, explained.
+"""
+
+from __future__ import annotations
+
+SOLUTIONS: dict[str, str] = {
+    # 01
+    "p01_layers": "prediction = 2",
+    "ex01_count": "layers_added = 3",
+    "ex01_ids": 'changes_id = {"label", "byte", "history"}',
+    # 02
+    "p02_rm": 'prediction = "no"',
+    "ex02_copy": 'command = "chmod 644 /etc/passwd"',
+    "ex02_whiteout": 'command = "rm /etc/shells"',
+    "ex02_opaque": 'command = "rm -rf /etc/apk && mkdir /etc/apk"',
+    # 03
+    "p03_label": 'prediction = "no"',
+    "ex03_lines": "rebuilt_lines = {4, 5}",
+    "ex03_order": '''my_dockerfile = """\\
+FROM alpine:3.20
+WORKDIR /app
+COPY packages.txt .
+RUN apk add --no-cache $(cat packages.txt)
+COPY app.sh .
+CMD ["sh", "app.sh"]
+"""''',
+    # 04
+    "p04_containers": 'prediction = "almost nothing"',
+    "ex04_bytes": """\
+layers = {}
+for img in e1.images.list():
+    for chain, layer in zip(img.chain_ids, img.layers):
+        layers[chain] = layer.size
+stored_bytes = sum(layers.values())""",
+    "ex04_share": """\
+DOCKERFILE_A = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo a > /app/who\\n"
+DOCKERFILE_B = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo b > /app/who\\n"
+e2.images.build(DOCKERFILE_A, context={}, tag="app-a:1")
+e2.images.build(DOCKERFILE_B, context={}, tag="app-b:1")""",
+    # 05
+    "p05_delete": 'prediction = "the same"',
+    "p05_chmod": 'prediction = "about 1 MB"',
+    "ex05_cleanup": 'cleanup_dockerfile = "FROM alpine:3.20\\nRUN apk add --no-cache curl\\n"',
+    "ex05_multistage": "multistage_dockerfile = MULTI",
+    # 06
+    "p06_whiteout": 'prediction = "a special marker file"',
+    "ex06_errno": 'errno_name = "EXDEV"',
+    "ex06_device": 'whiteout_on_disk = "a character device, numbers 0,0"',
+}
