@@ -3,7 +3,8 @@
 Quick start::
 
     from simulator.backends import availability, OverlayBackend
-    print(availability())                       # can it run here, and if not, why
+
+    print(availability())  # can it run here, and if not, why
     with OverlayBackend.create() as backend:
         with backend.new_container(image) as c:  # a RealContainer: a model Container API
             c.write_file("/etc/motd", b"hi")

@@ -10,8 +10,11 @@ from .overlayfs import DEFAULT_STATE_DIR, availability, cleanup
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m simulator.backends", description=__doc__)
-    parser.add_argument("command", choices=("check", "cleanup"),
-                        help="check: can the overlayfs backend run here; cleanup: remove stale mounts")
+    parser.add_argument(
+        "command",
+        choices=("check", "cleanup"),
+        help="check: can the overlayfs backend run here; cleanup: remove stale mounts",
+    )
     parser.add_argument("--state-dir", default=DEFAULT_STATE_DIR)
     parser.add_argument("--all", action="store_true", help="cleanup: also containers of live processes")
     parser.add_argument("--layers", action="store_true", help="cleanup: also the materialised layer cache")

@@ -26,7 +26,14 @@ __all__ = [
 ]
 
 # Syscall numbers of the generic table, shared by x86_64 and arm64 (SEMANTICS §1.1).
-_GENERIC = {"open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "openat2": 437}
+_GENERIC = {
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsconfig": 431,
+    "fsmount": 432,
+    "openat2": 437,
+}
 _MACHINES = {"x86_64", "aarch64", "arm64", "riscv64", "loongarch64"}
 
 FSCONFIG_SET_FLAG = 0
@@ -62,7 +69,9 @@ def _nr(name: str) -> int | None:
 def mount(source: str, target: str, fstype: str, options: str, flags: int = 0) -> None:
     """``mount(2)`` with a data string (the old API; the data must fit in one page)."""
     _check(
-        _libc.mount(source.encode(), os.fsencode(target), fstype.encode(), ctypes.c_ulong(flags), os.fsencode(options)),
+        _libc.mount(
+            source.encode(), os.fsencode(target), fstype.encode(), ctypes.c_ulong(flags), os.fsencode(options)
+        ),
         "mount",
         target,
     )
@@ -84,7 +93,9 @@ def _syscall(name: str, *args: object) -> int:
     return _check(_libc.syscall(ctypes.c_long(nr), *args), name)
 
 
-def fsmount_overlay(target: str, lowers: list[str], upper: str | None, work: str | None, flags: dict[str, str]) -> None:
+def fsmount_overlay(
+    target: str, lowers: list[str], upper: str | None, work: str | None, flags: dict[str, str]
+) -> None:
     """Mount overlayfs at ``target`` with ``fsopen``/``fsconfig``: one ``lowerdir+`` call per layer.
 
     ``lowers`` is top first.  ``lowerdir+`` (Linux 6.8) takes each path literally, so a stack
@@ -92,10 +103,17 @@ def fsmount_overlay(target: str, lowers: list[str], upper: str | None, work: str
     """
     fs_fd = _syscall("fsopen", b"overlay", ctypes.c_uint(FSOPEN_CLOEXEC))
     try:
+
         def set_string(key: str, value: str) -> None:
             try:
-                _syscall("fsconfig", ctypes.c_int(fs_fd), ctypes.c_uint(FSCONFIG_SET_STRING), key.encode(),
-                         os.fsencode(value), ctypes.c_int(0))
+                _syscall(
+                    "fsconfig",
+                    ctypes.c_int(fs_fd),
+                    ctypes.c_uint(FSCONFIG_SET_STRING),
+                    key.encode(),
+                    os.fsencode(value),
+                    ctypes.c_int(0),
+                )
             except OSError as exc:
                 raise OSError(exc.errno, f"fsconfig {key}={value!r}: {os.strerror(exc.errno or 0)}") from None
 
@@ -106,11 +124,19 @@ def fsmount_overlay(target: str, lowers: list[str], upper: str | None, work: str
             set_string("workdir", work)
         for key, value in flags.items():
             set_string(key, value)
-        _syscall("fsconfig", ctypes.c_int(fs_fd), ctypes.c_uint(FSCONFIG_CMD_CREATE), None, None, ctypes.c_int(0))
+        _syscall(
+            "fsconfig", ctypes.c_int(fs_fd), ctypes.c_uint(FSCONFIG_CMD_CREATE), None, None, ctypes.c_int(0)
+        )
         mnt_fd = _syscall("fsmount", ctypes.c_int(fs_fd), ctypes.c_uint(FSMOUNT_CLOEXEC), ctypes.c_uint(0))
         try:
-            _syscall("move_mount", ctypes.c_int(mnt_fd), b"", ctypes.c_int(AT_FDCWD), os.fsencode(target),
-                     ctypes.c_uint(MOVE_MOUNT_F_EMPTY_PATH))
+            _syscall(
+                "move_mount",
+                ctypes.c_int(mnt_fd),
+                b"",
+                ctypes.c_int(AT_FDCWD),
+                os.fsencode(target),
+                ctypes.c_uint(MOVE_MOUNT_F_EMPTY_PATH),
+            )
         finally:
             os.close(mnt_fd)
     finally:
@@ -126,8 +152,13 @@ def openat2(dir_fd: int, path: str, flags: int, resolve: int, mode: int = 0) -> 
     """``openat2(2)``: open ``path`` below ``dir_fd`` with ``RESOLVE_*`` restrictions."""
     how = _OpenHow(flags, mode, resolve)
     try:
-        return _syscall("openat2", ctypes.c_int(dir_fd), os.fsencode(path), ctypes.byref(how),
-                        ctypes.c_size_t(ctypes.sizeof(how)))
+        return _syscall(
+            "openat2",
+            ctypes.c_int(dir_fd),
+            os.fsencode(path),
+            ctypes.byref(how),
+            ctypes.c_size_t(ctypes.sizeof(how)),
+        )
     except OSError as exc:
         raise OSError(exc.errno, os.strerror(exc.errno or 0), path) from None
 

@@ -48,7 +48,7 @@ _WRITE = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 class RealContainer(Container):
@@ -96,9 +96,15 @@ class RealContainer(Container):
             else:  # overlayfs needs a lower layer: an empty one stands for the empty image
                 lowers = [os.path.join(self.directory, "empty")]
                 os.mkdir(lowers[0], 0o755)
-            self.mount_api = mount_overlay(self.merged_dir, lowers, self.upper_dir, self.work_dir,
-                                           method=backend.method, userxattr=backend.xattr_ns == "user",
-                                           api=backend.mount_api)
+            self.mount_api = mount_overlay(
+                self.merged_dir,
+                lowers,
+                self.upper_dir,
+                self.work_dir,
+                method=backend.method,
+                userxattr=backend.xattr_ns == "user",
+                api=backend.mount_api,
+            )
             self._mounted = True
             self._fs = RootFS(self.merged_dir, use_openat2=backend.use_openat2)
             self._ufs = RootFS(self.upper_dir, use_openat2=backend.use_openat2)
@@ -282,23 +288,28 @@ class RealContainer(Container):
         return self._ufs.lstat(path) is not None
 
     @contextmanager
-    def _tracking(self, plan: Sequence[tuple[str, str]]) -> Iterator[None]:
+    def _tracking(
+        self, plan: Sequence[tuple[str, str]], moved: tuple[str, str] | None = None
+    ) -> Iterator[None]:
         """Record copy-ups of ``plan`` ((path, reason), in order) done by the operation inside.
 
         Every path in the plan is visible in the merged view before the operation; one that
         was not in the upper directory then and is there (not as a whiteout) afterwards was
-        copied up by the kernel.
+        copied up by the kernel.  ``moved`` is ``(source, destination)`` of a rename: the
+        copied-up source is looked for at its new name.
         """
         before = {p: self._in_upper(p) for p, _ in plan}
+        done = False
         try:
             yield
+            done = True
         finally:
             self._changed_fs()
             view = self.image.view
             for path, reason in plan:
                 if before[path]:
                     continue
-                info = self._ufs.lstat(path)
+                info = self._ufs.lstat(moved[1] if done and moved is not None and path == moved[0] else path)
                 if info is None or (st.S_ISCHR(info.st_mode) and info.st_rdev == 0):
                     continue
                 origin = view.origin(path)
@@ -399,8 +410,12 @@ class RealContainer(Container):
         self._attr(path, True, "chmod", apply)
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
-        self._attr(path, follow_symlinks, "chown",
-                   lambda dirfd, name: os.chown(name, uid, gid, dir_fd=dirfd, follow_symlinks=False))
+        self._attr(
+            path,
+            follow_symlinks,
+            "chown",
+            lambda dirfd, name: os.chown(name, uid, gid, dir_fd=dirfd, follow_symlinks=False),
+        )
 
     # ------------------------------------------------------------------ names
     def mkdir(self, path: str, mode: int = 0o755) -> None:
@@ -408,8 +423,11 @@ class RealContainer(Container):
         if real == "/" or self._fs.lstat(real) is not None:
             raise fs_error(errno.EEXIST, path)
         self._check_name(real)
-        with self._tracking(self._parents(real, f"mkdir {real}")), self._kernel(path), \
-                self._fs.parent(real) as (dirfd, name):
+        with (
+            self._tracking(self._parents(real, f"mkdir {real}")),
+            self._kernel(path),
+            self._fs.parent(real) as (dirfd, name),
+        ):
             os.mkdir(name, 0o700, dir_fd=dirfd)
             fd = os.open(name, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
             try:
@@ -421,16 +439,22 @@ class RealContainer(Container):
         real = self._resolve(path.rstrip("/") or "/", follow_last=False)
         if real == "/":
             raise fs_error(errno.EBUSY, path)
-        with self._tracking(self._parents(real, f"rmdir {real}")), self._kernel(path), \
-                self._fs.parent(real) as (dirfd, name):
+        with (
+            self._tracking(self._parents(real, f"rmdir {real}")),
+            self._kernel(path),
+            self._fs.parent(real) as (dirfd, name),
+        ):
             os.rmdir(name, dir_fd=dirfd)
 
     def unlink(self, path: str) -> None:
         real = self._resolve(path, follow_last=False)
         if real == "/":
             raise fs_error(errno.EISDIR, path)
-        with self._tracking(self._parents(real, f"unlink {real}")), self._kernel(path), \
-                self._fs.parent(real) as (dirfd, name):
+        with (
+            self._tracking(self._parents(real, f"unlink {real}")),
+            self._kernel(path),
+            self._fs.parent(real) as (dirfd, name),
+        ):
             os.unlink(name, dir_fd=dirfd)
 
     remove_file = unlink
@@ -442,24 +466,37 @@ class RealContainer(Container):
         if real == "/" or self._fs.lstat(real) is not None:
             raise fs_error(errno.EEXIST, path)
         self._check_name(real)
-        with self._tracking(self._parents(real, f"symlink {real}")), self._kernel(path), \
-                self._fs.parent(real) as (dirfd, name):
+        with (
+            self._tracking(self._parents(real, f"symlink {real}")),
+            self._kernel(path),
+            self._fs.parent(real) as (dirfd, name),
+        ):
             os.symlink(target, name, dir_fd=dirfd)
 
     def link(self, src: str, dst: str) -> None:
+        # linkat(2)'s order: the old path must exist, then the new name must not, then the
+        # old one must not be a directory (EPERM)
         source = self._resolve(src, follow_last=False)
+        real = self._resolve(dst, follow_last=False)
+        if self._fs.lstat(source) is None:
+            raise fs_error(errno.ENOENT, src)
+        if real == "/" or (source == "/" and self._fs.lstat(real) is not None):
+            raise fs_error(errno.EEXIST, dst)
         if source == "/":
             raise fs_error(errno.EPERM, src)
-        real = self._resolve(dst, follow_last=False)
-        if real == "/":
-            raise fs_error(errno.EEXIST, dst)
-        if self._fs.lstat(source) is not None and self._fs.lstat(real) is None:
+        if self._fs.lstat(real) is None:
             self._check_name(real)
-        plan = [*self._parents(source, f"link {source}"), (source, "link"), *self._parents(real, f"link {real}")]
-        if self._fs.lstat(source) is None:
-            plan = []
-        with self._tracking(plan), self._kernel(src, dst), self._fs.parent(source) as (sfd, sname), \
-                self._fs.parent(real) as (dfd, dname):
+        plan = [
+            *self._parents(source, f"link {source}"),
+            (source, "link"),
+            *self._parents(real, f"link {real}"),
+        ]
+        with (
+            self._tracking(plan),
+            self._kernel(src, dst),
+            self._fs.parent(source) as (sfd, sname),
+            self._fs.parent(real) as (dfd, dname),
+        ):
             os.link(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd, follow_symlinks=False)
 
     def rename(self, src: str, dst: str) -> None:
@@ -474,15 +511,32 @@ class RealContainer(Container):
         source_exists = self._fs.lstat(source) is not None
         if source_exists and source != real:
             self._check_name(real)
-        plan = [*self._parents(source, f"rename {source}"), (source, "rename"),
-                *self._parents(real, f"rename {real}")] if source_exists else []
-        with self._tracking(plan), self._kernel(src, dst), self._fs.parent(source) as (sfd, sname), \
-                self._fs.parent(real) as (dfd, dname):
+        plan = (
+            [
+                *self._parents(source, f"rename {source}"),
+                (source, "rename"),
+                *self._parents(real, f"rename {real}"),
+            ]
+            if source_exists
+            else []
+        )
+        with (
+            self._tracking(plan, (source, real)),
+            self._kernel(src, dst),
+            self._fs.parent(source) as (sfd, sname),
+            self._fs.parent(real) as (dfd, dname),
+        ):
             os.rename(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd)
 
     # ------------------------------------------------------------------ real programs
-    def run_program(self, argv: Sequence[str], *, input: bytes | None = None, timeout: float = 60,
-                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    def run_program(
+        self,
+        argv: Sequence[str],
+        *,
+        input: bytes | None = None,
+        timeout: float = 60,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[bytes]:
         """Run a real program in the container: ``unshare`` (new mount, UTS, IPC and pid
         namespaces) then ``chroot`` into the merged directory.  Its writes land in the upper
         directory, and ``diff()``/``upper`` show them.  The image must contain the program
@@ -490,19 +544,35 @@ class RealContainer(Container):
         """
         self._alive()
         if self.state is not State.RUNNING:
-            raise ContainerStateError(f"cannot run a program in container {self.name or self.id[:12]}: "
-                                      f"it is {self.state.value} (needs running)")
-        command = ["unshare", "--mount", "--uts", "--ipc", "--pid", "--fork", "--", "chroot", self.merged_dir, *argv]
+            raise ContainerStateError(
+                f"cannot run a program in container {self.name or self.id[:12]}: "
+                f"it is {self.state.value} (needs running)"
+            )
+        command = [
+            "unshare",
+            "--mount",
+            "--uts",
+            "--ipc",
+            "--pid",
+            "--fork",
+            "--",
+            "chroot",
+            self.merged_dir,
+            *argv,
+        ]
         environment = env if env is not None else {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
         try:
-            return subprocess.run(command, input=input, capture_output=True, timeout=timeout, env=environment,
-                                  check=False)
+            return subprocess.run(
+                command, input=input, capture_output=True, timeout=timeout, env=environment, check=False
+            )
         finally:
             self._changed_fs()
 
     def __repr__(self) -> str:
-        return (f"<RealContainer {self.name or self.id[:12]} {self.state.value} image={self.image.short_id} "
-                f"{self.merged_dir if self.state is not State.REMOVED else 'unmounted'}>")
+        return (
+            f"<RealContainer {self.name or self.id[:12]} {self.state.value} image={self.image.short_id} "
+            f"{self.merged_dir if self.state is not State.REMOVED else 'unmounted'}>"
+        )
 
 
 def upper_listing(container: RealContainer) -> str:
@@ -517,7 +587,11 @@ def upper_listing(container: RealContainer) -> str:
             mode = st.filemode(info.st_mode)
             extra = ""
             if st.S_ISCHR(info.st_mode):
-                extra = f"  c {os.major(info.st_rdev)},{os.minor(info.st_rdev)}  (whiteout)" if info.st_rdev == 0 else ""
+                extra = (
+                    f"  c {os.major(info.st_rdev)},{os.minor(info.st_rdev)}  (whiteout)"
+                    if info.st_rdev == 0
+                    else ""
+                )
             elif st.S_ISLNK(info.st_mode):
                 extra = f" -> {os.readlink(name, dir_fd=dirfd)}"
             elif st.S_ISDIR(info.st_mode):

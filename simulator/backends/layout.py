@@ -106,9 +106,9 @@ def materialise(layer: Layer, dest: str, *, below: UnionView, key: str, xattr_ns
                 data = entry.read()
                 view = memoryview(data)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
+                _chown(fd, entry.uid, entry.gid)  # before chmod: chown clears setuid/setgid
                 os.fchmod(fd, entry.mode)
-                _chown(fd, entry.uid, entry.gid)
                 mtime = lower_mtime(key, path)
                 os.utime(fd, (mtime, mtime))
             finally:
@@ -178,7 +178,7 @@ def read_upper(
                     )
                 continue
             if name.startswith(WHITEOUT_PREFIX) and st.S_ISREG(info.st_mode) and info.st_size == 0:
-                entries[join(directory, name[len(WHITEOUT_PREFIX):])] = Entry.whiteout()
+                entries[join(directory, name[len(WHITEOUT_PREFIX) :])] = Entry.whiteout()
                 continue
             stats[path] = info
             if _is_whiteout(info) or any(

@@ -7,6 +7,7 @@ The old ``mount(2)`` API takes every option in one string that must fit in one p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -35,10 +36,8 @@ def overlay_params() -> dict[str, str]:
     ``/sys/module/overlay/parameters``).
     """
     known = set()
-    try:
+    with contextlib.suppress(OSError):
         known = set(os.listdir("/sys/module/overlay/parameters"))
-    except OSError:
-        pass
     out = {}
     for name in ("index", "redirect_dir", "metacopy"):
         if name in known:
@@ -47,7 +46,11 @@ def overlay_params() -> dict[str, str]:
 
 
 def mount_options(lowers: list[str], upper: str, work: str, extra: dict[str, str], userxattr: bool) -> str:
-    parts = [f"lowerdir={':'.join(escape(p) for p in lowers)}", f"upperdir={escape(upper)}", f"workdir={escape(work)}"]
+    parts = [
+        f"lowerdir={':'.join(escape(p) for p in lowers)}",
+        f"upperdir={escape(upper)}",
+        f"workdir={escape(work)}",
+    ]
     parts += [f"{k}={v}" for k, v in extra.items()]
     if userxattr:
         parts.append("userxattr")

@@ -65,7 +65,7 @@ def _owner_text() -> str:
 
 def _owner_alive(text: str) -> bool:
     try:
-        pid_s, start = (text.split() + [""])[:2]
+        pid_s, start = ([*text.split(), ""])[:2]
         pid = int(pid_s)
     except ValueError:
         return False
@@ -78,7 +78,7 @@ def _probe(state_dir: str, method: str) -> Availability:
     from . import _sys, mounting
 
     os.makedirs(os.path.join(state_dir, "tmp"), exist_ok=True)
-    probe = tempfile.mkdtemp(prefix="probe-", dir=os.path.join(state_dir, "tmp"))
+    probe = tempfile.mkdtemp(prefix=f"probe-{os.getpid()}-", dir=os.path.join(state_dir, "tmp"))
     try:
         dirs = {name: os.path.join(probe, name) for name in ("lower", "upper", "work", "merged")}
         for d in dirs.values():
@@ -89,15 +89,24 @@ def _probe(state_dir: str, method: str) -> Availability:
         except OSError:
             ns = "user"
         try:
-            used = mounting.mount_overlay(dirs["merged"], [dirs["lower"]], dirs["upper"], dirs["work"],
-                                          method=method, userxattr=ns == "user")
+            used = mounting.mount_overlay(
+                dirs["merged"],
+                [dirs["lower"]],
+                dirs["upper"],
+                dirs["work"],
+                method=method,
+                userxattr=ns == "user",
+            )
         except BackendUnavailable:
             raise
-        except Exception as exc:  # noqa: BLE001 - the reason is reported, whatever it is
+        except Exception as exc:
             code = getattr(exc, "errno", None)
             if code in (errno.EPERM, errno.EACCES):
-                return Availability(False, "not permitted: mounting overlayfs needs CAP_SYS_ADMIN "
-                                    "(run as root) or fuse-overlayfs", method)
+                return Availability(
+                    False,
+                    "not permitted: mounting overlayfs needs CAP_SYS_ADMIN (run as root) or fuse-overlayfs",
+                    method,
+                )
             return Availability(False, f"a test mount failed: {exc}", method)
         mounting.unmount(dirs["merged"], used)
         if method == "kernel" and not _sys.openat2_available():
@@ -128,18 +137,28 @@ def availability(state_dir: str | None = None, method: str = "auto") -> Availabi
             has_overlay = False
         fuse = shutil.which("fuse-overlayfs") is not None and os.path.exists("/dev/fuse")
         if method == "fuse":
-            result = _probe(state_dir, "fuse") if fuse else Availability(
-                False, "fuse-overlayfs (and /dev/fuse) are needed for method='fuse'")
+            result = (
+                _probe(state_dir, "fuse")
+                if fuse
+                else Availability(False, "fuse-overlayfs (and /dev/fuse) are needed for method='fuse'")
+            )
         elif not has_overlay and method == "kernel":
             result = Availability(False, "no overlay in /proc/filesystems (try: modprobe overlay)")
         else:
-            result = _probe(state_dir, "kernel") if has_overlay else Availability(
-                False, "no overlay in /proc/filesystems (try: modprobe overlay)")
+            result = (
+                _probe(state_dir, "kernel")
+                if has_overlay
+                else Availability(False, "no overlay in /proc/filesystems (try: modprobe overlay)")
+            )
             if not result.ok and method == "auto" and fuse:
                 fallback = _probe(state_dir, "fuse")
                 if fallback.ok:
-                    result = Availability(True, f"kernel mounts failed ({result.reason}); using fuse-overlayfs",
-                                          "fuse", fallback.xattr_ns)
+                    result = Availability(
+                        True,
+                        f"kernel mounts failed ({result.reason}); using fuse-overlayfs",
+                        "fuse",
+                        fallback.xattr_ns,
+                    )
     _CACHE[key] = result
     return result
 
@@ -148,8 +167,8 @@ def availability(state_dir: str | None = None, method: str = "auto") -> Availabi
 def _unescape_mountinfo(text: str) -> str:
     out, i = [], 0
     while i < len(text):
-        if text[i] == "\\" and i + 3 < len(text) and text[i + 1:i + 4].isdigit():
-            out.append(chr(int(text[i + 1:i + 4], 8)))
+        if text[i] == "\\" and i + 3 < len(text) and text[i + 1 : i + 4].isdigit():
+            out.append(chr(int(text[i + 1 : i + 4], 8)))
             i += 4
         else:
             out.append(text[i])
@@ -179,7 +198,7 @@ def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def cleanup(state_dir: str | None = None, *, all: bool = False, layers: bool = False) -> list[str]:  # noqa: A002
+def cleanup(state_dir: str | None = None, *, all: bool = False, layers: bool = False) -> list[str]:
     """Unmount and remove what crashed processes left under the state directory.
 
     A container directory is stale when the process named in its ``owner`` file is gone;
@@ -214,11 +233,11 @@ def cleanup(state_dir: str | None = None, *, all: bool = False, layers: bool = F
     tmp = os.path.join(state_dir, "tmp")
     for name in sorted(os.listdir(tmp)) if os.path.isdir(tmp) else []:
         path = os.path.join(tmp, name)
-        owner = name.rsplit("-", 1)[-1]
-        if all or not owner.isdigit() or not os.path.exists(f"/proc/{owner}") or int(owner) != os.getpid():
-            if not mounts_under(path):
-                shutil.rmtree(path, ignore_errors=True)
-                actions.append(f"removed {path}")
+        pid = name.split("-")[1] if name.count("-") >= 2 else ""
+        live = pid.isdigit() and os.path.exists(f"/proc/{pid}")  # "layer-<pid>-..." being written
+        if (all or not live) and not mounts_under(path):
+            shutil.rmtree(path, ignore_errors=True)
+            actions.append(f"removed {path}")
     if layers and not mounts_under(state_dir):
         path = os.path.join(state_dir, "layers")
         if os.path.isdir(path):
@@ -245,8 +264,15 @@ class OverlayBackend:
     interpreter exit.
     """
 
-    def __init__(self, state_dir: str | None = None, *, method: str = "kernel", xattr_ns: str = "trusted",
-                 use_openat2: bool | None = None, mount_api: str = "auto") -> None:
+    def __init__(
+        self,
+        state_dir: str | None = None,
+        *,
+        method: str = "kernel",
+        xattr_ns: str = "trusted",
+        use_openat2: bool | None = None,
+        mount_api: str = "auto",
+    ) -> None:
         self.state_dir = os.path.realpath(state_dir or DEFAULT_STATE_DIR)
         self.method = method
         self.xattr_ns = xattr_ns
@@ -274,14 +300,18 @@ class OverlayBackend:
         out = []
         root = os.path.join(self.state_dir, "layers", self.xattr_ns)
         os.makedirs(root, exist_ok=True)
-        for number, (layer, chain) in enumerate(zip(image.layers, image.chain_ids)):
+        for number, (layer, chain) in enumerate(zip(image.layers, image.chain_ids, strict=False)):
             key = chain.split(":", 1)[1]
             path = os.path.join(root, key)
             if not os.path.isdir(path):
-                staging = tempfile.mkdtemp(prefix=f"layer-{os.getpid()}-", dir=os.path.join(self.state_dir, "tmp"))
+                staging = tempfile.mkdtemp(
+                    prefix=f"layer-{os.getpid()}-", dir=os.path.join(self.state_dir, "tmp")
+                )
                 try:
                     below = UnionView(image.layers[:number])
-                    materialise(layer, os.path.join(staging, "d"), below=below, key=key, xattr_ns=self.xattr_ns)
+                    materialise(
+                        layer, os.path.join(staging, "d"), below=below, key=key, xattr_ns=self.xattr_ns
+                    )
                     try:
                         os.rename(os.path.join(staging, "d"), path)
                     except OSError as exc:

@@ -1,0 +1,206 @@
+"""Run one scenario on the model and on the kernel, and compare what each did.
+
+A *scenario* is an image and a list of operations, each a tuple naming a container method and
+its arguments — ``("write_file", "/etc/motd", b"hi")``, ``("rename", "/a", "/b")`` — plus
+``("rm_rf", path)`` (``rm -rf``, made of ``lstat``/``listdir``/``unlink``/``rmdir`` calls).
+:func:`run_ops` applies them and records each outcome (``"ok"`` or the error's class and
+errno); :func:`snapshot` captures what can be compared; :func:`compare_scenario` puts both side
+by side as text, with the kernel's upper directory listed the way ``ls -l`` would show it.
+
+The parity tests (``tests/backends/test_parity.py``) use the same functions.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.container import Container
+from ..model.entries import Entry, Kind
+from ..model.image import Image
+from ..model.layer import Layer
+from ..model.paths import join
+
+__all__ = ["Outcome", "Snapshot", "busybox_layer", "compare_scenario", "run_op", "run_ops", "snapshot"]
+
+Op = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one operation did: ``ok`` (with a result) or an error class and errno."""
+
+    ok: bool
+    error: str = ""
+    errno: int | None = None
+    result: Any = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return "ok" if self.result is None else f"ok {self.result!r}"
+        code = errno.errorcode.get(self.errno or 0, "") if self.errno is not None else ""
+        return f"{self.error}" + (f" [{code}]" if code else "")
+
+
+def rm_rf(container: Any, path: str) -> None:
+    """``rm -rf path`` with the container's own calls (children first, symlinks not followed)."""
+    try:
+        entry = container.lstat(path)
+    except FileNotFoundError:
+        return
+    if entry.kind is Kind.DIR:
+        for name in container.listdir(path):
+            rm_rf(container, join(path, name))
+        container.rmdir(path)
+    else:
+        container.unlink(path)
+
+
+def run_op(container: Any, op: Op) -> Outcome:
+    name, *args = op
+    try:
+        result = rm_rf(container, *args) if name == "rm_rf" else getattr(container, name)(*args)
+    except OSError as exc:
+        return Outcome(False, type(exc).__name__, exc.errno)
+    except ValueError as exc:  # InvalidPath
+        return Outcome(False, type(exc).__name__)
+    if isinstance(result, (bytes, str, list, bool, int)):
+        return Outcome(True, result=result)
+    return Outcome(True)
+
+
+def run_ops(container: Any, ops: Iterable[Op]) -> list[Outcome]:
+    return [run_op(container, op) for op in ops]
+
+
+def _view_item(entry: Entry) -> tuple[Any, ...]:
+    if entry.kind is Kind.FILE:
+        return (entry.kind.value, oct(entry.mode), entry.uid, entry.gid, entry.read())
+    if entry.kind is Kind.SYMLINK:
+        return (entry.kind.value, entry.uid, entry.gid, entry.target)
+    return (entry.kind.value, oct(entry.mode), entry.uid, entry.gid)
+
+
+def _upper_item(entry: Entry) -> tuple[Any, ...]:
+    if entry.kind is Kind.DIR:
+        return ("dir", oct(entry.mode), entry.uid, entry.gid, "opaque" if entry.opaque else "")
+    if entry.kind is Kind.HARDLINK:
+        return ("hardlink", entry.target)
+    if entry.kind is Kind.WHITEOUT:
+        return ("whiteout",)
+    return _view_item(entry)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The comparable state of a container: merged view, upper changeset, diff and copy-ups."""
+
+    view: dict[str, tuple[Any, ...]]
+    upper: dict[str, tuple[Any, ...]]
+    diff: list[str]
+    copy_ups: list[tuple[Any, ...]]
+
+
+def snapshot(container: Any) -> Snapshot:
+    view = {"/": _view_item(container.stat("/"))}
+    view.update({path: _view_item(entry) for path, entry in container.walk("/")})
+    upper = {path: _upper_item(entry) for path, entry in container.upper.entries.items()}
+    copy_ups = [(c.path, c.layer, c.kind.value, c.bytes) for c in container.copy_ups]
+    return Snapshot(view, upper, [str(c) for c in container.diff()], copy_ups)
+
+
+def differences(model: Snapshot, real: Snapshot) -> list[str]:
+    """Human-readable differences (empty when the two agree)."""
+    out = []
+    for label, a, b in (("merged view", model.view, real.view), ("upper", model.upper, real.upper)):
+        for path in sorted(set(a) | set(b)):
+            if a.get(path) != b.get(path):
+                out.append(f"{label} {path}: model {a.get(path)!r}, kernel {b.get(path)!r}")
+    if model.diff != real.diff:
+        out.append(f"diff: model {model.diff}, kernel {real.diff}")
+    if model.copy_ups != real.copy_ups:
+        out.append(f"copy_ups: model {model.copy_ups}, kernel {real.copy_ups}")
+    return out
+
+
+def _entry_line(path: str, entry: Entry) -> str:
+    extra = {
+        Kind.FILE: f" {entry.size}B",
+        Kind.SYMLINK: f" -> {entry.target}",
+        Kind.HARDLINK: f" => {entry.target}",
+        Kind.WHITEOUT: "  (whiteout)",
+    }.get(entry.kind, "")
+    if entry.opaque:
+        extra += "  (opaque)"
+    return f"{entry.mode_string()} {entry.uid}:{entry.gid} {path}{extra}"
+
+
+def compare_scenario(image: Image, ops: Sequence[Op], *, state_dir: str | None = None) -> str:
+    """Run ``ops`` on a model container and on a real overlay mount of ``image``; a text report.
+
+    The report lists each operation with both outcomes, then the kernel's upper directory as
+    ``ls -l`` shows it (whiteouts are ``c 0,0`` devices, opaque directories carry the xattr)
+    beside the model's upper layer, both ``docker diff`` outputs, and every difference.
+
+    Raises:
+        BackendUnavailable: the overlayfs backend cannot run here (the reason says why).
+    """
+    from .container import upper_listing
+    from .overlayfs import OverlayBackend
+
+    own_dir = state_dir is None
+    directory = tempfile.mkdtemp(prefix="layerlab-compare-") if own_dir else state_dir
+    model = Container(image)
+    lines = []
+    try:
+        with OverlayBackend.create(directory) as backend, backend.new_container(image) as real:
+            lines.append(f"{'operation':40} {'model':24} kernel")
+            for op in ops:
+                a, b = run_op(model, op), run_op(real, op)
+                mark = "" if (a.ok, a.errno) == (b.ok, b.errno) else "   <-- differs"
+                shown = " ".join(repr(x) if not isinstance(x, str) else x for x in op)
+                lines.append(f"{shown[:40]:40} {str(a)[:24]:24} {b}{mark}")
+            lines += ["", f"kernel upper directory ({real.upper_dir}):", upper_listing(real) or "(empty)"]
+            lines += ["", "model upper layer:"]
+            lines += [_entry_line(p, e) for p, e in model.upper.entries.items()] or ["(empty)"]
+            lines += [
+                "",
+                "docker diff (model):",
+                model.diff_text() or "(nothing)",
+                "",
+                "docker diff (kernel):",
+                real.diff_text() or "(nothing)",
+            ]
+            found = differences(snapshot(model), snapshot(real))
+            lines += ["", "differences:" if found else "no differences: the model did what the kernel did"]
+            lines += [f"  {d}" for d in found]
+    finally:
+        if own_dir:
+            import shutil
+
+            shutil.rmtree(directory, ignore_errors=True)
+    return "\n".join(lines)
+
+
+def busybox_layer(
+    binary: str = "/usr/bin/busybox",
+    applets: Sequence[str] = ("sh", "ls", "cat", "echo", "rm", "mkdir", "touch", "mv", "ln", "chmod"),
+) -> Layer:
+    """A layer with a static busybox as ``/bin/busybox`` and ``/bin/<applet>`` symlinks to it.
+
+    With it an image can run real programs (:meth:`RealContainer.run_program`).
+    """
+    with open(binary, "rb") as f:
+        data = f.read()
+    entries: dict[str, Entry] = {
+        "/bin": Entry.directory(),
+        "/bin/busybox": Entry.file(data, 0o755),
+        "/tmp": Entry.directory(0o1777),
+    }
+    for applet in applets:
+        entries[f"/bin/{applet}"] = Entry.symlink("busybox")
+    return Layer.of(entries, created_by=f"busybox ({os.path.basename(binary)})")
