@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import stat as st
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..model.entries import Entry, Kind
 from ..model.layer import Layer
@@ -49,7 +49,14 @@ def _chown(target: str | int, uid: int, gid: int, *, symlink: bool = False) -> N
         pass
 
 
-def materialise(layer: Layer, dest: str, *, below: UnionView, key: str, xattr_ns: str = "trusted") -> None:
+def materialise(
+    layer: Layer,
+    dest: str,
+    *,
+    below: UnionView | Callable[[], UnionView],
+    key: str,
+    xattr_ns: str = "trusted",
+) -> None:
     """Write ``layer`` into the new directory ``dest`` in overlayfs form.
 
     ``below`` is the merged view of the layers under this one: it gives implicit parent
@@ -58,6 +65,14 @@ def materialise(layer: Layer, dest: str, *, below: UnionView, key: str, xattr_ns
     links to files in lower layers.  ``dest`` must not exist; nothing is written outside it.
     """
     os.mkdir(dest, 0o755)
+    views: list[UnionView] = []
+
+    def view() -> UnionView:  # only built when the layer needs it (implicit parents, whiteouts, links)
+        if not views:
+            views.append(below() if callable(below) else below)
+        return views[0]
+
+    owner = (os.geteuid(), os.getegid())
     dir_meta: dict[str, Entry] = {}
     entries = layer.entries
 
@@ -69,7 +84,7 @@ def materialise(layer: Layer, dest: str, *, below: UnionView, key: str, xattr_ns
             if explicit is not None and explicit.kind is Kind.DIR:
                 meta = explicit
             else:
-                lower = below.lookup(anc)
+                lower = view().lookup(anc)
                 meta = lower if lower is not None and lower.kind is Kind.DIR else Entry.directory()
                 meta = Entry.directory(meta.mode, meta.uid, meta.gid)
             os.mkdir(_host(dest, anc), 0o700)
@@ -79,7 +94,7 @@ def materialise(layer: Layer, dest: str, *, below: UnionView, key: str, xattr_ns
         host = _host(dest, path)
         kind = entry.kind
         if kind is Kind.WHITEOUT:
-            if below.lookup(path) is None:
+            if view().lookup(path) is None:
                 continue  # hides nothing (OCI: a no-op)
             ensure_parents(path)
             os.mknod(host, st.S_IFCHR | 0o600, os.makedev(0, 0))
@@ -97,18 +112,20 @@ def materialise(layer: Layer, dest: str, *, below: UnionView, key: str, xattr_ns
                 if same_layer is not None and same_layer.kind is Kind.FILE:
                     os.link(_host(dest, entry.target), host)
                     continue
-                found = below.lookup(entry.target)
+                found = view().lookup(entry.target)
                 if found is None or found.kind is not Kind.FILE:
                     continue  # a dangling hard link: the union view drops it too
                 entry = found
             fd = os.open(host, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
             try:
                 data = entry.read()
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                _chown(fd, entry.uid, entry.gid)  # before chmod: chown clears setuid/setgid
-                os.fchmod(fd, entry.mode)
+                buf = memoryview(data)
+                while buf:
+                    buf = buf[os.write(fd, buf) :]
+                if (entry.uid, entry.gid) != owner:
+                    _chown(fd, entry.uid, entry.gid)  # before chmod: chown clears setuid/setgid
+                if entry.mode != 0o600:
+                    os.fchmod(fd, entry.mode)
                 mtime = lower_mtime(key, path)
                 os.utime(fd, (mtime, mtime))
             finally:
@@ -122,7 +139,8 @@ def materialise(layer: Layer, dest: str, *, below: UnionView, key: str, xattr_ns
     for path in sorted(dir_meta, key=path_sort_key, reverse=True):
         meta = dir_meta[path]
         host = _host(dest, path)
-        _chown(host, meta.uid, meta.gid)
+        if (meta.uid, meta.gid) != owner:
+            _chown(host, meta.uid, meta.gid)
         os.chmod(host, meta.mode)
 
 
