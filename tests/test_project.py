@@ -155,3 +155,19 @@ def test_readme_quick_start_is_make_lab_and_make_test() -> None:
 def test_makefile_has_target(target: str) -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(rf"^{target}:", makefile, re.M)
+
+
+def test_every_test_directory_is_collected():
+    """pytest skips directories named like build/ by default; tests/build must still run."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/build"], cwd=root.parent,
+                         capture_output=True, text=True, check=False).stdout
+    assert "tests/build/test_builder.py::" in out
+    wanted = {p.parent.name for p in root.glob("*/test_*.py")}
+    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q"], cwd=root.parent,
+                               capture_output=True, text=True, check=False).stdout
+    assert {d for d in wanted if f"tests/{d}/" in collected} == wanted
