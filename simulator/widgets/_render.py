@@ -32,7 +32,10 @@ def svg_fragment(svg: bytes) -> str:
     """The ``<svg>`` element of Graphviz's output (no XML prolog, no DOCTYPE) for inline HTML."""
     text = svg.decode("utf-8")
     start = text.find("<svg")
-    return text[start:] if start >= 0 else text
+    if start < 0:
+        return text
+    # scale down to the output's width (a projector, a narrow notebook), never up
+    return '<svg style="max-width:100%;height:auto"' + text[start + len("<svg") :]
 
 
 def pre(text: str, *, css_class: str = "layerlab-pre") -> str:

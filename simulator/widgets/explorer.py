@@ -71,7 +71,7 @@ class LayerExplorer:
         self.engine = engine
         self.image_picker = w.Dropdown(options=[], description="image")
         self.layer_slider = w.IntSlider(value=0, min=0, max=0, description="layer", continuous_update=True)
-        self.mode = w.ToggleButtons(options=MODES, value=MODES[0])
+        self.mode = w.ToggleButtons(options=MODES, value=MODES[0], style={"button_width": "auto"})
         self.only_changes = w.Checkbox(value=False, description="only changes", indent=False)
         self.layer_info = w.HTML()
         self.tree = w.HTML(layout=w.Layout(max_height="420px", overflow="auto"))

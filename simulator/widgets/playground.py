@@ -59,7 +59,7 @@ class ContainerPlayground:
         self._mine: list[Container] = []
 
         self.new_button = w.Button(description="New container", icon="plus", tooltip="docker run -d <image>")
-        self.selector = w.ToggleButtons(options=[], description="container")
+        self.selector = w.ToggleButtons(options=[], description="container", style={"button_width": "auto"})
         self.command = w.Text(
             value="", placeholder="a shell command, e.g. echo hi >> /etc/motd", layout=w.Layout(width="60%")
         )
@@ -85,7 +85,7 @@ class ContainerPlayground:
             continuous_update=False,
             layout=w.Layout(width="320px"),
         )
-        self.view = w.ToggleButtons(options=VIEWS, value=VIEWS[0])
+        self.view = w.ToggleButtons(options=VIEWS, value=VIEWS[0], style={"button_width": "auto"})
         self.terminal = w.HTML()
         self.diff = w.HTML()
         self.layer_table = w.HTML()

@@ -94,7 +94,7 @@ class BuildStepper:
             layout=w.Layout(width="100%"),
         )
         self.step_title = w.HTML()
-        self.view = w.ToggleButtons(options=VIEWS, value=VIEWS[0])
+        self.view = w.ToggleButtons(options=VIEWS, value=VIEWS[0], style={"button_width": "auto"})
         self.changes = w.HTML()
         self.cache_table = w.HTML()
         self.rebuilt = w.HTML()

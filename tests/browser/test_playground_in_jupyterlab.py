@@ -1,0 +1,157 @@
+"""A real browser: JupyterLab, the container-playground notebook, a typed command, a click.
+
+JupyterLab runs on a free local port over a copy of the notebooks (so autosave touches nothing
+in the repository); Debian's chromium is driven by Playwright (no browser download: it is
+given by ``executable_path``).  Screenshots go to ``artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+NOTEBOOK = "02-containers-copy-on-write.ipynb"
+TOKEN = "layerlab-browser-test"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (CI installs Debian's chromium with apt)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (test extra)")
+    pytest.importorskip("jupyterlab", reason="jupyterlab is not installed (test extra)")
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    shutil.copy(ROOT / "notebooks" / NOTEBOOK, work / NOTEBOOK)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.token={TOKEN}",
+        f"--ServerApp.root_dir={work}",
+        "--ServerApp.port_retries=0",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(tmp_path / "jupyterlab.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=work)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((tmp_path / "jupyterlab.log").read_text(errors="replace")) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _diagram_html(page) -> str:  # type: ignore[no-untyped-def]
+    return page.locator(".layerlab-playground .layerlab-diagram").first.inner_html()
+
+
+def test_playground_command_changes_the_diagram(lab: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),  # a fresh user-data dir
+            executable_path=CHROMIUM,
+            headless=True,
+            viewport={"width": 1600, "height": 1000},
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.pages[0] if browser.pages else browser.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"{lab}/lab/tree/{NOTEBOOK}?token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+            page.screenshot(path=str(ARTIFACTS / "01-opened.png"))
+
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            playground = page.locator(".layerlab-playground").first
+            try:
+                playground.wait_for(state="visible")
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "01b-after-run-all.png"))
+            page.wait_for_selector(".layerlab-playground .layerlab-diagram svg")
+            playground.scroll_into_view_if_needed()
+            # the cell after the widget runs a command from code: wait until the kernel is idle
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+            page.wait_for_function(
+                "() => document.querySelector('.layerlab-playground .layerlab-terminal')"
+                "?.innerText.includes('from-the-playground')"
+            )
+            page.wait_for_timeout(1500)  # the diagram's debounced render after that command
+            before = _diagram_html(page)
+            playground.screenshot(path=str(ARTIFACTS / "02-playground-before.png"))
+
+            command = playground.locator(".layerlab-command input")
+            command.fill("echo from-the-browser > /etc/motd && rm /etc/issue")
+            playground.locator("button.layerlab-run").click()
+            page.wait_for_function(
+                "() => document.querySelector('.layerlab-playground .layerlab-diagram')"
+                "?.innerHTML.includes('/etc/issue')"
+            )
+            after = _diagram_html(page)
+            playground.screenshot(path=str(ARTIFACTS / "03-playground-after.png"))
+            page.screenshot(path=str(ARTIFACTS / "04-page.png"), full_page=False)
+
+            assert after != before
+            assert "whiteout" in after
+            assert "D /etc/issue" in playground.locator(".layerlab-diff").inner_text()
+            assert "$ echo from-the-browser" in playground.locator(".layerlab-terminal").inner_text()
+        finally:
+            browser.close()
