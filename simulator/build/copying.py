@@ -68,7 +68,10 @@ def _archive_items(data: bytes) -> list[tuple[str, Entry]] | None:
                     items.append((rel, Entry.directory(member.mode, member.uid, member.gid)))
                 elif member.issym():
                     items.append((rel, Entry.symlink(member.linkname, member.uid, member.gid)))
-                elif member.isreg() or member.islnk():
+                elif member.islnk():  # a hard link to an earlier member, kept as a link
+                    target = normalize("/" + member.linkname).lstrip("/")
+                    items.append((rel, Entry.hardlink(target, member.mode, member.uid, member.gid)))
+                elif member.isreg():
                     f = archive.extractfile(member)
                     content = f.read() if f is not None else b""
                     items.append((rel, Entry.file(content, member.mode, member.uid, member.gid)))
@@ -84,6 +87,7 @@ def plan_copy(view: UnionView, instr: ins.Copy | ins.Add, *, workdir: str, keep_
     dest = normalize(raw_dest if raw_dest.startswith("/") else f"{workdir}/{raw_dest}")
     plan = CopyPlan(dest, dest_slash, chown=instr.chown, chmod=_chmod_value(instr.chmod))
     matched: list[str] = []
+    archived: list[tuple[str, Entry]] = []
     for src in instr.sources:
         found = glob(view, src)
         if len(found) == 1 and found[0] == normalize("/" + src) and view.lookup(found[0]) is None:
@@ -112,15 +116,16 @@ def plan_copy(view: UnionView, instr: ins.Copy | ins.Add, *, workdir: str, keep_
             continue
         if is_add and entry.kind is Kind.FILE:
             members = _archive_items(entry.read())
-            if members is not None:
+            if members is not None:  # an archive's members keep their owners (BuildKit, buildah)
                 plan.dest_is_dir = True
-                plan.items.extend(members)
+                archived.extend(members)
                 continue
         plan.items.append((basename(path), entry))
         if count == 1:
             plan.single_file = basename(path)
     if not keep_owner:
         plan.items = [(p, _owned(e, 0, 0)) for p, e in plan.items]
+    plan.items.extend(archived)
     if plan.chmod is not None:
         plan.items = [(p, e if e.kind is Kind.SYMLINK else _moded(e, plan.chmod)) for p, e in plan.items]
     return plan
@@ -134,7 +139,8 @@ def _moded(entry: Entry, mode: int) -> Entry:
     return replace(entry, mode=mode)
 
 
-def _makedirs(c: Container, path: str) -> None:
+def _makedirs(c: Container, path: str, ids: tuple[int, int] | None) -> None:
+    """Create missing directories 0755, owned by ``--chown``'s ids when given (BuildKit, buildah)."""
     current = ""
     for part in [p for p in path.split("/") if p]:
         current += "/" + part
@@ -142,6 +148,8 @@ def _makedirs(c: Container, path: str) -> None:
             entry = c.stat(current)
         except FileNotFoundError:
             c.mkdir(current, 0o755)
+            if ids is not None:
+                c.chown(current, *ids)
             continue
         if entry.kind is not Kind.DIR:
             raise BuildError(f"cannot copy to {path}: {current} is not a directory")
@@ -160,16 +168,18 @@ def apply_copy(c: Container, plan: CopyPlan) -> None:
         if c.exists(dest) and c.stat(dest).kind is Kind.DIR:
             dest = join(dest, plan.single_file)
         target = dest
-        _makedirs(c, parent(target))
+        _makedirs(c, parent(target), ids)
         items = [(target, plan.items[-1][1])]
     else:
-        _makedirs(c, dest)
+        _makedirs(c, dest, ids)
         items = [(join(dest, rel) if rel else dest, e) for rel, e in plan.items]
     for path, entry in sorted(items, key=lambda item: path_sort_key(item[0])):
         if ids is not None:
             entry = _owned(entry, *ids)
         if not c.exists(parent(path)):
-            _makedirs(c, parent(path))  # archives may list a file before (or without) its directory
+            _makedirs(c, parent(path), ids)  # archives may list a file before (or without) its directory
+        if entry.kind is Kind.HARDLINK:
+            entry = replace(entry, target=join(dest, entry.target))
         _write(c, path, entry)
 
 
@@ -195,6 +205,11 @@ def _write(c: Container, path: str, entry: Entry) -> None:
             c.unlink(path)
         c.symlink(entry.target, path)
         c.lchown(path, entry.uid, entry.gid)
+        return
+    if entry.kind is Kind.HARDLINK:
+        if current is not None:
+            c.unlink(path)
+        c.link(entry.target, path)
         return
     if current is not None and current.kind is Kind.SYMLINK:
         c.unlink(path)

@@ -288,3 +288,30 @@ def test_failing_run_names_line_command_and_output():
     with pytest.raises(BuildError) as info:
         engine.images.build(dockerfile="FROM busybox\nRUN frobnicate --now\n")
     assert "frobnicate" in str(info.value) and "mkdir" in str(info.value)
+
+
+def test_copy_chown_owns_the_directories_it_creates(engine):
+    image = build(engine, "FROM base:1\nCOPY --chown=1000:1000 a /deep/new/parent/\nCOPY --chown=app tree /owned\n",
+                  {"a": b"a", "tree/x": b"x"}).image
+    for path in ("/deep", "/deep/new", "/deep/new/parent", "/deep/new/parent/a", "/owned", "/owned/x"):
+        entry = image.view.lookup(path)
+        assert entry is not None and (entry.uid, entry.gid) == (1000, 1000), path
+    assert image.view.lookup("/etc").uid == 0  # type: ignore[union-attr]  # existing directories keep theirs
+
+
+def test_add_archive_keeps_owners_and_hard_links(engine):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        info = tarfile.TarInfo("pkg/bin/tool")
+        info.size, info.uid, info.gid, info.mode = 4, 1234, 5678, 0o755
+        tf.addfile(info, io.BytesIO(b"tool"))
+        link = tarfile.TarInfo("pkg/hard")
+        link.type, link.linkname = tarfile.LNKTYPE, "pkg/bin/tool"
+        tf.addfile(link)
+    image = build(engine, "FROM base:1\nADD pkg.tar /opt/\n", {"pkg.tar": buf.getvalue()}).image
+    tool = image.view.lookup("/opt/pkg/bin/tool")
+    assert tool is not None and (tool.uid, tool.gid, tool.mode) == (1234, 5678, 0o755)
+    top = image.layers[-1].entries
+    kinds = {top["/opt/pkg/bin/tool"].kind, top["/opt/pkg/hard"].kind}
+    assert kinds == {Kind.FILE, Kind.HARDLINK}  # one file and one link to it, in either order
+    assert image.read_file("/opt/pkg/hard") == b"tool"

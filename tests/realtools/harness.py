@@ -790,6 +790,7 @@ def buildah_build(
     base_ref: str | None = None,
     check: bool = True,
     export: bool = True,
+    no_cache: bool = False,
 ) -> BuildResult:
     """``buildah bud`` a context in the session store, then export it with skopeo and read it.
 
@@ -808,6 +809,8 @@ def buildah_build(
     iidfile.unlink(missing_ok=True)
     argv = [_tool("buildah"), "bud", f"--layers={'true' if layers else 'false'}", "--isolation", "chroot",
             "--signature-policy", str(sess.policy), "--iidfile", str(iidfile), "-t", tag, "-f", str(df)]  # fmt: skip
+    if no_cache:  # the session store is shared by every test: a cold build must say so
+        argv.append("--no-cache")
     for k, v in (build_args or {}).items():
         argv += ["--build-arg", f"{k}={v}"]
     if target:

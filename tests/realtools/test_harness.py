@@ -279,7 +279,7 @@ def test_metadata_steps_are_empty_layers_with_nop_history(
 def test_workdir_is_metadata_and_the_next_run_creates_the_dir(
     realtools: harness.RealtoolsSession, busybox_ref: str
 ) -> None:
-    result = harness.buildah_build(harness.DOCKERFILES / "workdir", "layerlab-test/workdir")
+    result = harness.buildah_build(harness.DOCKERFILES / "workdir", "layerlab-test/workdir", no_cache=True)
     assert [s.output[0] for s in result.steps if s.instruction == "RUN pwd"] == [
         "/newdir",
         "/etc/sub",
@@ -363,7 +363,7 @@ def test_rebuild_cache_ignores_mtime_but_not_mode_or_content(
     realtools: harness.RealtoolsSession, busybox_ref: str, tmp_path: Path
 ) -> None:
     ctx = _copy_case("cache", tmp_path)
-    first = harness.buildah_build(ctx, "layerlab-test/cache")
+    first = harness.buildah_build(ctx, "layerlab-test/cache", no_cache=True)
     assert [hit for _, hit in first.cache_hits] == [False] * 4
     assert [hit for _, hit in harness.buildah_build(ctx, "layerlab-test/cache").cache_hits] == [True] * 4
     later = time.time() + 1000
