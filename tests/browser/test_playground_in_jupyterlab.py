@@ -111,12 +111,13 @@ def test_playground_command_changes_the_diagram(lab: str, tmp_path: Path) -> Non
                 "--no-first-run",
             ],
         )
+        page = browser.pages[0] if browser.pages else browser.new_page()
         try:
-            page = browser.pages[0] if browser.pages else browser.new_page()
             page.set_default_timeout(60_000)
             page.goto(f"{lab}/lab/tree/{NOTEBOOK}?token={TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()  # the kernel has started
             page.screenshot(path=str(ARTIFACTS / "01-opened.png"))
 
             page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -153,5 +154,8 @@ def test_playground_command_changes_the_diagram(lab: str, tmp_path: Path) -> Non
             assert "whiteout" in after
             assert "D /etc/issue" in playground.locator(".layerlab-diff").inner_text()
             assert "$ echo from-the-browser" in playground.locator(".layerlab-terminal").inner_text()
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "failure.png"))
+            raise
         finally:
             browser.close()
