@@ -149,14 +149,7 @@ class RealContainer(Container):
         if self._synced == self._generation:
             return
         entries, stats = read_upper(self.upper_dir, namespaces=(self.backend.xattr_ns,))
-        self._upper = {}
-        self._children = {"/": set()}
-        for path, entry in entries.items():
-            if path == "/":
-                self._upper["/"] = entry
-            else:
-                self._set(path, entry)
-        self._touched = self._touched_paths(entries, stats)
+        self._load_upper(entries, self._touched_paths(entries, stats))
         self._upper_stats = stats
         self._synced = self._generation
 
@@ -306,9 +299,11 @@ class RealContainer(Container):
         finally:
             self._changed_fs()
             view = self.image.view
+            seen: set[str] = set()
             for path, reason in plan:
-                if before[path]:
+                if before[path] or path in seen:  # a rename plans the shared parent twice
                     continue
+                seen.add(path)
                 info = self._ufs.lstat(moved[1] if done and moved is not None and path == moved[0] else path)
                 if info is None or (st.S_ISCHR(info.st_mode) and info.st_rdev == 0):
                     continue
@@ -477,9 +472,9 @@ class RealContainer(Container):
         # linkat(2)'s order: the old path must exist, then the new name must not, then the
         # old one must not be a directory (EPERM)
         source = self._resolve(src, follow_last=False)
-        real = self._resolve(dst, follow_last=False)
         if self._fs.lstat(source) is None:
             raise fs_error(errno.ENOENT, src)
+        real = self._resolve(dst, follow_last=False)
         if real == "/" or (source == "/" and self._fs.lstat(real) is not None):
             raise fs_error(errno.EEXIST, dst)
         if source == "/":

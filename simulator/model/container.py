@@ -398,7 +398,9 @@ class Container:
         if real in self.mounts:
             raise fs_error(errno.EBUSY, original)
 
-    def _modify_file(self, path: str, change: Callable[[Entry], Entry], reason: str, create: Entry | None) -> None:
+    def _modify_file(
+        self, path: str, change: Callable[[Entry], Entry], reason: str, create: Entry | None, touches: bool = True
+    ) -> None:
         real = self._resolve(path)
         if real in self.mounts:  # writes go to the mounted file, never to the writable layer
             self.mounts[real] = change(self.mounts[real])
@@ -418,7 +420,8 @@ class Container:
             holder = self._copy_up(real, reason)
             self._upper[holder] = change(self._upper[holder])
             real = holder
-        self._touched.add(real)
+        if touches or create is not None and entry is None:
+            self._touched.add(real)
 
     @staticmethod
     def _bytes(data: object) -> bytes:
@@ -448,7 +451,8 @@ class Container:
             new = e.read() + content
             return replace(e, data=new, size=len(new), digest=None, source=None)
 
-        self._modify_file(path, change, "append", Entry.file(b"", mode))
+        # the open copies the file up; an empty write leaves its mtime (docker diff shows nothing)
+        self._modify_file(path, change, "append", Entry.file(b"", mode), touches=bool(content))
 
     def truncate(self, path: str, size: int) -> None:
         """``truncate(path, size)``: the file must exist; it is copied up with its data first."""
@@ -460,11 +464,14 @@ class Container:
             new = old[:size] + b"\0" * max(0, size - len(old))
             return replace(e, data=new, size=size, digest=None, source=None)
 
+        # the mtime changes even when the size does not, as on ext4 and xfs (tmpfs keeps it then)
         self._modify_file(path, change, "truncate", None)
 
     def touch(self, path: str, mode: int = 0o644) -> None:
         """``touch``: create an empty file, or copy up an existing one (its mtime changes)."""
         real = self._resolve(path)
+        if real == "/":
+            return  # the root is the upper directory itself: nothing to copy up, no change to record
         entry = self._lookup(real)
         if entry is not None and entry.kind is Kind.DIR:
             holder = self._copy_up(real, "touch")
@@ -573,15 +580,16 @@ class Container:
 
     def link(self, src: str, dst: str) -> None:
         """Hard link ``dst`` to ``src``; a lower ``src`` is copied up first (as overlayfs does)."""
+        # linkat(2): the old name must exist, then the new name must not, then the old one must not be a dir
         source = self._resolve(src, follow_last=False)
         entry = self._lookup(source)
         if entry is None:
             raise fs_error(errno.ENOENT, src)
-        if entry.kind is Kind.DIR:
-            raise fs_error(errno.EPERM, src)
         real = self._resolve(dst, follow_last=False)
         if self._lookup(real) is not None:
             raise fs_error(errno.EEXIST, dst)
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EPERM, src)
         self._check_name(real)
         self._parent_dir(real, dst)
         holder = self._copy_up(source, "link")
@@ -601,22 +609,26 @@ class Container:
     def rename(self, src: str, dst: str) -> None:
         """``rename(2)``: files move (leaving a whiteout when the old name exists below);
         directories from the image fail with EXDEV, as overlayfs without ``redirect_dir``."""
+        # the order of the checks is the kernel's (do_renameat2, lock_rename, vfs_rename)
         source = self._resolve(src, follow_last=False)
+        real = self._resolve(dst.rstrip("/") or "/", follow_last=False)
+        self._parent_dir(source, src)
+        self._parent_dir(real, dst)
         entry = self._lookup(source)
         if entry is None:
             raise fs_error(errno.ENOENT, src)
-        real = self._resolve(dst.rstrip("/") or "/", follow_last=False)
-        self._parent_dir(real, dst)
         target = self._lookup(real)
         if source == real:
             return
         if source == "/" or real == "/":
             raise fs_error(errno.EBUSY, src)
+        if real.startswith(source + "/"):
+            raise fs_error(errno.EINVAL, src, dst)
+        if source.startswith(real + "/"):
+            raise fs_error(errno.ENOTEMPTY, src, dst)
         self._busy(source, src)
         self._busy(real, dst)
         is_dir = entry.kind is Kind.DIR
-        if is_dir and real.startswith(source + "/"):
-            raise fs_error(errno.EINVAL, src, dst)
         if target is not None:
             if is_dir and target.kind is not Kind.DIR:
                 raise fs_error(errno.ENOTDIR, src, dst)
@@ -649,6 +661,21 @@ class Container:
         self._touched |= touched
         if target is not None or self._lower_entry(real) is not None:
             self._touched.add(real)
+
+    def _load_upper(self, entries: Mapping[str, Entry], touched: set[str] | frozenset[str] = frozenset()) -> None:
+        """Replace the writable layer's table (for backends that read a real upper directory back).
+
+        ``entries`` is path -> entry in overlay form (whiteouts, opaque directories, hard links
+        naming their first path); ``touched`` lists the non-directories whose mtime changed.
+        """
+        self._upper = {}
+        self._children = {"/": set()}
+        for path in sorted(entries, key=path_sort_key):
+            if path == "/":
+                self._upper["/"] = entries[path]
+            else:
+                self._set(path, entries[path])
+        self._touched = set(touched)
 
     # ------------------------------------------------------------------ results
     @property

@@ -158,17 +158,19 @@ class Reference:
         self.nodes[path] = ("l", target)
 
     def rename(self, src: str, dst: str) -> None:
-        src = self.real(src, False)
+        src = self.real(src, False)  # both parents are looked up before the source name
+        dst = self.real(dst, False)
+        self.parent_ok(dst)
         ks = self.kind(src)
         if ks is None:
             raise err(errno.ENOENT)
-        dst = self.real(dst, False)
-        self.parent_ok(dst)
         kd = self.kind(dst)
         if src == dst:
             return
         if ks == "d" and dst.startswith(src + "/"):
             raise err(errno.EINVAL)
+        if src.startswith(dst + "/"):
+            raise err(errno.ENOTEMPTY)
         if kd is not None:
             if ks == "d" and kd != "d":
                 raise err(errno.ENOTDIR)
