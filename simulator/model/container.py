@@ -420,7 +420,7 @@ class Container:
             holder = self._copy_up(real, reason)
             self._upper[holder] = change(self._upper[holder])
             real = holder
-        if touches or create is not None and entry is None:
+        if touches or (create is not None and entry is None):
             self._touched.add(real)
 
     @staticmethod
@@ -596,7 +596,10 @@ class Container:
         self._copy_up_parents(real, f"link {real}")
         self._drop(real)
         target = self._upper[holder]
-        self._set(real, Entry.hardlink(holder, target.mode, target.uid, target.gid))
+        if target.kind is Kind.SYMLINK:  # a hard link to a symlink: another name for the same link
+            self._set(real, target)
+        else:
+            self._set(real, Entry.hardlink(holder, target.mode, target.uid, target.gid))
         self._touched.add(real)
 
     def _is_merge_or_lower_dir(self, path: str) -> bool:
