@@ -19,10 +19,11 @@ Examples:
 from __future__ import annotations
 
 import builtins
+import contextlib
 import datetime as _dt
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -527,9 +528,12 @@ class Engine:
             :mod:`simulator.backends` on Linux hosts.
         clock: returns the current time; the default :class:`LogicalClock` makes image IDs
             reproducible.
+        state_dir: where the overlayfs backend keeps its layers and mounts (its default is
+            ``/var/tmp/layerlab-overlay``).
     """
 
-    def __init__(self, backend: str = "memory", *, clock: Callable[[], _dt.datetime] | None = None) -> None:
+    def __init__(self, backend: str = "memory", *, clock: Callable[[], _dt.datetime] | None = None,
+                 state_dir: str | None = None) -> None:
         if backend not in ("memory", "overlayfs"):
             raise ValueError(f"unknown backend {backend!r}; choose 'memory' or 'overlayfs'")
         self.backend = backend
@@ -537,7 +541,7 @@ class Engine:
         if backend == "overlayfs":
             from .backends.overlayfs import OverlayBackend
 
-            self._backend = OverlayBackend.create()  # raises BackendUnavailable with the reason
+            self._backend = OverlayBackend.create(state_dir)  # raises BackendUnavailable with the reason
         self.clock = clock or LogicalClock()
         self.layers = LayerStore()
         self.images = ImageCollection(self)
@@ -580,6 +584,21 @@ class Engine:
         container._commit_hook = self._commit
         container._exec_hook = self._exec
         return container
+
+    @contextlib.contextmanager
+    def work_container(self, image: Image, mounts: dict[str, Any] | None = None) -> Iterator[Container]:
+        """A throw-away container of this engine's backend for one build step (removed after)."""
+        if self._backend is None:
+            yield Container(image, mounts=mounts)
+            return
+        n = next(self.containers._counter)
+        real = self._backend.new_container(image, id=hashlib.sha256(f"layerlab-build-{n}".encode()).hexdigest(),
+                                           name=f"build-{n}", command=None, created=rfc3339(self.clock_peek()),
+                                           on_remove=None)
+        try:
+            yield real
+        finally:
+            real.close()
 
     def _exec(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
         from .build.shell import exec_in

@@ -573,9 +573,9 @@ class _Builder:
             else:
                 reason = self.cache.explain_miss(state.key, desc)
             state.rebuilt_at = state.rebuilt_at or instr.line
-            c = Container(state.image, mounts=runtime_mounts("buildkitsandbox") if mounts else None)
-            output = execute(c)
-            layer = replace(c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0")
+            with self.engine.work_container(state.image, runtime_mounts("buildkitsandbox") if mounts else None) as c:
+                output = execute(c)
+                layer = replace(c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0")
             self.cache.store(state.key, key, layer, desc)
             for line in output.splitlines():
                 self.log.append(f"#{v} 0.000 {line}")
