@@ -297,29 +297,33 @@ class OverlayBackend:
         """The image's materialised layer directories, bottom first (made on first use)."""
         from .layout import materialise
 
-        out = []
         root = os.path.join(self.state_dir, "layers", self.xattr_ns)
         os.makedirs(root, exist_ok=True)
-        for number, (layer, chain) in enumerate(zip(image.layers, image.chain_ids, strict=False)):
-            key = chain.split(":", 1)[1]
-            path = os.path.join(root, key)
-            if not os.path.isdir(path):
-                staging = tempfile.mkdtemp(
-                    prefix=f"layer-{os.getpid()}-", dir=os.path.join(self.state_dir, "tmp")
-                )
+        out = [os.path.join(root, chain.split(":", 1)[1]) for chain in image.chain_ids]
+        missing = [n for n, path in enumerate(out) if not os.path.isdir(path)]
+        if not missing:
+            return out
+        # the merged view below each layer, grown one layer at a time (copy-on-write, cheap)
+        below = [UnionView([])]
+        for layer in image.layers[: missing[-1]]:
+            below.append(below[-1].extended(layer))
+
+        def make(number: int) -> None:
+            key = image.chain_ids[number].split(":", 1)[1]
+            staging = tempfile.mkdtemp(prefix=f"layer-{os.getpid()}-", dir=os.path.join(self.state_dir, "tmp"))
+            try:
+                materialise(image.layers[number], os.path.join(staging, "d"), below=below[number], key=key,
+                            xattr_ns=self.xattr_ns)
                 try:
-                    below = UnionView(image.layers[:number])
-                    materialise(
-                        layer, os.path.join(staging, "d"), below=below, key=key, xattr_ns=self.xattr_ns
-                    )
-                    try:
-                        os.rename(os.path.join(staging, "d"), path)
-                    except OSError as exc:
-                        if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                            raise
-                finally:
-                    shutil.rmtree(staging, ignore_errors=True)
-            out.append(path)
+                    os.rename(os.path.join(staging, "d"), out[number])
+                except OSError as exc:
+                    if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                        raise
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+
+        for number in missing:
+            make(number)
         return out
 
     # -- containers ---------------------------------------------------------------------------
