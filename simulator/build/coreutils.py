@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import users
 from .commands_api import COMMANDS, ExecContext, register
 
 __all__ = ["UTILITIES", "group_entry", "passwd_entry"]
@@ -144,28 +145,14 @@ def _own(ctx: ExecContext, path: str, symlink: bool = False) -> None:
             ctx.fs.chown(path, ctx.uid, ctx.gid)
 
 
-def _table(fs: Any, path: str) -> list[list[str]]:
-    try:
-        text = fs.read_file(path).decode("utf-8", "replace")
-    except (OSError, ValueError):
-        return []
-    return [line.split(":") for line in text.splitlines() if line and not line.startswith("#")]
-
-
 def passwd_entry(fs: Any, user: str) -> list[str] | None:
     """The /etc/passwd fields of a user name or uid in the container (None if absent)."""
-    for fields in _table(fs, "/etc/passwd"):
-        if len(fields) >= 7 and (fields[0] == user or (user.isdigit() and fields[2] == user)):
-            return fields
-    return None
+    return users.passwd_entry(fs.read_file, user)
 
 
 def group_entry(fs: Any, group: str) -> list[str] | None:
     """The /etc/group fields of a group name or gid in the container (None if absent)."""
-    for fields in _table(fs, "/etc/group"):
-        if len(fields) >= 3 and (fields[0] == group or (group.isdigit() and fields[2] == group)):
-            return fields
-    return None
+    return users.group_entry(fs.read_file, group)
 
 
 # ---------------------------------------------------------------------------------- shell utilities
@@ -1442,9 +1429,7 @@ def which(ctx: ExecContext, argv: list[str]) -> int:
 def _groups(ctx: ExecContext, user: str | None) -> list[int]:
     groups = [ctx.gid]
     if user:
-        for fields in _table(ctx.fs, "/etc/group"):
-            if len(fields) >= 4 and user in fields[3].split(",") and int(fields[2]) not in groups:
-                groups.append(int(fields[2]))
+        groups += [gid for gid in users.supplementary_groups(ctx.fs.read_file, user) if gid not in groups]
     return groups
 
 

@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from . import coreutils
+from . import coreutils, users
 from .commands_api import COMMANDS, ExecContext
 from .shell_parse import (
     AndOr,
@@ -1142,25 +1142,7 @@ def run_argv(fs: Any, argv: Sequence[str], *, env: Mapping[str, str] | None = No
 
 def _user_ids(fs: Any, user: str) -> tuple[int, int]:
     """``"name"``, ``"uid"``, ``"name:group"`` or ``"uid:gid"`` as numbers via /etc/passwd and /etc/group."""
-    if not user:
-        return 0, 0
-    name, _, group = user.partition(":")
-    entry = coreutils.passwd_entry(fs, name)
-    if entry is not None:
-        uid, gid = int(entry[2]), int(entry[3])
-    elif name.isdigit():
-        uid, gid = int(name), 0
-    else:
-        raise LookupError(f"unable to find user {name}: no matching entries in passwd file")
-    if group:
-        found = coreutils.group_entry(fs, group)
-        if found is not None:
-            gid = int(found[2])
-        elif group.isdigit():
-            gid = int(group)
-        else:
-            raise LookupError(f"unable to find group {group}: no matching entries in group file")
-    return uid, gid
+    return users.resolve_user(fs.read_file, user)
 
 
 def exec_in(container: Any, cmd: str | Sequence[str], *, environment: Mapping[str, str] | Sequence[str] | None = None,

@@ -1,17 +1,24 @@
-"""User and group names resolved through a container's ``/etc/passwd`` and ``/etc/group``."""
+"""User and group names resolved through a container's ``/etc/passwd`` and ``/etc/group``.
+
+The one place that reads those files: the builder (``USER``, ``COPY --chown``), the RUN shell
+(``docker exec --user``) and the coreutils (``chown``, ``id``) all use it.  ``read`` is a
+function returning a file's bytes, such as ``container.read_file``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["UnknownUser", "resolve_chown", "resolve_user"]
+__all__ = ["UnknownUser", "group_entry", "passwd_entry", "resolve_chown", "resolve_user", "supplementary_groups"]
+
+Reader = Callable[[str], bytes]
 
 
 class UnknownUser(LookupError):
     """A user or group name has no entry in the container's files."""
 
 
-def _table(read: Callable[[str], bytes], path: str) -> list[list[str]]:
+def _table(read: Reader, path: str) -> list[list[str]]:
     try:
         text = read(path).decode("utf-8", "replace")
     except (OSError, ValueError):
@@ -19,42 +26,60 @@ def _table(read: Callable[[str], bytes], path: str) -> list[list[str]]:
     return [line.split(":") for line in text.splitlines() if line and not line.startswith("#")]
 
 
-def _user(read: Callable[[str], bytes], name: str) -> tuple[int, int] | None:
-    for row in _table(read, "/etc/passwd"):
-        if len(row) >= 4 and (row[0] == name or (name.isdigit() and row[2] == name)):
-            return int(row[2]), int(row[3])
+def passwd_entry(read: Reader, user: str) -> list[str] | None:
+    """The ``/etc/passwd`` fields of a user name or uid (None if absent)."""
+    for fields in _table(read, "/etc/passwd"):
+        if len(fields) >= 7 and (fields[0] == user or (user.isdigit() and fields[2] == user)):
+            return fields
     return None
 
 
-def _group(read: Callable[[str], bytes], name: str) -> int:
-    if name.isdigit():
-        return int(name)
-    for row in _table(read, "/etc/group"):
-        if len(row) >= 3 and row[0] == name:
-            return int(row[2])
-    raise UnknownUser(f"unable to find group {name}: no matching entries in group file")
+def group_entry(read: Reader, group: str) -> list[str] | None:
+    """The ``/etc/group`` fields of a group name or gid (None if absent)."""
+    for fields in _table(read, "/etc/group"):
+        if len(fields) >= 3 and (fields[0] == group or (group.isdigit() and fields[2] == group)):
+            return fields
+    return None
 
 
-def resolve_user(read: Callable[[str], bytes], spec: str) -> tuple[int, int]:
+def _gid(read: Reader, group: str) -> int:
+    found = group_entry(read, group)
+    if found is not None:
+        return int(found[2])
+    if group.isdigit():
+        return int(group)
+    raise UnknownUser(f"unable to find group {group}: no matching entries in group file")
+
+
+def resolve_user(read: Reader, spec: str) -> tuple[int, int]:
     """``USER`` semantics (runc): ``name``, ``uid``, ``name:group``; a uid not in passwd gets gid 0."""
+    if not spec:
+        return 0, 0
     user, _, group = spec.partition(":")
-    found = _user(read, user)
-    if found is None:
-        if not user.isdigit():
-            raise UnknownUser(f"unable to find user {user}: no matching entries in passwd file")
-        found = (int(user), 0)
-    uid, gid = found
-    return uid, (_group(read, group) if group else gid)
+    found = passwd_entry(read, user)
+    if found is not None:
+        uid, gid = int(found[2]), int(found[3])
+    elif user.isdigit():
+        uid, gid = int(user), 0
+    else:
+        raise UnknownUser(f"unable to find user {user}: no matching entries in passwd file")
+    return uid, (_gid(read, group) if group else gid)
 
 
-def resolve_chown(read: Callable[[str], bytes], spec: str) -> tuple[int, int]:
+def resolve_chown(read: Reader, spec: str) -> tuple[int, int]:
     """``COPY --chown`` semantics: a user without a group uses the same number as its GID."""
     user, _, group = spec.partition(":")
     if user.isdigit():
         uid = int(user)
     else:
-        found = _user(read, user)
+        found = passwd_entry(read, user)
         if found is None:
             raise UnknownUser(f"unable to find user {user}: no matching entries in passwd file")
-        uid = found[0]
-    return uid, (_group(read, group) if group else uid)
+        uid = int(found[2])
+    return uid, (_gid(read, group) if group else uid)
+
+
+def supplementary_groups(read: Reader, user: str) -> list[int]:
+    """The gids of the groups that list ``user`` as a member in ``/etc/group``."""
+    return [int(fields[2]) for fields in _table(read, "/etc/group")
+            if len(fields) >= 4 and user in fields[3].split(",")]
