@@ -32,7 +32,7 @@ from ..errors import ImageFormatError, ImageNotFound
 from ..model import Image
 from .changeset import OCIWarning
 from .reader import read_source
-from .writer import FORMATS, write_layout
+from .writer import FORMATS, manifest_digest, write_layout
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -42,6 +42,7 @@ __all__ = [
     "LayoutImage",
     "OCIWarning",
     "load_images",
+    "manifest_digest",
     "open_image",
     "read_layout",
     "save_image",

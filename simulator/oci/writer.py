@@ -32,9 +32,10 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
-from ..digest import canonical_json
+from ..digest import canonical_json, sha256_stream
 from ..errors import ImageFormatError
 from ..model import Image, Layer
 from .changeset import tar_source
@@ -52,7 +53,7 @@ from .formats import (
 )
 from .reader import MANIFEST_KEY
 
-__all__ = ["FORMATS", "write_layout"]
+__all__ = ["FORMATS", "manifest_digest", "write_layout"]
 
 FORMATS = ("oci", "docker")
 _CHUNK = 1 << 20
@@ -71,6 +72,12 @@ def _write_blob(blobs: str, chunks: Iterable[bytes]) -> tuple[str, int]:
             f.write(chunk)
     os.replace(tmp, os.path.join(blobs, h.hexdigest()))
     return "sha256:" + h.hexdigest(), size
+
+
+def _measure(chunks: Iterable[bytes]) -> tuple[str, int]:
+    """(digest, size) of ``chunks`` without storing them."""
+    digest, size = sha256_stream(chunks)
+    return str(digest), size
 
 
 def _layer_tar(layer: Layer) -> Iterator[bytes]:
@@ -104,16 +111,30 @@ def _gzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
     yield z.flush()
 
 
-def _write_layer(layer: Layer, blobs: str, compress: bool) -> dict[str, Any]:
+def _write_layer(layer: Layer, blobs: str | None, compress: bool) -> dict[str, Any]:
+    """The layer's descriptor, writing its blob into ``blobs`` (only measuring it when None)."""
+    store = _measure if blobs is None else partial(_write_blob, blobs)
     source = tar_source(layer)
     if source is not None and source.digest and source.compression == ("gzip" if compress else ""):
-        digest, size = _write_blob(blobs, source.iter_raw())  # keep the original blob and its digest
+        digest, size = store(source.iter_raw())  # keep the original blob and its digest
         if digest != source.digest:
             raise ImageFormatError(f"{source.blob.name}: changed on disk since it was imported")
     else:
         tar = _checked(layer, _layer_tar(layer))
-        digest, size = _write_blob(blobs, _gzip(tar) if compress else tar)
+        digest, size = store(_gzip(tar) if compress else tar)
     return {"mediaType": OCI_LAYER_GZIP if compress else OCI_LAYER, "digest": digest, "size": size}
+
+
+def manifest_digest(image: Image) -> str:
+    """The digest of the OCI manifest :func:`write_layout` writes for ``image`` (gzip layers).
+
+    This is what a registry, skopeo or ``docker images --digests`` calls the image's digest;
+    it differs from the ImageID (the config's digest).
+    """
+    layers = [_write_layer(layer, None, True) for layer in image.layers]
+    config_digest, config_size = _measure([image.config_bytes()])
+    config = {"mediaType": OCI_CONFIG, "digest": config_digest, "size": config_size}
+    return _measure([_manifest(image, config, layers)])[0]
 
 
 def _manifest(image: Image, config: dict[str, Any], layers: list[dict[str, Any]]) -> bytes:

@@ -204,3 +204,18 @@ def test_images_built_by_buildah_import_with_buildahs_layers(
     write_layout(loaded, out, ["again:1"])
     info = json.loads(_run("skopeo", "inspect", f"oci:{out}:1"))
     assert info["Layers"] == [layer.digest for layer in result.image.layers]
+
+
+def test_manifest_digest_without_writing_equals_the_written_manifest(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+    import json
+
+    from simulator.model import Entry, Image, Layer
+    from simulator.oci import manifest_digest, write_layout
+
+    image = Image.of([Layer.of({"/a": Entry.file(b"a" * 5000)}), Layer.of({"/b": Entry.symlink("a")})])
+    write_layout(image, tmp_path / "out", ["m:1"])
+    index = json.loads((tmp_path / "out" / "index.json").read_text())
+    written = index["manifests"][0]["digest"]
+    blob = (tmp_path / "out" / "blobs" / "sha256" / written.split(":")[1]).read_bytes()
+    assert "sha256:" + hashlib.sha256(blob).hexdigest() == written == manifest_digest(image)
