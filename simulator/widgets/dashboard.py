@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..build import library
-from ..engine import Engine
+from ..engine import Engine, parse_reference
 from ..errors import SimulatorError
 from ..text import human_size
 from ..viz import sharing_dag, text_tree
@@ -91,18 +91,21 @@ class SharingDashboard:
                 self.table,
             ]
         )
+        self.widget.add_class("layerlab-dashboard")
 
     # -- callbacks ------------------------------------------------------------------------------
     def pull(self, ref: str | None = None) -> Any:
         """``docker pull`` from the built-in library (the Pull button)."""
         ref = ref or self.pull_picker.value
-        return self._act(lambda: self.engine.images.pull(ref), f"pulled {ref}")
+        return self._act(lambda: self.engine.images.pull(ref), f"pulled {ref}", select=ref)
 
     def build(self) -> Any:
         """``docker build -t <tag>`` the Dockerfile box (the Build button)."""
         tag = self.build_tag.value.strip() or None
         result = self._act(
-            lambda: self.engine.images.build(self.dockerfile.value, context={}, tag=tag), f"built {tag}"
+            lambda: self.engine.images.build(self.dockerfile.value, context={}, tag=tag),
+            f"built {tag}",
+            select=tag,
         )
         return result
 
@@ -125,25 +128,27 @@ class SharingDashboard:
         self.message.value = "Removed every container."
         self._refresh()
 
-    def _act(self, action: Any, done: str) -> Any:
+    def _act(self, action: Any, done: str, select: str | None = None) -> Any:
         try:
             value = action()
         except (SimulatorError, OSError, KeyError) as exc:
             self.message.value = f"✗ {html.escape(str(exc))}"
             return None
         self.message.value = f"✓ {html.escape(done)}"
-        self._refresh()
+        self._refresh(select)
         return value
 
     # -- views ----------------------------------------------------------------------------------
-    def _refresh(self) -> None:
+    def _refresh(self, select: str | None = None) -> None:
         refs = []
         for image in self.engine.images.list():
             refs += self.engine.images.tags_of(image)
-        current = self.run_picker.value
+        wanted = ":".join(parse_reference(select)) if select else self.run_picker.value
         self.run_picker.options = refs
-        if current in refs:
-            self.run_picker.value = current
+        if wanted in refs:
+            self.run_picker.value = wanted
+        elif refs:
+            self.run_picker.value = refs[0]
         df = self.engine.df()
         saved = df.naive_size - df.layers_size
         self.headline.value = (

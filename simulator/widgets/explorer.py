@@ -109,6 +109,7 @@ class LayerExplorer:
                 self.waste,
             ]
         )
+        self.widget.add_class("layerlab-explorer")
 
     # -- state ----------------------------------------------------------------------------------
     @property

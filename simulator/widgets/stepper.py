@@ -130,6 +130,7 @@ class BuildStepper:
         left.layout.width = "42%"
         right.layout.width = "58%"
         self.widget = w.HBox([left, right])
+        self.widget.add_class("layerlab-stepper")
 
     # -- callbacks ------------------------------------------------------------------------------
     def build(self) -> BuildResult | None:
@@ -178,10 +179,14 @@ class BuildStepper:
             self.diagram.request()
             return
         reason = f" — {html.escape(step.miss_reason)}" if step.miss_reason and not step.cached else ""
+        stage = (
+            f"stage {html.escape(step.stage)}, "
+            if len({s.stage_index for s in self.result.steps}) > 1
+            else ""
+        )
         self.step_title.value = (
-            f"<b>[{step.position[0]}/{step.position[1]}] "
-            f"{html.escape(step.instruction)}</b> (line {step.line}): "
-            f"{_outcome(step)}{reason}"
+            f"<b>step {self.slider.value} of {len(self.result.steps)}: {html.escape(step.instruction)}</b> "
+            f"({stage}line {step.line}): {_outcome(step)}{reason}"
         )
         self.changes.value = self._changes_html(step)
         self.diagram.request()
@@ -240,14 +245,15 @@ class BuildStepper:
     def _cache_html(result: BuildResult) -> str:
         rows = [
             [
-                f"{s.position[0]}/{s.position[1]}",
+                i,
+                s.line,
                 s.instruction,
                 _outcome(s),
                 "" if s.cached or s.layer is None else (s.miss_reason or ""),
             ]
-            for s in result.steps
+            for i, s in enumerate(result.steps, 1)
         ]
-        return html_table(["step", "instruction", "result", "why it was built"], rows)
+        return html_table(["step", "line", "instruction", "result", "why it was built"], rows)
 
     def _rebuilt_html(self, result: BuildResult) -> str:
         if self.previous is None:

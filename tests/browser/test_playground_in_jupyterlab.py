@@ -92,6 +92,23 @@ def _diagram_html(page) -> str:  # type: ignore[no-untyped-def]
     return page.locator(".layerlab-playground .layerlab-diagram").first.inner_html()
 
 
+def _run_all_cells(page) -> None:  # type: ignore[no-untyped-def]
+    """Run → Run All Cells, again if the kernel was not ready to take it (no cell started)."""
+    for attempt in range(3):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
+                ".some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))",
+                timeout=20_000,
+            )
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
 def test_playground_command_changes_the_diagram(lab: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -120,8 +137,7 @@ def test_playground_command_changes_the_diagram(lab: str, tmp_path: Path) -> Non
             page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()  # the kernel has started
             page.screenshot(path=str(ARTIFACTS / "01-opened.png"))
 
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            _run_all_cells(page)
             playground = page.locator(".layerlab-playground").first
             try:
                 playground.wait_for(state="visible")

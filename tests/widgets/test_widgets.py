@@ -236,9 +236,9 @@ def test_dashboard_pull_build_run(engine: Engine) -> None:
     dash = SharingDashboard(engine)
     dash.pull_picker.value = "busybox:latest"
     dash.pull_button.click()
-    assert "busybox:latest" in dash.run_picker.options
+    assert dash.run_picker.value == "busybox:latest"
     dash.build_button.click()
-    assert "app:1" in dash.run_picker.options
+    assert "app:1" in dash.run_picker.options and dash.run_picker.value == "app:1"
     df = engine.df()
     assert df.layers_size < df.naive_size  # app:1 shares busybox's layer
     dash.run_picker.value = "app:1"
