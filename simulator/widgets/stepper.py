@@ -206,12 +206,12 @@ class BuildStepper:
         if self.view.value == VIEWS[1]:
             step = self.step
             return layer_tree(step.layer) if step is not None and step.layer is not None else None
-        image = self._current_image()
-        return (
-            layer_stack(image, name=f"{self.tag} after step {self.slider.value}")
-            if image is not None
-            else None
-        )
+        image, step = self._current_image(), self.step
+        if image is None or step is None:
+            return None
+        multi = len({s.stage_index for s in self.result.steps}) > 1
+        where = f"stage {step.stage}" if multi else self.tag
+        return layer_stack(image, name=f"{where} after step {self.slider.value}")
 
     def _fallback(self) -> str:
         image = self._current_image()
