@@ -257,3 +257,18 @@ def test_dashboard_reports_errors(engine: Engine) -> None:
     assert dash.message.value.startswith("✗")
     dash.run_button.click()
     assert "Pull or build" in dash.message.value
+
+
+def test_stepper_multi_stage_shows_each_stage_stack(engine: Engine) -> None:
+    dockerfile = (
+        "FROM busybox AS build\nRUN echo built > /artifact\n\n"
+        'FROM busybox\nCOPY --from=build /artifact /artifact\nCMD ["cat", "/artifact"]\n'
+    )
+    stepper = BuildStepper(engine, dockerfile, context={})
+    stepper.build()
+    stepper.slider.value = 1
+    assert (
+        "stage build" in stepper.step_title.value and "stage build after step 1" in stepper.diagram.last_dot
+    )
+    stepper.slider.value = 2
+    assert "COPY --from=build" in stepper.step_title.value and "/artifact" in stepper.changes.value
