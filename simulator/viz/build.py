@@ -18,10 +18,6 @@ from .style import SMALL, add_legend, label, new_digraph, node, shorten
 __all__ = ["build_graph"]
 
 
-def _step_id(step: StepRecord) -> str:
-    return f"step{step.number}"
-
-
 def _stage_key(stages: tuple[StageRecord, ...], ref: str) -> int | None:
     for stage in stages:
         if ref in (stage.name, str(stage.index)):
@@ -43,8 +39,10 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
         StageRecord(index, next(s.stage for s in result.steps if s.stage_index == index), "", True)
         for index in sorted({s.stage_index for s in result.steps})
     )
+    # steps keep the builder's order inside their stage; config-only steps have no vertex number
+    ids = {id(step): f"step{i}" for i, step in enumerate(result.steps)}
     by_stage: dict[int, list[StepRecord]] = {}
-    for step in sorted(result.steps, key=lambda s: (s.stage_index, s.position[0], s.number)):
+    for step in sorted(result.steps, key=lambda s: s.stage_index):
         by_stage.setdefault(step.stage_index, []).append(step)
     used: set[str] = set()
     last: dict[int, str] = {}
@@ -74,9 +72,10 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
             for step in steps:
                 if step.keyword == "FROM":
                     continue  # drawn as the stage's head
-                sid = _step_id(step)
+                sid = ids[id(step)]
                 k, n = step.position
-                words = f"[{k}/{n}] {shorten(step.instruction, 40)}"
+                words = f"#{step.number} [{k}/{n}] {shorten(step.instruction, 40)}" if k else shorten(
+                    step.instruction, 40)
                 if step.layer is None:
                     look, status = "meta_step", "no layer (config only)"
                 elif step.cached:
@@ -87,7 +86,7 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
                     why = f" ({shorten(step.miss_reason, 30)})" if step.miss_reason else " (parent changed)"
                     look, status = "rebuilt", f"rebuilt{why} · {human_size(step.layer.size)}"
                 used.add(look)
-                node(c, sid, look, f"#{step.number} {words}", status, f"line {step.line}")
+                node(c, sid, look, words, status, f"line {step.line}")
                 c.edge(previous, sid)
                 previous = sid
             last[stage.index] = previous
@@ -109,7 +108,7 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
         copy_seen = True
         source = _stage_key(stages, step.copy_from)
         origin = last[source] if source is not None else external(step.copy_from)
-        g.edge(origin, _step_id(step), style="dashed", color="#0072B2", fontcolor="#0072B2",
+        g.edge(origin, ids[id(step)], style="dashed", color="#0072B2", fontcolor="#0072B2",
                label=label(f" COPY --from={step.copy_from} "), penwidth="2.5", fontsize=SMALL)
     if result.warnings:
         node(g, "warnings", "metadata", *[shorten(w, 60) for w in result.warnings[:5]])

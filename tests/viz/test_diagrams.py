@@ -129,7 +129,7 @@ def test_build_graph_shows_cache_first_miss_copy_from_and_skipped(result):
     assert "FIRST MISS: the files copied by COPY . /src changed…" in dot
     assert "CACHED · 300B" in dot
     assert "rebuilt (its source stage was rebuilt)" in dot
-    assert re.search(r'step4 -> step8 \[[^\]]*COPY --from=builder', dot)
+    assert re.search(r'step2 -> step5 \[[^\]]*COPY --from=builder', dot)  # RUN make -> COPY --from
     assert "stage docs · SKIPPED" in dot and "style=\"rounded,dashed\"" in dot
     assert "1 layer step cached, 2 rebuilt" in dot
     assert "#2 FROM golang:1.22" in dot and "no layer (config only)" in dot
@@ -183,3 +183,15 @@ def test_layer_tree_caps_long_layers():
     layer = Layer.of({f"/f{i:03}": Entry.file(b"x") for i in range(100)})
     dot = layer_tree(layer).source
     assert "… and 60 more paths" in dot
+
+
+def test_build_graph_of_a_real_build_keeps_instruction_order():
+    from simulator import Engine
+
+    engine = Engine()
+    result = engine.images.build(dockerfile="FROM busybox\nENV A=1\nRUN echo hi > /x\nCMD [\"sh\"]\nLABEL k=v\n")
+    dot = build_graph(result).source
+    order = [dot.index(text) for text in ("ENV A=1", "RUN echo hi", 'CMD [\\"sh\\"]', "LABEL k=v")]
+    assert order == sorted(order)
+    ids = re.findall(r"^\t+(step\d+) \[", dot, flags=re.M)
+    assert len(ids) == len(set(ids)) == 4  # every step its own node, config-only ones included
