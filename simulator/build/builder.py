@@ -58,6 +58,7 @@ class CacheRecord:
     layer: Layer
     desc: dict[str, Any]
     parent: str
+    created: str = ""
 
 
 @dataclass
@@ -70,9 +71,9 @@ class BuildCache:
     def __len__(self) -> int:
         return len(self.records)
 
-    def store(self, parent: str, key: str, layer: Layer, desc: dict[str, Any]) -> None:
+    def store(self, parent: str, key: str, layer: Layer, desc: dict[str, Any], created: str = "") -> None:
         if key not in self.records:
-            self.records[key] = CacheRecord(layer, desc, parent)
+            self.records[key] = CacheRecord(layer, desc, parent, created)
             self.children.setdefault(parent, []).append(key)
 
     def explain_miss(self, parent: str, desc: dict[str, Any]) -> str:
@@ -331,8 +332,9 @@ class _Builder:
     def metadata(self, state: _StageState, instr: ins.Instruction, created_by: str | None, position: tuple[int, int],
                  config: ImageConfig) -> None:
         state.config = config
-        if created_by is not None:
-            state.history.append(HistoryEntry(created_by, self.now(), "buildkit.dockerfile.v0", empty_layer=True))
+        if created_by is not None:  # BuildKit dates a config-only entry like the layer before it
+            created = state.history[-1].created if state.history else state.image.created
+            state.history.append(HistoryEntry(created_by, created, "buildkit.dockerfile.v0", empty_layer=True))
         self.steps.append(StepRecord(0, state.stage.name, state.index, (0, position[1]), instr.keyword,
                                      instr.original, instr.line, created_by=created_by or ""))
 
@@ -563,6 +565,7 @@ class _Builder:
         output = ""
         if record is not None:
             layer = record.layer
+            created = record.created  # a cached layer keeps the time it was made (buildkit/createdat)
             reason = None
             self.log.append(f"#{v} CACHED")
         else:
@@ -576,13 +579,14 @@ class _Builder:
             with self.engine.work_container(state.image, runtime_mounts("buildkitsandbox") if mounts else None) as c:
                 output = execute(c)
                 layer = replace(c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0")
-            self.cache.store(state.key, key, layer, desc)
+            created = self.now()
+            self.cache.store(state.key, key, layer, desc, created)
             for line in output.splitlines():
                 self.log.append(f"#{v} 0.000 {line}")
             self.log.append(f"#{v} DONE 0.0s")
         self.log.append("")
         history_text = created_by + (" # buildkit" if desc["op"] != "WORKDIR" else "")
-        entry = HistoryEntry(history_text, self.now(), "buildkit.dockerfile.v0")
+        entry = HistoryEntry(history_text, created, "buildkit.dockerfile.v0")
         state.image = state.image.with_layer(layer, entry, state.config)
         state.layers.append(layer)
         state.history.append(entry)

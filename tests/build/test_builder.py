@@ -315,3 +315,16 @@ def test_add_archive_keeps_owners_and_hard_links(engine):
     kinds = {top["/opt/pkg/bin/tool"].kind, top["/opt/pkg/hard"].kind}
     assert kinds == {Kind.FILE, Kind.HARDLINK}  # one file and one link to it, in either order
     assert image.read_file("/opt/pkg/hard") == b"tool"
+
+
+def test_fully_cached_rebuild_gives_the_same_image_id(engine):
+    """BuildKit dates each history entry by its layer's creation (the cache record's), so an
+    unchanged rebuild reproduces the config byte for byte; a changed step gets a new date."""
+    df = "FROM base:1\nCOPY a /a\nENV X=1\nWORKDIR /w\n"
+    first = build(engine, df, {"a": b"1"})
+    second = build(engine, df, {"a": b"1"})
+    assert second.image.id == first.image.id
+    third = build(engine, df, {"a": b"2"})
+    assert third.image.id != first.image.id
+    assert third.image.history[-1].created > first.image.history[-1].created
+    assert first.image.history[-2].created == first.image.history[-3].created  # ENV dated like the COPY
