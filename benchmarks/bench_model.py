@@ -32,7 +32,9 @@ def make_layers(files: int, layers: int, seed: int = 1) -> list[Layer]:
         for i in range(per_layer):
             index = n * per_layer + i
             table[f"/usr/share/d{index // 100:04d}/f{index:06d}"] = Entry.file(b"x" * rng.randint(10, 200))
-        for i in rng.sample(range(max(1, n * per_layer)), k=min(50, n * per_layer)):  # later layers rewrite some
+        for i in rng.sample(
+            range(max(1, n * per_layer)), k=min(50, n * per_layer)
+        ):  # later layers rewrite some
             table[f"/usr/share/d{i // 100:04d}/f{i:06d}"] = Entry.file(b"y" * 64)
         out.append(Layer.of(table, created_by=f"layer {n}"))
     return out

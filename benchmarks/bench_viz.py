@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator import Engine, Entry, Image, Layer  # noqa: E402
-from simulator.viz import dot_available, layer_stack, pipe, sharing_dag  # noqa: E402
+from simulator import Engine, Entry, Image, Layer
+from simulator.viz import dot_available, layer_stack, pipe, sharing_dag
 
 BUDGET_MS = 300.0
 
@@ -22,14 +22,20 @@ BUDGET_MS = 300.0
 def scene() -> Engine:
     """5 images over 20 distinct layers: a 4-layer shared base, then 3 or 4 own layers each."""
     engine = Engine()
-    base = [Layer.of({f"/base/{i}/f": Entry.file(bytes([i]) * (1000 * (i + 1)))}, created_by=f"RUN base step {i}")
-            for i in range(4)]
+    base = [
+        Layer.of({f"/base/{i}/f": Entry.file(bytes([i]) * (1000 * (i + 1)))}, created_by=f"RUN base step {i}")
+        for i in range(4)
+    ]
     sizes = [3, 3, 3, 3, 4]
     for n, own in enumerate(sizes):
         layers = list(base)
         for k in range(own):
-            layers.append(Layer.of({f"/app{n}/{k}": Entry.file(b"x" * (500 * (k + 1) + n))},
-                                   created_by=f"COPY app{n} part {k}"))
+            layers.append(
+                Layer.of(
+                    {f"/app{n}/{k}": Entry.file(b"x" * (500 * (k + 1) + n))},
+                    created_by=f"COPY app{n} part {k}",
+                )
+            )
         image = engine.images.add(Image.of(layers), f"app{n}:1")
         engine.containers.create(image, name=f"c{n}").start()
     assert len(engine.layers) == 20, len(engine.layers)
@@ -47,7 +53,9 @@ def timed(fn, runs: int = 15) -> float:  # type: ignore[no-untyped-def]
 
 def main() -> int:
     engine = scene()
-    rows = [("sharing_dag DOT (20 layers, 5 images, 5 containers)", timed(lambda: sharing_dag(engine).source))]
+    rows = [
+        ("sharing_dag DOT (20 layers, 5 images, 5 containers)", timed(lambda: sharing_dag(engine).source))
+    ]
     image = engine.images.get("app4:1")
     rows.append(("layer_stack DOT (8 layers)", timed(lambda: layer_stack(image).source)))
     if dot_available():

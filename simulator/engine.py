@@ -163,7 +163,9 @@ class ImageCollection:
             return self._by_id[self._tags[full]]
         hexpart = ref.split(":", 1)[1] if ref.startswith("sha256:") else ref
         if len(hexpart) >= 4 and all(c in "0123456789abcdef" for c in hexpart):
-            matches = [img for digest, img in self._by_id.items() if digest.split(":", 1)[1].startswith(hexpart)]
+            matches = [
+                img for digest, img in self._by_id.items() if digest.split(":", 1)[1].startswith(hexpart)
+            ]
             if len(matches) == 1:
                 return matches[0]
         return None
@@ -290,7 +292,9 @@ class ImageCollection:
         for i, (entry, layer) in enumerate(pairs):
             ident = truncate_id(ids[i], no_trunc) if i < len(ids) else "<missing>"
             created = parse_time(entry.created)
-            since = "N/A" if created.year <= 2000 else human_duration((now - created).total_seconds()) + " ago"
+            since = (
+                "N/A" if created.year <= 2000 else human_duration((now - created).total_seconds()) + " ago"
+            )
             created_by = entry.created_by.replace("\t", " ")
             if not no_trunc:
                 created_by = ellipsis(created_by, 45)
@@ -326,10 +330,42 @@ class ImageCollection:
         return load_images(self._engine, path)
 
 
-_ADJECTIVES = ("brave", "calm", "eager", "fond", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty",
-               "quirky", "serene", "tender", "vivid", "witty")
-_NAMES = ("babbage", "curie", "dijkstra", "euler", "franklin", "goldberg", "hopper", "knuth", "lamarr",
-          "lovelace", "noether", "ritchie", "shannon", "thompson", "turing", "wozniak")
+_ADJECTIVES = (
+    "brave",
+    "calm",
+    "eager",
+    "fond",
+    "gentle",
+    "happy",
+    "jolly",
+    "keen",
+    "lucid",
+    "merry",
+    "nifty",
+    "quirky",
+    "serene",
+    "tender",
+    "vivid",
+    "witty",
+)
+_NAMES = (
+    "babbage",
+    "curie",
+    "dijkstra",
+    "euler",
+    "franklin",
+    "goldberg",
+    "hopper",
+    "knuth",
+    "lamarr",
+    "lovelace",
+    "noether",
+    "ritchie",
+    "shannon",
+    "thompson",
+    "turing",
+    "wozniak",
+)
 
 
 class ContainerCollection:
@@ -346,7 +382,9 @@ class ContainerCollection:
         suffix = n // (len(_ADJECTIVES) * len(_NAMES))
         return f"{a}_{b}" + (str(suffix) if suffix else "")
 
-    def create(self, image: str | Image, command: str | Iterable[str] | None = None, *, name: str | None = None) -> Container:
+    def create(
+        self, image: str | Image, command: str | Iterable[str] | None = None, *, name: str | None = None
+    ) -> Container:
         """A new container (state ``created``) from ``image``; base images are pulled if missing."""
         img = self._engine.images.get_or_pull(image)
         n = next(self._counter)
@@ -356,7 +394,9 @@ class ContainerCollection:
                 n = next(self._counter)
                 name = self._new_name(n)
         elif any(c.name == name for c in self._containers.values()):
-            raise Conflict(f'the container name "/{name}" is already in use; remove that container or choose another name')
+            raise Conflict(
+                f'the container name "/{name}" is already in use; remove that container or choose another name'
+            )
         if isinstance(command, str):
             argv: tuple[str, ...] | None = ("/bin/sh", "-c", command)
         elif command is None:
@@ -364,13 +404,20 @@ class ContainerCollection:
         else:
             argv = tuple(command)
         cid = hashlib.sha256(f"layerlab-container-{n}-{name}".encode()).hexdigest()  # reproducible
-        container = self._engine._new_container(img, id=cid, name=name, command=argv,
-                                                created=rfc3339(self._engine.now()), on_remove=self._forget)
+        container = self._engine._new_container(
+            img, id=cid, name=name, command=argv, created=rfc3339(self._engine.now()), on_remove=self._forget
+        )
         self._containers[cid] = container
         return container
 
-    def run(self, image: str | Image, command: str | Iterable[str] | None = None, *, name: str | None = None,
-            remove: bool = False) -> Any:
+    def run(
+        self,
+        image: str | Image,
+        command: str | Iterable[str] | None = None,
+        *,
+        name: str | None = None,
+        remove: bool = False,
+    ) -> Any:
         """Create and start a container, run ``command`` in its shell, and stop it.
 
         Returns the container (its ``output`` and ``exit_code`` attributes hold the result)."""
@@ -421,8 +468,12 @@ class ContainerCollection:
             image = tags[0].removesuffix(":latest") if tags else c.image.short_id
             command = '"' + ellipsis(" ".join(c.command or ()), 20) + '"'
             age = human_duration((now - parse_time(c.created)).total_seconds()) + " ago"
-            status = {State.RUNNING: "Up", State.PAUSED: "Up (Paused)", State.CREATED: "Created",
-                      State.EXITED: f"Exited ({c.exit_code or 0})"}.get(c.state, c.status)
+            status = {
+                State.RUNNING: "Up",
+                State.PAUSED: "Up (Paused)",
+                State.CREATED: "Created",
+                State.EXITED: f"Exited ({c.exit_code or 0})",
+            }.get(c.state, c.status)
             row = [c.id[:12], image, command, age, status, "", c.name]
             if size:
                 row.append(f"{human_size(c.size_rw)} (virtual {human_size(c.size_root_fs)})")
@@ -489,32 +540,86 @@ class DiskUsage:
 
     def table(self) -> str:
         rows = [
-            ["Images", str(len(self.images)), str(self.images_active), human_size(self.layers_size, 4),
-             self._reclaimable(self.images_reclaimable, self.layers_size)],
-            ["Containers", str(len(self.containers)), str(self.containers_active), human_size(self.containers_size, 4),
-             self._reclaimable(self.containers_reclaimable, self.containers_size)],
+            [
+                "Images",
+                str(len(self.images)),
+                str(self.images_active),
+                human_size(self.layers_size, 4),
+                self._reclaimable(self.images_reclaimable, self.layers_size),
+            ],
+            [
+                "Containers",
+                str(len(self.containers)),
+                str(self.containers_active),
+                human_size(self.containers_size, 4),
+                self._reclaimable(self.containers_reclaimable, self.containers_size),
+            ],
             ["Local Volumes", "0", "0", "0B", "0B"],
             ["Build Cache", "0", "0", "0B", "0B"],
         ]
         return table(["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"], rows)
 
     def verbose(self) -> str:
-        image_rows = [[i.repository, i.tag, truncate_id(i.id), i.created, human_size(i.size),
-                       human_size(i.shared_size, 4), human_size(i.unique_size, 4), str(i.containers)]
-                      for i in self.images]
-        container_rows = [[c.id[:12], c.image, c.command, "0", human_size(c.size), c.created, c.status, c.name]
-                          for c in self.containers]
-        return "\n".join([
-            "Images space usage:", "",
-            table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"],
-                  image_rows),
-            "", "Containers space usage:", "",
-            table(["CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS", "NAMES"],
-                  container_rows),
-            "", "Local Volumes space usage:", "", table(["VOLUME NAME", "LINKS", "SIZE"], []),
-            "", "Build cache usage: 0B", "", table(["CACHE ID", "CACHE TYPE", "SIZE", "CREATED", "LAST USED", "USAGE",
-                                                   "SHARED"], []),
-        ])
+        image_rows = [
+            [
+                i.repository,
+                i.tag,
+                truncate_id(i.id),
+                i.created,
+                human_size(i.size),
+                human_size(i.shared_size, 4),
+                human_size(i.unique_size, 4),
+                str(i.containers),
+            ]
+            for i in self.images
+        ]
+        container_rows = [
+            [c.id[:12], c.image, c.command, "0", human_size(c.size), c.created, c.status, c.name]
+            for c in self.containers
+        ]
+        return "\n".join(
+            [
+                "Images space usage:",
+                "",
+                table(
+                    [
+                        "REPOSITORY",
+                        "TAG",
+                        "IMAGE ID",
+                        "CREATED",
+                        "SIZE",
+                        "SHARED SIZE",
+                        "UNIQUE SIZE",
+                        "CONTAINERS",
+                    ],
+                    image_rows,
+                ),
+                "",
+                "Containers space usage:",
+                "",
+                table(
+                    [
+                        "CONTAINER ID",
+                        "IMAGE",
+                        "COMMAND",
+                        "LOCAL VOLUMES",
+                        "SIZE",
+                        "CREATED",
+                        "STATUS",
+                        "NAMES",
+                    ],
+                    container_rows,
+                ),
+                "",
+                "Local Volumes space usage:",
+                "",
+                table(["VOLUME NAME", "LINKS", "SIZE"], []),
+                "",
+                "Build cache usage: 0B",
+                "",
+                table(["CACHE ID", "CACHE TYPE", "SIZE", "CREATED", "LAST USED", "USAGE", "SHARED"], []),
+            ]
+        )
 
     def __str__(self) -> str:
         return self.table()
@@ -532,8 +637,13 @@ class Engine:
             ``/var/tmp/layerlab-overlay``).
     """
 
-    def __init__(self, backend: str = "memory", *, clock: Callable[[], _dt.datetime] | None = None,
-                 state_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        backend: str = "memory",
+        *,
+        clock: Callable[[], _dt.datetime] | None = None,
+        state_dir: str | None = None,
+    ) -> None:
         if backend not in ("memory", "overlayfs"):
             raise ValueError(f"unknown backend {backend!r}; choose 'memory' or 'overlayfs'")
         self.backend = backend
@@ -571,7 +681,9 @@ class Engine:
             library = None  # type: ignore[assignment]
         if library is None or not library.has(ref):
             known = ", ".join(library.names()) if library is not None else "none yet"
-            raise ImageNotFound(f"no image {ref!r} locally or in the built-in library; library images: {known}")
+            raise ImageNotFound(
+                f"no image {ref!r} locally or in the built-in library; library images: {known}"
+            )
         return library.get(ref)  # type: ignore[no-any-return]
 
     # -- operations ---------------------------------------------------------------------------
@@ -592,9 +704,14 @@ class Engine:
             yield Container(image, mounts=mounts)
             return
         n = next(self.containers._counter)
-        real = self._backend.new_container(image, id=hashlib.sha256(f"layerlab-build-{n}".encode()).hexdigest(),
-                                           name=f"build-{n}", command=None, created=rfc3339(self.clock_peek()),
-                                           on_remove=None)
+        real = self._backend.new_container(
+            image,
+            id=hashlib.sha256(f"layerlab-build-{n}".encode()).hexdigest(),
+            name=f"build-{n}",
+            command=None,
+            created=rfc3339(self.clock_peek()),
+            on_remove=None,
+        )
         try:
             yield real
         finally:
@@ -605,8 +722,15 @@ class Engine:
 
         return exec_in(container, cmd, **kwargs)
 
-    def _commit(self, container: Container, *, repository: str = "", tag: str = "latest", message: str = "",
-                author: str = "") -> Image:
+    def _commit(
+        self,
+        container: Container,
+        *,
+        repository: str = "",
+        tag: str = "latest",
+        message: str = "",
+        author: str = "",
+    ) -> Image:
         created = rfc3339(self.now())
         entry = HistoryEntry(" ".join(container.command or ()), created, message, author)
         layer = replace(container.upper, created_by=entry.created_by)
@@ -632,7 +756,7 @@ class Engine:
             if users == 0:
                 reclaimable += size - shared
             tags = self.images.tags_of(image)
-            repo, tag = (tags[0].rsplit(":", 1) if tags else ("<none>", "<none>"))
+            repo, tag = tags[0].rsplit(":", 1) if tags else ("<none>", "<none>")
             age = human_duration((now - parse_time(image.created)).total_seconds()) + " ago"
             rows.append(ImageUsage(repo, tag, image.id, age, size, shared, size - shared, users))
         containers = []
@@ -642,9 +766,17 @@ class Engine:
                 active += 1
             tags = self.images.tags_of(c.image)
             age = human_duration((now - parse_time(c.created)).total_seconds()) + " ago"
-            containers.append(ContainerUsage(c.id, tags[0] if tags else c.image.short_id,
-                                             '"' + ellipsis(" ".join(c.command or ()), 20) + '"',
-                                             c.size_rw, age, c.status, c.name))
+            containers.append(
+                ContainerUsage(
+                    c.id,
+                    tags[0] if tags else c.image.short_id,
+                    '"' + ellipsis(" ".join(c.command or ()), 20) + '"',
+                    c.size_rw,
+                    age,
+                    c.status,
+                    c.name,
+                )
+            )
         layers_size = sum(sizes[c] for c in refs)
         return DiskUsage(tuple(rows), tuple(containers), layers_size, reclaimable, active)
 

@@ -11,9 +11,9 @@ the layer stacked on it (``"stacked"``), an image's top layer to the image (``"t
 to its containers (``"runs"``), and a parent image to an image committed from it
 (``"parent"``).  So stock algorithms answer the usual questions::
 
-    nx.descendants(G, chain_id)          # every layer, image and container that needs this layer
-    nx.ancestors(G, image_id)            # the layers of an image
-    shared_layers(G, image_a, image_b)   # the layers two images share
+    nx.descendants(G, chain_id)  # every layer, image and container that needs this layer
+    nx.ancestors(G, image_id)  # the layers of an image
+    shared_layers(G, image_a, image_b)  # the layers two images share
 """
 
 from __future__ import annotations
@@ -33,13 +33,25 @@ def to_networkx(engine: Any) -> nx.DiGraph:
         below = None
         for depth, (chain, layer) in enumerate(zip(image.chain_ids, image.layers, strict=True)):
             if chain not in g:
-                g.add_node(chain, kind="layer", chain_id=chain, diff_id=layer.diff_id, size=layer.size,
-                           created_by=layer.created_by, depth=depth)
+                g.add_node(
+                    chain,
+                    kind="layer",
+                    chain_id=chain,
+                    diff_id=layer.diff_id,
+                    size=layer.size,
+                    created_by=layer.created_by,
+                    depth=depth,
+                )
             if below is not None:
                 g.add_edge(below, chain, relation="stacked")
             below = chain
-        g.add_node(image.id, kind="image", tags=tuple(engine.images.tags_of(image)), size=image.size,
-                   created=image.created)
+        g.add_node(
+            image.id,
+            kind="image",
+            tags=tuple(engine.images.tags_of(image)),
+            size=image.size,
+            created=image.created,
+        )
         if below is not None:
             g.add_edge(below, image.id, relation="top")
     for image in images:
@@ -55,8 +67,10 @@ def to_networkx(engine: Any) -> nx.DiGraph:
 
 def layers_of(g: nx.DiGraph, image_id: str) -> list[str]:
     """ChainIDs of an image's layers, bottom first."""
-    return sorted((n for n in nx.ancestors(g, image_id) if g.nodes[n]["kind"] == "layer"),
-                  key=lambda n: g.nodes[n]["depth"])
+    return sorted(
+        (n for n in nx.ancestors(g, image_id) if g.nodes[n]["kind"] == "layer"),
+        key=lambda n: g.nodes[n]["depth"],
+    )
 
 
 def images_using(g: nx.DiGraph, chain_id: str) -> list[str]:

@@ -77,7 +77,9 @@ def ellipsis(text: str, width: int) -> str:
     return text[: width - 1] + "…"
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, minwidth: int = 10, padding: int = 3) -> str:
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, minwidth: int = 10, padding: int = 3
+) -> str:
     """A table as Go's tabwriter lays it out for docker/cli (last column not padded)."""
     all_rows = [list(header), *[list(r) for r in rows]]
     columns = max(len(r) for r in all_rows)

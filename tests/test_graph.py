@@ -18,7 +18,12 @@ def test_nodes_and_attributes():
     assert g.nodes[base]["diff_id"] == app.layers[0].diff_id and g.nodes[base]["size"] == app.layers[0].size
     assert g.nodes[base]["created_by"] == "ADD rootfs.tar /"
     web = engine.containers.get("web")
-    assert g.nodes[web.id] == {"kind": "container", "name": "web", "status": "running", "size_rw": web.size_rw}
+    assert g.nodes[web.id] == {
+        "kind": "container",
+        "name": "web",
+        "status": "running",
+        "size_rw": web.size_rw,
+    }
 
 
 def test_stock_algorithms_answer_who_shares_what():

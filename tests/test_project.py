@@ -164,10 +164,20 @@ def test_every_test_directory_is_collected():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent
-    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/build"], cwd=root.parent,
-                         capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/build"],
+        cwd=root.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     assert "tests/build/test_builder.py::" in out
     wanted = {p.parent.name for p in root.glob("*/test_*.py")}
-    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q"], cwd=root.parent,
-                               capture_output=True, text=True, check=False).stdout
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q"],
+        cwd=root.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     assert {d for d in wanted if f"tests/{d}/" in collected} == wanted

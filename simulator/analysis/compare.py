@@ -33,9 +33,15 @@ class Comparison:
         return not (self.added or self.removed or self.changed)
 
     def summary(self) -> str:
-        lines = [f"shared layers: {self.shared_layers} ({self.shared_bytes} B); "
-                 f"only in A: {self.layers_only_a}; only in B: {self.layers_only_b}"]
-        lines += [f"A {p}" for p in self.added] + [f"C {p}" for p in self.changed] + [f"D {p}" for p in self.removed]
+        lines = [
+            f"shared layers: {self.shared_layers} ({self.shared_bytes} B); "
+            f"only in A: {self.layers_only_a}; only in B: {self.layers_only_b}"
+        ]
+        lines += (
+            [f"A {p}" for p in self.added]
+            + [f"C {p}" for p in self.changed]
+            + [f"D {p}" for p in self.removed]
+        )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -54,5 +60,12 @@ def compare(a: Image, b: Image) -> Comparison:
     added = tuple(p for p in new if p not in old)
     removed = tuple(p for p in old if p not in new)
     changed = tuple(p for p in new if p in old and not new[p].same_content(old[p]))
-    return Comparison(shared, len(a.layers) - shared, len(b.layers) - shared,
-                      sum(layer.size for layer in a.layers[:shared]), added, removed, changed)
+    return Comparison(
+        shared,
+        len(a.layers) - shared,
+        len(b.layers) - shared,
+        sum(layer.size for layer in a.layers[:shared]),
+        added,
+        removed,
+        changed,
+    )

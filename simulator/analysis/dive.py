@@ -74,7 +74,7 @@ def _walk(node: _Node, prefix: str = ""):  # type: ignore[no-untyped-def]
 def _visible_path(path: str, node: _Node) -> str:
     if node.whiteout:
         head, _, name = path.rpartition("/")
-        return f"{head}/{name[len('.wh.'):]}"
+        return f"{head}/{name[len('.wh.') :]}"
     return path
 
 
@@ -87,7 +87,7 @@ def _stack(trees: list[_Node], stop: int) -> _Node:
             if node.whiteout:
                 parent = _get(root, parts[:-1])
                 if parent is not None:
-                    parent.children.pop(parts[-1][len(".wh."):], None)
+                    parent.children.pop(parts[-1][len(".wh.") :], None)
                 continue
             target = root
             for name in parts:

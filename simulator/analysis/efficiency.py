@@ -123,8 +123,12 @@ def _hider(entry: Entry, path: str, later: list[dict[str, Entry]], start: int) -
         if above is not None:
             if above.kind is Kind.WHITEOUT:
                 return "deleted", number, path
-            if above.kind is Kind.FILE and entry.kind is Kind.FILE and above.size == entry.size \
-                    and above.content_digest() == entry.content_digest():
+            if (
+                above.kind is Kind.FILE
+                and entry.kind is Kind.FILE
+                and above.size == entry.size
+                and above.content_digest() == entry.content_digest()
+            ):
                 return ("duplicate" if above.same_metadata(entry) else "metadata-copy"), number, path
             if above.kind is Kind.SYMLINK and entry.kind is Kind.SYMLINK and above.target == entry.target:
                 return "duplicate", number, path
@@ -164,7 +168,7 @@ def efficiency(image: Image) -> Report:
             origin = view.origin(path)
             if origin is not None and origin.layer == number:
                 continue  # this is the copy a container sees
-            found = _hider(entry, path, tables[number + 1:], number + 1)
+            found = _hider(entry, path, tables[number + 1 :], number + 1)
             if found is None:  # pragma: no cover - the view says hidden, so something hides it
                 continue
             reason, by_layer, by_path = found

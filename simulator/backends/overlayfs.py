@@ -310,10 +310,17 @@ class OverlayBackend:
 
         def make(number: int) -> None:
             key = image.chain_ids[number].split(":", 1)[1]
-            staging = tempfile.mkdtemp(prefix=f"layer-{os.getpid()}-", dir=os.path.join(self.state_dir, "tmp"))
+            staging = tempfile.mkdtemp(
+                prefix=f"layer-{os.getpid()}-", dir=os.path.join(self.state_dir, "tmp")
+            )
             try:
-                materialise(image.layers[number], os.path.join(staging, "d"), below=below[number], key=key,
-                            xattr_ns=self.xattr_ns)
+                materialise(
+                    image.layers[number],
+                    os.path.join(staging, "d"),
+                    below=below[number],
+                    key=key,
+                    xattr_ns=self.xattr_ns,
+                )
                 try:
                     os.rename(os.path.join(staging, "d"), out[number])
                 except OSError as exc:

@@ -45,11 +45,27 @@ __all__ = ["BuildCache", "build"]
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEFAULT_SHELL = ("/bin/sh", "-c")
 PLATFORM_ARGS = {
-    "TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64", "TARGETVARIANT": "",
-    "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
+    "TARGETPLATFORM": "linux/amd64",
+    "TARGETOS": "linux",
+    "TARGETARCH": "amd64",
+    "TARGETVARIANT": "",
+    "BUILDPLATFORM": "linux/amd64",
+    "BUILDOS": "linux",
+    "BUILDARCH": "amd64",
+    "BUILDVARIANT": "",
 }
-PROXY_ARGS = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY",
-              "no_proxy", "ALL_PROXY", "all_proxy"}
+PROXY_ARGS = {
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+}
 LAYER_STEPS = (ins.Run, ins.Copy, ins.Add, ins.Workdir)
 
 
@@ -91,11 +107,15 @@ class BuildCache:
             if best["env"] != desc["env"]:
                 old, new = dict(_pairs(best["env"])), dict(_pairs(desc["env"]))
                 changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-                detail = ", ".join(f"{k}: {old.get(k, '(unset)')!r} → {new.get(k, '(unset)')!r}" for k in changed)
+                detail = ", ".join(
+                    f"{k}: {old.get(k, '(unset)')!r} → {new.get(k, '(unset)')!r}" for k in changed
+                )
                 return f"the environment changed (ENV or ARG): {detail}"
             for key in ("user", "cwd"):
                 if best[key] != desc[key]:
-                    return f"the {'USER' if key == 'user' else 'WORKDIR'} changed: {best[key]!r} → {desc[key]!r}"
+                    return (
+                        f"the {'USER' if key == 'user' else 'WORKDIR'} changed: {best[key]!r} → {desc[key]!r}"
+                    )
         if desc["op"] in ("COPY", "ADD") and best.get("sources") != desc.get("sources"):
             old, new = best.get("sources", {}), desc.get("sources", {})
             changed = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
@@ -148,8 +168,17 @@ class _StageState:
 
 
 class _Builder:
-    def __init__(self, engine: Any, dockerfile: Dockerfile, context: BuildContext, *, build_args: Mapping[str, str],
-                 target: str | None, no_cache: bool, tag: str | None) -> None:
+    def __init__(
+        self,
+        engine: Any,
+        dockerfile: Dockerfile,
+        context: BuildContext,
+        *,
+        build_args: Mapping[str, str],
+        target: str | None,
+        no_cache: bool,
+        tag: str | None,
+    ) -> None:
         self.engine = engine
         self.df = dockerfile
         self.context = context
@@ -164,15 +193,21 @@ class _Builder:
         self.lexer = Lexer(dockerfile.escape_token)
         self.steps: list[StepRecord] = []
         self.log: list[str] = []
-        self.warnings: list[str] = [f"{dockerfile.filename}:{w.line}: {w.message}" for w in dockerfile.warnings]
+        self.warnings: list[str] = [
+            f"{dockerfile.filename}:{w.line}: {w.message}" for w in dockerfile.warnings
+        ]
         self.vertex = 0
         self.done: dict[int, _StageState] = {}
         self.global_env = self._global_args()
 
     # -- helpers --------------------------------------------------------------------------------
     def fail(self, message: str, instr: ins.Instruction | None = None, step: str = "") -> BuildError:
-        return BuildError(message, filename=self.df.filename, line=instr.line if instr else 0,
-                          step=step or (instr.original.split("\n")[0][:80] if instr else ""))
+        return BuildError(
+            message,
+            filename=self.df.filename,
+            line=instr.line if instr else 0,
+            step=step or (instr.original.split("\n")[0][:80] if instr else ""),
+        )
 
     def next_vertex(self) -> int:
         self.vertex += 1
@@ -197,7 +232,9 @@ class _Builder:
         except DockerfileError:
             raise
         for name in sorted(expanded.undefined):
-            self.warnings.append(f"{self.df.filename}:{instr.line}: UndefinedVar: usage of undefined variable '${name}'")
+            self.warnings.append(
+                f"{self.df.filename}:{instr.line}: UndefinedVar: usage of undefined variable '${name}'"
+            )
         return expanded.instruction
 
     # -- stage graph ----------------------------------------------------------------------------
@@ -233,7 +270,9 @@ class _Builder:
             seen.add(i)
             for dep in self.dependencies(self.df.stages[i]):
                 if dep >= i:
-                    raise self.fail(f"stage {self.df.stages[i].name} refers to a later stage", self.df.stages[i].from_)
+                    raise self.fail(
+                        f"stage {self.df.stages[i].name} refers to a later stage", self.df.stages[i].from_
+                    )
                 visit(dep)
             order.append(i)
 
@@ -250,14 +289,21 @@ class _Builder:
         else:
             target = len(self.df.stages) - 1
         needed = self.needed(target)
-        self.log += [f"#{self.next_vertex()} [internal] load build definition from {self.df.filename}",
-                     f"#{self.vertex} DONE 0.0s", ""]
+        self.log += [
+            f"#{self.next_vertex()} [internal] load build definition from {self.df.filename}",
+            f"#{self.vertex} DONE 0.0s",
+            "",
+        ]
         self.log += [f"#{self.next_vertex()} [internal] load .dockerignore", f"#{self.vertex} DONE 0.0s", ""]
         for index in needed:
             self.done[index] = self.build_stage(self.df.stages[index], multi=len(self.df.stages) > 1)
         final = self.done[target]
-        image = Image.of(final.layers, final.config, final.history, created=final.history[-1].created
-                         if final.history else final.image.created)
+        image = Image.of(
+            final.layers,
+            final.config,
+            final.history,
+            created=final.history[-1].created if final.history else final.image.created,
+        )
         image = self.engine.images.add(image, self.tag)
         unused = sorted(set(self.build_args) - self.used_args - PROXY_ARGS)
         if unused:
@@ -268,19 +314,35 @@ class _Builder:
             self.log.append(f"#{v} naming to docker.io/library/{self.engine.images._full_tag(self.tag)} done")
         self.log.append(f"#{v} DONE 0.0s")
         stages = tuple(
-            StageRecord(s.index, s.name, s.base, s.index in self.done, self.done[s.index].image if s.index in self.done
-                        else None, tuple(self.dependencies(s)))
+            StageRecord(
+                s.index,
+                s.name,
+                s.base,
+                s.index in self.done,
+                self.done[s.index].image if s.index in self.done else None,
+                tuple(self.dependencies(s)),
+            )
             for s in self.df.stages
         )
-        return BuildResult(image, tuple(self.steps), stages, self.tag, "\n".join(self.log), tuple(self.warnings))
+        return BuildResult(
+            image, tuple(self.steps), stages, self.tag, "\n".join(self.log), tuple(self.warnings)
+        )
 
     def base_state(self, stage: Stage) -> _StageState:
         base = self.lexer.process_word(stage.base, self.global_env)
         found = self.stage_index(base)
         if found is not None and found < stage.index:
             parent = self.done[found]
-            return _StageState(stage.index, stage, parent.image, parent.config, list(parent.history),
-                               list(parent.layers), parent.key, list(parent.args))
+            return _StageState(
+                stage.index,
+                stage,
+                parent.image,
+                parent.config,
+                list(parent.history),
+                list(parent.layers),
+                parent.key,
+                list(parent.args),
+            )
         if base == "scratch":
             image = Image.of([])
         else:
@@ -291,8 +353,15 @@ class _Builder:
         config = image.config
         if not config.env_dict().get("PATH"):
             config = config.with_env("PATH", DEFAULT_PATH)
-        return _StageState(stage.index, stage, image, config, list(image.history), list(image.layers),
-                           image.id if image.layers else "scratch")
+        return _StageState(
+            stage.index,
+            stage,
+            image,
+            config,
+            list(image.history),
+            list(image.layers),
+            image.id if image.layers else "scratch",
+        )
 
     def build_stage(self, stage: Stage, multi: bool) -> _StageState:
         state = self.base_state(stage)
@@ -301,8 +370,10 @@ class _Builder:
         instructions: list[ins.Instruction] = []
         for trigger in triggers:
             parsed = parse_dockerfile(f"FROM scratch\n{trigger}\n", filename=f"{self.df.filename} (ONBUILD)")
-            instructions.extend(replace(i, line=stage.from_.line, end_line=stage.from_.line)
-                                for i in parsed.stages[0].instructions)
+            instructions.extend(
+                replace(i, line=stage.from_.line, end_line=stage.from_.line)
+                for i in parsed.stages[0].instructions
+            )
         instructions.extend(stage.instructions)
         total = 1 + sum(1 for i in instructions if isinstance(i, LAYER_STEPS))
         label = f"{stage.name if stage.alias else f'stage-{stage.index}'} " if multi else ""
@@ -311,12 +382,17 @@ class _Builder:
         self.log += [f"#{v} [{label}1/{total}] FROM {base_text}", f"#{v} DONE 0.0s", ""]
         position = 1
         for instr in instructions:
-            if isinstance(instr, LAYER_STEPS) and not (isinstance(instr, ins.Workdir) and self._workdir(state, instr)
-                                                       == "/"):
+            if isinstance(instr, LAYER_STEPS) and not (
+                isinstance(instr, ins.Workdir) and self._workdir(state, instr) == "/"
+            ):
                 position += 1
             self.dispatch(state, instr, (position, total), label)
-        state.image = Image.of(state.layers, state.config, state.history,
-                               created=state.history[-1].created if state.history else state.image.created)
+        state.image = Image.of(
+            state.layers,
+            state.config,
+            state.history,
+            created=state.history[-1].created if state.history else state.image.created,
+        )
         return state
 
     # -- one instruction ------------------------------------------------------------------------
@@ -329,16 +405,36 @@ class _Builder:
 
         return rfc3339(self.engine.now())
 
-    def metadata(self, state: _StageState, instr: ins.Instruction, created_by: str | None, position: tuple[int, int],
-                 config: ImageConfig) -> None:
+    def metadata(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        created_by: str | None,
+        position: tuple[int, int],
+        config: ImageConfig,
+    ) -> None:
         state.config = config
         if created_by is not None:  # BuildKit dates a config-only entry like the layer before it
             created = state.history[-1].created if state.history else state.image.created
-            state.history.append(HistoryEntry(created_by, created, "buildkit.dockerfile.v0", empty_layer=True))
-        self.steps.append(StepRecord(0, state.stage.name, state.index, (0, position[1]), instr.keyword,
-                                     instr.original, instr.line, created_by=created_by or ""))
+            state.history.append(
+                HistoryEntry(created_by, created, "buildkit.dockerfile.v0", empty_layer=True)
+            )
+        self.steps.append(
+            StepRecord(
+                0,
+                state.stage.name,
+                state.index,
+                (0, position[1]),
+                instr.keyword,
+                instr.original,
+                instr.line,
+                created_by=created_by or "",
+            )
+        )
 
-    def dispatch(self, state: _StageState, instr: ins.Instruction, position: tuple[int, int], label: str) -> None:
+    def dispatch(
+        self, state: _StageState, instr: ins.Instruction, position: tuple[int, int], label: str
+    ) -> None:
         config = state.config
         if isinstance(instr, ins.Arg):
             self.dispatch_arg(state, instr, position)
@@ -350,11 +446,18 @@ class _Builder:
         if isinstance(expanded, ins.Env):
             for key, value in expanded.pairs:
                 config = config.with_env(key, value)
-            self.metadata(state, instr, "ENV " + " ".join(f"{k}={v}" for k, v in expanded.pairs), position, config)
+            self.metadata(
+                state, instr, "ENV " + " ".join(f"{k}={v}" for k, v in expanded.pairs), position, config
+            )
         elif isinstance(expanded, ins.Label):
             labels = dict(config.labels) | dict(expanded.pairs)
-            self.metadata(state, instr, "LABEL " + " ".join(f"{k}={v}" for k, v in expanded.pairs), position,
-                          replace(config, labels=labels))
+            self.metadata(
+                state,
+                instr,
+                "LABEL " + " ".join(f"{k}={v}" for k, v in expanded.pairs),
+                position,
+                replace(config, labels=labels),
+            )
         elif isinstance(expanded, ins.Maintainer):
             self.metadata(state, instr, f"MAINTAINER {expanded.maintainer}", position, config)
         elif isinstance(expanded, (ins.Cmd, ins.Entrypoint)):
@@ -366,33 +469,66 @@ class _Builder:
                 new = replace(config, entrypoint=argv, cmd=config.cmd if state.cmd_set else None)
             self.metadata(state, instr, f"{expanded.keyword} {_go_quote_list(argv)}", position, new)
         elif isinstance(expanded, ins.Shell):
-            self.metadata(state, instr, f"SHELL [{' '.join(expanded.shell)}]", position,
-                          replace(config, shell=tuple(expanded.shell)))
+            self.metadata(
+                state,
+                instr,
+                f"SHELL [{' '.join(expanded.shell)}]",
+                position,
+                replace(config, shell=tuple(expanded.shell)),
+            )
         elif isinstance(expanded, ins.Expose):
             ports = [p if "/" in p else f"{p}/tcp" for p in expanded.ports]
             merged = tuple(sorted(set(config.exposed_ports) | set(ports)))
-            self.metadata(state, instr, f"EXPOSE [{' '.join(ports)}]", position, replace(config, exposed_ports=merged))
+            self.metadata(
+                state, instr, f"EXPOSE [{' '.join(ports)}]", position, replace(config, exposed_ports=merged)
+            )
         elif isinstance(expanded, ins.Volume):
             merged = tuple(sorted(set(config.volumes) | set(expanded.paths)))
-            self.metadata(state, instr, f"VOLUME [{' '.join(expanded.paths)}]", position,
-                          replace(config, volumes=merged))
+            self.metadata(
+                state,
+                instr,
+                f"VOLUME [{' '.join(expanded.paths)}]",
+                position,
+                replace(config, volumes=merged),
+            )
         elif isinstance(expanded, ins.User):
-            self.metadata(state, instr, f"USER {expanded.user}", position, replace(config, user=expanded.user))
+            self.metadata(
+                state, instr, f"USER {expanded.user}", position, replace(config, user=expanded.user)
+            )
         elif isinstance(expanded, ins.Stopsignal):
-            self.metadata(state, instr, f"STOPSIGNAL {expanded.signal}", position,
-                          replace(config, stop_signal=expanded.signal))
+            self.metadata(
+                state,
+                instr,
+                f"STOPSIGNAL {expanded.signal}",
+                position,
+                replace(config, stop_signal=expanded.signal),
+            )
         elif isinstance(expanded, ins.Healthcheck):
             health = {"Test": list(expanded.test)}
-            for key, value in (("Interval", expanded.interval), ("Timeout", expanded.timeout),
-                               ("StartPeriod", expanded.start_period), ("StartInterval", expanded.start_interval),
-                               ("Retries", expanded.retries)):
+            for key, value in (
+                ("Interval", expanded.interval),
+                ("Timeout", expanded.timeout),
+                ("StartPeriod", expanded.start_period),
+                ("StartInterval", expanded.start_interval),
+                ("Retries", expanded.retries),
+            ):
                 if value:
                     health[key] = value  # type: ignore[assignment]
-            self.metadata(state, instr, f"HEALTHCHECK {_go_quote_list(expanded.test)}", position,
-                          replace(config, healthcheck=health))
+            self.metadata(
+                state,
+                instr,
+                f"HEALTHCHECK {_go_quote_list(expanded.test)}",
+                position,
+                replace(config, healthcheck=health),
+            )
         elif isinstance(expanded, ins.Onbuild):
-            self.metadata(state, instr, None, position, replace(config, on_build=(*config.on_build,
-                                                                                   expanded.expression)))
+            self.metadata(
+                state,
+                instr,
+                None,
+                position,
+                replace(config, on_build=(*config.on_build, expanded.expression)),
+            )
         elif isinstance(expanded, ins.Workdir):
             self.dispatch_workdir(state, instr, expanded, position, label)
         elif isinstance(expanded, (ins.Run, ins.Copy, ins.Add)):
@@ -429,16 +565,29 @@ class _Builder:
         return " ".join([*prefix, *argv])
 
     # -- layer steps ----------------------------------------------------------------------------
-    def dispatch_workdir(self, state: _StageState, instr: ins.Instruction, expanded: ins.Workdir,
-                         position: tuple[int, int], label: str) -> None:
+    def dispatch_workdir(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        expanded: ins.Workdir,
+        position: tuple[int, int],
+        label: str,
+    ) -> None:
         path = self._workdir(state, instr)  # type: ignore[arg-type]
         state.config = replace(state.config, working_dir=path)
         if path == "/":
             self.metadata(state, instr, "WORKDIR /", position, state.config)
             return
         desc = {"op": "WORKDIR", "path": path, "user": state.config.user, "text": f"WORKDIR {path}"}
-        self.layer_step(state, instr, desc, f"WORKDIR {path}", position, label,
-                        lambda c: self.make_workdir(state, instr, c, path))
+        self.layer_step(
+            state,
+            instr,
+            desc,
+            f"WORKDIR {path}",
+            position,
+            label,
+            lambda c: self.make_workdir(state, instr, c, path),
+        )
 
     def make_workdir(self, state: _StageState, instr: ins.Instruction, c: Container, path: str) -> str:
         uid, gid = self.user_ids_in(c, state, instr)
@@ -459,32 +608,66 @@ class _Builder:
         except UnknownUser as e:
             raise self.fail(str(e), instr) from None
 
-    def dispatch_layer(self, state: _StageState, instr: ins.Instruction, expanded: ins.Instruction,
-                       position: tuple[int, int], label: str) -> None:
+    def dispatch_layer(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        expanded: ins.Instruction,
+        position: tuple[int, int],
+        label: str,
+    ) -> None:
         if isinstance(expanded, ins.Run):
             argv = self.run_argv(state, expanded)
             env = state.run_env()
             created_by = "RUN " + self.run_command_string(state, argv)
-            desc = {"op": "RUN", "argv": list(argv), "env": env, "cwd": state.config.working_dir or "/",
-                    "user": state.config.user, "network": expanded.network, "text": instr.original}
+            desc = {
+                "op": "RUN",
+                "argv": list(argv),
+                "env": env,
+                "cwd": state.config.working_dir or "/",
+                "user": state.config.user,
+                "network": expanded.network,
+                "text": instr.original,
+            }
             for mount in expanded.mounts:
-                self.warnings.append(f"{self.df.filename}:{instr.line}: RUN --mount={mount} is not simulated; "
-                                     "the step runs without the mount")
-            self.layer_step(state, instr, desc, created_by, position, label,
-                            lambda c: self.execute_run(state, instr, c, argv, env), mounts=True)
+                self.warnings.append(
+                    f"{self.df.filename}:{instr.line}: RUN --mount={mount} is not simulated; "
+                    "the step runs without the mount"
+                )
+            self.layer_step(
+                state,
+                instr,
+                desc,
+                created_by,
+                position,
+                label,
+                lambda c: self.execute_run(state, instr, c, argv, env),
+                mounts=True,
+            )
             return
         assert isinstance(expanded, (ins.Copy, ins.Add))
         plan = self.copy_plan(state, instr, expanded)
-        flags = "".join(f" --{name}={value}" for name, value in (("chown", expanded.chown), ("chmod", expanded.chmod))
-                        if value)
+        flags = "".join(
+            f" --{name}={value}"
+            for name, value in (("chown", expanded.chown), ("chmod", expanded.chmod))
+            if value
+        )
         if getattr(expanded, "parents", False):
             flags = " --parents" + flags
         sources = " ".join([*expanded.sources, *(f"<<{h.name}" for h in expanded.heredocs)])
         created_by = f"{expanded.keyword}{flags} {sources} {expanded.dest}"
-        desc = {"op": expanded.keyword, "sources": plan.checksums, "dest": plan.dest, "chown": expanded.chown,
-                "chmod": expanded.chmod, "heredocs": [h.content for h in expanded.heredocs],
-                "text": f"{expanded.keyword}{flags} {sources} {expanded.dest}"}
-        self.layer_step(state, instr, desc, created_by, position, label, lambda c: self.execute_copy(instr, c, plan))
+        desc = {
+            "op": expanded.keyword,
+            "sources": plan.checksums,
+            "dest": plan.dest,
+            "chown": expanded.chown,
+            "chmod": expanded.chmod,
+            "heredocs": [h.content for h in expanded.heredocs],
+            "text": f"{expanded.keyword}{flags} {sources} {expanded.dest}",
+        }
+        self.layer_step(
+            state, instr, desc, created_by, position, label, lambda c: self.execute_copy(instr, c, plan)
+        )
 
     def run_argv(self, state: _StageState, instr: ins.Run) -> tuple[str, ...]:
         command = tuple(instr.command)
@@ -517,11 +700,19 @@ class _Builder:
             keep_owner = False
         for src in expanded.sources:
             if re.match(r"^[a-z][a-z0-9+.-]*://", src) or src.startswith("git@"):
-                raise self.fail(f"{expanded.keyword} {src}: downloading needs the network, and layerlab has none; "
-                                "put the file in the build context and COPY it instead", instr)
+                raise self.fail(
+                    f"{expanded.keyword} {src}: downloading needs the network, and layerlab has none; "
+                    "put the file in the build context and COPY it instead",
+                    instr,
+                )
         try:
-            return plan_copy(view, expanded, workdir=state.config.working_dir or "/", keep_owner=keep_owner,
-                             is_add=isinstance(expanded, ins.Add))
+            return plan_copy(
+                view,
+                expanded,
+                workdir=state.config.working_dir or "/",
+                keep_owner=keep_owner,
+                is_add=isinstance(expanded, ins.Add),
+            )
         except BuildError as e:
             raise self.fail(e.message, instr) from None
 
@@ -534,12 +725,15 @@ class _Builder:
             raise self.fail(f"{instr.keyword} failed: {e.strerror}: {e.filename}", instr) from None
         return ""
 
-    def execute_run(self, state: _StageState, instr: ins.Instruction, c: Container, argv: tuple[str, ...],
-                    env: list[str]) -> str:
+    def execute_run(
+        self, state: _StageState, instr: ins.Instruction, c: Container, argv: tuple[str, ...], env: list[str]
+    ) -> str:
         from .shell import run_argv
 
         uid, gid = self.user_ids_in(c, state, instr)
-        result = run_argv(c, argv, env=dict(_pairs(env)), cwd=state.config.working_dir or "/", uid=uid, gid=gid)
+        result = run_argv(
+            c, argv, env=dict(_pairs(env)), cwd=state.config.working_dir or "/", uid=uid, gid=gid
+        )
         output = result.output  # stdout and stderr interleaved, as the build log shows them
         if result.exit_code != 0:
             shown = " ".join(argv)
@@ -548,15 +742,25 @@ class _Builder:
             if unknown:
                 from .commands_api import COMMANDS
 
-                message += (f"\nunknown command {unknown!r}; the RUN shell knows: "
-                            + ", ".join(sorted(n for n in COMMANDS if not n.startswith("/"))))
+                message += f"\nunknown command {unknown!r}; the RUN shell knows: " + ", ".join(
+                    sorted(n for n in COMMANDS if not n.startswith("/"))
+                )
             if output.strip():
                 message += "\n" + "\n".join(output.strip().splitlines()[-10:])
             raise self.fail(message, instr)
         return output
 
-    def layer_step(self, state: _StageState, instr: ins.Instruction, desc: dict[str, Any], created_by: str,
-                   position: tuple[int, int], label: str, execute: Any, mounts: bool = False) -> None:
+    def layer_step(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        desc: dict[str, Any],
+        created_by: str,
+        position: tuple[int, int],
+        label: str,
+        execute: Any,
+        mounts: bool = False,
+    ) -> None:
         key = _key(state.key, desc)
         record = None if self.no_cache else self.cache.records.get(key)
         v = self.next_vertex()
@@ -576,9 +780,13 @@ class _Builder:
             else:
                 reason = self.cache.explain_miss(state.key, desc)
             state.rebuilt_at = state.rebuilt_at or instr.line
-            with self.engine.work_container(state.image, runtime_mounts("buildkitsandbox") if mounts else None) as c:
+            with self.engine.work_container(
+                state.image, runtime_mounts("buildkitsandbox") if mounts else None
+            ) as c:
                 output = execute(c)
-                layer = replace(c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0")
+                layer = replace(
+                    c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0"
+                )
             created = self.now()
             self.cache.store(state.key, key, layer, desc, created)
             for line in output.splitlines():
@@ -591,14 +799,36 @@ class _Builder:
         state.layers.append(layer)
         state.history.append(entry)
         state.key = key
-        self.steps.append(StepRecord(v, state.stage.name, state.index, position, instr.keyword, shown, instr.line,
-                                     record is not None, reason, layer, history_text,
-                                     getattr(instr, "from_", None), output))
+        self.steps.append(
+            StepRecord(
+                v,
+                state.stage.name,
+                state.index,
+                position,
+                instr.keyword,
+                shown,
+                instr.line,
+                record is not None,
+                reason,
+                layer,
+                history_text,
+                getattr(instr, "from_", None),
+                output,
+            )
+        )
 
 
-def build(engine: Any, dockerfile: str | None = None, context: Any = None, *, tag: str | None = None,
-          build_args: Mapping[str, str] | None = None, target: str | None = None, no_cache: bool = False,
-          filename: str = "Dockerfile") -> BuildResult:
+def build(
+    engine: Any,
+    dockerfile: str | None = None,
+    context: Any = None,
+    *,
+    tag: str | None = None,
+    build_args: Mapping[str, str] | None = None,
+    target: str | None = None,
+    no_cache: bool = False,
+    filename: str = "Dockerfile",
+) -> BuildResult:
     """Build an image the way BuildKit would (see the module docstring).
 
     Args:
@@ -619,6 +849,7 @@ def build(engine: Any, dockerfile: str | None = None, context: Any = None, *, ta
     if text is None:
         raise BuildError(f"no Dockerfile given and no {filename!r} in the context")
     parsed = parse_dockerfile(text, filename=filename)
-    builder = _Builder(engine, parsed, ctx, build_args=build_args or {}, target=target, no_cache=no_cache, tag=tag)
+    builder = _Builder(
+        engine, parsed, ctx, build_args=build_args or {}, target=target, no_cache=no_cache, tag=tag
+    )
     return builder.run()
-

@@ -44,10 +44,14 @@ class BuildContext:
             return cls._from_directory(Path(context), dockerfile_name)
         if isinstance(context, Mapping):
             return cls._from_mapping(context, dockerfile_name)
-        raise BuildError(f"context must be a mapping of path to content or a directory, not {type(context).__name__}")
+        raise BuildError(
+            f"context must be a mapping of path to content or a directory, not {type(context).__name__}"
+        )
 
     @classmethod
-    def _from_mapping(cls, mapping: Mapping[str, Any], dockerfile_name: str) -> tuple[BuildContext, str | None]:
+    def _from_mapping(
+        cls, mapping: Mapping[str, Any], dockerfile_name: str
+    ) -> tuple[BuildContext, str | None]:
         entries: dict[str, Entry] = {}
         for raw, value in mapping.items():
             path = "/" + str(raw).strip("/")

@@ -51,7 +51,9 @@ def _chmod_value(text: str | None) -> int | None:
     except ValueError:
         value = -1
     if not 0 <= value <= 0o7777:
-        raise BuildError(f"invalid chmod parameter: '{text}'. it should be octal string and between 0 and 07777")
+        raise BuildError(
+            f"invalid chmod parameter: '{text}'. it should be octal string and between 0 and 07777"
+        )
     return value
 
 
@@ -80,7 +82,9 @@ def _archive_items(data: bytes) -> list[tuple[str, Entry]] | None:
     return items
 
 
-def plan_copy(view: UnionView, instr: ins.Copy | ins.Add, *, workdir: str, keep_owner: bool, is_add: bool) -> CopyPlan:
+def plan_copy(
+    view: UnionView, instr: ins.Copy | ins.Add, *, workdir: str, keep_owner: bool, is_add: bool
+) -> CopyPlan:
     """Resolve sources and destination of an (expanded) COPY or ADD against ``view``."""
     raw_dest = instr.dest
     dest_slash = raw_dest.endswith("/") or raw_dest in (".", "..") or raw_dest.endswith("/.")
@@ -94,8 +98,10 @@ def plan_copy(view: UnionView, instr: ins.Copy | ins.Add, *, workdir: str, keep_
             try:
                 view.resolve(found[0])
             except OSError:
-                raise BuildError(f'failed to compute cache key: "{normalize("/" + src)}": not found '
-                                 "(is it in the build context, or excluded by .dockerignore?)") from None
+                raise BuildError(
+                    f'failed to compute cache key: "{normalize("/" + src)}": not found '
+                    "(is it in the build context, or excluded by .dockerignore?)"
+                ) from None
         matched.extend(found)
     count = len(matched) + len(instr.heredocs)
     if count > 1:
@@ -112,7 +118,7 @@ def plan_copy(view: UnionView, instr: ins.Copy | ins.Add, *, workdir: str, keep_
         if entry.kind is Kind.DIR:
             plan.dest_is_dir = True
             for sub, child in subtree(view, origin.path):
-                plan.items.append((sub[len(origin.path):].lstrip("/"), child))
+                plan.items.append((sub[len(origin.path) :].lstrip("/"), child))
             continue
         if is_add and entry.kind is Kind.FILE:
             members = _archive_items(entry.read())

@@ -57,8 +57,9 @@ def _umask(ctx: ExecContext) -> int:
     return int(getattr(ctx, "umask", 0o022))
 
 
-def _options(ctx: ExecContext, argv: list[str], flags: str, with_value: str = "",
-             long: dict[str, str] | None = None) -> tuple[set[str], dict[str, str], list[str]] | None:
+def _options(
+    ctx: ExecContext, argv: list[str], flags: str, with_value: str = "", long: dict[str, str] | None = None
+) -> tuple[set[str], dict[str, str], list[str]] | None:
     """busybox-style getopt: ``-rf``, ``-m 755``/``-m755``, ``--``; None after printing an error."""
     seen: set[str] = set()
     values: dict[str, str] = {}
@@ -68,7 +69,7 @@ def _options(ctx: ExecContext, argv: list[str], flags: str, with_value: str = ""
     while i < len(args):
         arg = args[i]
         if arg == "--":
-            operands.extend(args[i + 1:])
+            operands.extend(args[i + 1 :])
             break
         if arg.startswith("--") and long is not None:
             key, _, value = arg[2:].partition("=")
@@ -89,7 +90,7 @@ def _options(ctx: ExecContext, argv: list[str], flags: str, with_value: str = ""
             while j < len(arg):
                 letter = arg[j]
                 if letter in with_value:
-                    value = arg[j + 1:]
+                    value = arg[j + 1 :]
                     if not value:
                         if i + 1 >= len(args):
                             ctx.err(f"{_name(argv)}: option requires an argument -- '{letter}'\n")
@@ -156,7 +157,17 @@ def group_entry(fs: Any, group: str) -> list[str] | None:
 
 
 # ---------------------------------------------------------------------------------- shell utilities
-_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "e": "\x1b"}
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "e": "\x1b",
+}
 
 
 def _unescape(text: str, octal_zero: bool) -> tuple[str, bool]:
@@ -186,7 +197,7 @@ def _unescape(text: str, octal_zero: bool) -> tuple[str, bool]:
             end = i + 2
             while end < len(text) and end < i + 4 and text[end] in "0123456789abcdefABCDEF":
                 end += 1
-            out.append(chr(int(text[i + 2:end], 16)) if end > i + 2 else "\\x")
+            out.append(chr(int(text[i + 2 : end], 16)) if end > i + 2 else "\\x")
             i = end
         else:
             out.append("\\" + nxt)
@@ -201,8 +212,12 @@ def echo(ctx: ExecContext, argv: list[str]) -> int:
     newline = True
     dash = getattr(ctx, "flavor", "busybox") == "dash"
     escapes = dash
-    while args and args[0].startswith("-") and len(args[0]) > 1 and all(c in ("n" if dash else "neE")
-                                                                        for c in args[0][1:]):
+    while (
+        args
+        and args[0].startswith("-")
+        and len(args[0]) > 1
+        and all(c in ("n" if dash else "neE") for c in args[0][1:])
+    ):
         for c in args[0][1:]:
             if c == "n":
                 newline = False
@@ -247,8 +262,13 @@ def printf(ctx: ExecContext, argv: list[str]) -> int:
         try:
             if text[:1] in "'\"":
                 return ord(text[1]) if len(text) > 1 else 0
-            return float(text) if as_float else int(text, 0) if not text.lstrip("+-").startswith("0") or text in (
-                "0", "-0", "+0") else int(text, 8 if not text.lstrip("+-").startswith(("0x", "0X")) else 16)
+            return (
+                float(text)
+                if as_float
+                else int(text, 0)
+                if not text.lstrip("+-").startswith("0") or text in ("0", "-0", "+0")
+                else int(text, 8 if not text.lstrip("+-").startswith(("0x", "0X")) else 16)
+            )
         except ValueError:
             ctx.err(f"printf: invalid number '{text}'\n")
             status = 1
@@ -260,14 +280,16 @@ def printf(ctx: ExecContext, argv: list[str]) -> int:
         start_index = index
         while pos < len(fmt):
             if fmt[pos] == "\\":
-                chunk, stop = _unescape(fmt[pos:pos + 5] if fmt[pos + 1:pos + 2] in "01234567x" else fmt[pos:pos + 2],
-                                        octal_zero=False)
+                chunk, stop = _unescape(
+                    fmt[pos : pos + 5] if fmt[pos + 1 : pos + 2] in "01234567x" else fmt[pos : pos + 2],
+                    octal_zero=False,
+                )
                 length = 2
-                if fmt[pos + 1:pos + 2] in "01234567":
-                    length = 1 + len(re.match(r"[0-7]{1,3}", fmt[pos + 1:]).group(0))  # type: ignore[union-attr]
-                elif fmt[pos + 1:pos + 2] == "x":
-                    length = 2 + len(re.match(r"[0-9a-fA-F]{0,2}", fmt[pos + 2:]).group(0))  # type: ignore[union-attr]
-                chunk, stop = _unescape(fmt[pos:pos + length], octal_zero=False)
+                if fmt[pos + 1 : pos + 2] in "01234567":
+                    length = 1 + len(re.match(r"[0-7]{1,3}", fmt[pos + 1 :]).group(0))  # type: ignore[union-attr]
+                elif fmt[pos + 1 : pos + 2] == "x":
+                    length = 2 + len(re.match(r"[0-9a-fA-F]{0,2}", fmt[pos + 2 :]).group(0))  # type: ignore[union-attr]
+                chunk, stop = _unescape(fmt[pos : pos + length], octal_zero=False)
                 out.append(chunk)
                 pos += length
                 if stop:
@@ -355,10 +377,10 @@ def _test_expr(ctx: ExecContext, args: list[str]) -> bool:
         return False
     if "-o" in args[1:-1]:
         i = args.index("-o", 1)
-        return _test_expr(ctx, args[:i]) or _test_expr(ctx, args[i + 1:])
+        return _test_expr(ctx, args[:i]) or _test_expr(ctx, args[i + 1 :])
     if "-a" in args[1:-1]:
         i = args.index("-a", 1)
-        return _test_expr(ctx, args[:i]) and _test_expr(ctx, args[i + 1:])
+        return _test_expr(ctx, args[:i]) and _test_expr(ctx, args[i + 1 :])
     if args[0] == "!" and len(args) > 1:
         return not _test_expr(ctx, args[1:])
     if args[0] == "(" and args[-1] == ")" and len(args) > 2:
@@ -602,8 +624,9 @@ def touch(ctx: ExecContext, argv: list[str]) -> int:
     return status
 
 
-def _copy(ctx: ExecContext, src: str, dst: str, *, recursive: bool, preserve: bool, deref: bool,
-          shown: str) -> bool:
+def _copy(
+    ctx: ExecContext, src: str, dst: str, *, recursive: bool, preserve: bool, deref: bool, shown: str
+) -> bool:
     """Copy one path (a tree with ``recursive``); returns False after printing an error."""
     entry = ctx.fs.stat(src) if deref else ctx.fs.lstat(src)
     target = _lstat(ctx, dst)
@@ -634,8 +657,18 @@ def _copy(ctx: ExecContext, src: str, dst: str, *, recursive: bool, preserve: bo
         ok = True
         for name in ctx.fs.listdir(src):
             try:
-                ok = _copy(ctx, posixpath.join(src, name), posixpath.join(dst, name), recursive=True,
-                           preserve=preserve, deref=False, shown=posixpath.join(shown, name)) and ok
+                ok = (
+                    _copy(
+                        ctx,
+                        posixpath.join(src, name),
+                        posixpath.join(dst, name),
+                        recursive=True,
+                        preserve=preserve,
+                        deref=False,
+                        shown=posixpath.join(shown, name),
+                    )
+                    and ok
+                )
             except OSError as exc:
                 ctx.err(f"cp: can't copy '{posixpath.join(shown, name)}': {_strerror(exc)}\n")
                 ok = False
@@ -675,8 +708,13 @@ def _destination(ctx: ExecContext, cmd: str, operands: list[str]) -> tuple[list[
 
 @register("cp")
 def cp(ctx: ExecContext, argv: list[str]) -> int:
-    parsed = _options(ctx, argv, "rRapdPLHfnivuT", "", {"recursive": "r", "archive": "a", "force": "f",
-                                                         "preserve": "p", "no-dereference": "P"})
+    parsed = _options(
+        ctx,
+        argv,
+        "rRapdPLHfnivuT",
+        "",
+        {"recursive": "r", "archive": "a", "force": "f", "preserve": "p", "no-dereference": "P"},
+    )
     if parsed is None:
         return 1
     seen, _, operands = parsed
@@ -695,15 +733,29 @@ def cp(ctx: ExecContext, argv: list[str]) -> int:
             ctx.err(f"cp: can't stat '{source}': No such file or directory\n")
             status = 1
             continue
-        dst = posixpath.join(ctx.abspath(dest), posixpath.basename(src.rstrip("/"))) if into else ctx.abspath(dest)
+        dst = (
+            posixpath.join(ctx.abspath(dest), posixpath.basename(src.rstrip("/")))
+            if into
+            else ctx.abspath(dest)
+        )
         if entry.is_dir and (dst + "/").startswith(src.rstrip("/") + "/"):
-            ctx.err(f"cp: can't copy a directory into itself: '{source}'\n" if dst != src else
-                    f"cp: '{source}' and '{dest}' are the same file\n")
+            ctx.err(
+                f"cp: can't copy a directory into itself: '{source}'\n"
+                if dst != src
+                else f"cp: '{source}' and '{dest}' are the same file\n"
+            )
             status = 1
             continue
         try:
-            if not _copy(ctx, src, dst, recursive=recursive, preserve=preserve, deref=deref or "H" in seen,
-                         shown=source):
+            if not _copy(
+                ctx,
+                src,
+                dst,
+                recursive=recursive,
+                preserve=preserve,
+                deref=deref or "H" in seen,
+                shown=source,
+            ):
                 status = 1
         except (OSError, ValueError) as exc:
             ctx.err(f"cp: can't create '{dest if not into else dst}': {_strerror(exc)}\n")
@@ -783,7 +835,11 @@ def ln(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     status = 0
     for target in targets:
-        link = posixpath.join(ctx.abspath(dest), posixpath.basename(target.rstrip("/"))) if into else ctx.abspath(dest)
+        link = (
+            posixpath.join(ctx.abspath(dest), posixpath.basename(target.rstrip("/")))
+            if into
+            else ctx.abspath(dest)
+        )
         shown = posixpath.join(dest, posixpath.basename(target.rstrip("/"))) if into else dest
         try:
             if "s" not in seen and _lstat(ctx, target) is None:
@@ -977,7 +1033,9 @@ def _inputs(ctx: ExecContext, cmd: str, operands: list[str]) -> list[tuple[str, 
             if isinstance(exc, IsADirectoryError) or getattr(exc, "errno", None) == errno.EISDIR:
                 ctx.err(f"{cmd}: read error: Is a directory\n")
             else:
-                ctx.err(f"{cmd}: {'can' + chr(39) + 't open ' + repr(operand).replace(chr(34), chr(39)) + ': ' if cmd == 'cat' else operand + ': '}{_strerror(exc)}\n")
+                ctx.err(
+                    f"{cmd}: {'can' + chr(39) + 't open ' + repr(operand).replace(chr(34), chr(39)) + ': ' if cmd == 'cat' else operand + ': '}{_strerror(exc)}\n"
+                )
             out.append((operand, None))
     return out
 
@@ -1021,13 +1079,17 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
         if len(inputs) > 1 and "q" not in seen:
             ctx.out(("\n" if i else "") + f"==> {name} <==\n")
         if "c" in values:
-            part = data[:count] if cmd == "head" else (data[count - 1:] if from_start else data[-count:] if count else b"")
+            part = (
+                data[:count]
+                if cmd == "head"
+                else (data[count - 1 :] if from_start else data[-count:] if count else b"")
+            )
         else:
             lines = data.splitlines(keepends=True)
             if cmd == "head":
                 part = b"".join(lines[:count])
             elif from_start:
-                part = b"".join(lines[max(count - 1, 0):])
+                part = b"".join(lines[max(count - 1, 0) :])
             else:
                 part = b"".join(lines[-count:]) if count else b""
         ctx.out(part)
@@ -1063,8 +1125,20 @@ def wc(ctx: ExecContext, argv: list[str]) -> int:
 @register("grep", "egrep", "fgrep")
 def grep(ctx: ExecContext, argv: list[str]) -> int:
     cmd = _name(argv)
-    parsed = _options(ctx, argv, "qvicnlLFExwshHro", "e", {"quiet": "q", "invert-match": "v", "ignore-case": "i",
-                                                           "count": "c", "line-number": "n", "silent": "q"})
+    parsed = _options(
+        ctx,
+        argv,
+        "qvicnlLFExwshHro",
+        "e",
+        {
+            "quiet": "q",
+            "invert-match": "v",
+            "ignore-case": "i",
+            "count": "c",
+            "line-number": "n",
+            "silent": "q",
+        },
+    )
     if parsed is None:
         return 2
     seen, values, operands = parsed
@@ -1299,7 +1373,11 @@ def find(ctx: ExecContext, argv: list[str]) -> int:
     maxdepth, mindepth, delete = 1 << 30, 0, False
     while args:
         opt = args.pop(0)
-        value = args.pop(0) if opt in ("-name", "-iname", "-type", "-maxdepth", "-mindepth", "-path") and args else ""
+        value = (
+            args.pop(0)
+            if opt in ("-name", "-iname", "-type", "-maxdepth", "-mindepth", "-path") and args
+            else ""
+        )
         if opt in ("-name", "-iname"):
             regex = re.compile(_glob_regex(value), re.IGNORECASE if opt == "-iname" else 0)
             tests.append(lambda p, e, d, r=regex: bool(r.fullmatch(posixpath.basename(p) or p)))
@@ -1322,8 +1400,10 @@ def find(ctx: ExecContext, argv: list[str]) -> int:
         elif opt in ("-print", "-xdev", "-depth"):
             pass
         else:
-            ctx.err(f"find: unrecognized: {opt} (layerlab's find knows -name -iname -path -type -maxdepth "
-                    "-mindepth -print -delete)\n")
+            ctx.err(
+                f"find: unrecognized: {opt} (layerlab's find knows -name -iname -path -type -maxdepth "
+                "-mindepth -print -delete)\n"
+            )
             return 1
     status = 0
     for root in roots:
@@ -1336,7 +1416,7 @@ def find(ctx: ExecContext, argv: list[str]) -> int:
             continue
         hits = []
         for path, entry in found:
-            rel = path[len(base):].lstrip("/") if path != base else ""
+            rel = path[len(base) :].lstrip("/") if path != base else ""
             depth = rel.count("/") + 1 if rel else 0
             shown = root if not rel else posixpath.join(root, rel)
             if depth > maxdepth or depth < mindepth:
@@ -1412,8 +1492,11 @@ def which(ctx: ExecContext, argv: list[str]) -> int:
     status = 0
     for name in argv[1:]:
         found = None
-        candidates = [name] if "/" in name else [
-            posixpath.join(d or ".", name) for d in ctx.env.get("PATH", "").split(":")]
+        candidates = (
+            [name]
+            if "/" in name
+            else [posixpath.join(d or ".", name) for d in ctx.env.get("PATH", "").split(":")]
+        )
         for candidate in candidates:
             entry = _stat(ctx, candidate)
             if entry is not None and not entry.is_dir:
@@ -1482,8 +1565,14 @@ def whoami(ctx: ExecContext, argv: list[str]) -> int:
 @register("uname")
 def uname(ctx: ExecContext, argv: list[str]) -> int:
     seen = set("".join(a.lstrip("-") for a in argv[1:])) or {"s"}
-    values = {"s": "Linux", "n": ctx.env.get("HOSTNAME", "layerlab"), "r": "6.1.0-layerlab", "v": "#1 SMP",
-              "m": "x86_64", "o": "GNU/Linux"}
+    values = {
+        "s": "Linux",
+        "n": ctx.env.get("HOSTNAME", "layerlab"),
+        "r": "6.1.0-layerlab",
+        "v": "#1 SMP",
+        "m": "x86_64",
+        "o": "GNU/Linux",
+    }
     order = "snrvmo" if "a" in seen else [c for c in "snrvmo" if c in seen]
     ctx.out(" ".join(values[c] for c in order) + "\n")
     return 0
@@ -1496,8 +1585,9 @@ def seq(ctx: ExecContext, argv: list[str]) -> int:
     except ValueError:
         ctx.err("seq: invalid number\n")
         return 1
-    first, step, last = {1: (1, 1, numbers[0]), 2: (numbers[0], 1, numbers[-1]),
-                         3: tuple(numbers)}.get(len(numbers), (1, 1, 0))  # type: ignore[assignment]
+    first, step, last = {1: (1, 1, numbers[0]), 2: (numbers[0], 1, numbers[-1]), 3: tuple(numbers)}.get(
+        len(numbers), (1, 1, 0)
+    )  # type: ignore[assignment]
     if step == 0:
         return 1
     ctx.out("".join(f"{n}\n" for n in range(first, last + (1 if step > 0 else -1), step)))
@@ -1516,12 +1606,15 @@ def sort(ctx: ExecContext, argv: list[str]) -> int:
             return 2
         lines.extend(data.splitlines())
     if "n" in seen:
+
         def key(line: bytes) -> Any:
             m = re.match(rb"\s*(-?\d+)", line)
             return (int(m.group(1)) if m else 0, line)
     else:
+
         def key(line: bytes) -> Any:
             return line.lower() if "f" in seen else line
+
     lines.sort(key=key, reverse="r" in seen)
     if "u" in seen:
         lines = [line for i, line in enumerate(lines) if i == 0 or key(line) != key(lines[i - 1])]
@@ -1561,6 +1654,9 @@ def busybox(ctx: ExecContext, argv: list[str]) -> int:
     """``busybox APPLET ARGS``; without an applet, the list of applets layerlab implements."""
     if len(argv) > 1 and not argv[1].startswith("-"):
         return _run(ctx, argv[1:])
-    ctx.out("BusyBox (layerlab) multi-call binary.\nCurrently defined functions:\n\t"
-            + ", ".join(sorted(COMMANDS)) + "\n")
+    ctx.out(
+        "BusyBox (layerlab) multi-call binary.\nCurrently defined functions:\n\t"
+        + ", ".join(sorted(COMMANDS))
+        + "\n"
+    )
     return 0

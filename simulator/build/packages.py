@@ -733,6 +733,8 @@ def python(ctx: ExecContext, argv: list[str]) -> int:
     if argv[1:] in (["--version"], ["-V"]):
         ctx.out(f"Python {ctx.env.get('PYTHON_VERSION', '3.11.2')}\n")
         return 0
-    ctx.err(f"{argv[0]}: layerlab's shell runs no Python code; it runs '{argv[0]} -m pip ...' and "
-            f"'{argv[0]} --version'\n")
+    ctx.err(
+        f"{argv[0]}: layerlab's shell runs no Python code; it runs '{argv[0]} -m pip ...' and "
+        f"'{argv[0]} --version'\n"
+    )
     return 127

@@ -176,8 +176,16 @@ class _Shared:
 class Shell:
     """One shell process: variables, options, functions, cwd, and the container it runs in."""
 
-    def __init__(self, fs: Any, *, env: Mapping[str, str] | None = None, cwd: str = "/", uid: int = 0,
-                 gid: int = 0, shared: _Shared | None = None) -> None:
+    def __init__(
+        self,
+        fs: Any,
+        *,
+        env: Mapping[str, str] | None = None,
+        cwd: str = "/",
+        uid: int = 0,
+        gid: int = 0,
+        shared: _Shared | None = None,
+    ) -> None:
         self.fs = fs
         self.vars: dict[str, str] = dict(env or {})
         self.exported: set[str] = set(self.vars)
@@ -218,11 +226,21 @@ class Shell:
         return env
 
     def abspath(self, path: str) -> str:
-        return posixpath.normpath(path if path.startswith("/") else posixpath.join(self.cwd, path)).replace("//", "/")
+        return posixpath.normpath(path if path.startswith("/") else posixpath.join(self.cwd, path)).replace(
+            "//", "/"
+        )
 
     def context(self, io: _IO, env: dict[str, str] | None = None) -> ExecContext:
-        ctx = ExecContext(self.fs, env if env is not None else self.environ(), self.cwd, io.stdin, io.out, io.err,
-                          self.uid, self.gid)
+        ctx = ExecContext(
+            self.fs,
+            env if env is not None else self.environ(),
+            self.cwd,
+            io.stdin,
+            io.out,
+            io.err,
+            self.uid,
+            self.gid,
+        )
         ctx.shell = self  # type: ignore[attr-defined]  # for sh -c, env CMD, xargs, find -exec
         ctx.umask = self.umask  # type: ignore[attr-defined]
         return ctx
@@ -630,7 +648,9 @@ class Shell:
             if not existed and (self.uid or self.gid):
                 self.fs.chown(path, self.uid, self.gid)
         except OSError as exc:
-            reason = "nonexistent directory" if exc.errno == errno.ENOENT else os.strerror(exc.errno or errno.EIO)
+            reason = (
+                "nonexistent directory" if exc.errno == errno.ENOENT else os.strerror(exc.errno or errno.EIO)
+            )
             raise _RedirectError(f"can't create {target}: {reason}") from None
         buffer = bytearray()
         files.append((path, buffer))
@@ -716,13 +736,20 @@ class Shell:
                 text = self.command_substitution(part.source, io)
                 out.append((text, "q" if part.quoted else "e"))
             elif isinstance(part, Arith):
-                source = "".join(t for t, k in self._segments(
-                    Word(tuple(_parse_arith_word(part.source)), "").parts, io) if k != "break")
+                source = "".join(
+                    t
+                    for t, k in self._segments(Word(tuple(_parse_arith_word(part.source)), "").parts, io)
+                    if k != "break"
+                )
                 try:
                     value = str(_arith(source, self))
                 except (ValueError, ZeroDivisionError, SyntaxError) as exc:
-                    self.error(io, f"arithmetic syntax error: {part.source}" if not isinstance(
-                        exc, ZeroDivisionError) else "divide by zero")
+                    self.error(
+                        io,
+                        f"arithmetic syntax error: {part.source}"
+                        if not isinstance(exc, ZeroDivisionError)
+                        else "divide by zero",
+                    )
                     raise _Exit(2) from None
                 out.append((value, "q" if part.quoted else "e"))
         return out
@@ -777,11 +804,16 @@ class Shell:
         unset = value is None
         null = unset or value == ""
         if op in (":-", "-"):
-            if (null if op == ":-" else unset):
-                return self._segments(part.arg.parts if part.arg else (), io, tilde=True) if not part.quoted else [
-                    (self.expand_single(part.arg, io, tilde=True), "q")] if part.arg else [("", "q")]
+            if null if op == ":-" else unset:
+                return (
+                    self._segments(part.arg.parts if part.arg else (), io, tilde=True)
+                    if not part.quoted
+                    else [(self.expand_single(part.arg, io, tilde=True), "q")]
+                    if part.arg
+                    else [("", "q")]
+                )
         elif op in (":=", "="):
-            if (null if op == ":=" else unset):
+            if null if op == ":=" else unset:
                 new = self.expand_single(part.arg, io, tilde=True) if part.arg else ""
                 self.assign(name, new)
                 value = new
@@ -789,13 +821,19 @@ class Shell:
             if not (null if op == ":+" else unset):
                 if part.arg is None:
                     return []
-                return self._segments(part.arg.parts, io, tilde=True) if not part.quoted else [
-                    (self.expand_single(part.arg, io, tilde=True), "q")]
+                return (
+                    self._segments(part.arg.parts, io, tilde=True)
+                    if not part.quoted
+                    else [(self.expand_single(part.arg, io, tilde=True), "q")]
+                )
             return [("", kind)] if part.quoted else []
         elif op in (":?", "?"):
-            if (null if op == ":?" else unset):
-                message = self.expand_single(part.arg, io) if part.arg and part.arg.parts else (
-                    "parameter not set" if unset else "parameter null or not set")
+            if null if op == ":?" else unset:
+                message = (
+                    self.expand_single(part.arg, io)
+                    if part.arg and part.arg.parts
+                    else ("parameter not set" if unset else "parameter null or not set")
+                )
                 self.error(io, f"{name}: {message}")
                 raise _Exit(2)
         elif op in ("%", "%%", "#", "##"):
@@ -825,7 +863,9 @@ def _parse_arith_word(source: str) -> list[Any]:
     return list(heredoc_word(source).parts)
 
 
-_ARITH_TOKEN = re.compile(r"\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%()<>!~&|^?:]))")
+_ARITH_TOKEN = re.compile(
+    r"\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%()<>!~&|^?:]))"
+)
 
 
 def _arith(source: str, shell: Shell) -> int:
@@ -849,8 +889,18 @@ def _arith(source: str, shell: Shell) -> int:
         index += 1
         return tokens[index - 1]
 
-    levels = [["||"], ["&&"], ["|"], ["^"], ["&"], ["==", "!="], ["<", "<=", ">", ">="], ["<<", ">>"], ["+", "-"],
-              ["*", "/", "%"]]
+    levels = [
+        ["||"],
+        ["&&"],
+        ["|"],
+        ["^"],
+        ["&"],
+        ["==", "!="],
+        ["<", "<=", ">", ">="],
+        ["<<", ">>"],
+        ["+", "-"],
+        ["*", "/", "%"],
+    ]
 
     def unary() -> int:
         tok = take() if peek() else ""
@@ -888,12 +938,22 @@ def _arith(source: str, shell: Shell) -> int:
                 value = q if op == "/" else value - q * right
             else:
                 value = {
-                    "||": lambda a, b: int(bool(a) or bool(b)), "&&": lambda a, b: int(bool(a) and bool(b)),
-                    "|": lambda a, b: a | b, "^": lambda a, b: a ^ b, "&": lambda a, b: a & b,
-                    "==": lambda a, b: int(a == b), "!=": lambda a, b: int(a != b), "<": lambda a, b: int(a < b),
-                    "<=": lambda a, b: int(a <= b), ">": lambda a, b: int(a > b), ">=": lambda a, b: int(a >= b),
-                    "<<": lambda a, b: a << b, ">>": lambda a, b: a >> b, "+": lambda a, b: a + b,
-                    "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+                    "||": lambda a, b: int(bool(a) or bool(b)),
+                    "&&": lambda a, b: int(bool(a) and bool(b)),
+                    "|": lambda a, b: a | b,
+                    "^": lambda a, b: a ^ b,
+                    "&": lambda a, b: a & b,
+                    "==": lambda a, b: int(a == b),
+                    "!=": lambda a, b: int(a != b),
+                    "<": lambda a, b: int(a < b),
+                    "<=": lambda a, b: int(a <= b),
+                    ">": lambda a, b: int(a > b),
+                    ">=": lambda a, b: int(a >= b),
+                    "<<": lambda a, b: a << b,
+                    ">>": lambda a, b: a >> b,
+                    "+": lambda a, b: a + b,
+                    "-": lambda a, b: a - b,
+                    "*": lambda a, b: a * b,
                 }[op](value, right)
         return value
 
@@ -941,7 +1001,7 @@ def _pattern_regex(pattern: Sequence[tuple[str, bool]]) -> re.Pattern[str]:
                 if c == "[" and pattern[j][1] and j + 1 < len(pattern) and pattern[j + 1][0] == ":":
                     end = "".join(c for c, _ in pattern[j:]).find(":]")
                     if end > 0:
-                        cls = "".join(c for c, _ in pattern[j + 2:j + end])
+                        cls = "".join(c for c, _ in pattern[j + 2 : j + end])
                         chars.append(_CLASSES.get(cls, ""))
                         j += end + 2
                         continue
@@ -958,8 +1018,16 @@ def _pattern_regex(pattern: Sequence[tuple[str, bool]]) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
-_CLASSES = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
-            "space": " \\t\\n\\r\\f\\v", "xdigit": "0-9a-fA-F", "punct": "!-/:-@\\[-`{-~"}
+_CLASSES = {
+    "alpha": "a-zA-Z",
+    "digit": "0-9",
+    "alnum": "a-zA-Z0-9",
+    "upper": "A-Z",
+    "lower": "a-z",
+    "space": " \\t\\n\\r\\f\\v",
+    "xdigit": "0-9a-fA-F",
+    "punct": "!-/:-@\\[-`{-~",
+}
 
 
 def _trim(text: str, pattern: re.Pattern[str], op: str) -> str:
@@ -1055,8 +1123,9 @@ _BUILTINS = _shell_builtins.BUILTINS
 _SPECIAL = _shell_builtins.SPECIAL
 
 
-def _run_nested(parent: Shell, script: str, args: list[str], io: _IO, env: Mapping[str, str],
-                options: str = "") -> int:
+def _run_nested(
+    parent: Shell, script: str, args: list[str], io: _IO, env: Mapping[str, str], options: str = ""
+) -> int:
     """A child ``sh`` process running ``script`` with ``$0`` = args[0] (env = its environment)."""
     child = Shell(parent.fs, env=env, cwd=parent.cwd, uid=parent.uid, gid=parent.gid, shared=parent.shared)
     child.umask = parent.umask
@@ -1077,8 +1146,13 @@ def _top_io(stdin: bytes) -> tuple[_IO, bytearray]:
 
 
 def _result(status: int, io: _IO, log: bytearray, shared: _Shared) -> ShellResult:
-    return ShellResult(status, bytes(io.out).decode("utf-8", "replace"), bytes(io.err).decode("utf-8", "replace"),
-                       bytes(log).decode("utf-8", "replace"), shared.unknown)
+    return ShellResult(
+        status,
+        bytes(io.out).decode("utf-8", "replace"),
+        bytes(io.err).decode("utf-8", "replace"),
+        bytes(log).decode("utf-8", "replace"),
+        shared.unknown,
+    )
 
 
 def _no_shell_message(path: str = "/bin/sh") -> str:
@@ -1094,8 +1168,16 @@ def _default_env(fs: Any, env: Mapping[str, str] | None, uid: int) -> dict[str, 
     return out
 
 
-def run_script(fs: Any, script: str, *, env: Mapping[str, str] | None = None, cwd: str = "/", uid: int = 0,
-               gid: int = 0, stdin: bytes = b"") -> ShellResult:
+def run_script(
+    fs: Any,
+    script: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str = "/",
+    uid: int = 0,
+    gid: int = 0,
+    stdin: bytes = b"",
+) -> ShellResult:
     """Run ``script`` as ``/bin/sh -c script`` in the container ``fs``.
 
     ``env`` is the process environment (ENV and build args); ``PATH`` defaults to Docker's and
@@ -1112,8 +1194,16 @@ def run_script(fs: Any, script: str, *, env: Mapping[str, str] | None = None, cw
     return _result(status, io, log, shared)
 
 
-def run_argv(fs: Any, argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: str = "/", uid: int = 0,
-             gid: int = 0, stdin: bytes = b"") -> ShellResult:
+def run_argv(
+    fs: Any,
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str = "/",
+    uid: int = 0,
+    gid: int = 0,
+    stdin: bytes = b"",
+) -> ShellResult:
     """Run an exec-form command: ``argv[0]`` is looked up on PATH and run without a shell.
 
     ``["/bin/sh", "-c", script]`` therefore runs the script through the ``sh`` command.
@@ -1145,8 +1235,15 @@ def _user_ids(fs: Any, user: str) -> tuple[int, int]:
     return users.resolve_user(fs.read_file, user)
 
 
-def exec_in(container: Any, cmd: str | Sequence[str], *, environment: Mapping[str, str] | Sequence[str] | None = None,
-            workdir: str | None = None, user: str | None = None, **_ignored: Any) -> ExecResult:
+def exec_in(
+    container: Any,
+    cmd: str | Sequence[str],
+    *,
+    environment: Mapping[str, str] | Sequence[str] | None = None,
+    workdir: str | None = None,
+    user: str | None = None,
+    **_ignored: Any,
+) -> ExecResult:
     """``docker exec``: run ``cmd`` in a running container (a string runs through ``/bin/sh -c``)."""
     config = container.image.config
     env = config.env_dict()

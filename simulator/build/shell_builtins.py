@@ -20,8 +20,25 @@ __all__ = ["BUILTINS", "SPECIAL"]
 
 Builtin = Callable[["Shell", list[str], "_IO"], int]
 BUILTINS: dict[str, Builtin] = {}
-SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set",
-                     "shift", "source", "trap", "unset"})
+SPECIAL = frozenset(
+    {
+        ":",
+        ".",
+        "break",
+        "continue",
+        "eval",
+        "exec",
+        "exit",
+        "export",
+        "readonly",
+        "return",
+        "set",
+        "shift",
+        "source",
+        "trap",
+        "unset",
+    }
+)
 
 
 def builtin(*names: str) -> Callable[[Builtin], Builtin]:
@@ -160,8 +177,16 @@ def _unset(sh: Shell, argv: list[str], io: _IO) -> int:
     return 0
 
 
-_SET_O = {"errexit": "e", "nounset": "u", "xtrace": "x", "noglob": "f", "allexport": "a", "verbose": "v",
-          "noexec": "n", "noclobber": "C"}
+_SET_O = {
+    "errexit": "e",
+    "nounset": "u",
+    "xtrace": "x",
+    "noglob": "f",
+    "allexport": "a",
+    "verbose": "v",
+    "noexec": "n",
+    "noclobber": "C",
+}
 
 
 @builtin("set")
@@ -176,7 +201,7 @@ def _set(sh: Shell, argv: list[str], io: _IO) -> int:
     while i < len(args):
         arg = args[i]
         if arg == "--":
-            sh.positional = args[i + 1:]
+            sh.positional = args[i + 1 :]
             return 0
         if arg in ("-o", "+o"):
             if i + 1 >= len(args):

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["UnknownUser", "group_entry", "passwd_entry", "resolve_chown", "resolve_user", "supplementary_groups"]
+__all__ = [
+    "UnknownUser",
+    "group_entry",
+    "passwd_entry",
+    "resolve_chown",
+    "resolve_user",
+    "supplementary_groups",
+]
 
 Reader = Callable[[str], bytes]
 
@@ -81,5 +88,8 @@ def resolve_chown(read: Reader, spec: str) -> tuple[int, int]:
 
 def supplementary_groups(read: Reader, user: str) -> list[int]:
     """The gids of the groups that list ``user`` as a member in ``/etc/group``."""
-    return [int(fields[2]) for fields in _table(read, "/etc/group")
-            if len(fields) >= 4 and user in fields[3].split(",")]
+    return [
+        int(fields[2])
+        for fields in _table(read, "/etc/group")
+        if len(fields) >= 4 and user in fields[3].split(",")
+    ]

@@ -81,8 +81,10 @@ def runtime_mounts(hostname: str) -> dict[str, Entry]:
     and ``rm`` of them fails with EBUSY, as ``RUN rm -rf /etc`` does under Docker.
     """
     return {
-        "/etc/hosts": Entry.file(f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                                 f"127.0.0.1\t{hostname}\n".encode()),
+        "/etc/hosts": Entry.file(
+            f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+            f"127.0.0.1\t{hostname}\n".encode()
+        ),
         "/etc/hostname": Entry.file(f"{hostname}\n".encode()),
         "/etc/resolv.conf": Entry.file(b"# layerlab: the simulator has no network\nnameserver 127.0.0.1\n"),
     }
@@ -363,7 +365,8 @@ class Container:
 
     def _links_to(self, path: str) -> list[str]:
         return sorted(
-            (p for p, e in self._upper.items() if e.kind is Kind.HARDLINK and e.target == path), key=path_sort_key
+            (p for p, e in self._upper.items() if e.kind is Kind.HARDLINK and e.target == path),
+            key=path_sort_key,
         )
 
     def _promote_links(self, path: str) -> None:
@@ -382,7 +385,9 @@ class Container:
     @staticmethod
     def _check_name(path: str) -> None:
         if basename(path).startswith(WHITEOUT_PREFIX):
-            raise InvalidPath(path, "names starting with '.wh.' cannot be stored in an OCI layer (they mean whiteouts)")
+            raise InvalidPath(
+                path, "names starting with '.wh.' cannot be stored in an OCI layer (they mean whiteouts)"
+            )
 
     def _parent_dir(self, real: str, original: str) -> None:
         """The parent of a name to create must be a visible directory."""
@@ -399,7 +404,12 @@ class Container:
             raise fs_error(errno.EBUSY, original)
 
     def _modify_file(
-        self, path: str, change: Callable[[Entry], Entry], reason: str, create: Entry | None, touches: bool = True
+        self,
+        path: str,
+        change: Callable[[Entry], Entry],
+        reason: str,
+        create: Entry | None,
+        touches: bool = True,
     ) -> None:
         real = self._resolve(path)
         if real in self.mounts:  # writes go to the mounted file, never to the writable layer
@@ -439,7 +449,9 @@ class Container:
         """
         content = self._bytes(data)
         self._modify_file(
-            path, lambda e: replace(e, data=content, size=len(content), digest=None, source=None), "write",
+            path,
+            lambda e: replace(e, data=content, size=len(content), digest=None, source=None),
+            "write",
             Entry.file(b"", mode),
         )
 
@@ -494,10 +506,13 @@ class Container:
 
     def chmod(self, path: str, mode: int) -> None:
         """Change permission bits; copies a lower file up whole, even if the mode is unchanged."""
-        self._set_attr(path, True, "chmod", lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777))
+        self._set_attr(
+            path, True, "chmod", lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777)
+        )
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
         """Change owner (``-1`` keeps a value); copies a lower file up whole."""
+
         def change(e: Entry) -> Entry:
             return replace(e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid)
 
@@ -648,10 +663,16 @@ class Container:
         if holder != source:  # a hard link: the moved name keeps pointing at the same content
             moved: dict[str, Entry] = {real: self._upper[source]}
         else:
-            moved = {real + p[len(source):]: e for p, e in self._upper.items() if p == source or p.startswith(source + "/")}
+            moved = {
+                real + p[len(source) :]: e
+                for p, e in self._upper.items()
+                if p == source or p.startswith(source + "/")
+            }
             for link in self._links_to(source):
                 self._upper[link] = replace(self._upper[link], target=real)
-        touched = {real + p[len(source):] for p in self._touched if p == source or p.startswith(source + "/")}
+        touched = {
+            real + p[len(source) :] for p in self._touched if p == source or p.startswith(source + "/")
+        }
         lower_at_source = self._lower_entry(source) is not None
         self._drop(source)
         if lower_at_source:
@@ -659,13 +680,19 @@ class Container:
         self._drop(real)
         for p in sorted(moved, key=path_sort_key):
             self._set(p, moved[p])
-        if is_dir and not moved[real].opaque and (parent(real) == "/" or self._is_merge_or_lower_dir(parent(real))):
+        if (
+            is_dir
+            and not moved[real].opaque
+            and (parent(real) == "/" or self._is_merge_or_lower_dir(parent(real)))
+        ):
             self._upper[real] = replace(moved[real], opaque=True)
         self._touched |= touched
         if target is not None or self._lower_entry(real) is not None:
             self._touched.add(real)
 
-    def _load_upper(self, entries: Mapping[str, Entry], touched: set[str] | frozenset[str] = frozenset()) -> None:
+    def _load_upper(
+        self, entries: Mapping[str, Entry], touched: set[str] | frozenset[str] = frozenset()
+    ) -> None:
         """Replace the writable layer's table (for backends that read a real upper directory back).
 
         ``entries`` is path -> entry in overlay form (whiteouts, opaque directories, hard links
@@ -774,9 +801,13 @@ class Container:
             raise ContainerStateError("this container does not belong to an engine, so it has no shell")
         return self._exec_hook(self, cmd, **kwargs)
 
-    def commit(self, repository: str = "", tag: str = "latest", *, message: str = "", author: str = "") -> Image:
+    def commit(
+        self, repository: str = "", tag: str = "latest", *, message: str = "", author: str = ""
+    ) -> Image:
         """A new image whose top layer is this container's writable layer (``docker commit``)."""
         self._alive()
         if self._commit_hook is None:
-            raise ContainerStateError("this container does not belong to an engine; use image.with_layer(c.upper, ...)")
+            raise ContainerStateError(
+                "this container does not belong to an engine; use image.with_layer(c.upper, ...)"
+            )
         return self._commit_hook(self, repository=repository, tag=tag, message=message, author=author)  # type: ignore[no-any-return]

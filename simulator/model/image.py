@@ -292,9 +292,14 @@ class Image:
         The new image's merged view is derived from this one's, so stacking a layer costs
         about the size of that layer.
         """
-        child = Image.of((*self.layers, layer), config or self.config,
-                         (*self.history, replace(entry, empty_layer=False)),
-                         created=entry.created, architecture=self.architecture, os=self.os)
+        child = Image.of(
+            (*self.layers, layer),
+            config or self.config,
+            (*self.history, replace(entry, empty_layer=False)),
+            created=entry.created,
+            architecture=self.architecture,
+            os=self.os,
+        )
         if "view" in self._cache:
             child._cache["view"] = self.view.extended(layer)
         return child
@@ -303,7 +308,9 @@ class Image:
         """A new image with another config and, optionally, an ``empty_layer`` history entry."""
         history = self.history if entry is None else (*self.history, replace(entry, empty_layer=True))
         created = self.created if entry is None else entry.created
-        child = Image.of(self.layers, config, history, created=created, architecture=self.architecture, os=self.os)
+        child = Image.of(
+            self.layers, config, history, created=created, architecture=self.architecture, os=self.os
+        )
         if "view" in self._cache:
             child._cache["view"] = self.view  # same layers, same merged tree
         return child

@@ -35,7 +35,11 @@ def _canonical_hardlinks(entries: dict[str, Entry]) -> None:
     """
     groups: dict[str, list[str]] = {}
     for path, entry in entries.items():
-        if entry.kind is Kind.HARDLINK and entry.target in entries and entries[entry.target].kind is Kind.FILE:
+        if (
+            entry.kind is Kind.HARDLINK
+            and entry.target in entries
+            and entries[entry.target].kind is Kind.FILE
+        ):
             groups.setdefault(entry.target, [entry.target]).append(path)
     for target, members in groups.items():
         first = min(members, key=path_sort_key)
@@ -144,4 +148,6 @@ class Layer:
     def __repr__(self) -> str:
         label = f' "{self.created_by}"' if self.created_by else ""
         n = len(self.entries)
-        return f"<Layer {self.diff_id.split(':')[0]}:{short_id(self.diff_id)} {n} change{'s' * (n != 1)}{label}>"
+        return (
+            f"<Layer {self.diff_id.split(':')[0]}:{short_id(self.diff_id)} {n} change{'s' * (n != 1)}{label}>"
+        )

@@ -145,7 +145,11 @@ def resolve(lookup: Lookup, path: str, *, follow_last: bool = True) -> str:
         current = "/" + "/".join([*stack, name])
         is_last = not work
         entry = lookup(current)
-        if entry is not None and entry.kind is Kind.SYMLINK and (not is_last or follow_last or trailing_slash):
+        if (
+            entry is not None
+            and entry.kind is Kind.SYMLINK
+            and (not is_last or follow_last or trailing_slash)
+        ):
             links += 1
             if links > MAX_SYMLINKS:
                 raise fs_error(errno.ELOOP, original)

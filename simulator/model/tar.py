@@ -31,7 +31,9 @@ def tar_member_name(path: str) -> str:
     return path.lstrip("/")
 
 
-def _header(name: str, kind: bytes, mode: int, uid: int, gid: int, size: int = 0, linkname: str = "") -> bytes:
+def _header(
+    name: str, kind: bytes, mode: int, uid: int, gid: int, size: int = 0, linkname: str = ""
+) -> bytes:
     info = tarfile.TarInfo(name)
     info.type = kind
     info.mode = mode & 0o7777
@@ -77,11 +79,20 @@ def tar_chunks(entries: Mapping[str, Entry]) -> Iterator[bytes]:
             yield _header(name, tarfile.SYMTYPE, entry.mode, entry.uid, entry.gid, linkname=entry.target)
         elif entry.kind is Kind.HARDLINK:
             yield _header(
-                name, tarfile.LNKTYPE, entry.mode, entry.uid, entry.gid, linkname=tar_member_name(entry.target)
+                name,
+                tarfile.LNKTYPE,
+                entry.mode,
+                entry.uid,
+                entry.gid,
+                linkname=tar_member_name(entry.target),
             )
         else:  # whiteout
             directory = tar_member_name(parent(path))
-            wh = f"{directory}/{WHITEOUT_PREFIX}{basename(path)}" if directory else f"{WHITEOUT_PREFIX}{basename(path)}"
+            wh = (
+                f"{directory}/{WHITEOUT_PREFIX}{basename(path)}"
+                if directory
+                else f"{WHITEOUT_PREFIX}{basename(path)}"
+            )
             yield _header(wh, tarfile.REGTYPE, 0o600, 0, 0)
     yield b"\0" * (2 * BLOCK)
 

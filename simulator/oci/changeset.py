@@ -252,8 +252,9 @@ def read_layer(
             OCIWarning,
             stacklevel=3,
         )
-    layer = Layer.of(entries, created_by=created_by, comment=comment, diff_id=Digest(real_diff_id),
-                     tar_source=layer_blob)
+    layer = Layer.of(
+        entries, created_by=created_by, comment=comment, diff_id=Digest(real_diff_id), tar_source=layer_blob
+    )
     return layer
 
 

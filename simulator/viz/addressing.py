@@ -45,8 +45,15 @@ def one_byte_changed(image: Image, index: int) -> tuple[Image, str]:
     changed = Layer.of(entries, created_by=layer.created_by, comment=layer.comment)
     layers = list(image.layers)
     layers[index] = changed
-    return Image.of(layers, image.config, image.history, created=image.created,
-                    architecture=image.architecture, os=image.os, author=image.author), note
+    return Image.of(
+        layers,
+        image.config,
+        image.history,
+        created=image.created,
+        architecture=image.architecture,
+        os=image.os,
+        author=image.author,
+    ), note
 
 
 def _id(digest: str) -> str:
@@ -65,7 +72,9 @@ def content_addressing(
             once the image is exported).
     """
     if isinstance(changed_layer, Layer):
-        matches = [i for i, layer in enumerate(image.layers) if layer is changed_layer or layer == changed_layer]
+        matches = [
+            i for i, layer in enumerate(image.layers) if layer is changed_layer or layer == changed_layer
+        ]
         if not matches:
             raise ValueError("that layer is not one of the image's layers")
         changed_layer = matches[0]
@@ -102,7 +111,11 @@ def content_addressing(
         g.edge(f"diff{i}", f"chain{i}")
         if i:
             g.edge(f"chain{i - 1}", f"chain{i}")
-    config_lines = ["config JSON", "(rootfs.diff_ids, history, Env ...)", f"{len(image.config_bytes())} bytes"]
+    config_lines = [
+        "config JSON",
+        "(rootfs.diff_ids, history, Env ...)",
+        f"{len(image.config_bytes())} bytes",
+    ]
     if other is None:
         config_look = "config"
     elif other.config_bytes() == image.config_bytes():
@@ -118,13 +131,22 @@ def content_addressing(
     node(g, "image_id", look, *lines)
     g.edge("config", "image_id", penwidth="2.5")
     if manifest_digest:
-        node(g, "manifest", "digest", "manifest digest (config + compressed layers)", _id(manifest_digest),
-             *(["changes too (it names the config)"] if other else []))
+        node(
+            g,
+            "manifest",
+            "digest",
+            "manifest digest (config + compressed layers)",
+            _id(manifest_digest),
+            *(["changes too (it names the config)"] if other else []),
+        )
         g.edge("image_id", "manifest", style="dashed")
     if chains:
         node(g, "store", "metadata", "ChainIDs key the layer store", "(not stored in the config)")
         g.edge(f"chain{len(chains) - 1}", "store", style="dashed", arrowhead="none")
     order = ["digest", "config", "changed", "unchanged", "metadata"]
-    add_legend(g, [k for k in order if k in used or (k == "metadata" and chains)],
-               extra=[("solid", "is hashed into"), ("dashed", "is listed in")])
+    add_legend(
+        g,
+        [k for k in order if k in used or (k == "metadata" and chains)],
+        extra=[("solid", "is hashed into"), ("dashed", "is listed in")],
+    )
     return g

@@ -30,8 +30,10 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
     first_miss = result.first_miss
     cached = sum(1 for s in result.steps if s.cached and s.layer is not None)
     rebuilt = sum(1 for s in result.steps if s.layer is not None and not s.cached)
-    title = (f"build of {result.tag or 'image ' + result.image.short_id}: "
-             f"{cached} layer step{'s' * (cached != 1)} cached, {rebuilt} rebuilt")
+    title = (
+        f"build of {result.tag or 'image ' + result.image.short_id}: "
+        f"{cached} layer step{'s' * (cached != 1)} cached, {rebuilt} rebuilt"
+    )
     if first_miss is not None:
         title += f"\nfirst cache miss: {shorten(first_miss.instruction, 40)} ({first_miss.miss_reason or 'no reason recorded'})"
     g = new_digraph("build", title, rankdir="TB")
@@ -61,9 +63,12 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
         with g.subgraph(name=f"cluster_stage{stage.index}") as c:
             name = stage.name if stage.name and stage.name != str(stage.index) else f"#{stage.index}"
             state = "" if stage.built else " · SKIPPED (the target does not need it)"
-            c.attr(label=label(f"stage {name}{state}"), fontsize="16",
-                   style="rounded,dashed" if not stage.built else "rounded",
-                   color="#999999" if not stage.built else "#000000")
+            c.attr(
+                label=label(f"stage {name}{state}"),
+                fontsize="16",
+                style="rounded,dashed" if not stage.built else "rounded",
+                color="#999999" if not stage.built else "#000000",
+            )
             froms = [s for s in steps if s.keyword == "FROM"]
             number = f"#{froms[0].number} " if froms else ""
             node(c, head, "skipped" if not stage.built else "stage", f"{number}FROM {stage.base or '?'}")
@@ -74,14 +79,20 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
                     continue  # drawn as the stage's head
                 sid = ids[id(step)]
                 k, n = step.position
-                words = f"#{step.number} [{k}/{n}] {shorten(step.instruction, 40)}" if k else shorten(
-                    step.instruction, 40)
+                words = (
+                    f"#{step.number} [{k}/{n}] {shorten(step.instruction, 40)}"
+                    if k
+                    else shorten(step.instruction, 40)
+                )
                 if step.layer is None:
                     look, status = "meta_step", "no layer (config only)"
                 elif step.cached:
                     look, status = "cached", f"CACHED · {human_size(step.layer.size)}"
                 elif step is first_miss:
-                    look, status = "first_miss", f"FIRST MISS: {shorten(step.miss_reason or 'no reason recorded', 40)}"
+                    look, status = (
+                        "first_miss",
+                        f"FIRST MISS: {shorten(step.miss_reason or 'no reason recorded', 40)}",
+                    )
                 else:
                     why = f" ({shorten(step.miss_reason, 30)})" if step.miss_reason else " (parent changed)"
                     look, status = "rebuilt", f"rebuilt{why} · {human_size(step.layer.size)}"
@@ -97,8 +108,12 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
         elif stage.base:
             g.edge(external(stage.base), f"stage{stage.index}", style="bold")
         for dep in stage.depends_on:
-            if dep in last and dep != source and not any(
-                _stage_key(stages, s.copy_from or "") == dep for s in by_stage.get(stage.index, [])
+            if (
+                dep in last
+                and dep != source
+                and not any(
+                    _stage_key(stages, s.copy_from or "") == dep for s in by_stage.get(stage.index, [])
+                )
             ):
                 g.edge(last[dep], f"stage{stage.index}", style="dotted", label=" needs ")
     copy_seen = False
@@ -108,8 +123,16 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
         copy_seen = True
         source = _stage_key(stages, step.copy_from)
         origin = last[source] if source is not None else external(step.copy_from)
-        g.edge(origin, ids[id(step)], style="dashed", color="#0072B2", fontcolor="#0072B2",
-               label=label(f" COPY --from={step.copy_from} "), penwidth="2.5", fontsize=SMALL)
+        g.edge(
+            origin,
+            ids[id(step)],
+            style="dashed",
+            color="#0072B2",
+            fontcolor="#0072B2",
+            label=label(f" COPY --from={step.copy_from} "),
+            penwidth="2.5",
+            fontsize=SMALL,
+        )
     if result.warnings:
         node(g, "warnings", "metadata", *[shorten(w, 60) for w in result.warnings[:5]])
     order = ["image", "stage", "cached", "first_miss", "rebuilt", "meta_step", "skipped"]

@@ -61,28 +61,58 @@ def _table(obj: Any) -> str:
             else:
                 rows.append([f"L{number}", human_size(layer.size), entry.created_by, short_id(layer.diff_id)])
                 number += 1
-        return html_table(["layer", "size", "created by", "DiffID"], rows, f"image {obj.short_id} (bottom first)")
+        return html_table(
+            ["layer", "size", "created by", "DiffID"], rows, f"image {obj.short_id} (bottom first)"
+        )
     if isinstance(obj, Layer):
         rows = [[p, _kind(e), e.mode_string(), human_size(e.disk_size)] for p, e in obj.entries.items()]
         return html_table(["path", "type", "mode", "size"], rows, f"layer {short_id(obj.diff_id)}")
     if isinstance(obj, Container):
         upper = {} if obj.state is State.REMOVED else obj.upper_entries
-        rows = [[p, _kind(e), e.mode_string(), human_size(e.disk_size)] for p, e in sorted(upper.items()) if p != "/"]
+        rows = [
+            [p, _kind(e), e.mode_string(), human_size(e.disk_size)]
+            for p, e in sorted(upper.items())
+            if p != "/"
+        ]
         copies = [[c.path, f"L{c.layer}", c.kind.value, c.bytes, c.reason] for c in obj.copy_ups]
-        return (html_table(["path", "type", "mode", "size"], rows, f"writable layer of {obj.name} ({obj.status})")
-                + html_table(["path", "from", "type", "bytes", "reason"], copies, "copy-ups"))
+        return html_table(
+            ["path", "type", "mode", "size"], rows, f"writable layer of {obj.name} ({obj.status})"
+        ) + html_table(["path", "from", "type", "bytes", "reason"], copies, "copy-ups")
     if isinstance(obj, UnionView):
         rows = [[o.path, _kind(o.entry), human_size(o.entry.disk_size), f"L{o.layer}"] for o in obj.walk()]
         return html_table(["path", "type", "size", "from layer"], rows, "merged view")
     if isinstance(obj, BuildResult):
-        rows = [[s.number, s.stage, s.instruction, "CACHED" if s.cached else "no layer" if s.layer is None else "rebuilt",
-                 s.miss_reason or ""] for s in obj.steps]
-        return html_table(["#", "stage", "instruction", "cache", "miss reason"], rows, f"build {obj.tag or ''}")
+        rows = [
+            [
+                s.number,
+                s.stage,
+                s.instruction,
+                "CACHED" if s.cached else "no layer" if s.layer is None else "rebuilt",
+                s.miss_reason or "",
+            ]
+            for s in obj.steps
+        ]
+        return html_table(
+            ["#", "stage", "instruction", "cache", "miss reason"], rows, f"build {obj.tag or ''}"
+        )
     df = obj.df()
-    rows = [[i.repository, i.tag, short_id(i.id), human_size(i.size), human_size(i.shared_size, 4),
-             human_size(i.unique_size, 4), i.containers] for i in df.images]
-    return html_table(["repository", "tag", "image id", "size", "shared", "unique", "containers"], rows,
-                      "docker system df -v")
+    rows = [
+        [
+            i.repository,
+            i.tag,
+            short_id(i.id),
+            human_size(i.size),
+            human_size(i.shared_size, 4),
+            human_size(i.unique_size, 4),
+            i.containers,
+        ]
+        for i in df.images
+    ]
+    return html_table(
+        ["repository", "tag", "image id", "size", "shared", "unique", "containers"],
+        rows,
+        "docker system df -v",
+    )
 
 
 def diagram_for(obj: Any) -> graphviz.Digraph:
@@ -127,8 +157,10 @@ def mimebundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, 
     else:
         bundle["image/svg+xml"] = svg
         start = svg.find("<svg")
-        bundle["text/html"] = (f"<div>{svg[start:] if start >= 0 else svg}"
-                               f"<details><summary>table</summary>{table}</details></div>")
+        bundle["text/html"] = (
+            f"<div>{svg[start:] if start >= 0 else svg}"
+            f"<details><summary>table</summary>{table}</details></div>"
+        )
     if include:
         bundle = {k: v for k, v in bundle.items() if k in include}
     if exclude:

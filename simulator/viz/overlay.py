@@ -38,13 +38,24 @@ def _describe(entry: Entry) -> str:
 def _layers(obj: Container | Image) -> tuple[Image, list[tuple[str, str, dict[str, Entry]]]]:
     """(image, [(node id, title, entries)]) bottom to top, the writable layer last."""
     image = obj.image if isinstance(obj, Container) else obj
-    rows = [(f"L{i}", f"L{i} · {size_text(layer.size)}\n{shorten(layer.created_by or '(no command recorded)', 40)}",
-             dict(layer.entries)) for i, layer in enumerate(image.layers)]
+    rows = [
+        (
+            f"L{i}",
+            f"L{i} · {size_text(layer.size)}\n{shorten(layer.created_by or '(no command recorded)', 40)}",
+            dict(layer.entries),
+        )
+        for i, layer in enumerate(image.layers)
+    ]
     if isinstance(obj, Container):
         upper = {} if obj.state is State.REMOVED else {p: e for p, e in obj.upper_entries.items() if p != "/"}
         size = 0 if obj.state is State.REMOVED else obj.size_rw
-        rows.append(("upper", f"writable layer (upperdir) · {size_text(size)}\ncontainer {obj.name or obj.id[:12]}",
-                     upper))
+        rows.append(
+            (
+                "upper",
+                f"writable layer (upperdir) · {size_text(size)}\ncontainer {obj.name or obj.id[:12]}",
+                upper,
+            )
+        )
     return image, rows
 
 
@@ -140,7 +151,9 @@ def overlay(obj: Container | Image, path: str | None = None) -> graphviz.Digraph
     if resolved is not None and resolved != previous:
         g.edge(resolved, "merged", label=f" {path} ", color="#000000", penwidth="3", constraint="false")
     order = ["merged", "missing", "resolved", "writable", "layer", "whiteout", "opaque"]
-    add_legend(g, [k for k in order if k in used], extra=[("solid", "stacked on (lower → upper)")], bottom_up=True)
+    add_legend(
+        g, [k for k in order if k in used], extra=[("solid", "stacked on (lower → upper)")], bottom_up=True
+    )
     return g
 
 
@@ -158,7 +171,9 @@ def _find_event(container: Container, event_or_path: CopyUp | str) -> tuple[int,
         if events[i].path == event_or_path:
             return i, events[i]
     known = ", ".join(sorted({e.path for e in events})) or "none yet"
-    raise LookupError(f"no copy-up of {event_or_path!r} in container {container.name}; copied-up paths: {known}")
+    raise LookupError(
+        f"no copy-up of {event_or_path!r} in container {container.name}; copied-up paths: {known}"
+    )
 
 
 def copy_up(container: Container, event_or_path: CopyUp | str) -> graphviz.Digraph:
@@ -178,38 +193,57 @@ def copy_up(container: Container, event_or_path: CopyUp | str) -> graphviz.Digra
         parents.insert(0, container.copy_ups[j])
         j -= 1
     image = container.image
-    lower = image.layers[event.layer].entries.get(event.path) if 0 <= event.layer < len(image.layers) else None
+    lower = (
+        image.layers[event.layer].entries.get(event.path) if 0 <= event.layer < len(image.layers) else None
+    )
     if lower is None:
         found = image.view.origin(event.path)
         lower = found.entry if found is not None else None
     after = None if container.state is State.REMOVED else container.upper_entries.get(event.path)
     whole = "the whole file" if event.kind is Kind.FILE else "metadata only"
-    title = (f"copy-up of {event.path} for {event.reason}: {size_text(event.bytes)} copied ({whole})")
+    title = f"copy-up of {event.path} for {event.reason}: {size_text(event.bytes)} copied ({whole})"
     g = new_digraph("copy_up", title, rankdir="LR")
     with g.subgraph(name="cluster_before") as b:
         b.attr(label="before", fontsize="16", style="rounded")
-        node(b, "before_lower", "file", f"L{event.layer} (read-only): {event.path}",
-             _describe(lower) if lower is not None else "(not in the image)")
+        node(
+            b,
+            "before_lower",
+            "file",
+            f"L{event.layer} (read-only): {event.path}",
+            _describe(lower) if lower is not None else "(not in the image)",
+        )
         node(b, "before_upper", "hidden", "writable layer:", f"no {event.path} yet")
     with g.subgraph(name="cluster_after") as a:
         a.attr(label="after", fontsize="16", style="rounded")
-        node(a, "after_lower", "hidden", f"L{event.layer}: {event.path} unchanged,", "now hidden by the copy above")
-        lines = [f"writable layer: {event.path}",
-                 _describe(after) if after is not None else "(writable layer discarded)"]
+        node(
+            a,
+            "after_lower",
+            "hidden",
+            f"L{event.layer}: {event.path} unchanged,",
+            "now hidden by the copy above",
+        )
+        lines = [
+            f"writable layer: {event.path}",
+            _describe(after) if after is not None else "(writable layer discarded)",
+        ]
         for p in parents:
             lines.append(f"+ parent {p.path}/ copied (0 B)")
         node(a, "after_upper", "copied", *lines)
         a.edge("after_lower", "after_upper", style="invis")
-    g.edge("before_lower", "after_upper", label=f" copy-up: {human_size(event.bytes)} ({event.bytes} B) ",
-           penwidth="3")
+    g.edge(
+        "before_lower",
+        "after_upper",
+        label=f" copy-up: {human_size(event.bytes)} ({event.bytes} B) ",
+        penwidth="3",
+    )
     g.edge("before_lower", "after_lower", style="dashed", label=" stays in the image ")
     g.edge("before_upper", "after_upper", style="dashed", arrowhead="none", constraint="false")
-    cost = ("a metadata change still copies every byte of the file"
-            if event.reason in ("chmod", "chown") and event.kind is Kind.FILE else
-            f"{event.reason} needs the file in the writable layer first")
+    cost = (
+        "a metadata change still copies every byte of the file"
+        if event.reason in ("chmod", "chown") and event.kind is Kind.FILE
+        else f"{event.reason} needs the file in the writable layer first"
+    )
     node(g, "why", "metadata", cost, f"container SIZE now {size_text(container.size_rw if after else 0)}")
     g.edge("after_upper", "why", style="dashed", arrowhead="none")
     add_legend(g, ["file", "copied", "hidden"], extra=[("bold", "bytes copied up")])
     return g
-
-

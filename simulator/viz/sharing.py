@@ -36,8 +36,10 @@ def sharing_dag(engine: Any) -> graphviz.Digraph:
             users.setdefault(chain, []).append(tag)
     stored = sum(layer.size for chain, layer in engine.layers.items() if chain in refs)
     naive = sum(image.size for image in images)
-    title = (f"{len(images)} images, {len(refs)} layers stored once: {human_size(stored)} on disk "
-             f"(without sharing: {human_size(naive)})")
+    title = (
+        f"{len(images)} images, {len(refs)} layers stored once: {human_size(stored)} on disk "
+        f"(without sharing: {human_size(naive)})"
+    )
     g = new_digraph("sharing_dag", title, rankdir="BT")
     df = engine.df()
     rows = {row.id: row for row in df.images}
@@ -51,11 +53,15 @@ def sharing_dag(engine: Any) -> graphviz.Digraph:
                 drawn.add(chain)
                 shared = refs[chain] > 1
                 any_shared |= shared
-                who = (f"shared by {refs[chain]} images" if shared else f"unique to {users[chain][0]}")
-                node(g, nid, "shared" if shared else "layer",
-                     f"L{depth} · {size_text(layer.size)}",
-                     shorten(layer.created_by or "(no command recorded)", 40),
-                     f"{who} · ChainID {short_id(chain)}")
+                who = f"shared by {refs[chain]} images" if shared else f"unique to {users[chain][0]}"
+                node(
+                    g,
+                    nid,
+                    "shared" if shared else "layer",
+                    f"L{depth} · {size_text(layer.size)}",
+                    shorten(layer.created_by or "(no command recorded)", 40),
+                    f"{who} · ChainID {short_id(chain)}",
+                )
                 if below is not None:
                     g.edge(below, nid)
             below = nid
@@ -63,8 +69,10 @@ def sharing_dag(engine: Any) -> graphviz.Digraph:
         tags = engine.images.tags_of(image)
         lines = [f"{tags[0] if tags else '<none>'} · image {image.short_id}"]
         if usage is not None:
-            lines.append(f"SIZE {human_size(usage.size)} · SHARED {human_size(usage.shared_size, 4)} "
-                         f"· UNIQUE {human_size(usage.unique_size, 4)}")
+            lines.append(
+                f"SIZE {human_size(usage.size)} · SHARED {human_size(usage.shared_size, 4)} "
+                f"· UNIQUE {human_size(usage.unique_size, 4)}"
+            )
             lines.append(f"containers: {usage.containers}")
         node(g, "image_" + image.short_id, "image", *lines)
         if below is not None:
@@ -74,12 +82,24 @@ def sharing_dag(engine: Any) -> graphviz.Digraph:
         if c.state is State.REMOVED:
             continue
         cid = "container_" + (c.name or c.id[:12])  # names are unique in an engine, and stable
-        node(g, cid, "container", f"container {c.name or c.id[:12]} · {c.state.value}",
-             f"writable layer: {size_text(c.size_rw)}",
-             f"{len(c.copy_ups)} copy-up{'s' * (len(c.copy_ups) != 1)}")
+        node(
+            g,
+            cid,
+            "container",
+            f"container {c.name or c.id[:12]} · {c.state.value}",
+            f"writable layer: {size_text(c.size_rw)}",
+            f"{len(c.copy_ups)} copy-up{'s' * (len(c.copy_ups) != 1)}",
+        )
         g.edge("image_" + c.image.short_id, cid, style="dashed")
-    g.node("df", left_label(["docker system df", *df.table().splitlines()[:3]]), shape="note",
-           fontname=MONO, fontsize=SMALL, style="filled", fillcolor="#FFFFFF")
+    g.node(
+        "df",
+        left_label(["docker system df", *df.table().splitlines()[:3]]),
+        shape="note",
+        fontname=MONO,
+        fontsize=SMALL,
+        style="filled",
+        fillcolor="#FFFFFF",
+    )
     looks = (["container"] if containers else []) + ["image"] + (["shared"] if any_shared else []) + ["layer"]
     add_legend(g, looks, extra=[("solid", "stacked on"), ("dashed", "container runs image")], bottom_up=True)
     return g

@@ -72,7 +72,13 @@ def layer_stack(image: Image, *, name: str | None = None) -> graphviz.Digraph:
                 g.edge(note, current, style="dashed", arrowhead="none")
         previous = current
     top = "image"
-    node(g, top, "image", f"image {image.short_id}", f"{human_size(image.size)} in {_plural(len(image.layers), 'layer')}")
+    node(
+        g,
+        top,
+        "image",
+        f"image {image.short_id}",
+        f"{human_size(image.size)} in {_plural(len(image.layers), 'layer')}",
+    )
     if previous is not None:
         g.edge(previous, top)
     looks = ["image", "layer"] + (["metadata"] if note_no else [])

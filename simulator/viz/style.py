@@ -96,8 +96,13 @@ LOOKS: dict[str, Look] = {
     "metadata": Look("note", C["white"], "history entry without a layer", style="filled,dashed"),
     "whiteout": Look("octagon", C["vermillion"], "whiteout: deletes the name below"),
     "opaque": Look("house", C["reddish_purple"], "opaque directory: hides everything below"),
-    "resolved": Look("box", C["white"], "thick double border: the layer the path resolves from",
-                     peripheries=2, penwidth="3.5"),
+    "resolved": Look(
+        "box",
+        C["white"],
+        "thick double border: the layer the path resolves from",
+        peripheries=2,
+        penwidth="3.5",
+    ),
     "merged": Look("box3d", C["white"], "merged view (what the container sees)"),
     "hidden": Look("box", C["white"], "entry hidden by a layer above", style="filled,dashed"),
     "missing": Look("box", C["white"], "path not found", style="filled,dotted"),
@@ -105,8 +110,9 @@ LOOKS: dict[str, Look] = {
     "unchanged": Look("box", C["sky_blue"], "unchanged"),
     "cached": Look("box", C["bluish_green"], "step served from the cache (CACHED)"),
     "rebuilt": Look("box", C["orange"], "step run again (rebuilt)"),
-    "first_miss": Look("box", C["vermillion"], "FIRST MISS: the first rebuilt step", peripheries=2,
-                       penwidth="2.5"),
+    "first_miss": Look(
+        "box", C["vermillion"], "FIRST MISS: the first rebuilt step", peripheries=2, penwidth="2.5"
+    ),
     "meta_step": Look("note", C["white"], "metadata step (no layer)", style="filled,dashed"),
     "stage": Look("box", C["white"], "stage (FROM ...)", style="rounded"),
     "skipped": Look("box", C["grey"], "skipped stage (not needed)", style="filled,dashed"),
@@ -173,7 +179,11 @@ def size_text(n: int) -> str:
 
 
 def add_legend(
-    g: graphviz.Digraph, looks: Sequence[str], *, extra: Sequence[tuple[str, str]] = (), bottom_up: bool = False
+    g: graphviz.Digraph,
+    looks: Sequence[str],
+    *,
+    extra: Sequence[tuple[str, str]] = (),
+    bottom_up: bool = False,
 ) -> None:
     """A legend cluster with one sample node per look (shape, fill and meaning together).
 

@@ -69,7 +69,12 @@ def _image(image: Image, name: str = "") -> Tree:
             rows.append((f"(config only) {shorten(entry.created_by, 50)}", ()))
             continue
         number -= 1
-        rows.append((f"L{number}  {human_size(layer.size):>8}  {shorten(entry.created_by or layer.created_by, 50)}", ()))
+        rows.append(
+            (
+                f"L{number}  {human_size(layer.size):>8}  {shorten(entry.created_by or layer.created_by, 50)}",
+                (),
+            )
+        )
     head = f"image {name + ' ' if name else ''}{image.short_id}  {len(image.layers)} layers, {human_size(image.size)} (top first)"
     return head, rows
 
@@ -80,7 +85,10 @@ def _container(c: Container) -> Tree:
         return head, [("writable layer discarded (removed)", ())]
     upper = [(_entry(p, e), ()) for p, e in sorted(c.upper_entries.items()) if p != "/"]
     return head, [
-        (f"writable layer  {human_size(c.size_rw)}  ({len(upper)} entries, {len(c.copy_ups)} copy-ups)", _cap(upper)),
+        (
+            f"writable layer  {human_size(c.size_rw)}  ({len(upper)} entries, {len(c.copy_ups)} copy-ups)",
+            _cap(upper),
+        ),
         _image(c.image),
     ]
 
@@ -94,28 +102,53 @@ def _engine(engine: Any) -> Tree:
     images = []
     for image in sorted(engine.images.list(all=True), key=lambda i: (i.created, i.id)):
         tags = engine.images.tags_of(image)
-        layers = [(f"L{i} {short_id(chain)} {human_size(layer.size)}  refs={engine.layers.refcount(chain)}", ())
-                  for i, (chain, layer) in enumerate(zip(image.chain_ids, image.layers, strict=True))]
-        images.append((f"{tags[0] if tags else '<none>'}  {image.short_id}  {human_size(image.size)}", layers[::-1]))
-    containers = [(f"{c.name}  {c.status}  image {c.image.short_id}  writable {human_size(c.size_rw)}", ())
-                  for c in engine.containers.list(all=True)]
-    return "engine", [(f"images ({len(images)})", images), (f"containers ({len(containers)})", containers),
-                      ("docker system df", [(line, ()) for line in engine.df().table().splitlines()[:3]])]
+        layers = [
+            (f"L{i} {short_id(chain)} {human_size(layer.size)}  refs={engine.layers.refcount(chain)}", ())
+            for i, (chain, layer) in enumerate(zip(image.chain_ids, image.layers, strict=True))
+        ]
+        images.append(
+            (f"{tags[0] if tags else '<none>'}  {image.short_id}  {human_size(image.size)}", layers[::-1])
+        )
+    containers = [
+        (f"{c.name}  {c.status}  image {c.image.short_id}  writable {human_size(c.size_rw)}", ())
+        for c in engine.containers.list(all=True)
+    ]
+    return "engine", [
+        (f"images ({len(images)})", images),
+        (f"containers ({len(containers)})", containers),
+        ("docker system df", [(line, ()) for line in engine.df().table().splitlines()[:3]]),
+    ]
 
 
 def _build(result: Any) -> Tree:
     stages = []
     for stage in result.stages or ():
-        steps = [(f"#{s.number} [{s.position[0]}/{s.position[1]}] {shorten(s.instruction, 44)}  "
-                  + ("CACHED" if s.cached else "no layer" if s.layer is None else f"rebuilt ({s.miss_reason or 'parent changed'})"),
-                  ()) for s in result.steps if s.stage_index == stage.index]
+        steps = [
+            (
+                f"#{s.number} [{s.position[0]}/{s.position[1]}] {shorten(s.instruction, 44)}  "
+                + (
+                    "CACHED"
+                    if s.cached
+                    else "no layer"
+                    if s.layer is None
+                    else f"rebuilt ({s.miss_reason or 'parent changed'})"
+                ),
+                (),
+            )
+            for s in result.steps
+            if s.stage_index == stage.index
+        ]
         state = "" if stage.built else "  SKIPPED"
         stages.append((f"stage {stage.name or stage.index} FROM {stage.base}{state}", steps))
     if not stages:
-        stages = [(f"#{s.number} {shorten(s.instruction, 44)} {'CACHED' if s.cached else ''}", ()) for s in result.steps]
+        stages = [
+            (f"#{s.number} {shorten(s.instruction, 44)} {'CACHED' if s.cached else ''}", ())
+            for s in result.steps
+        ]
     miss = result.first_miss
     head = f"build {result.tag or result.image.short_id}" + (
-        f"  first miss: #{miss.number} ({miss.miss_reason})" if miss else "  all cached")
+        f"  first miss: #{miss.number} ({miss.miss_reason})" if miss else "  all cached"
+    )
     return head, stages
 
 
@@ -126,8 +159,11 @@ def text_tree(obj: Any) -> str:
     if isinstance(obj, Image):
         tree = _image(obj)
     elif isinstance(obj, Layer):
-        tree = _layer(obj, f"layer {short_id(obj.diff_id)}  {len(obj)} changes, {human_size(obj.size)}"
-                      + (f"  {shorten(obj.created_by, 50)}" if obj.created_by else ""))
+        tree = _layer(
+            obj,
+            f"layer {short_id(obj.diff_id)}  {len(obj)} changes, {human_size(obj.size)}"
+            + (f"  {shorten(obj.created_by, 50)}" if obj.created_by else ""),
+        )
     elif isinstance(obj, Container):
         tree = _container(obj)
     elif isinstance(obj, UnionView):

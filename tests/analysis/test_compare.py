@@ -8,8 +8,20 @@ BASE = Layer.of({"/etc": Entry.directory(), "/etc/os": Entry.file(b"debian"), "/
 
 def test_shared_layers_and_file_changes():
     a = Image.of([BASE, Layer.of({"/app": Entry.directory(), "/app/v": Entry.file(b"1")})])
-    b = Image.of([BASE, Layer.of({"/app": Entry.directory(), "/app/v": Entry.file(b"2"), "/app/new": Entry.file(b"n"),
-                                  "/etc": Entry.directory(), "/etc/old": Entry.whiteout()})])
+    b = Image.of(
+        [
+            BASE,
+            Layer.of(
+                {
+                    "/app": Entry.directory(),
+                    "/app/v": Entry.file(b"2"),
+                    "/app/new": Entry.file(b"n"),
+                    "/etc": Entry.directory(),
+                    "/etc/old": Entry.whiteout(),
+                }
+            ),
+        ]
+    )
     c = compare(a, b)
     assert (c.shared_layers, c.layers_only_a, c.layers_only_b, c.shared_bytes) == (1, 1, 1, BASE.size)
     assert c.added == ("/app/new",) and c.removed == ("/etc/old",) and c.changed == ("/app/v",)

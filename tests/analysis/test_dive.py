@@ -14,7 +14,8 @@ def test_dive_unit_test_scenario():
     report = dive_efficiency(efficiency_test_trees())
     assert report.efficiency == 0.75
     assert [(p.path, p.cumulative_size, p.layers) for p in report.inefficiencies] == [
-        ("/etc/nginx/nginx.conf", 7000, (0, 1))]
+        ("/etc/nginx/nginx.conf", 7000, (0, 1))
+    ]
 
 
 def test_dive_test_image_figures():
@@ -33,16 +34,18 @@ def test_dive_test_image_figures():
 
 def test_dive_ci_text():
     text = dive_efficiency(dive_test_image()).ci_text()
-    assert text == "\n".join([
-        "  efficiency: 98.4421 %",
-        "  wastedBytes: 32025 bytes (32 kB)",
-        "  userWastedPercent: 48.3491 %",
-        "Inefficient Files:",
-        "Count  Wasted Space  File Path",
-        "    2         13 kB  /root/saved.txt",
-        "    2         13 kB  /root/example/somefile1.txt",
-        "    2        6.4 kB  /root/example/somefile3.txt",
-    ])
+    assert text == "\n".join(
+        [
+            "  efficiency: 98.4421 %",
+            "  wastedBytes: 32025 bytes (32 kB)",
+            "  userWastedPercent: 48.3491 %",
+            "Inefficient Files:",
+            "Count  Wasted Space  File Path",
+            "    2         13 kB  /root/saved.txt",
+            "    2         13 kB  /root/example/somefile1.txt",
+            "    2        6.4 kB  /root/example/somefile3.txt",
+        ]
+    )
 
 
 def test_same_total_different_story():
@@ -51,7 +54,9 @@ def test_same_total_different_story():
     assert ours.wasted_bytes == 32025
     assert ours.by_reason == {"deleted-dir": 12810, "metadata-copy": 12810, "deleted": 6405}
     assert "/root/example/somefile2.txt" in {p.path for p in ours.paths}
-    assert "/root/example/somefile2.txt" not in {p.path for p in dive_efficiency(dive_test_image()).inefficiencies}
+    assert "/root/example/somefile2.txt" not in {
+        p.path for p in dive_efficiency(dive_test_image()).inefficiencies
+    }
 
 
 def test_dive_ignores_opaque_directories():
@@ -79,4 +84,11 @@ def test_scratch_image_and_empty_user_layers():
 
 def test_humanize_bytes():
     assert [humanize_bytes(n) for n in (0, 9, 999, 6405, 12810, 32025, 1220598)] == [
-        "0 B", "9 B", "999 B", "6.4 kB", "13 kB", "32 kB", "1.2 MB"]
+        "0 B",
+        "9 B",
+        "999 B",
+        "6.4 kB",
+        "13 kB",
+        "32 kB",
+        "1.2 MB",
+    ]

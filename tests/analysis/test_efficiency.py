@@ -19,15 +19,32 @@ def test_no_waste():
 
 
 def test_each_reason():
-    l0 = Layer.of({
-        "/dup": F(b"d" * 10), "/meta": F(b"m" * 20), "/repl": F(b"r" * 30), "/del": F(b"x" * 40),
-        "/dir": Entry.directory(), "/dir/a": F(b"a" * 50), "/op": Entry.directory(), "/op/b": F(b"b" * 60),
-        "/sh": Entry.directory(), "/sh/c": F(b"c" * 70), "/link": Entry.symlink("/dup"),
-    })
-    l1 = Layer.of({
-        "/dup": F(b"d" * 10), "/meta": F(b"m" * 20, 0o755), "/repl": F(b"R" * 3), "/del": Entry.whiteout(),
-        "/dir": Entry.whiteout(), "/op": Entry.directory(opaque=True), "/sh": F(b"now a file"),
-    })
+    l0 = Layer.of(
+        {
+            "/dup": F(b"d" * 10),
+            "/meta": F(b"m" * 20),
+            "/repl": F(b"r" * 30),
+            "/del": F(b"x" * 40),
+            "/dir": Entry.directory(),
+            "/dir/a": F(b"a" * 50),
+            "/op": Entry.directory(),
+            "/op/b": F(b"b" * 60),
+            "/sh": Entry.directory(),
+            "/sh/c": F(b"c" * 70),
+            "/link": Entry.symlink("/dup"),
+        }
+    )
+    l1 = Layer.of(
+        {
+            "/dup": F(b"d" * 10),
+            "/meta": F(b"m" * 20, 0o755),
+            "/repl": F(b"R" * 3),
+            "/del": Entry.whiteout(),
+            "/dir": Entry.whiteout(),
+            "/op": Entry.directory(opaque=True),
+            "/sh": F(b"now a file"),
+        }
+    )
     image = Image.of([l0, l1])
     assert _reasons(image) == [
         ("/del", 0, 40, "deleted", 1),
@@ -49,20 +66,28 @@ def test_each_reason():
 
 def test_first_hider_decides_and_every_copy_counts():
     """Added in L0, copied again in L1, deleted in L2: L0's copy is a duplicate, L1's deleted."""
-    image = Image.of([Layer.of({"/f": F(b"f" * 8)}), Layer.of({"/f": F(b"f" * 8)}), Layer.of({"/f": Entry.whiteout()})])
+    image = Image.of(
+        [Layer.of({"/f": F(b"f" * 8)}), Layer.of({"/f": F(b"f" * 8)}), Layer.of({"/f": Entry.whiteout()})]
+    )
     assert _reasons(image) == [("/f", 0, 8, "duplicate", 1), ("/f", 1, 8, "deleted", 2)]
     assert efficiency(image).score == 0.0
 
 
 def test_recreated_after_delete():
-    image = Image.of([Layer.of({"/f": F(b"1" * 4)}), Layer.of({"/f": Entry.whiteout()}), Layer.of({"/f": F(b"2" * 6)})])
+    image = Image.of(
+        [Layer.of({"/f": F(b"1" * 4)}), Layer.of({"/f": Entry.whiteout()}), Layer.of({"/f": F(b"2" * 6)})]
+    )
     assert _reasons(image) == [("/f", 0, 4, "deleted", 1)]
     assert efficiency(image).useful_bytes == 6
 
 
 def test_summary_lists_paths_largest_first():
-    image = Image.of([Layer.of({"/a": F(b"a" * 300), "/b": F(b"b" * 100)}),
-                      Layer.of({"/a": Entry.whiteout(), "/b": Entry.whiteout()})])
+    image = Image.of(
+        [
+            Layer.of({"/a": F(b"a" * 300), "/b": F(b"b" * 100)}),
+            Layer.of({"/a": Entry.whiteout(), "/b": Entry.whiteout()}),
+        ]
+    )
     text = efficiency(image).summary()
     assert text.splitlines()[0] == "efficiency: 0.00 %  (useful 0B of 400B shipped)"
     assert text.index("/a") < text.index("/b")

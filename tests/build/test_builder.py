@@ -23,14 +23,19 @@ from simulator import (
 @pytest.fixture
 def engine() -> Engine:
     e = Engine()
-    base = Layer.of({
-        "/etc": Entry.directory(),
-        "/etc/passwd": Entry.file(b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
-                                  b"app:x:1000:1000::/home/app:/bin/sh\n"),
-        "/etc/group": Entry.file(b"root:x:0:\nnogroup:x:65534:\napp:x:1000:\n"),
-        "/tmp": Entry.directory(0o1777),
-        "/usr/bin": Entry.directory(),
-    }, created_by="ADD rootfs")
+    base = Layer.of(
+        {
+            "/etc": Entry.directory(),
+            "/etc/passwd": Entry.file(
+                b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
+                b"app:x:1000:1000::/home/app:/bin/sh\n"
+            ),
+            "/etc/group": Entry.file(b"root:x:0:\nnogroup:x:65534:\napp:x:1000:\n"),
+            "/tmp": Entry.directory(0o1777),
+            "/usr/bin": Entry.directory(),
+        },
+        created_by="ADD rootfs",
+    )
     e.images.add(Image.of([base], ImageConfig(env=("PATH=/usr/bin:/bin",), cmd=("sh",))), "base:1")
     return e
 
@@ -40,15 +45,25 @@ def build(engine, text, context=None, **kw):
 
 
 def test_metadata_instructions_add_history_but_no_layer(engine):
-    result = build(engine, "FROM base:1\nENV A=b\nLABEL k=v\nEXPOSE 80 53/udp\nUSER app\nCMD [\"run\", \"x\"]\n"
-                           "ENTRYPOINT [\"/e\"]\nSTOPSIGNAL SIGTERM\nVOLUME /data\n")
+    result = build(
+        engine,
+        'FROM base:1\nENV A=b\nLABEL k=v\nEXPOSE 80 53/udp\nUSER app\nCMD ["run", "x"]\n'
+        'ENTRYPOINT ["/e"]\nSTOPSIGNAL SIGTERM\nVOLUME /data\n',
+    )
     image = result.image
     assert len(image.layers) == 1
     entries = image.history[1:]
     assert all(h.empty_layer for h in entries)
     assert [h.created_by for h in entries] == [
-        "ENV A=b", "LABEL k=v", "EXPOSE [53/udp 80/tcp]", "USER app", 'CMD ["run" "x"]', 'ENTRYPOINT ["/e"]',
-        "STOPSIGNAL SIGTERM", "VOLUME [/data]"]
+        "ENV A=b",
+        "LABEL k=v",
+        "EXPOSE [53/udp 80/tcp]",
+        "USER app",
+        'CMD ["run" "x"]',
+        'ENTRYPOINT ["/e"]',
+        "STOPSIGNAL SIGTERM",
+        "VOLUME [/data]",
+    ]
     cfg = image.config
     assert cfg.env_dict()["A"] == "b" and cfg.labels == {"k": "v"} and cfg.user == "app"
     assert cfg.exposed_ports == ("53/udp", "80/tcp") and cfg.volumes == ("/data",)
@@ -63,8 +78,12 @@ def test_entrypoint_clears_inherited_cmd(engine):  # case 38
 
 def test_copy_file_dir_and_ownership_rules(engine):  # cases 46, 47
     ctx = {"app/main.py": b"print(1)\n", "app/lib/util.py": (b"u", 0o600), "run.sh": (b"#!/bin/sh\n", 0o755)}
-    result = build(engine, "FROM base:1\nCOPY app /srv/\nCOPY run.sh /usr/bin/run\nCOPY run.sh /opt/\n"
-                           "COPY --chown=app:app --chmod=640 run.sh /home/\n", ctx)
+    result = build(
+        engine,
+        "FROM base:1\nCOPY app /srv/\nCOPY run.sh /usr/bin/run\nCOPY run.sh /opt/\n"
+        "COPY --chown=app:app --chmod=640 run.sh /home/\n",
+        ctx,
+    )
     image = result.image
     assert image.read_file("/srv/main.py") == b"print(1)\n"
     assert not image.view.exists("/srv/app")  # the directory's contents, not the directory
@@ -76,8 +95,11 @@ def test_copy_file_dir_and_ownership_rules(engine):  # cases 46, 47
     layers = [s.layer for s in result.steps if s.layer is not None]
     assert len(layers) == 4
     assert [h.created_by for h in image.history[-4:]] == [
-        "COPY app /srv/ # buildkit", "COPY run.sh /usr/bin/run # buildkit", "COPY run.sh /opt/ # buildkit",
-        "COPY --chown=app:app --chmod=640 run.sh /home/ # buildkit"]
+        "COPY app /srv/ # buildkit",
+        "COPY run.sh /usr/bin/run # buildkit",
+        "COPY run.sh /opt/ # buildkit",
+        "COPY --chown=app:app --chmod=640 run.sh /home/ # buildkit",
+    ]
     # the layer of COPY into /usr/bin holds the copied-up parents, as an overlay upper does
     assert list(layers[1].entries) == ["/usr", "/usr/bin", "/usr/bin/run"]
 
@@ -96,8 +118,13 @@ def test_copy_glob_and_several_sources(engine):
 
 
 def test_dockerignore_with_exceptions_case_48(engine):
-    ctx = {".dockerignore": b"*.md\n!README*.md\nREADME-secret.md\n", "README.md": b"r", "README-secret.md": b"s",
-           "x.md": b"x", "docs/x.md": b"d"}
+    ctx = {
+        ".dockerignore": b"*.md\n!README*.md\nREADME-secret.md\n",
+        "README.md": b"r",
+        "README-secret.md": b"s",
+        "x.md": b"x",
+        "docs/x.md": b"d",
+    }
     image = build(engine, "FROM base:1\nCOPY . /ctx/\n", ctx).image
     assert sorted(image.listdir("/ctx")) == [".dockerignore", "README.md", "docs"]
     assert image.listdir("/ctx/docs") == ["x.md"]
@@ -156,9 +183,11 @@ def test_label_change_does_not_invalidate_later_copy_case_40(engine):
 
 
 def test_only_needed_stages_are_built_case_44(engine):
-    df = ("FROM base:1 AS one\nCOPY a /a\n"
-          "FROM base:1 AS two\nCOPY b /b\n"
-          "FROM base:1 AS final\nCOPY --from=two /b /from-two\n")
+    df = (
+        "FROM base:1 AS one\nCOPY a /a\n"
+        "FROM base:1 AS two\nCOPY b /b\n"
+        "FROM base:1 AS final\nCOPY --from=two /b /from-two\n"
+    )
     result = build(engine, df, {"a": b"a", "b": b"b"})
     assert [s.built for s in result.stages] == [False, True, True]
     assert result.image.read_file("/from-two") == b"b"
@@ -169,8 +198,10 @@ def test_only_needed_stages_are_built_case_44(engine):
 
 
 def test_copy_from_keeps_owner_and_hits_when_content_is_identical_case_43_47(engine):
-    df = ("FROM base:1 AS builder\nARG V=1\nCOPY --chown=app src /out/app\n"
-          "FROM base:1\nCOPY --from=builder /out/app /app\n")
+    df = (
+        "FROM base:1 AS builder\nARG V=1\nCOPY --chown=app src /out/app\n"
+        "FROM base:1\nCOPY --from=builder /out/app /app\n"
+    )
     build(engine, df, {"src": b"same"})
     result = build(engine, df, {"src": b"same"}, build_args={"V": "2"})
     assert result.steps[-1].cached
@@ -185,7 +216,9 @@ def test_add_unpacks_local_tar_archives(engine):
         info = tarfile.TarInfo("pkg/file.txt")
         info.size = len(data)
         tf.addfile(info, io.BytesIO(data))
-    image = build(engine, "FROM base:1\nADD pkg.tar.gz /opt/\nCOPY pkg.tar.gz /raw/\n", {"pkg.tar.gz": buf.getvalue()}).image
+    image = build(
+        engine, "FROM base:1\nADD pkg.tar.gz /opt/\nCOPY pkg.tar.gz /raw/\n", {"pkg.tar.gz": buf.getvalue()}
+    ).image
     assert image.read_file("/opt/pkg/file.txt") == b"inside"
     assert image.listdir("/raw") == ["pkg.tar.gz"]
 
@@ -245,8 +278,7 @@ def test_layer_kinds_in_changeset(engine):
 
 
 def test_arg_scoping_global_needs_redeclaring_and_env_wins_case_42(engine):
-    df = ("ARG V=global\nFROM base:1\nARG V\nARG W=${V}-w\nARG X\nENV X=fixed\n"
-          "LABEL v=$V w=$W x=$X\n")
+    df = "ARG V=global\nFROM base:1\nARG V\nARG W=${V}-w\nARG X\nENV X=fixed\nLABEL v=$V w=$W x=$X\n"
     image = build(engine, df, build_args={"X": "from-cli"}).image
     assert dict(image.config.labels) == {"v": "global", "w": "global-w", "x": "fixed"}
     undeclared = build(engine, "ARG V=global\nFROM base:1\nLABEL v=$V\n").image
@@ -276,7 +308,11 @@ def test_run_layers_history_and_arg_cache_on_busybox_cases_34_41_54():
     assert [s.cached for s in runs2] == [False, False, False]
     assert "A" in (runs2[0].miss_reason or "") and "'1' → '9'" in (runs2[0].miss_reason or "")
     third = engine.images.build(dockerfile=df.replace("ENV E=x", "ENV E=y"))
-    assert [s.cached for s in third.steps if s.keyword == "RUN"] == [True, True, False]  # ENV reaches RUN only
+    assert [s.cached for s in third.steps if s.keyword == "RUN"] == [
+        True,
+        True,
+        False,
+    ]  # ENV reaches RUN only
 
 
 def test_failing_run_names_line_command_and_output():
@@ -291,8 +327,11 @@ def test_failing_run_names_line_command_and_output():
 
 
 def test_copy_chown_owns_the_directories_it_creates(engine):
-    image = build(engine, "FROM base:1\nCOPY --chown=1000:1000 a /deep/new/parent/\nCOPY --chown=app tree /owned\n",
-                  {"a": b"a", "tree/x": b"x"}).image
+    image = build(
+        engine,
+        "FROM base:1\nCOPY --chown=1000:1000 a /deep/new/parent/\nCOPY --chown=app tree /owned\n",
+        {"a": b"a", "tree/x": b"x"},
+    ).image
     for path in ("/deep", "/deep/new", "/deep/new/parent", "/deep/new/parent/a", "/owned", "/owned/x"):
         entry = image.view.lookup(path)
         assert entry is not None and (entry.uid, entry.gid) == (1000, 1000), path

@@ -73,7 +73,13 @@ def test_busybox_messages(script: str, code: int, err: str) -> None:
 def test_mkdir_p_and_mode() -> None:
     c = container()
     assert sh("mkdir -p /a/b/c /data/sub && mkdir -m 700 /m && mkdir -p -m 711 /p/q", c)[0] == 0
-    assert [c.stat(p).mode for p in ("/a", "/a/b/c", "/m", "/p", "/p/q")] == [0o755, 0o755, 0o700, 0o755, 0o711]
+    assert [c.stat(p).mode for p in ("/a", "/a/b/c", "/m", "/p", "/p/q")] == [
+        0o755,
+        0o755,
+        0o700,
+        0o755,
+        0o711,
+    ]
     assert sh("mkdir -p /data/f", c)[0] == 1
 
 
@@ -110,7 +116,10 @@ def test_mv_into_directory_and_container_directory() -> None:
 
 def test_cp_modes_and_owners() -> None:
     c = container({"/data/x": Entry.file(b"#!", 0o777, 1000, 1000)})
-    sh("cp /data/x /tmp/plain && cp -p /data/x /tmp/kept && cp -a /data/sub /tmp/tree && cp -r /data/sub /tmp/r", c)
+    sh(
+        "cp /data/x /tmp/plain && cp -p /data/x /tmp/kept && cp -a /data/sub /tmp/tree && cp -r /data/sub /tmp/r",
+        c,
+    )
     plain, kept = c.stat("/tmp/plain"), c.stat("/tmp/kept")
     assert (plain.mode, plain.uid) == (0o755, 0)
     assert (kept.mode, kept.uid, kept.gid) == (0o777, 1000, 1000)
@@ -147,9 +156,17 @@ def test_chmod_copies_up() -> None:  # §6 cases 11, 12
 @pytest.mark.parametrize(
     ("mode", "start", "expected"),
     [
-        ("u+x", 0o644, 0o744), ("go-w", 0o666, 0o644), ("a=r", 0o755, 0o444), ("+x", 0o644, 0o755),
-        ("+w", 0o444, 0o644), ("u=rwx,g=rx,o=", 0o000, 0o750), ("g=u", 0o740, 0o770), ("755", 0o600, 0o755),
-        ("4755", 0o755, 0o4755), ("o+t", 0o755, 0o1755), ("-x", 0o755, 0o644),
+        ("u+x", 0o644, 0o744),
+        ("go-w", 0o666, 0o644),
+        ("a=r", 0o755, 0o444),
+        ("+x", 0o644, 0o755),
+        ("+w", 0o444, 0o644),
+        ("u=rwx,g=rx,o=", 0o000, 0o750),
+        ("g=u", 0o740, 0o770),
+        ("755", 0o600, 0o755),
+        ("4755", 0o755, 0o4755),
+        ("o+t", 0o755, 0o1755),
+        ("-x", 0o755, 0o644),
     ],
 )
 def test_chmod_modes(mode: str, start: int, expected: int) -> None:
@@ -163,11 +180,20 @@ def test_chmod_and_chown_recursive() -> None:
     sh("chmod -R go-rwx /data && chown -R app:app /data", c)
     assert c.stat("/data").mode == 0o700 and c.stat("/data/f").mode == 0o600
     assert {(c.lstat(p).uid, c.lstat(p).gid) for p in ("/data", "/data/f", "/data/sub/g", "/data/link")} == {
-        (1000, 1000)}
+        (1000, 1000)
+    }
 
 
-@pytest.mark.parametrize(("spec", "owner"), [("app", (1000, 0)), ("app:", (1000, 1000)), ("1:2", (1, 2)),
-                                             ("app:nogroup", (1000, 65534)), (":app", (0, 1000))])
+@pytest.mark.parametrize(
+    ("spec", "owner"),
+    [
+        ("app", (1000, 0)),
+        ("app:", (1000, 1000)),
+        ("1:2", (1, 2)),
+        ("app:nogroup", (1000, 65534)),
+        (":app", (0, 1000)),
+    ],
+)
 def test_chown_specs(spec: str, owner: tuple[int, int]) -> None:
     c = container()
     assert sh(f"chown {spec} /data/f", c)[0] == 0
@@ -187,9 +213,15 @@ def test_chown_specs(spec: str, owner: tuple[int, int]) -> None:
         ("printf 'a\\nb\\nc\\n' | head -n 2", "a\nb\n"),
         ("printf 'a\\nb\\nc\\n' | tail -n 1", "c\n"),
         ("printf 'a\\nb\\nc\\n' | tail -n +2", "b\nc\n"),
-        ("printf 'a b\\nc\\n' > /tmp/w; wc -l /tmp/w; wc -c < /tmp/w; wc /tmp/w", "2 /tmp/w\n6\n        2         3         6 /tmp/w\n"),
+        (
+            "printf 'a b\\nc\\n' > /tmp/w; wc -l /tmp/w; wc -c < /tmp/w; wc /tmp/w",
+            "2 /tmp/w\n6\n        2         3         6 /tmp/w\n",
+        ),
         ("printf 'foo\\nbar\\n' | grep -v foo; grep -q hello /data/f && echo found", "bar\nfound\n"),
-        ("printf 'a.c\\nabc\\n' | grep -F a.c; printf 'ab\\n' | grep -E 'a|z'; printf 'x1\\n' | grep 'x[0-9]'", "a.c\nab\nx1\n"),
+        (
+            "printf 'a.c\\nabc\\n' | grep -F a.c; printf 'ab\\n' | grep -E 'a|z'; printf 'x1\\n' | grep 'x[0-9]'",
+            "a.c\nab\nx1\n",
+        ),
         ("echo hi | tee /tmp/t1 /tmp/t2 >/dev/null; cat /tmp/t2", "hi\n"),
         ("basename /a/b.txt .txt; dirname /a/b/c; dirname c; basename /a/b/", "b\n/a/b\n.\nb\n"),
         ("readlink /data/link; readlink -f /data/link", "f\n/data/f\n"),
@@ -201,9 +233,15 @@ def test_chown_specs(spec: str, owner: tuple[int, int]) -> None:
         ("echo a b | xargs echo x", "x a b\n"),
         ("sleep 1000 && echo awake", "awake\n"),
         ("ls /data; ls -d /data", "f\nlink\nsub\n/data\n"),
-        ("ls -l /data/f /data/link", "-rw-r--r--    1 root     root             6 Jan  1 00:00 /data/f\n"
-         "lrwxrwxrwx    1 root     root             1 Jan  1 00:00 /data/link -> f\n"),
-        ("[ -f /data/f ] && [ -d /data ] && [ -L /data/link ] && [ -s /data/f ] && [ -z '' ] && [ -n x ] && echo ok", "ok\n"),
+        (
+            "ls -l /data/f /data/link",
+            "-rw-r--r--    1 root     root             6 Jan  1 00:00 /data/f\n"
+            "lrwxrwxrwx    1 root     root             1 Jan  1 00:00 /data/link -> f\n",
+        ),
+        (
+            "[ -f /data/f ] && [ -d /data ] && [ -L /data/link ] && [ -s /data/f ] && [ -z '' ] && [ -n x ] && echo ok",
+            "ok\n",
+        ),
         ("[ 2 -gt 1 -a x != y ] && test ! -e /nope && echo ok", "ok\n"),
     ],
 )

@@ -8,7 +8,8 @@ from simulator import Engine
 def test_python_m_pip_installs_into_site_packages_and_version_prints():
     engine = Engine()
     result = engine.images.build(
-        dockerfile="FROM python:3.12-slim\nRUN python3 -m pip install --no-cache-dir flask && python --version\n")
+        dockerfile="FROM python:3.12-slim\nRUN python3 -m pip install --no-cache-dir flask && python --version\n"
+    )
     step = result.steps[-1]
     assert step.output.rstrip().endswith("Python 3.12.11") or "Python 3.12" in step.output
     names = result.image.listdir("/usr/local/lib/python3.12/site-packages")

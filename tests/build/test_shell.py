@@ -56,7 +56,9 @@ def sh(script: str, c: Container | None = None, **kwargs: object) -> tuple[int, 
 
 
 # ------------------------------------------------------------------------------ parsing
-@pytest.mark.parametrize("script", ["echo 'a", 'echo "a', "if true; then echo", "( echo", "echo ${", "do", "a && "])
+@pytest.mark.parametrize(
+    "script", ["echo 'a", 'echo "a', "if true; then echo", "( echo", "echo ${", "do", "a && "]
+)
 def test_syntax_errors(script: str) -> None:
     with pytest.raises(ShellSyntaxError):
         parse(script)
@@ -80,10 +82,13 @@ def test_comments_and_newlines() -> None:
         ("X=; echo ${X-def} ${X:-def2} [${X:+alt}]; unset X; echo ${X-d3} [${X+alt}]", "def2 []\nd3 []\n"),
         ("X=v; echo ${X:+alt} ${X:-no} ${#X}", "alt v 1\n"),
         ("echo ${U:=set}; echo $U", "set\nset\n"),
-        ("F=/a/b/c.tar.gz; echo ${F##*/} ${F%.*} ${F%%.*} ${F#/a/}", "c.tar.gz /a/b/c.tar /a/b/c b/c.tar.gz\n"),
+        (
+            "F=/a/b/c.tar.gz; echo ${F##*/} ${F%.*} ${F%%.*} ${F#/a/}",
+            "c.tar.gz /a/b/c.tar /a/b/c b/c.tar.gz\n",
+        ),
         ("echo \"${X:-a b}\" ${X:-'c  d'}", "a b c  d\n"),
         ("set -- a 'b c'; echo $# $1 $2; for x in \"$@\"; do echo [$x]; done", "2 a b c\n[a]\n[b c]\n"),
-        ("set -- a b; echo \"$*\" $0", "a b sh\n"),
+        ('set -- a b; echo "$*" $0', "a b sh\n"),
         ("false; echo $?; true; echo $?", "1\n0\n"),
         ("echo $((1 + 2 * 3)) $((7 / 2)) $((-7 / 2)) $((7 % 3)) $((1 < 2 && 3 > 4))", "7 3 -3 1 0\n"),
         ("N=4; echo $((N * 2)) $(($N + 1))", "8 5\n"),
@@ -206,7 +211,11 @@ def test_fd_duplication_order() -> None:
 
 
 def test_redirection_errors() -> None:
-    assert sh("echo a > /nope/x; echo still") == (0, "still\n", "sh: can't create /nope/x: nonexistent directory\n")
+    assert sh("echo a > /nope/x; echo still") == (
+        0,
+        "still\n",
+        "sh: can't create /nope/x: nonexistent directory\n",
+    )
     assert sh("echo a > /data") == (1, "", "sh: can't create /data: Is a directory\n")
     assert sh("cat < /nofile") == (1, "", "sh: can't open /nofile: no such file\n")
 
@@ -239,7 +248,11 @@ def test_export_and_child_shells() -> None:
 def test_cd_and_pwd() -> None:
     c = container()
     assert sh("cd /tmp && pwd && cd .. && pwd && cd - && cd", c)[1] == "/tmp\n/\n/tmp\n"
-    assert sh("cd /nope; echo still", c) == (0, "still\n", "sh: cd: can't cd to /nope: No such file or directory\n")
+    assert sh("cd /nope; echo still", c) == (
+        0,
+        "still\n",
+        "sh: cd: can't cd to /nope: No such file or directory\n",
+    )
     assert sh("touch rel && ls /tmp", c, cwd="/tmp")[1] == "rel\n"
 
 
@@ -252,8 +265,13 @@ def test_unknown_command() -> None:
 
 
 def test_on_path_but_not_implemented() -> None:
-    c = container({"/usr": Entry.directory(), "/usr/bin": Entry.directory(),
-                   "/usr/bin/rustc": Entry.file(b"\x7fELF", 0o755)})
+    c = container(
+        {
+            "/usr": Entry.directory(),
+            "/usr/bin": Entry.directory(),
+            "/usr/bin/rustc": Entry.file(b"\x7fELF", 0o755),
+        }
+    )
     result = run_script(c, "rustc --version")
     assert result.exit_code == 127 and result.unknown_command == "rustc"
     assert result.stderr.startswith("sh: rustc: layerlab's shell does not implement this command; it has: ")
@@ -263,7 +281,11 @@ def test_on_path_but_not_implemented() -> None:
 def test_applet_missing_from_path() -> None:
     c = container(applets=("sh", "echo"))
     result = run_script(c, "mkdir /x")
-    assert (result.exit_code, result.stderr, result.unknown_command) == (127, "sh: mkdir: not found\n", "mkdir")
+    assert (result.exit_code, result.stderr, result.unknown_command) == (
+        127,
+        "sh: mkdir: not found\n",
+        "mkdir",
+    )
     assert run_script(c, "/bin/busybox mkdir /x && echo ok").stdout == "ok\n"  # the multi-call binary
     assert c.stat("/x").is_dir
     assert run_script(c, "echo builtin; true; [ -d /x ] && printf 'ok\\n'").stdout == "builtin\nok\n"
@@ -278,8 +300,14 @@ def test_no_bin_sh_fails_like_runc() -> None:
 
 def test_shebang_scripts_need_the_execute_bit() -> None:
     script = Entry.file(b"#!/bin/sh\necho script $1\n", 0o644)
-    c = container({"/usr": Entry.directory(), "/usr/local": Entry.directory(), "/usr/local/bin": Entry.directory(),
-                   "/usr/local/bin/hello.sh": script})
+    c = container(
+        {
+            "/usr": Entry.directory(),
+            "/usr/local": Entry.directory(),
+            "/usr/local/bin": Entry.directory(),
+            "/usr/local/bin/hello.sh": script,
+        }
+    )
     assert sh("hello.sh x", c) == (126, "", "sh: hello.sh: Permission denied\n")
     assert sh("chmod +x /usr/local/bin/hello.sh && hello.sh x", c) == (0, "script x\n", "")
     assert sh("sh /usr/local/bin/hello.sh y", c)[1] == "script y\n"
@@ -308,8 +336,11 @@ def test_run_argv_exec_form() -> None:
 
 def _engine_image() -> tuple[Engine, Image]:
     engine = Engine()
-    config = ImageConfig(env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "APP=demo"),
-                         cmd=("sh",), working_dir="/data")
+    config = ImageConfig(
+        env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "APP=demo"),
+        cmd=("sh",),
+        working_dir="/data",
+    )
     image = engine.images.add(Image.of([Layer.of(busybox_entries())], config), "bb:1")
     return engine, image
 

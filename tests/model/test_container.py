@@ -133,7 +133,9 @@ def test_touch_then_rm_keeps_copied_up_parent(container):  # case 14
     container.unlink("/tmp/x")
     assert list(upper(container)) == ["/tmp"]
     assert diff(container) == []
-    assert container.upper.diff_id != "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+    assert (
+        container.upper.diff_id != "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+    )
 
 
 def test_rename_lower_file_leaves_whiteout(container):  # case 15
@@ -277,7 +279,9 @@ def test_commit_makes_image_equal_to_container_view(engine, container):
     assert image.read_file("/etc/motd") == b"changed"
     assert not image.view.exists("/d/x")
     # runtime bind mounts (/etc/hosts ...) are never part of an image
-    assert [o.path for o in image.view.walk()] == [p for p, _ in container.walk() if p not in container.mounts]
+    assert [o.path for o in image.view.walk()] == [
+        p for p, _ in container.walk() if p not in container.mounts
+    ]
 
 
 def test_wrong_data_type_is_a_clear_type_error(container):
@@ -290,7 +294,9 @@ def test_wrong_data_type_is_a_clear_type_error(container):
 def test_runtime_bind_mounts_are_busy_and_never_in_the_writable_layer(image):
     from simulator import Container
 
-    c = Container(image, mounts={"/etc/hosts": Entry.file(b"127.0.0.1 localhost\n"), "/nodir/x": Entry.file(b"")})
+    c = Container(
+        image, mounts={"/etc/hosts": Entry.file(b"127.0.0.1 localhost\n"), "/nodir/x": Entry.file(b"")}
+    )
     assert "hosts" in c.listdir("/etc") and "/nodir/x" not in c.mounts  # a mount needs its directory
     c.append_file("/etc/hosts", b"10.0.0.1 db\n")
     assert c.read_file("/etc/hosts").endswith(b"db\n")

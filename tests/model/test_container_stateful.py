@@ -26,18 +26,26 @@ MODES = st.sampled_from([0o600, 0o644, 0o755, 0o700])
 
 
 def base_image() -> Image:
-    lower = Layer.of({
-        "/a": Entry.directory(),
-        "/a/f": Entry.file(b"af"),
-        "/a/b": Entry.directory(),
-        "/a/b/g": Entry.file(b"abg", 0o600),
-        "/d": Entry.directory(0o750),
-        "/d/h": Entry.file(b"dh"),
-        "/d/e": Entry.directory(),
-        "/top": Entry.file(b"top"),
-    })
-    upper = Layer.of({"/d": Entry.directory(0o750), "/d/h": Entry.whiteout(), "/d/e/i": Entry.file(b"dei"),
-                      "/l1": Entry.symlink("/a/f")})
+    lower = Layer.of(
+        {
+            "/a": Entry.directory(),
+            "/a/f": Entry.file(b"af"),
+            "/a/b": Entry.directory(),
+            "/a/b/g": Entry.file(b"abg", 0o600),
+            "/d": Entry.directory(0o750),
+            "/d/h": Entry.file(b"dh"),
+            "/d/e": Entry.directory(),
+            "/top": Entry.file(b"top"),
+        }
+    )
+    upper = Layer.of(
+        {
+            "/d": Entry.directory(0o750),
+            "/d/h": Entry.whiteout(),
+            "/d/e/i": Entry.file(b"dei"),
+            "/l1": Entry.symlink("/a/f"),
+        }
+    )
     return Image.of([lower, upper])
 
 
@@ -186,7 +194,7 @@ class Reference:
         for p in moved:
             del self.nodes[p]
         for p, n in moved.items():
-            self.nodes[dst + p[len(src):]] = n
+            self.nodes[dst + p[len(src) :]] = n
         self.lower_dirs -= {dst}
 
 

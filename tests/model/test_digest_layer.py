@@ -22,21 +22,28 @@ def test_empty_layer_is_the_1024_byte_empty_tar():  # case 29
 def test_chain_id_vectors():  # case 30
     assert chain_ids([E]) == [E]
     assert chain_ids([E, E])[-1] == "sha256:170b376f64fb30995c140276be3d71dfb256b308d86183ca3b22aa93a79ad548"
-    assert chain_ids([E, E, E])[-1] == "sha256:7800f80a93336d416612f372faa5f69eb67b353ce6ae9535fa0848f8784c74b1"
+    assert (
+        chain_ids([E, E, E])[-1] == "sha256:7800f80a93336d416612f372faa5f69eb67b353ce6ae9535fa0848f8784c74b1"
+    )
 
 
 def test_empty_json_descriptor_digest():
-    assert sha256_digest(canonical_json({})) == "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+    assert (
+        sha256_digest(canonical_json({}))
+        == "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+    )
 
 
 def test_diff_id_is_sha256_of_the_tar_bytes_and_tar_is_readable():
-    layer = Layer.of({
-        "/etc": Entry.directory(),
-        "/etc/motd": Entry.file(b"hello\n", 0o640, 1, 2),
-        "/bin/sh": Entry.symlink("busybox"),
-        "/gone": Entry.whiteout(),
-        "/opq": Entry.directory(0o750, opaque=True),
-    })
+    layer = Layer.of(
+        {
+            "/etc": Entry.directory(),
+            "/etc/motd": Entry.file(b"hello\n", 0o640, 1, 2),
+            "/bin/sh": Entry.symlink("busybox"),
+            "/gone": Entry.whiteout(),
+            "/opq": Entry.directory(0o750, opaque=True),
+        }
+    )
     raw = layer.tar()
     assert layer.diff_id == "sha256:" + hashlib.sha256(raw).hexdigest()
     assert len(raw) % 512 == 0
@@ -100,13 +107,15 @@ def test_history_must_pair_with_layers():  # case 32
 
 
 def test_layer_size_counts_files_and_symlinks_once():
-    layer = Layer.of({
-        "/d": Entry.directory(),
-        "/d/f": Entry.file(b"12345"),
-        "/d/h": Entry.hardlink("/d/f"),
-        "/d/l": Entry.symlink("f"),
-        "/x": Entry.whiteout(),
-    })
+    layer = Layer.of(
+        {
+            "/d": Entry.directory(),
+            "/d/f": Entry.file(b"12345"),
+            "/d/h": Entry.hardlink("/d/f"),
+            "/d/l": Entry.symlink("f"),
+            "/x": Entry.whiteout(),
+        }
+    )
     assert layer.size == 5 + 1
 
 

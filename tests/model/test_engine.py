@@ -92,10 +92,14 @@ def test_container_name_conflict():
 
 def test_history_ids_walk_parents_and_show_missing_case_55_56():
     engine = Engine()
-    base = Image.of([sized("f", 1000), sized("g", 2)],
-                    history=[HistoryEntry("ADD f", "2024-01-01T00:00:00Z"),
-                             HistoryEntry("CMD [\"sh\"]", "2024-01-01T00:00:00Z", empty_layer=True),
-                             HistoryEntry("RUN " + "x" * 60, "2024-01-01T00:00:00Z")])
+    base = Image.of(
+        [sized("f", 1000), sized("g", 2)],
+        history=[
+            HistoryEntry("ADD f", "2024-01-01T00:00:00Z"),
+            HistoryEntry('CMD ["sh"]', "2024-01-01T00:00:00Z", empty_layer=True),
+            HistoryEntry("RUN " + "x" * 60, "2024-01-01T00:00:00Z"),
+        ],
+    )
     engine.images.add(base, "base")
     c = engine.containers.create("base", ["/bin/sh"])
     c.write_file("/new", b"abc")
@@ -112,14 +116,28 @@ def test_history_ids_walk_parents_and_show_missing_case_55_56():
 def test_human_size_and_duration_as_go_units_case_57():
     assert [human_size(n) for n in (0, 999_500, 1_000_000, 5_580_000)] == ["0B", "1e+03kB", "1MB", "5.58MB"]
     assert human_size(16_430_000, 4) == "16.43MB"
-    assert [human_duration(s) for s in (0.5, 1, 59, 60, 3599, 3600, 50 * 3600, 15 * 86400, 90 * 86400, 800 * 86400)] == [
-        "Less than a second", "1 second", "59 seconds", "About a minute", "59 minutes", "About an hour", "2 days",
-        "2 weeks", "3 months", "2 years"]
+    assert [
+        human_duration(s)
+        for s in (0.5, 1, 59, 60, 3599, 3600, 50 * 3600, 15 * 86400, 90 * 86400, 800 * 86400)
+    ] == [
+        "Less than a second",
+        "1 second",
+        "59 seconds",
+        "About a minute",
+        "59 minutes",
+        "About an hour",
+        "2 days",
+        "2 weeks",
+        "3 months",
+        "2 years",
+    ]
 
 
 def test_tabwriter_layout_matches_docker_golden():
-    text = table(["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"],
-                 [["abcdef123456", "Less than a second ago", "x", "0B", ""]])
+    text = table(
+        ["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"],
+        [["abcdef123456", "Less than a second ago", "x", "0B", ""]],
+    )
     assert text.splitlines()[0] == "IMAGE          CREATED                  CREATED BY   SIZE      COMMENT"
 
 
@@ -132,11 +150,41 @@ def test_docker_ps_size_column():
 
 
 PUBLIC_API = [
-    "EMPTY_TAR_DIFF_ID", "BackendUnavailable", "BuildError", "BuildResult", "Change", "Conflict", "Container",
-    "ContainerNotFound", "ContainerStateError", "CopyUp", "Digest", "DiskUsage", "DockerfileError", "Engine", "Entry",
-    "HistoryEntry", "Image", "ImageConfig", "ImageFormatError", "ImageNotFound", "InvalidPath", "Kind", "Layer",
-    "LayerNotFound", "LogicalClock", "NotFound", "Origin", "SimulatorError", "StageRecord", "State", "StepRecord",
-    "UnionView", "chain_id", "chain_ids", "sha256_digest",
+    "EMPTY_TAR_DIFF_ID",
+    "BackendUnavailable",
+    "BuildError",
+    "BuildResult",
+    "Change",
+    "Conflict",
+    "Container",
+    "ContainerNotFound",
+    "ContainerStateError",
+    "CopyUp",
+    "Digest",
+    "DiskUsage",
+    "DockerfileError",
+    "Engine",
+    "Entry",
+    "HistoryEntry",
+    "Image",
+    "ImageConfig",
+    "ImageFormatError",
+    "ImageNotFound",
+    "InvalidPath",
+    "Kind",
+    "Layer",
+    "LayerNotFound",
+    "LogicalClock",
+    "NotFound",
+    "Origin",
+    "SimulatorError",
+    "StageRecord",
+    "State",
+    "StepRecord",
+    "UnionView",
+    "chain_id",
+    "chain_ids",
+    "sha256_digest",
 ]
 
 

@@ -12,7 +12,9 @@ def view(*layers: dict) -> UnionView:
 
 
 def test_top_layer_wins_and_directories_merge():  # case 20
-    v = view({"/f": Entry.file(b"B"), "/d/x": Entry.file(b"x")}, {"/f": Entry.file(b"A"), "/d/y": Entry.file(b"y")})
+    v = view(
+        {"/f": Entry.file(b"B"), "/d/x": Entry.file(b"x")}, {"/f": Entry.file(b"A"), "/d/y": Entry.file(b"y")}
+    )
     assert v.read_file("/f") == b"A"
     assert v.listdir("/d") == ["x", "y"]
     assert v.resolve("/f").layer == 1 and v.resolve("/d/x").layer == 0
@@ -24,18 +26,27 @@ def test_directory_above_file_below_no_merge():  # case 20
 
 
 def test_whiteout_in_a_lower_layer_hides_lower_still():  # case 20: whiteouts work in lower layers too
-    v = view({"/x": Entry.file(b"1"), "/keep": Entry.file(b"")}, {"/x": Entry.whiteout()}, {"/other": Entry.file(b"")})
+    v = view(
+        {"/x": Entry.file(b"1"), "/keep": Entry.file(b"")},
+        {"/x": Entry.whiteout()},
+        {"/other": Entry.file(b"")},
+    )
     assert not v.exists("/x")
     assert v.listdir("/") == ["keep", "other"]
 
 
 def test_opaque_directory_hides_lower_children_only():
-    v = view({"/d/y": Entry.file(b"y"), "/d/z": Entry.file(b"z")}, {"/d": Entry.directory(opaque=True), "/d/new": Entry.file(b"")})
+    v = view(
+        {"/d/y": Entry.file(b"y"), "/d/z": Entry.file(b"z")},
+        {"/d": Entry.directory(opaque=True), "/d/new": Entry.file(b"")},
+    )
     assert v.listdir("/d") == ["new"]
 
 
 def test_opaque_marker_keeps_same_layer_children_wherever_it_sits():  # case 24
-    v = view({"/a/old": Entry.file(b"")}, {"/a": Entry.directory(opaque=True), "/a/b/c/foo": Entry.file(b"f")})
+    v = view(
+        {"/a/old": Entry.file(b"")}, {"/a": Entry.directory(opaque=True), "/a/b/c/foo": Entry.file(b"f")}
+    )
     assert v.read_file("/a/b/c/foo") == b"f"
     assert not v.exists("/a/old")
 
@@ -52,7 +63,10 @@ def test_whiteout_of_missing_path_is_a_no_op():  # case 26
 
 
 def test_file_over_directory_removes_lower_subtree():  # case 28
-    v = view({"/etc/passwd": Entry.file(b"root"), "/etc/group": Entry.file(b"")}, {"/etc": Entry.file(b"now a file")})
+    v = view(
+        {"/etc/passwd": Entry.file(b"root"), "/etc/group": Entry.file(b"")},
+        {"/etc": Entry.file(b"now a file")},
+    )
     assert v.read_file("/etc") == b"now a file"
     assert v.lookup("/etc/passwd") is None
 
@@ -65,13 +79,15 @@ def test_directory_over_directory_replaces_only_attributes():  # case 28
 
 
 def test_symlinks_resolve_inside_the_root():
-    v = view({
-        "/etc/target": Entry.file(b"inside"),
-        "/abs": Entry.symlink("/etc/target"),
-        "/rel": Entry.symlink("etc/target"),
-        "/up": Entry.symlink("../../../../etc/target"),
-        "/d/chain": Entry.symlink("../abs"),
-    })
+    v = view(
+        {
+            "/etc/target": Entry.file(b"inside"),
+            "/abs": Entry.symlink("/etc/target"),
+            "/rel": Entry.symlink("etc/target"),
+            "/up": Entry.symlink("../../../../etc/target"),
+            "/d/chain": Entry.symlink("../abs"),
+        }
+    )
     for p in ("/abs", "/rel", "/up", "/d/chain"):
         assert v.read_file(p) == b"inside", p
     assert v.resolve("/d/chain").path == "/etc/target"
@@ -103,12 +119,19 @@ def test_walk_is_parents_first_and_sorted():
 
 def test_extended_view_equals_full_view_and_leaves_the_original_alone():
     base = Layer.of({"/d/a": Entry.file(b"a"), "/d/b": Entry.file(b"b"), "/e/x": Entry.file(b"")})
-    top = Layer.of({"/d": Entry.directory(opaque=True), "/d/c": Entry.file(b"c"), "/e/x": Entry.whiteout(),
-                    "/f": Entry.file(b"f")})
+    top = Layer.of(
+        {
+            "/d": Entry.directory(opaque=True),
+            "/d/c": Entry.file(b"c"),
+            "/e/x": Entry.whiteout(),
+            "/f": Entry.file(b"f"),
+        }
+    )
     first = UnionView([base])
     before = [(o.path, o.entry, o.layer) for o in first.walk()]
     grown = first.extended(top)
     assert [(o.path, o.entry, o.layer) for o in grown.walk()] == [
-        (o.path, o.entry, o.layer) for o in UnionView([base, top]).walk()]
+        (o.path, o.entry, o.layer) for o in UnionView([base, top]).walk()
+    ]
     assert [(o.path, o.entry, o.layer) for o in first.walk()] == before
     assert first.listdir("/d") == ["a", "b"] and grown.listdir("/d") == ["c"]

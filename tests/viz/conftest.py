@@ -29,5 +29,6 @@ def no_dot(monkeypatch):
     assert shutil.which("dot") is None
 
 
-requires_dot = pytest.mark.skipif(shutil.which("dot") is None,
-                                  reason="Graphviz's `dot` is not installed (apt-get install graphviz)")
+requires_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)"
+)

@@ -7,27 +7,48 @@ from simulator.build.result import BuildResult, StageRecord, StepRecord
 
 
 def base_layer() -> Layer:
-    return Layer.of({
-        "/bin": Entry.directory(), "/bin/sh": Entry.file(b"\x7fELF" + b"s" * 4996, 0o755),
-        "/etc": Entry.directory(), "/etc/motd": Entry.file(b"welcome\n"),
-        "/var/cache": Entry.directory(), "/var/cache/old.db": Entry.file(b"c" * 300), "/opt": Entry.directory(),
-    }, created_by="ADD rootfs.tar /")
+    return Layer.of(
+        {
+            "/bin": Entry.directory(),
+            "/bin/sh": Entry.file(b"\x7fELF" + b"s" * 4996, 0o755),
+            "/etc": Entry.directory(),
+            "/etc/motd": Entry.file(b"welcome\n"),
+            "/var/cache": Entry.directory(),
+            "/var/cache/old.db": Entry.file(b"c" * 300),
+            "/opt": Entry.directory(),
+        },
+        created_by="ADD rootfs.tar /",
+    )
 
 
 def app_image() -> Image:
-    app = Layer.of({"/app": Entry.directory(), "/app/main.py": Entry.file(b"print('hi')\n" * 100)},
-                   created_by="COPY main.py /app/")
-    cleanup = Layer.of({"/var": Entry.directory(), "/var/cache": Entry.directory(opaque=True),
-                        "/etc": Entry.directory(), "/etc/motd": Entry.whiteout()},
-                       created_by="RUN rm /etc/motd && rm -rf /var/cache && mkdir /var/cache")
-    history = [HistoryEntry("ADD rootfs.tar /"), HistoryEntry("ENV PATH=/usr/bin", empty_layer=True),
-               HistoryEntry("COPY main.py /app/"), HistoryEntry(cleanup.created_by),
-               HistoryEntry('CMD ["python", "/app/main.py"]', empty_layer=True)]
+    app = Layer.of(
+        {"/app": Entry.directory(), "/app/main.py": Entry.file(b"print('hi')\n" * 100)},
+        created_by="COPY main.py /app/",
+    )
+    cleanup = Layer.of(
+        {
+            "/var": Entry.directory(),
+            "/var/cache": Entry.directory(opaque=True),
+            "/etc": Entry.directory(),
+            "/etc/motd": Entry.whiteout(),
+        },
+        created_by="RUN rm /etc/motd && rm -rf /var/cache && mkdir /var/cache",
+    )
+    history = [
+        HistoryEntry("ADD rootfs.tar /"),
+        HistoryEntry("ENV PATH=/usr/bin", empty_layer=True),
+        HistoryEntry("COPY main.py /app/"),
+        HistoryEntry(cleanup.created_by),
+        HistoryEntry('CMD ["python", "/app/main.py"]', empty_layer=True),
+    ]
     return Image.of([base_layer(), app, cleanup], history=history)
 
 
 def other_image() -> Image:
-    srv = Layer.of({"/srv": Entry.directory(), "/srv/data": Entry.file(b"d" * 3000)}, created_by="COPY data /srv/")
+    srv = Layer.of(
+        {"/srv": Entry.directory(), "/srv/data": Entry.file(b"d" * 3000)}, created_by="COPY data /srv/"
+    )
     return Image.of([base_layer(), srv])
 
 
@@ -46,16 +67,39 @@ def engine_scene() -> tuple[Engine, Image, Image]:
 
 def build_result() -> BuildResult:
     image = app_image()
-    layer_a = Layer.of({"/out": Entry.directory(), "/out/app": Entry.file(b"bin" * 100)}, created_by="RUN make")
+    layer_a = Layer.of(
+        {"/out": Entry.directory(), "/out/app": Entry.file(b"bin" * 100)}, created_by="RUN make"
+    )
     steps = (
         StepRecord(2, "builder", 0, (1, 3), "FROM", "FROM golang:1.22 AS builder", 1, cached=True),
         StepRecord(3, "builder", 0, (2, 3), "COPY", "COPY . /src", 2, cached=True, layer=layer_a),
-        StepRecord(4, "builder", 0, (3, 3), "RUN", "RUN make", 3, cached=False,
-                   miss_reason="the files copied by COPY . /src changed (main.go)", layer=layer_a),
+        StepRecord(
+            4,
+            "builder",
+            0,
+            (3, 3),
+            "RUN",
+            "RUN make",
+            3,
+            cached=False,
+            miss_reason="the files copied by COPY . /src changed (main.go)",
+            layer=layer_a,
+        ),
         StepRecord(6, "1", 2, (1, 4), "FROM", "FROM alpine:3.20", 7, cached=True),
         StepRecord(7, "1", 2, (2, 4), "ENV", "ENV APP=/app", 8),
-        StepRecord(8, "1", 2, (3, 4), "COPY", "COPY --from=builder /out/app /app", 9, cached=False,
-                   miss_reason="its source stage was rebuilt", layer=layer_a, copy_from="builder"),
+        StepRecord(
+            8,
+            "1",
+            2,
+            (3, 4),
+            "COPY",
+            "COPY --from=builder /out/app /app",
+            9,
+            cached=False,
+            miss_reason="its source stage was rebuilt",
+            layer=layer_a,
+            copy_from="builder",
+        ),
         StepRecord(9, "1", 2, (4, 4), "CMD", 'CMD ["/app"]', 10),
     )
     stages = (

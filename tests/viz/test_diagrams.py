@@ -25,8 +25,15 @@ from .scenes import base_layer, build_result, engine_scene
 def _all_diagrams():
     engine, app, _ = engine_scene()
     web = engine.containers.get("web")
-    return [layer_stack(app), layer_tree(app.layers[2]), sharing_dag(engine), overlay(web, "/app/new.txt"),
-            copy_up(web, "/bin/sh"), build_graph(build_result()), content_addressing(app, 0)]
+    return [
+        layer_stack(app),
+        layer_tree(app.layers[2]),
+        sharing_dag(engine),
+        overlay(web, "/app/new.txt"),
+        copy_up(web, "/bin/sh"),
+        build_graph(build_result()),
+        content_addressing(app, 0),
+    ]
 
 
 @pytest.mark.parametrize("graph", _all_diagrams(), ids=lambda g: g.name)
@@ -37,7 +44,7 @@ def test_fonts_are_projector_sized(graph):
 
 @pytest.mark.parametrize("graph", _all_diagrams(), ids=lambda g: g.name)
 def test_only_okabe_ito_colours(graph):
-    colours = {c.upper() for c in re.findall(r'#[0-9A-Fa-f]{6}', graph.source)}
+    colours = {c.upper() for c in re.findall(r"#[0-9A-Fa-f]{6}", graph.source)}
     assert colours <= {c.upper() for c in OKABE_ITO.values()}
 
 
@@ -60,7 +67,7 @@ def test_sharing_dag_draws_shared_layers_once_with_df_numbers(scene):
     engine, app, _srv = scene
     dot = sharing_dag(engine).source
     base = app.chain_ids[0]
-    assert dot.count(f'layer_{base[7:19]} [') == 1
+    assert dot.count(f"layer_{base[7:19]} [") == 1
     assert "shared by 2 images" in dot and "peripheries=2" in dot
     assert "SHARED 5.308kB" in dot  # what docker system df -v prints for the base
     usage = {row.id: row for row in engine.df().images}
@@ -129,8 +136,8 @@ def test_build_graph_shows_cache_first_miss_copy_from_and_skipped(result):
     assert "FIRST MISS: the files copied by COPY . /src changed…" in dot
     assert "CACHED · 300B" in dot
     assert "rebuilt (its source stage was rebuilt)" in dot
-    assert re.search(r'step2 -> step5 \[[^\]]*COPY --from=builder', dot)  # RUN make -> COPY --from
-    assert "stage docs · SKIPPED" in dot and "style=\"rounded,dashed\"" in dot
+    assert re.search(r"step2 -> step5 \[[^\]]*COPY --from=builder", dot)  # RUN make -> COPY --from
+    assert "stage docs · SKIPPED" in dot and 'style="rounded,dashed"' in dot
     assert "1 layer step cached, 2 rebuilt" in dot
     assert "#2 FROM golang:1.22" in dot and "no layer (config only)" in dot
 
@@ -189,7 +196,9 @@ def test_build_graph_of_a_real_build_keeps_instruction_order():
     from simulator import Engine
 
     engine = Engine()
-    result = engine.images.build(dockerfile="FROM busybox\nENV A=1\nRUN echo hi > /x\nCMD [\"sh\"]\nLABEL k=v\n")
+    result = engine.images.build(
+        dockerfile='FROM busybox\nENV A=1\nRUN echo hi > /x\nCMD ["sh"]\nLABEL k=v\n'
+    )
     dot = build_graph(result).source
     labels = re.findall(r'^\t+(step\d+) \[label="([^\\]*)', dot, flags=re.M)
     assert [text.split("] ")[-1][:5] for _, text in labels] == ["ENV A", "RUN e", "CMD [", "LABEL"]

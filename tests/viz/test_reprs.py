@@ -84,6 +84,8 @@ def test_model_stays_pure():
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['graphviz'] = None; sys.modules['networkx'] = None; "
-            "import simulator.model, simulator.model.container")
+    code = (
+        "import sys; sys.modules['graphviz'] = None; sys.modules['networkx'] = None; "
+        "import simulator.model, simulator.model.container"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
