@@ -511,10 +511,19 @@ class Container:
         )
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
-        """Change owner (``-1`` keeps a value); copies a lower file up whole."""
+        """Change owner (``-1`` keeps a value); copies a lower file up whole.
+
+        As on Linux, a chown of a regular file clears its setuid bit, and its setgid bit when
+        the group may execute it, even for root and even when nothing changes (``chown_common``).
+        """
 
         def change(e: Entry) -> Entry:
-            return replace(e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid)
+            mode = e.mode
+            if e.kind is Kind.FILE:
+                mode &= ~0o4000
+                if mode & 0o010:
+                    mode &= ~0o2000
+            return replace(e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid, mode=mode)
 
         self._set_attr(path, follow_symlinks, "chown", change)
 

@@ -49,7 +49,7 @@ LINK_TARGETS = (
     "l/../b",
 )
 DATA = (b"", b"x", b"hello", b"hello world\n", bytes(range(256)))
-FILE_MODES = (0o644, 0o600, 0o755, 0o4755, 0o444)
+FILE_MODES = (0o644, 0o600, 0o755, 0o4755, 0o444, 0o2755, 0o2745)
 DIR_MODES = (0o755, 0o700, 0o1777, 0o555)
 
 
@@ -127,6 +127,8 @@ def ops() -> s.SearchStrategy[tuple]:
         s.tuples(s.just("append_file"), p, s.sampled_from(DATA)),
         s.tuples(s.just("truncate"), p, s.integers(0, 20)),
         s.tuples(s.just("chmod"), p, s.sampled_from(FILE_MODES + DIR_MODES)),
+        s.tuples(s.just("chown"), p, s.sampled_from((-1, 0, 1000)), s.sampled_from((-1, 0, 1000))),
+        s.tuples(s.just("lchown"), p, s.sampled_from((0, 1000)), s.sampled_from((-1, 0))),
         s.tuples(s.just("unlink"), p),
         s.tuples(s.just("rmdir"), p),
         s.tuples(s.just("mkdir"), p, s.sampled_from(DIR_MODES)),

@@ -307,3 +307,18 @@ def test_runtime_bind_mounts_are_busy_and_never_in_the_writable_layer(image):
     with pytest.raises(OSError) as info:
         c.rmdir("/etc")
     assert info.value.errno == errno.ENOTEMPTY
+
+
+def test_chown_clears_setuid_and_executable_setgid_of_files(container):
+    container.write_file("/tmp/s1", b"", 0o6755)
+    container.chmod("/tmp/s1", 0o6755)
+    container.chown("/tmp/s1", 0, 0)  # root, no change of owner: cleared all the same
+    assert container.stat("/tmp/s1").mode == 0o755
+    container.write_file("/tmp/s2", b"")
+    container.chmod("/tmp/s2", 0o6745)
+    container.chown("/tmp/s2", 1, 1)
+    assert container.stat("/tmp/s2").mode == 0o2745  # no group execute: setgid stays
+    container.mkdir("/tmp/sd")
+    container.chmod("/tmp/sd", 0o6755)
+    container.chown("/tmp/sd", 1, 1)
+    assert container.stat("/tmp/sd").mode == 0o6755  # directories keep theirs
