@@ -181,8 +181,12 @@ show(layer_stack(base, name="busybox"))
 print(engine.images.history("busybox"))
 """),
         md("""
-`docker history` lists the history entries, newest first. Some have a size (a layer), some
-show `0B` and only changed the config (`CMD ["sh"]`).
+`docker history` lists the history entries, newest first. One row here is a layer (with a
+size); `CMD ["sh"]` shows `0B` because it made no layer: it only changed the config.
+
+Careful: `0B` alone does not prove there is no layer. SIZE counts the bytes of the files in a
+layer, so a layer that only creates directories (`RUN mkdir /app`) also shows `0B`. The image
+config records which history entries have no layer (`empty_layer: true`).
 
 ## 2. Build an image: which instructions make layers?
 
@@ -212,8 +216,10 @@ result = engine.images.build(DOCKERFILE, context=CONTEXT, tag="hello:1")
 image = result.image
 added = len(image.layers) - len(base.layers)
 reveal(prediction, added,
-       "Only RUN, COPY and ADD (and a WORKDIR that creates its directory) change files, so only they "
-       "make a layer. ENV, LABEL, EXPOSE and CMD only edit the config: docker history shows them as 0B.")
+       "BuildKit (Docker's default builder) decides by the kind of instruction: RUN, COPY, ADD and "
+       "WORKDIR (except WORKDIR /) always make a layer, even an empty one when nothing changes. ENV, "
+       "LABEL, EXPOSE and CMD only edit the config, so docker history shows them as 0B. (The old "
+       "classic builder decides by content instead: a step that changes no file makes no layer.)")
 """),
         code("""
 for step in result.steps:
@@ -256,6 +262,12 @@ Every identifier is a SHA-256 digest of bytes, computed with the OCI formulas:
 - **ChainID** = the DiffID for the bottom layer, then sha256(ChainID below + " " + DiffID): it names
   a layer *together with everything under it*;
 - **ImageID** = sha256 of the config JSON, which lists the DiffIDs and the history.
+
+Two digests you will meet on a real system are not these. A registry stores each layer
+*compressed*, and the manifest names the compressed blob by its own digest: that digest is not
+the DiffID. And Docker with the containerd image store (the default on new installs since
+Docker 29) shows in its IMAGE ID column the digest of the *manifest* (or multi-platform index)
+the tag points to, not the ImageID computed here.
 """),
         code("""
 import hashlib
@@ -322,12 +334,14 @@ of one file in one layer changes), `"history"` (the recorded command text change
         md("""
 ## Summary
 
-- An image is a list of layers plus a config. `RUN`, `COPY` and `ADD` make layers; `ENV`,
-  `LABEL`, `CMD`, `EXPOSE`, `USER` … only change the config (`0B` in `docker history`).
+- An image is a list of layers plus a config. With BuildKit, `RUN`, `COPY`, `ADD` and
+  `WORKDIR` make layers (even empty ones); `ENV`, `ARG`, `LABEL`, `CMD`, `EXPOSE`, `USER` … only
+  change the config (`0B` in `docker history`, but not every `0B` row is config-only).
 - A layer never changes. A new image reuses the layers under it: the same objects, the same digests.
 - Identifiers are digests of content: DiffID (one layer's tar), ChainID (a layer and all below
-  it), ImageID (the config, which lists the DiffIDs). Change one byte and every ID above it changes;
-  a tag changes nothing.
+  it), ImageID (the config, which lists the DiffIDs). Change one byte in a layer and that
+  layer's DiffID, its ChainID and every ChainID above it, and the ImageID change; the other
+  layers' DiffIDs stay the same. A tag changes nothing.
 """),
         nav(1),
     ]
@@ -378,9 +392,10 @@ show(overlay(a, "/etc/motd"))
         md("""
 ## 2. Copy-up: the first write copies the whole file
 
-Appending one line to `/etc/motd` in container `a` makes overlayfs copy the whole file (and
-its parent directory) into `a`'s writable layer, then change the copy. The image layer is not
-touched, and `b` still sees the original.
+Appending one line to `/etc/motd` in container `a` makes overlayfs copy the whole file into
+`a`'s writable layer, then change the copy. First it creates the parent directory `/etc` there,
+*empty* but with the same owner and mode (the first event below, `bytes=0`): the other files of `/etc` are
+not copied. The image layer is not touched, and `b` still sees the original.
 """),
         code("""
 image_id = image.id
@@ -394,10 +409,12 @@ show(copy_up(a, "/etc/motd"))
         md("""
 ## 3. Whiteouts and opaque directories
 
-A layer cannot lose a file, so deleting a file that comes from the image leaves a **whiteout**
-in the writable layer: a marker meaning "hide this name". Deleting a whole directory and
-creating a new one with the same name gives an **opaque directory**: it hides everything the
-image had below it.
+The image's layers are read-only, so deleting a file that comes from the image cannot remove
+it from them: instead the writable layer gets a **whiteout**, a marker meaning "hide this name".
+(Deleting a file the container created itself just removes it: there is nothing below to hide.)
+`rm -rf` of a directory from the image also ends as a single whiteout, for the directory.
+Deleting a directory from the image and then creating a new one with the same name gives an
+**opaque directory**: it hides everything the image had below it.
 
 (`/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf` are different: Docker bind-mounts them
 into every container, so `rm /etc/hostname` fails with "Device or resource busy", here as in Docker.)
@@ -415,8 +432,17 @@ show(overlay(a))
         md("""
 ## 4. `docker diff`
 
-`docker diff` compares the container's file system with its image's: **A** added, **C**
-changed, **D** deleted. A deleted directory is one `D` line, not one per file.
+`docker diff` compares the container's file system with its image's, file by file: **A** added,
+**C** changed, **D** deleted. It compares the two *merged views*, not the layers, so you never
+see a whiteout or an opaque marker in it:
+
+- a directory with changes below it is listed as `C` (`/etc`), before its children;
+- a deleted directory is one `D` line, not one per file inside it;
+- the opaque `/etc/ssl` still exists, so it is `C`, and each name it hides is `D`
+  (`D /etc/ssl/certs` is one line for the whole `certs` directory), next to `A /etc/ssl/only-this`.
+
+It compares type, mode, owner, size and modification time, not contents. (Real Docker prints
+the lines of one directory in no fixed order; layerlab sorts them.)
 """),
         code("""
 print(a.diff_text())
@@ -439,8 +465,9 @@ a.remove(force=True)
 c = engine.containers.create("alpine:3.20", name="c").start()
 seen = "yes" if b"maintenance" in c.read_file("/etc/motd") else "no"
 reveal(prediction, seen,
-       "The writable layer belongs to one container and is deleted with it; the image never had the "
-       "line. Keep data in a volume, or make a new image with docker commit (better: a Dockerfile).",
+       "The writable layer belongs to one container and is deleted with it by docker rm (docker stop "
+       "and docker start keep it); the image never had the line. Keep data in a volume, or make a new "
+       "image with docker commit (better: a Dockerfile).",
        choices=["yes", "no"])
 """),
         md("""
@@ -511,9 +538,11 @@ check_opaque_dir(ex3, "/etc/apk", command=command)
 
 - A container = its image's read-only layers (shared with every other container of the image)
   + one writable layer of its own, stacked by overlayfs.
-- The first change to an image file (write, append, `chmod`, `chown`, `touch`) **copies the
-  whole file up**; its parent directories come along.
-- Deleting an image file leaves a **whiteout**; recreating a deleted directory makes it **opaque**.
+- The first change to an image file (opening it for writing, append, `chmod`, `chown`,
+  `touch`) **copies the whole file up**, even when only its metadata changes; its parent
+  directories are created first, empty.
+- Deleting an image file leaves a **whiteout**; deleting a directory from the image and
+  creating it again makes it **opaque**.
 - `docker diff` lists the changes; `docker rm` throws the writable layer away; `docker commit`
   turns it into a new image layer.
 """),
@@ -571,9 +600,14 @@ print(first.log)
         md("""
 ## 2. Build again, unchanged
 
-Each step's **cache key** is made from the key of the step before it plus the step itself
-(the command, the environment, and for `COPY` the content of the files copied). Nothing
-changed, so every key is found in the cache.
+Each step's **cache key** is made from the key of the step before it plus the step itself:
+for `RUN`, the command and the environment, user and working directory it runs with; for
+`COPY`, the destination and a checksum of the content and mode of the files copied (not their
+modification time: saving a file again without changing it does not invalidate the cache).
+Nothing changed, so every key is found in the cache.
+
+(`LABEL` and `CMD` are not in the log: BuildKit lists only the steps that do work, the `FROM`
+and the steps that make a layer.)
 """),
         code("""
 second = engine.images.build(DOCKERFILE, context=CONTEXT, tag="app:1")
@@ -606,7 +640,8 @@ relabelled = engine.images.build(DOCKERFILE.replace("you@example.com", "someone@
 install = next(step for step in relabelled.steps if "apk add" in step.instruction)
 reveal(prediction, "no" if install.cached else "yes",
        "LABEL only edits the image config; BuildKit makes no build operation for it, so no later cache "
-       "key changes. An ENV change is different: the environment is part of every later RUN's key.",
+       "key changes. An ENV change is different: the environment is part of every later RUN's key. "
+       "(Docker's old classic builder, DOCKER_BUILDKIT=0, would rerun every step after the LABEL.)",
        choices=["yes", "no"])
 """),
         code("""
@@ -676,11 +711,13 @@ install step.
         md("""
 ## Summary
 
-- Every layer step has a cache key: the previous key + the instruction (+ environment, user,
-  working directory; + the content of copied files). Same key → `CACHED`, the old layer is reused.
+- Every layer step has a cache key: the previous key + the instruction (for `RUN`: + its
+  environment, user and working directory; for `COPY`/`ADD`: + a checksum of the copied files'
+  content and mode, never their modification time). Same key → `CACHED`, the old layer is reused.
 - The first step that misses rebuilds, and so does every later step of that stage.
-- Metadata instructions (`LABEL`, `CMD`, `EXPOSE` …) make no layer and invalidate nothing;
-  `ENV` and `ARG` values do reach the keys of later `RUN` steps.
+- With BuildKit, metadata instructions (`LABEL`, `CMD`, `EXPOSE` …) make no layer and
+  invalidate nothing; `ENV` and `ARG` values (and `USER`, `WORKDIR`) do reach the keys of later
+  `RUN` steps. The classic builder is stricter: any changed line invalidates every later step.
 - Put what changes rarely first (dependency lists, installs) and what changes often last
   (your code).
 """),
@@ -767,6 +804,26 @@ assert containers[0].size_rw > 0 and containers[1].size_rw == 0
 print(engine.containers.table(all=True, size=True))
 """),
         md("""
+`docker ps -s` shows each container's SIZE: the bytes in its writable layer (here the one
+container that wrote a 10-byte file), then, as *virtual*, that plus the image's size, which is
+shared and not stored again.
+
+### RECLAIMABLE: what a prune could free
+
+`docker system df` without `-v` sums it up. For images, RECLAIMABLE is the UNIQUE SIZE of the
+images that no container uses: removing those frees their own layers, but not layers that an
+image still in use needs. Here `python` is in use, so Debian's layer (which python needs) is not
+reclaimable even though `debian:bookworm-slim` itself is unused; nginx's own layers are.
+(Docker versions before the end of 2025 computed this column differently and counted shared
+layers as reclaimable.)
+"""),
+        code("""
+usage = engine.df()
+print(usage)
+unused_unique = sum(row.unique_size for row in usage.images if row.containers == 0)
+assert usage.images_reclaimable == unused_unique
+"""),
+        md("""
 ## 3. Dashboard
 
 Pull images, build small images from a Dockerfile, start containers, and watch the sharing
@@ -815,6 +872,7 @@ if isinstance(DOCKERFILE_A, str) and isinstance(DOCKERFILE_B, str):
 - Layers are stored once per ChainID, whichever images use them. Images with a common base
   share its layers on disk and in every pull.
 - `docker system df -v`: SHARED SIZE is in layers other images use, UNIQUE SIZE only in this one.
+  RECLAIMABLE (in `docker system df`) is the UNIQUE SIZE of the images no container uses.
 - A container adds only its writable layer; 10 containers of one image cost almost nothing
   until they write.
 """),
@@ -872,7 +930,9 @@ verdict = "smaller" if cleaned.size < plain.size else ("the same" if cleaned.siz
 print(f"without rm: {plain.size} B   with rm in a later step: {cleaned.size} B")
 reveal(prediction, verdict,
        "The files stay in the layer that added them; the later layer only adds whiteouts (0 bytes) that "
-       "hide them. Every pull still downloads them.", choices=["smaller", "the same", "bigger"])
+       "hide them. Every pull still downloads them. Docker's SIZE counts file bytes, so it is exactly the "
+       "same; the download is even a little bigger, since the extra layer's tar holds the whiteout "
+       "entries.", choices=["smaller", "the same", "bigger"])
 """),
         code("""
 report = efficiency(cleaned)
@@ -1108,8 +1168,15 @@ else:
         md("""
 ## 3. Playground
 
+Why `EXDEV`? The contents of `/data` live in a read-only image layer, and overlayfs cannot
+move them. It could record "this directory is really `/data`" in the upper directory (the
+`redirect_dir` feature), but that feature is usually off and Docker's setup does not use it. So
+`rename(2)` answers `EXDEV`, "cross-device link", the same answer as for a move between two
+file systems, and `mv` does what it does then: it copies the directory, then deletes the
+original (which leaves a whiteout).
+
 The same container operations in shell form, on a model container (`mv /etc/apk /tmp/apk`
-shows the `EXDEV` fallback: `mv` copies and deletes).
+shows the `EXDEV` fallback).
 """),
         code("""
 playground = ContainerPlayground(Engine(), "alpine:3.20", containers=1)
@@ -1137,7 +1204,8 @@ playground
 - overlayfs stacks read-only lower directories under one writable upper directory; the model
   does the same with layers.
 - Whiteouts are character devices 0/0; opaque directories carry the `overlay.opaque` xattr;
-  any change to a lower file copies it up whole.
+  any change to a lower file copies it up whole (Docker mounts overlayfs without `metacopy`, the
+  option that would copy only the metadata on `chmod`).
 - Renaming a lower directory fails with `EXDEV`, so `mv` copies and deletes instead.
 - The test suite runs such scenarios on both and expects no differences.
 """),
