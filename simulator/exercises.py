@@ -121,13 +121,13 @@ def check_layer_count(dockerfile: str, answer: Any, context: Mapping[str, Any] |
     if guess > made:
         return _wrong(
             "Too many.",
-            "Not every instruction makes a layer: which ones change files? "
-            "ENV, CMD, LABEL, EXPOSE, USER only edit the image config.",
+            "Not every instruction makes a layer: ARG, ENV, LABEL, EXPOSE, USER, CMD and "
+            "ENTRYPOINT only edit the image config.",
         )
     return _wrong(
         "Too few.",
-        "RUN, COPY and ADD make a layer even when they change little; "
-        "so does WORKDIR when it has to create the directory.",
+        "With BuildKit, RUN, COPY and ADD always make a layer, even when they change little; "
+        "so does every WORKDIR except WORKDIR /, even when the directory already exists.",
     )
 
 
@@ -156,8 +156,9 @@ def check_image_id_changes(answer: Any) -> Feedback:
     truth = {k for k, v in _ID_CHANGERS.items() if v}
     if chosen == truth:
         return _right(
-            "Right: the ImageID is the sha256 of the config, which holds the DiffIDs, the config "
-            "and the history, and nothing else (not the tag, not the machine)."
+            "Right: the ImageID is the sha256 of the config JSON, which holds the DiffIDs, the "
+            "settings (Env, Cmd, Labels ...) and the history, and nothing else (not the tag, not "
+            "the machine)."
         )
     missed, extra = len(truth - chosen), len(chosen - truth)
     return _wrong(
