@@ -7,7 +7,9 @@ overlayfs makes them, and the same shell runs on the real overlayfs backend.
 
 Behaviour follows busybox ``ash`` (the ``/bin/sh`` of busybox and Alpine images):
 
-- messages are busybox's (``sh: foo: not found``, ``rm: can't remove 'x': ...``);
+- messages are busybox's: the shell's own start with ``$0`` (``/bin/sh: foo: not found``: RUN runs
+  ``/bin/sh -c``), a builtin's also name it and the line (``/bin/sh: cd: line 0: can't cd to /x``),
+  the utilities' their own (``rm: can't remove 'x': ...``);
 - ``echo`` interprets no backslash escapes unless given ``-e`` -- *except* when the image's
   ``/bin/sh`` is a symlink to ``dash`` (Debian, Ubuntu), whose ``echo`` always interprets them
   and knows no ``-e`` (it prints it);
@@ -65,6 +67,7 @@ __all__ = [
 ]  # fmt: skip
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+ASH_DEFAULT_PATH = "/sbin:/usr/sbin:/bin:/usr/bin"  # busybox sh started without PATH sets this one
 
 BUILTINS = (
     ".", ":", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export", "false", "getopts",
@@ -77,6 +80,14 @@ def _load_optional_commands() -> None:
     """Let other modules register their commands (``apt-get``, ``apk``, ``pip`` ...)."""
     with contextlib.suppress(ImportError):
         from . import packages  # noqa: F401 - imported for its registrations
+    with contextlib.suppress(ImportError):
+        from . import textutils  # noqa: F401 - sed, tr, cut, date, stat, du, checksums, mktemp, install
+    with contextlib.suppress(ImportError):
+        from . import archives  # noqa: F401 - tar, gzip, gunzip, zcat
+    with contextlib.suppress(ImportError):
+        from . import accounts  # noqa: F401 - useradd, groupadd, usermod, userdel, adduser, addgroup
+    with contextlib.suppress(ImportError):
+        from . import network  # noqa: F401 - curl, wget (there is no network)
 
 
 def known_commands() -> list[str]:
@@ -192,6 +203,9 @@ class Shell:
         self.readonly: set[str] = set()
         self.positional: list[str] = []
         self.arg0 = "sh"
+        self.line_base = 0  # ash counts the lines of a `-c` string from 0 and a script file's from 1
+        self.lineno = 0
+        self.locals: list[dict[str, str | None]] = []
         self.status = 0
         self.cwd = cwd or "/"
         self.options: set[str] = set()
@@ -204,7 +218,7 @@ class Shell:
         self.depth = 0
         self.shared = shared or _Shared()
         self.flavor = _flavor(fs)
-        self.vars.setdefault("PATH", DEFAULT_PATH)
+        self.vars.setdefault("PATH", DEFAULT_PATH if self.flavor == "dash" else ASH_DEFAULT_PATH)
         self.exported.add("PATH")
 
     # -- process-like helpers -------------------------------------------------------------
@@ -218,6 +232,7 @@ class Shell:
         child.options = set(self.options)
         child.functions = dict(self.functions)
         child.no_errexit = self.no_errexit
+        child.locals = [dict(frame) for frame in self.locals]
         return child
 
     def environ(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -246,7 +261,12 @@ class Shell:
         return ctx
 
     def error(self, io: _IO, message: str) -> None:
-        io.err += f"sh: {message}\n".encode()
+        """A message from the shell itself: ``$0: message`` (``/bin/sh: foo: not found``)."""
+        io.err += f"{self.arg0}: {message}\n".encode()
+
+    def builtin_error(self, io: _IO, name: str, message: str) -> None:
+        """A builtin's error, which ash prefixes with the builtin and the script line."""
+        self.error(io, f"{name}: line {self.lineno}: {message}")
 
     # -- running --------------------------------------------------------------------------
     def run_source(self, source: str, io: _IO) -> int:
@@ -380,7 +400,7 @@ class Shell:
             words = self.expand_words(node.words, io) if node.words is not None else list(self.positional)
             self.status = 0
             for value in words:
-                self.assign(node.var, value)
+                self.assign(node.var, value, io)
                 try:
                     self.run_seq(node.body, io)
                 except _Loop as loop:
@@ -425,12 +445,13 @@ class Shell:
     # -- simple commands ------------------------------------------------------------------
     def run_simple(self, node: Simple, io: _IO) -> int:
         self.status_of_subst = 0
+        self.lineno = node.line - 1 + self.line_base
         argv = self.expand_words(node.words, io)
         assigns = []
         for name, value in node.assigns:
             assigns.append((name, self.expand_single(value, io, tilde=True)))
             if not argv:  # `X=1 Y=$X` assigns from left to right
-                self.assign(name, assigns[-1][1])
+                self.assign(name, assigns[-1][1], io)
         if "x" in self.options:
             shown = [f"{n}={_quote(v)}" for n, v in assigns] + [_quote(a) for a in argv]
             if shown:
@@ -443,7 +464,7 @@ class Shell:
         try:
             if not argv:
                 for name, value in assigns:
-                    self.assign(name, value)
+                    self.assign(name, value, io)
                 return self.status_of_subst
             name = argv[0]
             if name in self.functions:
@@ -452,7 +473,7 @@ class Shell:
             if builtin is not None:
                 if name in _SPECIAL:
                     for n, v in assigns:
-                        self.assign(n, v)
+                        self.assign(n, v, io)
                     return builtin(self, argv, cio)
                 saved = {n: self.vars.get(n) for n, _ in assigns}
                 for n, v in assigns:
@@ -473,8 +494,9 @@ class Shell:
         saved = self.positional
         self.positional = argv[1:]
         for n, v in assigns:
-            self.assign(n, v)
+            self.assign(n, v, io)
         self.depth += 1
+        self.locals.append({})
         try:
             if self.depth > 200:
                 self.error(io, f"{name}: function nesting too deep")
@@ -485,10 +507,17 @@ class Shell:
         finally:
             self.depth -= 1
             self.positional = saved
+            for var, old in self.locals.pop().items():  # `local` variables get their values back
+                if old is None:
+                    self.vars.pop(var, None)
+                else:
+                    self.vars[var] = old
         return self.status
 
-    def assign(self, name: str, value: str) -> None:
+    def assign(self, name: str, value: str, io: _IO | None = None) -> None:
         if name in self.readonly:
+            if io is not None:
+                self.error(io, f"{name}: is read only")
             raise _Exit(2)
         self.vars[name] = value
         if "a" in self.options:
@@ -537,7 +566,7 @@ class Shell:
                 if not mode & 0o111:
                     self.error(io, f"{name}: Permission denied")
                     return 126
-                return _run_nested(self, script, [path, *argv[1:]], io, env)
+                return _run_nested(self, script, [name, *argv[1:]], io, env, from_file=True)
             known = ", ".join(known_commands())
             self.error(io, f"{name}: layerlab's shell does not implement this command; it has: {known}")
             self._unknown(applet)
@@ -679,6 +708,8 @@ class Shell:
         fields: list[list[tuple[str, bool]]] = []
         current: list[tuple[str, bool]] = []
         started = False
+        spaces = " \t\n"
+        after_space = False  # a field just ended at IFS white space (which joins a following delimiter)
         for text, kind in segments:
             if kind == "break":
                 fields.append(current)
@@ -686,14 +717,20 @@ class Shell:
                 continue
             if kind == "e" and ifs:
                 for ch in text:
-                    if ch in ifs:
+                    if ch in ifs and ch in spaces:
                         if started:
                             fields.append(current)
+                            after_space = True
                         current, started = [], False
+                    elif ch in ifs:  # other IFS characters delimit one field each, even an empty one
+                        if started or not after_space:
+                            fields.append(current)
+                        current, started, after_space = [], False, False
                     else:
                         current.append((ch, True))
-                        started = True
+                        started, after_space = True, False
                 continue
+            after_space = after_space and not text
             current.extend((ch, kind != "q") for ch in text)
             started = started or bool(text) or kind == "q"
         if started:
@@ -815,7 +852,7 @@ class Shell:
         elif op in (":=", "="):
             if null if op == ":=" else unset:
                 new = self.expand_single(part.arg, io, tilde=True) if part.arg else ""
-                self.assign(name, new)
+                self.assign(name, new, io)
                 value = new
         elif op in (":+", "+"):
             if not (null if op == ":+" else unset):
@@ -864,7 +901,7 @@ def _parse_arith_word(source: str) -> list[Any]:
 
 
 _ARITH_TOKEN = re.compile(
-    r"\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%()<>!~&|^?:]))"
+    r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)|([A-Za-z_][A-Za-z0-9_]*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%()<>!~&|^?:]))"
 )
 
 
@@ -917,6 +954,8 @@ def _arith(source: str, shell: Shell) -> int:
             return int(not unary())
         if tok == "~":
             return ~unary()
+        if tok[:2] in ("0x", "0X"):
+            return int(tok, 16)
         if tok.isdigit():
             return int(tok, 8) if tok.startswith("0") and len(tok) > 1 else int(tok)
         if is_name(tok):
@@ -1074,6 +1113,8 @@ def _glob(shell: Shell, pattern: list[tuple[str, bool]]) -> list[str]:
             except (OSError, ValueError):
                 continue
             regex = _pattern_regex(comp)
+            if text.startswith("."):  # busybox sh: `.*` matches `.` and `..` too
+                names = [".", "..", *names]
             for name in names:
                 if name.startswith(".") and not text.startswith("."):
                     continue
@@ -1124,12 +1165,24 @@ _SPECIAL = _shell_builtins.SPECIAL
 
 
 def _run_nested(
-    parent: Shell, script: str, args: list[str], io: _IO, env: Mapping[str, str], options: str = ""
+    parent: Shell,
+    script: str,
+    args: list[str],
+    io: _IO,
+    env: Mapping[str, str],
+    options: str = "",
+    *,
+    from_file: bool = False,
 ) -> int:
-    """A child ``sh`` process running ``script`` with ``$0`` = args[0] (env = its environment)."""
+    """A child ``sh`` process running ``script`` with ``$0`` = args[0] (env = its environment).
+
+    ``from_file``: the script was read from a file (``sh file``, ``./script``), not given with
+    ``-c``; it changes how ash numbers lines in messages.
+    """
     child = Shell(parent.fs, env=env, cwd=parent.cwd, uid=parent.uid, gid=parent.gid, shared=parent.shared)
     child.umask = parent.umask
     child.arg0 = args[0] if args else "sh"
+    child.line_base = 1 if from_file else 0
     child.positional = list(args[1:])
     child.options = set(options)
     if parent.depth > 50:
@@ -1190,6 +1243,7 @@ def run_script(
         io.err += _no_shell_message().encode()
         return _result(127, io, log, shared)
     shell = Shell(fs, env=_default_env(fs, env, uid), cwd=cwd, uid=uid, gid=gid, shared=shared)
+    shell.arg0 = "/bin/sh"  # RUN and a string CMD run ["/bin/sh", "-c", script]: messages say /bin/sh
     status = shell.run_source(script, io)
     return _result(status, io, log, shared)
 
