@@ -393,9 +393,9 @@ show(overlay(a, "/etc/motd"))
 ## 2. Copy-up: the first write copies the whole file
 
 Appending one line to `/etc/motd` in container `a` makes overlayfs copy the whole file into
-`a`'s writable layer, then change the copy. First it creates the parent directory `/etc` there,
-*empty* but with the same owner and mode (the first event below, `bytes=0`): the other files of `/etc` are
-not copied. The image layer is not touched, and `b` still sees the original.
+`a`'s writable layer, then change the copy. First it creates the parent directory `/etc`
+there, *empty* but with the same owner and mode (the first event below, `bytes=0`): the other
+files of `/etc` are not copied. The image layer is not touched, and `b` still sees the original.
 """),
         code("""
 image_id = image.id
@@ -811,8 +811,8 @@ shared and not stored again.
 ### RECLAIMABLE: what a prune could free
 
 `docker system df` without `-v` sums it up. For images, RECLAIMABLE is the UNIQUE SIZE of the
-images that no container uses: removing those frees their own layers, but not layers that an
-image still in use needs. Here `python` is in use, so Debian's layer (which python needs) is not
+images that no container (running or stopped) uses: removing those frees their own layers, but
+not layers that an image still in use needs. Here `python` is in use, so Debian's layer (which python needs) is not
 reclaimable even though `debian:bookworm-slim` itself is unused; nginx's own layers are.
 (Docker versions before the end of 2025 computed this column differently and counted shared
 layers as reclaimable.)
