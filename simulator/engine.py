@@ -36,7 +36,7 @@ from .text import ellipsis, human_duration, human_size, table, truncate_id
 
 __all__ = ["ContainerCollection", "DiskUsage", "Engine", "ImageCollection", "LogicalClock", "parse_reference"]
 
-DEFAULT_START = _dt.datetime(2024, 1, 1, tzinfo=_dt.UTC)
+DEFAULT_START = _dt.datetime(2025, 7, 1, tzinfo=_dt.UTC)  # after the library images were made
 
 
 class LogicalClock:

@@ -208,3 +208,10 @@ def test_model_is_pure():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("sha256:")
+
+
+def test_logical_clock_starts_after_the_library_images_were_made():
+    engine = Engine()
+    image = engine.images.pull("python:3.12-slim")
+    assert image.created < engine.clock_peek().strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert "Less than a second ago" not in engine.images.table()
