@@ -157,6 +157,11 @@ def group_entry(fs: Any, group: str) -> list[str] | None:
 
 
 # ---------------------------------------------------------------------------------- shell utilities
+def _applet(ctx: ExecContext, name: str) -> str:
+    """The name busybox puts before a message: ``sh`` when the shell runs it as a builtin."""
+    return "sh" if getattr(ctx, "builtin", False) else name
+
+
 _ESCAPES = {
     "a": "\a",
     "b": "\b",
@@ -170,8 +175,13 @@ _ESCAPES = {
 }
 
 
-def _unescape(text: str, octal_zero: bool) -> tuple[str, bool]:
-    """Backslash escapes of echo (``\\0nnn``) or printf's %b; returns (text, saw ``\\c``)."""
+def _unescape(text: str, octal_zero: bool, *, busybox: bool = True) -> tuple[str, bool]:
+    """Backslash escapes; returns (text, saw ``\\c``).
+
+    ``octal_zero``: echo and printf's %b, where ``\\0nnn`` is an octal byte; busybox also takes
+    ``\\nnn`` and ``\\xHH`` there, dash's echo (``busybox=False``) only ``\\0nnn``.  Without it:
+    printf's format string (``\\nnn``, ``\\xHH``).
+    """
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -186,14 +196,14 @@ def _unescape(text: str, octal_zero: bool) -> tuple[str, bool]:
         if nxt in _ESCAPES:
             out.append(_ESCAPES[nxt])
             i += 2
-        elif nxt in "01234567" and (nxt == "0" or not octal_zero):
+        elif nxt in "01234567" and (nxt == "0" or not octal_zero or busybox):
             start = i + 2 if nxt == "0" and octal_zero else i + 1
             end = start
             while end < len(text) and end < start + 3 and text[end] in "01234567":
                 end += 1
             out.append(chr(int(text[start:end] or "0", 8) & 0xFF))
             i = end
-        elif nxt == "x" and not octal_zero:
+        elif nxt == "x" and (busybox or not octal_zero):
             end = i + 2
             while end < len(text) and end < i + 4 and text[end] in "0123456789abcdefABCDEF":
                 end += 1
@@ -228,7 +238,7 @@ def echo(ctx: ExecContext, argv: list[str]) -> int:
         args = args[1:]
     text = " ".join(args)
     if escapes:
-        text, stop = _unescape(text, octal_zero=True)
+        text, stop = _unescape(text, octal_zero=True, busybox=not dash)
         if stop:
             newline = False
     ctx.out(text.encode("utf-8", "surrogateescape") + (b"\n" if newline else b""))
@@ -258,6 +268,8 @@ def printf(ctx: ExecContext, argv: list[str]) -> int:
     def number(text: str | None, as_float: bool = False) -> float | int:
         nonlocal status
         if text is None or text == "":
+            ctx.err(f"{_applet(ctx, 'printf')}: invalid number ''\n")  # busybox: a missing number too
+            status = 1
             return 0
         try:
             if text[:1] in "'\"":
@@ -270,7 +282,7 @@ def printf(ctx: ExecContext, argv: list[str]) -> int:
                 else int(text, 8 if not text.lstrip("+-").startswith(("0x", "0X")) else 16)
             )
         except ValueError:
-            ctx.err(f"printf: invalid number '{text}'\n")
+            ctx.err(f"{_applet(ctx, 'printf')}: invalid number '{text}'\n")
             status = 1
             return 0
 
@@ -351,13 +363,13 @@ def test(ctx: ExecContext, argv: list[str]) -> int:
     args = argv[1:]
     if _name(argv) == "[":
         if not args or args[-1] != "]":
-            ctx.err("[: missing ]\n")
+            ctx.err(f"{_applet(ctx, '[')}: missing ]\n")
             return 2
         args = args[:-1]
     try:
         return 0 if _test_expr(ctx, args) else 1
     except _TestError as exc:
-        ctx.err(f"sh: {exc}\n")
+        ctx.err(f"{_applet(ctx, 'test')}: {exc}\n")
         return 2
 
 
@@ -403,7 +415,9 @@ def _test_expr(ctx: ExecContext, args: list[str]) -> bool:
             return False
         x, y = _int(a), _int(b)
         return {"-eq": x == y, "-ne": x != y, "-lt": x < y, "-le": x <= y, "-gt": x > y, "-ge": x >= y}[op]
-    raise _TestError(f"{args[0]}: unknown operand" if len(args) == 2 else "syntax error")
+    if len(args) == 2 and args[1] in _BINARY:
+        raise _TestError(f"{args[1]}: argument expected")
+    raise _TestError(f"{args[1]}: unknown operand" if len(args) in (2, 3) else "syntax error")
 
 
 def _unary(ctx: ExecContext, op: str, value: str) -> bool:
@@ -585,17 +599,19 @@ def rmdir(ctx: ExecContext, argv: list[str]) -> int:
         path = ctx.abspath(operand).rstrip("/") or "/"
         while True:
             try:
+                if path == "/":  # rmdir -p /a/b climbs to / like busybox, which the kernel refuses
+                    raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), "/")
                 ctx.fs.rmdir(path)
             except (OSError, ValueError) as exc:
                 ctx.err(f"rmdir: '{operand}': {_strerror(exc)}\n")
                 status = 1
                 break
-            if "p" not in seen or "/" not in operand.strip("/"):
+            if "p" not in seen:
                 break
-            operand = posixpath.dirname(operand.rstrip("/"))
-            path = ctx.abspath(operand)
-            if path == "/" or operand in ("", "."):
+            operand = posixpath.dirname(operand.rstrip("/")) or "."
+            if operand == ".":
                 break
+            path = ctx.abspath(operand).rstrip("/") or "/"
     return status
 
 
@@ -1033,9 +1049,8 @@ def _inputs(ctx: ExecContext, cmd: str, operands: list[str]) -> list[tuple[str, 
             if isinstance(exc, IsADirectoryError) or getattr(exc, "errno", None) == errno.EISDIR:
                 ctx.err(f"{cmd}: read error: Is a directory\n")
             else:
-                ctx.err(
-                    f"{cmd}: {'can' + chr(39) + 't open ' + repr(operand).replace(chr(34), chr(39)) + ': ' if cmd == 'cat' else operand + ': '}{_strerror(exc)}\n"
-                )
+                where = f"can't open '{operand}'" if cmd in ("cat", "tail", "uniq") else operand
+                ctx.err(f"{cmd}: {where}: {_strerror(exc)}\n")
             out.append((operand, None))
     return out
 
@@ -1072,6 +1087,12 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     status = 0
     inputs = _inputs(ctx, cmd, operands)
+    if cmd == "tail":  # busybox's tail leaves out the files it could not open, headers included
+        status = int(any(data is None for _, data in inputs))
+        inputs = [(name, data) for name, data in inputs if data is not None]
+        if not inputs:
+            ctx.err("tail: no files\n")
+            return 1
     for i, (name, data) in enumerate(inputs):
         if data is None:
             status = 1
@@ -1117,7 +1138,8 @@ def wc(ctx: ExecContext, argv: list[str]) -> int:
         rows.append((totals, "total"))
     for counts, name in rows:
         values = [counts["lwc".index(c)] for c in chosen]
-        text = str(values[0]) if len(chosen) == 1 else " ".join(f"{v:9d}" for v in values)
+        # busybox pads every column to 9, except a single column counted from stdin
+        text = str(values[0]) if len(chosen) == 1 and not operands else " ".join(f"{v:9d}" for v in values)
         ctx.out(text + (f" {name}" if name else "") + "\n")
     return status
 
@@ -1624,9 +1646,24 @@ def sort(ctx: ExecContext, argv: list[str]) -> int:
 
 @register("uniq")
 def uniq(ctx: ExecContext, argv: list[str]) -> int:
-    lines = ctx.stdin.splitlines() if len(argv) < 2 else read_input(ctx, argv[-1]).splitlines()
-    out = [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
-    ctx.out(b"".join(line + b"\n" for line in out))
+    """``uniq [-cdu] [INPUT]``: adjacent equal lines once (``-c`` counts, ``-d``/``-u`` filter)."""
+    parsed = _options(ctx, argv, "cdu")
+    if parsed is None:
+        return 1
+    seen, _, operands = parsed
+    ((_, data),) = _inputs(ctx, "uniq", operands[:1])
+    if data is None:
+        return 1
+    runs: list[list[Any]] = []
+    for line in data.splitlines():
+        if runs and runs[-1][0] == line:
+            runs[-1][1] += 1
+        else:
+            runs.append([line, 1])
+    for line, count in runs:
+        if ("d" in seen and count == 1) or ("u" in seen and count > 1):
+            continue
+        ctx.out((f"{count:7d} ".encode() if "c" in seen else b"") + line + b"\n")
     return 0
 
 

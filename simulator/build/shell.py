@@ -552,6 +552,9 @@ class Shell:
             self.error(io, f"{name}: not found")
             self._unknown(name)
             return 127
+        if not self.fs.stat(path).mode & 0o111:  # execve(2) needs an execute bit: EACCES
+            self.error(io, f"{name}: Permission denied")
+            return 126
         applet = posixpath.basename(name)
         if applet == "busybox" and len(argv) > 1 and not argv[1].startswith("-"):
             argv = argv[1:]

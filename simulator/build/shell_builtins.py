@@ -6,7 +6,6 @@ Each builtin is ``(shell, argv, io) -> int``; messages follow busybox ash.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +61,7 @@ def _utility(name: str) -> Builtin:
     def run(sh: Shell, argv: list[str], io: _IO) -> int:
         ctx = sh.context(io)
         ctx.flavor = sh.flavor  # type: ignore[attr-defined]
+        ctx.builtin = True  # type: ignore[attr-defined]  # busybox messages then say "sh:"
         return int(coreutils.UTILITIES[name](ctx, argv))
 
     return run
@@ -95,7 +95,7 @@ def _cd(sh: Shell, argv: list[str], io: _IO) -> int:
             raise NotADirectoryError(20, "Not a directory", path)
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "No such file or directory"
-        sh.error(io, f"cd: can't cd to {target}: {reason}")
+        sh.builtin_error(io, "cd", f"can't cd to {target}: {reason}")
         return 2
     sh.vars["OLDPWD"] = sh.cwd
     sh.cwd = path
@@ -108,7 +108,7 @@ def _exit(sh: Shell, argv: list[str], io: _IO) -> int:
     status = sh.status
     if len(argv) > 1:
         if not argv[1].lstrip("-").isdigit():
-            sh.error(io, f"exit: Illegal number: {argv[1]}")
+            sh.builtin_error(io, "exit", f"Illegal number: {argv[1]}")
             status = 2
         else:
             status = int(argv[1]) & 0xFF
@@ -140,9 +140,8 @@ def _export(sh: Shell, argv: list[str], io: _IO) -> int:
     for item in names:
         name, eq, value = item.partition("=")
         if not is_name(name):
-            sh.error(io, f"{argv[0]}: bad variable name")
-            status = 2
-            continue
+            sh.builtin_error(io, argv[0], f"{name}: bad variable name")
+            raise _shell_mod()._Exit(2)  # an error in a special builtin ends the shell
         if eq:
             sh.vars[name] = value
         (sh.exported if argv[0] == "export" else sh.readonly).add(name)
@@ -151,8 +150,12 @@ def _export(sh: Shell, argv: list[str], io: _IO) -> int:
 
 @builtin("local")
 def _local(sh: Shell, argv: list[str], io: _IO) -> int:
+    if not sh.locals:
+        sh.builtin_error(io, "local", "not in a function")
+        raise _shell_mod()._Exit(2)
     for item in argv[1:]:
         name, eq, value = item.partition("=")
+        sh.locals[-1].setdefault(name, sh.vars.get(name))
         if eq:
             sh.vars[name] = value
         else:
@@ -169,8 +172,8 @@ def _unset(sh: Shell, argv: list[str], io: _IO) -> int:
         if functions:
             sh.functions.pop(name, None)
         elif name in sh.readonly:
-            sh.error(io, f"unset: {name}: readonly variable")
-            return 2
+            sh.builtin_error(io, "unset", f"{name}: is read only")
+            raise _shell_mod()._Exit(2)
         else:
             sh.vars.pop(name, None)
             sh.exported.discard(name)
@@ -215,8 +218,8 @@ def _set(sh: Shell, argv: list[str], io: _IO) -> int:
             elif option in _SET_O:
                 (sh.options.add if arg == "-o" else sh.options.discard)(_SET_O[option])
             else:
-                sh.error(io, f"set: illegal option -o {option}")
-                return 2
+                sh.builtin_error(io, "set", f"illegal option -o {option}")
+                raise _shell_mod()._Exit(2)
             i += 2
             continue
         if arg[:1] in ("-", "+") and len(arg) > 1:
@@ -224,8 +227,8 @@ def _set(sh: Shell, argv: list[str], io: _IO) -> int:
                 if letter == "o":
                     continue
                 if letter not in "euxfavnCh":
-                    sh.error(io, f"set: illegal option -{letter}")
-                    return 2
+                    sh.builtin_error(io, "set", f"illegal option -{letter}")
+                    raise _shell_mod()._Exit(2)
                 (sh.options.add if arg[0] == "-" else sh.options.discard)(letter)
             if "o" in arg[1:] and i + 1 < len(args):
                 option = args[i + 1]
@@ -245,8 +248,7 @@ def _set(sh: Shell, argv: list[str], io: _IO) -> int:
 def _shift(sh: Shell, argv: list[str], io: _IO) -> int:
     n = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1
     if n > len(sh.positional):
-        sh.error(io, "shift: can't shift that many")
-        return 2
+        return 1  # busybox 1.35 says nothing
     sh.positional = sh.positional[n:]
     return 0
 
@@ -275,7 +277,7 @@ def _source(sh: Shell, argv: list[str], io: _IO) -> int:
     except OSError:
         text = None
     if text is None:
-        sh.error(io, f"{argv[0]}: can't open '{name}': No such file or directory")
+        sh.builtin_error(io, argv[0], f"can't open '{name}': No such file or directory")
         raise _shell_mod()._Exit(2)
     shell = _shell_mod()
     try:
@@ -330,9 +332,9 @@ def _command(sh: Shell, argv: list[str], io: _IO) -> int:
                 continue
             path = sh.find_command(name)
             if path is None:
-                status = 127 if args[0] == "-V" else 1
+                status = 127
                 if args[0] == "-V":
-                    io.err += f"{name}: not found\n".encode()
+                    io.out += f"{name}: not found\n".encode()
                 continue
             io.out += (path + "\n" if args[0] == "-v" else f"{name} is {path}\n").encode()
         return status
@@ -359,7 +361,7 @@ def _type(sh: Shell, argv: list[str], io: _IO) -> int:
             path = sh.find_command(name)
             if path is None:
                 io.out += f"{name}: not found\n".encode()
-                status = 1
+                status = 127
             else:
                 io.out += f"{name} is {path}\n".encode()
     return status
@@ -382,8 +384,8 @@ def _umask(sh: Shell, argv: list[str], io: _IO) -> int:
     try:
         sh.umask = int(argv[1], 8) & 0o777
     except ValueError:
-        sh.error(io, f"umask: Illegal number: {argv[1]}")
-        return 1
+        sh.builtin_error(io, "umask", f"illegal mode: {argv[1]}")
+        return 2
     return 0
 
 
@@ -412,16 +414,17 @@ def sh_command(ctx: Any, argv: list[str]) -> int:
         for letter in flag[1:]:
             if letter == "c":
                 if not args:
-                    ctx.err(f"{posixpath.basename(argv[0])}: -c requires an argument\n")
+                    ctx.err(f"{argv[0]}: -c requires an argument\n")
                     return 2
                 script = args.pop(0)
             elif letter in "euxfav":
                 options += letter
             elif letter not in "ils":
-                ctx.err(f"{posixpath.basename(argv[0])}: illegal option -{letter}\n")
+                ctx.err(f"{argv[0]}: illegal option -{letter}\n")
                 return 2
     if args and args[0] == "--":
         args.pop(0)
+    from_file = script is None
     if script is None:
         if not args:
             script = ctx.stdin.decode("utf-8", "replace")
@@ -431,8 +434,8 @@ def sh_command(ctx: Any, argv: list[str]) -> int:
             try:
                 script = ctx.fs.read_file(path).decode("utf-8", "replace")
             except OSError:
-                ctx.err(f"{posixpath.basename(argv[0])}: can't open '{args[0]}': No such file or directory\n")
+                ctx.err(f"{argv[0]}: can't open '{args[0]}': No such file or directory\n")
                 return 2
     else:
-        args = args or [posixpath.basename(argv[0])]
-    return int(shell._run_nested(parent, script, args, io, dict(ctx.env), options))
+        args = args or [argv[0]]
+    return int(shell._run_nested(parent, script, args, io, dict(ctx.env), options, from_file=from_file))

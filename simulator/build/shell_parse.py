@@ -31,7 +31,7 @@ __all__ = [
 
 
 class ShellSyntaxError(ValueError):
-    """The script is not valid ``sh`` (the shell prints it as ``sh: syntax error: ...``, exit 2)."""
+    """The script is not valid ``sh`` (the shell prints it as ``/bin/sh: syntax error: ...``, exit 2)."""
 
 
 # ---------------------------------------------------------------------------------- word parts

@@ -215,7 +215,7 @@ def test_chown_specs(spec: str, owner: tuple[int, int]) -> None:
         ("printf 'a\\nb\\nc\\n' | tail -n +2", "b\nc\n"),
         (
             "printf 'a b\\nc\\n' > /tmp/w; wc -l /tmp/w; wc -c < /tmp/w; wc /tmp/w",
-            "2 /tmp/w\n6\n        2         3         6 /tmp/w\n",
+            "        2 /tmp/w\n6\n        2         3         6 /tmp/w\n",
         ),
         ("printf 'foo\\nbar\\n' | grep -v foo; grep -q hello /data/f && echo found", "bar\nfound\n"),
         (
