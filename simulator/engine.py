@@ -468,13 +468,7 @@ class ContainerCollection:
             image = tags[0].removesuffix(":latest") if tags else c.image.short_id
             command = '"' + ellipsis(" ".join(c.command or ()), 20) + '"'
             age = human_duration((now - parse_time(c.created)).total_seconds()) + " ago"
-            status = {
-                State.RUNNING: "Up",
-                State.PAUSED: "Up (Paused)",
-                State.CREATED: "Created",
-                State.EXITED: f"Exited ({c.exit_code or 0})",
-            }.get(c.state, c.status)
-            row = [c.id[:12], image, command, age, status, "", c.name]
+            row = [c.id[:12], image, command, age, self._engine.status_text(c), "", c.name]
             if size:
                 row.append(f"{human_size(c.size_rw)} (virtual {human_size(c.size_root_fs)})")
             rows.append(row)
@@ -505,6 +499,7 @@ class ContainerUsage:
     created: str
     status: str
     name: str
+    active: bool = False  # running or paused: its writable layer is not reclaimable
 
 
 @dataclass(frozen=True)
@@ -527,7 +522,7 @@ class DiskUsage:
 
     @property
     def containers_reclaimable(self) -> int:
-        return sum(c.size for c in self.containers if c.status not in ("running", "paused"))
+        return sum(c.size for c in self.containers if not c.active)
 
     @property
     def naive_size(self) -> int:
@@ -695,6 +690,7 @@ class Engine:
             container = Container(image, mounts=runtime_mounts(kwargs.get("id", "")[:12]), **kwargs)
         container._commit_hook = self._commit
         container._exec_hook = self._exec
+        container._clock = lambda: rfc3339(self.now())
         return container
 
     @contextlib.contextmanager
@@ -716,6 +712,21 @@ class Engine:
             yield real
         finally:
             real.close()
+
+    def status_text(self, c: Container) -> str:
+        """The STATUS column of ``docker ps``: ``Up 5 seconds``, ``Exited (0) 2 minutes ago`` ..."""
+        now = self.clock_peek()
+
+        def since(moment: str) -> str:
+            return human_duration((now - parse_time(moment)).total_seconds()) if moment else "Less than a second"
+
+        if c.state is State.RUNNING:
+            return f"Up {since(c.started_at)}"
+        if c.state is State.PAUSED:
+            return f"Up {since(c.started_at)} (Paused)"
+        if c.state is State.EXITED:
+            return f"Exited ({c.exit_code or 0}) {since(c.finished_at)} ago"
+        return c.status.capitalize()
 
     def _exec(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
         from .build.shell import exec_in
@@ -773,8 +784,9 @@ class Engine:
                     '"' + ellipsis(" ".join(c.command or ()), 20) + '"',
                     c.size_rw,
                     age,
-                    c.status,
+                    self.status_text(c),
                     c.name,
+                    c.state in (State.RUNNING, State.PAUSED),
                 )
             )
         layers_size = sum(sizes[c] for c in refs)

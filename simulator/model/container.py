@@ -115,6 +115,8 @@ class Container:
         self.created = created
         self.state = State.CREATED
         self.exit_code: int | None = None
+        self.started_at = ""  # RFC 3339 times, when the engine gives the container a clock
+        self.finished_at = ""
         self.copy_ups: list[CopyUp] = []
         self._upper: dict[str, Entry] = {}
         self._children: dict[str, set[str]] = {"/": set()}
@@ -138,10 +140,14 @@ class Container:
                 f"cannot {action} container {self.name or self.id[:12]}: it is {self.state.value} (needs {allowed})"
             )
 
+    def _now(self) -> str:
+        return self._clock() if self._clock is not None else ""
+
     def start(self) -> Container:
         self._require(State.CREATED, State.EXITED, action="start")
         self.state = State.RUNNING
         self.exit_code = None
+        self.started_at = self._now()
         return self
 
     def pause(self) -> Container:
@@ -159,6 +165,7 @@ class Container:
         self._require(State.RUNNING, State.PAUSED, action="stop")
         self.state = State.EXITED
         self.exit_code = exit_code
+        self.finished_at = self._now()
         return self
 
     kill = stop
@@ -795,7 +802,8 @@ class Container:
     def __repr__(self) -> str:
         return f"<Container {self.name or self.id[:12]} {self.state.value} image={self.image.short_id}>"
 
-    # engine hooks, set by the engine for commit() and exec_run()
+    # engine hooks, set by the engine for commit(), exec_run() and the lifecycle's times
+    _clock: Callable[[], str] | None = None
     _commit_hook: Callable[..., Any] | None = None
     _exec_hook: Callable[..., Any] | None = None
 

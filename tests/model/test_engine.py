@@ -215,3 +215,18 @@ def test_logical_clock_starts_after_the_library_images_were_made():
     image = engine.images.pull("python:3.12-slim")
     assert image.created < engine.clock_peek().strftime("%Y-%m-%dT%H:%M:%SZ")
     assert "Less than a second ago" not in engine.images.table()
+
+
+def test_status_column_like_docker_ps_and_reclaimable_containers():
+    engine = Engine()
+    engine.images.add(Image.of([sized("f", 1)]), "app")
+    up = engine.containers.create("app", name="up").start()
+    up.write_file("/a", b"12345")
+    done = engine.containers.create("app", name="done").start()
+    done.write_file("/b", b"123")
+    done.stop(3)
+    engine.now()
+    table = engine.containers.table(all=True)
+    assert "Exited (3) 1 second ago" in table and "Up 4 seconds" in table
+    df = engine.df()
+    assert df.containers_active == 1 and df.containers_reclaimable == 3
