@@ -718,7 +718,9 @@ class Engine:
         now = self.clock_peek()
 
         def since(moment: str) -> str:
-            return human_duration((now - parse_time(moment)).total_seconds()) if moment else "Less than a second"
+            return (
+                human_duration((now - parse_time(moment)).total_seconds()) if moment else "Less than a second"
+            )
 
         if c.state is State.RUNNING:
             return f"Up {since(c.started_at)}"
