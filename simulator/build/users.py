@@ -16,6 +16,7 @@ __all__ = [
     "resolve_chown",
     "resolve_user",
     "supplementary_groups",
+    "table",
 ]
 
 Reader = Callable[[str], bytes]
@@ -31,6 +32,14 @@ def _table(read: Reader, path: str) -> list[list[str]]:
     except (OSError, ValueError):
         return []
     return [line.split(":") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def table(read: Reader, path: str) -> list[list[str]]:
+    """The fields of every entry of ``path`` (``/etc/passwd``, ``/etc/group``, ``/etc/shadow`` ...).
+
+    A missing file has no entries; comment and blank lines are skipped.
+    """
+    return _table(read, path)
 
 
 def passwd_entry(read: Reader, user: str) -> list[str] | None:
