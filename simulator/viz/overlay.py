@@ -14,7 +14,6 @@ from ..model.container import Container, CopyUp, State
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.paths import ancestors
-from ..text import human_size
 from .style import add_legend, new_digraph, node, shorten, size_text
 
 __all__ = ["copy_up", "overlay"]
@@ -233,7 +232,7 @@ def copy_up(container: Container, event_or_path: CopyUp | str) -> graphviz.Digra
     g.edge(
         "before_lower",
         "after_upper",
-        label=f" copy-up: {human_size(event.bytes)} ({event.bytes} B) ",
+        label=f" copy-up: {size_text(event.bytes)} ",
         penwidth="3",
     )
     g.edge("before_lower", "after_lower", style="dashed", label=" stays in the image ")
