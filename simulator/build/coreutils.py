@@ -58,11 +58,24 @@ def _umask(ctx: ExecContext) -> int:
 
 
 def _options(
-    ctx: ExecContext, argv: list[str], flags: str, with_value: str = "", long: dict[str, str] | None = None
+    ctx: ExecContext,
+    argv: list[str],
+    flags: str,
+    with_value: str = "",
+    long: dict[str, str] | None = None,
+    repeated: str = "",
 ) -> tuple[set[str], dict[str, str], list[str]] | None:
-    """busybox-style getopt: ``-rf``, ``-m 755``/``-m755``, ``--``; None after printing an error."""
+    """busybox-style getopt: ``-rf``, ``-m 755``/``-m755``, ``--``; None after printing an error.
+
+    An option given twice keeps its last value, except the letters in ``repeated``, whose values
+    are joined with newlines (``grep -e a -e b``).
+    """
     seen: set[str] = set()
     values: dict[str, str] = {}
+
+    def put(letter: str, value: str) -> None:
+        values[letter] = values[letter] + "\n" + value if letter in repeated and letter in values else value
+
     operands: list[str] = []
     args = argv[1:]
     i = 0
@@ -82,7 +95,7 @@ def _options(
                 if not value and i + 1 < len(args):
                     i += 1
                     value = args[i]
-                values[short] = value
+                put(short, value)
             i += 1
             continue
         if arg.startswith("-") and len(arg) > 1 and not (arg[1:].isdigit() and "0" in flags):
@@ -97,7 +110,7 @@ def _options(
                             return None
                         i += 1
                         value = args[i]
-                    values[letter] = value
+                    put(letter, value)
                     seen.add(letter)
                     break
                 if letter not in flags:
@@ -1150,7 +1163,7 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
     parsed = _options(
         ctx,
         argv,
-        "qvicnlLFExwshHro",
+        "qvicnlLFExwshHrRo",
         "e",
         {
             "quiet": "q",
@@ -1159,22 +1172,24 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
             "count": "c",
             "line-number": "n",
             "silent": "q",
+            "regexp": "e",
         },
+        repeated="e",
     )
     if parsed is None:
         return 2
     seen, values, operands = parsed
     if "e" in values:
-        patterns = [values["e"]]
+        patterns = values["e"]
     elif operands:
-        patterns, operands = [operands[0]], operands[1:]
+        patterns, operands = operands[0], operands[1:]
     else:
         ctx.err("grep: no pattern given\n")
         return 2
     fixed = "F" in seen or cmd == "fgrep"
     extended = "E" in seen or cmd == "egrep"
     regexes = []
-    for pattern in patterns[0].split("\n"):
+    for pattern in patterns.split("\n"):  # each -e, and each line of one, is a pattern
         if fixed:
             source = re.escape(pattern)
         elif extended:
@@ -1192,9 +1207,10 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
             return 2
     matched = False
     error = False
-    inputs = _inputs(ctx, "grep", operands)
-    many = (len(inputs) > 1 and "h" not in seen) or "H" in seen
-    for name, data in inputs:
+    # busybox names the files when there are several, or when -r walks a directory
+    walks = bool(seen & {"r", "R"}) and len(operands) == 1 and _is_dir(ctx, operands[0])
+    many = ((len(operands) > 1 or walks) and "h" not in seen) or "H" in seen
+    for name, data in _grep_inputs(ctx, operands, seen):
         if data is None:
             error = True
             continue
@@ -1204,20 +1220,74 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
             if hit == ("v" in seen):
                 continue
             count += 1
-            matched = True
             if "q" in seen:
                 return 0
+            if "L" in seen:
+                break
+            matched = True
             if "l" in seen or "c" in seen:
                 continue
             prefix = (f"{name}:" if many else "") + (f"{number}:" if "n" in seen else "")
             ctx.out((prefix + raw + "\n").encode("utf-8", "surrogateescape"))
         if "c" in seen:
             ctx.out((f"{name}:" if many else "") + f"{count}\n")
-        if "l" in seen and count:
+        if ("l" in seen and count) or ("L" in seen and not count):
+            matched = matched or "L" in seen
             ctx.out(f"{name}\n")
     if error and not ("q" in seen and matched):
         return 2
     return 0 if matched else 1
+
+
+def _is_dir(ctx: ExecContext, path: str) -> bool:
+    entry = _stat(ctx, path)
+    return entry is not None and entry.is_dir
+
+
+def _grep_inputs(ctx: ExecContext, operands: list[str], seen: set[str]) -> Any:
+    """(name, data) per file to search, data None after an error.
+
+    A directory reads as nothing (busybox does not complain) unless -r/-R walks it.  -r follows
+    symlinks only on the command line and, below it, skips symlinks to directories; -R follows
+    them all.
+    """
+    for operand in operands or ["-"]:
+        if operand != "-" and _is_dir(ctx, operand):
+            if "r" in seen or "R" in seen:
+                yield from _grep_tree(ctx, operand, "R" in seen, "s" in seen)
+            else:
+                yield operand, b""
+        else:
+            yield _grep_read(ctx, operand, "s" in seen)
+
+
+def _grep_read(ctx: ExecContext, name: str, quiet: bool) -> tuple[str, bytes | None]:
+    if not quiet:
+        return _inputs(ctx, "grep", [name])[0]
+    try:
+        return name, read_input(ctx, name)
+    except (OSError, ValueError):
+        return name, None
+
+
+def _grep_tree(ctx: ExecContext, directory: str, follow: bool, quiet: bool) -> Any:
+    path = ctx.abspath(directory)
+    for name in ctx.fs.listdir(path):
+        shown = posixpath.join(directory, name)
+        entry = ctx.fs.lstat(posixpath.join(path, name))
+        if entry.is_symlink:
+            target = _stat(ctx, shown)
+            if target is None:  # a dangling link: a message, but no error status
+                if not quiet:
+                    ctx.err(f"grep: {shown}: No such file or directory\n")
+                continue
+            if target.is_dir and not follow:
+                continue
+            entry = target
+        if entry.is_dir:
+            yield from _grep_tree(ctx, shown, follow, quiet)
+        else:
+            yield _grep_read(ctx, shown, quiet)
 
 
 @register("tee")
@@ -1369,9 +1439,14 @@ def ls(ctx: ExecContext, argv: list[str]) -> int:
 
     for name in sorted(files):
         ctx.out(line(name, ctx.abspath(name)) + "\n")
-    for i, directory in enumerate(sorted(dirs)):
+    first = not files
+    # -R lists each directory's subdirectories (not symlinks to them) right after it, depth first
+    pending = sorted(dirs, reverse=True)
+    while pending:
+        directory = pending.pop()
         if len(dirs) + len(files) > 1 or "R" in seen:
-            ctx.out(("\n" if i or files else "") + f"{directory}:\n")
+            ctx.out(("" if first else "\n") + f"{directory}:\n")
+        first = False
         path = ctx.abspath(directory)
         names = ctx.fs.listdir(path)
         if "a" in seen:
@@ -1380,6 +1455,11 @@ def ls(ctx: ExecContext, argv: list[str]) -> int:
             names = [n for n in names if not n.startswith(".")]
         for name in names:
             ctx.out(line(name, posixpath.join(path, name) if name not in (".", "..") else path) + "\n")
+        if "R" in seen:
+            subdirs = [
+                n for n in names if n not in (".", "..") and ctx.fs.lstat(posixpath.join(path, n)).is_dir
+            ]
+            pending.extend(posixpath.join(directory, n) for n in reversed(subdirs))
     return status
 
 

@@ -258,3 +258,26 @@ def test_reads_do_not_copy_up() -> None:  # §6 case 10
     c = container()
     sh("cat /data/f /etc/passwd >/dev/null; ls -l /data; grep root /etc/passwd; [ -f /data/f ]", c)
     assert c.upper_entries.keys() <= {"/"} and c.copy_ups == []
+
+
+# ------------------------------------------------------------------------------ ls -R, grep -r, grep -e
+def test_ls_recursive_lists_each_directory_after_its_parent() -> None:
+    c = container()
+    sh("mkdir -p /data/sub/deep && touch /data/sub/deep/x", c)
+    assert sh("cd /data && ls -R", c) == (0, ".:\nf\nlink\nsub\n\n./sub:\ndeep\ng\n\n./sub/deep:\nx\n", "")
+
+
+def test_grep_r_walks_directories_and_skips_links_to_them() -> None:
+    c = container()
+    sh("ln -s /data/sub /data/sublink && ln -s /nowhere /data/dang && echo g >> /data/sub/g", c)
+    assert sh("grep -r g /data", c) == (
+        0,
+        "/data/sub/g:gg\n",
+        "grep: /data/dang: No such file or directory\n",
+    )
+    assert sh("grep -R g /data", c)[1] == "/data/sub/g:gg\n/data/sublink/g:gg\n"
+    assert sh("grep g /data", c) == (1, "", "")  # a directory reads as nothing without -r
+
+
+def test_grep_keeps_every_e_pattern() -> None:
+    assert sh("printf 'a\\nb\\nc\\n' | grep -e a -e c") == (0, "a\nc\n", "")
