@@ -165,6 +165,7 @@ SCRIPTS: dict[str, str] = {
     "ls": "ls /app; ls -a /app; ls -d /app; ls /app/sub /data; ls /nope; echo $?; ls -1 /app/sub",
     "ls-R": "ls -R /app; cd /app; ls -R; ls -Ra sub a.txt /data; ls -R /app/ /nope; echo $?; ls -Rd sub",
     "seq-expr": "seq 3; seq 2 4; expr 2 + 3; expr 7 / 2; expr abc : 'a.*'; expr 1 = 2; echo $?",
+    "expr": "expr 3 \\* \\( 2 + 5 \\) % 4; expr -7 / 2; expr 10 \\< 9; echo $?; expr 10 \\< 9a; expr 1 = 01; expr '' \\| 0; echo $?; expr 0 \\& 3; expr hello : 'h\\(.\\)l'; expr hello : 'x.*'; expr length hello; expr substr hello 2 3; expr index hello l; expr match abc 'a.'; expr 1 / 0; echo $?; expr 1 + a; echo $?; expr 1 +; echo $?; expr; echo $?; i=0; while [ $i -lt 3 ]; do i=$(expr $i + 1); done; echo $i",
     "tee": "echo teed | tee /tmp/t1 /tmp/t2; echo more | tee -a /tmp/t1 > /dev/null; cat /tmp/t1",
     # -- exit codes -----------------------------------------------------------------------------
     "false": "false",

@@ -4,7 +4,7 @@ and busybox 1.35's messages and exit statuses."""
 from __future__ import annotations
 
 import pytest
-from test_shell import container
+from test_shell import APPLETS, container
 
 from simulator.build.shell import run_script
 from simulator.model.container import Container
@@ -281,3 +281,27 @@ def test_grep_r_walks_directories_and_skips_links_to_them() -> None:
 
 def test_grep_keeps_every_e_pattern() -> None:
     assert sh("printf 'a\\nb\\nc\\n' | grep -e a -e c") == (0, "a\nc\n", "")
+
+
+# ------------------------------------------------------------------------------ expr
+@pytest.mark.parametrize(
+    ("script", "result"),
+    [
+        ("expr 2 + 3 \\* 4", (0, "14\n", "")),
+        ("expr \\( 2 + 3 \\) \\* 4 / 3", (0, "6\n", "")),
+        ("expr -7 % 3", (0, "-1\n", "")),  # C's remainder, not Python's
+        ("expr 9223372036854775807 + 1", (0, "-9223372036854775808\n", "")),
+        ("expr 1 = 2", (1, "0\n", "")),  # 1 when the value is 0 or empty
+        ("expr 1 = 01; expr 10 \\< 9a", (0, "1\n1\n", "")),  # numbers when both are, else strings
+        ("expr abc : 'a.*'; expr abc : 'a\\(b\\)'", (0, "3\nb\n", "")),
+        ("expr abc : 'x\\(b\\)'", (1, "\n", "")),
+        ("expr length hello; expr substr hello 2 3; expr index hello l", (0, "5\nell\n3\n", "")),
+        ("expr '' \\| 0", (1, "0\n", "")),
+        ("expr 1 / 0", (2, "", "expr: division by zero\n")),
+        ("expr 1 + a", (2, "", "expr: non-numeric argument\n")),
+        ("expr 1 +", (2, "", "expr: syntax error\n")),
+        ("expr", (2, "", "expr: too few arguments\n")),
+    ],
+)
+def test_expr(script: str, result: tuple[int, str, str]) -> None:
+    assert sh(script, container(applets=(*APPLETS, "expr"))) == result
