@@ -1463,91 +1463,6 @@ def ls(ctx: ExecContext, argv: list[str]) -> int:
     return status
 
 
-@register("find")
-def find(ctx: ExecContext, argv: list[str]) -> int:
-    """find PATH... with -name, -type f|d|l, -maxdepth, -mindepth, -print, -delete (ANDed)."""
-    args = argv[1:]
-    roots = []
-    while args and not args[0].startswith("-") and args[0] not in ("(", "!"):
-        roots.append(args.pop(0))
-    roots = roots or ["."]
-    tests: list[Callable[[str, Any, int], bool]] = []
-    maxdepth, mindepth, delete = 1 << 30, 0, False
-    while args:
-        opt = args.pop(0)
-        value = (
-            args.pop(0)
-            if opt in ("-name", "-iname", "-type", "-maxdepth", "-mindepth", "-path") and args
-            else ""
-        )
-        if opt in ("-name", "-iname"):
-            regex = re.compile(_glob_regex(value), re.IGNORECASE if opt == "-iname" else 0)
-            tests.append(lambda p, e, d, r=regex: bool(r.fullmatch(posixpath.basename(p) or p)))
-        elif opt == "-path":
-            regex = re.compile(_glob_regex(value))
-            tests.append(lambda p, e, d, r=regex: bool(r.fullmatch(p)))
-        elif opt == "-type":
-            kinds = {"f": "is_file", "d": "is_dir", "l": "is_symlink"}
-            attr = kinds.get(value)
-            if attr is None:
-                ctx.err(f"find: invalid argument '{value}' to '-type'\n")
-                return 1
-            tests.append(lambda p, e, d, a=attr: bool(getattr(e, a)))
-        elif opt == "-maxdepth":
-            maxdepth = int(value)
-        elif opt == "-mindepth":
-            mindepth = int(value)
-        elif opt == "-delete":
-            delete = True
-        elif opt in ("-print", "-xdev", "-depth"):
-            pass
-        else:
-            ctx.err(
-                f"find: unrecognized: {opt} (layerlab's find knows -name -iname -path -type -maxdepth "
-                "-mindepth -print -delete)\n"
-            )
-            return 1
-    status = 0
-    for root in roots:
-        base = ctx.abspath(root)
-        try:
-            found = _walk(ctx, base)
-        except (OSError, ValueError) as exc:
-            ctx.err(f"find: {root}: {_strerror(exc)}\n")
-            status = 1
-            continue
-        hits = []
-        for path, entry in found:
-            rel = path[len(base) :].lstrip("/") if path != base else ""
-            depth = rel.count("/") + 1 if rel else 0
-            shown = root if not rel else posixpath.join(root, rel)
-            if depth > maxdepth or depth < mindepth:
-                continue
-            if all(t(shown, entry, depth) for t in tests):
-                hits.append((shown, path))
-        if delete:
-            for _, path in reversed(hits):
-                try:
-                    if ctx.fs.lstat(path).is_dir:
-                        ctx.fs.rmdir(path)
-                    else:
-                        ctx.fs.unlink(path)
-                except OSError as exc:
-                    ctx.err(f"find: can't delete '{path}': {_strerror(exc)}\n")
-                    status = 1
-        else:
-            for shown, _ in hits:
-                ctx.out(shown + "\n")
-    return status
-
-
-def _glob_regex(pattern: str) -> str:
-    out = []
-    for ch in pattern:
-        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-    return "".join(out)
-
-
 # ---------------------------------------------------------------------------------- environment
 def _run(ctx: ExecContext, argv: list[str], env: dict[str, str] | None = None) -> int:
     """Run another command (``env CMD``, ``xargs CMD``) through the shell's command lookup."""
@@ -1755,10 +1670,11 @@ class _Expr:
         while op := self.peek("<", "<=", "=", "==", "!=", ">=", ">"):
             right = self.sum()
             a, b = _number(left), _number(right)
-            diff: Any
-            if a is None or b is None:
-                a, b = str(left).encode(), str(right).encode()
-            diff = (a > b) - (a < b)
+            if a is not None and b is not None:
+                diff = (a > b) - (a < b)
+            else:  # strcmp
+                x, y = str(left).encode(), str(right).encode()
+                diff = (x > y) - (x < y)
             left = int({"<": diff < 0, "<=": diff <= 0, "=": diff == 0, "==": diff == 0, "!=": diff != 0,
                         ">=": diff >= 0, ">": diff > 0}[op])  # fmt: skip
         return left
@@ -1936,18 +1852,6 @@ def uniq(ctx: ExecContext, argv: list[str]) -> int:
     return 0
 
 
-@register("xargs")
-def xargs(ctx: ExecContext, argv: list[str]) -> int:
-    args = argv[1:]
-    while args and args[0] in ("-r", "--no-run-if-empty", "-0"):
-        args = args[1:]
-    items = ctx.stdin.decode("utf-8", "replace").split()
-    if not items and "-r" in argv:
-        return 0
-    command = args or ["echo"]
-    return _run(ctx, [*command, *items])
-
-
 @register("sh", "ash", "dash", "bash")
 def sh(ctx: ExecContext, argv: list[str]) -> int:
     from .shell_builtins import sh_command
@@ -1966,3 +1870,6 @@ def busybox(ctx: ExecContext, argv: list[str]) -> int:
         + "\n"
     )
     return 0
+
+
+from . import findutils  # noqa: E402, F401 - find and xargs register themselves; they use the helpers above

@@ -154,8 +154,24 @@ SCRIPTS: dict[str, str] = {
     "cut-tr-sed": "cut -d= -f1 /etc/app.conf; echo hello | tr a-z A-Z; echo a-b-c | tr -d -; sed 's/key/KEY/' /etc/app.conf; sed -n 2p /app/b.txt",
     # -- find xargs -----------------------------------------------------------------------------
     "find": "find /app | sort; find /app -name '*.log'; find /app -type d; find /app -maxdepth 1 -type f | sort",
-    "find-exec": "find /app -name '*.txt' -exec cat {} \\; ; find /app/sub -type f -exec echo got {} +; find /nope; echo $?",
+    # busybox walks directories in readdir order: several hits are sorted, or listed by ls
+    "find-exec": "find /app -name '*.txt' -exec cat {} \\; | sort; find /app/sub -type f -exec ls {} +; find /nope; echo $?",
+    "find-operators": "find /app -name '*.txt' -o -name '*.log' | sort; find /app ! -type d | sort; find /app -not -name '*.*' | sort; find /app \\( -name a.txt -o -type l \\) -print | sort; find /app -name '*.txt' -o -type l -print",
+    "find-depth-prune": "find /app -mindepth 2 | sort; find /app -mindepth 1 -maxdepth 1 -type d; find /app -maxdepth 0; find /app/ -name app; find /app -name sub -prune -o -type f -print | sort; find /app/sub -depth",
+    "find-tests": "find /app -type f -size 0; find /app -type f -size -1k | sort; find /app -type f -size +20c | sort; find /app -perm 600; find /app -type f -perm -u+x; find /data -user nobody; find /data -group 65534 -type f; find /data -empty; find /app -regex '.*b\\.txt'",
+    "find-exec-status": "find /app -exec false \\; -print; find /app/sub -name c.log -exec sh -c 'exit 3' \\; ; echo $?; find /app/sub -type f -exec sh -c 'exit 3' {} + ; echo $?; find /app -name a.txt -exec nosuch {} \\; ; echo $?; find /app -name a.txt -exec nosuch {} + ; echo $?",
+    "find-exec-args": "find /app/sub -name '*.log' -exec sh -c 'echo \"[$1]\"' sh {} \\; | sort; find /app/sub -type f -exec echo x{}y \\; | sort; cd /app; find . -name '*.log' | sort; find -name a.txt; find sub -name c.log -quit",
+    "find-exec-changes": "find /app/sub -name '*.log' -exec rm {} \\; ; ls /app/sub; find /app -name '*.txt' -exec chmod 600 {} +",
+    # Not `find /app -bogus`: busybox prints its usage text after the message, layerlab does not.
+    "find-errors": "find /app -exec echo {}; echo $?; find /app -exec echo {} {} +; echo $?; find /app -type x; echo $?; find /app -maxdepth; echo $?; find /app -maxdepth x; echo $?; find /app \\( -name a; echo $?; find /app -user nouser; echo $?; find /app -perm 9; echo $?; find /app -size 1x; echo $?",
     "xargs": "printf 'a\\nb c\\n' | xargs echo; echo /app/a.txt /app/b.txt | xargs wc -l; printf '1 2 3 4 5' | xargs -n 2 echo; echo | xargs echo empty",
+    "xargs-modes": "printf 'a\\nb c\\n' | xargs -I {} echo x{}y {}; printf 'a\\n\\n  b  \\n' | xargs -I X echo [X]; printf 'a\\nb\\n' | xargs -i echo {}{}; printf 'a\\0b c\\0\\0d' | xargs -0 -n1 echo; printf ' a \\n' | xargs -0 echo",
+    "xargs-empty-and-quotes": "echo | xargs -r echo none; printf '' | xargs -I {} echo x{}; printf '' | xargs -0 echo zero; printf '' | xargs; printf \"'a b' \\\"c d\\\" e\\\\\\\\ f ''\" | xargs -n1 echo; printf 'a b STOP c' | xargs -E STOP echo",
+    # Not `xargs -Z`: busybox prints its usage text after the message, layerlab does not.
+    "xargs-errors": "printf \"a b it's\" | xargs -n1 echo; echo $?; printf 'a \"b' | xargs echo; echo $?; printf 'a b' | xargs -n 0 echo; echo $?; printf 'a b' | xargs -n x echo; echo $?; xargs -a /nope echo; echo $?",
+    "xargs-status": "printf 'a b' | xargs nosuch; echo $?; printf 'a b' | xargs -n1 /app/a.txt; echo $?; printf 'a b' | xargs -n1 sh -c 'exit 3'; echo $?; printf 'a b' | xargs -n1 sh -c 'exit 255'; echo $?; printf 'a b' | xargs -n1 sh -c 'exit 127'; echo $?",
+    "xargs-pipelines": "printf 'a b c' | xargs -t -n 2 echo; find /app/sub -type f | xargs grep -l one; find /app -name '*.txt' | xargs -n1 basename | sort; ls /app/sub | xargs -I{} cp /app/sub/{} /tmp/{}.bak; ls /tmp; xargs -a /etc/app.conf echo",
+    "xargs-changes": "echo /app/a.txt | xargs rm; find /app/sub -name '*.log' | xargs rm -f; ls -R /app; printf 'x y' | xargs sh -c 'echo $0 $1'",
     # -- misc commands --------------------------------------------------------------------------
     "basename-dirname": "basename /a/b/c.txt; basename /a/b/c.txt .txt; basename /; dirname /a/b/c; dirname c; dirname /a/; basename a/b/",
     # Not plain `id`: its groups= part lists the process's supplementary groups, which Docker sets
@@ -190,8 +206,6 @@ SCRIPTS: dict[str, str] = {
 # Scripts on which the simulator still disagrees with busybox: strict xfails, so that a fix shows
 # up as an XPASS failure and the entry has to be removed.
 KNOWN: dict[str, str] = {
-    "find-exec": "find has no -exec",
-    "xargs": "xargs has no -n",
 }
 
 NOT_IMPLEMENTED = "layerlab's shell does not implement this command"

@@ -305,3 +305,38 @@ def test_grep_keeps_every_e_pattern() -> None:
 )
 def test_expr(script: str, result: tuple[int, str, str]) -> None:
     assert sh(script, container(applets=(*APPLETS, "expr"))) == result
+
+
+# ------------------------------------------------------------------------------ find, xargs
+# (the parity table checks them against real busybox; -delete is here because Debian's busybox,
+# the one that table runs, is built without it)
+def test_find_delete_removes_depth_first_and_prints_nothing() -> None:
+    c = container()
+    assert sh("find /data/sub -delete; find /data -name f -delete; ls -A /data", c) == (0, "link\n", "")
+    assert kinds(c) == {"/data": "dir", "/data/sub": "whiteout", "/data/f": "whiteout"}
+
+
+def test_find_delete_reports_a_directory_it_cannot_remove() -> None:
+    assert sh("find /data -type d -name data -delete") == (0, "", "find: /data: Directory not empty\n")
+
+
+@pytest.mark.parametrize(
+    ("script", "out"),
+    [
+        ("find /data -name f -o -name g", "/data/f\n/data/sub/g\n"),
+        ("find /data ! -type d -maxdepth 1", "/data/f\n/data/link\n"),
+        ("find /data -type f -exec cat {} \\;", "hello\ng"),
+        ("find /data -type f -exec echo {} +", "/data/f /data/sub/g\n"),
+        ("find /data -name sub -prune -o -print", "/data\n/data/f\n/data/link\n"),
+        ("printf 'a b c' | xargs -n 2 echo", "a b\nc\n"),
+        ("printf 'x\\ny\\n' | xargs -I @ echo '<@>'", "<x>\n<y>\n"),
+        ("printf 'a\\0b c\\0' | xargs -0 -n1 echo", "a\nb c\n"),
+    ],
+)
+def test_find_and_xargs(script: str, out: str) -> None:
+    assert sh(script) == (0, out, "")
+
+
+def test_xargs_statuses() -> None:
+    assert sh("echo a | xargs false") == (123, "", "")
+    assert sh("echo a | xargs nosuch") == (127, "", "xargs: nosuch: No such file or directory\n")
