@@ -205,8 +205,7 @@ SCRIPTS: dict[str, str] = {
 
 # Scripts on which the simulator still disagrees with busybox: strict xfails, so that a fix shows
 # up as an XPASS failure and the entry has to be removed.
-KNOWN: dict[str, str] = {
-}
+KNOWN: dict[str, str] = {}
 
 NOT_IMPLEMENTED = "layerlab's shell does not implement this command"
 
