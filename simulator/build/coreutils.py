@@ -1448,7 +1448,12 @@ def ls(ctx: ExecContext, argv: list[str]) -> int:
             ctx.out(("" if first else "\n") + f"{directory}:\n")
         first = False
         path = ctx.abspath(directory)
-        names = ctx.fs.listdir(path)
+        try:
+            names = ctx.fs.listdir(path)
+        except OSError as exc:
+            ctx.err(f"ls: can't open '{directory}': {exc.strerror}\n")
+            status = 1
+            continue
         if "a" in seen:
             names = [".", "..", *names]
         elif "A" not in seen:

@@ -35,6 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..model.container import Credentials
 from . import coreutils, users
 from .commands_api import COMMANDS, ExecContext
 from .shell_parse import (
@@ -579,6 +580,10 @@ class Shell:
             return int(command(ctx, list(argv)))
         except _Exit as exc:
             return exc.status
+        except OSError as exc:  # a command that did not expect this error: report it as the tools do
+            where = f"{exc.filename}: " if exc.filename else ""
+            self.error(io, f"{applet}: {where}{exc.strerror or exc}")
+            return 1
 
     def _shebang_script(self, path: str) -> str | None:
         try:
@@ -1247,7 +1252,8 @@ def run_script(
         return _result(127, io, log, shared)
     shell = Shell(fs, env=_default_env(fs, env, uid), cwd=cwd, uid=uid, gid=gid, shared=shared)
     shell.arg0 = "/bin/sh"  # RUN and a string CMD run ["/bin/sh", "-c", script]: messages say /bin/sh
-    status = shell.run_source(script, io)
+    with _as_user(fs, uid, gid):
+        status = shell.run_source(script, io)
     return _result(status, io, log, shared)
 
 
@@ -1281,10 +1287,28 @@ def run_argv(
         shared.unknown = posixpath.basename(name)
         return _result(127, io, log, shared)
     try:
-        status = shell.exec_external(list(argv), io)
+        with _as_user(fs, uid, gid):
+            status = shell.exec_external(list(argv), io)
     except _Exit as exc:
         status = exc.status
     return _result(status, io, log, shared)
+
+
+@contextlib.contextmanager
+def _as_user(fs: Any, uid: int, gid: int) -> Iterator[None]:
+    """Run the file operations inside as ``uid:gid``: the model then checks permissions and new
+    files belong to that user (root, the default, is never checked)."""
+    if not uid or not hasattr(fs, "credentials"):
+        yield
+        return
+    entry = coreutils.passwd_entry(fs, str(uid))
+    groups = tuple(users.supplementary_groups(fs.read_file, entry[0])) if entry else ()
+    saved = fs.credentials
+    fs.credentials = Credentials(uid, gid, groups)
+    try:
+        yield
+    finally:
+        fs.credentials = saved
 
 
 def _user_ids(fs: Any, user: str) -> tuple[int, int]:

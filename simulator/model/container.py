@@ -32,7 +32,7 @@ from .tar import WHITEOUT_PREFIX
 if TYPE_CHECKING:
     from .union import UnionView
 
-__all__ = ["Change", "Container", "CopyUp", "State", "runtime_mounts"]
+__all__ = ["Change", "Container", "CopyUp", "Credentials", "State", "runtime_mounts"]
 
 
 class State(enum.Enum):
@@ -58,6 +58,18 @@ class CopyUp:
     kind: Kind
     bytes: int
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Who performs the file operations: root (the default) bypasses permission checks."""
+
+    uid: int = 0
+    gid: int = 0
+    groups: tuple[int, ...] = ()
+
+
+ROOT = Credentials()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +129,7 @@ class Container:
         self.exit_code: int | None = None
         self.started_at = ""  # RFC 3339 times, when the engine gives the container a clock
         self.finished_at = ""
+        self.credentials = ROOT  # the RUN shell sets the USER's for the commands it runs
         self.copy_ups: list[CopyUp] = []
         self._upper: dict[str, Entry] = {}
         self._children: dict[str, set[str]] = {"/": set()}
@@ -269,6 +282,8 @@ class Container:
             raise fs_error(errno.ENOENT, path)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EISDIR, path)
+        if not self._may(entry, 0o4):
+            raise fs_error(errno.EACCES, path)
         return entry.read()
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:
@@ -296,6 +311,8 @@ class Container:
             raise fs_error(errno.ENOENT, path)
         if entry.kind is not Kind.DIR:
             raise fs_error(errno.ENOTDIR, path)
+        if not self._may(entry, 0o4):
+            raise fs_error(errno.EACCES, path)
         return self._names(real)
 
     def readlink(self, path: str) -> str:
@@ -404,6 +421,54 @@ class Container:
         if entry.kind is not Kind.DIR:
             raise fs_error(errno.ENOTDIR, original)
 
+    # ------------------------------------------------------------------ permissions
+    def _may(self, entry: Entry, want: int) -> bool:
+        """Whether the credentials have the ``want`` bits (4 read, 2 write, 1 search) on ``entry``."""
+        who = self.credentials
+        if who.uid == 0:
+            return True
+        if who.uid == entry.uid:
+            bits = entry.mode >> 6
+        elif entry.gid == who.gid or entry.gid in who.groups:
+            bits = entry.mode >> 3
+        else:
+            bits = entry.mode
+        return bits & want == want
+
+    def _require_access(self, real: str, want: int, original: str) -> None:
+        entry = self._lookup(real)
+        if entry is not None and not self._may(entry, want):
+            raise fs_error(errno.EACCES, original)
+
+    def _may_change_names_in(self, directory: str, original: str) -> None:
+        """Creating, removing or renaming a name needs write and search permission on its directory."""
+        self._require_access(directory, 0o3, original)
+
+    def _may_remove(self, real: str, original: str) -> None:
+        """The sticky bit (``/tmp``): only the owner of the name or of the directory may remove it."""
+        directory = parent(real)
+        self._may_change_names_in(directory, original)
+        who = self.credentials
+        holder = self._lookup(directory)
+        entry = self._lookup(real)
+        if (
+            who.uid
+            and holder is not None
+            and entry is not None
+            and holder.mode & 0o1000
+            and who.uid not in (entry.uid, holder.uid)
+        ):
+            raise fs_error(errno.EPERM, original)
+
+    def _owns(self, entry: Entry, original: str) -> None:
+        if self.credentials.uid not in (0, entry.uid):
+            raise fs_error(errno.EPERM, original)
+
+    def _owned(self, entry: Entry) -> Entry:
+        """A new entry belongs to whoever creates it."""
+        who = self.credentials
+        return entry if who is ROOT else replace(entry, uid=who.uid, gid=who.gid)
+
     # ------------------------------------------------------------------ writing files
     def _busy(self, real: str, original: str) -> None:
         """Runtime bind mounts (``/etc/hosts`` ...) cannot be removed or renamed: EBUSY."""
@@ -428,12 +493,15 @@ class Container:
                 raise fs_error(errno.ENOENT, path)
             self._check_name(real)
             self._parent_dir(real, path)
+            self._may_change_names_in(parent(real), path)
             self._copy_up_parents(real, f"create {real}")
             self._drop(real)  # a whiteout is replaced by the new file
-            self._set(real, change(create))
+            self._set(real, self._owned(change(create)))
         else:
             if entry.kind is Kind.DIR:
                 raise fs_error(errno.EISDIR, path)
+            if not self._may(entry, 0o2) and not (reason == "touch" and entry.uid == self.credentials.uid):
+                raise fs_error(errno.EACCES, path)
             holder = self._copy_up(real, reason)
             self._upper[holder] = change(self._upper[holder])
             real = holder
@@ -498,13 +566,23 @@ class Container:
             return
         self._modify_file(path, lambda e: e, "touch", Entry.file(b"", mode))
 
-    def _set_attr(self, path: str, follow: bool, reason: str, change: Callable[[Entry], Entry]) -> None:
+    def _set_attr(
+        self,
+        path: str,
+        follow: bool,
+        reason: str,
+        change: Callable[[Entry], Entry],
+        allowed: Callable[[Entry], bool] | None = None,
+    ) -> None:
         real = self._resolve(path, follow)
+        current = self._lookup(real)
+        if current is None:
+            raise fs_error(errno.ENOENT, path)
+        if allowed is not None and not allowed(current):
+            raise fs_error(errno.EPERM, path)
         if real in self.mounts:
             self.mounts[real] = change(self.mounts[real])
             return
-        if self._lookup(real) is None:
-            raise fs_error(errno.ENOENT, path)
         if real == "/":
             self._upper["/"] = change(self._lookup("/") or _ROOT)
             return
@@ -514,7 +592,11 @@ class Container:
     def chmod(self, path: str, mode: int) -> None:
         """Change permission bits; copies a lower file up whole, even if the mode is unchanged."""
         self._set_attr(
-            path, True, "chmod", lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777)
+            path,
+            True,
+            "chmod",
+            lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777),
+            lambda e: self.credentials.uid in (0, e.uid),  # only the owner (or root) may chmod
         )
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
@@ -532,7 +614,14 @@ class Container:
                     mode &= ~0o2000
             return replace(e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid, mode=mode)
 
-        self._set_attr(path, follow_symlinks, "chown", change)
+        def allowed(e: Entry) -> bool:  # chown_ok / chgrp_ok: only root gives files away
+            who = self.credentials
+            if who.uid == 0:
+                return True
+            same_user = uid in (-1, e.uid) and who.uid == e.uid
+            return same_user and gid in (-1, e.gid, who.gid, *who.groups)
+
+        self._set_attr(path, follow_symlinks, "chown", change, allowed)
 
     def lchown(self, path: str, uid: int, gid: int) -> None:
         self.chown(path, uid, gid, follow_symlinks=False)
@@ -545,10 +634,11 @@ class Container:
             raise fs_error(errno.EEXIST, path)
         self._check_name(real)
         self._parent_dir(real, path)
+        self._may_change_names_in(parent(real), path)
         self._copy_up_parents(real, f"mkdir {real}")
         over_whiteout = self._upper.get(real) is not None
         self._drop(real)
-        self._set(real, Entry.directory(mode, opaque=over_whiteout))
+        self._set(real, self._owned(Entry.directory(mode, opaque=over_whiteout)))
         self._touched.add(real)
 
     def makedirs(self, path: str, mode: int = 0o755, exist_ok: bool = True) -> None:
@@ -576,6 +666,7 @@ class Container:
             raise fs_error(errno.ENOTDIR, path)
         if real == "/":
             raise fs_error(errno.EBUSY, path)
+        self._may_remove(real, path)
         if self._names(real):
             raise fs_error(errno.ENOTEMPTY, path)
         self._copy_up_parents(real, f"rmdir {real}")
@@ -589,6 +680,7 @@ class Container:
             raise fs_error(errno.ENOENT, path)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EISDIR, path)
+        self._may_remove(real, path)
         self._busy(real, path)
         self._copy_up_parents(real, f"unlink {real}")
         self._remove_name(real)
@@ -604,9 +696,10 @@ class Container:
             raise fs_error(errno.EEXIST, path)
         self._check_name(real)
         self._parent_dir(real, path)
+        self._may_change_names_in(parent(real), path)
         self._copy_up_parents(real, f"symlink {real}")
         self._drop(real)
-        self._set(real, Entry.symlink(target))
+        self._set(real, self._owned(Entry.symlink(target)))
         self._touched.add(real)
 
     def link(self, src: str, dst: str) -> None:
@@ -623,6 +716,7 @@ class Container:
             raise fs_error(errno.EPERM, src)
         self._check_name(real)
         self._parent_dir(real, dst)
+        self._may_change_names_in(parent(real), dst)
         holder = self._copy_up(source, "link")
         self._copy_up_parents(real, f"link {real}")
         self._drop(real)
@@ -660,6 +754,11 @@ class Container:
             raise fs_error(errno.EINVAL, src, dst)
         if source.startswith(real + "/"):
             raise fs_error(errno.ENOTEMPTY, src, dst)
+        self._may_remove(source, src)
+        if target is not None:
+            self._may_remove(real, dst)
+        else:
+            self._may_change_names_in(parent(real), dst)
         self._busy(source, src)
         self._busy(real, dst)
         is_dir = entry.kind is Kind.DIR

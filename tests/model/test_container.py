@@ -322,3 +322,30 @@ def test_chown_clears_setuid_and_executable_setgid_of_files(container):
     container.chmod("/tmp/sd", 0o6755)
     container.chown("/tmp/sd", 1, 1)
     assert container.stat("/tmp/sd").mode == 0o6755  # directories keep theirs
+
+
+def test_non_root_credentials_are_checked_and_own_what_they_create(container):
+    from simulator.model.container import Credentials
+
+    container.mkdir("/shared", 0o777)
+    container.chmod("/shared", 0o1777)
+    container.write_file("/shared/roots", b"r")
+    container.credentials = Credentials(65534, 65534)
+    container.write_file("/tmp/mine", b"m")
+    assert (container.stat("/tmp/mine").uid, container.stat("/tmp/mine").gid) == (65534, 65534)
+    checks = [
+        (lambda: container.write_file("/etc/new", b""), errno.EACCES),  # /etc is 755 root
+        (lambda: container.append_file("/etc/passwd", b"x"), errno.EACCES),  # 644 root
+        (lambda: container.unlink("/bin/sh"), errno.EACCES),
+        (lambda: container.chmod("/etc/passwd", 0o777), errno.EPERM),
+        (lambda: container.chown("/tmp/mine", 0, -1), errno.EPERM),
+        (lambda: container.unlink("/shared/roots"), errno.EPERM),  # sticky directory
+    ]
+    before = container.upper_entries
+    for attempt, code in checks:
+        with pytest.raises(OSError) as info:
+            attempt()
+        assert info.value.errno == code
+    assert container.upper_entries == before
+    container.chmod("/tmp/mine", 0o600)  # the owner may
+    container.unlink("/tmp/mine")

@@ -316,7 +316,7 @@ def _prepare(name: str, ctx: Path) -> None:
 @pytest.mark.parametrize(
     "case",
     [
-        "run_fs_ops", "parity_run", "copy_sources", "copy_chown_chmod", "parity_copy",
+        "run_fs_ops", "parity_run", "parity_user", "copy_sources", "copy_chown_chmod", "parity_copy",
         "dockerignore", "metadata", "multistage", "workdir", "cache",
     ],
 )  # fmt: skip
