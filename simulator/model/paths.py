@@ -31,8 +31,6 @@ __all__ = [
 MAX_SYMLINKS = 40
 """Linux's limit on symlinks followed in one lookup (ELOOP beyond it)."""
 
-WHITEOUT_PREFIX = ".wh."
-
 
 def fs_error(code: int, path: str, path2: str | None = None) -> OSError:
     """The builtin ``OSError`` subclass for ``code`` (``FileNotFoundError`` for ENOENT ...)."""
