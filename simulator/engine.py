@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .digest import Digest, short_id
-from .errors import Conflict, ContainerNotFound, ImageNotFound, InvalidPath
+from .errors import Conflict, ContainerNotFound, ImageNotFound, InvalidReference
 from .model.container import Container, State, runtime_mounts
 from .model.image import HistoryEntry, Image
 from .model.layer import Layer
@@ -75,7 +75,7 @@ def parse_time(text: str) -> _dt.datetime:
 def parse_reference(ref: str) -> tuple[str, str]:
     """``"busybox"`` -> ``("busybox", "latest")``; ``"localhost:5000/a:1"`` -> ``("localhost:5000/a", "1")``."""
     if not isinstance(ref, str) or not ref.strip():
-        raise InvalidPath(ref, "an image reference is a non-empty string like 'name' or 'name:tag'")
+        raise InvalidReference(ref)
     name, sep, tag = ref.rpartition(":")
     if not sep or "/" in tag:
         return ref, "latest"
@@ -401,8 +401,12 @@ class ContainerCollection:
             argv: tuple[str, ...] | None = ("/bin/sh", "-c", command)
         elif command is None:
             argv = (*(img.config.entrypoint or ()), *(img.config.cmd or ())) or None
-        else:
+        elif isinstance(command, (list, tuple)) and all(isinstance(a, str) for a in command):
             argv = tuple(command)
+        else:
+            raise TypeError(
+                f"command must be a string (run by /bin/sh -c) or a list of strings, not {command!r}"
+            )
         cid = hashlib.sha256(f"layerlab-container-{n}-{name}".encode()).hexdigest()  # reproducible
         container = self._engine._new_container(
             img, id=cid, name=name, command=argv, created=rfc3339(self._engine.now()), on_remove=self._forget

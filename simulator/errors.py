@@ -7,6 +7,7 @@ subclass of :class:`SimulatorError`, which also inherits the builtin whose contr
 
     SimulatorError (Exception)
     ├── InvalidPath (ValueError)            a path that is not absolute, has a NUL byte, ...
+    ├── InvalidReference (ValueError)       an image name that is not ``name[:tag]``
     ├── NotFound (LookupError)
     │   ├── ImageNotFound
     │   ├── ContainerNotFound
@@ -31,6 +32,7 @@ __all__ = [
     "ImageFormatError",
     "ImageNotFound",
     "InvalidPath",
+    "InvalidReference",
     "LayerNotFound",
     "NotFound",
     "SimulatorError",
@@ -48,6 +50,16 @@ class InvalidPath(SimulatorError, ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"invalid path {path!r}: {reason}")
+
+
+class InvalidReference(SimulatorError, ValueError):
+    """An image reference is not a non-empty ``name[:tag]`` string."""
+
+    def __init__(self, ref: object) -> None:
+        self.ref = ref
+        super().__init__(
+            f"invalid image reference {ref!r}: use a non-empty string like 'alpine' or 'alpine:3.20'"
+        )
 
 
 class NotFound(SimulatorError, LookupError):

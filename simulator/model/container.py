@@ -591,6 +591,8 @@ class Container:
 
     def chmod(self, path: str, mode: int) -> None:
         """Change permission bits; copies a lower file up whole, even if the mode is unchanged."""
+        if not isinstance(mode, int) or isinstance(mode, bool):
+            raise TypeError(f"mode must be an int such as 0o755, not {mode!r}")
         self._set_attr(
             path,
             True,
@@ -629,7 +631,7 @@ class Container:
     # ------------------------------------------------------------------ names
     def mkdir(self, path: str, mode: int = 0o755) -> None:
         """Create a directory; over a whiteout it is opaque (lower contents stay hidden)."""
-        real = self._resolve(path.rstrip("/") or "/", follow_last=False)
+        real = self._resolve(check_path(path).rstrip("/") or "/", follow_last=False)
         if self._lookup(real) is not None:
             raise fs_error(errno.EEXIST, path)
         self._check_name(real)
@@ -658,7 +660,7 @@ class Container:
 
     def rmdir(self, path: str) -> None:
         """Remove an empty directory (empty in the merged view)."""
-        real = self._resolve(path.rstrip("/") or "/", follow_last=False)
+        real = self._resolve(check_path(path).rstrip("/") or "/", follow_last=False)
         entry = self._lookup(real)
         if entry is None:
             raise fs_error(errno.ENOENT, path)
@@ -739,7 +741,7 @@ class Container:
         directories from the image fail with EXDEV, as overlayfs without ``redirect_dir``."""
         # the order of the checks is the kernel's (do_renameat2, lock_rename, vfs_rename)
         source = self._resolve(src, follow_last=False)
-        real = self._resolve(dst.rstrip("/") or "/", follow_last=False)
+        real = self._resolve(check_path(dst).rstrip("/") or "/", follow_last=False)
         self._parent_dir(source, src)
         self._parent_dir(real, dst)
         entry = self._lookup(source)

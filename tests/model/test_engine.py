@@ -171,6 +171,7 @@ PUBLIC_API = [
     "ImageFormatError",
     "ImageNotFound",
     "InvalidPath",
+    "InvalidReference",
     "Kind",
     "Layer",
     "LayerNotFound",
@@ -230,3 +231,22 @@ def test_status_column_like_docker_ps_and_reclaimable_containers():
     assert "Exited (3) 1 second ago" in table and "Up 4 seconds" in table
     df = engine.df()
     assert df.containers_active == 1 and df.containers_reclaimable == 3
+
+
+def test_bad_arguments_are_clear_errors():
+    from simulator import InvalidPath, InvalidReference
+
+    engine = Engine()
+    engine.images.add(Image.of([sized("f", 1)]), "app")
+    with pytest.raises(InvalidReference, match="invalid image reference 123"):
+        engine.containers.create(123)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="command must be a string"):
+        engine.containers.create("app", 5)  # type: ignore[arg-type]
+    c = engine.containers.create("app")
+    with pytest.raises(TypeError, match="mode must be an int"):
+        c.chmod("/f", "755")  # type: ignore[arg-type]
+    with pytest.raises(InvalidPath):
+        c.mkdir(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidPath):
+        c.rename("/f", None)  # type: ignore[arg-type]
+    assert c.upper_entries == {}
