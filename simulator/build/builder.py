@@ -478,6 +478,10 @@ class _Builder:
             )
         elif isinstance(expanded, ins.Expose):
             ports = [p if "/" in p else f"{p}/tcp" for p in expanded.ports]
+            for port in ports:  # BuildKit parses them with nat.ParsePortSpecs
+                number, _, proto = port.partition("/")
+                if not re.fullmatch(r"\d+(-\d+)?", number) or proto not in ("tcp", "udp", "sctp"):
+                    raise self.fail(f"invalid containerPort: {port.split('/')[0]}", instr)
             merged = tuple(sorted(set(config.exposed_ports) | set(ports)))
             self.metadata(
                 state, instr, f"EXPOSE [{' '.join(ports)}]", position, replace(config, exposed_ports=merged)
@@ -739,7 +743,7 @@ class _Builder:
             shown = " ".join(argv)
             message = f'process "{shown}" did not complete successfully: exit code: {result.exit_code}'
             unknown = getattr(result, "unknown_command", None)
-            if unknown:
+            if unknown and ("not found" in output or "does not implement" in output):
                 from .commands_api import COMMANDS
 
                 message += f"\nunknown command {unknown!r}; the RUN shell knows: " + ", ".join(

@@ -367,3 +367,17 @@ def test_fully_cached_rebuild_gives_the_same_image_id(engine):
     assert third.image.id != first.image.id
     assert third.image.history[-1].created > first.image.history[-1].created
     assert first.image.history[-2].created == first.image.history[-3].created  # ENV dated like the COPY
+
+
+def test_expose_rejects_a_port_that_is_not_a_number(engine):
+    with pytest.raises(BuildError, match="invalid containerPort: abc"):
+        build(engine, "FROM base:1\nEXPOSE abc\n")
+    image = build(engine, "FROM base:1\nEXPOSE 8000-8002/udp 53/sctp\n").image
+    assert image.config.exposed_ports == ("53/sctp", "8000-8002/udp")
+
+
+def test_run_on_scratch_says_there_is_no_shell():
+    with pytest.raises(BuildError) as info:
+        Engine().images.build(dockerfile="FROM scratch\nRUN echo hi\n")
+    text = str(info.value)
+    assert '"/bin/sh": stat /bin/sh: no such file or directory' in text and "the RUN shell knows" not in text
