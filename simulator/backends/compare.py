@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.container import Container
+from ..model.container import ROOT, Container, Credentials
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.layer import Layer
@@ -62,6 +62,9 @@ def rm_rf(container: Any, path: str) -> None:
 
 def run_op(container: Any, op: Op) -> Outcome:
     name, *args = op
+    if name == "become":  # the following operations run as that user (uid = gid)
+        container.credentials = Credentials(args[0], args[0]) if args[0] else ROOT
+        return Outcome(True)
     try:
         result = rm_rf(container, *args) if name == "rm_rf" else getattr(container, name)(*args)
     except OSError as exc:
@@ -106,11 +109,16 @@ class Snapshot:
 
 
 def snapshot(container: Any) -> Snapshot:
-    view = {"/": _view_item(container.stat("/"))}
-    view.update({path: _view_item(entry) for path, entry in container.walk("/")})
-    upper = {path: _upper_item(entry) for path, entry in container.upper.entries.items()}
-    copy_ups = [(c.path, c.layer, c.kind.value, c.bytes) for c in container.copy_ups]
-    return Snapshot(view, upper, [str(c) for c in container.diff()], copy_ups)
+    """Everything compared, read as root (whoever the last operations ran as)."""
+    saved, container.credentials = container.credentials, ROOT
+    try:
+        view = {"/": _view_item(container.stat("/"))}
+        view.update({path: _view_item(entry) for path, entry in container.walk("/")})
+        upper = {path: _upper_item(entry) for path, entry in container.upper.entries.items()}
+        copy_ups = [(c.path, c.layer, c.kind.value, c.bytes) for c in container.copy_ups]
+        return Snapshot(view, upper, [str(c) for c in container.diff()], copy_ups)
+    finally:
+        container.credentials = saved
 
 
 def differences(model: Snapshot, real: Snapshot) -> list[str]:

@@ -45,6 +45,29 @@ __all__ = ["RealContainer"]
 _WRITE = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
+_LIBC: Any = None
+
+
+@contextmanager
+def _fs_identity(uid: int, gid: int) -> Iterator[None]:
+    """This thread's file-system uid and gid for the block (Linux ``setfsuid``/``setfsgid``)."""
+    global _LIBC
+    if uid == 0 and gid == 0:
+        yield
+        return
+    if _LIBC is None:
+        import ctypes
+
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    old_gid = _LIBC.setfsgid(gid)
+    old_uid = _LIBC.setfsuid(uid)
+    try:
+        yield
+    finally:
+        _LIBC.setfsuid(old_uid)
+        _LIBC.setfsgid(old_gid)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -204,13 +227,19 @@ class RealContainer(Container):
     # ------------------------------------------------------------------ the merged view (kernel)
     def _resolve(self, path: str, follow_last: bool = True) -> str:
         self._alive()
-        return resolve(self._fs.kind_entry, check_path(path), follow_last=follow_last)
+        who = self.credentials
+        with _fs_identity(who.uid, who.gid):  # path lookup needs search permission, as in the kernel
+            return resolve(self._fs.kind_entry, check_path(path), follow_last=follow_last)
 
     @contextmanager
     def _kernel(self, path: str, path2: str | None = None) -> Iterator[None]:
-        """Re-raise the kernel's error with the caller's path (as the model names it)."""
+        """Run the system calls inside with the container's credentials (``setfsuid``, so the
+        kernel checks a non-root user's permissions) and re-raise the kernel's error with the
+        caller's path (as the model names it)."""
+        who = self.credentials
         try:
-            yield
+            with _fs_identity(who.uid, who.gid):
+                yield
         except OSError as exc:
             if exc.errno is None:
                 raise

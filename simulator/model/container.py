@@ -262,7 +262,15 @@ class Container:
 
     def _resolve(self, path: str, follow_last: bool = True) -> str:
         self._alive()
-        return resolve(self._lookup, check_path(path), follow_last=follow_last)
+        lookup = self._lookup if self.credentials.uid == 0 else self._searching_lookup
+        return resolve(lookup, check_path(path), follow_last=follow_last)
+
+    def _searching_lookup(self, path: str) -> Entry | None:
+        """A lookup that needs search (x) permission on the directory it looks in (non-root)."""
+        directory = self._lookup(parent(path))
+        if directory is not None and directory.kind is Kind.DIR and not self._may(directory, 0o1):
+            raise fs_error(errno.EACCES, path)
+        return self._lookup(path)
 
     def source_of(self, path: str) -> str:
         """``"upper"`` or ``"layer N"``: where ``path`` is served from (symlinks followed)."""
@@ -280,10 +288,10 @@ class Container:
         entry = self._lookup(self._resolve(path))
         if entry is None:
             raise fs_error(errno.ENOENT, path)
+        if not self._may(entry, 0o4):  # open(O_RDONLY) is refused before read() finds a directory
+            raise fs_error(errno.EACCES, path)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EISDIR, path)
-        if not self._may(entry, 0o4):
-            raise fs_error(errno.EACCES, path)
         return entry.read()
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:
@@ -460,9 +468,26 @@ class Container:
         ):
             raise fs_error(errno.EPERM, original)
 
-    def _owns(self, entry: Entry, original: str) -> None:
-        if self.credentials.uid not in (0, entry.uid):
-            raise fs_error(errno.EPERM, original)
+    def _may_hardlink(self, entry: Entry) -> bool:
+        """``fs.protected_hardlinks``: a non-owner may only link a regular file it can read and
+        write that is neither setuid nor executable-setgid."""
+        who = self.credentials
+        if who.uid in (0, entry.uid):
+            return True
+        if entry.kind is not Kind.FILE or entry.mode & 0o4000 or entry.mode & 0o2010 == 0o2010:
+            return False
+        return self._may(entry, 0o6)
+
+    def _kill_privs(self, entry: Entry) -> Entry:
+        """Writing as a non-root user drops setuid, and setgid when the group may execute
+        (``file_remove_privs``: the writer has no CAP_FSETID)."""
+        who = self.credentials
+        if who.uid == 0 or entry.kind is not Kind.FILE:
+            return entry
+        mode = entry.mode & ~0o4000
+        if mode & 0o010 or entry.gid not in (who.gid, *who.groups):  # setattr_should_drop_sgid
+            mode &= ~0o2000
+        return entry if mode == entry.mode else replace(entry, mode=mode)
 
     def _owned(self, entry: Entry) -> Entry:
         """A new entry belongs to whoever creates it."""
@@ -482,6 +507,7 @@ class Container:
         reason: str,
         create: Entry | None,
         touches: bool = True,
+        writes: bool = True,
     ) -> None:
         real = self._resolve(path)
         if real in self.mounts:  # writes go to the mounted file, never to the writable layer
@@ -503,7 +529,8 @@ class Container:
             if not self._may(entry, 0o2) and not (reason == "touch" and entry.uid == self.credentials.uid):
                 raise fs_error(errno.EACCES, path)
             holder = self._copy_up(real, reason)
-            self._upper[holder] = change(self._upper[holder])
+            updated = change(self._upper[holder])
+            self._upper[holder] = self._kill_privs(updated) if writes else updated
             real = holder
         if touches or (create is not None and entry is None):
             self._touched.add(real)
@@ -539,7 +566,9 @@ class Container:
             return replace(e, data=new, size=len(new), digest=None, source=None)
 
         # the open copies the file up; an empty write leaves its mtime (docker diff shows nothing)
-        self._modify_file(path, change, "append", Entry.file(b"", mode), touches=bool(content))
+        self._modify_file(
+            path, change, "append", Entry.file(b"", mode), touches=bool(content), writes=bool(content)
+        )
 
     def truncate(self, path: str, size: int) -> None:
         """``truncate(path, size)``: the file must exist; it is copied up with its data first."""
@@ -557,14 +586,17 @@ class Container:
     def touch(self, path: str, mode: int = 0o644) -> None:
         """``touch``: create an empty file, or copy up an existing one (its mtime changes)."""
         real = self._resolve(path)
+        entry = self._lookup(real)
+        who = self.credentials
+        if entry is not None and who.uid not in (0, entry.uid) and not self._may(entry, 0o2):
+            raise fs_error(errno.EACCES, path)  # setting the times to now: the owner or a writer
         if real == "/":
             return  # the root is the upper directory itself: nothing to copy up, no change to record
-        entry = self._lookup(real)
         if entry is not None and entry.kind is Kind.DIR:
             holder = self._copy_up(real, "touch")
             self._touched.add(holder)
             return
-        self._modify_file(path, lambda e: e, "touch", Entry.file(b"", mode))
+        self._modify_file(path, lambda e: e, "touch", Entry.file(b"", mode), writes=False)
 
     def _set_attr(
         self,
@@ -605,23 +637,36 @@ class Container:
         """Change owner (``-1`` keeps a value); copies a lower file up whole.
 
         As on Linux, a chown of a regular file clears its setuid bit, and its setgid bit when
-        the group may execute it, even for root and even when nothing changes (``chown_common``).
+        the group may execute it (or, for a non-root caller, when the caller is not in the
+        file's group), even for root and even when nothing changes (``chown_common``).  Only
+        root gives a file away; clearing those bits is a mode change, which only the owner may
+        make.
         """
 
-        def change(e: Entry) -> Entry:
+        def killed_mode(e: Entry) -> int:
+            who = self.credentials
             mode = e.mode
             if e.kind is Kind.FILE:
                 mode &= ~0o4000
-                if mode & 0o010:
+                if mode & 0o010 or (who.uid != 0 and e.gid not in (who.gid, *who.groups)):
                     mode &= ~0o2000
-            return replace(e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid, mode=mode)
+            return mode
 
-        def allowed(e: Entry) -> bool:  # chown_ok / chgrp_ok: only root gives files away
+        def change(e: Entry) -> Entry:
+            return replace(
+                e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid, mode=killed_mode(e)
+            )
+
+        def allowed(e: Entry) -> bool:  # chown_ok / chgrp_ok, and the owner check of a mode change
             who = self.credentials
             if who.uid == 0:
                 return True
-            same_user = uid in (-1, e.uid) and who.uid == e.uid
-            return same_user and gid in (-1, e.gid, who.gid, *who.groups)
+            owner = who.uid == e.uid
+            if uid != -1 and not (owner and uid == e.uid):
+                return False
+            if gid != -1 and not (owner and gid in (e.gid, who.gid, *who.groups)):
+                return False
+            return owner or killed_mode(e) == e.mode
 
         self._set_attr(path, follow_symlinks, "chown", change, allowed)
 
@@ -664,11 +709,11 @@ class Container:
         entry = self._lookup(real)
         if entry is None:
             raise fs_error(errno.ENOENT, path)
-        if entry.kind is not Kind.DIR:
-            raise fs_error(errno.ENOTDIR, path)
         if real == "/":
             raise fs_error(errno.EBUSY, path)
-        self._may_remove(real, path)
+        self._may_remove(real, path)  # may_delete: permission and sticky bit before the type
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, path)
         if self._names(real):
             raise fs_error(errno.ENOTEMPTY, path)
         self._copy_up_parents(real, f"rmdir {real}")
@@ -680,9 +725,11 @@ class Container:
         entry = self._lookup(real)
         if entry is None:
             raise fs_error(errno.ENOENT, path)
+        if real == "/":  # not a normal last component: do_unlinkat refuses it before any lookup
+            raise fs_error(errno.EISDIR, path)
+        self._may_remove(real, path)  # may_delete: permission and sticky bit before the type
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EISDIR, path)
-        self._may_remove(real, path)
         self._busy(real, path)
         self._copy_up_parents(real, f"unlink {real}")
         self._remove_name(real)
@@ -714,11 +761,13 @@ class Container:
         real = self._resolve(dst, follow_last=False)
         if self._lookup(real) is not None:
             raise fs_error(errno.EEXIST, dst)
-        if entry.kind is Kind.DIR:
+        if not self._may_hardlink(entry):
             raise fs_error(errno.EPERM, src)
         self._check_name(real)
         self._parent_dir(real, dst)
         self._may_change_names_in(parent(real), dst)
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EPERM, src)
         holder = self._copy_up(source, "link")
         self._copy_up_parents(real, f"link {real}")
         self._drop(real)
@@ -728,6 +777,19 @@ class Container:
         else:
             self._set(real, Entry.hardlink(holder, target.mode, target.uid, target.gid))
         self._touched.add(real)
+
+    def _same_inode(self, a: str, b: str) -> bool:
+        """Two names of one file: hard links within the image, or within the writable layer
+        (copy-up breaks a link, as with ``index=off``)."""
+        ua, ub = self._upper.get(a), self._upper.get(b)
+        if ua is None and ub is None:
+            la, lb = self._lower_entry(a), self._lower_entry(b)
+            return la is not None and la is lb and la.kind is Kind.FILE
+        if ua is None or ub is None:
+            return False
+        holder_a = ua.target if ua.kind is Kind.HARDLINK else a
+        holder_b = ub.target if ub.kind is Kind.HARDLINK else b
+        return holder_a == holder_b and self._upper[holder_a].kind is Kind.FILE
 
     def _is_merge_or_lower_dir(self, path: str) -> bool:
         upper = self._upper.get(path)
@@ -748,8 +810,8 @@ class Container:
         if entry is None:
             raise fs_error(errno.ENOENT, src)
         target = self._lookup(real)
-        if source == real:
-            return
+        if source == real or self._same_inode(source, real):
+            return  # rename(2) of a name onto another name of the same file does nothing
         if source == "/" or real == "/":
             raise fs_error(errno.EBUSY, src)
         if real.startswith(source + "/"):
@@ -761,14 +823,14 @@ class Container:
             self._may_remove(real, dst)
         else:
             self._may_change_names_in(parent(real), dst)
-        self._busy(source, src)
-        self._busy(real, dst)
         is_dir = entry.kind is Kind.DIR
         if target is not None:
             if is_dir and target.kind is not Kind.DIR:
                 raise fs_error(errno.ENOTDIR, src, dst)
             if not is_dir and target.kind is Kind.DIR:
                 raise fs_error(errno.EISDIR, src, dst)
+        self._busy(source, src)
+        self._busy(real, dst)
         if is_dir and self._is_merge_or_lower_dir(source):
             raise fs_error(errno.EXDEV, src, dst)
         if target is not None and target.kind is Kind.DIR and self._names(real):

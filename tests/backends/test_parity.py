@@ -80,7 +80,9 @@ def layer_entries(draw: s.DrawFn, below: UnionView) -> dict[str, Entry]:
                 draw(s.sampled_from((0, 0, 1000))),
             )
         elif kind == "dir":
-            entries[path] = Entry.directory(draw(s.sampled_from(DIR_MODES)), opaque=draw(s.booleans()))
+            entries[path] = Entry.directory(
+                draw(s.sampled_from(DIR_MODES)), draw(s.sampled_from((0, 0, 1000))), opaque=draw(s.booleans())
+            )
         elif kind == "symlink":
             entries[path] = Entry.symlink(draw(s.sampled_from(LINK_TARGETS)))
         else:
@@ -138,6 +140,7 @@ def ops() -> s.SearchStrategy[tuple]:
         s.tuples(s.just("rm_rf"), p),
         s.tuples(s.just("touch"), p),
         s.tuples(s.just("read_file"), p),
+        s.tuples(s.just("become"), s.sampled_from((0, 1000, 65534))),
         s.tuples(s.just("listdir"), p),
     )
 
