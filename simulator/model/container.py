@@ -27,6 +27,7 @@ from .entries import Entry, Kind
 from .image import Image
 from .layer import Layer
 from .paths import ancestors, basename, check_path, fs_error, join, parent, path_sort_key, resolve, split
+from .permissions import ROOT, Credentials, allows, in_group, may_hardlink, mode_without_privileges
 from .tar import WHITEOUT_PREFIX
 
 if TYPE_CHECKING:
@@ -58,18 +59,6 @@ class CopyUp:
     kind: Kind
     bytes: int
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """Who performs the file operations: root (the default) bypasses permission checks."""
-
-    uid: int = 0
-    gid: int = 0
-    groups: tuple[int, ...] = ()
-
-
-ROOT = Credentials()
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,16 +421,7 @@ class Container:
     # ------------------------------------------------------------------ permissions
     def _may(self, entry: Entry, want: int) -> bool:
         """Whether the credentials have the ``want`` bits (4 read, 2 write, 1 search) on ``entry``."""
-        who = self.credentials
-        if who.uid == 0:
-            return True
-        if who.uid == entry.uid:
-            bits = entry.mode >> 6
-        elif entry.gid == who.gid or entry.gid in who.groups:
-            bits = entry.mode >> 3
-        else:
-            bits = entry.mode
-        return bits & want == want
+        return allows(self.credentials, entry, want)
 
     def _require_access(self, real: str, want: int, original: str) -> None:
         entry = self._lookup(real)
@@ -468,25 +448,11 @@ class Container:
         ):
             raise fs_error(errno.EPERM, original)
 
-    def _may_hardlink(self, entry: Entry) -> bool:
-        """``fs.protected_hardlinks``: a non-owner may only link a regular file it can read and
-        write that is neither setuid nor executable-setgid."""
-        who = self.credentials
-        if who.uid in (0, entry.uid):
-            return True
-        if entry.kind is not Kind.FILE or entry.mode & 0o4000 or entry.mode & 0o2010 == 0o2010:
-            return False
-        return self._may(entry, 0o6)
-
     def _kill_privs(self, entry: Entry) -> Entry:
-        """Writing as a non-root user drops setuid, and setgid when the group may execute
-        (``file_remove_privs``: the writer has no CAP_FSETID)."""
-        who = self.credentials
-        if who.uid == 0 or entry.kind is not Kind.FILE:
+        """Writing as a non-root user drops setuid and setgid (the writer has no CAP_FSETID)."""
+        if self.credentials.uid == 0:
             return entry
-        mode = entry.mode & ~0o4000
-        if mode & 0o010 or entry.gid not in (who.gid, *who.groups):  # setattr_should_drop_sgid
-            mode &= ~0o2000
+        mode = mode_without_privileges(self.credentials, entry)
         return entry if mode == entry.mode else replace(entry, mode=mode)
 
     def _owned(self, entry: Entry) -> Entry:
@@ -644,13 +610,7 @@ class Container:
         """
 
         def killed_mode(e: Entry) -> int:
-            who = self.credentials
-            mode = e.mode
-            if e.kind is Kind.FILE:
-                mode &= ~0o4000
-                if mode & 0o010 or (who.uid != 0 and e.gid not in (who.gid, *who.groups)):
-                    mode &= ~0o2000
-            return mode
+            return mode_without_privileges(self.credentials, e)
 
         def change(e: Entry) -> Entry:
             return replace(
@@ -664,7 +624,7 @@ class Container:
             owner = who.uid == e.uid
             if uid != -1 and not (owner and uid == e.uid):
                 return False
-            if gid != -1 and not (owner and gid in (e.gid, who.gid, *who.groups)):
+            if gid != -1 and not (owner and (gid == e.gid or in_group(who, gid))):
                 return False
             return owner or killed_mode(e) == e.mode
 
@@ -761,7 +721,7 @@ class Container:
         real = self._resolve(dst, follow_last=False)
         if self._lookup(real) is not None:
             raise fs_error(errno.EEXIST, dst)
-        if not self._may_hardlink(entry):
+        if not may_hardlink(self.credentials, entry):
             raise fs_error(errno.EPERM, src)
         self._check_name(real)
         self._parent_dir(real, dst)
