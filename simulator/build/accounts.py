@@ -145,6 +145,14 @@ def _free_id(taken: set[int], start: int, stop: int, step: int) -> int | None:
     return None
 
 
+def _shadow_id(taken: set[int], system: bool) -> int | None:
+    """The id shadow's useradd/groupadd pick (login.defs defaults): system ids from 999 down to
+    100, others one above the highest taken id in 1000-60000 (at least 1000)."""
+    if system:
+        return _free_id(taken, 999, 100, -1)
+    return _free_id(taken, max([999, *[n for n in taken if 1000 <= n <= 60000]]) + 1, 60000, 1)
+
+
 def _add_member(files: _Files, group: str, user: str) -> None:
     def add(fields: list[str]) -> list[str]:
         members = [m for m in fields[3].split(",") if m] if len(fields) > 3 else []
@@ -276,13 +284,7 @@ def _useradd(ctx: ExecContext, argv: list[str], cmd: str = "useradd") -> int:
             if uid in taken_uids and "o" not in seen:
                 raise _Fail(f"UID {uid} is not unique", 4)
         else:
-            found_uid = (
-                _free_id(taken_uids, 999, 100, -1)
-                if system
-                else _free_id(
-                    taken_uids, max([999, *[u for u in taken_uids if 1000 <= u <= 60000]]) + 1, 60000, 1
-                )
-            )
+            found_uid = _shadow_id(taken_uids, system)
             if found_uid is None:
                 raise _Fail("can't get unique UID (no more available UIDs)", 4)
             uid = found_uid
@@ -290,13 +292,7 @@ def _useradd(ctx: ExecContext, argv: list[str], cmd: str = "useradd") -> int:
             if (not system and uid not in taken_gids and uid >= 1000) or (system and uid not in taken_gids):
                 gid = uid
             else:
-                found_gid = (
-                    _free_id(taken_gids, 999, 100, -1)
-                    if system
-                    else _free_id(
-                        taken_gids, max([999, *[g for g in taken_gids if 1000 <= g <= 60000]]) + 1, 60000, 1
-                    )
-                )
+                found_gid = _shadow_id(taken_gids, system)
                 if found_gid is None:
                     raise _Fail("can't get unique GID (no more available GIDs)", 4)
                 gid = found_gid
@@ -360,11 +356,7 @@ def groupadd(ctx: ExecContext, argv: list[str]) -> int:
         else:
             gid = -1
         if gid == -1:
-            found = (
-                _free_id(taken, 999, 100, -1)
-                if "r" in seen
-                else _free_id(taken, max([999, *[g for g in taken if 1000 <= g <= 60000]]) + 1, 60000, 1)
-            )
+            found = _shadow_id(taken, "r" in seen)
             if found is None:
                 raise _Fail("can't get unique GID (no more available GIDs)", 4)
             gid = found
