@@ -72,9 +72,6 @@ class Change:
         return f"{self.kind} {self.path}"
 
 
-_ROOT = Entry.directory(0o755)
-
-
 def runtime_mounts(hostname: str) -> dict[str, Entry]:
     """The files a container runtime bind-mounts into every container (Docker, runc, BuildKit).
 
@@ -221,7 +218,7 @@ class Container:
     def _lookup(self, path: str) -> Entry | None:
         """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
         if path == "/":
-            return self._upper.get("/", _ROOT)
+            return self._upper.get("/") or self.lower.lookup("/")  # the image's root directory
         if self.mounts and path in self.mounts:
             return self.mounts[path]
         entry = self._upper.get(path)
@@ -582,7 +579,7 @@ class Container:
             self.mounts[real] = change(self.mounts[real])
             return
         if real == "/":
-            self._upper["/"] = change(self._lookup("/") or _ROOT)
+            self._upper["/"] = change(current)
             return
         holder = self._copy_up(real, reason)
         self._upper[holder] = change(self._upper[holder])
