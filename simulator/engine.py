@@ -667,23 +667,19 @@ class Engine:
 
     # -- base image library (filled by simulator.build.library) --------------------------------
     def library_has(self, ref: str) -> bool:
-        try:
-            from .build import library
-        except ImportError:
-            return False
+        from .build import library  # loads its data on first use only
+
         return bool(library.has(ref))
 
     def library_image(self, ref: str) -> Image:
-        try:
-            from .build import library
-        except ImportError:
-            library = None  # type: ignore[assignment]
-        if library is None or not library.has(ref):
-            known = ", ".join(library.names()) if library is not None else "none yet"
+        from .build import library
+
+        if not library.has(ref):
             raise ImageNotFound(
-                f"no image {ref!r} locally or in the built-in library; library images: {known}"
+                f"no image {ref!r} locally or in the built-in library; "
+                f"library images: {', '.join(library.names())}"
             )
-        return library.get(ref)  # type: ignore[no-any-return]
+        return library.get(ref)
 
     # -- operations ---------------------------------------------------------------------------
     def _new_container(self, image: Image, **kwargs: Any) -> Container:
