@@ -4,7 +4,7 @@ Images are stacks of immutable, content-addressed layers; a container is an imag
 writable copy-on-write layer with overlayfs semantics.  Start with :class:`Engine`.
 """
 
-from .build.result import BuildResult, StageRecord, StepRecord
+from .builder.result import BuildResult, StageRecord, StepRecord
 from .digest import EMPTY_TAR_DIFF_ID, Digest, chain_id, chain_ids, sha256_digest
 from .engine import DiskUsage, Engine, LogicalClock
 from .errors import (

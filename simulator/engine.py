@@ -27,59 +27,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .clock import LogicalClock, parse_time, rfc3339
 from .digest import Digest, short_id
-from .errors import Conflict, ContainerNotFound, ImageNotFound, InvalidReference
+from .errors import Conflict, ContainerNotFound, ImageNotFound
 from .model.container import Container, State, runtime_mounts
 from .model.image import HistoryEntry, Image
 from .model.layer import Layer
+from .reference import parse_reference
 from .text import ellipsis, human_duration, human_size, table, truncate_id
 
 __all__ = ["ContainerCollection", "DiskUsage", "Engine", "ImageCollection", "LogicalClock", "parse_reference"]
-
-DEFAULT_START = _dt.datetime(2025, 7, 1, tzinfo=_dt.UTC)  # after the library images were made
-
-
-class LogicalClock:
-    """A reproducible clock: starts at ``start`` and moves one second per reading.
-
-    The default for an :class:`Engine`, so that the same lesson gives the same image IDs on
-    every machine (image configs contain timestamps).  Pass ``clock=wall_clock`` for real time.
-    """
-
-    def __init__(self, start: _dt.datetime = DEFAULT_START) -> None:
-        self._now = start
-
-    def __call__(self) -> _dt.datetime:
-        self._now += _dt.timedelta(seconds=1)
-        return self._now
-
-    def peek(self) -> _dt.datetime:
-        return self._now
-
-
-def wall_clock() -> _dt.datetime:
-    return _dt.datetime.now(_dt.UTC).replace(microsecond=0)
-
-
-def rfc3339(moment: _dt.datetime) -> str:
-    return moment.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(text: str) -> _dt.datetime:
-    try:
-        return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return DEFAULT_START
-
-
-def parse_reference(ref: str) -> tuple[str, str]:
-    """``"busybox"`` -> ``("busybox", "latest")``; ``"localhost:5000/a:1"`` -> ``("localhost:5000/a", "1")``."""
-    if not isinstance(ref, str) or not ref.strip():
-        raise InvalidReference(ref)
-    name, sep, tag = ref.rpartition(":")
-    if not sep or "/" in tag:
-        return ref, "latest"
-    return name, tag
 
 
 class LayerStore:
@@ -314,7 +271,7 @@ class ImageCollection:
         return table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"], rows)
 
     def build(self, *args: Any, **kwargs: Any) -> Any:
-        """Build an image from a Dockerfile (see :mod:`simulator.build`)."""
+        """Build an image from a Dockerfile (see :mod:`simulator.builder`)."""
         return self._engine.build(*args, **kwargs)
 
     def save(self, ref: str | Image, path: Any, format: str = "oci") -> Any:
@@ -655,7 +612,7 @@ class Engine:
         self.layers = LayerStore()
         self.images = ImageCollection(self)
         self.containers = ContainerCollection(self)
-        self.build_cache: Any = None  # a simulator.build.builder.BuildCache, made by the first build
+        self.build_cache: Any = None  # a simulator.builder.builder.BuildCache, made by the first build
 
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> _dt.datetime:
@@ -665,14 +622,14 @@ class Engine:
         peek = getattr(self.clock, "peek", None)
         return peek() if peek is not None else self.clock()
 
-    # -- base image library (filled by simulator.build.library) --------------------------------
+    # -- base image library (filled by simulator.distro.library) --------------------------------
     def library_has(self, ref: str) -> bool:
-        from .build import library  # loads its data on first use only
+        from .distro import library  # loads its data on first use only
 
         return bool(library.has(ref))
 
     def library_image(self, ref: str) -> Image:
-        from .build import library
+        from .distro import library
 
         if not library.has(ref):
             raise ImageNotFound(
@@ -731,7 +688,7 @@ class Engine:
         return c.status.capitalize()
 
     def _exec(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
-        from .build.shell import exec_in
+        from .sh.interp import exec_in
 
         return exec_in(container, cmd, **kwargs)
 
@@ -795,12 +752,12 @@ class Engine:
         return DiskUsage(tuple(rows), tuple(containers), layers_size, reclaimable, active)
 
     def build(self, *args: Any, **kwargs: Any) -> Any:
-        from .build.builder import build
+        from .builder.builder import build
 
         return build(self, *args, **kwargs)
 
     def run_in(self, container: Container, *, remove: bool = False) -> Container:
         """Start ``container``, run its command with the RUN shell, and stop it."""
-        from .build.shell import run_container_command
+        from .sh.interp import run_container_command
 
         return run_container_command(self, container, remove=remove)

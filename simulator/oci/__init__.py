@@ -119,7 +119,7 @@ def save_image(
     image = engine.images.get(ref)
     tags: list[str] = []
     if isinstance(ref, str):
-        from ..engine import parse_reference
+        from ..reference import parse_reference
 
         name, tag = parse_reference(ref)
         full = f"{name}:{tag}"

@@ -17,7 +17,7 @@ needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot
 from __future__ import annotations
 
 from .addressing import content_addressing, one_byte_changed
-from .build import build_graph
+from .buildgraph import build_graph
 from .display import diagram_for, install_reprs, mimebundle
 from .overlay import copy_up, overlay
 from .render import FORMATS, INSTALL_HINT, GraphvizMissing, dot_available, pipe, render

@@ -50,7 +50,7 @@ def _kind(entry: Any) -> str:
 
 
 def _table(obj: Any) -> str:
-    from ..build.result import BuildResult
+    from ..builder.result import BuildResult
 
     if isinstance(obj, Image):
         rows = []
@@ -117,8 +117,8 @@ def _table(obj: Any) -> str:
 
 def diagram_for(obj: Any) -> graphviz.Digraph:
     """The default diagram of a model object (what its notebook display shows)."""
-    from ..build.result import BuildResult
-    from .build import build_graph
+    from ..builder.result import BuildResult
+    from .buildgraph import build_graph
     from .overlay import overlay
     from .sharing import sharing_dag
     from .stack import layer_stack, layer_tree
@@ -177,7 +177,7 @@ def _method() -> Callable[..., dict[str, str]]:
 
 def install_reprs() -> None:
     """Give Layer, Image, Container, UnionView, Engine and BuildResult a notebook display."""
-    from ..build.result import BuildResult
+    from ..builder.result import BuildResult
     from ..engine import Engine
 
     for cls in (Layer, Image, Container, UnionView, Engine, BuildResult):

@@ -154,7 +154,7 @@ def _build(result: Any) -> Tree:
 
 def text_tree(obj: Any) -> str:
     """A text tree for an image, layer, container, union view, engine or build result."""
-    from ..build.result import BuildResult
+    from ..builder.result import BuildResult
 
     if isinstance(obj, Image):
         tree = _image(obj)

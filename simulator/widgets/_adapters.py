@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analysis import compare
-from ..build.result import BuildResult
+from ..builder.result import BuildResult
 from ..model.image import HistoryEntry, Image
 
 __all__ = ["LayerMarks", "image_prefix", "layer_marks", "step_images"]

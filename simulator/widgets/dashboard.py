@@ -12,9 +12,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..build import library
-from ..engine import Engine, parse_reference
+from ..distro import library
+from ..engine import Engine
 from ..errors import SimulatorError
+from ..reference import parse_reference
 from ..text import human_size
 from ..viz import sharing_dag, text_tree
 from ._render import DEFAULT_DELAY, DiagramPane, pre

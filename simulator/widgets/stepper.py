@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..build.result import BuildResult, StepRecord
+from ..builder.result import BuildResult, StepRecord
 from ..engine import Engine
 from ..errors import SimulatorError
 from ..text import human_size

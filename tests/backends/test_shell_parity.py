@@ -3,7 +3,7 @@
 Each script runs twice on one image (the library's busybox image with the real static busybox
 as ``/bin/busybox``, plus a layer of files to work on):
 
-- on the model, through the simulator's shell (:func:`simulator.build.shell.run_script`);
+- on the model, through the simulator's shell (:func:`simulator.sh.interp.run_script`);
 - on a real overlay mount, as ``/bin/sh -c script`` (:meth:`RealContainer.run_program`), which is
   what ``RUN script`` does in Docker.
 
@@ -27,9 +27,9 @@ import pytest
 
 from simulator.backends import OverlayBackend
 from simulator.backends.compare import _upper_item
-from simulator.build import library
-from simulator.build.shell import run_script
+from simulator.distro import library
 from simulator.model import Container, Entry, Image, Layer
+from simulator.sh.interp import run_script
 
 pytestmark = pytest.mark.real
 

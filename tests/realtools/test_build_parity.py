@@ -44,7 +44,7 @@ from typing import Any
 
 import pytest
 
-from simulator.build.result import BuildResult as SimResult
+from simulator.builder.result import BuildResult as SimResult
 from simulator.engine import Engine
 from simulator.model.entries import Entry, Kind
 from simulator.model.image import HistoryEntry, Image, ImageConfig

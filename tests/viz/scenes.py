@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator import Engine, Entry, HistoryEntry, Image, Layer
-from simulator.build.result import BuildResult, StageRecord, StepRecord
+from simulator.builder.result import BuildResult, StageRecord, StepRecord
 
 
 def base_layer() -> Layer:

@@ -1,0 +1,858 @@
+"""The builder: a Dockerfile and a context in, an image and a record per step out.
+
+It follows BuildKit (Docker's default builder):
+
+- ``RUN``, ``COPY``, ``ADD`` and ``WORKDIR`` (other than ``/``) make a layer, an empty one too;
+  every other instruction only changes the config and is an ``empty_layer`` history entry;
+  ``ONBUILD`` adds no history entry at all;
+- only the stages the target needs are built, the others are reported as skipped;
+- the cache key of a layer step is its parent's key plus the operation after substitution:
+  for ``RUN`` the command, environment (ENV and ARGs), user, working directory and shell; for
+  ``COPY``/``ADD`` the content and modes of the selected sources (not their mtimes), the
+  destination and ``--chown``/``--chmod``.  Metadata instructions create no operation, so
+  changing a ``LABEL`` does not invalidate later steps, while a changed ``ENV`` makes later
+  ``RUN`` steps miss.  A miss changes the key of every later step of the stage.
+
+``RUN`` lines run in a container of the current image through the RUN shell
+(:mod:`simulator.sh.interp`), so their layers are that container's writable layer, with
+copy-ups, whiteouts and opaque directories exactly as on overlayfs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from simulator.builder.context import BuildContext
+from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
+from simulator.builder.result import BuildResult, StageRecord, StepRecord
+from simulator.clock import rfc3339
+from simulator.dockerfile import instructions as ins
+from simulator.dockerfile.lexer import Lexer
+from simulator.dockerfile.parser import Dockerfile, Stage, parse_dockerfile
+from simulator.errors import BuildError, DockerfileError, ImageNotFound
+from simulator.model.container import Container, runtime_mounts
+from simulator.model.image import HistoryEntry, Image, ImageConfig
+from simulator.model.layer import Layer
+from simulator.model.paths import normalize
+from simulator.userland.users import UnknownUser, resolve_user
+
+__all__ = ["BuildCache", "build"]
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+DEFAULT_SHELL = ("/bin/sh", "-c")
+PLATFORM_ARGS = {
+    "TARGETPLATFORM": "linux/amd64",
+    "TARGETOS": "linux",
+    "TARGETARCH": "amd64",
+    "TARGETVARIANT": "",
+    "BUILDPLATFORM": "linux/amd64",
+    "BUILDOS": "linux",
+    "BUILDARCH": "amd64",
+    "BUILDVARIANT": "",
+}
+PROXY_ARGS = {
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+}
+LAYER_STEPS = (ins.Run, ins.Copy, ins.Add, ins.Workdir)
+
+
+@dataclass
+class CacheRecord:
+    layer: Layer
+    desc: dict[str, Any]
+    parent: str
+    created: str = ""
+
+
+@dataclass
+class BuildCache:
+    """The engine's build cache: operation keys to the layers they made."""
+
+    records: dict[str, CacheRecord] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def store(self, parent: str, key: str, layer: Layer, desc: dict[str, Any], created: str = "") -> None:
+        if key not in self.records:
+            self.records[key] = CacheRecord(layer, desc, parent, created)
+            self.children.setdefault(parent, []).append(key)
+
+    def explain_miss(self, parent: str, desc: dict[str, Any]) -> str:
+        """Why no cached result matches ``desc`` on top of ``parent``."""
+        siblings = [self.records[k].desc for k in self.children.get(parent, ())]
+        same_op = [d for d in siblings if d["op"] == desc["op"]]
+        if not siblings:
+            return "no cached result for this step yet (first build on this base)"
+        if not same_op:
+            return f"the instruction changed: the cache has {siblings[-1]['text']!r} here"
+        best = same_op[-1]
+        if desc["op"] == "RUN":
+            if best["argv"] != desc["argv"]:
+                return f"the command changed: was {best['text']!r}"
+            if best["env"] != desc["env"]:
+                old, new = dict(_pairs(best["env"])), dict(_pairs(desc["env"]))
+                changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+                detail = ", ".join(
+                    f"{k}: {old.get(k, '(unset)')!r} → {new.get(k, '(unset)')!r}" for k in changed
+                )
+                return f"the environment changed (ENV or ARG): {detail}"
+            for key in ("user", "cwd"):
+                if best[key] != desc[key]:
+                    return (
+                        f"the {'USER' if key == 'user' else 'WORKDIR'} changed: {best[key]!r} → {desc[key]!r}"
+                    )
+        if desc["op"] in ("COPY", "ADD") and best.get("sources") != desc.get("sources"):
+            old, new = best.get("sources", {}), desc.get("sources", {})
+            changed = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
+            shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+            return f"source files changed (content or mode): {shown}"
+        return f"the instruction changed: was {best['text']!r}"
+
+
+def _pairs(env: list[str]) -> list[tuple[str, str]]:
+    return [(item.split("=", 1)[0], item.split("=", 1)[1] if "=" in item else "") for item in env]
+
+
+def _key(parent: str, desc: dict[str, Any]) -> str:
+    payload = json.dumps([parent, {k: v for k, v in desc.items() if k != "text"}], sort_keys=True)
+    return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _go_quote_list(items: tuple[str, ...] | list[str]) -> str:
+    """Go's ``%q`` of a ``[]string``: ``["a" "b c"]``."""
+    return "[" + " ".join(json.dumps(i, ensure_ascii=False) for i in items) + "]"
+
+
+@dataclass
+class _StageState:
+    index: int
+    stage: Stage
+    image: Image
+    config: ImageConfig
+    history: list[HistoryEntry]
+    layers: list[Layer]
+    key: str
+    args: list[tuple[str, str | None]] = field(default_factory=list)
+    cmd_set: bool = False
+    rebuilt_at: int | None = None
+
+    def env_map(self) -> dict[str, str]:
+        """What builder-expanded instructions see: ARGs in scope, overridden by ENV."""
+        env = {k: v for k, v in self.args if v is not None}
+        env.update(self.config.env_dict())
+        return env
+
+    def run_env(self) -> list[str]:
+        """The environment of a RUN: the config's ENV plus ARG values ENV does not override."""
+        env = self.config.env_dict()
+        for key, value in self.args:
+            if value is not None and key not in env:
+                env[key] = value
+        env.setdefault("PATH", DEFAULT_PATH)
+        return sorted(f"{k}={v}" for k, v in env.items())
+
+
+class _Builder:
+    def __init__(
+        self,
+        engine: Any,
+        dockerfile: Dockerfile,
+        context: BuildContext,
+        *,
+        build_args: Mapping[str, str],
+        target: str | None,
+        no_cache: bool,
+        tag: str | None,
+    ) -> None:
+        self.engine = engine
+        self.df = dockerfile
+        self.context = context
+        self.build_args = dict(build_args)
+        self.used_args: set[str] = set()
+        self.target = target
+        self.no_cache = no_cache
+        self.tag = tag
+        if getattr(engine, "build_cache", None) is None:
+            engine.build_cache = BuildCache()
+        self.cache: BuildCache = engine.build_cache
+        self.lexer = Lexer(dockerfile.escape_token)
+        self.steps: list[StepRecord] = []
+        self.log: list[str] = []
+        self.warnings: list[str] = [
+            f"{dockerfile.filename}:{w.line}: {w.message}" for w in dockerfile.warnings
+        ]
+        self.vertex = 0
+        self.done: dict[int, _StageState] = {}
+        self.global_env = self._global_args()
+
+    # -- helpers --------------------------------------------------------------------------------
+    def fail(self, message: str, instr: ins.Instruction | None = None, step: str = "") -> BuildError:
+        return BuildError(
+            message,
+            filename=self.df.filename,
+            line=instr.line if instr else 0,
+            step=step or (instr.original.split("\n")[0][:80] if instr else ""),
+        )
+
+    def next_vertex(self) -> int:
+        self.vertex += 1
+        return self.vertex
+
+    def _global_args(self) -> dict[str, str]:
+        env = dict(PLATFORM_ARGS)
+        for arg in self.df.global_args:
+            for name, default in arg.args:
+                value = self.build_args.get(name)
+                if value is not None:
+                    self.used_args.add(name)
+                elif default is not None:
+                    value = self.lexer.process_word(default, env)
+                if value is not None:
+                    env[name] = value
+        return env
+
+    def expand(self, instr: ins.Instruction, env: Mapping[str, str]) -> ins.Instruction:
+        try:
+            expanded = ins.expand_instruction_tracked(instr, self.lexer, env)
+        except DockerfileError:
+            raise
+        for name in sorted(expanded.undefined):
+            self.warnings.append(
+                f"{self.df.filename}:{instr.line}: UndefinedVar: usage of undefined variable '${name}'"
+            )
+        return expanded.instruction
+
+    # -- stage graph ----------------------------------------------------------------------------
+    def stage_index(self, name: str) -> int | None:
+        for stage in self.df.stages:
+            if stage.alias is not None and stage.alias == name.lower():
+                return stage.index
+        if name.isdigit() and int(name) < len(self.df.stages):
+            return int(name)
+        return None
+
+    def dependencies(self, stage: Stage) -> list[int]:
+        deps = []
+        base = self.lexer.process_word(stage.base, self.global_env)
+        found = self.stage_index(base)
+        if found is not None and found < stage.index:
+            deps.append(found)
+        for instr in stage.instructions:
+            source = getattr(instr, "from_", None)
+            if source:
+                found = self.stage_index(self.lexer.process_word(source, self.global_env))
+                if found is not None and found != stage.index:
+                    deps.append(found)
+        return deps
+
+    def needed(self, target: int) -> list[int]:
+        seen: set[int] = set()
+        order: list[int] = []
+
+        def visit(i: int) -> None:
+            if i in seen:
+                return
+            seen.add(i)
+            for dep in self.dependencies(self.df.stages[i]):
+                if dep >= i:
+                    raise self.fail(
+                        f"stage {self.df.stages[i].name} refers to a later stage", self.df.stages[i].from_
+                    )
+                visit(dep)
+            order.append(i)
+
+        visit(target)
+        return sorted(order)
+
+    # -- the build ------------------------------------------------------------------------------
+    def run(self) -> BuildResult:
+        if self.target is not None:
+            target = self.stage_index(self.target)
+            if target is None:
+                names = ", ".join(s.name for s in self.df.stages)
+                raise BuildError(f"target stage {self.target!r} could not be found; stages: {names}")
+        else:
+            target = len(self.df.stages) - 1
+        needed = self.needed(target)
+        self.log += [
+            f"#{self.next_vertex()} [internal] load build definition from {self.df.filename}",
+            f"#{self.vertex} DONE 0.0s",
+            "",
+        ]
+        self.log += [f"#{self.next_vertex()} [internal] load .dockerignore", f"#{self.vertex} DONE 0.0s", ""]
+        for index in needed:
+            self.done[index] = self.build_stage(self.df.stages[index], multi=len(self.df.stages) > 1)
+        final = self.done[target]
+        image = Image.of(
+            final.layers,
+            final.config,
+            final.history,
+            created=final.history[-1].created if final.history else final.image.created,
+        )
+        image = self.engine.images.add(image, self.tag)
+        unused = sorted(set(self.build_args) - self.used_args - PROXY_ARGS)
+        if unused:
+            self.warnings.append(f"one or more build-args {unused} were not consumed")
+        v = self.next_vertex()
+        self.log += [f"#{v} exporting to image", f"#{v} writing image {image.id} done"]
+        if self.tag:
+            self.log.append(f"#{v} naming to docker.io/library/{self.engine.images._full_tag(self.tag)} done")
+        self.log.append(f"#{v} DONE 0.0s")
+        stages = tuple(
+            StageRecord(
+                s.index,
+                s.name,
+                s.base,
+                s.index in self.done,
+                self.done[s.index].image if s.index in self.done else None,
+                tuple(self.dependencies(s)),
+            )
+            for s in self.df.stages
+        )
+        return BuildResult(
+            image, tuple(self.steps), stages, self.tag, "\n".join(self.log), tuple(self.warnings)
+        )
+
+    def base_state(self, stage: Stage) -> _StageState:
+        base = self.lexer.process_word(stage.base, self.global_env)
+        found = self.stage_index(base)
+        if found is not None and found < stage.index:
+            parent = self.done[found]
+            return _StageState(
+                stage.index,
+                stage,
+                parent.image,
+                parent.config,
+                list(parent.history),
+                list(parent.layers),
+                parent.key,
+                list(parent.args),
+            )
+        if base == "scratch":
+            image = Image.of([])
+        else:
+            try:
+                image = self.engine.images.get_or_pull(base)
+            except ImageNotFound as e:
+                raise self.fail(f"FROM {base}: {e}", stage.from_) from None
+        config = image.config
+        if not config.env_dict().get("PATH"):
+            config = config.with_env("PATH", DEFAULT_PATH)
+        return _StageState(
+            stage.index,
+            stage,
+            image,
+            config,
+            list(image.history),
+            list(image.layers),
+            image.id if image.layers else "scratch",
+        )
+
+    def build_stage(self, stage: Stage, multi: bool) -> _StageState:
+        state = self.base_state(stage)
+        triggers = list(state.config.on_build)
+        state.config = replace(state.config, on_build=())
+        instructions: list[ins.Instruction] = []
+        for trigger in triggers:
+            parsed = parse_dockerfile(f"FROM scratch\n{trigger}\n", filename=f"{self.df.filename} (ONBUILD)")
+            instructions.extend(
+                replace(i, line=stage.from_.line, end_line=stage.from_.line)
+                for i in parsed.stages[0].instructions
+            )
+        instructions.extend(stage.instructions)
+        total = 1 + sum(1 for i in instructions if isinstance(i, LAYER_STEPS))
+        label = f"{stage.name if stage.alias else f'stage-{stage.index}'} " if multi else ""
+        base_text = self.lexer.process_word(stage.base, self.global_env)
+        v = self.next_vertex()
+        self.log += [f"#{v} [{label}1/{total}] FROM {base_text}", f"#{v} DONE 0.0s", ""]
+        position = 1
+        for instr in instructions:
+            if isinstance(instr, LAYER_STEPS) and not (
+                isinstance(instr, ins.Workdir) and self._workdir(state, instr) == "/"
+            ):
+                position += 1
+            self.dispatch(state, instr, (position, total), label)
+        state.image = Image.of(
+            state.layers,
+            state.config,
+            state.history,
+            created=state.history[-1].created if state.history else state.image.created,
+        )
+        return state
+
+    # -- one instruction ------------------------------------------------------------------------
+    def _workdir(self, state: _StageState, instr: ins.Workdir) -> str:
+        path = self.expand(instr, state.env_map()).path  # type: ignore[attr-defined]
+        return normalize(path if path.startswith("/") else f"{state.config.working_dir or '/'}/{path}")
+
+    def now(self) -> str:
+        return rfc3339(self.engine.now())
+
+    def metadata(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        created_by: str | None,
+        position: tuple[int, int],
+        config: ImageConfig,
+    ) -> None:
+        state.config = config
+        if created_by is not None:  # BuildKit dates a config-only entry like the layer before it
+            created = state.history[-1].created if state.history else state.image.created
+            state.history.append(
+                HistoryEntry(created_by, created, "buildkit.dockerfile.v0", empty_layer=True)
+            )
+        self.steps.append(
+            StepRecord(
+                0,
+                state.stage.name,
+                state.index,
+                (0, position[1]),
+                instr.keyword,
+                instr.original,
+                instr.line,
+                created_by=created_by or "",
+            )
+        )
+
+    def dispatch(
+        self, state: _StageState, instr: ins.Instruction, position: tuple[int, int], label: str
+    ) -> None:
+        config = state.config
+        if isinstance(instr, ins.Arg):
+            self.dispatch_arg(state, instr, position)
+            return
+        if isinstance(instr, (ins.Run, ins.Cmd, ins.Entrypoint, ins.Shell)):
+            expanded: ins.Instruction = instr
+        else:
+            expanded = self.expand(instr, state.env_map())
+        if isinstance(expanded, ins.Env):
+            for key, value in expanded.pairs:
+                config = config.with_env(key, value)
+            self.metadata(
+                state, instr, "ENV " + " ".join(f"{k}={v}" for k, v in expanded.pairs), position, config
+            )
+        elif isinstance(expanded, ins.Label):
+            labels = dict(config.labels) | dict(expanded.pairs)
+            self.metadata(
+                state,
+                instr,
+                "LABEL " + " ".join(f"{k}={v}" for k, v in expanded.pairs),
+                position,
+                replace(config, labels=labels),
+            )
+        elif isinstance(expanded, ins.Maintainer):
+            self.metadata(state, instr, f"MAINTAINER {expanded.maintainer}", position, config)
+        elif isinstance(expanded, (ins.Cmd, ins.Entrypoint)):
+            argv = self.with_shell(config, expanded.command, expanded.prepend_shell)
+            if isinstance(expanded, ins.Cmd):
+                state.cmd_set = True
+                new = replace(config, cmd=argv)
+            else:
+                new = replace(config, entrypoint=argv, cmd=config.cmd if state.cmd_set else None)
+            self.metadata(state, instr, f"{expanded.keyword} {_go_quote_list(argv)}", position, new)
+        elif isinstance(expanded, ins.Shell):
+            self.metadata(
+                state,
+                instr,
+                f"SHELL [{' '.join(expanded.shell)}]",
+                position,
+                replace(config, shell=tuple(expanded.shell)),
+            )
+        elif isinstance(expanded, ins.Expose):
+            ports = [p if "/" in p else f"{p}/tcp" for p in expanded.ports]
+            for port in ports:  # BuildKit parses them with nat.ParsePortSpecs
+                number, _, proto = port.partition("/")
+                if not re.fullmatch(r"\d+(-\d+)?", number) or proto not in ("tcp", "udp", "sctp"):
+                    raise self.fail(f"invalid containerPort: {port.split('/')[0]}", instr)
+            merged = tuple(sorted(set(config.exposed_ports) | set(ports)))
+            self.metadata(
+                state, instr, f"EXPOSE [{' '.join(ports)}]", position, replace(config, exposed_ports=merged)
+            )
+        elif isinstance(expanded, ins.Volume):
+            merged = tuple(sorted(set(config.volumes) | set(expanded.paths)))
+            self.metadata(
+                state,
+                instr,
+                f"VOLUME [{' '.join(expanded.paths)}]",
+                position,
+                replace(config, volumes=merged),
+            )
+        elif isinstance(expanded, ins.User):
+            self.metadata(
+                state, instr, f"USER {expanded.user}", position, replace(config, user=expanded.user)
+            )
+        elif isinstance(expanded, ins.Stopsignal):
+            self.metadata(
+                state,
+                instr,
+                f"STOPSIGNAL {expanded.signal}",
+                position,
+                replace(config, stop_signal=expanded.signal),
+            )
+        elif isinstance(expanded, ins.Healthcheck):
+            health = {"Test": list(expanded.test)}
+            for key, value in (
+                ("Interval", expanded.interval),
+                ("Timeout", expanded.timeout),
+                ("StartPeriod", expanded.start_period),
+                ("StartInterval", expanded.start_interval),
+                ("Retries", expanded.retries),
+            ):
+                if value:
+                    health[key] = value  # type: ignore[assignment]
+            self.metadata(
+                state,
+                instr,
+                f"HEALTHCHECK {_go_quote_list(expanded.test)}",
+                position,
+                replace(config, healthcheck=health),
+            )
+        elif isinstance(expanded, ins.Onbuild):
+            self.metadata(
+                state,
+                instr,
+                None,
+                position,
+                replace(config, on_build=(*config.on_build, expanded.expression)),
+            )
+        elif isinstance(expanded, ins.Workdir):
+            self.dispatch_workdir(state, instr, expanded, position, label)
+        elif isinstance(expanded, (ins.Run, ins.Copy, ins.Add)):
+            self.dispatch_layer(state, instr, expanded, position, label)
+        else:  # pragma: no cover - the parser knows no other instruction
+            raise self.fail(f"unsupported instruction {instr.keyword}", instr)
+
+    def dispatch_arg(self, state: _StageState, instr: ins.Arg, position: tuple[int, int]) -> None:
+        env = state.env_map()  # global ARGs are not in scope inside a stage until declared again
+        parts = []
+        for name, default in instr.args:
+            value = self.build_args.get(name)
+            if value is not None:
+                self.used_args.add(name)
+            elif default is not None:
+                value = self.lexer.process_word(default, env)
+            elif name in self.global_env:
+                value = self.global_env[name]
+            state.args = [(k, v) for k, v in state.args if k != name] + [(name, value)]
+            parts.append(f"{name}={value}" if value is not None else name)
+        self.metadata(state, instr, "ARG " + " ".join(parts), position, state.config)
+
+    def with_shell(self, config: ImageConfig, command: tuple[str, ...], prepend: bool) -> tuple[str, ...]:
+        if not prepend:
+            return tuple(command)
+        return (*(config.shell or DEFAULT_SHELL), " ".join(command))
+
+    def run_command_string(self, state: _StageState, argv: tuple[str, ...]) -> str:
+        env = state.config.env_dict()
+        pairs: dict[str, str] = {}
+        for name, value in state.args:
+            pairs[name] = env.get(name, value if value is not None else "")
+        prefix = [f"|{len(pairs)}", *(f"{k}={v}" for k, v in pairs.items())] if pairs else []
+        return " ".join([*prefix, *argv])
+
+    # -- layer steps ----------------------------------------------------------------------------
+    def dispatch_workdir(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        expanded: ins.Workdir,
+        position: tuple[int, int],
+        label: str,
+    ) -> None:
+        path = self._workdir(state, instr)  # type: ignore[arg-type]
+        state.config = replace(state.config, working_dir=path)
+        if path == "/":
+            self.metadata(state, instr, "WORKDIR /", position, state.config)
+            return
+        desc = {"op": "WORKDIR", "path": path, "user": state.config.user, "text": f"WORKDIR {path}"}
+        self.layer_step(
+            state,
+            instr,
+            desc,
+            f"WORKDIR {path}",
+            position,
+            label,
+            lambda c: self.make_workdir(state, instr, c, path),
+        )
+
+    def make_workdir(self, state: _StageState, instr: ins.Instruction, c: Container, path: str) -> str:
+        uid, gid = self.user_ids_in(c, state, instr)
+        current = ""
+        for part in [p for p in path.split("/") if p]:
+            current += "/" + part
+            if not c.exists(current):
+                c.mkdir(current, 0o755)
+                if (uid, gid) != (0, 0):
+                    c.chown(current, uid, gid)
+        return ""
+
+    def user_ids_in(self, c: Container, state: _StageState, instr: ins.Instruction) -> tuple[int, int]:
+        if not state.config.user:
+            return 0, 0
+        try:
+            return resolve_user(c.read_file, state.config.user)
+        except UnknownUser as e:
+            raise self.fail(str(e), instr) from None
+
+    def dispatch_layer(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        expanded: ins.Instruction,
+        position: tuple[int, int],
+        label: str,
+    ) -> None:
+        if isinstance(expanded, ins.Run):
+            argv = self.run_argv(state, expanded)
+            env = state.run_env()
+            created_by = "RUN " + self.run_command_string(state, argv)
+            desc = {
+                "op": "RUN",
+                "argv": list(argv),
+                "env": env,
+                "cwd": state.config.working_dir or "/",
+                "user": state.config.user,
+                "network": expanded.network,
+                "text": instr.original,
+            }
+            for mount in expanded.mounts:
+                self.warnings.append(
+                    f"{self.df.filename}:{instr.line}: RUN --mount={mount} is not simulated; "
+                    "the step runs without the mount"
+                )
+            self.layer_step(
+                state,
+                instr,
+                desc,
+                created_by,
+                position,
+                label,
+                lambda c: self.execute_run(state, instr, c, argv, env),
+                mounts=True,
+            )
+            return
+        assert isinstance(expanded, (ins.Copy, ins.Add))
+        plan = self.copy_plan(state, instr, expanded)
+        flags = "".join(
+            f" --{name}={value}"
+            for name, value in (("chown", expanded.chown), ("chmod", expanded.chmod))
+            if value
+        )
+        if getattr(expanded, "parents", False):
+            flags = " --parents" + flags
+        sources = " ".join([*expanded.sources, *(f"<<{h.name}" for h in expanded.heredocs)])
+        created_by = f"{expanded.keyword}{flags} {sources} {expanded.dest}"
+        desc = {
+            "op": expanded.keyword,
+            "sources": plan.checksums,
+            "dest": plan.dest,
+            "chown": expanded.chown,
+            "chmod": expanded.chmod,
+            "heredocs": [h.content for h in expanded.heredocs],
+            "text": f"{expanded.keyword}{flags} {sources} {expanded.dest}",
+        }
+        self.layer_step(
+            state, instr, desc, created_by, position, label, lambda c: self.execute_copy(instr, c, plan)
+        )
+
+    def run_argv(self, state: _StageState, instr: ins.Run) -> tuple[str, ...]:
+        command = tuple(instr.command)
+        if instr.heredocs and instr.prepend_shell:
+            doc = instr.heredocs[0]
+            body = doc.content
+            if len(instr.heredocs) == 1 and command and command[0].strip().startswith("<<"):
+                if body.startswith("#!"):
+                    interpreter = body.splitlines()[0][2:].strip().split()
+                    return (*interpreter, "-c", body)
+                return self.with_shell(state.config, (body,), True)
+            full = " ".join(command) + "".join(f"\n{h.content}{h.name}" for h in instr.heredocs)
+            return self.with_shell(state.config, (full,), True)
+        return self.with_shell(state.config, command, instr.prepend_shell)
+
+    def copy_plan(self, state: _StageState, instr: ins.Instruction, expanded: ins.Copy | ins.Add) -> CopyPlan:
+        source_name = getattr(expanded, "from_", None)
+        if source_name:
+            index = self.stage_index(source_name)
+            if index is not None and index in self.done:
+                view = self.done[index].image.view
+            else:
+                try:
+                    view = self.engine.images.get_or_pull(source_name).view
+                except ImageNotFound as e:
+                    raise self.fail(f"COPY --from={source_name}: {e}", instr) from None
+            keep_owner = True
+        else:
+            view = self.context.view
+            keep_owner = False
+        for src in expanded.sources:
+            if re.match(r"^[a-z][a-z0-9+.-]*://", src) or src.startswith("git@"):
+                raise self.fail(
+                    f"{expanded.keyword} {src}: downloading needs the network, and layerlab has none; "
+                    "put the file in the build context and COPY it instead",
+                    instr,
+                )
+        try:
+            return plan_copy(
+                view,
+                expanded,
+                workdir=state.config.working_dir or "/",
+                keep_owner=keep_owner,
+                is_add=isinstance(expanded, ins.Add),
+            )
+        except BuildError as e:
+            raise self.fail(e.message, instr) from None
+
+    def execute_copy(self, instr: ins.Instruction, c: Container, plan: CopyPlan) -> str:
+        try:
+            apply_copy(c, plan)
+        except BuildError as e:
+            raise self.fail(e.message, instr) from None
+        except OSError as e:
+            raise self.fail(f"{instr.keyword} failed: {e.strerror}: {e.filename}", instr) from None
+        return ""
+
+    def execute_run(
+        self, state: _StageState, instr: ins.Instruction, c: Container, argv: tuple[str, ...], env: list[str]
+    ) -> str:
+        from simulator.sh.interp import run_argv
+
+        uid, gid = self.user_ids_in(c, state, instr)
+        result = run_argv(
+            c, argv, env=dict(_pairs(env)), cwd=state.config.working_dir or "/", uid=uid, gid=gid
+        )
+        output = result.output  # stdout and stderr interleaved, as the build log shows them
+        if result.exit_code != 0:
+            shown = " ".join(argv)
+            message = f'process "{shown}" did not complete successfully: exit code: {result.exit_code}'
+            unknown = getattr(result, "unknown_command", None)
+            if unknown and ("not found" in output or "does not implement" in output):
+                from simulator.userland.registry import COMMANDS
+
+                message += f"\nunknown command {unknown!r}; the RUN shell knows: " + ", ".join(
+                    sorted(n for n in COMMANDS if not n.startswith("/"))
+                )
+            if output.strip():
+                message += "\n" + "\n".join(output.strip().splitlines()[-10:])
+            raise self.fail(message, instr)
+        return output
+
+    def layer_step(
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        desc: dict[str, Any],
+        created_by: str,
+        position: tuple[int, int],
+        label: str,
+        execute: Any,
+        mounts: bool = False,
+    ) -> None:
+        key = _key(state.key, desc)
+        record = None if self.no_cache else self.cache.records.get(key)
+        v = self.next_vertex()
+        shown = " ".join(instr.original.split())
+        self.log.append(f"#{v} [{label}{position[0]}/{position[1]}] {shown}")
+        output = ""
+        if record is not None:
+            layer = record.layer
+            created = record.created  # a cached layer keeps the time it was made (buildkit/createdat)
+            reason = None
+            self.log.append(f"#{v} CACHED")
+        else:
+            if self.no_cache:
+                reason = "--no-cache was given"
+            elif state.rebuilt_at is not None:
+                reason = f"a previous step of this stage (line {state.rebuilt_at}) was rebuilt"
+            else:
+                reason = self.cache.explain_miss(state.key, desc)
+            state.rebuilt_at = state.rebuilt_at or instr.line
+            with self.engine.work_container(
+                state.image, runtime_mounts("buildkitsandbox") if mounts else None
+            ) as c:
+                output = execute(c)
+                layer = replace(
+                    c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0"
+                )
+            created = self.now()
+            self.cache.store(state.key, key, layer, desc, created)
+            for line in output.splitlines():
+                self.log.append(f"#{v} 0.000 {line}")
+            self.log.append(f"#{v} DONE 0.0s")
+        self.log.append("")
+        history_text = created_by + (" # buildkit" if desc["op"] != "WORKDIR" else "")
+        entry = HistoryEntry(history_text, created, "buildkit.dockerfile.v0")
+        state.image = state.image.with_layer(layer, entry, state.config)
+        state.layers.append(layer)
+        state.history.append(entry)
+        state.key = key
+        self.steps.append(
+            StepRecord(
+                v,
+                state.stage.name,
+                state.index,
+                position,
+                instr.keyword,
+                shown,
+                instr.line,
+                record is not None,
+                reason,
+                layer,
+                history_text,
+                getattr(instr, "from_", None),
+                output,
+            )
+        )
+
+
+def build(
+    engine: Any,
+    dockerfile: str | None = None,
+    context: Any = None,
+    *,
+    tag: str | None = None,
+    build_args: Mapping[str, str] | None = None,
+    target: str | None = None,
+    no_cache: bool = False,
+    filename: str = "Dockerfile",
+) -> BuildResult:
+    """Build an image the way BuildKit would (see the module docstring).
+
+    Args:
+        engine: the :class:`~simulator.engine.Engine` that stores the image and the cache.
+        dockerfile: the Dockerfile text; by default ``filename`` is read from the context.
+        context: a mapping of path to content (bytes, str, or ``(bytes, mode)``), or a directory.
+        tag: ``name[:tag]`` for the result.
+        build_args: ``--build-arg`` values.
+        target: the stage to build (``--target``); only the stages it needs are built.
+        no_cache: ignore the cache (``--no-cache``); results are still stored in it.
+
+    Raises:
+        DockerfileError: the Dockerfile does not parse (line, column, caret, hint).
+        BuildError: a step failed (the Dockerfile line and the reason).
+    """
+    ctx, found = BuildContext.create(context, filename)
+    text = dockerfile if dockerfile is not None else found
+    if text is None:
+        raise BuildError(f"no Dockerfile given and no {filename!r} in the context")
+    parsed = parse_dockerfile(text, filename=filename)
+    builder = _Builder(
+        engine, parsed, ctx, build_args=build_args or {}, target=target, no_cache=no_cache, tag=tag
+    )
+    return builder.run()

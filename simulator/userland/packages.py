@@ -1,0 +1,740 @@
+"""Package managers over a built-in catalogue: ``apt-get``/``apt``, ``apk``, ``pip`` (and ``dpkg -l``).
+
+The catalogue is data (``data/packages.json``: Debian 12 for apt, Alpine 3.20 for apk, PyPI
+for pip; the file says where its figures come from).  Every file a command writes goes through
+the container's operations, so copy-ups and whiteouts are the real ones, and the sizes are close
+to the real tools', which is what the classic lessons need:
+
+- ``apt-get install`` without ``apt-get update`` fails (``E: Unable to locate package``, exit
+  100), because the official Debian images ship with empty ``/var/lib/apt/lists``;
+- ``apt-get update`` writes ~20 MB of lists, which ``rm -rf /var/lib/apt/lists/*`` in a later
+  RUN hides (a whiteout) but does not remove from the image, and in the same RUN does;
+- ``/etc/apt/apt.conf.d/docker-clean`` (in the Debian images) deletes the downloaded ``.deb``
+  files after an install; without it they stay in ``/var/cache/apt/archives`` until ``apt-get clean``;
+- ``apk add`` keeps the index in ``/var/cache/apk`` unless ``--no-cache``; ``pip`` keeps wheels in
+  ``/root/.cache/pip`` unless ``--no-cache-dir``.
+
+Importing this module registers the commands with :mod:`simulator.userland.registry`; the
+catalogue itself is read on first use.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import posixpath
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from simulator.userland.registry import ExecContext, register
+
+__all__ = ["apk_base_names", "apk_installed_db", "catalogue", "python_m_pip", "synthetic_bytes"]
+
+
+@cache
+def catalogue() -> dict[str, Any]:
+    """The whole catalogue (``apt``, ``apk``, ``pip`` sections), loaded once."""
+    from simulator.distro.library import DATA
+
+    with (DATA / "packages.json").open(encoding="utf-8") as f:
+        return json.load(f)  # type: ignore[no-any-return]
+
+
+def synthetic_bytes(path: str, size: int) -> bytes:
+    """The generated content of a catalogue file (the same bytes the library images use)."""
+    from simulator.distro.library import Synthetic
+
+    return Synthetic(path, size).read()
+
+
+def _kb(n: int) -> str:
+    """apt's sizes: ``1,234 kB`` (SI kilobytes, thousands separated)."""
+    return f"{max(1, round(n / 1000)):,} kB"
+
+
+# ----------------------------------------------------------------------------- file helpers
+def _exists(fs: Any, path: str) -> bool:
+    try:
+        fs.stat(path, follow_symlinks=False)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _read_text(fs: Any, path: str) -> str:
+    try:
+        return bytes(fs.read_file(path)).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return ""
+
+
+def _listdir(fs: Any, path: str) -> list[str]:
+    try:
+        return list(fs.listdir(path))
+    except (OSError, ValueError):
+        return []
+
+
+def _remove_tree(fs: Any, path: str) -> None:
+    """``rm -rf path`` through the container's operations."""
+    try:
+        entry = fs.stat(path, follow_symlinks=False)
+    except (OSError, ValueError):
+        return
+    if entry.is_dir:
+        for name in _listdir(fs, path):
+            _remove_tree(fs, posixpath.join(path, name))
+        fs.rmdir(path)
+    else:
+        fs.unlink(path)
+
+
+def _put(fs: Any, row: list[Any], excludes: list[tuple[bool, str]] = ()) -> int:  # type: ignore[assignment]
+    """Create one catalogue row (``[path, "f", mode, size]``, ``[path, "l", target]``,
+    ``[path, "d", mode]``); returns the bytes written (0 when a dpkg path-exclude skips it)."""
+    path, kind = row[0], row[1]
+    if excludes and _excluded(path, excludes):
+        return 0
+    fs.makedirs(posixpath.dirname(path))
+    if kind == "d":
+        if not _exists(fs, path):
+            fs.mkdir(path, int(row[2], 8))
+        return 0
+    if _exists(fs, path):
+        entry = fs.stat(path, follow_symlinks=False)
+        if entry.is_dir:
+            return 0
+        fs.unlink(path)
+    if kind == "l":
+        fs.symlink(row[2], path)
+        return 0
+    size = int(row[3])
+    fs.write_file(path, synthetic_bytes(path, size), int(row[2], 8))
+    return size
+
+
+def _dpkg_excludes(fs: Any) -> list[tuple[bool, str]]:
+    """``path-exclude``/``path-include`` rules of /etc/dpkg/dpkg.cfg.d (the slim images' docs filter)."""
+    rules: list[tuple[bool, str]] = []
+    for name in sorted(_listdir(fs, "/etc/dpkg/dpkg.cfg.d")):
+        for line in _read_text(fs, f"/etc/dpkg/dpkg.cfg.d/{name}").splitlines():
+            key, _, pattern = line.strip().replace("=", " ", 1).partition(" ")
+            if key in ("path-exclude", "path-include") and pattern.strip():
+                rules.append((key == "path-exclude", pattern.strip()))
+    return rules
+
+
+def _excluded(path: str, rules: Iterable[tuple[bool, str]]) -> bool:
+    verdict = False
+    for exclude, pattern in rules:  # the last matching rule wins, as in dpkg
+        if fnmatch.fnmatchcase(path, pattern):
+            verdict = exclude
+    return verdict
+
+
+# ============================================================================= apt
+def _apt() -> dict[str, Any]:
+    return catalogue()["apt"]  # type: ignore[no-any-return]
+
+
+def _dpkg_status(fs: Any) -> dict[str, str]:
+    """package -> its stanza in /var/lib/dpkg/status (installed ones only)."""
+    out: dict[str, str] = {}
+    for stanza in _read_text(fs, "/var/lib/dpkg/status").split("\n\n"):
+        fields = dict(
+            line.split(": ", 1) for line in stanza.splitlines() if ": " in line and not line.startswith(" ")
+        )
+        if "Package" in fields and fields.get("Status", "").endswith(" installed"):
+            out[fields["Package"]] = stanza.strip("\n")
+    return out
+
+
+def _stanza(name: str, meta: dict[str, Any]) -> str:
+    order = ["Package", "Status", "Priority", "Section", "Installed-Size", "Maintainer", "Architecture", "Multi-Arch",
+             "Version", "Replaces", "Provides", "Pre-Depends", "Depends", "Recommends", "Suggests", "Breaks",
+             "Conflicts", "Description", "Homepage"]  # fmt: skip
+    fields = dict(meta, Package=name, Status="install ok installed")
+    return "\n".join(f"{k}: {fields[k]}" for k in order if fields.get(k))
+
+
+def _alternatives(field: str) -> list[list[str]]:
+    out = []
+    for part in field.split(","):
+        names = [alt.strip().split(" ")[0].split(":")[0] for alt in part.split("|") if alt.strip()]
+        if names:
+            out.append(names)
+    return out
+
+
+def _lists_present(fs: Any) -> bool:
+    return any(
+        n.endswith(("_Packages", "_Packages.lz4", "_Packages.gz")) for n in _listdir(fs, "/var/lib/apt/lists")
+    )
+
+
+def _os_id(fs: Any) -> str:
+    for line in _read_text(fs, "/etc/os-release").splitlines():
+        if line.startswith("ID="):
+            return line[3:].strip('"')
+    return ""
+
+
+def _list_files(fs: Any) -> list[tuple[str, int]]:
+    files = [(name, size) for name, size in _apt()["lists"]]
+    if _os_id(fs) == "ubuntu":
+        files = [(n.replace("deb.debian.org_debian-security", "security.ubuntu.com_ubuntu")
+                  .replace("deb.debian.org_debian", "archive.ubuntu.com_ubuntu")
+                  .replace("bookworm", "noble"), s) for n, s in files]  # fmt: skip
+    return files
+
+
+def _apt_update(ctx: ExecContext, quiet: int) -> int:
+    fs = ctx.fs
+    fs.makedirs("/var/lib/apt/lists/partial")
+    fetched = 0
+    for i, (name, size) in enumerate(_list_files(fs), 1):
+        fs.write_file(f"/var/lib/apt/lists/{name}", synthetic_bytes(f"/var/lib/apt/lists/{name}", size))
+        fetched += size
+        if quiet < 2:
+            host, _, rest = name.partition("_")
+            suite = rest.replace("_dists_", " ").replace("dists_", "").replace("_", " ")
+            ctx.out(
+                f"Get:{i} http://{host}/{suite.split(' ')[0]} {' '.join(suite.split(' ')[1:])} [{_kb(size)}]\n"
+            )
+    if not _exists(fs, "/etc/apt/apt.conf.d/docker-clean"):
+        # without docker-clean, apt keeps its binary caches (Dir::Cache::pkgcache)
+        fs.makedirs("/var/cache/apt")
+        for name, size in (("pkgcache.bin", 27_303_911), ("srcpkgcache.bin", 27_246_534)):
+            fs.write_file(f"/var/cache/apt/{name}", synthetic_bytes(f"/var/cache/apt/{name}", size))
+    if quiet < 2:
+        ctx.out(f"Fetched {_kb(fetched)} in 1s ({_kb(fetched)}/s)\nReading package lists...\n")
+    return 0
+
+
+def _resolve(wanted: list[str], installed: dict[str, str], recommends: bool) -> tuple[list[str], str | None]:
+    """Packages to install, dependencies first; or the name apt cannot locate."""
+    packages = _apt()["packages"]
+    provided = {name for name in installed} | set(_apt()["base"])
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen or name in provided:
+            return
+        seen.add(name)
+        meta = packages[name]["meta"]
+        fields = [meta.get("Pre-Depends", ""), meta.get("Depends", "")]
+        if recommends:
+            fields.append(meta.get("Recommends", ""))
+        for field in fields:
+            for alts in _alternatives(field):
+                if any(a in provided or a in seen for a in alts):
+                    continue
+                choice = next((a for a in alts if a in packages), None)
+                if choice is not None:
+                    visit(choice)
+        order.append(name)
+
+    for name in wanted:
+        if name not in packages and name not in provided:
+            return [], name
+    for name in wanted:
+        visit(name)
+    return order, None
+
+
+def _wrap(names: list[str]) -> str:
+    lines, line = [], " "
+    for name in names:
+        if len(line) + len(name) + 1 > 79:
+            lines.append(line)
+            line = " "
+        line += " " + name
+    lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _deb_name(name: str, meta: dict[str, Any]) -> str:
+    version = meta.get("Version", "0").replace(":", "%3a")
+    return f"{name}_{version}_{meta.get('Architecture', 'amd64')}.deb"
+
+
+def _apt_install(ctx: ExecContext, wanted: list[str], opts: set[str], quiet: int) -> int:
+    fs = ctx.fs
+    say = ctx.out if quiet < 2 else (lambda _text: None)
+    say("Reading package lists...\nBuilding dependency tree...\nReading state information...\n")
+    installed = _dpkg_status(fs)
+    if not _lists_present(fs):
+        missing = next((w for w in wanted if w not in installed), None)
+        if missing is not None:
+            ctx.err(f"E: Unable to locate package {missing}\n")
+            return 100
+    order, missing = _resolve(wanted, installed, "--no-install-recommends" not in opts)
+    if missing is not None:
+        ctx.err(f"E: Unable to locate package {missing}\n")
+        return 100
+    packages = _apt()["packages"]
+    for name in wanted:
+        if name in installed or (name in _apt()["base"] and name not in order):
+            version = packages.get(name, {}).get("meta", {}).get("Version", "")
+            say(f"{name} is already the newest version ({version}).\n")
+    if not order:
+        say("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n")
+        return 0
+    extra = [n for n in order if n not in wanted]
+    if extra:
+        say("The following additional packages will be installed:\n" + _wrap(sorted(extra)))
+    say("The following NEW packages will be installed:\n" + _wrap(sorted(order)))
+    download = sum(int(packages[n].get("deb_size", 0)) for n in order)
+    disk = sum(int(packages[n]["meta"].get("Installed-Size", 0)) for n in order) * 1024
+    say(f"0 upgraded, {len(order)} newly installed, 0 to remove and 0 not upgraded.\n")
+    say(
+        f"Need to get {_kb(download)} of archives.\nAfter this operation, {_kb(disk)} of additional disk space will be used.\n"
+    )
+    if extra and not ({"-y", "--yes", "--assume-yes"} & opts):
+        ctx.out("Do you want to continue? [Y/n] Abort.\n")
+        return 1
+    archives = "/var/cache/apt/archives"
+    fs.makedirs(archives + "/partial")
+    for i, name in enumerate(order, 1):
+        meta = packages[name]["meta"]
+        deb = _deb_name(name, meta)
+        size = int(packages[name].get("deb_size", 0))
+        say(
+            f"Get:{i} http://deb.debian.org/debian bookworm/main amd64 {name} {meta.get('Architecture', 'amd64')} {meta.get('Version')} [{_kb(size)}]\n"
+        )
+        fs.write_file(f"{archives}/{deb}", synthetic_bytes(f"{archives}/{deb}", size))
+    say(
+        f"debconf: delaying package configuration, since apt-utils is not installed\nFetched {_kb(download)} in 1s ({_kb(download)}/s)\n"
+    )
+    excludes = _dpkg_excludes(fs)
+    status = _dpkg_status(fs)
+    log: list[str] = []
+    for name in order:
+        meta = packages[name]["meta"]
+        arch = meta.get("Architecture", "amd64")
+        label = f"{name}:{arch}" if meta.get("Multi-Arch") == "same" else name
+        say(
+            f"Selecting previously unselected package {label}.\nPreparing to unpack .../{_deb_name(name, meta)} ...\n"
+        )
+        say(f"Unpacking {label} ({meta['Version']}) ...\n")
+        written = [
+            row
+            for row in packages[name]["files"]
+            if _put(fs, row, excludes) or not _excluded(row[0], excludes)
+        ]
+        fs.makedirs("/var/lib/dpkg/info")
+        listing = "/.\n" + "".join(row[0] + "\n" for row in written)
+        info = f"/var/lib/dpkg/info/{name}{':amd64' if meta.get('Multi-Arch') == 'same' else ''}"
+        fs.write_file(info + ".list", listing)
+        md5 = "".join(
+            f"{hashlib.md5(r[0].encode()).hexdigest()}  {r[0][1:]}\n" for r in written if r[1] == "f"
+        )
+        fs.write_file(info + ".md5sums", md5)
+        status[name] = _stanza(name, meta)
+        log.append(f"status installed {label} {meta['Version']}")
+    for name in order:
+        meta = packages[name]["meta"]
+        say(
+            f"Setting up {name}{':amd64' if meta.get('Multi-Arch') == 'same' else ''} ({meta['Version']}) ...\n"
+        )
+    say("Processing triggers for libc-bin (2.36-9+deb12u10) ...\n")
+    fs.write_file("/var/lib/dpkg/status", "\n\n".join(status[k] for k in sorted(status)) + "\n")
+    fs.makedirs("/var/log/apt")
+    fs.append_file("/var/log/dpkg.log", "".join(f"2025-05-20 00:00:00 {line}\n" for line in log))
+    fs.append_file(
+        "/var/log/apt/history.log",
+        f"\nCommandline: apt-get install {' '.join(wanted)}\nInstall: {', '.join(order)}\n",
+    )
+    auto = [n for n in order if n not in wanted]
+    if auto:
+        fs.append_file(
+            "/var/lib/apt/extended_states",
+            "".join(f"Package: {n}\nArchitecture: amd64\nAuto-Installed: 1\n\n" for n in auto),
+        )
+    if _exists(fs, "/etc/apt/apt.conf.d/docker-clean"):  # its DPkg::Post-Invoke deletes the archives
+        _apt_clean(fs)
+    return 0
+
+
+def _apt_clean(fs: Any) -> int:
+    for directory in ("/var/cache/apt/archives", "/var/cache/apt/archives/partial"):
+        for name in _listdir(fs, directory):
+            if name.endswith(".deb"):
+                fs.unlink(f"{directory}/{name}")
+    for name in _listdir(fs, "/var/cache/apt"):
+        if name.endswith(".bin"):
+            fs.unlink(f"/var/cache/apt/{name}")
+    return 0
+
+
+def _apt_remove(ctx: ExecContext, names: list[str], quiet: int) -> int:
+    fs = ctx.fs
+    status = _dpkg_status(fs)
+    packages = _apt()["packages"]
+    if quiet < 2:
+        ctx.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n")
+    gone = [n for n in names if n in status]
+    for name in names:
+        if name not in status:
+            ctx.out(f"Package '{name}' is not installed, so not removed\n")
+    for name in gone:
+        for row in reversed(packages.get(name, {}).get("files", [])):
+            if row[1] != "d" and _exists(fs, row[0]):
+                fs.unlink(row[0])
+        for ext in (".list", ".md5sums", ":amd64.list", ":amd64.md5sums"):
+            if _exists(fs, f"/var/lib/dpkg/info/{name}{ext}"):
+                fs.unlink(f"/var/lib/dpkg/info/{name}{ext}")
+        del status[name]
+        if quiet < 2:
+            ctx.out(f"Removing {name} ...\n")
+    if gone:
+        fs.write_file("/var/lib/dpkg/status", "\n\n".join(status[k] for k in sorted(status)) + "\n")
+    ctx.out(f"0 upgraded, 0 newly installed, {len(gone)} to remove and 0 not upgraded.\n")
+    return 0
+
+
+@register("apt-get", "apt")
+def apt_get(ctx: ExecContext, argv: list[str]) -> int:
+    """``apt-get update | install [-y] [--no-install-recommends] PKG... | clean | remove | purge``."""
+    opts = {a for a in argv[1:] if a.startswith("-")}
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    quiet = sum(a.count("q") for a in opts if not a.startswith("--")) + ("--quiet" in opts)
+    if not args:
+        ctx.err(f"E: Invalid operation {''}\n" if len(argv) > 1 else "E: No command given\n")
+        return 100
+    command, names = args[0], args[1:]
+    if argv[0].endswith("apt") and quiet < 2:
+        ctx.err("\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\n")
+    if command == "update":
+        return _apt_update(ctx, quiet)
+    if command == "install":
+        return _apt_install(ctx, names, opts, quiet)
+    if command in ("clean", "autoclean"):
+        return _apt_clean(ctx.fs)
+    if command in ("remove", "purge", "autoremove"):
+        return _apt_remove(ctx, names, quiet)
+    ctx.err(f"E: Invalid operation {command}\n")
+    return 100
+
+
+@register("dpkg")
+def dpkg(ctx: ExecContext, argv: list[str]) -> int:
+    """``dpkg -l`` (list installed packages) and ``dpkg --print-architecture``."""
+    if "--print-architecture" in argv:
+        ctx.out("amd64\n")
+        return 0
+    if len(argv) > 1 and argv[1] in ("-l", "--list"):
+        ctx.out("Desired=Unknown/Install/Remove/Purge/Hold\n| Status=Not/Inst/Conf-files/Unpacked/halF-conf/Half-inst/trig-aWait/Trig-pend\n"
+                "|/ Err?=(none)/Reinst-required (Status,Err: uppercase=bad)\n||/ Name           Version      Architecture Description\n"
+                "+++-==============-============-============-=================================\n")  # fmt: skip
+        for name, stanza in sorted(_dpkg_status(ctx.fs).items()):
+            fields = dict(
+                line.split(": ", 1)
+                for line in stanza.splitlines()
+                if ": " in line and not line.startswith(" ")
+            )
+            ctx.out(
+                f"ii  {name:<14} {fields.get('Version', ''):<12} {fields.get('Architecture', ''):<12} {fields.get('Description', '')}\n"
+            )
+        return 0
+    ctx.err("dpkg: error: need an action option\n")
+    return 2
+
+
+# ============================================================================= apk
+def _apk() -> dict[str, Any]:
+    return catalogue()["apk"]  # type: ignore[no-any-return]
+
+
+def apk_base_names() -> list[str]:
+    """The packages of the alpine image."""
+    return sorted(n for n, p in _apk()["packages"].items() if p.get("base"))
+
+
+def apk_installed_db(names: Iterable[str]) -> str:
+    """``/lib/apk/db/installed`` for ``names`` (P/V/A/S/I/T/D lines, then the files)."""
+    out = []
+    for name in names:
+        p = _apk()["packages"][name]
+        lines = [f"P:{name}", f"V:{p['version']}", "A:x86_64", f"S:{max(1, p['installed_size'] * 400)}",
+                 f"I:{p['installed_size'] * 1024}", f"T:{p['description']}", "o:" + name]  # fmt: skip
+        if p["depends"]:
+            lines.append("D:" + " ".join(p["depends"]))
+        current = None
+        for row in p["files"]:
+            directory, base = posixpath.split(row[0].lstrip("/"))
+            if directory != current:
+                lines.append(f"F:{directory}")
+                current = directory
+            lines.append(f"R:{base}")
+        out.append("\n".join(lines) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def _apk_installed(fs: Any) -> list[str]:
+    return [
+        line[2:] for line in _read_text(fs, "/lib/apk/db/installed").splitlines() if line.startswith("P:")
+    ]
+
+
+def _apk_total(fs: Any, names: Iterable[str]) -> str:
+    packages = _apk()["packages"]
+    kib = sum(packages.get(n, {}).get("installed_size", 0) for n in names)
+    return f"{max(1, round(kib / 1024))} MiB"
+
+
+def _apk_fetch_index(ctx: ExecContext, keep: bool) -> None:
+    for name, size in _apk()["index"]:
+        repo = "main" if "7a3c" in name else "community"
+        ctx.out(f"fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/{repo}/x86_64/APKINDEX.tar.gz\n")
+        if keep:
+            ctx.fs.makedirs("/var/cache/apk")
+            ctx.fs.write_file(f"/var/cache/apk/{name}", synthetic_bytes(f"/var/cache/apk/{name}", size))
+
+
+@register("apk")
+def apk(ctx: ExecContext, argv: list[str]) -> int:
+    """``apk add [--no-cache] [--update|-U] PKG... | del PKG... | update | info``."""
+    fs = ctx.fs
+    opts = {a for a in argv[1:] if a.startswith("-")}
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    if not args:
+        ctx.err("usage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n")
+        return 1
+    command, names = args[0], args[1:]
+    packages = _apk()["packages"]
+    installed = _apk_installed(fs)
+    no_cache = "--no-cache" in opts
+    if command == "update":
+        _apk_fetch_index(ctx, keep=not no_cache)
+        ctx.out(
+            f"v3.20.3 [https://dl-cdn.alpinelinux.org/alpine/v3.20/main]\nOK: {24000 + 0} distinct packages available\n"
+        )
+        return 0
+    if command == "info":
+        ctx.out("".join(n + "\n" for n in installed))
+        return 0
+    if command == "add":
+        unknown = [n for n in names if n not in packages]
+        have_index = bool([n for n in _listdir(fs, "/var/cache/apk") if n.startswith("APKINDEX")])
+        if not (have_index and not ({"-U", "--update"} & opts)):
+            _apk_fetch_index(ctx, keep=not no_cache)
+        if unknown:
+            for n in unknown:
+                ctx.err(
+                    f"ERROR: unable to select packages:\n  {n} (no such package):\n    required by: world[{n}]\n"
+                )
+            return 1
+        order: list[str] = []
+
+        def visit(name: str) -> None:
+            if name in order or name in installed:
+                return
+            for dep in packages[name]["depends"]:
+                if dep in packages:
+                    visit(dep)
+            order.append(name)
+
+        for name in names:
+            visit(name)
+        total = len(order)
+        for i, name in enumerate(order, 1):
+            ctx.out(f"({i}/{total}) Installing {name} ({packages[name]['version']})\n")
+            for row in packages[name]["files"]:
+                _put(fs, row)
+        for name in order:
+            if name in ("busybox", "ca-certificates"):
+                ctx.out(f"Executing {name}-{packages[name]['version']}.trigger\n")
+        installed += order
+        if order:
+            fs.write_file("/lib/apk/db/installed", apk_installed_db(n for n in installed if n in packages))
+            world = [w for w in _read_text(fs, "/etc/apk/world").split() if w]
+            fs.write_file("/etc/apk/world", "".join(w + "\n" for w in sorted(set(world) | set(names))))
+        ctx.out(f"OK: {_apk_total(fs, installed)} in {len(installed)} packages\n")
+        return 0
+    if command == "del":
+        gone = [n for n in names if n in installed]
+        for i, name in enumerate(gone, 1):
+            ctx.out(f"({i}/{len(gone)}) Purging {name} ({packages[name]['version']})\n")
+            for row in packages[name]["files"]:
+                if row[1] != "d" and _exists(fs, row[0]):
+                    fs.unlink(row[0])
+        installed = [n for n in installed if n not in gone]
+        if gone:
+            fs.write_file("/lib/apk/db/installed", apk_installed_db(n for n in installed if n in packages))
+            world = [w for w in _read_text(fs, "/etc/apk/world").split() if w and w not in gone]
+            fs.write_file("/etc/apk/world", "".join(w + "\n" for w in world))
+        ctx.out(f"OK: {_apk_total(fs, installed)} in {len(installed)} packages\n")
+        return 0
+    ctx.err(f"apk: unknown command '{command}'\n")
+    return 1
+
+
+# ============================================================================= pip
+def _pip() -> dict[str, Any]:
+    return catalogue()["pip"]["packages"]  # type: ignore[no-any-return]
+
+
+def _canonical(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _python_dirs(fs: Any) -> tuple[str, str, bool] | None:
+    """(version, site-packages, externally managed) of the image's Python, or None."""
+    for prefix in ("/usr/local/lib", "/usr/lib"):
+        versions = sorted(n for n in _listdir(fs, prefix) if n.startswith("python3."))
+        if versions:
+            version = versions[-1][len("python") :]
+            if prefix == "/usr/local/lib":
+                return version, f"{prefix}/{versions[-1]}/site-packages", False
+            debian = _exists(fs, "/usr/lib/python3/dist-packages") or _exists(fs, "/etc/debian_version")
+            site = "/usr/lib/python3/dist-packages" if debian else f"{prefix}/{versions[-1]}/site-packages"
+            return version, site, True
+    return None
+
+
+def _requirements(ctx: ExecContext, path: str) -> list[str]:
+    text = _read_text(ctx.fs, ctx.abspath(path))
+    out = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+@register("pip", "pip3")
+def pip(ctx: ExecContext, argv: list[str]) -> int:
+    """``pip install [--no-cache-dir] [-q] [-r requirements.txt] PKG[==VERSION]...`` and ``pip list``."""
+    fs = ctx.fs
+    found = _python_dirs(fs)
+    if found is None:
+        ctx.err(f"{argv[0]}: python not found\n")
+        return 127
+    version, site, managed = found
+    args = argv[1:]
+    if not args or args[0] not in ("install", "list", "freeze", "--version", "-V"):
+        ctx.err("ERROR: unknown command\n" if args else "Usage: pip <command> [options]\n")
+        return 1
+    if args[0] in ("--version", "-V"):
+        ctx.out(f"pip 24.0 from {site}/pip (python {version})\n")
+        return 0
+    packages = _pip()
+    dists = [
+        n.removesuffix(".dist-info").rsplit("-", 1) for n in _listdir(fs, site) if n.endswith(".dist-info")
+    ]
+    installed = {_canonical(d[0]): d[-1] for d in dists}
+    if args[0] in ("list", "freeze"):
+        for name, ver in sorted(installed.items()):
+            ctx.out(f"{name}=={ver}\n" if args[0] == "freeze" else f"{name:<20} {ver}\n")
+        return 0
+    opts: set[str] = set()
+    wanted: list[str] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg in ("-r", "--requirement"):
+            wanted += _requirements(ctx, next(rest, ""))
+        elif arg.startswith("-"):
+            opts.add(arg)
+        else:
+            wanted.append(arg)
+    quiet = "-q" in opts or "--quiet" in opts
+    if managed and "--break-system-packages" not in opts:
+        ctx.err(
+            "error: externally-managed-environment\n\n× This environment is externally managed\n"
+            "╰─> To install Python packages system-wide, try apt install\n    python3-xyz, where xyz is the package you are trying to\n"
+            "    install.\n\nnote: If you believe this is a mistake, please contact your Python installation or OS distribution provider. "
+            "You can override this, at the risk of breaking your Python installation or OS, by passing --break-system-packages.\n"
+            "hint: See PEP 668 for the detailed specification.\n"
+        )
+        return 1
+    names = [_canonical(w.split("==")[0].split(">=")[0].split("[")[0].strip()) for w in wanted]
+    for name in names:
+        if name not in packages:
+            ctx.err(f"ERROR: Could not find a version that satisfies the requirement {name} (from versions: none)\n"
+                    f"ERROR: No matching distribution found for {name}\n")  # fmt: skip
+            return 1
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        for dep in packages[name]["depends"]:
+            visit(dep)
+        order.append(name)
+
+    for name in names:
+        visit(name)
+    new = [n for n in order if n not in installed]
+    tag = version.replace(".", "")
+    cache_dir = "--no-cache-dir" not in opts
+    for name in order:
+        p = packages[name]
+        if name in installed:
+            if not quiet:
+                ctx.out(f"Requirement already satisfied: {name} in {site} ({installed[name]})\n")
+            continue
+        wheel = f"{name.replace('-', '_')}-{p['version']}-py3-none-any.whl"
+        if not quiet:
+            ctx.out(
+                f"Collecting {name}\n  Downloading {wheel} ({max(1, round(p['wheel_size'] / 1000))} kB)\n"
+            )
+        if cache_dir:
+            key = hashlib.sha256(wheel.encode()).hexdigest()
+            path = f"/root/.cache/pip/http-v2/{key[0]}/{key[1]}/{key[2]}/{key[3]}/{key[4]}/{key[5:]}.body"
+            fs.makedirs(posixpath.dirname(path))
+            fs.write_file(path, synthetic_bytes(path, p["wheel_size"]))
+    if new and not quiet:
+        ctx.out(f"Installing collected packages: {', '.join(new)}\n")
+    for name in new:
+        p = packages[name]
+        dist = f"{site}/{name.replace('-', '_')}-{p['version']}.dist-info"
+        for rel, size in p["files"]:
+            rel = rel.replace("cpython-312", f"cpython-{tag}")
+            _put(fs, [f"{site}/{rel}", "f", "644", size])
+        fs.makedirs(dist)
+        fs.write_file(f"{dist}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {p['version']}\n")
+        fs.write_file(f"{dist}/INSTALLER", "pip\n")
+        fs.write_file(
+            f"{dist}/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: bdist_wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        fs.write_file(f"{dist}/RECORD", "".join(f"{rel},,{size}\n" for rel, size in p["files"]))
+    if new:
+        ctx.out("Successfully installed " + " ".join(f"{n}-{packages[n]['version']}" for n in new) + "\n")
+        if ctx.uid == 0:
+            ctx.err("WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour "
+                    "with the system package manager, possibly rendering your system unusable. It is recommended to use a "
+                    "virtual environment instead: https://pip.pypa.io/warnings/venv. Use the --root-user-action option if "
+                    "you know what you are doing and want to suppress this warning.\n")  # fmt: skip
+    return 0
+
+
+def python_m_pip(ctx: ExecContext, argv: list[str]) -> int:
+    """``python3 -m pip ARGS...``: pip's behaviour when ``argv`` is ``[python3, -m, pip, ...]``.
+
+    Not registered as ``python``/``python3`` (the simulator runs no Python code, and the RUN shell
+    reports ``python3 -c ...`` as an unimplemented command); the shell can route ``-m pip`` here.
+    Returns 127 when ``argv`` is not a ``-m pip`` call.
+    """
+    if len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("pip", "pip3"):
+        return pip(ctx, ["pip", *argv[3:]])
+    return 127
+
+
+@register("python", "python3")
+def python(ctx: ExecContext, argv: list[str]) -> int:
+    """``python3 -m pip ...`` and ``python3 --version``; other Python code is not run (exit 127)."""
+    if len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("pip", "pip3"):
+        return python_m_pip(ctx, argv)
+    if argv[1:] in (["--version"], ["-V"]):
+        ctx.out(f"Python {ctx.env.get('PYTHON_VERSION', '3.11.2')}\n")
+        return 0
+    ctx.err(
+        f"{argv[0]}: layerlab's shell runs no Python code; it runs '{argv[0]} -m pip ...' and "
+        f"'{argv[0]} --version'\n"
+    )
+    return 127
