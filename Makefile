@@ -31,6 +31,7 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-logo --no-cache  # contracts: [tool.importlinter] in pyproject.toml
 
 bench: setup
 	@set -e; found=; for f in benchmarks/bench_*.py; do \

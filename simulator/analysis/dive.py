@@ -24,6 +24,7 @@ Differences from :func:`simulator.analysis.efficiency` are explained in ``docs/a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model.entries import Kind
@@ -62,7 +63,7 @@ def _layer_tree(layer: Layer) -> _Node:
     return root
 
 
-def _walk(node: _Node, prefix: str = ""):  # type: ignore[no-untyped-def]
+def _walk(node: _Node, prefix: str = "") -> Iterator[tuple[str, _Node]]:
     """(path, node) for every node below ``node``, children sorted, deepest first."""
     for name in sorted(node.children):
         child = node.children[name]

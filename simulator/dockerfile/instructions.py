@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from simulator.dockerfile.lexer import Lexer
 from simulator.errors import DockerfileError
@@ -372,7 +372,8 @@ def _expand_pairs(e: _Expander, pairs: tuple[tuple[str, str], ...]) -> tuple[tup
     return tuple((e.word(k), e.word(v)) for k, v in pairs)
 
 
-_EXPANDERS: dict[type[Instruction], Callable[[_Expander, Instruction], Instruction]] = {
+# Each function takes the subclass it is filed under, which the key's type cannot say: Any.
+_EXPANDERS: dict[type[Instruction], Callable[[_Expander, Any], Instruction]] = {
     From: lambda e, i: dataclasses.replace(i, base=e.word(i.base), platform=e.opt(i.platform)),
     Run: lambda e, i: dataclasses.replace(i, mounts=e.many(i.mounts)),
     Copy: _expand_copy,
@@ -385,7 +386,7 @@ _EXPANDERS: dict[type[Instruction], Callable[[_Expander, Instruction], Instructi
     User: lambda e, i: dataclasses.replace(i, user=e.word(i.user)),
     Workdir: lambda e, i: dataclasses.replace(i, path=e.word(i.path)),
     Stopsignal: lambda e, i: dataclasses.replace(i, signal=e.word(i.signal)),
-}  # type: ignore[dict-item]  # each lambda takes its own subclass
+}
 
 
 def expand_instruction_tracked(instr: Instruction, lexer: Lexer, env: Mapping[str, str]) -> Expanded:

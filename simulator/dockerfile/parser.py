@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from simulator.dockerfile import _syntax
 from simulator.dockerfile.flags import (
@@ -232,7 +233,16 @@ def _bool(values: dict[str, list[str]], name: str) -> bool:
     return values.get(name, ["false"])[-1] == "true"
 
 
-def _build_run(node: _syntax.Node, common: dict[str, object]) -> Run:
+class _Common(TypedDict):
+    """The fields every instruction has (:class:`Instruction`), shared by the builders below."""
+
+    line: int
+    end_line: int
+    original: str
+    flags: tuple[str, ...]
+
+
+def _build_run(node: _syntax.Node, common: _Common) -> Run:
     values = _flags(node, "run")
     network = _value(values, "network")
     if network is not None and network not in NETWORKS:
@@ -241,7 +251,7 @@ def _build_run(node: _syntax.Node, common: dict[str, object]) -> Run:
     if security is not None and security not in SECURITY_MODES:
         raise _Problem(f"unsupported security mode {security!r}", security, "use sandbox or insecure")
     for mount in values.get("mount", []):
-        fields = dict(part.split("=", 1) if "=" in part else (part, "") for part in mount.split(","))
+        fields = {k: v for k, _, v in (part.partition("=") for part in mount.split(","))}
         kind = fields.get("type", "bind").lower()
         if kind not in MOUNT_TYPES:
             raise _Problem(f"unsupported mount type {kind!r}", kind, f"use one of {', '.join(MOUNT_TYPES)}")
@@ -256,7 +266,7 @@ def _build_run(node: _syntax.Node, common: dict[str, object]) -> Run:
     )
 
 
-def _build_healthcheck(node: _syntax.Node, common: dict[str, object]) -> Healthcheck:
+def _build_healthcheck(node: _syntax.Node, common: _Common) -> Healthcheck:
     _at_least_one(node, "HEALTHCHECK")
     kind = node.args[0].upper()
     if kind == "NONE":  # BuildKit does not look at the flags of HEALTHCHECK NONE
@@ -289,10 +299,10 @@ def _build_healthcheck(node: _syntax.Node, common: dict[str, object]) -> Healthc
         if retries < 0:
             raise _Problem(f"--retries cannot be negative ({retries})", retries_text)
     test = ("CMD", *cmd) if node.json else ("CMD-SHELL", *cmd)
-    return Healthcheck(**common, test=test, retries=retries, **durations)  # type: ignore[arg-type]
+    return Healthcheck(**common, test=test, retries=retries, **durations)
 
 
-def _build_onbuild(node: _syntax.Node, common: dict[str, object], filename: str) -> Onbuild:
+def _build_onbuild(node: _syntax.Node, common: _Common, filename: str) -> Onbuild:
     _at_least_one(node, "ONBUILD")
     _flags(node, "onbuild")
     trigger_word = _syntax.strip_go(node.args[0]).upper()
@@ -334,7 +344,7 @@ def _build(node: _syntax.Node, filename: str) -> Instruction:
 
 def _build_checked(node: _syntax.Node, filename: str) -> Instruction:
     key = node.cmd.lower()
-    common: dict[str, object] = {
+    common: _Common = {
         "line": node.start,
         "end_line": node.end,
         "original": _syntax.strip_go(node.original),
