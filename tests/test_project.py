@@ -6,9 +6,14 @@ needs or how to start it; these tests catch one of them drifting from the others
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import os
 import re
+import shutil
 import stat
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -171,3 +176,169 @@ def test_every_test_directory_is_collected():
             assert not any(fnmatch.fnmatch(part, pat) for pat in skipped), f"{rel} is skipped by {skipped}"
         if folder != ROOT / "tests":
             assert (folder / "__init__.py").exists(), f"{rel} has no __init__.py"
+
+
+# --------------------------------------------------------------------------------------------
+# (d) Enforcement: the import layers, no cycles, mypy, module size, doctests.
+#
+# CI runs `make test`, not `make lint`, so each check of `make lint` that guards the design
+# (lint-imports, mypy) is also a test here.
+
+# Rooms still being restructured (issue 10) break these; the lead flips them to passing
+# (removes the xfail) once the branches are merged.
+_RESTRUCTURING = (
+    "issue 10 in progress: userland -> sh.interp/sh.builtins and distro.library -> userland.packages "
+    "(explicit userland registry), oci -> engine (save/load move to the engine), "
+    "backends.container <-> backends.overlayfs (backends package)"
+)
+
+
+def _layers_contract() -> dict:
+    contracts = _pyproject()["tool"]["importlinter"]["contracts"]
+    return next(c for c in contracts if c["type"] == "layers")
+
+
+def test_every_room_is_in_the_layers_contract() -> None:
+    """Each top-level module or package of simulator/ is named in one layer, so none escapes the check.
+
+    (import-linter's own `exhaustive` option works only for contracts with `containers`.)
+    """
+    named = {
+        part.strip().strip("()")
+        for layer in _layers_contract()["layers"]
+        for part in re.split(r"[|:]", layer)
+    }
+    package = ROOT / "simulator"
+    rooms = {f"simulator.{p.stem}" for p in package.glob("*.py") if p.name != "__init__.py"}
+    rooms |= {f"simulator.{p.parent.name}" for p in package.glob("*/__init__.py")}
+    missing = sorted(rooms - named)
+    assert not missing, f"add {missing} to a layer of the layers contract in pyproject.toml"
+
+
+def _lint_imports() -> str | None:
+    beside_python = Path(sys.executable).parent / "lint-imports"
+    return str(beside_python) if beside_python.exists() else shutil.which("lint-imports")
+
+
+@pytest.mark.xfail(strict=False, reason=_RESTRUCTURING)
+def test_lint_imports_contracts_are_kept() -> None:
+    """`lint-imports` (import-linter, the `test` extra) keeps every contract in pyproject.toml.
+
+    It runs in the repository root, which it puts first on sys.path: it reads this checkout's
+    simulator/, not an installed copy.
+    """
+    command = _lint_imports()
+    if command is None:
+        pytest.skip("lint-imports not found: pip install import-linter (it is in the `test` extra)")
+    done = subprocess.run(
+        [command, "--no-logo", "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _import_cycles() -> list[str]:
+    """One line per strongly connected set of modules: a cycle through it, with line numbers."""
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (the `test` extra)")
+    import networkx as nx
+
+    import simulator
+
+    assert Path(simulator.__file__).parent == ROOT / "simulator", "not this checkout's simulator/"
+    graph = grimp.build_graph("simulator", cache_dir=None, exclude_type_checking_imports=True)
+    edges = nx.DiGraph(
+        (importer, imported)
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+    )
+    found = []
+    for members in nx.strongly_connected_components(edges):
+        if len(members) < 2:
+            continue
+        steps = []
+        for importer, imported in nx.find_cycle(edges.subgraph(members)):
+            lines = sorted(
+                {d["line_number"] for d in graph.get_import_details(importer=importer, imported=imported)}
+            )
+            steps.append(f"{importer} -> {imported} (l.{','.join(map(str, lines))})")
+        found.append(f"{len(members)} modules {sorted(members)}: " + "; ".join(steps))
+    return sorted(found)
+
+
+@pytest.mark.xfail(strict=False, reason=_RESTRUCTURING)
+def test_no_import_cycles() -> None:
+    """No module imports itself back through others, not even from inside a function.
+
+    Stricter than the `acyclic_siblings` contract (which compares sibling packages): this looks at
+    single modules. Imports under `if TYPE_CHECKING:` do not count, since they never run.
+    """
+    cycles = _import_cycles()
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="issue 10 in progress: sh, userland, builder, backends, distro, viz")
+def test_mypy_is_clean() -> None:
+    """mypy over the whole package ([tool.mypy] in pyproject.toml) reports no error."""
+    pytest.importorskip("mypy", reason="mypy is in the `test` extra")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# A module longer than this says why in its first LONG_MODULE_HEAD lines, in a comment that
+# starts with LONG_MODULE_MARKER, e.g. `# Long module: one table of every Dockerfile flag.`
+LONG_MODULE_LINES = 600
+LONG_MODULE_HEAD = 30
+LONG_MODULE_MARKER = "# Long module:"
+
+
+def _long_modules_without_a_reason() -> list[str]:
+    found = []
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) <= LONG_MODULE_LINES:
+            continue
+        if any(line.lstrip().startswith(LONG_MODULE_MARKER) for line in lines[:LONG_MODULE_HEAD]):
+            continue
+        found.append(f"{path.relative_to(ROOT)} ({len(lines)} lines)")
+    return found
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 10 in progress: model/container.py, engine.py, builder/builder.py, sh/interp.py, "
+    "sh/parse.py, userland/coreutils.py, textutils.py, accounts.py, packages.py, backends/container.py "
+    "are being split",
+)
+def test_no_long_module_without_a_reason() -> None:
+    """No module under simulator/ is over LONG_MODULE_LINES (600) lines unless it says why.
+
+    The reason is a comment starting with LONG_MODULE_MARKER (`# Long module:`) in its first
+    LONG_MODULE_HEAD (30) lines.
+    """
+    long = _long_modules_without_a_reason()
+    assert not long, (
+        f"over {LONG_MODULE_LINES} lines: split them, or say why in a '{LONG_MODULE_MARKER} ...' comment "
+        f"in the first {LONG_MODULE_HEAD} lines:\n" + "\n".join(long)
+    )
+
+
+def _modules_with_examples() -> list[str]:
+    names = []
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        if ">>>" in path.read_text(encoding="utf-8"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+@pytest.mark.parametrize("module_name", _modules_with_examples())
+def test_doctests(module_name: str) -> None:
+    """The `>>>` examples in the package's docstrings run and print what they show."""
+    module = importlib.import_module(module_name)
+    results = doctest.testmod(module, verbose=False, report=False)
+    assert results.attempted > 0, f"{module_name} has '>>>' outside any docstring doctest finds"
+    assert results.failed == 0, (
+        f"{results.failed} of {results.attempted} examples fail: pytest --doctest-modules {module.__file__}"
+    )
