@@ -1,8 +1,9 @@
-"""The navigation cell of the lessons: previous · index · next.
+"""The navigation of the lessons: the previous · index · next cell, and the index's table.
 
-A lesson has it at the top and at the bottom, the index at the bottom only. The titles come
-from the lessons themselves (the ``# NN · Title`` heading), so renaming a lesson or adding one
-needs nothing here: ``make notebooks`` rewrites every navigation cell.
+A lesson has the navigation cell at the top and at the bottom, the index at the bottom only.
+The titles come from the lessons themselves (the ``# NN · Title`` heading), so renaming a
+lesson or adding one needs nothing here: ``make notebooks`` rewrites every navigation cell and
+the rows of the index's table of lessons (the table headed ``| # | notebook |``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ INDEX = "00-index"
 _LINK = r"\[[^\]\n]*\]\(\d\d-[\w-]+\.ipynb\)"
 _NAV = re.compile(rf"{_LINK}(?: \| {_LINK})*")
 _HEADING = re.compile(r"# (\d\d) · (.+)")
+_TABLE = "| # | notebook |\n|---|---|\n"
 
 
 def is_nav(cell: nbformat.NotebookNode) -> bool:
@@ -54,11 +56,25 @@ def nav_cell(lessons: list[tuple[str, str]], index: int) -> nbformat.NotebookNod
 def with_nav(
     cells: list[nbformat.NotebookNode], lessons: list[tuple[str, str]], index: int
 ) -> list[nbformat.NotebookNode]:
-    """``cells`` with the navigation cells (first, last) replaced or added."""
-    body = list(cells)
+    """``cells`` with the navigation cells (first, last) replaced or added, and the index's table."""
+    body = [_with_table(cell, lessons) for cell in cells] if index == 0 else list(cells)
     if body and is_nav(body[0]):
         body = body[1:]
     if body and is_nav(body[-1]):
         body = body[:-1]
     top = [] if index == 0 else [nav_cell(lessons, index)]
     return [*top, *body, nav_cell(lessons, index)]
+
+
+def _with_table(cell: nbformat.NotebookNode, lessons: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    """``cell`` with the rows of the table of lessons rewritten, if it has that table."""
+    if cell.cell_type != "markdown" or _TABLE not in cell.source:
+        return cell
+    head, rest = cell.source.split(_TABLE, 1)
+    lines = rest.split("\n")
+    while lines and lines[0].startswith("| "):
+        lines.pop(0)
+    rows = [f"| {stem[:2]} | [{name}]({stem}.ipynb) |" for stem, name in lessons[1:]]
+    new = nbformat.from_dict(dict(cell))
+    new.source = head + _TABLE + "\n".join(rows + lines)
+    return new
