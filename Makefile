@@ -1,6 +1,7 @@
 # layerlab: two commands matter.
 #   make lab    set up .venv and start JupyterLab on notebooks/
 #   make test   set up .venv with the test tools and run the whole suite
+# (Authors: `make notebooks` writes notebooks/NN-topic.ipynb from notebooks/src/NN-topic.py.)
 #
 # Set-up is idempotent and fast the second time: pip runs again only when pyproject.toml
 # changes (the .venv/.installed-* stamps depend on it).
@@ -15,7 +16,7 @@ PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q
 IS_ROOT := $(filter 0,$(shell id -u))
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: lab test setup lint bench docs clean distclean dot
+.PHONY: lab test setup lint bench docs notebooks clean distclean dot
 
 lab: $(VENV)/.installed-lab dot
 	@echo "Starting JupyterLab on notebooks/ at http://127.0.0.1:$(PORT)/lab (it prints the URL with its token below; Ctrl-C stops it)"
@@ -41,6 +42,11 @@ bench: setup
 docs: setup
 	$(PY) -m sphinx -W -b html docs docs/_build/html
 	@echo "docs built: docs/_build/html/index.html"
+
+# The lessons: each notebooks/src/NN-topic.py (jupytext percent) becomes notebooks/NN-topic.ipynb,
+# stripped, with its navigation cells (docs/notebooks.md); run after editing, commit both.
+notebooks: $(VENV)/.installed-lab
+	$(PY) notebooks/_tools/build.py
 
 # Everything generated, but not the virtual environment (distclean removes that too).
 clean:

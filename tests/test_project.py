@@ -30,6 +30,7 @@ CONDA_TO_PIP = {
     "jupyterlab": "jupyterlab",
     "ipywidgets": "ipywidgets",
     "ipykernel": "ipykernel",
+    "jupytext": "jupytext",
 }
 # conda packages with no counterpart among pyproject's core + lab dependencies, and why.
 CONDA_ONLY = {

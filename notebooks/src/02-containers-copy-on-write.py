@@ -1,0 +1,214 @@
+# %% [markdown]
+# [← 01 Images are stacks of immutable layers](01-images-and-layers.ipynb) | [Index](00-index.ipynb) | [03 Dockerfile builds and the build cache →](03-dockerfile-builds-and-cache.ipynb)
+
+# %% [markdown]
+# # 02 · Containers: copy-on-write over shared layers
+#
+# **You will be able to**
+#
+# - explain what a container is: the image's read-only layers plus one **writable layer** of its own;
+# - predict when a file is **copied up** into the writable layer, and how much is copied;
+# - recognise **whiteouts** (deleted files) and **opaque directories**;
+# - read `docker diff`, and say what `docker rm` and `docker commit` do to the writable layer.
+
+# %%
+from simulator import Engine
+from simulator.exercises import check_copy_up, check_opaque_dir, check_whiteout, reveal
+from simulator.viz import copy_up, install_reprs, overlay, sharing_dag
+from simulator.widgets import ContainerPlayground, show
+
+install_reprs()  # images, layers, containers and engines display as diagrams
+
+engine = Engine()
+image = engine.images.pull("alpine:3.20")
+a = engine.containers.create("alpine:3.20", name="a").start()
+b = engine.containers.create("alpine:3.20", name="b").start()
+print(a, b, sep="\n")
+
+# %% [markdown]
+# ## 1. Two containers, one image
+#
+# Both containers see the same files, served from the same image layer. Nothing was copied
+# when they started: each writable layer is empty.
+
+# %%
+assert a.read_file("/etc/motd") == b.read_file("/etc/motd") == image.read_file("/etc/motd")
+assert a.size_rw == b.size_rw == 0
+show(overlay(a, "/etc/motd"))
+
+# %% [markdown]
+# ## 2. Copy-up: the first write copies the whole file
+#
+# Appending one line to `/etc/motd` in container `a` makes overlayfs copy the whole file into
+# `a`'s writable layer, then change the copy. First it creates the parent directory `/etc`
+# there, *empty* but with the same owner and mode (the first event below, `bytes=0`): the other
+# files of `/etc` are not copied. The image layer is not touched, and `b` still sees the original.
+
+# %%
+image_id = image.id
+a.exec_run("echo 'maintenance at 18:00' >> /etc/motd")
+for event in a.copy_ups:
+    print(event)
+assert b.read_file("/etc/motd") == image.read_file("/etc/motd")
+assert image.id == image_id
+show(copy_up(a, "/etc/motd"))
+
+# %% [markdown]
+# ## 3. Whiteouts and opaque directories
+#
+# The image's layers are read-only, so deleting a file that comes from the image cannot remove
+# it from them: instead the writable layer gets a **whiteout**, a marker meaning "hide this name".
+# (Deleting a file the container created itself just removes it: there is nothing below to hide.)
+# `rm -rf` of a directory from the image also ends as a single whiteout, for the directory.
+# Deleting a directory from the image and then creating a new one with the same name gives an
+# **opaque directory**: it hides everything the image had below it.
+#
+# (`/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf` are different: Docker bind-mounts them
+# into every container, so `rm /etc/hostname` fails with "Device or resource busy", here as in Docker.)
+
+# %%
+a.exec_run("rm /etc/issue")
+a.exec_run("rm -rf /etc/ssl && mkdir /etc/ssl && echo new > /etc/ssl/only-this")
+upper = a.upper_entries
+assert upper["/etc/issue"].is_whiteout
+assert upper["/etc/ssl"].is_dir and upper["/etc/ssl"].opaque
+assert image.read_file("/etc/issue")  # still in the image
+print(a.exec_run("ls /etc/ssl").output.decode())
+show(overlay(a))
+
+# %% [markdown]
+# ## 4. `docker diff`
+#
+# `docker diff` compares the container's file system with its image's, file by file: **A** added,
+# **C** changed, **D** deleted. It compares the two *merged views*, not the layers, so you never
+# see a whiteout or an opaque marker in it:
+#
+# - a directory with changes below it is listed as `C` (`/etc`), before its children;
+# - a deleted directory is one `D` line, not one per file inside it;
+# - the opaque `/etc/ssl` still exists, so it is `C`, and each name it hides is `D`
+#   (`D /etc/ssl/certs` is one line for the whole `certs` directory), next to `A /etc/ssl/only-this`.
+#
+# It compares type, mode, owner, size and modification time, not contents. (Real Docker prints
+# the lines of one directory in no fixed order; layerlab sorts them.)
+
+# %%
+print(a.diff_text())
+assert "D /etc/issue" in a.diff_text().splitlines()
+assert b.diff() == []
+
+# %% [markdown]
+# ## 5. Is a container's writable layer permanent?
+#
+# Container `a` has changed `/etc/motd`. We now remove it (`docker rm -f a`) and start a new
+# container `c` from the same image.
+#
+# ### Predict first
+#
+# Will `c` see the line `maintenance at 18:00` in `/etc/motd`? Answer `"yes"` or `"no"`.
+
+# %% tags=["answer:p02_rm"]
+prediction = ...  # "yes" or "no"
+
+# %%
+a.remove(force=True)
+c = engine.containers.create("alpine:3.20", name="c").start()
+seen = "yes" if b"maintenance" in c.read_file("/etc/motd") else "no"
+reveal(
+    prediction,
+    seen,
+    "The writable layer belongs to one container and is deleted with it by docker rm (docker stop "
+    "and docker start keep it); the image never had the line. Keep data in a volume, or make a new "
+    "image with docker commit (better: a Dockerfile).",
+    choices=["yes", "no"],
+)
+
+# %% [markdown]
+# ## 6. `docker commit`: a writable layer becomes an image layer
+#
+# Committing a container freezes its writable layer into a new read-only layer on top of its
+# image: a new image. The sharing DAG shows it stacked on alpine's layer, stored once.
+
+# %%
+b.exec_run("mkdir -p /srv && echo 'hi' > /srv/index.html")
+snapshot = b.commit("site", "1")
+assert len(snapshot.layers) == len(image.layers) + 1
+assert snapshot.layers[0] is image.layers[0]
+show(sharing_dag(engine))
+
+# %% [markdown]
+# ## 7. Playground
+#
+# Start containers, type shell commands into each (`echo hi > /etc/motd`, `rm /etc/issue`,
+# `chmod 600 /etc/passwd`, `rm -rf /etc/apk && mkdir /etc/apk` …), and watch the selected
+# container's writable layer, its copy-ups and whiteouts, while the table shows the other
+# containers and the image unchanged. Remove a container; commit one and look at the sharing DAG.
+
+# %%
+playground = ContainerPlayground(engine, "alpine:3.20")
+playground
+
+# %%
+# The same playground, driven from code (this is how the tests drive it)
+playground.run("echo from-the-playground > /root/note")
+assert playground.container.read_file("/root/note") == b"from-the-playground\n"
+
+# %% [markdown]
+# ## Exercises
+#
+# **Exercise 1.** Make container `ex1` copy `/etc/passwd` up **without changing its content**.
+# Write one shell command.
+
+# %%
+ex1 = engine.containers.create("alpine:3.20", name="ex1").start()
+
+# %% tags=["answer:ex02_copy"]
+command = ...  # a shell command, as a string
+
+# %%
+if isinstance(command, str):
+    print(ex1.exec_run(command).output.decode())
+check_copy_up(ex1, "/etc/passwd", command=command)
+
+# %% [markdown]
+# **Exercise 2.** In container `ex2`, delete `/etc/shells` so that `ex2` has a whiteout for it.
+
+# %%
+ex2 = engine.containers.create("alpine:3.20", name="ex2").start()
+
+# %% tags=["answer:ex02_whiteout"]
+command = ...  # a shell command
+
+# %%
+if isinstance(command, str):
+    ex2.exec_run(command)
+check_whiteout(ex2, "/etc/shells", command=command)
+
+# %% [markdown]
+# **Exercise 3.** In container `ex3`, make `/etc/apk` an **opaque directory**.
+
+# %%
+ex3 = engine.containers.create("alpine:3.20", name="ex3").start()
+
+# %% tags=["answer:ex02_opaque"]
+command = ...  # a shell command
+
+# %%
+if isinstance(command, str):
+    ex3.exec_run(command)
+check_opaque_dir(ex3, "/etc/apk", command=command)
+
+# %% [markdown]
+# ## Summary
+#
+# - A container = its image's read-only layers (shared with every other container of the image)
+#   + one writable layer of its own, stacked by overlayfs.
+# - The first change to an image file (opening it for writing, append, `chmod`, `chown`,
+#   `touch`) **copies the whole file up**, even when only its metadata changes; its parent
+#   directories are created first, empty.
+# - Deleting an image file leaves a **whiteout**; deleting a directory from the image and
+#   creating it again makes it **opaque**.
+# - `docker diff` lists the changes; `docker rm` throws the writable layer away; `docker commit`
+#   turns it into a new image layer.
+
+# %% [markdown]
+# [← 01 Images are stacks of immutable layers](01-images-and-layers.ipynb) | [Index](00-index.ipynb) | [03 Dockerfile builds and the build cache →](03-dockerfile-builds-and-cache.ipynb)

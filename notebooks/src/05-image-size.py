@@ -1,0 +1,186 @@
+# %% [markdown]
+# [← 04 Layer sharing and disk usage](04-layer-sharing-and-disk-usage.ipynb) | [Index](00-index.ipynb) | [06 The real overlayfs beside the model →](06-real-overlayfs.ipynb)
+
+# %% [markdown]
+# # 05 · Image size: what is shipped, what is wasted
+#
+# **You will be able to**
+#
+# - measure an image's wasted bytes and name the reason for each;
+# - explain why deleting files in a later step does not make an image smaller;
+# - clean up in the same layer that made the mess;
+# - explain why `chmod` of a big file in a later step doubles its cost, and avoid it;
+# - use a multi-stage build to ship the result without the tools that made it.
+
+# %%
+from simulator import Engine
+from simulator.analysis import efficiency
+from simulator.exercises import check_multi_stage, check_same_layer_cleanup, reveal
+from simulator.viz import install_reprs, layer_stack
+from simulator.widgets import LayerExplorer, show
+
+install_reprs()  # images, layers, containers and engines display as diagrams
+
+engine = Engine()
+
+# %% [markdown]
+# ## 1. Deleting in a later step
+#
+# `apk add curl` (without `--no-cache`) leaves the package index in `/var/cache/apk`, about
+# 2 MB. A second step deletes it.
+#
+# ### Predict first
+#
+# Compared with the same image without the `rm` step, is the image with it `"smaller"`,
+# `"the same"` or `"bigger"`?
+
+# %% tags=["answer:p05_delete"]
+prediction = ...  # "smaller", "the same" or "bigger"
+
+# %%
+WITHOUT_RM = "FROM alpine:3.20\nRUN apk add curl\n"
+WITH_RM = WITHOUT_RM + "RUN rm -rf /var/cache/apk/*\n"
+plain = engine.images.build(WITHOUT_RM, context={}, tag="curl:plain").image
+cleaned = engine.images.build(WITH_RM, context={}, tag="curl:rm-later").image
+verdict = "smaller" if cleaned.size < plain.size else ("the same" if cleaned.size == plain.size else "bigger")
+print(f"without rm: {plain.size} B   with rm in a later step: {cleaned.size} B")
+reveal(
+    prediction,
+    verdict,
+    "The files stay in the layer that added them; the later layer only adds whiteouts (0 bytes) that "
+    "hide them. Every pull still downloads them. Docker's SIZE counts file bytes, so it is exactly the "
+    "same; the download is even a little bigger, since the extra layer's tar holds the whiteout "
+    "entries.",
+    choices=["smaller", "the same", "bigger"],
+)
+
+# %%
+report = efficiency(cleaned)
+print(report.summary())
+assert report.by_reason.get("deleted", 0) > 1_000_000
+
+# %% [markdown]
+# `efficiency()` names a reason for every wasted byte: here `deleted` (shipped in one layer,
+# deleted in a later one). Open the image in the explorer: the `rm` layer shows the whiteouts
+# (**D**), and the table below lists each wasted file with its fix.
+
+# %%
+explorer = LayerExplorer(engine, "curl:rm-later")
+explorer
+
+# %% [markdown]
+# ## 2. Clean up in the same step
+#
+# A layer records the *result* of its step. Delete the cache in the same `RUN` (or do not create
+# it: `apk add --no-cache`) and it never reaches any layer.
+
+# %%
+same = engine.images.build(
+    "FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*\n", context={}, tag="curl:same-step"
+).image
+print(f"same-step cleanup: {same.size} B  (saves {cleaned.size - same.size} B)")
+assert same.size < cleaned.size and efficiency(same).by_reason.get("deleted", 0) == 0
+
+# %% [markdown]
+# ## 3. Is `chmod` free?
+#
+# A 1 MB file is copied in, then made executable in a second step.
+#
+# ### Predict first
+#
+# How much does the `RUN chmod` step add to the image? `"nothing"`, `"a few bytes"` or `"about 1 MB"`?
+
+# %% tags=["answer:p05_chmod"]
+prediction = ...  # "nothing", "a few bytes" or "about 1 MB"
+
+# %%
+BIG = {"tool.bin": bytes(range(256)) * 4096}  # 1 MiB
+chmodded = engine.images.build(
+    "FROM busybox\nCOPY tool.bin /opt/\nRUN chmod +x /opt/tool.bin\n", context=BIG, tag="tool:chmod"
+)
+grown = chmodded.steps[-1].layer.size
+actual = "nothing" if grown == 0 else ("a few bytes" if grown < 10_000 else "about 1 MB")
+reveal(
+    prediction,
+    actual,
+    "A layer stores whole files: changing only the mode copies the whole file up into the new layer "
+    "(the old copy stays below, wasted). Set the mode where the file is created: COPY --chmod=755.",
+    choices=["nothing", "a few bytes", "about 1 MB"],
+)
+
+# %%
+fixed = engine.images.build(
+    "FROM busybox\nCOPY --chmod=755 tool.bin /opt/\n", context=BIG, tag="tool:fixed"
+).image
+print(f"chmod in a later step: {chmodded.image.size} B   COPY --chmod: {fixed.size} B")
+assert efficiency(chmodded.image).by_reason.get("metadata-copy", 0) == len(BIG["tool.bin"])
+assert fixed.view.lookup("/opt/tool.bin").mode & 0o111
+
+# %% [markdown]
+# ## 4. Multi-stage builds
+#
+# Compilers and headers are needed to build a program, not to run it. A multi-stage build
+# compiles in one stage and copies only the result into a clean final stage; the build stage's
+# layers are not part of the final image.
+#
+# *(layerlab's shell cannot run a compiler; the `printf` below stands in for `gcc -o /app/hello
+# hello.c`. The packages really are installed, with their real sizes.)*
+
+# %%
+SINGLE = """\
+FROM alpine:3.20
+RUN apk add --no-cache gcc musl-dev
+COPY hello.c /src/
+RUN mkdir -p /app && printf 'ELF-stand-in' > /app/hello
+CMD ["/app/hello"]
+"""
+MULTI = """\
+FROM alpine:3.20 AS build
+RUN apk add --no-cache gcc musl-dev
+COPY hello.c /src/
+RUN mkdir -p /app && printf 'ELF-stand-in' > /app/hello
+
+FROM alpine:3.20
+COPY --from=build /app/hello /app/hello
+CMD ["/app/hello"]
+"""
+SOURCE = {"hello.c": "int main(void) { return 0; }\n"}
+single = engine.images.build(SINGLE, context=SOURCE, tag="hello:single").image
+multi = engine.images.build(MULTI, context=SOURCE, tag="hello:multi").image
+print(f"single stage: {single.size / 1e6:.1f} MB   multi-stage: {multi.size / 1e6:.1f} MB")
+assert multi.size < single.size / 5 and not multi.view.exists("/usr/bin/gcc")
+show(layer_stack(multi, name="hello:multi"))
+
+# %% [markdown]
+# ## Exercises
+#
+# **Exercise 1.** Write a Dockerfile `FROM alpine:3.20` that installs `curl` and ships **no byte
+# of `/var/cache/apk`** in any layer.
+
+# %% tags=["answer:ex05_cleanup"]
+cleanup_dockerfile = ...  # a Dockerfile as a string
+
+# %%
+check_same_layer_cleanup(cleanup_dockerfile, must_have="/usr/bin/curl", junk="/var/cache/apk")
+
+# %% [markdown]
+# **Exercise 2.** Write a Dockerfile whose final image contains `/app/hello` (made as in
+# `SINGLE`) but ships no `/usr/bin/gcc` in any of its layers.
+
+# %% tags=["answer:ex05_multistage"]
+multistage_dockerfile = ...  # a Dockerfile as a string
+
+# %%
+check_multi_stage(multistage_dockerfile, SOURCE, artifact="/app/hello", tools="/usr/bin/gcc")
+
+# %% [markdown]
+# ## Summary
+#
+# - An image ships every layer whole. A file deleted, replaced or `chmod`ed in a later layer is
+#   still shipped in the earlier one: `efficiency()` calls those bytes *wasted* and says why.
+# - Clean up in the same `RUN` that made the mess (or never make it: `--no-cache`).
+# - Set modes and owners where files are created (`COPY --chmod`, `--chown`), not in a later step.
+# - Multi-stage builds leave the build tools in a stage the final image does not include.
+
+# %% [markdown]
+# [← 04 Layer sharing and disk usage](04-layer-sharing-and-disk-usage.ipynb) | [Index](00-index.ipynb) | [06 The real overlayfs beside the model →](06-real-overlayfs.ipynb)

@@ -1,0 +1,180 @@
+# %% [markdown]
+# [← 05 Image size: what is shipped, what is wasted](05-image-size.ipynb) | [Index](00-index.ipynb)
+
+# %% [markdown]
+# # 06 · The real overlayfs beside the model
+#
+# Docker's containers run on **overlayfs**, a Linux file system that stacks directories:
+# read-only *lower* directories (the image layers) under one writable *upper* directory (the
+# container's layer). layerlab's model imitates it; here the same operations run on both, on
+# a real kernel mount when this machine allows it.
+#
+# **You will be able to**
+#
+# - recognise on disk what the model draws: copied-up files, whiteouts, opaque directories;
+# - explain why renaming a directory from the image fails with `EXDEV`, and what `mv` does then;
+# - check a claim about containers against the real kernel, not only against a diagram.
+
+# %%
+import os
+
+from simulator import Container, Engine, Entry, Image, Layer
+from simulator.backends import Availability, availability
+from simulator.exercises import check_errno, check_whiteout_on_disk, reveal
+from simulator.viz import install_reprs, overlay
+from simulator.widgets import ContainerPlayground, show
+
+install_reprs()  # images, layers, containers and engines display as diagrams
+
+status = availability()
+if os.environ.get("LAYERLAB_PRETEND_NO_OVERLAY"):  # lets the test suite check the model-only path
+    status = Availability(False, "LAYERLAB_PRETEND_NO_OVERLAY is set")
+print("real overlayfs:", "available" if status.ok else "NOT available", "-", status.reason)
+
+# %% [markdown]
+# Mounting overlayfs needs Linux and the right to mount (root, or `fuse-overlayfs`). Where it is
+# not possible, the line above says why, and this notebook shows the model's side only: every
+# cell still runs.
+#
+# ## 1. A small image and a scenario
+
+# %%
+image = Image.of(
+    [
+        Layer.of(
+            {
+                "/etc": Entry.directory(),
+                "/etc/motd": Entry.file(b"welcome\n"),
+                "/etc/issue": Entry.file(b"box\n"),
+                "/etc/conf.d": Entry.directory(),
+                "/etc/conf.d/a.conf": Entry.file(b"a=1\n"),
+                "/etc/conf.d/b.conf": Entry.file(b"b=2\n"),
+                "/data": Entry.directory(),
+                "/data/big": Entry.file(b"x" * 4096),
+            },
+            created_by="a small test layer",
+        )
+    ]
+)
+
+SCENARIO = [
+    ("append_file", "/etc/motd", b"edited\n"),  # copy-up, then append
+    ("chmod", "/data/big", 0o600),  # metadata change: still a full copy-up
+    ("unlink", "/etc/issue"),  # whiteout
+    ("rm_rf", "/etc/conf.d"),  # whiteout for the directory ...
+    ("mkdir", "/etc/conf.d"),  # ... then an opaque directory
+    ("rename", "/data", "/srv"),  # a directory from the image: EXDEV
+]
+
+# %% [markdown]
+# ### Predict first
+#
+# After `unlink /etc/issue`, what does the kernel keep in the upper directory for it?
+# `"nothing"` (the name is simply absent), `"an empty file"`, or `"a special marker file"`?
+
+# %% tags=["answer:p06_whiteout"]
+prediction = ...  # "nothing", "an empty file" or "a special marker file"
+
+# %%
+from simulator.backends.compare import run_ops
+
+model = Container(image)
+outcomes = run_ops(model, SCENARIO)
+for op, outcome in zip(SCENARIO, outcomes, strict=True):
+    print(f"{op[0]:12} {op[1]:16} {outcome}")
+marker = model.upper_entries["/etc/issue"]
+reveal(
+    prediction,
+    "a special marker file" if marker.is_whiteout else "nothing",
+    "A whiteout: on disk, a character device with device number 0/0 named like the deleted file. "
+    "overlayfs hides the lower name whenever it finds one.",
+    choices=["nothing", "an empty file", "a special marker file"],
+)
+
+# %%
+assert model.upper_entries["/etc/conf.d"].opaque
+assert model.upper_entries["/data/big"].size == 4096  # chmod copied the whole file
+show(overlay(model))
+
+# %% [markdown]
+# ## 2. The same scenario on the kernel
+#
+# `compare_scenario` runs the operations on a model container and on a real overlay mount of
+# the same image, lists the kernel's upper directory as `ls -l` shows it, and reports every
+# difference.
+
+# %%
+if status.ok:
+    from simulator.backends import compare_scenario
+
+    report = compare_scenario(image, SCENARIO)
+    print(report)
+    assert "no differences" in report
+else:
+    print("Skipped: the kernel side cannot run here because", status.reason)
+    print(
+        "What the kernel would show: whiteouts as 'c---------  0, 0' devices, opaque directories with "
+        "the xattr trusted.overlay.opaque=y, copied-up files as ordinary files."
+    )
+    print()
+    print("The model's upper layer:")
+    for path, entry in sorted(model.upper_entries.items()):
+        print(
+            f"  {entry.mode_string()} {path}{'  (whiteout)' if entry.is_whiteout else ''}"
+            f"{'  (opaque)' if entry.is_dir and entry.opaque else ''}"
+        )
+
+# %% [markdown]
+# ## 3. Playground
+#
+# Why `EXDEV`? The contents of `/data` live in a read-only image layer, and overlayfs cannot
+# move them. It could record "this directory is really `/data`" in the upper directory (the
+# `redirect_dir` feature), but that feature is usually off and Docker's setup does not use it. So
+# `rename(2)` answers `EXDEV`, "cross-device link", the same answer as for a move between two
+# file systems, and `mv` does what it does then: it copies the directory, then deletes the
+# original (which leaves a whiteout).
+#
+# The same container operations in shell form, on a model container (`mv /etc/apk /tmp/apk`
+# shows the `EXDEV` fallback).
+
+# %%
+playground = ContainerPlayground(Engine(), "alpine:3.20", containers=1)
+playground.run("mv /etc/apk /tmp/apk && ls /tmp/apk")
+assert playground.container.upper_entries["/etc/apk"].is_whiteout
+playground
+
+# %% [markdown]
+# ## Exercises
+#
+# **Exercise 1.** Renaming a directory that comes from the image fails. With which errno name
+# (like `"ENOENT"`)? Find it with the model: `Container(image).rename("/data", "/srv")`.
+
+# %% tags=["answer:ex06_errno"]
+errno_name = ...  # a string such as "ENOENT"
+
+# %%
+check_errno(errno_name)
+
+# %% [markdown]
+# **Exercise 2.** Describe a whiteout as the kernel stores it: its file type and its numbers
+# (look at the `ls -l` listing of the upper directory above, or the printed hint).
+
+# %% tags=["answer:ex06_device"]
+whiteout_on_disk = ...  # a short description
+
+# %%
+check_whiteout_on_disk(whiteout_on_disk)
+
+# %% [markdown]
+# ## Summary
+#
+# - overlayfs stacks read-only lower directories under one writable upper directory; the model
+#   does the same with layers.
+# - Whiteouts are character devices 0/0; opaque directories carry the `overlay.opaque` xattr;
+#   any change to a lower file copies it up whole (Docker mounts overlayfs without `metacopy`, the
+#   option that would copy only the metadata on `chmod`).
+# - Renaming a lower directory fails with `EXDEV`, so `mv` copies and deletes instead.
+# - The test suite runs such scenarios on both and expects no differences.
+
+# %% [markdown]
+# [← 05 Image size: what is shipped, what is wasted](05-image-size.ipynb) | [Index](00-index.ipynb)
