@@ -30,6 +30,7 @@ from typing import Any
 from simulator.builder.context import BuildContext
 from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
 from simulator.builder.result import BuildResult, StageRecord, StepRecord
+from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
 from simulator.dockerfile import instructions as ins
 from simulator.dockerfile.lexer import Lexer
@@ -44,7 +45,6 @@ from simulator.userland.users import UnknownUser, resolve_user
 __all__ = ["BuildCache", "build"]
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-DEFAULT_SHELL = ("/bin/sh", "-c")
 PLATFORM_ARGS = {
     "TARGETPLATFORM": "linux/amd64",
     "TARGETOS": "linux",
@@ -132,11 +132,6 @@ def _pairs(env: list[str]) -> list[tuple[str, str]]:
 def _key(parent: str, desc: dict[str, Any]) -> str:
     payload = json.dumps([parent, {k: v for k, v in desc.items() if k != "text"}], sort_keys=True)
     return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _go_quote_list(items: tuple[str, ...] | list[str]) -> str:
-    """Go's ``%q`` of a ``[]string``: ``["a" "b c"]``."""
-    return "[" + " ".join(json.dumps(i, ensure_ascii=False) for i in items) + "]"
 
 
 @dataclass
@@ -442,100 +437,17 @@ class _Builder:
             expanded: ins.Instruction = instr
         else:
             expanded = self.expand(instr, state.env_map())
-        if isinstance(expanded, ins.Env):
-            for key, value in expanded.pairs:
-                config = config.with_env(key, value)
-            self.metadata(
-                state, instr, "ENV " + " ".join(f"{k}={v}" for k, v in expanded.pairs), position, config
-            )
-        elif isinstance(expanded, ins.Label):
-            labels = dict(config.labels) | dict(expanded.pairs)
-            self.metadata(
-                state,
-                instr,
-                "LABEL " + " ".join(f"{k}={v}" for k, v in expanded.pairs),
-                position,
-                replace(config, labels=labels),
-            )
-        elif isinstance(expanded, ins.Maintainer):
-            self.metadata(state, instr, f"MAINTAINER {expanded.maintainer}", position, config)
-        elif isinstance(expanded, (ins.Cmd, ins.Entrypoint)):
-            argv = self.with_shell(config, expanded.command, expanded.prepend_shell)
-            if isinstance(expanded, ins.Cmd):
-                state.cmd_set = True
-                new = replace(config, cmd=argv)
-            else:
-                new = replace(config, entrypoint=argv, cmd=config.cmd if state.cmd_set else None)
-            self.metadata(state, instr, f"{expanded.keyword} {_go_quote_list(argv)}", position, new)
-        elif isinstance(expanded, ins.Shell):
-            self.metadata(
-                state,
-                instr,
-                f"SHELL [{' '.join(expanded.shell)}]",
-                position,
-                replace(config, shell=tuple(expanded.shell)),
-            )
-        elif isinstance(expanded, ins.Expose):
-            ports = [p if "/" in p else f"{p}/tcp" for p in expanded.ports]
-            for port in ports:  # BuildKit parses them with nat.ParsePortSpecs
-                number, _, proto = port.partition("/")
-                if not re.fullmatch(r"\d+(-\d+)?", number) or proto not in ("tcp", "udp", "sctp"):
-                    raise self.fail(f"invalid containerPort: {port.split('/')[0]}", instr)
-            merged = tuple(sorted(set(config.exposed_ports) | set(ports)))
-            self.metadata(
-                state, instr, f"EXPOSE [{' '.join(ports)}]", position, replace(config, exposed_ports=merged)
-            )
-        elif isinstance(expanded, ins.Volume):
-            merged = tuple(sorted(set(config.volumes) | set(expanded.paths)))
-            self.metadata(
-                state,
-                instr,
-                f"VOLUME [{' '.join(expanded.paths)}]",
-                position,
-                replace(config, volumes=merged),
-            )
-        elif isinstance(expanded, ins.User):
-            self.metadata(
-                state, instr, f"USER {expanded.user}", position, replace(config, user=expanded.user)
-            )
-        elif isinstance(expanded, ins.Stopsignal):
-            self.metadata(
-                state,
-                instr,
-                f"STOPSIGNAL {expanded.signal}",
-                position,
-                replace(config, stop_signal=expanded.signal),
-            )
-        elif isinstance(expanded, ins.Healthcheck):
-            health = {"Test": list(expanded.test)}
-            for key, value in (
-                ("Interval", expanded.interval),
-                ("Timeout", expanded.timeout),
-                ("StartPeriod", expanded.start_period),
-                ("StartInterval", expanded.start_interval),
-                ("Retries", expanded.retries),
-            ):
-                if value:
-                    health[key] = value  # type: ignore[assignment]
-            self.metadata(
-                state,
-                instr,
-                f"HEALTHCHECK {_go_quote_list(expanded.test)}",
-                position,
-                replace(config, healthcheck=health),
-            )
-        elif isinstance(expanded, ins.Onbuild):
-            self.metadata(
-                state,
-                instr,
-                None,
-                position,
-                replace(config, on_build=(*config.on_build, expanded.expression)),
-            )
-        elif isinstance(expanded, ins.Workdir):
+        if isinstance(expanded, ins.Workdir):
             self.dispatch_workdir(state, instr, expanded, position, label)
         elif isinstance(expanded, (ins.Run, ins.Copy, ins.Add)):
             self.dispatch_layer(state, instr, expanded, position, label)
+        elif (update := CONFIG_UPDATES.get(type(expanded))) is not None:
+            try:
+                change = update(config, expanded, state.cmd_set)
+            except InvalidInstruction as exc:
+                raise self.fail(str(exc), instr) from None
+            state.cmd_set = state.cmd_set or change.sets_cmd
+            self.metadata(state, instr, change.created_by, position, change.config)
         else:  # pragma: no cover - the parser knows no other instruction
             raise self.fail(f"unsupported instruction {instr.keyword}", instr)
 
@@ -555,9 +467,7 @@ class _Builder:
         self.metadata(state, instr, "ARG " + " ".join(parts), position, state.config)
 
     def with_shell(self, config: ImageConfig, command: tuple[str, ...], prepend: bool) -> tuple[str, ...]:
-        if not prepend:
-            return tuple(command)
-        return (*(config.shell or DEFAULT_SHELL), " ".join(command))
+        return with_shell(config, command, prepend)
 
     def run_command_string(self, state: _StageState, argv: tuple[str, ...]) -> str:
         env = state.config.env_dict()

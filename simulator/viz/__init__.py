@@ -11,6 +11,8 @@ needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot
 - :func:`build_graph`: a build's stages, steps, cache hits, first miss, ``COPY --from``;
 - :func:`content_addressing`: DiffID → ChainID → config → ImageID, and what one byte changes;
 - :func:`text_tree`: the same objects as a text tree (no ``dot`` needed);
+- :func:`diagram_for`, :func:`table_for`, :func:`tree_for`: the default display of a type, one
+  registry each (:mod:`.dispatch`); a module that draws a type registers it there;
 - :func:`install_reprs`: notebook display for the model classes.
 """
 
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 from .addressing import content_addressing, one_byte_changed
 from .buildgraph import build_graph
-from .display import diagram_for, install_reprs, mimebundle
+from .dispatch import diagram_for, table_for, tree_for
+from .display import install_reprs, mimebundle
 from .overlay import copy_up, overlay
 from .render import FORMATS, INSTALL_HINT, GraphvizMissing, dot_available, pipe, render
 from .sharing import sharing_dag
@@ -45,5 +48,7 @@ __all__ = [
     "pipe",
     "render",
     "sharing_dag",
+    "table_for",
     "text_tree",
+    "tree_for",
 ]

@@ -13,6 +13,7 @@ import graphviz
 
 from ..builder.result import BuildResult, StageRecord, StepRecord
 from ..text import human_size
+from .dispatch import diagram_for
 from .style import SMALL, add_legend, label, new_digraph, node, shorten
 
 __all__ = ["build_graph"]
@@ -25,6 +26,7 @@ def _stage_key(stages: tuple[StageRecord, ...], ref: str) -> int | None:
     return None
 
 
+@diagram_for.register
 def build_graph(result: BuildResult) -> graphviz.Digraph:
     """Stages and steps of a build with the cache outcome of each step."""
     first_miss = result.first_miss

@@ -14,6 +14,8 @@ from ..model.container import Container, CopyUp, State
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.paths import ancestors
+from ..model.union import UnionView
+from .dispatch import diagram_for
 from .style import add_legend, new_digraph, node, shorten, size_text
 
 __all__ = ["copy_up", "overlay"]
@@ -156,6 +158,17 @@ def overlay(obj: Container | Image, path: str | None = None) -> graphviz.Digraph
     return g
 
 
+@diagram_for.register
+def _container_overlay(container: Container) -> graphviz.Digraph:
+    return overlay(container)
+
+
+@diagram_for.register
+def _view_overlay(view: UnionView) -> graphviz.Digraph:
+    """A merged view has no container: its layers drawn as an image's overlay."""
+    return overlay(Image.of(view.layers))
+
+
 def _find_event(container: Container, event_or_path: CopyUp | str) -> tuple[int, CopyUp]:
     events = container.copy_ups
     if isinstance(event_or_path, CopyUp):
@@ -186,7 +199,7 @@ def copy_up(container: Container, event_or_path: CopyUp | str) -> graphviz.Digra
         LookupError: the path was never copied up.
     """
     index, event = _find_event(container, event_or_path)
-    parents = []
+    parents: list[CopyUp] = []
     j = index - 1
     while j >= 0 and container.copy_ups[j].reason == f"{event.reason} {event.path}":
         parents.insert(0, container.copy_ups[j])

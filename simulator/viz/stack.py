@@ -14,6 +14,7 @@ from ..model.entries import Kind
 from ..model.image import Image
 from ..model.layer import Layer
 from ..text import human_size
+from .dispatch import diagram_for
 from .style import add_legend, new_digraph, node, shorten, size_text
 
 __all__ = ["layer_stack", "layer_tree"]
@@ -26,6 +27,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
+@diagram_for.register
 def layer_stack(image: Image, *, name: str | None = None) -> graphviz.Digraph:
     """The layers of ``image``, bottom (L0) to top, with the image on top.
 
@@ -99,6 +101,7 @@ def _entry_text(path: str, layer: Layer) -> tuple[str, str]:
     return "file", f"{path}  {entry.mode_string()}  {size_text(entry.size)}"
 
 
+@diagram_for.register
 def layer_tree(layer: Layer) -> graphviz.Digraph:
     """The paths one layer changes, as a tree; whiteouts and opaque directories marked."""
     title = f"layer {short_id(layer.diff_id)}: {_plural(len(layer), 'change')}, {human_size(layer.size)}"

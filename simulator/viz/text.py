@@ -1,14 +1,18 @@
 """Text trees: the display that needs nothing (no ``dot``, no browser).
 
 ``text_tree(obj)`` draws an image, layer, container, union view, engine or build result as a
-tree in the style of ``networkx.write_network_text`` (``├──``, ``└──``, ``│``).
+tree in the style of ``networkx.write_network_text`` (``├──``, ``└──``, ``│``).  Each type
+registers its tree with :func:`~simulator.viz.dispatch.tree_for`; the engine's is
+:func:`engine_tree`, registered for the engine's class by
+:func:`simulator.viz.display.register_engine`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
+from ..builder.result import BuildResult
 from ..digest import short_id
 from ..model.container import Container, State
 from ..model.entries import Entry, Kind
@@ -16,13 +20,15 @@ from ..model.image import Image
 from ..model.layer import Layer
 from ..model.union import UnionView
 from ..text import human_size
+from .dispatch import Tree, tree_for
 from .style import shorten
 
-__all__ = ["Tree", "render_tree", "text_tree"]
+if TYPE_CHECKING:
+    from ..engine import Engine
+
+__all__ = ["Tree", "engine_tree", "render_tree", "text_tree"]
 
 MAX_LINES = 60
-
-Tree = tuple[str, Sequence["Tree"]]
 
 
 def render_tree(root: Tree) -> str:
@@ -39,10 +45,10 @@ def render_tree(root: Tree) -> str:
     return "\n".join(lines)
 
 
-def _cap(items: list[Tree], limit: int = MAX_LINES) -> list[Tree]:
+def _cap(items: Sequence[Tree], limit: int = MAX_LINES) -> list[Tree]:
     if len(items) > limit:
         return [*items[:limit], (f"… {len(items) - limit} more", ())]
-    return items
+    return list(items)
 
 
 def _entry(path: str, entry: Entry, extra: str = "") -> str:
@@ -57,8 +63,17 @@ def _entry(path: str, entry: Entry, extra: str = "") -> str:
     return f"{path}  {entry.mode_string()}  {human_size(entry.size)}{extra}"
 
 
-def _layer(layer: Layer, title: str) -> Tree:
+@tree_for.register
+def _layer(layer: Layer) -> Tree:
+    title = f"layer {short_id(layer.diff_id)}  {len(layer)} changes, {human_size(layer.size)}" + (
+        f"  {shorten(layer.created_by, 50)}" if layer.created_by else ""
+    )
     return (title, _cap([(_entry(p, e), ()) for p, e in layer.entries.items()]))
+
+
+@tree_for.register
+def _image_tree(image: Image) -> Tree:
+    return _image(image)
 
 
 def _image(image: Image, name: str = "") -> Tree:
@@ -79,6 +94,7 @@ def _image(image: Image, name: str = "") -> Tree:
     return head, rows
 
 
+@tree_for.register
 def _container(c: Container) -> Tree:
     head = f"container {c.name or c.id[:12]} ({c.state.value})  image {c.image.short_id}"
     if c.state is State.REMOVED:
@@ -93,12 +109,14 @@ def _container(c: Container) -> Tree:
     ]
 
 
+@tree_for.register
 def _view(view: UnionView) -> Tree:
     rows = [(_entry(o.path, o.entry, f"  ← L{o.layer}"), ()) for o in view.walk()]
     return f"merged view of {len(view.layers)} layers, {len(view)} paths", _cap(rows)
 
 
-def _engine(engine: Any) -> Tree:
+def engine_tree(engine: Engine) -> Tree:
+    """The engine's images (layers with their reference counts), containers and df summary."""
     images = []
     for image in sorted(engine.images.list(all=True), key=lambda i: (i.created, i.id)):
         tags = engine.images.tags_of(image)
@@ -120,8 +138,9 @@ def _engine(engine: Any) -> Tree:
     ]
 
 
-def _build(result: Any) -> Tree:
-    stages = []
+@tree_for.register
+def _build(result: BuildResult) -> Tree:
+    stages: list[Tree] = []
     for stage in result.stages or ():
         steps = [
             (
@@ -152,26 +171,6 @@ def _build(result: Any) -> Tree:
     return head, stages
 
 
-def text_tree(obj: Any) -> str:
+def text_tree(obj: object) -> str:
     """A text tree for an image, layer, container, union view, engine or build result."""
-    from ..builder.result import BuildResult
-
-    if isinstance(obj, Image):
-        tree = _image(obj)
-    elif isinstance(obj, Layer):
-        tree = _layer(
-            obj,
-            f"layer {short_id(obj.diff_id)}  {len(obj)} changes, {human_size(obj.size)}"
-            + (f"  {shorten(obj.created_by, 50)}" if obj.created_by else ""),
-        )
-    elif isinstance(obj, Container):
-        tree = _container(obj)
-    elif isinstance(obj, UnionView):
-        tree = _view(obj)
-    elif isinstance(obj, BuildResult):
-        tree = _build(obj)
-    elif hasattr(obj, "images") and hasattr(obj, "containers") and hasattr(obj, "df"):
-        tree = _engine(obj)
-    else:
-        raise TypeError(f"no text tree for {type(obj).__name__}")
-    return render_tree(tree)
+    return render_tree(tree_for(obj))

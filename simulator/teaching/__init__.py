@@ -1,0 +1,44 @@
+"""Teaching: the notebooks' exercises (``check_*``), their feedback, and misconception probes.
+
+- :mod:`.checks`: one ``check_*`` function per exercise; the truth is computed with the engine;
+- :mod:`.feedback`: :class:`Feedback` (``✓``/``✗``/``…`` with a hint) and the helpers checks use;
+- :mod:`.probes`: :func:`reveal`, a prediction next to what happened.
+"""
+
+from __future__ import annotations
+
+from .checks import (
+    check_cache_friendly,
+    check_copy_up,
+    check_disk_usage,
+    check_errno,
+    check_image_id_changes,
+    check_layer_count,
+    check_multi_stage,
+    check_opaque_dir,
+    check_rebuilt_steps,
+    check_same_layer_cleanup,
+    check_shared_layers,
+    check_whiteout,
+    check_whiteout_on_disk,
+)
+from .feedback import Feedback
+from .probes import reveal
+
+__all__ = [
+    "Feedback",
+    "check_cache_friendly",
+    "check_copy_up",
+    "check_disk_usage",
+    "check_errno",
+    "check_image_id_changes",
+    "check_layer_count",
+    "check_multi_stage",
+    "check_opaque_dir",
+    "check_rebuilt_steps",
+    "check_same_layer_cleanup",
+    "check_shared_layers",
+    "check_whiteout",
+    "check_whiteout_on_disk",
+    "reveal",
+]
