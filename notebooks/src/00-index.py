@@ -38,12 +38,12 @@
 # %%
 # Check that everything the lessons need is here.
 import simulator
-from simulator import exercises, widgets
+from simulator import teaching, widgets
 from simulator.viz import dot_available
 
 print("layerlab", simulator.__version__)
 print("Graphviz dot:", "found" if dot_available() else "missing: diagrams will be shown as text")
-assert hasattr(widgets, "ContainerPlayground") and hasattr(exercises, "check_layer_count")
+assert hasattr(widgets, "ContainerPlayground") and hasattr(teaching, "check_layer_count")
 
 # %% [markdown]
 # [01 Images are stacks of immutable layers →](01-images-and-layers.ipynb)

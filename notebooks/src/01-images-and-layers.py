@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.exercises import check_image_id_changes, check_layer_count, reveal
+from simulator.teaching import check_image_id_changes, check_layer_count, reveal
 from simulator.viz import content_addressing, install_reprs, layer_stack
 from simulator.widgets import LayerExplorer, show
 

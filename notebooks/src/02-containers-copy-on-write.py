@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.exercises import check_copy_up, check_opaque_dir, check_whiteout, reveal
+from simulator.teaching import check_copy_up, check_opaque_dir, check_whiteout, reveal
 from simulator.viz import copy_up, install_reprs, overlay, sharing_dag
 from simulator.widgets import ContainerPlayground, show
 

@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.exercises import check_cache_friendly, check_rebuilt_steps, reveal
+from simulator.teaching import check_cache_friendly, check_rebuilt_steps, reveal
 from simulator.viz import build_graph, install_reprs
 from simulator.widgets import BuildStepper, show
 

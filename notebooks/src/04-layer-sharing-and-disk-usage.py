@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.exercises import check_disk_usage, check_shared_layers, reveal
+from simulator.teaching import check_disk_usage, check_shared_layers, reveal
 from simulator.viz import install_reprs, sharing_dag
 from simulator.widgets import SharingDashboard, show
 

@@ -15,7 +15,7 @@
 # %%
 from simulator import Engine
 from simulator.analysis import efficiency
-from simulator.exercises import check_multi_stage, check_same_layer_cleanup, reveal
+from simulator.teaching import check_multi_stage, check_same_layer_cleanup, reveal
 from simulator.viz import install_reprs, layer_stack
 from simulator.widgets import LayerExplorer, show
 

@@ -20,7 +20,7 @@ import os
 
 from simulator import Container, Engine, Entry, Image, Layer
 from simulator.backends import Availability, availability
-from simulator.exercises import check_errno, check_whiteout_on_disk, reveal
+from simulator.teaching import check_errno, check_whiteout_on_disk, reveal
 from simulator.viz import install_reprs, overlay
 from simulator.widgets import ContainerPlayground, show
 
