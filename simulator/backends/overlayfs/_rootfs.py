@@ -17,7 +17,7 @@ import stat as st
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..model.entries import Entry, Kind
+from ...model.entries import Entry, Kind
 from . import _sys
 
 __all__ = ["RootFS"]

@@ -13,7 +13,7 @@ import resource
 import shutil
 import subprocess
 
-from ..errors import BackendUnavailable
+from ...errors import BackendUnavailable
 from . import _sys
 
 __all__ = ["MAX_STACK", "escape", "mount_options", "mount_overlay", "overlay_params", "unmount"]
