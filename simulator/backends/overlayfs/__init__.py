@@ -61,10 +61,17 @@ def __getattr__(name: str) -> object:
 _LIVE: weakref.WeakSet[OverlayBackend] = weakref.WeakSet()
 
 
-@atexit.register
 def _close_all() -> None:
     for backend in list(_LIVE):
         backend.close()
+
+
+def _keep(backend: OverlayBackend) -> None:
+    """Close ``backend`` at interpreter exit (registered with the first backend, not on import)."""
+    if not _LIVE:
+        atexit.unregister(_close_all)  # at most one registration
+        atexit.register(_close_all)
+    _LIVE.add(backend)
 
 
 class OverlayBackend:
@@ -94,7 +101,7 @@ class OverlayBackend:
             os.makedirs(os.path.join(self.state_dir, sub), mode=0o700, exist_ok=True)
         self._containers: weakref.WeakSet[RealContainer] = weakref.WeakSet()
         self._lock = threading.Lock()
-        _LIVE.add(self)
+        _keep(self)
 
     @classmethod
     def create(cls, state_dir: str | None = None, *, method: str = "auto", **options: Any) -> OverlayBackend:

@@ -38,7 +38,7 @@ def overlay_params() -> dict[str, str]:
     known = set()
     with contextlib.suppress(OSError):
         known = set(os.listdir("/sys/module/overlay/parameters"))
-    out = {}
+    out: dict[str, str] = {}
     for name in ("index", "redirect_dir", "metacopy"):
         if name in known:
             out[name] = "off"
