@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .backends import backend_named
+from .backends.base import Backend
 from .clock import LogicalClock, parse_time, rfc3339
 from .digest import Digest, short_id
 from .errors import Conflict, ContainerNotFound, ImageNotFound
@@ -585,29 +587,27 @@ class Engine:
     """An in-memory Docker engine: images, containers, layers and builds.
 
     Args:
-        backend: ``"memory"`` (the model); ``"overlayfs"`` is provided by
-            :mod:`simulator.backends` on Linux hosts.
+        backend: what the containers' file systems are: a
+            :class:`~simulator.backends.base.Backend` object (``MemoryBackend()``,
+            ``OverlayBackend.create(state_dir)``, your own), or its name: ``"memory"`` (the
+            model, the default) or ``"overlayfs"`` (Linux; see :mod:`simulator.backends`).
         clock: returns the current time; the default :class:`LogicalClock` makes image IDs
             reproducible.
-        state_dir: where the overlayfs backend keeps its layers and mounts (its default is
-            ``/var/tmp/layerlab-overlay``).
+        state_dir: with ``backend="overlayfs"``, where it keeps its layers and mounts (its
+            default is ``/var/tmp/layerlab-overlay``).
     """
 
     def __init__(
         self,
-        backend: str = "memory",
+        backend: Backend | str = "memory",
         *,
         clock: Callable[[], _dt.datetime] | None = None,
         state_dir: str | None = None,
     ) -> None:
-        if backend not in ("memory", "overlayfs"):
-            raise ValueError(f"unknown backend {backend!r}; choose 'memory' or 'overlayfs'")
-        self.backend = backend
-        self._backend: Any = None
-        if backend == "overlayfs":
-            from .backends.overlayfs import OverlayBackend
-
-            self._backend = OverlayBackend.create(state_dir)  # raises BackendUnavailable with the reason
+        # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
+        self.backend: Backend = (
+            backend_named(backend, state_dir=state_dir) if isinstance(backend, str) else backend
+        )
         self.clock = clock or LogicalClock()
         self.layers = LayerStore()
         self.images = ImageCollection(self)
@@ -640,35 +640,18 @@ class Engine:
 
     # -- operations ---------------------------------------------------------------------------
     def _new_container(self, image: Image, **kwargs: Any) -> Container:
-        """A container of this engine's backend, wired for ``commit`` and ``exec_run``."""
-        if self._backend is not None:
-            container: Container = self._backend.new_container(image, **kwargs)
-        else:
-            container = Container(image, mounts=runtime_mounts(kwargs.get("id", "")[:12]), **kwargs)
-        container._commit_hook = self._commit
-        container._exec_hook = self._exec
-        container._clock = lambda: rfc3339(self.now())
-        return container
+        """A container of this engine's backend, owned by the engine (``commit``, ``exec_run``)."""
+        mounts = runtime_mounts(kwargs.get("id", "")[:12])
+        return self.backend.new_container(image, mounts=mounts, owner=self, **kwargs)
 
     @contextlib.contextmanager
     def work_container(self, image: Image, mounts: dict[str, Any] | None = None) -> Iterator[Container]:
         """A throw-away container of this engine's backend for one build step (removed after)."""
-        if self._backend is None:
-            yield Container(image, mounts=mounts)
-            return
-        n = next(self.containers._counter)
-        real = self._backend.new_container(
-            image,
-            id=hashlib.sha256(f"layerlab-build-{n}".encode()).hexdigest(),
-            name=f"build-{n}",
-            command=None,
-            created=rfc3339(self.clock_peek()),
-            on_remove=None,
-        )
+        container = self.backend.new_container(image, mounts=mounts)
         try:
-            yield real
+            yield container
         finally:
-            real.close()
+            container.close()
 
     def status_text(self, c: Container) -> str:
         """The STATUS column of ``docker ps``: ``Up 5 seconds``, ``Exited (0) 2 minutes ago`` ..."""
@@ -687,12 +670,18 @@ class Engine:
             return f"Exited ({c.exit_code or 0}) {since(c.finished_at)} ago"
         return c.status.capitalize()
 
-    def _exec(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
+    # -- what a container asks of its owner (model.container.ContainerOwner) --------------------
+    def timestamp(self) -> str:
+        """Now as RFC 3339 text (a container's ``started_at`` and ``finished_at``)."""
+        return rfc3339(self.now())
+
+    def exec_in_container(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
+        """``container.exec_run(cmd)``: the command runs in the RUN shell."""
         from .sh.interp import exec_in
 
         return exec_in(container, cmd, **kwargs)
 
-    def _commit(
+    def commit_container(
         self,
         container: Container,
         *,
@@ -701,6 +690,7 @@ class Engine:
         message: str = "",
         author: str = "",
     ) -> Image:
+        """``container.commit(...)``: an image whose top layer is the container's writable layer."""
         created = rfc3339(self.now())
         entry = HistoryEntry(" ".join(container.command or ()), created, message, author)
         layer = replace(container.upper, created_by=entry.created_by)

@@ -1,11 +1,13 @@
-"""Run one scenario on the model and on the kernel, and compare what each did.
+"""Run one scenario on two backends (the model and the kernel by default), and compare them.
 
 A *scenario* is an image and a list of operations, each a tuple naming a container method and
 its arguments — ``("write_file", "/etc/motd", b"hi")``, ``("rename", "/a", "/b")`` — plus
 ``("rm_rf", path)`` (``rm -rf``, made of ``lstat``/``listdir``/``unlink``/``rmdir`` calls).
 :func:`run_ops` applies them and records each outcome (``"ok"`` or the error's class and
-errno); :func:`snapshot` captures what can be compared; :func:`compare_scenario` puts both side
-by side as text, with the kernel's upper directory listed the way ``ls -l`` would show it.
+errno); :func:`snapshot` captures what can be compared; :func:`compare_backends` puts the
+containers of any two :class:`~simulator.backends.base.Backend` objects side by side as text
+(a real upper directory listed the way ``ls -l`` would show it), and :func:`compare_scenario`
+does it for the model and the kernel's overlayfs.
 
 The parity tests (``tests/backends/test_parity.py``) use the same functions.
 """
@@ -14,18 +16,31 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from ..model.container import ROOT, Container, Credentials
+from ..model.container import Container
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.layer import Layer
 from ..model.paths import join
+from ..model.permissions import ROOT, Credentials
+from .base import Backend
+from .memory import MemoryBackend
 
-__all__ = ["Outcome", "Snapshot", "busybox_layer", "compare_scenario", "run_op", "run_ops", "snapshot"]
+__all__ = [
+    "Outcome",
+    "Snapshot",
+    "busybox_layer",
+    "compare_backends",
+    "compare_scenario",
+    "run_op",
+    "run_ops",
+    "snapshot",
+]
 
 Op = tuple[Any, ...]
 
@@ -66,7 +81,11 @@ def run_op(container: Any, op: Op) -> Outcome:
         container.credentials = Credentials(args[0], args[0]) if args[0] else ROOT
         return Outcome(True)
     try:
-        result = rm_rf(container, *args) if name == "rm_rf" else getattr(container, name)(*args)
+        if name == "rm_rf":
+            rm_rf(container, *args)
+            result = None
+        else:
+            result = getattr(container, name)(*args)
     except OSError as exc:
         return Outcome(False, type(exc).__name__, exc.errno)
     except ValueError as exc:  # InvalidPath
@@ -121,17 +140,18 @@ def snapshot(container: Any) -> Snapshot:
         container.credentials = saved
 
 
-def differences(model: Snapshot, real: Snapshot) -> list[str]:
-    """Human-readable differences (empty when the two agree)."""
+def differences(model: Snapshot, real: Snapshot, labels: tuple[str, str] = ("model", "kernel")) -> list[str]:
+    """Human-readable differences (empty when the two agree); ``labels`` name the two sides."""
+    one, two = labels
     out = []
     for label, a, b in (("merged view", model.view, real.view), ("upper", model.upper, real.upper)):
         for path in sorted(set(a) | set(b)):
             if a.get(path) != b.get(path):
-                out.append(f"{label} {path}: model {a.get(path)!r}, kernel {b.get(path)!r}")
+                out.append(f"{label} {path}: {one} {a.get(path)!r}, {two} {b.get(path)!r}")
     if model.diff != real.diff:
-        out.append(f"diff: model {model.diff}, kernel {real.diff}")
+        out.append(f"diff: {one} {model.diff}, {two} {real.diff}")
     if model.copy_ups != real.copy_ups:
-        out.append(f"copy_ups: model {model.copy_ups}, kernel {real.copy_ups}")
+        out.append(f"copy_ups: {one} {model.copy_ups}, {two} {real.copy_ups}")
     return out
 
 
@@ -147,51 +167,86 @@ def _entry_line(path: str, entry: Entry) -> str:
     return f"{entry.mode_string()} {entry.uid}:{entry.gid} {path}{extra}"
 
 
-def compare_scenario(image: Image, ops: Sequence[Op], *, state_dir: str | None = None) -> str:
-    """Run ``ops`` on a model container and on a real overlay mount of ``image``; a text report.
+@runtime_checkable
+class _ListsUpper(Protocol):
+    """A container with a real upper directory (the overlayfs backend's)."""
 
-    The report lists each operation with both outcomes, then the kernel's upper directory as
-    ``ls -l`` shows it (whiteouts are ``c 0,0`` devices, opaque directories carry the xattr)
-    beside the model's upper layer, both ``docker diff`` outputs, and every difference.
+    upper_dir: str
+
+    def upper_listing(self) -> str: ...
+
+
+def _upper_section(label: str, container: Container) -> list[str]:
+    if isinstance(container, _ListsUpper):
+        return [
+            "",
+            f"{label} upper directory ({container.upper_dir}):",
+            container.upper_listing() or "(empty)",
+        ]
+    return [
+        "",
+        f"{label} upper layer:",
+        *([_entry_line(p, e) for p, e in container.upper.entries.items()] or ["(empty)"]),
+    ]
+
+
+def compare_backends(
+    image: Image,
+    ops: Sequence[Op],
+    first: Backend,
+    second: Backend,
+    *,
+    labels: tuple[str, str] | None = None,
+) -> str:
+    """Run ``ops`` on a container of ``image`` from each backend; a text report.
+
+    The report lists each operation with both outcomes, then each side's writable layer (a real
+    upper directory as ``ls -l`` shows it: whiteouts are ``c 0,0`` devices, opaque directories
+    carry the xattr), both ``docker diff`` outputs, and every difference.  ``labels`` name the
+    sides (default: the backends' names).  The containers are removed afterwards; the
+    backends stay open.
+    """
+    one, two = labels or (first.name, second.name)
+    lines = []
+    with first.new_container(image) as a, second.new_container(image) as b:
+        lines.append(f"{'operation':40} {one:24} {two}")
+        for op in ops:
+            x, y = run_op(a, op), run_op(b, op)
+            mark = "" if (x.ok, x.errno) == (y.ok, y.errno) else "   <-- differs"
+            shown = " ".join(repr(v) if not isinstance(v, str) else v for v in op)
+            lines.append(f"{shown[:40]:40} {str(x)[:24]:24} {y}{mark}")
+        lines += _upper_section(two, b) + _upper_section(one, a)
+        lines += [
+            "",
+            f"docker diff ({one}):",
+            a.diff_text() or "(nothing)",
+            "",
+            f"docker diff ({two}):",
+            b.diff_text() or "(nothing)",
+        ]
+        found = differences(snapshot(a), snapshot(b), (one, two))
+        agree = f"no differences: the {one} did what the {two} did"
+        lines += ["", "differences:" if found else agree]
+        lines += [f"  {d}" for d in found]
+    return "\n".join(lines)
+
+
+def compare_scenario(image: Image, ops: Sequence[Op], *, state_dir: str | None = None) -> str:
+    """Run ``ops`` on a model container and on a real overlay mount of ``image``; a text report
+    (:func:`compare_backends` of the memory and the overlayfs backends).
 
     Raises:
         BackendUnavailable: the overlayfs backend cannot run here (the reason says why).
     """
-    from .container import upper_listing
-    from .overlayfs import OverlayBackend
+    from .overlayfs import OverlayBackend  # the default pair; compare_backends takes any two
 
-    own_dir = state_dir is None
-    directory = tempfile.mkdtemp(prefix="layerlab-compare-") if own_dir else state_dir
-    model = Container(image)
-    lines = []
+    directory = tempfile.mkdtemp(prefix="layerlab-compare-") if state_dir is None else state_dir
     try:
-        with OverlayBackend.create(directory) as backend, backend.new_container(image) as real:
-            lines.append(f"{'operation':40} {'model':24} kernel")
-            for op in ops:
-                a, b = run_op(model, op), run_op(real, op)
-                mark = "" if (a.ok, a.errno) == (b.ok, b.errno) else "   <-- differs"
-                shown = " ".join(repr(x) if not isinstance(x, str) else x for x in op)
-                lines.append(f"{shown[:40]:40} {str(a)[:24]:24} {b}{mark}")
-            lines += ["", f"kernel upper directory ({real.upper_dir}):", upper_listing(real) or "(empty)"]
-            lines += ["", "model upper layer:"]
-            lines += [_entry_line(p, e) for p, e in model.upper.entries.items()] or ["(empty)"]
-            lines += [
-                "",
-                "docker diff (model):",
-                model.diff_text() or "(nothing)",
-                "",
-                "docker diff (kernel):",
-                real.diff_text() or "(nothing)",
-            ]
-            found = differences(snapshot(model), snapshot(real))
-            lines += ["", "differences:" if found else "no differences: the model did what the kernel did"]
-            lines += [f"  {d}" for d in found]
+        with OverlayBackend.create(directory) as kernel:
+            return compare_backends(image, ops, MemoryBackend(), kernel, labels=("model", "kernel"))
     finally:
-        if own_dir:
-            import shutil
-
+        if state_dir is None:
             shutil.rmtree(directory, ignore_errors=True)
-    return "\n".join(lines)
 
 
 def busybox_layer(

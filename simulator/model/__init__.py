@@ -1,7 +1,9 @@
 """The pure model: entries, layers, images, the union view and containers (stdlib only, no I/O)."""
 
-from .container import Change, Container, CopyUp, State
+from .container import Change, Container, ContainerOwner, CopyUp, State
+from .cow import CopyOnWrite
 from .entries import ContentSource, Entry, Kind
+from .fs import ContainerFS, FileSystem
 from .image import HistoryEntry, Image, ImageConfig
 from .layer import Layer
 from .union import Origin, UnionView
@@ -9,9 +11,13 @@ from .union import Origin, UnionView
 __all__ = [
     "Change",
     "Container",
+    "ContainerFS",
+    "ContainerOwner",
     "ContentSource",
+    "CopyOnWrite",
     "CopyUp",
     "Entry",
+    "FileSystem",
     "HistoryEntry",
     "Image",
     "ImageConfig",

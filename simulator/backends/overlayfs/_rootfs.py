@@ -17,7 +17,7 @@ import stat as st
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..model.entries import Entry, Kind
+from ...model.entries import Entry, Kind
 from . import _sys
 
 __all__ = ["RootFS"]
@@ -129,7 +129,7 @@ class RootFS:
     def read(self, fd: int, name: str) -> bytes:
         f = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
         try:
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 chunk = os.read(f, 1 << 20)
                 if not chunk:

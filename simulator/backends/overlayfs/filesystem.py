@@ -1,7 +1,7 @@
-"""A container whose writable layer is a real overlayfs mount.
+"""The file system of a container on a real overlayfs mount: a ``ContainerFS`` by composition.
 
-:class:`RealContainer` is a :class:`~simulator.model.container.Container`: same lifecycle, same
-public methods, same errors.  The difference is where the answers come from:
+:class:`OverlayFS` answers every call of :class:`~simulator.model.fs.ContainerFS` from the
+kernel:
 
 - every file operation is a system call on the kernel's merged view (the errors are the
   kernel's own ``OSError``), made through directory file descriptors below the mount point;
@@ -9,11 +9,12 @@ public methods, same errors.  The difference is where the answers come from:
   with ``lstat``/``readlink`` answers from the mount, so symlinks in the image (absolute,
   relative, ``..`` chains, links to links) resolve inside the container and never reach a
   host path;
-- ``upper``, ``diff()``, ``size_rw`` and ``commit()`` read the upper directory back (0/0
-  character devices -> whiteouts, the opaque xattr -> opaque directories) into the model's
-  tables and reuse the model's algorithms on what the kernel really did;
-- ``copy_ups`` records a :class:`~simulator.model.container.CopyUp` whenever a path that was
-  served from an image layer before an operation is in the upper directory after it.
+- the writable layer (for ``upper``, ``diff()``, ``size_rw`` and ``commit()``) is the upper
+  directory read back (0/0 character devices -> whiteouts, the opaque xattr -> opaque
+  directories) into a model :class:`~simulator.model.cow.CopyOnWrite` table, so the model's
+  algorithms run on what the kernel really did;
+- ``copy_ups`` records a :class:`~simulator.model.fs.CopyUp` whenever a path that was served
+  from an image layer before an operation is in the upper directory after it.
 """
 
 from __future__ import annotations
@@ -22,25 +23,25 @@ import errno
 import os
 import stat as st
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from ..errors import ContainerStateError, InvalidPath
-from ..model.container import Container, CopyUp, State
-from ..model.entries import Entry, Kind
-from ..model.image import Image
-from ..model.layer import Layer
-from ..model.paths import ancestors, check_path, fs_error, join, normalize, path_sort_key, resolve
+from ...errors import InvalidPath
+from ...model import fs as model_fs
+from ...model.cow import CopyOnWrite
+from ...model.entries import Entry, Kind
+from ...model.fs import CopyUp, check_name
+from ...model.paths import ancestors, check_path, fs_error, join, normalize, resolve
+from ...model.permissions import ROOT, Credentials
+from ...model.union import UnionView
 from ._rootfs import RootFS
+from .cleanup import remove_tree
 from .layout import _xattr, read_upper
 from .mounting import mount_overlay, unmount
-from .overlayfs import _remove_tree
 
-if TYPE_CHECKING:
-    from .overlayfs import OverlayBackend
-
-__all__ = ["RealContainer"]
+__all__ = ["MountOptions", "OverlayFS"]
 
 _WRITE = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 
@@ -74,14 +75,30 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-class RealContainer(Container):
-    """An image + a real overlay mount (``upperdir``/``workdir`` in the backend's state directory).
+@dataclass(frozen=True)
+class MountOptions:
+    """How the backend mounts: ``method`` ``"kernel"`` or ``"fuse"``, the xattr namespace of the
+    overlay markers, whether to resolve with ``openat2`` (``None``: when available), and the
+    mount API (``"old"``, ``"new"`` or ``"auto"``)."""
 
-    Created by :meth:`OverlayBackend.new_container` (or ``Engine(backend="overlayfs")``).  It
-    is a context manager: leaving the ``with`` block unmounts it and removes its directories.
+    method: str = "kernel"
+    xattr_ns: str = "trusted"
+    use_openat2: bool | None = None
+    mount_api: str = "auto"
+
+
+def _nothing() -> None:
+    pass
+
+
+class OverlayFS:
+    """An overlay mount of ``lower_dirs`` (bottom first) in ``directory`` and the calls on it.
+
+    ``directory`` gets ``upper``, ``work`` and ``merged`` below it; the mount is made now and
+    undone by :meth:`discard`.  ``check`` is called before every operation (it raises when the
+    container is gone).
 
     Attributes:
-        directory: the container's directory (``upper``, ``work``, ``merged`` below it).
         merged_dir, upper_dir, work_dir: host paths, for ``ls -l`` in a lesson.  Do not pass
             ``merged_dir + path`` to host tools: a symlink in the image would be followed on
             the host.
@@ -90,19 +107,22 @@ class RealContainer(Container):
 
     def __init__(
         self,
-        image: Image,
+        lower: UnionView,
+        lower_dirs: list[str],
+        directory: str,
+        options: MountOptions,
         *,
-        backend: OverlayBackend,
-        id: str = "",
-        name: str = "",
-        command: tuple[str, ...] | None = None,
-        created: str = "",
-        on_remove: Callable[[Container], None] | None = None,
+        check: Callable[[], None] = _nothing,
     ) -> None:
-        super().__init__(image, id=id, name=name, command=command, created=created, on_remove=on_remove)
-        self.backend = backend
-        self.lower_dirs = backend.layer_dirs(image)
-        self.directory = backend.container_dir(id or name)
+        self.lower = lower
+        self.lower_dirs = lower_dirs
+        self.directory = directory
+        self.options = options
+        self.credentials: Credentials = ROOT
+        self.copy_ups: list[CopyUp] = []
+        self.mounts: dict[str, Entry] = {}  # no runtime bind mounts on a real mount
+        self._check = check
+        self._table = CopyOnWrite(lower)  # the upper directory read back, in the model's form
         self.upper_dir = os.path.join(self.directory, "upper")
         self.work_dir = os.path.join(self.directory, "work")
         self.merged_dir = os.path.join(self.directory, "merged")
@@ -124,13 +144,13 @@ class RealContainer(Container):
                 lowers,
                 self.upper_dir,
                 self.work_dir,
-                method=backend.method,
-                userxattr=backend.xattr_ns == "user",
-                api=backend.mount_api,
+                method=options.method,
+                userxattr=options.xattr_ns == "user",
+                api=options.mount_api,
             )
             self._mounted = True
-            self._fs = RootFS(self.merged_dir, use_openat2=backend.use_openat2)
-            self._ufs = RootFS(self.upper_dir, use_openat2=backend.use_openat2)
+            self._fs = RootFS(self.merged_dir, use_openat2=options.use_openat2)
+            self._ufs = RootFS(self.upper_dir, use_openat2=options.use_openat2)
         except BaseException:
             self._teardown()
             raise
@@ -141,26 +161,15 @@ class RealContainer(Container):
             if fs is not None:
                 fs.close()
         if self._mounted:
-            unmount(self.merged_dir, self.backend.method)
+            unmount(self.merged_dir, self.options.method)
             self._mounted = False
-        _remove_tree(self.directory)
+        remove_tree(self.directory)
 
-    def remove(self, force: bool = False) -> None:
-        """Remove the container: unmount, delete its upper/work directories, forget it."""
-        super().remove(force)
+    def discard(self) -> None:
+        """Unmount and delete the upper and work directories (the container is removed)."""
+        self._table.discard()
         self._teardown()
         self._upper_stats = {}
-
-    def close(self) -> None:
-        """Unmount and remove (idempotent); used by ``with`` and at interpreter exit."""
-        if self.state is not State.REMOVED:
-            self.remove(force=True)
-
-    def __enter__(self) -> RealContainer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ------------------------------------------------------------------ reading the upper back
     def _changed_fs(self) -> None:
@@ -168,18 +177,18 @@ class RealContainer(Container):
 
     def _sync(self) -> None:
         """Refresh the model's upper table from the upper directory (after any change)."""
-        self._alive()
+        self._check()
         if self._synced == self._generation:
             return
-        entries, stats = read_upper(self.upper_dir, namespaces=(self.backend.xattr_ns,))
-        self._load_upper(entries, self._touched_paths(entries, stats))
+        entries, stats = read_upper(self.upper_dir, namespaces=(self.options.xattr_ns,))
+        self._table.load_upper(entries, self._touched_paths(entries, stats))
         self._upper_stats = stats
         self._synced = self._generation
 
     def _touched_paths(self, entries: dict[str, Entry], stats: dict[str, os.stat_result]) -> set[str]:
         """Upper non-directories whose mtime differs from the image file's (``docker diff``'s test)."""
         touched = set()
-        view = self.image.view
+        view = self.lower
         for path, entry in entries.items():
             if entry.kind in (Kind.DIR, Kind.WHITEOUT):
                 continue
@@ -196,37 +205,30 @@ class RealContainer(Container):
                 touched.add(path)
         return touched
 
-    @property
-    def upper(self) -> Layer:
+    def writable_entries(self) -> Mapping[str, Entry]:
         self._sync()
-        return super().upper
+        return self._table.writable_entries()
 
-    @property
-    def upper_entries(self) -> dict[str, Entry]:
+    def touched_paths(self) -> Set[str]:
         self._sync()
-        return super().upper_entries
-
-    @property
-    def size_rw(self) -> int:
-        if self.state is State.REMOVED:
-            return 0
-        self._sync()
-        return super().size_rw
-
-    def diff(self) -> list[Any]:
-        self._sync()
-        return super().diff()
+        return self._table.touched_paths()
 
     def source_of(self, path: str) -> str:
         real = self._resolve(path)
         if self._fs.lstat(real) is None:
             raise fs_error(errno.ENOENT, path)
         self._sync()
-        return super().source_of(path)
+        upper = self._table.writable_entries()
+        if real in upper:
+            return "upper"
+        origin = self.lower.origin(real)
+        if origin is None or self._table.lookup(real) is None:
+            raise fs_error(errno.ENOENT, path)
+        return f"layer {origin.layer}"
 
     # ------------------------------------------------------------------ the merged view (kernel)
     def _resolve(self, path: str, follow_last: bool = True) -> str:
-        self._alive()
+        self._check()
         who = self.credentials
         with _fs_identity(who.uid, who.gid):  # path lookup needs search permission, as in the kernel
             return resolve(self._fs.kind_entry, check_path(path), follow_last=follow_last)
@@ -252,7 +254,7 @@ class RealContainer(Container):
         if info is None or not st.S_ISDIR(info.st_mode):
             return False
         with self._ufs.parent(real) as (fd, name):
-            return _xattr(fd, name, f"{self.backend.xattr_ns}.overlay.opaque") == b"y"
+            return _xattr(fd, name, f"{self.options.xattr_ns}.overlay.opaque") == b"y"
 
     def _entry(self, real: str, original: str) -> Entry:
         entry = self._fs.entry(real)
@@ -260,9 +262,9 @@ class RealContainer(Container):
             raise fs_error(errno.ENOENT, original)
         if entry.kind is Kind.DIR and self._upper_opaque(real):
             entry = Entry.directory(entry.mode, entry.uid, entry.gid, opaque=True)
-        if real == "/" and self.state is not State.REMOVED:
+        if real == "/":
             self._sync()
-            root = self._upper.get("/")
+            root = self._table.writable_entries().get("/")
             return root if root is not None else Entry.directory()
         return entry
 
@@ -286,7 +288,7 @@ class RealContainer(Container):
                 os.close(lister)
 
     def walk(self, top: str = "/") -> Iterator[tuple[str, Entry]]:
-        self._alive()
+        self._check()
         stack = [normalize(check_path(top))]
         while stack:
             directory = stack.pop()
@@ -327,7 +329,7 @@ class RealContainer(Container):
             done = True
         finally:
             self._changed_fs()
-            view = self.image.view
+            view = self.lower
             seen: set[str] = set()
             for path, reason in plan:
                 if before[path] or path in seen:  # a rename plans the shared parent twice
@@ -356,7 +358,7 @@ class RealContainer(Container):
         if not exists:
             if create_mode is None:
                 raise fs_error(errno.ENOENT, path)
-            self._check_name(real)
+            check_name(real)
             plan = self._parents(real, f"create {real}")
         else:
             plan = [*self._parents(real, f"{reason} {real}"), (real, reason)]
@@ -446,7 +448,7 @@ class RealContainer(Container):
         real = self._resolve(path.rstrip("/") or "/", follow_last=False)
         if real == "/" or self._fs.lstat(real) is not None:
             raise fs_error(errno.EEXIST, path)
-        self._check_name(real)
+        check_name(real)
         with (
             self._tracking(self._parents(real, f"mkdir {real}")),
             self._kernel(path),
@@ -489,7 +491,7 @@ class RealContainer(Container):
         real = self._resolve(path, follow_last=False)
         if real == "/" or self._fs.lstat(real) is not None:
             raise fs_error(errno.EEXIST, path)
-        self._check_name(real)
+        check_name(real)
         with (
             self._tracking(self._parents(real, f"symlink {real}")),
             self._kernel(path),
@@ -509,7 +511,7 @@ class RealContainer(Container):
         if source == "/":
             raise fs_error(errno.EPERM, src)
         if self._fs.lstat(real) is None:
-            self._check_name(real)
+            check_name(real)
         plan = [
             *self._parents(source, f"link {source}"),
             (source, "link"),
@@ -534,7 +536,7 @@ class RealContainer(Container):
             return
         source_exists = self._fs.lstat(source) is not None
         if source_exists and source != real:
-            self._check_name(real)
+            check_name(real)
         plan = (
             [
                 *self._parents(source, f"rename {source}"),
@@ -566,12 +568,6 @@ class RealContainer(Container):
         directory, and ``diff()``/``upper`` show them.  The image must contain the program
         (for example the static busybox of :func:`simulator.backends.busybox_layer`).
         """
-        self._alive()
-        if self.state is not State.RUNNING:
-            raise ContainerStateError(
-                f"cannot run a program in container {self.name or self.id[:12]}: "
-                f"it is {self.state.value} (needs running)"
-            )
         command = [
             "unshare",
             "--mount",
@@ -592,36 +588,18 @@ class RealContainer(Container):
         finally:
             self._changed_fs()
 
-    def __repr__(self) -> str:
-        return (
-            f"<RealContainer {self.name or self.id[:12]} {self.state.value} image={self.image.short_id} "
-            f"{self.merged_dir if self.state is not State.REMOVED else 'unmounted'}>"
-        )
+    # ------------------------------------------------------------------ made of the calls above
+    def lstat(self, path: str) -> Entry:
+        return model_fs.lstat(self, path)
 
+    def exists(self, path: str) -> bool:
+        return model_fs.exists(self, path)
 
-def upper_listing(container: RealContainer) -> str:
-    """``ls -l``-like text of the upper directory: modes, whiteout devices (``c 0,0``), opaque dirs."""
-    container._alive()
-    lines = []
-    for dirpath, dirnames, filenames, dirfd in os.fwalk(container.upper_dir, follow_symlinks=False):
-        rel = os.path.relpath(dirpath, container.upper_dir)
-        for name in sorted(dirnames + filenames):
-            info = os.stat(name, dir_fd=dirfd, follow_symlinks=False)
-            path = "/" + (name if rel == "." else f"{rel}/{name}")
-            mode = st.filemode(info.st_mode)
-            extra = ""
-            if st.S_ISCHR(info.st_mode):
-                extra = (
-                    f"  c {os.major(info.st_rdev)},{os.minor(info.st_rdev)}  (whiteout)"
-                    if info.st_rdev == 0
-                    else ""
-                )
-            elif st.S_ISLNK(info.st_mode):
-                extra = f" -> {os.readlink(name, dir_fd=dirfd)}"
-            elif st.S_ISDIR(info.st_mode):
-                value = _xattr(dirfd, name, f"{container.backend.xattr_ns}.overlay.opaque")
-                if value is not None:
-                    extra = f"  {container.backend.xattr_ns}.overlay.opaque={value.decode()}"
-            size = "" if st.S_ISDIR(info.st_mode) or st.S_ISCHR(info.st_mode) else f" {info.st_size}"
-            lines.append((path, f"{mode} {info.st_uid}:{info.st_gid}{size} {path}{extra}"))
-    return "\n".join(line for _, line in sorted(lines, key=lambda item: path_sort_key(item[0])))
+    def readlink(self, path: str) -> str:
+        return model_fs.readlink(self, path)
+
+    def makedirs(self, path: str, mode: int = 0o755, exist_ok: bool = True) -> None:
+        model_fs.makedirs(self, path, mode, exist_ok)
+
+    def lchown(self, path: str, uid: int, gid: int) -> None:
+        model_fs.lchown(self, path, uid, gid)

@@ -13,7 +13,7 @@ import resource
 import shutil
 import subprocess
 
-from ..errors import BackendUnavailable
+from ...errors import BackendUnavailable
 from . import _sys
 
 __all__ = ["MAX_STACK", "escape", "mount_options", "mount_overlay", "overlay_params", "unmount"]
@@ -38,7 +38,7 @@ def overlay_params() -> dict[str, str]:
     known = set()
     with contextlib.suppress(OSError):
         known = set(os.listdir("/sys/module/overlay/parameters"))
-    out = {}
+    out: dict[str, str] = {}
     for name in ("index", "redirect_dir", "metacopy"):
         if name in known:
             out[name] = "off"

@@ -17,11 +17,11 @@ import stat as st
 import zlib
 from collections.abc import Callable, Iterator
 
-from ..model.entries import Entry, Kind
-from ..model.layer import Layer
-from ..model.paths import ancestors, join, parent, path_sort_key
-from ..model.tar import OPAQUE_MARKER, WHITEOUT_PREFIX
-from ..model.union import UnionView
+from ...model.entries import Entry, Kind
+from ...model.layer import Layer
+from ...model.paths import ancestors, join, parent, path_sort_key
+from ...model.tar import OPAQUE_MARKER, WHITEOUT_PREFIX
+from ...model.union import UnionView
 
 __all__ = ["lower_mtime", "materialise", "read_upper"]
 

@@ -1,0 +1,704 @@
+"""Copy-on-write: a writable layer over an image's union view, with overlayfs semantics.
+
+:class:`CopyOnWrite` is the model's file system of a container.  Its operations mirror system
+calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``, no
+``redirect_dir``, no ``metacopy``):
+
+- the first modification of a lower file copies it up whole (chmod and chown too), after
+  copying up its parent directories; every copy-up is recorded as a :class:`CopyUp` event;
+- unlink and rmdir leave a whiteout only when the name exists in a lower layer;
+- creating a directory over a whiteout makes it opaque; renaming a lower or merged directory
+  fails with EXDEV (``mv`` then copies and deletes), renaming a directory created in the
+  container into a merged parent makes it opaque;
+- errors are the builtin ``OSError`` subclasses with real errno values, and an operation either
+  applies fully or changes nothing (every check runs before the first change).
+
+This module is longer than most (about 700 lines) because it is one idea: every system call
+keeps the same three tables (entries, children, touched) consistent, and splitting the calls
+from the lookups and permission checks they share would scatter those invariants.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable, Iterator, Mapping, Set
+from dataclasses import replace
+
+from ..errors import InvalidPath
+from . import fs
+from .entries import Entry, Kind
+from .fs import CopyUp, check_name
+from .paths import ancestors, basename, check_path, fs_error, join, parent, path_sort_key, resolve
+from .permissions import ROOT, Credentials, allows, in_group, may_hardlink, mode_without_privileges
+from .union import UnionView
+
+__all__ = ["CopyOnWrite"]
+
+
+def _nothing() -> None:
+    pass
+
+
+class CopyOnWrite:
+    """A writable layer over ``lower`` (an image's :class:`UnionView`): a :class:`~.fs.ContainerFS`.
+
+    Args:
+        lower: the image's merged view, read-only.
+        mounts: runtime bind mounts (path -> entry), kept when their directory exists below.
+        check: called before every operation; raises when the owner (a container) is gone.
+    """
+
+    def __init__(
+        self,
+        lower: UnionView,
+        *,
+        mounts: Mapping[str, Entry] | None = None,
+        check: Callable[[], None] = _nothing,
+    ) -> None:
+        self.lower = lower
+        self.credentials: Credentials = ROOT
+        self.copy_ups: list[CopyUp] = []
+        self._check = check
+        self._upper: dict[str, Entry] = {}
+        self._children: dict[str, set[str]] = {"/": set()}
+        self._touched: set[str] = set()
+        self.mounts: dict[str, Entry] = {}
+        for path, entry in (mounts or {}).items():
+            clean = check_path(path)
+            if self._lookup(parent(clean)) is not None:  # a mount needs its directory in the image
+                self.mounts[clean] = entry
+
+    # ------------------------------------------------------------------ the merged view
+    def _hidden_by_upper(self, path: str) -> bool:
+        """An upper ancestor of ``path`` is a whiteout, a non-directory or opaque."""
+        upper = self._upper
+        for anc in ancestors(path):
+            entry = upper.get(anc)
+            if entry is not None and (entry.kind is not Kind.DIR or entry.opaque):
+                return True
+        return False
+
+    def _lower_entry(self, path: str) -> Entry | None:
+        """What the image shows at ``path`` through the upper layer (``ovl_lower_positive``)."""
+        if path == "/" or self._hidden_by_upper(path):
+            return None
+        return self.lower.lookup(path)
+
+    def _lookup(self, path: str) -> Entry | None:
+        """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
+        if path == "/":
+            return self._upper.get("/") or self.lower.lookup("/")  # the image's root directory
+        if self.mounts and path in self.mounts:
+            return self.mounts[path]
+        entry = self._upper.get(path)
+        if entry is not None:
+            if entry.kind is Kind.WHITEOUT:
+                return None
+            if entry.kind is Kind.HARDLINK:
+                return self._upper[entry.target]
+            return entry
+        if self._hidden_by_upper(path):
+            return None
+        return self.lower.lookup(path)
+
+    def _names(self, path: str) -> list[str]:
+        """Names visible in the directory at a normalised path."""
+        upper = self._upper
+        entry = upper.get(path)
+        names = {n for n in self._children.get(path, ()) if upper[join(path, n)].kind is not Kind.WHITEOUT}
+        opaque = entry is not None and entry.opaque
+        if not opaque and (path == "/" or self._lower_entry(path) is not None):
+            for name in self.lower.names(path):
+                child = join(path, name)
+                if upper.get(child) is None:
+                    names.add(name)
+        names.update(basename(m) for m in self.mounts if parent(m) == path)
+        return sorted(names)
+
+    def _resolve(self, path: str, follow_last: bool = True) -> str:
+        self._check()
+        lookup = self._lookup if self.credentials.uid == 0 else self._searching_lookup
+        return resolve(lookup, check_path(path), follow_last=follow_last)
+
+    def _searching_lookup(self, path: str) -> Entry | None:
+        """A lookup that needs search (x) permission on the directory it looks in (non-root)."""
+        directory = self._lookup(parent(path))
+        if directory is not None and directory.kind is Kind.DIR and not self._may(directory, 0o1):
+            raise fs_error(errno.EACCES, path)
+        return self._lookup(path)
+
+    def source_of(self, path: str) -> str:
+        """``"upper"`` or ``"layer N"``: where ``path`` is served from (symlinks followed)."""
+        real = self._resolve(path)
+        if real in self._upper or (real == "/" and "/" in self._upper):
+            return "upper"
+        origin = self.lower.origin(real)
+        if origin is None or self._lookup(real) is None:
+            raise fs_error(errno.ENOENT, path)
+        return f"layer {origin.layer}"
+
+    # ------------------------------------------------------------------ reading
+    def read_file(self, path: str) -> bytes:
+        """Content of a regular file (symlinks followed)."""
+        entry = self._lookup(self._resolve(path))
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if not self._may(entry, 0o4):  # open(O_RDONLY) is refused before read() finds a directory
+            raise fs_error(errno.EACCES, path)
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EISDIR, path)
+        return entry.read()
+
+    def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:
+        """The entry at ``path`` (like ``stat``/``lstat``)."""
+        entry = self._lookup(self._resolve(path, follow_symlinks))
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        return entry
+
+    def lstat(self, path: str) -> Entry:
+        return fs.lstat(self, path)
+
+    def exists(self, path: str) -> bool:
+        return fs.exists(self, path)
+
+    def listdir(self, path: str) -> list[str]:
+        """Sorted names in a directory (upper and lower merged, whiteouts hidden)."""
+        real = self._resolve(path)
+        entry = self._lookup(real)
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, path)
+        if not self._may(entry, 0o4):
+            raise fs_error(errno.EACCES, path)
+        return self._names(real)
+
+    def readlink(self, path: str) -> str:
+        return fs.readlink(self, path)
+
+    def walk(self, top: str = "/") -> Iterator[tuple[str, Entry]]:
+        """Every visible path below ``top`` (not following symlinks), parents first, sorted."""
+        self._check()
+        start = check_path(top)
+        stack = [join(start, name) for name in reversed(self._names(start))]
+        while stack:
+            path = stack.pop()
+            entry = self._lookup(path)
+            if entry is None:
+                continue
+            yield path, entry
+            if entry.kind is Kind.DIR:
+                stack.extend(join(path, name) for name in reversed(self._names(path)))
+
+    # ------------------------------------------------------------------ upper-layer primitives
+    def _set(self, path: str, entry: Entry) -> None:
+        if path not in self._upper:
+            self._children.setdefault(parent(path), set()).add(basename(path))
+        self._upper[path] = entry
+        if entry.kind is Kind.DIR:
+            self._children.setdefault(path, set())
+
+    def _drop(self, path: str) -> None:
+        """Remove ``path`` and its upper subtree from the upper layer."""
+        if path not in self._upper:
+            return
+        for name in list(self._children.get(path, ())):
+            self._drop(join(path, name))
+        del self._upper[path]
+        self._children.pop(path, None)
+        self._touched.discard(path)
+        self._children[parent(path)].discard(basename(path))
+
+    def _copy_up_parents(self, path: str, reason: str) -> None:
+        for anc in reversed(list(ancestors(path))):
+            if anc in self._upper:
+                continue
+            origin = self.lower.origin(anc)
+            assert origin is not None and origin.entry.kind is Kind.DIR, anc
+            e = origin.entry
+            self._set(anc, Entry.directory(e.mode, e.uid, e.gid))
+            self.copy_ups.append(CopyUp(anc, origin.layer, Kind.DIR, 0, reason))
+
+    def _copy_up(self, path: str, reason: str) -> str:
+        """Make ``path`` (visible) live in the upper layer; returns the path that holds its data."""
+        self._copy_up_parents(path, f"{reason} {path}")
+        current = self._upper.get(path)
+        if current is not None:
+            return current.target if current.kind is Kind.HARDLINK else path
+        origin = self.lower.origin(path)
+        assert origin is not None
+        lower = origin.entry
+        copied = Entry.directory(lower.mode, lower.uid, lower.gid) if lower.kind is Kind.DIR else lower
+        self._set(path, copied)
+        data = lower.size if lower.kind is Kind.FILE else 0
+        self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, data, reason))
+        return path
+
+    def _remove_name(self, path: str) -> None:
+        """Delete a visible name: a whiteout when it exists below, else nothing is left."""
+        self._promote_links(path)
+        lower_exists = self._lower_entry(path) is not None
+        self._drop(path)
+        if lower_exists:
+            self._set(path, Entry.whiteout())
+
+    def _links_to(self, path: str) -> list[str]:
+        return sorted(
+            (p for p, e in self._upper.items() if e.kind is Kind.HARDLINK and e.target == path),
+            key=path_sort_key,
+        )
+
+    def _promote_links(self, path: str) -> None:
+        """Before ``path`` goes away, hand its content to one of the hard links naming it."""
+        entry = self._upper.get(path)
+        if entry is None or entry.kind is not Kind.FILE:
+            return
+        links = self._links_to(path)
+        if not links:
+            return
+        heir, rest = links[0], links[1:]
+        self._upper[heir] = entry
+        for other in rest:
+            self._upper[other] = replace(self._upper[other], target=heir)
+
+    def _parent_dir(self, real: str, original: str) -> None:
+        """The parent of a name to create must be a visible directory."""
+        entry = self._lookup(parent(real))
+        if entry is None:
+            raise fs_error(errno.ENOENT, original)
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, original)
+
+    # ------------------------------------------------------------------ permissions
+    def _may(self, entry: Entry, want: int) -> bool:
+        """Whether the credentials have the ``want`` bits (4 read, 2 write, 1 search) on ``entry``."""
+        return allows(self.credentials, entry, want)
+
+    def _require_access(self, real: str, want: int, original: str) -> None:
+        entry = self._lookup(real)
+        if entry is not None and not self._may(entry, want):
+            raise fs_error(errno.EACCES, original)
+
+    def _may_change_names_in(self, directory: str, original: str) -> None:
+        """Creating, removing or renaming a name needs write and search permission on its directory."""
+        self._require_access(directory, 0o3, original)
+
+    def _may_remove(self, real: str, original: str) -> None:
+        """The sticky bit (``/tmp``): only the owner of the name or of the directory may remove it."""
+        directory = parent(real)
+        self._may_change_names_in(directory, original)
+        who = self.credentials
+        holder = self._lookup(directory)
+        entry = self._lookup(real)
+        if (
+            who.uid
+            and holder is not None
+            and entry is not None
+            and holder.mode & 0o1000
+            and who.uid not in (entry.uid, holder.uid)
+        ):
+            raise fs_error(errno.EPERM, original)
+
+    def _kill_privs(self, entry: Entry) -> Entry:
+        """Writing as a non-root user drops setuid and setgid (the writer has no CAP_FSETID)."""
+        if self.credentials.uid == 0:
+            return entry
+        mode = mode_without_privileges(self.credentials, entry)
+        return entry if mode == entry.mode else replace(entry, mode=mode)
+
+    def _owned(self, entry: Entry) -> Entry:
+        """A new entry belongs to whoever creates it."""
+        who = self.credentials
+        return entry if who is ROOT else replace(entry, uid=who.uid, gid=who.gid)
+
+    # ------------------------------------------------------------------ writing files
+    def _busy(self, real: str, original: str) -> None:
+        """Runtime bind mounts (``/etc/hosts`` ...) cannot be removed or renamed: EBUSY."""
+        if real in self.mounts:
+            raise fs_error(errno.EBUSY, original)
+
+    def _modify_file(
+        self,
+        path: str,
+        change: Callable[[Entry], Entry],
+        reason: str,
+        create: Entry | None,
+        touches: bool = True,
+        writes: bool = True,
+    ) -> None:
+        real = self._resolve(path)
+        if real in self.mounts:  # writes go to the mounted file, never to the writable layer
+            self.mounts[real] = change(self.mounts[real])
+            return
+        entry = self._lookup(real)
+        if entry is None:
+            if create is None:
+                raise fs_error(errno.ENOENT, path)
+            check_name(real)
+            self._parent_dir(real, path)
+            self._may_change_names_in(parent(real), path)
+            self._copy_up_parents(real, f"create {real}")
+            self._drop(real)  # a whiteout is replaced by the new file
+            self._set(real, self._owned(change(create)))
+        else:
+            if entry.kind is Kind.DIR:
+                raise fs_error(errno.EISDIR, path)
+            if not self._may(entry, 0o2) and not (reason == "touch" and entry.uid == self.credentials.uid):
+                raise fs_error(errno.EACCES, path)
+            holder = self._copy_up(real, reason)
+            updated = change(self._upper[holder])
+            self._upper[holder] = self._kill_privs(updated) if writes else updated
+            real = holder
+        if touches or (create is not None and entry is None):
+            self._touched.add(real)
+
+    @staticmethod
+    def _bytes(data: object) -> bytes:
+        if isinstance(data, str):
+            return data.encode()
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            return bytes(data)
+        raise TypeError(f"file data must be bytes or str, not {type(data).__name__}")
+
+    def write_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
+        """``open(path, O_WRONLY|O_CREAT|O_TRUNC)`` then write ``data``.
+
+        An existing lower file is copied up whole first (then truncated), keeping its mode and
+        owner; a new file gets ``mode``.
+        """
+        content = self._bytes(data)
+        self._modify_file(
+            path,
+            lambda e: replace(e, data=content, size=len(content), digest=None, source=None),
+            "write",
+            Entry.file(b"", mode),
+        )
+
+    def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
+        """``open(path, O_WRONLY|O_CREAT|O_APPEND)`` then write ``data`` (full copy-up first)."""
+        content = self._bytes(data)
+
+        def change(e: Entry) -> Entry:
+            new = e.read() + content
+            return replace(e, data=new, size=len(new), digest=None, source=None)
+
+        # the open copies the file up; an empty write leaves its mtime (docker diff shows nothing)
+        self._modify_file(
+            path, change, "append", Entry.file(b"", mode), touches=bool(content), writes=bool(content)
+        )
+
+    def truncate(self, path: str, size: int) -> None:
+        """``truncate(path, size)``: the file must exist; it is copied up with its data first."""
+        if size < 0:
+            raise fs_error(errno.EINVAL, path)
+
+        def change(e: Entry) -> Entry:
+            old = e.read()
+            new = old[:size] + b"\0" * max(0, size - len(old))
+            return replace(e, data=new, size=size, digest=None, source=None)
+
+        # the mtime changes even when the size does not, as on ext4 and xfs (tmpfs keeps it then)
+        self._modify_file(path, change, "truncate", None)
+
+    def touch(self, path: str, mode: int = 0o644) -> None:
+        """``touch``: create an empty file, or copy up an existing one (its mtime changes)."""
+        real = self._resolve(path)
+        entry = self._lookup(real)
+        who = self.credentials
+        if entry is not None and who.uid not in (0, entry.uid) and not self._may(entry, 0o2):
+            raise fs_error(errno.EACCES, path)  # setting the times to now: the owner or a writer
+        if real == "/":
+            return  # the root is the upper directory itself: nothing to copy up, no change to record
+        if entry is not None and entry.kind is Kind.DIR:
+            holder = self._copy_up(real, "touch")
+            self._touched.add(holder)
+            return
+        self._modify_file(path, lambda e: e, "touch", Entry.file(b"", mode), writes=False)
+
+    def _set_attr(
+        self,
+        path: str,
+        follow: bool,
+        reason: str,
+        change: Callable[[Entry], Entry],
+        allowed: Callable[[Entry], bool] | None = None,
+    ) -> None:
+        real = self._resolve(path, follow)
+        current = self._lookup(real)
+        if current is None:
+            raise fs_error(errno.ENOENT, path)
+        if allowed is not None and not allowed(current):
+            raise fs_error(errno.EPERM, path)
+        if real in self.mounts:
+            self.mounts[real] = change(self.mounts[real])
+            return
+        if real == "/":
+            self._upper["/"] = change(current)
+            return
+        holder = self._copy_up(real, reason)
+        self._upper[holder] = change(self._upper[holder])
+
+    def chmod(self, path: str, mode: int) -> None:
+        """Change permission bits; copies a lower file up whole, even if the mode is unchanged."""
+        if not isinstance(mode, int) or isinstance(mode, bool):
+            raise TypeError(f"mode must be an int such as 0o755, not {mode!r}")
+        self._set_attr(
+            path,
+            True,
+            "chmod",
+            lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777),
+            lambda e: self.credentials.uid in (0, e.uid),  # only the owner (or root) may chmod
+        )
+
+    def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
+        """Change owner (``-1`` keeps a value); copies a lower file up whole.
+
+        As on Linux, a chown of a regular file clears its setuid bit, and its setgid bit when
+        the group may execute it (or, for a non-root caller, when the caller is not in the
+        file's group), even for root and even when nothing changes (``chown_common``).  Only
+        root gives a file away; clearing those bits is a mode change, which only the owner may
+        make.
+        """
+
+        def killed_mode(e: Entry) -> int:
+            return mode_without_privileges(self.credentials, e)
+
+        def change(e: Entry) -> Entry:
+            return replace(
+                e, uid=e.uid if uid == -1 else uid, gid=e.gid if gid == -1 else gid, mode=killed_mode(e)
+            )
+
+        def allowed(e: Entry) -> bool:  # chown_ok / chgrp_ok, and the owner check of a mode change
+            who = self.credentials
+            if who.uid == 0:
+                return True
+            owner = who.uid == e.uid
+            if uid != -1 and not (owner and uid == e.uid):
+                return False
+            if gid != -1 and not (owner and (gid == e.gid or in_group(who, gid))):
+                return False
+            return owner or killed_mode(e) == e.mode
+
+        self._set_attr(path, follow_symlinks, "chown", change, allowed)
+
+    def lchown(self, path: str, uid: int, gid: int) -> None:
+        fs.lchown(self, path, uid, gid)
+
+    # ------------------------------------------------------------------ names
+    def mkdir(self, path: str, mode: int = 0o755) -> None:
+        """Create a directory; over a whiteout it is opaque (lower contents stay hidden)."""
+        real = self._resolve(check_path(path).rstrip("/") or "/", follow_last=False)
+        if self._lookup(real) is not None:
+            raise fs_error(errno.EEXIST, path)
+        check_name(real)
+        self._parent_dir(real, path)
+        self._may_change_names_in(parent(real), path)
+        self._copy_up_parents(real, f"mkdir {real}")
+        over_whiteout = self._upper.get(real) is not None
+        self._drop(real)
+        self._set(real, self._owned(Entry.directory(mode, opaque=over_whiteout)))
+        self._touched.add(real)
+
+    def makedirs(self, path: str, mode: int = 0o755, exist_ok: bool = True) -> None:
+        """``mkdir -p``."""
+        fs.makedirs(self, path, mode, exist_ok)
+
+    def rmdir(self, path: str) -> None:
+        """Remove an empty directory (empty in the merged view)."""
+        real = self._resolve(check_path(path).rstrip("/") or "/", follow_last=False)
+        entry = self._lookup(real)
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if real == "/":
+            raise fs_error(errno.EBUSY, path)
+        self._may_remove(real, path)  # may_delete: permission and sticky bit before the type
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, path)
+        if self._names(real):
+            raise fs_error(errno.ENOTEMPTY, path)
+        self._copy_up_parents(real, f"rmdir {real}")
+        self._remove_name(real)
+
+    def unlink(self, path: str) -> None:
+        """Remove a non-directory name; a whiteout is left when it exists below."""
+        real = self._resolve(path, follow_last=False)
+        entry = self._lookup(real)
+        if entry is None:
+            raise fs_error(errno.ENOENT, path)
+        if real == "/":  # not a normal last component: do_unlinkat refuses it before any lookup
+            raise fs_error(errno.EISDIR, path)
+        self._may_remove(real, path)  # may_delete: permission and sticky bit before the type
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EISDIR, path)
+        self._busy(real, path)
+        self._copy_up_parents(real, f"unlink {real}")
+        self._remove_name(real)
+
+    remove_file = unlink
+
+    def symlink(self, target: str, path: str) -> None:
+        """Create ``path`` as a symlink to ``target`` (no copy-up of anything but parents)."""
+        if not isinstance(target, str) or not target or "\0" in target:
+            raise InvalidPath(target, "a symlink target is a non-empty string without NUL")
+        real = self._resolve(path, follow_last=False)
+        if self._lookup(real) is not None:
+            raise fs_error(errno.EEXIST, path)
+        check_name(real)
+        self._parent_dir(real, path)
+        self._may_change_names_in(parent(real), path)
+        self._copy_up_parents(real, f"symlink {real}")
+        self._drop(real)
+        self._set(real, self._owned(Entry.symlink(target)))
+        self._touched.add(real)
+
+    def link(self, src: str, dst: str) -> None:
+        """Hard link ``dst`` to ``src``; a lower ``src`` is copied up first (as overlayfs does)."""
+        # linkat(2): the old name must exist, then the new name must not, then the old one must not be a dir
+        source = self._resolve(src, follow_last=False)
+        entry = self._lookup(source)
+        if entry is None:
+            raise fs_error(errno.ENOENT, src)
+        real = self._resolve(dst, follow_last=False)
+        if self._lookup(real) is not None:
+            raise fs_error(errno.EEXIST, dst)
+        if not may_hardlink(self.credentials, entry):
+            raise fs_error(errno.EPERM, src)
+        check_name(real)
+        self._parent_dir(real, dst)
+        self._may_change_names_in(parent(real), dst)
+        if entry.kind is Kind.DIR:
+            raise fs_error(errno.EPERM, src)
+        holder = self._copy_up(source, "link")
+        self._copy_up_parents(real, f"link {real}")
+        self._drop(real)
+        target = self._upper[holder]
+        if target.kind is Kind.SYMLINK:  # a hard link to a symlink: another name for the same link
+            self._set(real, target)
+        else:
+            self._set(real, Entry.hardlink(holder, target.mode, target.uid, target.gid))
+        self._touched.add(real)
+
+    def _same_inode(self, a: str, b: str) -> bool:
+        """Two names of one file: hard links within the image, or within the writable layer
+        (copy-up breaks a link, as with ``index=off``)."""
+        ua, ub = self._upper.get(a), self._upper.get(b)
+        if ua is None and ub is None:
+            la, lb = self._lower_entry(a), self._lower_entry(b)
+            return la is not None and la is lb and la.kind is Kind.FILE
+        if ua is None or ub is None:
+            return False
+        holder_a = ua.target if ua.kind is Kind.HARDLINK else a
+        holder_b = ub.target if ub.kind is Kind.HARDLINK else b
+        return holder_a == holder_b and self._upper[holder_a].kind is Kind.FILE
+
+    def _is_merge_or_lower_dir(self, path: str) -> bool:
+        upper = self._upper.get(path)
+        lower = self._lower_entry(path)
+        if lower is None or lower.kind is not Kind.DIR:
+            return False
+        return upper is None or (upper.kind is Kind.DIR and not upper.opaque)
+
+    def rename(self, src: str, dst: str) -> None:
+        """``rename(2)``: files move (leaving a whiteout when the old name exists below);
+        directories from the image fail with EXDEV, as overlayfs without ``redirect_dir``."""
+        # the order of the checks is the kernel's (do_renameat2, lock_rename, vfs_rename)
+        source = self._resolve(src, follow_last=False)
+        real = self._resolve(check_path(dst).rstrip("/") or "/", follow_last=False)
+        self._parent_dir(source, src)
+        self._parent_dir(real, dst)
+        entry = self._lookup(source)
+        if entry is None:
+            raise fs_error(errno.ENOENT, src)
+        target = self._lookup(real)
+        if source == real or self._same_inode(source, real):
+            return  # rename(2) of a name onto another name of the same file does nothing
+        if source == "/" or real == "/":
+            raise fs_error(errno.EBUSY, src)
+        if real.startswith(source + "/"):
+            raise fs_error(errno.EINVAL, src, dst)
+        if source.startswith(real + "/"):
+            raise fs_error(errno.ENOTEMPTY, src, dst)
+        self._may_remove(source, src)
+        if target is not None:
+            self._may_remove(real, dst)
+        else:
+            self._may_change_names_in(parent(real), dst)
+        is_dir = entry.kind is Kind.DIR
+        if target is not None:
+            if is_dir and target.kind is not Kind.DIR:
+                raise fs_error(errno.ENOTDIR, src, dst)
+            if not is_dir and target.kind is Kind.DIR:
+                raise fs_error(errno.EISDIR, src, dst)
+        self._busy(source, src)
+        self._busy(real, dst)
+        if is_dir and self._is_merge_or_lower_dir(source):
+            raise fs_error(errno.EXDEV, src, dst)
+        if target is not None and target.kind is Kind.DIR and self._names(real):
+            raise fs_error(errno.ENOTEMPTY, src, dst)
+        check_name(real)
+        # -- all checks passed: change things
+        holder = self._copy_up(source, "rename")
+        self._copy_up_parents(real, f"rename {real}")
+        if holder != source:  # a hard link: the moved name keeps pointing at the same content
+            moved: dict[str, Entry] = {real: self._upper[source]}
+        else:
+            moved = {
+                real + p[len(source) :]: e
+                for p, e in self._upper.items()
+                if p == source or p.startswith(source + "/")
+            }
+            for link in self._links_to(source):
+                self._upper[link] = replace(self._upper[link], target=real)
+        touched = {
+            real + p[len(source) :] for p in self._touched if p == source or p.startswith(source + "/")
+        }
+        lower_at_source = self._lower_entry(source) is not None
+        self._drop(source)
+        if lower_at_source:
+            self._set(source, Entry.whiteout())
+        self._drop(real)
+        for p in sorted(moved, key=path_sort_key):
+            self._set(p, moved[p])
+        if (
+            is_dir
+            and not moved[real].opaque
+            and (parent(real) == "/" or self._is_merge_or_lower_dir(parent(real)))
+        ):
+            self._upper[real] = replace(moved[real], opaque=True)
+        self._touched |= touched
+        if target is not None or self._lower_entry(real) is not None:
+            self._touched.add(real)
+
+    # ------------------------------------------------------------------ the writable layer
+    def load_upper(self, entries: Mapping[str, Entry], touched: Set[str] = frozenset()) -> None:
+        """Replace the writable layer's table (for backends that read a real upper directory back).
+
+        ``entries`` is path -> entry in overlay form (whiteouts, opaque directories, hard links
+        naming their first path); ``touched`` lists the non-directories whose mtime changed.
+        """
+        self._upper = {}
+        self._children = {"/": set()}
+        for path in sorted(entries, key=path_sort_key):
+            if path == "/":
+                self._upper["/"] = entries[path]
+            else:
+                self._set(path, entries[path])
+        self._touched = set(touched)
+
+    def writable_entries(self) -> Mapping[str, Entry]:
+        """The writable layer's table (path -> entry, in overlay form); read it, do not change it."""
+        return self._upper
+
+    def touched_paths(self) -> Set[str]:
+        return self._touched
+
+    def lookup(self, path: str) -> Entry | None:
+        """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
+        return self._lookup(path)
+
+    def discard(self) -> None:
+        """Drop the writable layer (the container was removed)."""
+        self._upper = {}
+        self._children = {"/": set()}
+        self._touched = set()
