@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from simulator.sh.parse import is_name
-from simulator.userland import coreutils
+from simulator.userland.registry import BUILTIN_UTILITIES, ExecContext
 
 if TYPE_CHECKING:
     from simulator.sh.interp import _IO, Shell
@@ -56,13 +56,13 @@ def _shell_mod() -> Any:
 
 
 def _utility(name: str) -> Builtin:
-    """A utility from coreutils run in-process (no binary needed)."""
+    """A utility ash runs in-process (no binary needed): echo, printf, test ..."""
 
     def run(sh: Shell, argv: list[str], io: _IO) -> int:
         ctx = sh.context(io)
-        ctx.flavor = sh.flavor  # type: ignore[attr-defined]
-        ctx.builtin = True  # type: ignore[attr-defined]  # busybox messages then say "sh:"
-        return int(coreutils.UTILITIES[name](ctx, argv))
+        ctx.flavor = sh.flavor  # only the builtins follow /bin/sh's flavour (dash's echo)
+        ctx.builtin = True  # busybox messages then say "sh:"
+        return int(BUILTIN_UTILITIES[name](ctx, argv))
 
     return run
 
@@ -394,13 +394,13 @@ def _noop(sh: Shell, argv: list[str], io: _IO) -> int:
     return 0
 
 
-def sh_command(ctx: Any, argv: list[str]) -> int:
-    """``sh [-eux] [-c script [name [args...]]] | sh file [args...]``: a child shell."""
+def sh_command(parent: Shell, ctx: ExecContext, argv: list[str]) -> int:
+    """``sh [-eux] [-c script [name [args...]]] | sh file [args...]``: a child shell of ``parent``.
+
+    This is :attr:`ExecContext.shell` for the commands ``parent`` runs (``sh``, ``ash`` ...).
+    """
     shell = _shell_mod()
-    parent = getattr(ctx, "shell", None)
     io = shell._IO(ctx.stdin, ctx.stdout, ctx.stderr)
-    if parent is None:
-        parent = shell.Shell(ctx.fs, env=ctx.env, cwd=ctx.cwd, uid=ctx.uid, gid=ctx.gid)
     args = argv[1:]
     options = ""
     script: str | None = None

@@ -20,8 +20,8 @@ Behaviour follows busybox ``ash`` (the ``/bin/sh`` of busybox and Alpine images)
 - ``&`` runs the command in the foreground (there is no job control), ``sleep`` returns at once,
   and a pipeline runs its commands one after the other, each in a subshell.
 
-The parser is :mod:`~simulator.sh.parse`; the commands are in
-:mod:`~simulator.userland.coreutils`.
+The parser is :mod:`~simulator.sh.parse`; the commands are in :mod:`simulator.userland`
+(loaded once, by :func:`simulator.userland.load_all`, when this module is imported).
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ from simulator.sh.parse import (
     is_name,
     parse,
 )  # fmt: skip
-from simulator.userland import coreutils, users
+from simulator.sh.patterns import pattern_regex, trim
+from simulator.userland import load_all, users
 from simulator.userland.registry import COMMANDS, ExecContext
 
 __all__ = [
@@ -77,23 +78,8 @@ BUILTINS = (
 )  # fmt: skip
 
 
-def _load_optional_commands() -> None:
-    """Let other modules register their commands (``apt-get``, ``apk``, ``pip`` ...)."""
-    with contextlib.suppress(ImportError):
-        from simulator.userland import packages  # noqa: F401 - imported for its registrations
-    with contextlib.suppress(ImportError):
-        from simulator.userland import textutils  # noqa: F401 - sed, tr, cut, date, stat, du, checksums, mktemp, install
-    with contextlib.suppress(ImportError):
-        from simulator.userland import archives  # noqa: F401 - tar, gzip, gunzip, zcat
-    with contextlib.suppress(ImportError):
-        from simulator.userland import accounts  # noqa: F401 - useradd, groupadd, usermod, userdel, adduser, addgroup
-    with contextlib.suppress(ImportError):
-        from simulator.userland import network  # noqa: F401 - curl, wget (there is no network)
-
-
 def known_commands() -> list[str]:
     """Every command name the shell can run: its builtins and the registered commands."""
-    _load_optional_commands()
     return sorted(set(BUILTINS) | set(COMMANDS))
 
 
@@ -247,6 +233,7 @@ class Shell:
         )
 
     def context(self, io: _IO, env: dict[str, str] | None = None) -> ExecContext:
+        """What a command run by this shell sees, with the callbacks to start other programs."""
         ctx = ExecContext(
             self.fs,
             env if env is not None else self.environ(),
@@ -256,9 +243,22 @@ class Shell:
             io.err,
             self.uid,
             self.gid,
+            umask=self.umask,
+            which=self.find_command,
         )
-        ctx.shell = self  # type: ignore[attr-defined]  # for sh -c, env CMD, xargs, find -exec
-        ctx.umask = self.umask  # type: ignore[attr-defined]
+
+        def run(argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | None = None) -> int:
+            # env CMD, xargs CMD, find -exec, busybox APPLET: a child process of this shell
+            child = self.fork()
+            child.cwd = ctx.cwd
+            if env is not None:
+                child.vars = dict(env)
+                child.exported = set(env)
+            child_io = _IO(ctx.stdin if stdin is None else stdin, ctx.stdout, ctx.stderr)
+            return child.exec_external(list(argv), child_io)
+
+        ctx.run = run
+        ctx.shell = lambda argv: _shell_builtins.sh_command(self, ctx, argv)
         return ctx
 
     def error(self, io: _IO, message: str) -> None:
@@ -436,7 +436,7 @@ class Shell:
             subject = self.expand_single(node.word, io)
             for patterns, body in node.items:
                 for pattern in patterns:
-                    if _pattern_regex(self.expand_pattern(pattern, io)).fullmatch(subject):
+                    if pattern_regex(self.expand_pattern(pattern, io)).fullmatch(subject):
                         self.status = 0
                         return self.run_seq(body, io)
             self.status = 0
@@ -560,7 +560,6 @@ class Shell:
         if applet == "busybox" and len(argv) > 1 and not argv[1].startswith("-"):
             argv = argv[1:]
             applet = argv[0]
-        _load_optional_commands()
         command = COMMANDS.get(applet)
         env = self.environ(extra_env)
         if command is None:
@@ -804,7 +803,7 @@ class Shell:
         if head == "":
             home = self.vars.get("HOME", "/")
         else:
-            entry = coreutils.passwd_entry(self.fs, head)
+            entry = users.passwd_entry(self.fs.read_file, head)
             if entry is None:
                 return text
             home = entry[5]
@@ -882,9 +881,9 @@ class Shell:
                 self.error(io, f"{name}: {message}")
                 raise _Exit(2)
         elif op in ("%", "%%", "#", "##"):
-            pattern = _pattern_regex(self.expand_pattern(part.arg, io) if part.arg else [])
+            pattern = pattern_regex(self.expand_pattern(part.arg, io) if part.arg else [])
             text = value or ""
-            value = _trim(text, pattern, op)
+            value = trim(text, pattern, op)
         if value is None:
             if "u" in self.options and name not in ("@", "*"):
                 self.error(io, f"{name}: parameter not set")
@@ -1023,75 +1022,7 @@ def _arith(source: str, shell: Shell) -> int:
     return result
 
 
-# ---------------------------------------------------------------------------------- patterns
-def _pattern_regex(pattern: Sequence[tuple[str, bool]]) -> re.Pattern[str]:
-    """A shell pattern (``*``, ``?``, ``[...]``; quoted characters literal) as a regex."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch, active = pattern[i]
-        if active and ch == "*":
-            out.append(".*")
-        elif active and ch == "?":
-            out.append(".")
-        elif active and ch == "[":
-            j = i + 1
-            negate = j < len(pattern) and pattern[j][0] in "!^" and pattern[j][1]
-            if negate:
-                j += 1
-            chars: list[str] = []
-            if j < len(pattern) and pattern[j][0] == "]":
-                chars.append("\\]")
-                j += 1
-            while j < len(pattern) and pattern[j][0] != "]":
-                c = pattern[j][0]
-                if c == "[" and pattern[j][1] and j + 1 < len(pattern) and pattern[j + 1][0] == ":":
-                    end = "".join(c for c, _ in pattern[j:]).find(":]")
-                    if end > 0:
-                        cls = "".join(c for c, _ in pattern[j + 2 : j + end])
-                        chars.append(_CLASSES.get(cls, ""))
-                        j += end + 2
-                        continue
-                chars.append(c if c == "-" and pattern[j][1] else re.escape(c))
-                j += 1
-            if j >= len(pattern):
-                out.append(re.escape("["))
-            else:
-                out.append("[" + ("^" if negate else "") + "".join(chars) + "]")
-                i = j
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return re.compile("".join(out), re.DOTALL)
-
-
-_CLASSES = {
-    "alpha": "a-zA-Z",
-    "digit": "0-9",
-    "alnum": "a-zA-Z0-9",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": " \\t\\n\\r\\f\\v",
-    "xdigit": "0-9a-fA-F",
-    "punct": "!-/:-@\\[-`{-~",
-}
-
-
-def _trim(text: str, pattern: re.Pattern[str], op: str) -> str:
-    n = len(text)
-    if op in ("#", "##"):
-        ends = range(n + 1) if op == "#" else range(n, -1, -1)
-        for end in ends:
-            if pattern.fullmatch(text[:end]):
-                return text[end:]
-        return text
-    starts = range(n, -1, -1) if op == "%" else range(n + 1)
-    for start in starts:
-        if pattern.fullmatch(text[start:]):
-            return text[:start]
-    return text
-
-
+# ---------------------------------------------------------------------------------- globbing
 def _glob(shell: Shell, pattern: list[tuple[str, bool]]) -> list[str]:
     """Pathname expansion against the container's filesystem (sorted; dotfiles need a '.')."""
     components: list[list[tuple[str, bool]]] = [[]]
@@ -1120,7 +1051,7 @@ def _glob(shell: Shell, pattern: list[tuple[str, bool]]) -> list[str]:
                 names = shell.fs.listdir(directory)
             except (OSError, ValueError):
                 continue
-            regex = _pattern_regex(comp)
+            regex = pattern_regex(comp)
             if text.startswith("."):  # busybox sh: `.*` matches `.` and `..` too
                 names = [".", "..", *names]
             for name in names:
@@ -1169,6 +1100,7 @@ def _flavor(fs: Any) -> str:
 from simulator.sh import builtins as _shell_builtins  # noqa: E402 - needs Shell and the exceptions above
 
 _BUILTINS = _shell_builtins.BUILTINS
+load_all()  # every command family registers its commands; a broken family fails here, loudly
 _SPECIAL = _shell_builtins.SPECIAL
 
 
@@ -1224,7 +1156,7 @@ def _default_env(fs: Any, env: Mapping[str, str] | None, uid: int) -> dict[str, 
     out = dict(env or {})
     out.setdefault("PATH", DEFAULT_PATH)
     if "HOME" not in out:
-        entry = coreutils.passwd_entry(fs, str(uid))
+        entry = users.passwd_entry(fs.read_file, str(uid))
         out["HOME"] = entry[5] if entry is not None and entry[5] else "/"
     return out
 
@@ -1301,7 +1233,7 @@ def _as_user(fs: Any, uid: int, gid: int) -> Iterator[None]:
     if not uid or not hasattr(fs, "credentials"):
         yield
         return
-    entry = coreutils.passwd_entry(fs, str(uid))
+    entry = users.passwd_entry(fs.read_file, str(uid))
     groups = tuple(users.supplementary_groups(fs.read_file, entry[0])) if entry else ()
     saved = fs.credentials
     fs.credentials = Credentials(uid, gid, groups)
