@@ -23,7 +23,7 @@ import re
 import string
 from collections.abc import Sequence
 
-__all__ = ["CLASSES", "bracket_class", "fnmatch", "pattern_regex", "split_pattern", "trim"]
+__all__ = ["CLASSES", "bracket_class", "compile_glob", "fnmatch", "pattern_regex", "split_pattern", "trim"]
 
 CLASSES: dict[str, str] = {
     "upper": string.ascii_uppercase,
@@ -111,12 +111,15 @@ def split_pattern(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def compile_glob(pattern: str, *, fold: bool = False) -> re.Pattern[str]:
+    """fnmatch(3)'s pattern as a regex to ``fullmatch``; ``fold``: ignore case (``find -iname``)."""
+    regex = pattern_regex(split_pattern(pattern))
+    return re.compile(regex.pattern, re.DOTALL | re.IGNORECASE) if fold else regex
+
+
 def fnmatch(pattern: str, name: str, *, fold: bool = False) -> bool:
     """fnmatch(3) without flags: whether ``name`` matches the shell pattern ``pattern``."""
-    regex = pattern_regex(split_pattern(pattern))
-    if fold:
-        regex = re.compile(regex.pattern, re.DOTALL | re.IGNORECASE)
-    return regex.fullmatch(name) is not None
+    return compile_glob(pattern, fold=fold).fullmatch(name) is not None
 
 
 def trim(text: str, pattern: re.Pattern[str], op: str) -> str:

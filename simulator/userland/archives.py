@@ -18,6 +18,7 @@ import posixpath
 import tarfile
 import zlib
 
+from simulator.sh.patterns import fnmatch
 from simulator.userland._args import (
     group_name,
     is_gnu,
@@ -150,8 +151,6 @@ def _create(
     excludes: list[str],
     deref: bool,
 ) -> int:
-    import fnmatch
-
     if not operands:
         ctx.err(
             "tar: Cowardly refusing to create an empty archive\nTry 'tar --help' or 'tar --usage' for more information.\n"
@@ -204,7 +203,7 @@ def _create(
                     )
             for real, name, item in items:
                 if any(
-                    fnmatch.fnmatch(posixpath.basename(name), pattern) or fnmatch.fnmatch(name, pattern)
+                    fnmatch(pattern, posixpath.basename(name)) or fnmatch(pattern, name)
                     for pattern in excludes
                 ):
                     continue

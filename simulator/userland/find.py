@@ -19,12 +19,12 @@ directory``).
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from collections.abc import Callable
 from typing import Any
 
+from simulator.sh.patterns import compile_glob
 from simulator.userland._args import (
     group_entry,
     parse_mode,
@@ -182,8 +182,8 @@ class _Find:
 
     @staticmethod
     def glob(pattern: str, fold: bool, part: Callable[[_Node], str]) -> Primary:
-        regex = re.compile(fnmatch.translate(pattern), re.IGNORECASE if fold else 0)
-        return lambda n: bool(regex.match(part(n)))
+        regex = compile_glob(pattern, fold=fold)
+        return lambda n: bool(regex.fullmatch(part(n)))
 
     def perm(self, value: str) -> Primary:
         how = value[:1]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-import string
 from typing import Any
 
+from simulator.sh.patterns import CLASSES, bracket_class
 from simulator.userland._args import (
     parse_options,
     prog_name,
@@ -16,23 +16,8 @@ from simulator.userland._args import (
 )
 from simulator.userland.registry import ExecContext, register
 
+
 # ---------------------------------------------------------------------------------- regexes
-_CLASSES = {
-    "alpha": "a-zA-Z",
-    "digit": "0-9",
-    "alnum": "a-zA-Z0-9",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": " \\t\\n\\r\\f\\v",
-    "blank": " \\t",
-    "punct": re.escape(string.punctuation),
-    "xdigit": "0-9A-Fa-f",
-    "print": " -~",
-    "graph": "!-~",
-    "cntrl": "\\x00-\\x1f\\x7f",
-}
-
-
 def bre_to_python(pattern: str, extended: bool = False) -> str:
     """A POSIX basic (or extended) regular expression as a Python one (GNU extensions included)."""
     out: list[str] = []
@@ -51,8 +36,8 @@ def bre_to_python(pattern: str, extended: bool = False) -> str:
                 j += 1
             while j < n and pattern[j] != "]":
                 m = re.match(r"\[:(\w+):\]", pattern[j:])
-                if m and m.group(1) in _CLASSES:
-                    body.append(_CLASSES[m.group(1)])
+                if m and m.group(1) in CLASSES:
+                    body.append(bracket_class(m.group(1)) or "")
                     j += m.end()
                     continue
                 body.append("\\\\" if pattern[j] == "\\" else "\\[" if pattern[j] == "[" else pattern[j])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import string
 from typing import Any
 
+from simulator.sh.patterns import CLASSES
 from simulator.userland._args import (
     is_gnu,
     parse_options,
@@ -173,29 +173,13 @@ def uniq(ctx: ExecContext, argv: list[str]) -> int:
 
 
 # ---------------------------------------------------------------------------------- tr
-_TR_CLASSES = {
-    "upper": string.ascii_uppercase,
-    "lower": string.ascii_lowercase,
-    "digit": string.digits,
-    "alpha": string.ascii_letters,
-    "alnum": string.ascii_letters + string.digits,
-    "space": " \t\n\r\f\v",
-    "blank": " \t",
-    "punct": string.punctuation,
-    "xdigit": string.hexdigits,
-    "cntrl": "".join(map(chr, range(32))) + "\x7f",
-    "print": "".join(map(chr, range(32, 127))),
-    "graph": "".join(map(chr, range(33, 127))),
-}
-
-
 def _tr_set(text: str) -> str:
     chars: list[str] = []
     i = 0
     while i < len(text):
         m = re.match(r"\[:(\w+):\]", text[i:])
-        if m and m.group(1) in _TR_CLASSES:
-            chars.extend(_TR_CLASSES[m.group(1)])
+        if m and m.group(1) in CLASSES:
+            chars.extend(CLASSES[m.group(1)])
             i += m.end()
             continue
         ch = text[i]
