@@ -85,7 +85,7 @@ def pattern_regex(pattern: Sequence[tuple[str, bool]]) -> re.Pattern[str]:
                 j += 1
             if j >= len(pattern):
                 out.append(re.escape("["))
-            elif not chars:  # only unknown classes: a bracket that matches nothing (or anything)
+            elif not "".join(chars):  # only unknown classes: matches nothing (negated: any character)
                 out.append("[\\s\\S]" if negate else "(?!)")
                 i = j
             else:
