@@ -175,10 +175,10 @@ class Expander:
         name, op = part.name, part.op
         if name == "@" and part.quoted and op == "":
             out: list[tuple[str, str]] = []
-            for i, value in enumerate(self.positional):
+            for i, arg in enumerate(self.positional):
                 if i:
                     out.append(("", "break"))
-                out.append((value, "q"))
+                out.append((arg, "q"))
             return out
         if name == "*" and op == "":
             sep = self.vars.get("IFS", " \t\n")[:1]

@@ -361,8 +361,8 @@ class Shell(Expander):
             return 1
         try:
             if not argv:
-                for name, value in assigns:
-                    self.assign(name, value, io)
+                for name, text in assigns:
+                    self.assign(name, text, io)
                 return self.status_of_subst
             name = argv[0]
             if name in self.functions:
@@ -539,10 +539,10 @@ class Shell(Expander):
                     if source != 0:
                         raise RedirectError(f"{source}: bad file descriptor")
                     continue
-                buffer = new.fd(source)
-                if buffer is None:
+                dup = new.fd(source)
+                if dup is None:
                     raise RedirectError(f"{source}: bad file descriptor")
-                set_fd(r.fd, buffer)
+                set_fd(r.fd, dup)
                 continue
             if r.op == "<":
                 if r.fd == 0:

@@ -36,7 +36,7 @@ class Terminal(bytearray):
         super().__init__()
         self.log = log
 
-    def __iadd__(self, data: Any) -> Terminal:  # type: ignore[override,misc]
+    def __iadd__(self, data: Any) -> Terminal:  # type: ignore[misc]
         self.log += data
         super().__iadd__(data)
         return self

@@ -57,7 +57,7 @@ def id_(ctx: ExecContext, argv: list[str]) -> int:
 
     primary = group_entry(ctx.fs, str(gid))
     text = f"uid={named(uid, user)} gid={named(gid, primary[0] if primary else None)}"
-    text += " groups=" + ",".join(named(g, (group_entry(ctx.fs, str(g)) or [None])[0]) for g in groups)
+    text += " groups=" + ",".join(named(g, (group_entry(ctx.fs, str(g)) or [""])[0]) for g in groups)
     ctx.out(text + "\n")
     return 0
 

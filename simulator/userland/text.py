@@ -114,7 +114,7 @@ def seq(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     first, step, last = {1: (1, 1, numbers[0]), 2: (numbers[0], 1, numbers[-1]), 3: tuple(numbers)}.get(
         len(numbers), (1, 1, 0)
-    )  # type: ignore[assignment]
+    )
     if step == 0:
         return 1
     ctx.out("".join(f"{n}\n" for n in range(first, last + (1 if step > 0 else -1), step)))
@@ -240,7 +240,7 @@ def tr(ctx: ExecContext, argv: list[str]) -> int:
         squeeze_set = set2
     if squeeze:
         keep = set(squeeze_set)
-        out = []
+        out: list[str] = []
         for ch in data:
             if out and ch == out[-1] and ch in keep:
                 continue
@@ -331,10 +331,10 @@ def cut(ctx: ExecContext, argv: list[str]) -> int:
                 out.append(out_delim.join(picked).encode("utf-8", "surrogateescape") + b"\n")
             else:
                 items = raw if kind == "b" else line
-                picked = [items[i - 1 : i] for i in range(1, len(items) + 1) if wanted(i)]
+                chosen: list[Any] = [items[i - 1 : i] for i in range(1, len(items) + 1) if wanted(i)]
                 if kind == "b":
-                    out.append(b"".join(picked) + b"\n")  # type: ignore[arg-type]
+                    out.append(b"".join(chosen) + b"\n")
                 else:
-                    out.append("".join(picked).encode("utf-8", "surrogateescape") + b"\n")  # type: ignore[arg-type]
+                    out.append("".join(chosen).encode("utf-8", "surrogateescape") + b"\n")
     ctx.out(b"".join(out))
     return status

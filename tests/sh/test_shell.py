@@ -15,8 +15,8 @@ from simulator.model.container import Container
 from simulator.model.entries import Entry, Kind
 from simulator.model.image import Image, ImageConfig
 from simulator.model.layer import Layer
-from simulator.sh.run import ExecResult, exec_in, known_commands, run_argv, run_script
 from simulator.sh.parse import ShellSyntaxError, parse
+from simulator.sh.run import ExecResult, exec_in, known_commands, run_argv, run_script
 
 APPLETS = (
     "sh", "echo", "mkdir", "rm", "touch", "cp", "mv", "ln", "chmod", "chown", "cat", "true", "false", "ls",
