@@ -14,7 +14,7 @@ from simulator.sh.process import IO, Exit, Loop, Return
 from simulator.userland.registry import BUILTIN_UTILITIES, ExecContext
 
 if TYPE_CHECKING:
-    from simulator.sh.interp import IO, Shell
+    from simulator.sh.interp import Shell
 
 __all__ = ["BUILTINS", "SPECIAL"]
 

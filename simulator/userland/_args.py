@@ -1,5 +1,8 @@
 """The helpers every command family uses: busybox-style option parsing, messages, reading inputs,
-stat without exceptions, user and group names, GNU-or-busybox.
+stat without exceptions, user and group names, GNU-or-busybox, symbolic modes.
+
+A family imports what it needs from here (never another family's private helpers); the
+context they take is :class:`~simulator.userland.registry.ExecContext`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ from typing import Any
 
 from simulator.userland import users
 from simulator.userland.registry import ExecContext
+
+__all__ = [
+    "applet", "group_entry", "group_name", "is_gnu", "lstat_or_none", "own_new", "parse_mode", "parse_options",
+    "passwd_entry", "prog_name", "read_input", "read_inputs", "stat_or_none", "strerror", "umask_of", "user_name",
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------- helpers
