@@ -677,7 +677,7 @@ class Engine:
 
     def exec_in_container(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
         """``container.exec_run(cmd)``: the command runs in the RUN shell."""
-        from .sh.interp import exec_in
+        from .sh.run import exec_in
 
         return exec_in(container, cmd, **kwargs)
 
@@ -748,6 +748,6 @@ class Engine:
 
     def run_in(self, container: Container, *, remove: bool = False) -> Container:
         """Start ``container``, run its command with the RUN shell, and stop it."""
-        from .sh.interp import run_container_command
+        from .sh.run import run_container_command
 
         return run_container_command(self, container, remove=remove)

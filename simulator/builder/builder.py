@@ -14,7 +14,7 @@ It follows BuildKit (Docker's default builder):
   ``RUN`` steps miss.  A miss changes the key of every later step of the stage.
 
 ``RUN`` lines run in a container of the current image through the RUN shell
-(:mod:`simulator.sh.interp`), so their layers are that container's writable layer, with
+(:mod:`simulator.sh.run`), so their layers are that container's writable layer, with
 copy-ups, whiteouts and opaque directories exactly as on overlayfs.
 """
 
@@ -641,7 +641,7 @@ class _Builder:
     def execute_run(
         self, state: _StageState, instr: ins.Instruction, c: Container, argv: tuple[str, ...], env: list[str]
     ) -> str:
-        from simulator.sh.interp import run_argv
+        from simulator.sh.run import run_argv
 
         uid, gid = self.user_ids_in(c, state, instr)
         result = run_argv(
@@ -653,7 +653,7 @@ class _Builder:
             message = f'process "{shown}" did not complete successfully: exit code: {result.exit_code}'
             unknown = getattr(result, "unknown_command", None)
             if unknown and ("not found" in output or "does not implement" in output):
-                from simulator.userland.registry import COMMANDS
+                from simulator.sh.run import COMMANDS
 
                 message += f"\nunknown command {unknown!r}; the RUN shell knows: " + ", ".join(
                     sorted(n for n in COMMANDS if not n.startswith("/"))

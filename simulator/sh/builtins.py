@@ -7,17 +7,18 @@ Each builtin is ``(shell, argv, io) -> int``; messages follow busybox ash.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from simulator.sh.parse import is_name
-from simulator.userland import coreutils
+from simulator.sh.parse import ShellSyntaxError, is_name, parse
+from simulator.sh.process import IO, Exit, Loop, Return
+from simulator.userland.registry import BUILTIN_UTILITIES, ExecContext
 
 if TYPE_CHECKING:
-    from simulator.sh.interp import _IO, Shell
+    from simulator.sh.interp import Shell
 
 __all__ = ["BUILTINS", "SPECIAL"]
 
-Builtin = Callable[["Shell", list[str], "_IO"], int]
+Builtin = Callable[["Shell", list[str], "IO"], int]
 BUILTINS: dict[str, Builtin] = {}
 SPECIAL = frozenset(
     {
@@ -49,20 +50,14 @@ def builtin(*names: str) -> Callable[[Builtin], Builtin]:
     return wrap
 
 
-def _shell_mod() -> Any:
-    from simulator.sh import interp as shell
-
-    return shell
-
-
 def _utility(name: str) -> Builtin:
-    """A utility from coreutils run in-process (no binary needed)."""
+    """A utility ash runs in-process (no binary needed): echo, printf, test ..."""
 
-    def run(sh: Shell, argv: list[str], io: _IO) -> int:
+    def run(sh: Shell, argv: list[str], io: IO) -> int:
         ctx = sh.context(io)
-        ctx.flavor = sh.flavor  # type: ignore[attr-defined]
-        ctx.builtin = True  # type: ignore[attr-defined]  # busybox messages then say "sh:"
-        return int(coreutils.UTILITIES[name](ctx, argv))
+        ctx.flavor = sh.flavor  # only the builtins follow /bin/sh's flavour (dash's echo)
+        ctx.builtin = True  # busybox messages then say "sh:"
+        return int(BUILTIN_UTILITIES[name](ctx, argv))
 
     return run
 
@@ -73,13 +68,13 @@ BUILTINS[":"] = BUILTINS["true"]
 
 
 @builtin("pwd")
-def _pwd(sh: Shell, argv: list[str], io: _IO) -> int:
+def _pwd(sh: Shell, argv: list[str], io: IO) -> int:
     io.out += (sh.cwd + "\n").encode()
     return 0
 
 
 @builtin("cd")
-def _cd(sh: Shell, argv: list[str], io: _IO) -> int:
+def _cd(sh: Shell, argv: list[str], io: IO) -> int:
     args = [a for a in argv[1:] if a not in ("-L", "-P")]
     if not args:
         target = sh.vars.get("HOME", "/")
@@ -104,7 +99,7 @@ def _cd(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("exit")
-def _exit(sh: Shell, argv: list[str], io: _IO) -> int:
+def _exit(sh: Shell, argv: list[str], io: IO) -> int:
     status = sh.status
     if len(argv) > 1:
         if not argv[1].lstrip("-").isdigit():
@@ -112,23 +107,23 @@ def _exit(sh: Shell, argv: list[str], io: _IO) -> int:
             status = 2
         else:
             status = int(argv[1]) & 0xFF
-    raise _shell_mod()._Exit(status)
+    raise Exit(status)
 
 
 @builtin("return")
-def _return(sh: Shell, argv: list[str], io: _IO) -> int:
+def _return(sh: Shell, argv: list[str], io: IO) -> int:
     status = int(argv[1]) & 0xFF if len(argv) > 1 and argv[1].isdigit() else sh.status
-    raise _shell_mod()._Return(status)
+    raise Return(status)
 
 
 @builtin("break", "continue")
-def _loop(sh: Shell, argv: list[str], io: _IO) -> int:
+def _loop(sh: Shell, argv: list[str], io: IO) -> int:
     levels = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1
-    raise _shell_mod()._Loop(argv[0], max(levels, 1))
+    raise Loop(argv[0], max(levels, 1))
 
 
 @builtin("export", "readonly")
-def _export(sh: Shell, argv: list[str], io: _IO) -> int:
+def _export(sh: Shell, argv: list[str], io: IO) -> int:
     names = [a for a in argv[1:] if a != "-p"]
     if not names:
         for key in sorted(sh.exported if argv[0] == "export" else sh.readonly):
@@ -141,7 +136,7 @@ def _export(sh: Shell, argv: list[str], io: _IO) -> int:
         name, eq, value = item.partition("=")
         if not is_name(name):
             sh.builtin_error(io, argv[0], f"{name}: bad variable name")
-            raise _shell_mod()._Exit(2)  # an error in a special builtin ends the shell
+            raise Exit(2)  # an error in a special builtin ends the shell
         if eq:
             sh.vars[name] = value
         (sh.exported if argv[0] == "export" else sh.readonly).add(name)
@@ -149,10 +144,10 @@ def _export(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("local")
-def _local(sh: Shell, argv: list[str], io: _IO) -> int:
+def _local(sh: Shell, argv: list[str], io: IO) -> int:
     if not sh.locals:
         sh.builtin_error(io, "local", "not in a function")
-        raise _shell_mod()._Exit(2)
+        raise Exit(2)
     for item in argv[1:]:
         name, eq, value = item.partition("=")
         sh.locals[-1].setdefault(name, sh.vars.get(name))
@@ -164,7 +159,7 @@ def _local(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("unset")
-def _unset(sh: Shell, argv: list[str], io: _IO) -> int:
+def _unset(sh: Shell, argv: list[str], io: IO) -> int:
     functions = "-f" in argv[1:2]
     for name in argv[1:]:
         if name in ("-f", "-v"):
@@ -173,7 +168,7 @@ def _unset(sh: Shell, argv: list[str], io: _IO) -> int:
             sh.functions.pop(name, None)
         elif name in sh.readonly:
             sh.builtin_error(io, "unset", f"{name}: is read only")
-            raise _shell_mod()._Exit(2)
+            raise Exit(2)
         else:
             sh.vars.pop(name, None)
             sh.exported.discard(name)
@@ -193,7 +188,7 @@ _SET_O = {
 
 
 @builtin("set")
-def _set(sh: Shell, argv: list[str], io: _IO) -> int:
+def _set(sh: Shell, argv: list[str], io: IO) -> int:
     args = argv[1:]
     if not args:
         for key in sorted(sh.vars):
@@ -219,7 +214,7 @@ def _set(sh: Shell, argv: list[str], io: _IO) -> int:
                 (sh.options.add if arg == "-o" else sh.options.discard)(_SET_O[option])
             else:
                 sh.builtin_error(io, "set", f"illegal option -o {option}")
-                raise _shell_mod()._Exit(2)
+                raise Exit(2)
             i += 2
             continue
         if arg[:1] in ("-", "+") and len(arg) > 1:
@@ -228,7 +223,7 @@ def _set(sh: Shell, argv: list[str], io: _IO) -> int:
                     continue
                 if letter not in "euxfavnCh":
                     sh.builtin_error(io, "set", f"illegal option -{letter}")
-                    raise _shell_mod()._Exit(2)
+                    raise Exit(2)
                 (sh.options.add if arg[0] == "-" else sh.options.discard)(letter)
             if "o" in arg[1:] and i + 1 < len(args):
                 option = args[i + 1]
@@ -245,7 +240,7 @@ def _set(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("shift")
-def _shift(sh: Shell, argv: list[str], io: _IO) -> int:
+def _shift(sh: Shell, argv: list[str], io: IO) -> int:
     n = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1
     if n > len(sh.positional):
         return 1  # busybox 1.35 says nothing
@@ -254,11 +249,10 @@ def _shift(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("eval")
-def _eval(sh: Shell, argv: list[str], io: _IO) -> int:
-    shell = _shell_mod()
+def _eval(sh: Shell, argv: list[str], io: IO) -> int:
     try:
-        tree = shell.parse(" ".join(argv[1:]))
-    except shell.ShellSyntaxError as exc:
+        tree = parse(" ".join(argv[1:]))
+    except ShellSyntaxError as exc:
         sh.error(io, f"syntax error: {exc}")
         return 2
     sh.status = 0
@@ -266,7 +260,7 @@ def _eval(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin(".", "source")
-def _source(sh: Shell, argv: list[str], io: _IO) -> int:
+def _source(sh: Shell, argv: list[str], io: IO) -> int:
     if len(argv) < 2:
         sh.error(io, f"{argv[0]}: filename argument required")
         return 2
@@ -278,11 +272,10 @@ def _source(sh: Shell, argv: list[str], io: _IO) -> int:
         text = None
     if text is None:
         sh.builtin_error(io, argv[0], f"can't open '{name}': No such file or directory")
-        raise _shell_mod()._Exit(2)
-    shell = _shell_mod()
+        raise Exit(2)
     try:
-        tree = shell.parse(text)
-    except shell.ShellSyntaxError as exc:
+        tree = parse(text)
+    except ShellSyntaxError as exc:
         sh.error(io, f"{name}: syntax error: {exc}")
         return 2
     saved = sh.positional
@@ -290,7 +283,7 @@ def _source(sh: Shell, argv: list[str], io: _IO) -> int:
         sh.positional = argv[2:]
     try:
         sh.run_seq(tree, io)
-    except shell._Return as ret:
+    except Return as ret:
         sh.status = ret.status
     finally:
         sh.positional = saved
@@ -298,7 +291,7 @@ def _source(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("read")
-def _read(sh: Shell, argv: list[str], io: _IO) -> int:
+def _read(sh: Shell, argv: list[str], io: IO) -> int:
     args = argv[1:]
     raw = False
     while args and args[0].startswith("-"):
@@ -322,7 +315,7 @@ def _read(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("command")
-def _command(sh: Shell, argv: list[str], io: _IO) -> int:
+def _command(sh: Shell, argv: list[str], io: IO) -> int:
     args = argv[1:]
     if args and args[0] in ("-v", "-V"):
         status = 0
@@ -348,7 +341,7 @@ def _command(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("type")
-def _type(sh: Shell, argv: list[str], io: _IO) -> int:
+def _type(sh: Shell, argv: list[str], io: IO) -> int:
     status = 0
     for name in argv[1:]:
         if name in sh.functions:
@@ -368,16 +361,16 @@ def _type(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("exec")
-def _exec(sh: Shell, argv: list[str], io: _IO) -> int:
+def _exec(sh: Shell, argv: list[str], io: IO) -> int:
     if len(argv) == 1:
         return 0  # `exec >file` redirections apply to the rest of the script: not simulated
     args = argv[1:]
     status = BUILTINS[args[0]](sh, args, io) if args[0] in BUILTINS else sh.exec_external(args, io)
-    raise _shell_mod()._Exit(int(status))
+    raise Exit(int(status))
 
 
 @builtin("umask")
-def _umask(sh: Shell, argv: list[str], io: _IO) -> int:
+def _umask(sh: Shell, argv: list[str], io: IO) -> int:
     if len(argv) == 1:
         io.out += f"{sh.umask:04o}\n".encode()
         return 0
@@ -390,17 +383,16 @@ def _umask(sh: Shell, argv: list[str], io: _IO) -> int:
 
 
 @builtin("trap", "wait", "hash", "ulimit", "getopts")
-def _noop(sh: Shell, argv: list[str], io: _IO) -> int:
+def _noop(sh: Shell, argv: list[str], io: IO) -> int:
     return 0
 
 
-def sh_command(ctx: Any, argv: list[str]) -> int:
-    """``sh [-eux] [-c script [name [args...]]] | sh file [args...]``: a child shell."""
-    shell = _shell_mod()
-    parent = getattr(ctx, "shell", None)
-    io = shell._IO(ctx.stdin, ctx.stdout, ctx.stderr)
-    if parent is None:
-        parent = shell.Shell(ctx.fs, env=ctx.env, cwd=ctx.cwd, uid=ctx.uid, gid=ctx.gid)
+def sh_command(parent: Shell, ctx: ExecContext, argv: list[str]) -> int:
+    """``sh [-eux] [-c script [name [args...]]] | sh file [args...]``: a child shell of ``parent``.
+
+    This is :attr:`ExecContext.shell` for the commands ``parent`` runs (``sh``, ``ash`` ...).
+    """
+    io = IO(ctx.stdin, ctx.stdout, ctx.stderr)
     args = argv[1:]
     options = ""
     script: str | None = None
@@ -438,4 +430,4 @@ def sh_command(ctx: Any, argv: list[str]) -> int:
                 return 2
     else:
         args = args or [argv[0]]
-    return int(shell._run_nested(parent, script, args, io, dict(ctx.env), options, from_file=from_file))
+    return int(parent.run_nested(script, args, io, dict(ctx.env), options, from_file=from_file))

@@ -1,3 +1,5 @@
+# A little over ~600 lines: the Shell class (commands, control flow, redirections, PATH lookup)
+# is one object; its expansions are already in expand.py.
 """The RUN shell: a small POSIX ``sh`` that runs against a container's filesystem.
 
 It interprets RUN lines, ``container.exec_run(cmd)`` and ``engine.containers.run(image, cmd)``.
@@ -20,172 +22,55 @@ Behaviour follows busybox ``ash`` (the ``/bin/sh`` of busybox and Alpine images)
 - ``&`` runs the command in the foreground (there is no job control), ``sleep`` returns at once,
   and a pipeline runs its commands one after the other, each in a subshell.
 
-The parser is :mod:`~simulator.sh.parse`; the commands are in
-:mod:`~simulator.userland.coreutils`.
+The parser is :mod:`~simulator.sh.parse`; the commands are in :mod:`simulator.userland`
+(loaded once, by :func:`simulator.userland.load_all`, when this module is imported).
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import posixpath
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from simulator.model.container import Credentials
+from simulator.sh import builtins as shell_builtins
+from simulator.sh.expand import Expander
 from simulator.sh.parse import (
     AndOr,
-    Arith,
     Case,
-    CmdSub,
     For,
     FuncDef,
     Group,
     If,
-    Lit,
     Node,
-    Param,
     Pipeline,
     Redirect,
     Seq,
     ShellSyntaxError,
     Simple,
     While,
-    Word,
     heredoc_word,
-    is_name,
     parse,
 )  # fmt: skip
-from simulator.userland import coreutils, users
+from simulator.sh.patterns import pattern_regex
+from simulator.sh.process import IO, Exit, Loop, RedirectError, Return, Shared
+from simulator.userland import load_all
 from simulator.userland.registry import COMMANDS, ExecContext
 
-__all__ = [
-    "DEFAULT_PATH", "ExecResult", "ShellResult", "exec_in", "known_commands", "run_argv", "run_container_command",
-    "run_script",
-]  # fmt: skip
+__all__ = ["ASH_DEFAULT_PATH", "DEFAULT_PATH", "Shell", "known_commands"]
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 ASH_DEFAULT_PATH = "/sbin:/usr/sbin:/bin:/usr/bin"  # busybox sh started without PATH sets this one
 
-BUILTINS = (
-    ".", ":", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export", "false", "getopts",
-    "hash", "local", "printf", "pwd", "read", "readonly", "return", "set", "shift", "source", "test", "trap", "true",
-    "type", "ulimit", "umask", "unset", "wait",
-)  # fmt: skip
-
-
-def _load_optional_commands() -> None:
-    """Let other modules register their commands (``apt-get``, ``apk``, ``pip`` ...)."""
-    with contextlib.suppress(ImportError):
-        from simulator.userland import packages  # noqa: F401 - imported for its registrations
-    with contextlib.suppress(ImportError):
-        from simulator.userland import textutils  # noqa: F401 - sed, tr, cut, date, stat, du, checksums, mktemp, install
-    with contextlib.suppress(ImportError):
-        from simulator.userland import archives  # noqa: F401 - tar, gzip, gunzip, zcat
-    with contextlib.suppress(ImportError):
-        from simulator.userland import accounts  # noqa: F401 - useradd, groupadd, usermod, userdel, adduser, addgroup
-    with contextlib.suppress(ImportError):
-        from simulator.userland import network  # noqa: F401 - curl, wget (there is no network)
-
 
 def known_commands() -> list[str]:
     """Every command name the shell can run: its builtins and the registered commands."""
-    _load_optional_commands()
-    return sorted(set(BUILTINS) | set(COMMANDS))
-
-
-# ---------------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class ShellResult:
-    """What a script did: exit status, what it printed, and the command it did not know.
-
-    Attributes:
-        exit_code: the shell's exit status (127: a command was not found).
-        stdout, stderr: the two streams, decoded as UTF-8 (invalid bytes replaced).
-        output: both streams interleaved in the order they were written (what ``docker
-            build`` and ``docker run`` show).
-        unknown_command: the first command that was not found or that layerlab does not
-            implement, for the builder's message.
-    """
-
-    exit_code: int
-    stdout: str = ""
-    stderr: str = ""
-    output: str = ""
-    unknown_command: str | None = None
-
-
-class ExecResult(NamedTuple):
-    """Like the Docker SDK's ``exec_run`` result: exit code and stdout+stderr bytes."""
-
-    exit_code: int
-    output: bytes
-
-
-# ---------------------------------------------------------------------------------- control flow
-class _Exit(Exception):
-    def __init__(self, status: int) -> None:
-        self.status = status
-
-
-class _Return(Exception):
-    def __init__(self, status: int) -> None:
-        self.status = status
-
-
-class _Loop(Exception):
-    def __init__(self, kind: str, levels: int) -> None:
-        self.kind = kind
-        self.levels = levels
-
-
-class _Terminal(bytearray):
-    """The shell's own stdout/stderr: also records every write in the shared ``log`` in order."""
-
-    def __init__(self, log: bytearray) -> None:
-        super().__init__()
-        self.log = log
-
-    def __iadd__(self, data: Any) -> _Terminal:  # type: ignore[override,misc]
-        self.log += data
-        super().__iadd__(data)
-        return self
-
-    def extend(self, data: Any) -> None:
-        self.__iadd__(bytes(data))
-
-
-@dataclass
-class _IO:
-    stdin: bytes
-    out: bytearray
-    err: bytearray
-    extra: dict[int, bytearray] = field(default_factory=dict)
-
-    def fd(self, n: int) -> bytearray | None:
-        if n == 1:
-            return self.out
-        if n == 2:
-            return self.err
-        return self.extra.get(n)
-
-
-class _RedirectError(Exception):
-    pass
-
-
-@dataclass
-class _Shared:
-    """State shared by a shell and its subshells."""
-
-    unknown: str | None = None
+    return sorted(set(shell_builtins.BUILTINS) | set(COMMANDS))
 
 
 # ---------------------------------------------------------------------------------- the shell
-class Shell:
+class Shell(Expander):
     """One shell process: variables, options, functions, cwd, and the container it runs in."""
 
     def __init__(
@@ -196,7 +81,7 @@ class Shell:
         cwd: str = "/",
         uid: int = 0,
         gid: int = 0,
-        shared: _Shared | None = None,
+        shared: Shared | None = None,
     ) -> None:
         self.fs = fs
         self.vars: dict[str, str] = dict(env or {})
@@ -217,7 +102,7 @@ class Shell:
         self.umask = 0o022
         self.no_errexit = 0
         self.depth = 0
-        self.shared = shared or _Shared()
+        self.shared = shared or Shared()
         self.flavor = _flavor(fs)
         self.vars.setdefault("PATH", DEFAULT_PATH if self.flavor == "dash" else ASH_DEFAULT_PATH)
         self.exported.add("PATH")
@@ -246,7 +131,8 @@ class Shell:
             "//", "/"
         )
 
-    def context(self, io: _IO, env: dict[str, str] | None = None) -> ExecContext:
+    def context(self, io: IO, env: dict[str, str] | None = None) -> ExecContext:
+        """What a command run by this shell sees, with the callbacks to start other programs."""
         ctx = ExecContext(
             self.fs,
             env if env is not None else self.environ(),
@@ -256,21 +142,34 @@ class Shell:
             io.err,
             self.uid,
             self.gid,
+            umask=self.umask,
+            which=self.find_command,
         )
-        ctx.shell = self  # type: ignore[attr-defined]  # for sh -c, env CMD, xargs, find -exec
-        ctx.umask = self.umask  # type: ignore[attr-defined]
+
+        def run(argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | None = None) -> int:
+            # env CMD, xargs CMD, find -exec, busybox APPLET: a child process of this shell
+            child = self.fork()
+            child.cwd = ctx.cwd
+            if env is not None:
+                child.vars = dict(env)
+                child.exported = set(env)
+            child_io = IO(ctx.stdin if stdin is None else stdin, ctx.stdout, ctx.stderr)
+            return child.exec_external(list(argv), child_io)
+
+        ctx.run = run
+        ctx.shell = lambda argv: shell_builtins.sh_command(self, ctx, argv)
         return ctx
 
-    def error(self, io: _IO, message: str) -> None:
+    def error(self, io: IO, message: str) -> None:
         """A message from the shell itself: ``$0: message`` (``/bin/sh: foo: not found``)."""
         io.err += f"{self.arg0}: {message}\n".encode()
 
-    def builtin_error(self, io: _IO, name: str, message: str) -> None:
+    def builtin_error(self, io: IO, name: str, message: str) -> None:
         """A builtin's error, which ash prefixes with the builtin and the script line."""
         self.error(io, f"{name}: line {self.lineno}: {message}")
 
     # -- running --------------------------------------------------------------------------
-    def run_source(self, source: str, io: _IO) -> int:
+    def run_source(self, source: str, io: IO) -> int:
         """Parse and run a script; a syntax error is exit status 2 (nothing runs)."""
         try:
             tree = parse(source)
@@ -280,20 +179,20 @@ class Shell:
             return 2
         try:
             self.run_seq(tree, io)
-        except _Exit as exc:
+        except Exit as exc:
             self.status = exc.status
-        except _Return as exc:
+        except Return as exc:
             self.status = exc.status
-        except _Loop:
+        except Loop:
             pass
         return self.status
 
-    def run_seq(self, seq: Seq, io: _IO) -> int:
+    def run_seq(self, seq: Seq, io: IO) -> int:
         for item in seq.items:
             self.run_and_or(item, io)
         return self.status
 
-    def run_and_or(self, node: AndOr, io: _IO) -> int:
+    def run_and_or(self, node: AndOr, io: IO) -> int:
         chain = [("", node.first), *node.rest]
         for i, (op, pipeline) in enumerate(chain):
             if (op == "&&" and self.status != 0) or (op == "||" and self.status == 0):
@@ -308,7 +207,7 @@ class Shell:
                     self.no_errexit -= 1
         return self.status
 
-    def run_pipeline(self, node: Pipeline, io: _IO) -> int:
+    def run_pipeline(self, node: Pipeline, io: IO) -> int:
         if node.negate:
             self.no_errexit += 1
         try:
@@ -322,10 +221,10 @@ class Shell:
                     out = io.out if last else bytearray()
                     child = self.fork()
                     try:
-                        child.run_command(command, _IO(stdin, out, io.err, io.extra))
-                    except _Exit as exc:
+                        child.run_command(command, IO(stdin, out, io.err, io.extra))
+                    except Exit as exc:
                         child.status = exc.status
-                    except (_Return, _Loop):
+                    except (Return, Loop):
                         pass
                     statuses.append(child.status)
                     stdin = bytes(out)
@@ -339,10 +238,10 @@ class Shell:
             status = int(status == 0)
         self.status = status
         if status != 0 and "e" in self.options and self.no_errexit == 0 and not node.negate:
-            raise _Exit(status)
+            raise Exit(status)
         return status
 
-    def run_command(self, node: Node, io: _IO) -> int:
+    def run_command(self, node: Node, io: IO) -> int:
         if isinstance(node, Simple):
             self.status = self.run_simple(node, io)
             return self.status
@@ -355,7 +254,7 @@ class Shell:
         redirects: tuple[Redirect, ...] = getattr(node, "redirects", ())
         try:
             cio, flush = self.redirect(redirects, io)
-        except _RedirectError as exc:
+        except RedirectError as exc:
             self.error(io, str(exc))
             self.status = 1
             return 1
@@ -365,7 +264,7 @@ class Shell:
             flush()
         return self.status
 
-    def _dispatch(self, node: Node, io: _IO) -> int:
+    def _dispatch(self, node: Node, io: IO) -> int:
         if isinstance(node, Seq):
             return self.run_seq(node, io)
         if isinstance(node, AndOr):
@@ -378,9 +277,9 @@ class Shell:
             child = self.fork()
             try:
                 child.run_seq(node.body, io)
-            except _Exit as exc:
+            except Exit as exc:
                 child.status = exc.status
-            except (_Return, _Loop):
+            except (Return, Loop):
                 pass
             self.status = child.status
             return self.status
@@ -404,9 +303,9 @@ class Shell:
                 self.assign(node.var, value, io)
                 try:
                     self.run_seq(node.body, io)
-                except _Loop as loop:
+                except Loop as loop:
                     if loop.levels > 1:
-                        raise _Loop(loop.kind, loop.levels - 1) from None
+                        raise Loop(loop.kind, loop.levels - 1) from None
                     if loop.kind == "break":
                         break
             return self.status
@@ -422,9 +321,9 @@ class Shell:
                     break
                 try:
                     status = self.run_seq(node.body, io)
-                except _Loop as loop:
+                except Loop as loop:
                     if loop.levels > 1:
-                        raise _Loop(loop.kind, loop.levels - 1) from None
+                        raise Loop(loop.kind, loop.levels - 1) from None
                     if loop.kind == "break":
                         break
             else:
@@ -436,7 +335,7 @@ class Shell:
             subject = self.expand_single(node.word, io)
             for patterns, body in node.items:
                 for pattern in patterns:
-                    if _pattern_regex(self.expand_pattern(pattern, io)).fullmatch(subject):
+                    if pattern_regex(self.expand_pattern(pattern, io)).fullmatch(subject):
                         self.status = 0
                         return self.run_seq(body, io)
             self.status = 0
@@ -444,7 +343,7 @@ class Shell:
         return self.run_command(node, io)
 
     # -- simple commands ------------------------------------------------------------------
-    def run_simple(self, node: Simple, io: _IO) -> int:
+    def run_simple(self, node: Simple, io: IO) -> int:
         self.status_of_subst = 0
         self.lineno = node.line - 1 + self.line_base
         argv = self.expand_words(node.words, io)
@@ -459,20 +358,20 @@ class Shell:
                 io.err += ("+ " + " ".join(shown) + "\n").encode()
         try:
             cio, flush = self.redirect(node.redirects, io)
-        except _RedirectError as exc:
+        except RedirectError as exc:
             self.error(io, str(exc))
             return 1
         try:
             if not argv:
-                for name, value in assigns:
-                    self.assign(name, value, io)
+                for name, text in assigns:
+                    self.assign(name, text, io)
                 return self.status_of_subst
             name = argv[0]
             if name in self.functions:
                 return self.call_function(name, argv, cio, assigns)
-            builtin = _BUILTINS.get(name)
+            builtin = shell_builtins.BUILTINS.get(name)
             if builtin is not None:
-                if name in _SPECIAL:
+                if name in shell_builtins.SPECIAL:
                     for n, v in assigns:
                         self.assign(n, v, io)
                     return builtin(self, argv, cio)
@@ -491,7 +390,7 @@ class Shell:
         finally:
             flush()
 
-    def call_function(self, name: str, argv: list[str], io: _IO, assigns: list[tuple[str, str]]) -> int:
+    def call_function(self, name: str, argv: list[str], io: IO, assigns: list[tuple[str, str]]) -> int:
         saved = self.positional
         self.positional = argv[1:]
         for n, v in assigns:
@@ -503,7 +402,7 @@ class Shell:
                 self.error(io, f"{name}: function nesting too deep")
                 return 2
             self.run_command(self.functions[name], io)
-        except _Return as ret:
+        except Return as ret:
             self.status = ret.status
         finally:
             self.depth -= 1
@@ -515,11 +414,11 @@ class Shell:
                     self.vars[var] = old
         return self.status
 
-    def assign(self, name: str, value: str, io: _IO | None = None) -> None:
+    def assign(self, name: str, value: str, io: IO | None = None) -> None:
         if name in self.readonly:
             if io is not None:
                 self.error(io, f"{name}: is read only")
-            raise _Exit(2)
+            raise Exit(2)
         self.vars[name] = value
         if "a" in self.options:
             self.exported.add(name)
@@ -542,7 +441,7 @@ class Shell:
         except (OSError, ValueError):
             return False
 
-    def exec_external(self, argv: list[str], io: _IO, extra_env: Mapping[str, str] | None = None) -> int:
+    def exec_external(self, argv: list[str], io: IO, extra_env: Mapping[str, str] | None = None) -> int:
         """Run a command found in the container (not a builtin or function)."""
         name = argv[0]
         path = self.find_command(name)
@@ -560,7 +459,6 @@ class Shell:
         if applet == "busybox" and len(argv) > 1 and not argv[1].startswith("-"):
             argv = argv[1:]
             applet = argv[0]
-        _load_optional_commands()
         command = COMMANDS.get(applet)
         env = self.environ(extra_env)
         if command is None:
@@ -570,7 +468,7 @@ class Shell:
                 if not mode & 0o111:
                     self.error(io, f"{name}: Permission denied")
                     return 126
-                return _run_nested(self, script, [name, *argv[1:]], io, env, from_file=True)
+                return self.run_nested(script, [name, *argv[1:]], io, env, from_file=True)
             known = ", ".join(known_commands())
             self.error(io, f"{name}: layerlab's shell does not implement this command; it has: {known}")
             self._unknown(applet)
@@ -578,7 +476,7 @@ class Shell:
         ctx = self.context(io, env)
         try:
             return int(command(ctx, list(argv)))
-        except _Exit as exc:
+        except Exit as exc:
             return exc.status
         except OSError as exc:  # a command that did not expect this error: report it as the tools do
             where = f"{exc.filename}: " if exc.filename else ""
@@ -602,11 +500,11 @@ class Shell:
             self.shared.unknown = name
 
     # -- redirections ---------------------------------------------------------------------
-    def redirect(self, redirects: Sequence[Redirect], io: _IO) -> tuple[_IO, Any]:
-        """A new ``_IO`` with the redirections applied, and the function that writes files out."""
+    def redirect(self, redirects: Sequence[Redirect], io: IO) -> tuple[IO, Any]:
+        """A new ``IO`` with the redirections applied, and the function that writes files out."""
         if not redirects:
             return io, lambda: None
-        new = _IO(io.stdin, io.out, io.err, dict(io.extra))
+        new = IO(io.stdin, io.out, io.err, dict(io.extra))
         files: list[tuple[str, bytearray]] = []
 
         def set_fd(n: int, buffer: bytearray) -> None:
@@ -637,16 +535,16 @@ class Shell:
                         set_fd(1, buffer)
                         set_fd(2, buffer)
                         continue
-                    raise _RedirectError(f"{target}: bad file descriptor")
+                    raise RedirectError(f"{target}: bad file descriptor")
                 source = int(target)
                 if r.fd == 0 or r.op == "<&":
                     if source != 0:
-                        raise _RedirectError(f"{source}: bad file descriptor")
+                        raise RedirectError(f"{source}: bad file descriptor")
                     continue
-                buffer = new.fd(source)
-                if buffer is None:
-                    raise _RedirectError(f"{source}: bad file descriptor")
-                set_fd(r.fd, buffer)
+                dup = new.fd(source)
+                if dup is None:
+                    raise RedirectError(f"{source}: bad file descriptor")
+                set_fd(r.fd, dup)
                 continue
             if r.op == "<":
                 if r.fd == 0:
@@ -688,7 +586,7 @@ class Shell:
             reason = (
                 "nonexistent directory" if exc.errno == errno.ENOENT else os.strerror(exc.errno or errno.EIO)
             )
-            raise _RedirectError(f"can't create {target}: {reason}") from None
+            raise RedirectError(f"can't create {target}: {reason}") from None
         buffer = bytearray()
         files.append((path, buffer))
         return buffer
@@ -700,454 +598,44 @@ class Shell:
             return bytes(self.fs.read_file(self.abspath(target)))
         except OSError as exc:
             reason = "no such file" if exc.errno == errno.ENOENT else os.strerror(exc.errno or errno.EIO)
-            raise _RedirectError(f"can't open {target}: {reason}") from None
+            raise RedirectError(f"can't open {target}: {reason}") from None
 
-    # -- expansion ------------------------------------------------------------------------
-    def expand_words(self, words: Sequence[Word], io: _IO) -> list[str]:
-        out: list[str] = []
-        for word in words:
-            out.extend(self.expand_fields(word, io))
-        return out
-
-    def expand_fields(self, word: Word, io: _IO) -> list[str]:
-        """Expansion, field splitting, pathname expansion and quote removal of one word."""
-        segments = self._segments(word.parts, io, tilde=True)
-        ifs = self.vars.get("IFS", " \t\n")
-        fields: list[list[tuple[str, bool]]] = []
-        current: list[tuple[str, bool]] = []
-        started = False
-        spaces = " \t\n"
-        after_space = False  # a field just ended at IFS white space (which joins a following delimiter)
-        for text, kind in segments:
-            if kind == "break":
-                fields.append(current)
-                current, started = [], False
-                continue
-            if kind == "e" and ifs:
-                for ch in text:
-                    if ch in ifs and ch in spaces:
-                        if started:
-                            fields.append(current)
-                            after_space = True
-                        current, started = [], False
-                    elif ch in ifs:  # other IFS characters delimit one field each, even an empty one
-                        if started or not after_space:
-                            fields.append(current)
-                        current, started, after_space = [], False, False
-                    else:
-                        current.append((ch, True))
-                        started, after_space = True, False
-                continue
-            after_space = after_space and not text
-            current.extend((ch, kind != "q") for ch in text)
-            started = started or bool(text) or kind == "q"
-        if started:
-            fields.append(current)
-        result: list[str] = []
-        for f in fields:
-            if "f" not in self.options and any(active and ch in "*?[" for ch, active in f):
-                matches = _glob(self, f)
-                if matches:
-                    result.extend(matches)
-                    continue
-            result.append("".join(ch for ch, _ in f))
-        return result
-
-    def expand_single(self, word: Word, io: _IO, tilde: bool = False) -> str:
-        """Expansion without field splitting or globbing (assignments, redirections, case)."""
-        return "".join(text for text, kind in self._segments(word.parts, io, tilde=tilde) if kind != "break")
-
-    def expand_pattern(self, word: Word, io: _IO) -> list[tuple[str, bool]]:
-        """A pattern as (char, active) pairs: quoted characters match literally."""
-        out: list[tuple[str, bool]] = []
-        for text, kind in self._segments(word.parts, io, tilde=True):
-            if kind != "break":
-                out.extend((ch, kind != "q") for ch in text)
-        return out
-
-    def _segments(self, parts: Sequence[Any], io: _IO, tilde: bool = False) -> list[tuple[str, str]]:
-        """(text, kind) with kind ``l`` unquoted literal, ``q`` quoted, ``e`` unquoted expansion
-        (split and globbed), ``break`` between the fields of ``"$@"``."""
-        out: list[tuple[str, str]] = []
-        for i, part in enumerate(parts):
-            if isinstance(part, Lit):
-                text = part.text
-                if i == 0 and tilde and not part.quoted and text.startswith("~"):
-                    text = self._tilde(text)
-                out.append((text, "q" if part.quoted else "l"))
-            elif isinstance(part, Param):
-                out.extend(self._param(part, io))
-            elif isinstance(part, CmdSub):
-                text = self.command_substitution(part.source, io)
-                out.append((text, "q" if part.quoted else "e"))
-            elif isinstance(part, Arith):
-                source = "".join(
-                    t
-                    for t, k in self._segments(Word(tuple(_parse_arith_word(part.source)), "").parts, io)
-                    if k != "break"
-                )
-                try:
-                    value = str(_arith(source, self))
-                except (ValueError, ZeroDivisionError, SyntaxError) as exc:
-                    self.error(
-                        io,
-                        f"arithmetic syntax error: {part.source}"
-                        if not isinstance(exc, ZeroDivisionError)
-                        else "divide by zero",
-                    )
-                    raise _Exit(2) from None
-                out.append((value, "q" if part.quoted else "e"))
-        return out
-
-    def _tilde(self, text: str) -> str:
-        head, sep, rest = text[1:].partition("/")
-        if head == "":
-            home = self.vars.get("HOME", "/")
-        else:
-            entry = coreutils.passwd_entry(self.fs, head)
-            if entry is None:
-                return text
-            home = entry[5]
-        return home + sep + rest
-
-    def lookup(self, name: str) -> str | None:
-        if name == "?":
-            return str(self.status)
-        if name == "#":
-            return str(len(self.positional))
-        if name in ("@", "*"):
-            return " ".join(self.positional)
-        if name == "$":
-            return "1"
-        if name == "!":
-            return ""
-        if name == "-":
-            return "".join(sorted(self.options))
-        if name == "0":
-            return self.arg0
-        if name.isdigit():
-            n = int(name)
-            return self.positional[n - 1] if n <= len(self.positional) else None
-        return self.vars.get(name)
-
-    def _param(self, part: Param, io: _IO) -> list[tuple[str, str]]:
-        kind = "q" if part.quoted else "e"
-        name, op = part.name, part.op
-        if name == "@" and part.quoted and op == "":
-            out: list[tuple[str, str]] = []
-            for i, value in enumerate(self.positional):
-                if i:
-                    out.append(("", "break"))
-                out.append((value, "q"))
-            return out
-        if name == "*" and op == "":
-            sep = self.vars.get("IFS", " \t\n")[:1]
-            return [(sep.join(self.positional), kind)]
-        value = self.lookup(name)
-        if op == "#len":
-            return [(str(len(value or "")), kind)]
-        unset = value is None
-        null = unset or value == ""
-        if op in (":-", "-"):
-            if null if op == ":-" else unset:
-                return (
-                    self._segments(part.arg.parts if part.arg else (), io, tilde=True)
-                    if not part.quoted
-                    else [(self.expand_single(part.arg, io, tilde=True), "q")]
-                    if part.arg
-                    else [("", "q")]
-                )
-        elif op in (":=", "="):
-            if null if op == ":=" else unset:
-                new = self.expand_single(part.arg, io, tilde=True) if part.arg else ""
-                self.assign(name, new, io)
-                value = new
-        elif op in (":+", "+"):
-            if not (null if op == ":+" else unset):
-                if part.arg is None:
-                    return []
-                return (
-                    self._segments(part.arg.parts, io, tilde=True)
-                    if not part.quoted
-                    else [(self.expand_single(part.arg, io, tilde=True), "q")]
-                )
-            return [("", kind)] if part.quoted else []
-        elif op in (":?", "?"):
-            if null if op == ":?" else unset:
-                message = (
-                    self.expand_single(part.arg, io)
-                    if part.arg and part.arg.parts
-                    else ("parameter not set" if unset else "parameter null or not set")
-                )
-                self.error(io, f"{name}: {message}")
-                raise _Exit(2)
-        elif op in ("%", "%%", "#", "##"):
-            pattern = _pattern_regex(self.expand_pattern(part.arg, io) if part.arg else [])
-            text = value or ""
-            value = _trim(text, pattern, op)
-        if value is None:
-            if "u" in self.options and name not in ("@", "*"):
-                self.error(io, f"{name}: parameter not set")
-                raise _Exit(2)
-            value = ""
-        return [(value, kind)]
-
-    def command_substitution(self, source: str, io: _IO) -> str:
+    def command_substitution(self, source: str, io: IO) -> str:
         child = self.fork()
         out = bytearray()
-        status = child.run_source(source, _IO(b"", out, io.err, io.extra))
+        status = child.run_source(source, IO(b"", out, io.err, io.extra))
         self.status_of_subst = status
         self.status = status
         return out.decode("utf-8", "replace").rstrip("\n")
 
     status_of_subst = 0
 
+    def run_nested(
+        self,
+        script: str,
+        args: list[str],
+        io: IO,
+        env: Mapping[str, str],
+        options: str = "",
+        *,
+        from_file: bool = False,
+    ) -> int:
+        """A child ``sh`` process running ``script`` with ``$0`` = args[0] (env = its environment).
 
-def _parse_arith_word(source: str) -> list[Any]:
-    """``$((...))`` text: expand ``$x``, ``$(...)`` in it like a double-quoted word."""
-    return list(heredoc_word(source).parts)
-
-
-_ARITH_TOKEN = re.compile(
-    r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)|([A-Za-z_][A-Za-z0-9_]*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%()<>!~&|^?:]))"
-)
-
-
-def _arith(source: str, shell: Shell) -> int:
-    """Evaluate shell integer arithmetic (no assignment operators)."""
-    tokens: list[str] = []
-    pos = 0
-    source = source.strip()
-    while pos < len(source):
-        m = _ARITH_TOKEN.match(source, pos)
-        if not m:
-            raise ValueError(source)
-        tokens.append(m.group(0).strip())
-        pos = m.end()
-    index = 0
-
-    def peek() -> str:
-        return tokens[index] if index < len(tokens) else ""
-
-    def take() -> str:
-        nonlocal index
-        index += 1
-        return tokens[index - 1]
-
-    levels = [
-        ["||"],
-        ["&&"],
-        ["|"],
-        ["^"],
-        ["&"],
-        ["==", "!="],
-        ["<", "<=", ">", ">="],
-        ["<<", ">>"],
-        ["+", "-"],
-        ["*", "/", "%"],
-    ]
-
-    def unary() -> int:
-        tok = take() if peek() else ""
-        if tok == "(":
-            value = ternary()
-            if take() != ")":
-                raise ValueError(source)
-            return value
-        if tok == "-":
-            return -unary()
-        if tok == "+":
-            return unary()
-        if tok == "!":
-            return int(not unary())
-        if tok == "~":
-            return ~unary()
-        if tok[:2] in ("0x", "0X"):
-            return int(tok, 16)
-        if tok.isdigit():
-            return int(tok, 8) if tok.startswith("0") and len(tok) > 1 else int(tok)
-        if is_name(tok):
-            text = shell.vars.get(tok, "") or "0"
-            return _arith(text, shell) if text.strip() else 0
-        raise ValueError(source)
-
-    def binary(level: int) -> int:
-        if level == len(levels):
-            return unary()
-        value = binary(level + 1)
-        while peek() in levels[level]:
-            op = take()
-            right = binary(level + 1)
-            if op in ("/", "%"):
-                if right == 0:
-                    raise ZeroDivisionError
-                q = abs(value) // abs(right) * (1 if (value >= 0) == (right >= 0) else -1)
-                value = q if op == "/" else value - q * right
-            else:
-                value = {
-                    "||": lambda a, b: int(bool(a) or bool(b)),
-                    "&&": lambda a, b: int(bool(a) and bool(b)),
-                    "|": lambda a, b: a | b,
-                    "^": lambda a, b: a ^ b,
-                    "&": lambda a, b: a & b,
-                    "==": lambda a, b: int(a == b),
-                    "!=": lambda a, b: int(a != b),
-                    "<": lambda a, b: int(a < b),
-                    "<=": lambda a, b: int(a <= b),
-                    ">": lambda a, b: int(a > b),
-                    ">=": lambda a, b: int(a >= b),
-                    "<<": lambda a, b: a << b,
-                    ">>": lambda a, b: a >> b,
-                    "+": lambda a, b: a + b,
-                    "-": lambda a, b: a - b,
-                    "*": lambda a, b: a * b,
-                }[op](value, right)
-        return value
-
-    def ternary() -> int:
-        cond = binary(0)
-        if peek() == "?":
-            take()
-            a = ternary()
-            if take() != ":":
-                raise ValueError(source)
-            b = ternary()
-            return a if cond else b
-        return cond
-
-    if not tokens:
-        return 0
-    result = ternary()
-    if index != len(tokens):
-        raise ValueError(source)
-    return result
-
-
-# ---------------------------------------------------------------------------------- patterns
-def _pattern_regex(pattern: Sequence[tuple[str, bool]]) -> re.Pattern[str]:
-    """A shell pattern (``*``, ``?``, ``[...]``; quoted characters literal) as a regex."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch, active = pattern[i]
-        if active and ch == "*":
-            out.append(".*")
-        elif active and ch == "?":
-            out.append(".")
-        elif active and ch == "[":
-            j = i + 1
-            negate = j < len(pattern) and pattern[j][0] in "!^" and pattern[j][1]
-            if negate:
-                j += 1
-            chars: list[str] = []
-            if j < len(pattern) and pattern[j][0] == "]":
-                chars.append("\\]")
-                j += 1
-            while j < len(pattern) and pattern[j][0] != "]":
-                c = pattern[j][0]
-                if c == "[" and pattern[j][1] and j + 1 < len(pattern) and pattern[j + 1][0] == ":":
-                    end = "".join(c for c, _ in pattern[j:]).find(":]")
-                    if end > 0:
-                        cls = "".join(c for c, _ in pattern[j + 2 : j + end])
-                        chars.append(_CLASSES.get(cls, ""))
-                        j += end + 2
-                        continue
-                chars.append(c if c == "-" and pattern[j][1] else re.escape(c))
-                j += 1
-            if j >= len(pattern):
-                out.append(re.escape("["))
-            else:
-                out.append("[" + ("^" if negate else "") + "".join(chars) + "]")
-                i = j
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return re.compile("".join(out), re.DOTALL)
-
-
-_CLASSES = {
-    "alpha": "a-zA-Z",
-    "digit": "0-9",
-    "alnum": "a-zA-Z0-9",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": " \\t\\n\\r\\f\\v",
-    "xdigit": "0-9a-fA-F",
-    "punct": "!-/:-@\\[-`{-~",
-}
-
-
-def _trim(text: str, pattern: re.Pattern[str], op: str) -> str:
-    n = len(text)
-    if op in ("#", "##"):
-        ends = range(n + 1) if op == "#" else range(n, -1, -1)
-        for end in ends:
-            if pattern.fullmatch(text[:end]):
-                return text[end:]
-        return text
-    starts = range(n, -1, -1) if op == "%" else range(n + 1)
-    for start in starts:
-        if pattern.fullmatch(text[start:]):
-            return text[:start]
-    return text
-
-
-def _glob(shell: Shell, pattern: list[tuple[str, bool]]) -> list[str]:
-    """Pathname expansion against the container's filesystem (sorted; dotfiles need a '.')."""
-    components: list[list[tuple[str, bool]]] = [[]]
-    for ch, active in pattern:
-        if ch == "/":
-            components.append([])
-        else:
-            components[-1].append((ch, active))
-    absolute = not components[0]
-    prefixes = ["/" if absolute else ""]
-    parts = components[1:] if absolute else components
-    for index, comp in enumerate(parts):
-        last = index == len(parts) - 1
-        literal = not any(active and ch in "*?[" for ch, active in comp)
-        text = "".join(ch for ch, _ in comp)
-        new: list[str] = []
-        for prefix in prefixes:
-            if literal:
-                candidate = prefix + text if prefix.endswith("/") or not prefix else f"{prefix}/{text}"
-                if not comp:  # `a//b` or a trailing '/'
-                    candidate = prefix if prefix.endswith("/") else prefix + "/"
-                new.append(candidate)
-                continue
-            directory = shell.abspath(prefix or ".")
-            try:
-                names = shell.fs.listdir(directory)
-            except (OSError, ValueError):
-                continue
-            regex = _pattern_regex(comp)
-            if text.startswith("."):  # busybox sh: `.*` matches `.` and `..` too
-                names = [".", "..", *names]
-            for name in names:
-                if name.startswith(".") and not text.startswith("."):
-                    continue
-                if regex.fullmatch(name):
-                    new.append(prefix + name if prefix.endswith("/") or not prefix else f"{prefix}/{name}")
-        if not last:
-            new = [p for p in new if _is_dir(shell, p)]
-        prefixes = new
-    results = [p for p in prefixes if _lexists(shell, p.rstrip("/") or "/")]
-    return sorted(results)
-
-
-def _is_dir(shell: Shell, path: str) -> bool:
-    try:
-        return bool(shell.fs.stat(shell.abspath(path or ".")).is_dir)
-    except (OSError, ValueError):
-        return False
-
-
-def _lexists(shell: Shell, path: str) -> bool:
-    try:
-        shell.fs.lstat(shell.abspath(path))
-    except (OSError, ValueError):
-        return False
-    return True
+        ``from_file``: the script was read from a file (``sh file``, ``./script``), not given with
+        ``-c``; it changes how ash numbers lines in messages.
+        """
+        child = Shell(self.fs, env=env, cwd=self.cwd, uid=self.uid, gid=self.gid, shared=self.shared)
+        child.umask = self.umask
+        child.arg0 = args[0] if args else "sh"
+        child.line_base = 1 if from_file else 0
+        child.positional = list(args[1:])
+        child.options = set(options)
+        if self.depth > 50:
+            self.error(io, "too many nested shells")
+            return 2
+        child.depth = self.depth + 1
+        return child.run_source(script, io)
 
 
 def _quote(text: str) -> str:
@@ -1165,218 +653,4 @@ def _flavor(fs: Any) -> str:
     return "dash" if "dash" in posixpath.basename(target) else "busybox"
 
 
-# ---------------------------------------------------------------------------------- builtins
-from simulator.sh import builtins as _shell_builtins  # noqa: E402 - needs Shell and the exceptions above
-
-_BUILTINS = _shell_builtins.BUILTINS
-_SPECIAL = _shell_builtins.SPECIAL
-
-
-def _run_nested(
-    parent: Shell,
-    script: str,
-    args: list[str],
-    io: _IO,
-    env: Mapping[str, str],
-    options: str = "",
-    *,
-    from_file: bool = False,
-) -> int:
-    """A child ``sh`` process running ``script`` with ``$0`` = args[0] (env = its environment).
-
-    ``from_file``: the script was read from a file (``sh file``, ``./script``), not given with
-    ``-c``; it changes how ash numbers lines in messages.
-    """
-    child = Shell(parent.fs, env=env, cwd=parent.cwd, uid=parent.uid, gid=parent.gid, shared=parent.shared)
-    child.umask = parent.umask
-    child.arg0 = args[0] if args else "sh"
-    child.line_base = 1 if from_file else 0
-    child.positional = list(args[1:])
-    child.options = set(options)
-    if parent.depth > 50:
-        parent.error(io, "too many nested shells")
-        return 2
-    child.depth = parent.depth + 1
-    return child.run_source(script, io)
-
-
-# ---------------------------------------------------------------------------------- public API
-def _top_io(stdin: bytes) -> tuple[_IO, bytearray]:
-    log = bytearray()
-    return _IO(bytes(stdin), _Terminal(log), _Terminal(log)), log
-
-
-def _result(status: int, io: _IO, log: bytearray, shared: _Shared) -> ShellResult:
-    return ShellResult(
-        status,
-        bytes(io.out).decode("utf-8", "replace"),
-        bytes(io.err).decode("utf-8", "replace"),
-        bytes(log).decode("utf-8", "replace"),
-        shared.unknown,
-    )
-
-
-def _no_shell_message(path: str = "/bin/sh") -> str:
-    return f'exec: "{path}": stat {path}: no such file or directory\n'
-
-
-def _default_env(fs: Any, env: Mapping[str, str] | None, uid: int) -> dict[str, str]:
-    out = dict(env or {})
-    out.setdefault("PATH", DEFAULT_PATH)
-    if "HOME" not in out:
-        entry = coreutils.passwd_entry(fs, str(uid))
-        out["HOME"] = entry[5] if entry is not None and entry[5] else "/"
-    return out
-
-
-def run_script(
-    fs: Any,
-    script: str,
-    *,
-    env: Mapping[str, str] | None = None,
-    cwd: str = "/",
-    uid: int = 0,
-    gid: int = 0,
-    stdin: bytes = b"",
-) -> ShellResult:
-    """Run ``script`` as ``/bin/sh -c script`` in the container ``fs``.
-
-    ``env`` is the process environment (ENV and build args); ``PATH`` defaults to Docker's and
-    ``HOME`` to the user's home from ``/etc/passwd``.  The container must have ``/bin/sh``
-    (``FROM scratch`` has none: exit status 127 and runc's message).
-    """
-    io, log = _top_io(stdin)
-    shared = _Shared()
-    if not fs.exists("/bin/sh"):
-        io.err += _no_shell_message().encode()
-        return _result(127, io, log, shared)
-    shell = Shell(fs, env=_default_env(fs, env, uid), cwd=cwd, uid=uid, gid=gid, shared=shared)
-    shell.arg0 = "/bin/sh"  # RUN and a string CMD run ["/bin/sh", "-c", script]: messages say /bin/sh
-    with _as_user(fs, uid, gid):
-        status = shell.run_source(script, io)
-    return _result(status, io, log, shared)
-
-
-def run_argv(
-    fs: Any,
-    argv: Sequence[str],
-    *,
-    env: Mapping[str, str] | None = None,
-    cwd: str = "/",
-    uid: int = 0,
-    gid: int = 0,
-    stdin: bytes = b"",
-) -> ShellResult:
-    """Run an exec-form command: ``argv[0]`` is looked up on PATH and run without a shell.
-
-    ``["/bin/sh", "-c", script]`` therefore runs the script through the ``sh`` command.
-    """
-    io, log = _top_io(stdin)
-    shared = _Shared()
-    if not argv:
-        io.err += b"exec: no command given\n"
-        return _result(127, io, log, shared)
-    shell = Shell(fs, env=_default_env(fs, env, uid), cwd=cwd, uid=uid, gid=gid, shared=shared)
-    name = argv[0]
-    path = shell.find_command(name)
-    if path is None:
-        if "/" in name:
-            io.err += _no_shell_message(name).encode()
-        else:
-            io.err += f'exec: "{name}": executable file not found in $PATH\n'.encode()
-        shared.unknown = posixpath.basename(name)
-        return _result(127, io, log, shared)
-    try:
-        with _as_user(fs, uid, gid):
-            status = shell.exec_external(list(argv), io)
-    except _Exit as exc:
-        status = exc.status
-    return _result(status, io, log, shared)
-
-
-@contextlib.contextmanager
-def _as_user(fs: Any, uid: int, gid: int) -> Iterator[None]:
-    """Run the file operations inside as ``uid:gid``: the model then checks permissions and new
-    files belong to that user (root, the default, is never checked)."""
-    if not uid or not hasattr(fs, "credentials"):
-        yield
-        return
-    entry = coreutils.passwd_entry(fs, str(uid))
-    groups = tuple(users.supplementary_groups(fs.read_file, entry[0])) if entry else ()
-    saved = fs.credentials
-    fs.credentials = Credentials(uid, gid, groups)
-    try:
-        yield
-    finally:
-        fs.credentials = saved
-
-
-def _user_ids(fs: Any, user: str) -> tuple[int, int]:
-    """``"name"``, ``"uid"``, ``"name:group"`` or ``"uid:gid"`` as numbers via /etc/passwd and /etc/group."""
-    return users.resolve_user(fs.read_file, user)
-
-
-def exec_in(
-    container: Any,
-    cmd: str | Sequence[str],
-    *,
-    environment: Mapping[str, str] | Sequence[str] | None = None,
-    workdir: str | None = None,
-    user: str | None = None,
-    **_ignored: Any,
-) -> ExecResult:
-    """``docker exec``: run ``cmd`` in a running container (a string runs through ``/bin/sh -c``)."""
-    config = container.image.config
-    env = config.env_dict()
-    if isinstance(environment, Mapping):
-        env.update(environment)
-    elif environment:
-        for item in environment:
-            key, _, value = item.partition("=")
-            env[key] = value
-    try:
-        uid, gid = _user_ids(container, user if user is not None else config.user)
-    except LookupError as exc:
-        return ExecResult(126, f"{exc}\n".encode())
-    cwd = workdir or config.working_dir or "/"
-    if isinstance(cmd, str):
-        argv: list[str] = ["/bin/sh", "-c", cmd]
-    else:
-        argv = list(cmd)
-    result = run_argv(container, argv, env=env, cwd=cwd, uid=uid, gid=gid)
-    return ExecResult(result.exit_code, result.output.encode())
-
-
-def run_container_command(engine: Any, container: Any, remove: bool = False) -> Any:
-    """Start ``container``, run its command, record ``output`` and ``exit_code``, stop it.
-
-    This is ``docker run`` for :meth:`ContainerCollection.run`; with ``remove`` the container is
-    removed afterwards (``--rm``), its output and exit code stay readable on the object.
-    """
-    container.start()
-    argv = list(container.command or ())
-    if not argv:
-        output = b"docker: Error response from daemon: no command specified\n"
-        status = 125
-    else:
-        config = container.image.config
-        env = config.env_dict()
-        if getattr(container, "id", ""):
-            env.setdefault("HOSTNAME", container.id[:12])
-        try:
-            uid, gid = _user_ids(container, config.user)
-        except LookupError as exc:
-            output, status = f"{exc}\n".encode(), 126
-        else:
-            result = run_argv(container, argv, env=env, cwd=config.working_dir or "/", uid=uid, gid=gid)
-            output, status = result.output.encode(), result.exit_code
-    container.output = output
-    container.stop(status)
-    if remove:
-        container.remove()
-    return container
-
-
-def iter_known(prefix: str = "") -> Iterator[str]:
-    """Known command names starting with ``prefix`` (for completion in notebooks)."""
-    return (n for n in known_commands() if n.startswith(prefix))
+load_all()  # every command family registers its commands once; a broken family fails here, loudly

@@ -1,3 +1,5 @@
+# Longer than ~600 lines on purpose: one recursive-descent parser (lexing of words, here-documents
+# and the grammar share the cursor); splitting it would export its internals.
 """The RUN shell's parser: POSIX ``sh`` source text to a small syntax tree.
 
 The grammar is the useful core of the POSIX shell command language (XCU 2.9/2.10):

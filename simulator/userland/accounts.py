@@ -1,3 +1,5 @@
+# Longer than ~600 lines: the shadow tools and both adduser front ends share one set of helpers
+# for the account files (_Files, id allocation, homes); a split would make them all public.
 """Creating users and groups in a RUN step: shadow's ``useradd``/``groupadd``/``usermod``/``userdel``
 (Debian, Ubuntu), Debian's ``adduser``/``addgroup`` front end, and busybox's ``adduser``/
 ``addgroup``/``deluser``/``delgroup`` (Alpine).
@@ -29,7 +31,13 @@ import time
 from collections.abc import Callable
 
 from simulator.userland import users
-from simulator.userland.coreutils import _copy, _lstat, _name, _options
+from simulator.userland._args import (
+    is_gnu,
+    lstat_or_none,
+    parse_options,
+    prog_name,
+)
+from simulator.userland.files import copy_path, remove_tree
 from simulator.userland.registry import ExecContext, register
 
 __all__: list[str] = []
@@ -106,7 +114,7 @@ class _Files:
     def commit(self, lock_only: bool = False) -> None:
         fs = self.ctx.fs
         if lock_only:
-            if self.backups and _lstat(self.ctx, "/etc/.pwd.lock") is None:
+            if self.backups and lstat_or_none(self.ctx, "/etc/.pwd.lock") is None:
                 fs.write_file("/etc/.pwd.lock", b"", mode=0o600)
             return
         for path in sorted(self.changed):
@@ -120,7 +128,7 @@ class _Files:
             fs.write_file(
                 path, "".join(line + "\n" for line in self.lines[path] or []).encode(), mode=entry.mode
             )
-        if self.backups and self.changed and _lstat(self.ctx, "/etc/.pwd.lock") is None:
+        if self.backups and self.changed and lstat_or_none(self.ctx, "/etc/.pwd.lock") is None:
             fs.write_file("/etc/.pwd.lock", b"", mode=0o600)
 
 
@@ -186,15 +194,15 @@ def _make_home(ctx: ExecContext, home: str, uid: int, gid: int, mode: int, skel:
     current = ""
     for part in parts:
         current += "/" + part
-        if _lstat(ctx, current) is None:
+        if lstat_or_none(ctx, current) is None:
             ctx.fs.mkdir(current, 0o755)
-    if _lstat(ctx, home) is not None:
+    if lstat_or_none(ctx, home) is not None:
         return
     ctx.fs.mkdir(home, 0o755)
-    if skel and _lstat(ctx, skel) is not None and ctx.fs.stat(skel).is_dir:
+    if skel and lstat_or_none(ctx, skel) is not None and ctx.fs.stat(skel).is_dir:
         for name in ctx.fs.listdir(skel):
             target = posixpath.join(home, name)
-            _copy(
+            copy_path(
                 ctx,
                 posixpath.join(skel, name),
                 target,
@@ -216,7 +224,7 @@ def _make_home(ctx: ExecContext, home: str, uid: int, gid: int, mode: int, skel:
 
 
 def _shell_warning(ctx: ExecContext, cmd: str, shell: str) -> None:
-    entry = _lstat(ctx, shell)
+    entry = lstat_or_none(ctx, shell)
     target = ctx.fs.stat(shell) if entry is not None else None
     if shell and (target is None or target.is_dir or not target.mode & 0o111):
         ctx.err(f"{cmd}: Warning: missing or non-executable shell '{shell}'\n")
@@ -240,7 +248,7 @@ _USERADD_LONG = {
 
 
 def _useradd(ctx: ExecContext, argv: list[str], cmd: str = "useradd") -> int:
-    parsed = _options(ctx, argv, "mMrUNolD", "ugGsdcpkRPefKb", _USERADD_LONG)
+    parsed = parse_options(ctx, argv, "mMrUNolD", "ugGsdcpkRPefKb", _USERADD_LONG)
     if parsed is None:
         return 2
     seen, values, operands = parsed
@@ -312,7 +320,7 @@ def _useradd(ctx: ExecContext, argv: list[str], cmd: str = "useradd") -> int:
             _shell_warning(ctx, cmd, shell)
         files.commit()
         if "m" in seen and "M" not in seen:
-            existed = _lstat(ctx, home) is not None
+            existed = lstat_or_none(ctx, home) is not None
             if existed:
                 ctx.err(f"{cmd}: warning: the home directory {home} already exists.\n")
                 ctx.err(f"{cmd}: Not copying any file from skel directory into it.\n")
@@ -329,7 +337,9 @@ def useradd(ctx: ExecContext, argv: list[str]) -> int:
 
 @register("groupadd")
 def groupadd(ctx: ExecContext, argv: list[str]) -> int:
-    parsed = _options(ctx, argv, "rfo", "gKpR", {"gid": "g", "system": "r", "force": "f", "non-unique": "o"})
+    parsed = parse_options(
+        ctx, argv, "rfo", "gKpR", {"gid": "g", "system": "r", "force": "f", "non-unique": "o"}
+    )
     if parsed is None:
         return 2
     seen, values, operands = parsed
@@ -376,7 +386,7 @@ _USERMOD_LONG = {
 
 @register("usermod")
 def usermod(ctx: ExecContext, argv: list[str]) -> int:
-    parsed = _options(
+    parsed = parse_options(
         ctx,
         argv,
         "aLUm",
@@ -437,7 +447,7 @@ def usermod(ctx: ExecContext, argv: list[str]) -> int:
 
             files.update(SHADOW, name, lock)
         files.commit()
-        if "m" in seen and "d" in values and _lstat(ctx, entry[5]) is not None:
+        if "m" in seen and "d" in values and lstat_or_none(ctx, entry[5]) is not None:
             ctx.fs.rename(entry[5], values["d"])
         return 0
 
@@ -455,19 +465,17 @@ def _delete_user(ctx: ExecContext, files: _Files, name: str, remove_home: bool, 
         files.update(GROUP, name, lambda fields: None)
         files.update(GSHADOW, name, lambda fields: None)
     files.commit()
-    if remove_home and files.backups and _lstat(ctx, f"/var/mail/{name}") is None:
+    if remove_home and files.backups and lstat_or_none(ctx, f"/var/mail/{name}") is None:
         ctx.err(f"userdel: {name} mail spool (/var/mail/{name}) not found\n")
     elif remove_home and files.backups:
         ctx.fs.unlink(f"/var/mail/{name}")
-    if remove_home and _lstat(ctx, entry[5]) is not None:
-        from simulator.userland.coreutils import _remove_tree
-
-        _remove_tree(ctx, entry[5], entry[5])
+    if remove_home and lstat_or_none(ctx, entry[5]) is not None:
+        remove_tree(ctx, entry[5], entry[5])
 
 
 @register("userdel")
 def userdel(ctx: ExecContext, argv: list[str]) -> int:
-    parsed = _options(ctx, argv, "rf", "R", {"remove": "r", "force": "f", "root": "R"})
+    parsed = parse_options(ctx, argv, "rf", "R", {"remove": "r", "force": "f", "root": "R"})
     if parsed is None:
         return 2
     seen, _, operands = parsed
@@ -511,7 +519,6 @@ def groupdel(ctx: ExecContext, argv: list[str]) -> int:
 
 # ---------------------------------------------------------------------------------- adduser / addgroup
 def _busybox(ctx: ExecContext, argv: list[str]) -> bool:
-    from simulator.userland.textutils import is_gnu
 
     return not is_gnu(ctx, argv)
 
@@ -532,7 +539,7 @@ def addgroup(ctx: ExecContext, argv: list[str]) -> int:
 
 @register("deluser", "delgroup")
 def deluser(ctx: ExecContext, argv: list[str]) -> int:
-    cmd = _name(argv)
+    cmd = prog_name(argv)
     operands = [a for a in argv[1:] if not a.startswith("-")]
     files = _Files(ctx, backups=not _busybox(ctx, argv))
     remove_home = "--remove-home" in argv
@@ -589,7 +596,7 @@ def _bb_new_group(files: _Files, name: str, gid: int | None, system: bool) -> in
 
 
 def _bb_addgroup(ctx: ExecContext, argv: list[str]) -> int:
-    parsed = _options(ctx, argv, "S", "g")
+    parsed = parse_options(ctx, argv, "S", "g")
     if parsed is None:
         return 1
     seen, values, operands = parsed
@@ -619,7 +626,7 @@ def _bb_addgroup(ctx: ExecContext, argv: list[str]) -> int:
 
 
 def _bb_adduser(ctx: ExecContext, argv: list[str]) -> int:
-    parsed = _options(ctx, argv, "DSH", "hgsGuk")
+    parsed = parse_options(ctx, argv, "DSH", "hgsGuk")
     if parsed is None:
         return 1
     seen, values, operands = parsed
@@ -692,8 +699,8 @@ _DEBIAN_LONG = {
 
 def _debian_adduser(ctx: ExecContext, argv: list[str], group_only: bool) -> int:
     """Debian's adduser 3.134 (a Perl front end to useradd): the options Dockerfiles use."""
-    cmd = _name(argv)
-    parsed = _options(ctx, argv, "SGDLHqfEd", "ichsugFTC", _DEBIAN_LONG)
+    cmd = prog_name(argv)
+    parsed = parse_options(ctx, argv, "SGDLHqfEd", "ichsugFTC", _DEBIAN_LONG)
     if parsed is None:
         return 1
     seen, values, operands = parsed

@@ -7,7 +7,7 @@ image copies them up as overlayfs does.  Layers keep no timestamps: archived mem
 mtime 0 and ``gzip`` writes an mtime of 0 (as ``gzip -n`` does).
 
 Messages follow busybox 1.35, or GNU tar 1.34 / gzip 1.12 when the binary that runs is GNU's
-(see :func:`~simulator.userland.textutils.is_gnu`).
+(see :func:`~simulator.userland._args.is_gnu`).
 """
 
 from __future__ import annotations
@@ -18,11 +18,20 @@ import posixpath
 import tarfile
 import zlib
 
-from simulator.userland.coreutils import _group_name as group_name
-from simulator.userland.coreutils import _lstat, _name, _options, _stat, _strerror, _umask, read_input
-from simulator.userland.coreutils import _user_name as user_name
+from simulator.sh.patterns import fnmatch
+from simulator.userland._args import (
+    group_name,
+    is_gnu,
+    lstat_or_none,
+    parse_options,
+    prog_name,
+    read_input,
+    stat_or_none,
+    strerror,
+    umask_of,
+    user_name,
+)
 from simulator.userland.registry import ExecContext, register
-from simulator.userland.textutils import is_gnu
 
 __all__: list[str] = []
 
@@ -48,14 +57,14 @@ def _write(ctx: ExecContext, path: str, data: bytes) -> None:
     if path in ("-", "/dev/stdout"):
         ctx.out(data)
         return
-    ctx.fs.write_file(ctx.abspath(path), data, mode=0o666 & ~_umask(ctx))
+    ctx.fs.write_file(ctx.abspath(path), data, mode=0o666 & ~umask_of(ctx))
 
 
 @register("tar")
 def tar(ctx: ExecContext, argv: list[str]) -> int:
     gnu = is_gnu(ctx, argv)
     args = _split_old_style(argv[1:])
-    parsed = _options(
+    parsed = parse_options(
         ctx,
         ["tar", *args],
         "cxtzjJvpOhmoaP",
@@ -142,8 +151,6 @@ def _create(
     excludes: list[str],
     deref: bool,
 ) -> int:
-    import fnmatch
-
     if not operands:
         ctx.err(
             "tar: Cowardly refusing to create an empty archive\nTry 'tar --help' or 'tar --usage' for more information.\n"
@@ -152,7 +159,7 @@ def _create(
         )
         return 2 if gnu else 1
     base = ctx.abspath(directory) if directory else ctx.cwd
-    if directory and (_stat(ctx, base) is None or not _stat(ctx, base).is_dir):
+    if directory and (stat_or_none(ctx, base) is None or not stat_or_none(ctx, base).is_dir):
         raise _Fatal(
             f"{directory}: Cannot open: No such file or directory"
             if gnu
@@ -165,7 +172,7 @@ def _create(
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as out:
         for operand in operands:
             path = posixpath.normpath(operand if operand.startswith("/") else posixpath.join(base, operand))
-            entry = _stat(ctx, path) if deref else _lstat(ctx, path)
+            entry = stat_or_none(ctx, path) if deref else lstat_or_none(ctx, path)
             if entry is None:
                 ctx.err(
                     f"tar: {operand}: Cannot stat: No such file or directory\n"
@@ -196,12 +203,12 @@ def _create(
                     )
             for real, name, item in items:
                 if any(
-                    fnmatch.fnmatch(posixpath.basename(name), pattern) or fnmatch.fnmatch(name, pattern)
+                    fnmatch(pattern, posixpath.basename(name)) or fnmatch(pattern, name)
                     for pattern in excludes
                 ):
                     continue
                 if deref and item.is_symlink:
-                    item = _stat(ctx, real) or item
+                    item = stat_or_none(ctx, real) or item
                 info = tarfile.TarInfo(name)
                 info.mode = item.mode & 0o7777
                 info.uid, info.gid = item.uid, item.gid
@@ -235,9 +242,7 @@ def _create(
         _write(ctx, archive, data)
     except (OSError, ValueError) as exc:
         raise _Fatal(
-            f"{archive}: Cannot open: {_strerror(exc)}"
-            if gnu
-            else f"can't open '{archive}': {_strerror(exc)}"
+            f"{archive}: Cannot open: {strerror(exc)}" if gnu else f"can't open '{archive}': {strerror(exc)}"
         ) from None
     if status and gnu:
         ctx.err("tar: Exiting with failure status due to previous errors\n")
@@ -267,7 +272,7 @@ def _makedirs(ctx: ExecContext, path: str) -> None:
     current = ""
     for part in [p for p in path.split("/") if p]:
         current += "/" + part
-        if _lstat(ctx, current) is None:
+        if lstat_or_none(ctx, current) is None:
             ctx.fs.mkdir(current, 0o755)
 
 
@@ -287,9 +292,7 @@ def _read(
         raw = read_input(ctx, archive)
     except (OSError, ValueError) as exc:
         raise _Fatal(
-            f"{archive}: Cannot open: {_strerror(exc)}"
-            if gnu
-            else f"can't open '{archive}': {_strerror(exc)}"
+            f"{archive}: Cannot open: {strerror(exc)}" if gnu else f"can't open '{archive}': {strerror(exc)}"
         ) from None
     if raw[:2] == b"\x1f\x8b":
         try:
@@ -302,7 +305,11 @@ def _read(
     except tarfile.TarError:
         raise _Fatal("This does not look like a tar archive" if gnu else "invalid tar magic") from None
     base = ctx.abspath(directory) if directory else ctx.cwd
-    if directory and not list_only and (_stat(ctx, base) is None or not _stat(ctx, base).is_dir):
+    if (
+        directory
+        and not list_only
+        and (stat_or_none(ctx, base) is None or not stat_or_none(ctx, base).is_dir)
+    ):
         raise _Fatal(
             f"{directory}: Cannot open: No such file or directory"
             if gnu
@@ -341,9 +348,9 @@ def _read(
             _extract_one(ctx, opened, info, target, base, strip, "o" in seen or ctx.uid != 0)
         except (OSError, ValueError) as exc:
             ctx.err(
-                f"tar: {name}: Cannot open: {_strerror(exc)}\n"
+                f"tar: {name}: Cannot open: {strerror(exc)}\n"
                 if gnu
-                else f"tar: can't create '{name}': {_strerror(exc)}\n"
+                else f"tar: can't create '{name}': {strerror(exc)}\n"
             )
             status = 2 if gnu else 1
     for w in wanted:
@@ -365,7 +372,7 @@ def _extract_one(
     no_owner: bool,
 ) -> None:
     _makedirs(ctx, posixpath.dirname(target))
-    existing = _lstat(ctx, target)
+    existing = lstat_or_none(ctx, target)
     uid, gid = (ctx.uid, ctx.gid) if no_owner else (info.uid, info.gid)
     if not no_owner and info.uname:
         from simulator.userland import users
@@ -377,7 +384,7 @@ def _extract_one(
 
         entry = users.group_entry(ctx.fs.read_file, info.gname)
         gid = int(entry[2]) if entry else info.gid
-    mode = info.mode & 0o7777 if ctx.uid == 0 else info.mode & 0o777 & ~_umask(ctx)
+    mode = info.mode & 0o7777 if ctx.uid == 0 else info.mode & 0o777 & ~umask_of(ctx)
     if info.isdir():
         if existing is None:
             ctx.fs.mkdir(target, 0o700)
@@ -407,9 +414,9 @@ def _extract_one(
 # ---------------------------------------------------------------------------------- gzip
 @register("gzip", "gunzip", "zcat")
 def gzip(ctx: ExecContext, argv: list[str]) -> int:
-    cmd = _name(argv)
+    cmd = prog_name(argv)
     gnu = is_gnu(ctx, argv)
-    parsed = _options(
+    parsed = parse_options(
         ctx,
         argv,
         "cdfkqtvnN123456789r",
@@ -442,7 +449,7 @@ def gzip(ctx: ExecContext, argv: list[str]) -> int:
             )
             status = 2 if gnu else 1
             continue
-        entry = _stat(ctx, operand) if operand != "-" else None
+        entry = stat_or_none(ctx, operand) if operand != "-" else None
         if operand != "-" and entry is not None and entry.is_dir:
             ctx.err(
                 f"{prefix}: {operand} is a directory -- ignored\n"
@@ -454,7 +461,7 @@ def gzip(ctx: ExecContext, argv: list[str]) -> int:
         try:
             data = read_input(ctx, operand)
         except (OSError, ValueError) as exc:
-            ctx.err(f"{prefix}: {operand}: {_strerror(exc)}\n")
+            ctx.err(f"{prefix}: {operand}: {strerror(exc)}\n")
             status = 1
             continue
         if decompress:
@@ -485,7 +492,7 @@ def gzip(ctx: ExecContext, argv: list[str]) -> int:
                 ctx.err(f"{prefix}: {operand} already has {suffix} suffix -- unchanged\n")
                 continue
             target = operand + suffix
-        if _lstat(ctx, target) is not None and "f" not in seen:
+        if lstat_or_none(ctx, target) is not None and "f" not in seen:
             ctx.err(
                 f"{prefix}: {target} already exists;\tnot overwritten\n"
                 if gnu
@@ -495,7 +502,7 @@ def gzip(ctx: ExecContext, argv: list[str]) -> int:
             continue
         path = ctx.abspath(target)
         try:
-            if _lstat(ctx, target) is not None:
+            if lstat_or_none(ctx, target) is not None:
                 ctx.fs.unlink(path)
             assert entry is not None
             ctx.fs.write_file(path, result, mode=entry.mode & 0o7777)
@@ -503,7 +510,7 @@ def gzip(ctx: ExecContext, argv: list[str]) -> int:
             if "k" not in seen:
                 ctx.fs.unlink(ctx.abspath(operand))
         except (OSError, ValueError) as exc:
-            ctx.err(f"{prefix}: {target}: {_strerror(exc)}\n")
+            ctx.err(f"{prefix}: {target}: {strerror(exc)}\n")
             status = 1
     return status
 

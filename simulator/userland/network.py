@@ -17,8 +17,10 @@ import ipaddress
 import time
 from urllib.parse import urlsplit
 
+from simulator.userland._args import (
+    is_gnu,
+)
 from simulator.userland.registry import ExecContext, register
-from simulator.userland.textutils import is_gnu
 
 __all__ = ["NO_NETWORK"]
 
@@ -170,7 +172,7 @@ def wget(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     if gnu and output not in (None, "-"):
         # GNU wget opens the -O file before it connects: an empty file is left behind
-        ctx.fs.write_file(ctx.abspath(output or ""), b"", mode=0o666 & ~int(getattr(ctx, "umask", 0o022)))
+        ctx.fs.write_file(ctx.abspath(output or ""), b"", mode=0o666 & ~ctx.umask)
     url = urls[0]
     host, port = _host_port(url)
     loopback = _loopback(host)

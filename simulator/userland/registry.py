@@ -6,6 +6,14 @@ name with :func:`register`.  It works on ``ctx.fs`` (a container: the model's
 same operations), resolves relative paths with :meth:`ExecContext.abspath`, writes to
 ``ctx.stdout`` / ``ctx.stderr`` and returns its exit status.  Errors a command cannot handle
 itself are reported on stderr with the command's name, like busybox does.
+
+A command that starts other programs (``env CMD``, ``xargs``, ``find -exec``, ``sh -c``) does it
+through the callbacks the shell puts in the context (:attr:`ExecContext.run`,
+:attr:`ExecContext.which`, :attr:`ExecContext.shell`), so :mod:`simulator.userland` never
+imports the interpreter.
+
+The families register their commands when imported; :func:`simulator.userland.load_all`
+imports every one of them.
 """
 
 from __future__ import annotations
@@ -13,16 +21,46 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["COMMANDS", "Command", "ExecContext", "register"]
+__all__ = [
+    "BUILTIN_UTILITIES", "COMMANDS", "Command", "ExecContext", "RunCommand", "known_commands", "register",
+]  # fmt: skip
+
+
+class RunCommand(Protocol):
+    """``run(argv, env=None, stdin=None) -> status``: start a program the way the shell does."""
+
+    def __call__(
+        self, argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | None = None
+    ) -> int: ...
+
+
+def _no_shell(*_args: Any, **_kwargs: Any) -> int:
+    raise RuntimeError("this ExecContext was made without a shell: it cannot start another program")
+
+
+def _no_lookup(_name: str) -> str | None:
+    return None
 
 
 @dataclass
 class ExecContext:
-    """What a running command sees: the filesystem, environment, cwd, streams and identity."""
+    """What a running command sees: the filesystem, environment, cwd, streams and identity.
 
-    fs: Any
+    Attributes:
+        fs: the container's file operations (``read_file``, ``write_file``, ``stat`` ...).
+        umask: the shell's file creation mask.
+        flavor: ``"dash"`` when the image's ``/bin/sh`` is dash (Debian, Ubuntu), else ``"busybox"``.
+        builtin: the shell runs the command as an ash builtin (busybox messages then say ``sh:``).
+        run: starts ``argv`` through the shell's command lookup in this context's cwd, with
+            ``env`` as the whole environment (default: the shell's) and ``stdin`` (default:
+            this context's), writing to this context's streams; returns the exit status.
+        which: the path the shell would run for a command name (PATH search), or None.
+        shell: runs a child shell, ``sh [options] [-c script | file] [args]``, as ``argv``.
+    """
+
+    fs: Any  # the lead switches this to simulator.model.fs.FileSystem
     env: dict[str, str] = field(default_factory=dict)
     cwd: str = "/"
     stdin: bytes = b""
@@ -30,6 +68,12 @@ class ExecContext:
     stderr: bytearray = field(default_factory=bytearray)
     uid: int = 0
     gid: int = 0
+    umask: int = 0o022
+    flavor: str = "busybox"
+    builtin: bool = False
+    run: RunCommand = field(default=_no_shell, repr=False)
+    which: Callable[[str], str | None] = field(default=_no_lookup, repr=False)
+    shell: Callable[[list[str]], int] = field(default=_no_shell, repr=False)
 
     def abspath(self, path: str) -> str:
         """``path`` made absolute against the working directory (lexically, keeping ``..``)."""
@@ -47,13 +91,26 @@ Command = Callable[[ExecContext, list[str]], int]
 COMMANDS: dict[str, Command] = {}
 """Every command the shell knows, by name (``/bin/x`` and ``x`` both find ``x``)."""
 
+BUILTIN_UTILITIES: dict[str, Command] = {}
+"""The commands ash also runs as builtins, without a binary (``echo``, ``printf``, ``test`` ...)."""
 
-def register(*names: str) -> Callable[[Command], Command]:
-    """Decorator: register a command under one or more names."""
+
+def register(*names: str, builtin: bool = False) -> Callable[[Command], Command]:
+    """Decorator: register a command under one or more names.
+
+    ``builtin=True``: ash also runs it as a builtin (it is in :data:`BUILTIN_UTILITIES`).
+    """
 
     def wrap(func: Command) -> Command:
         for name in names:
             COMMANDS[name] = func
+            if builtin:
+                BUILTIN_UTILITIES[name] = func
         return func
 
     return wrap
+
+
+def known_commands() -> list[str]:
+    """The names of the registered commands, sorted (call :func:`~simulator.userland.load_all` first)."""
+    return sorted(COMMANDS)

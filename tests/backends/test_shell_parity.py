@@ -3,7 +3,7 @@
 Each script runs twice on one image (the library's busybox image with the real static busybox
 as ``/bin/busybox``, plus a layer of files to work on):
 
-- on the model, through the simulator's shell (:func:`simulator.sh.interp.run_script`);
+- on the model, through the simulator's shell (:func:`simulator.sh.run.run_script`);
 - on a real overlay mount, as ``/bin/sh -c script`` (:meth:`RealContainer.run_program`), which is
   what ``RUN script`` does in Docker.
 
@@ -29,7 +29,7 @@ from simulator.backends import OverlayBackend
 from simulator.backends.compare import _upper_item
 from simulator.distro import library
 from simulator.model import Container, Entry, Image, Layer
-from simulator.sh.interp import run_script
+from simulator.sh.run import run_script
 
 pytestmark = pytest.mark.real
 

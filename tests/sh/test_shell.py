@@ -15,8 +15,8 @@ from simulator.model.container import Container
 from simulator.model.entries import Entry, Kind
 from simulator.model.image import Image, ImageConfig
 from simulator.model.layer import Layer
-from simulator.sh.interp import ExecResult, exec_in, known_commands, run_argv, run_script
 from simulator.sh.parse import ShellSyntaxError, parse
+from simulator.sh.run import ExecResult, exec_in, known_commands, run_argv, run_script
 
 APPLETS = (
     "sh", "echo", "mkdir", "rm", "touch", "cp", "mv", "ln", "chmod", "chown", "cat", "true", "false", "ls",
@@ -373,3 +373,26 @@ def test_containers_run_records_output_and_exit_code() -> None:
     assert c.stat("/made").is_dir
     gone = engine.containers.run("bb:1", ["echo", "bye"], remove=True)
     assert (gone.output, gone.exit_code, gone.status) == (b"bye\n", 0, "removed")
+
+
+# ------------------------------------------------------------------------------ POSIX classes in patterns
+@pytest.mark.parametrize(
+    ("subject", "branch"),
+    [(" ", "blank"), ("\t", "blank"), ("x", "other"), ("\n", "other")],
+)
+def test_case_with_a_posix_class_matches_as_busybox(subject: str, branch: str) -> None:
+    """``[[:blank:]]`` is space or tab (busybox fnmatch); the shell once raised re.error on it."""
+    assert sh(f"case '{subject}' in [[:blank:]]) echo blank;; *) echo other;; esac")[:2] == (0, f"{branch}\n")
+
+
+def test_a_run_case_with_blank_class_builds() -> None:
+    """``RUN case " " in [[:blank:]]) ...`` builds and runs the matching branch."""
+    engine = Engine()
+    result = engine.images.build(
+        dockerfile='FROM alpine:3.20\nRUN case " " in [[:blank:]]) echo blank > /r;; *) echo other > /r;; esac\n'
+    )
+    assert result.image.read_file("/r") == b"blank\n"
+
+
+def test_unknown_posix_class_matches_nothing() -> None:
+    assert sh("case a in [[:nope:]]) echo yes;; *) echo no;; esac")[:2] == (0, "no\n")

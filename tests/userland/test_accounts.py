@@ -20,7 +20,7 @@ import pytest
 
 from simulator.distro import library
 from simulator.model.container import Container
-from simulator.sh.interp import run_script
+from simulator.sh.run import run_script
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: shadow 4.13 takes the shadow "last change" day from it
 FILES = ("passwd", "group", "shadow", "gshadow")

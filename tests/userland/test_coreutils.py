@@ -7,7 +7,7 @@ import pytest
 
 from simulator.model.container import Container
 from simulator.model.entries import Entry, Kind
-from simulator.sh.interp import run_script
+from simulator.sh.run import run_script
 from tests.sh.test_shell import APPLETS, container
 
 

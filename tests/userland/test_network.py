@@ -11,7 +11,7 @@ import pytest
 
 from simulator.distro import library
 from simulator.model.container import Container
-from simulator.sh.interp import run_script
+from simulator.sh.run import run_script
 from tests.userland.test_textutils import sim
 
 NOTE = re.compile(r"layerlab: (curl|wget): there is no network.*\n")

@@ -17,7 +17,7 @@ import pytest
 
 from simulator.distro import library
 from simulator.model.container import Container
-from simulator.sh.interp import run_script
+from simulator.sh.run import run_script
 
 BUSYBOX = shutil.which("busybox")
 GNU = shutil.which("dash") and shutil.which("sed") and os.path.realpath(shutil.which("sed") or "") != BUSYBOX

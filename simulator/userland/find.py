@@ -19,13 +19,20 @@ directory``).
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from collections.abc import Callable
 from typing import Any
 
-from simulator.userland.coreutils import _parse_mode, _strerror, group_entry, passwd_entry, read_input
+from simulator.sh.patterns import compile_glob
+from simulator.userland._args import (
+    group_entry,
+    parse_mode,
+    passwd_entry,
+    read_input,
+    strerror,
+)
+from simulator.userland.grep import bre_to_python
 from simulator.userland.registry import ExecContext, register
 
 __all__ = ["find", "xargs"]
@@ -38,20 +45,12 @@ def spawn(ctx: ExecContext, cmd: str, argv: list[str], stdin: bytes | None = Non
     A program that cannot start gets ``CMD: PROG: No such file or directory`` (or ``Permission
     denied``) on stderr, busybox's ``perror``, and -127 (or -126) as the status.
     """
-    from simulator.sh import interp as shell_module
-
-    parent = getattr(ctx, "shell", None)
-    if parent is None:
-        parent = shell_module.Shell(ctx.fs, env=ctx.env, cwd=ctx.cwd, uid=ctx.uid, gid=ctx.gid)
-    path = parent.find_command(argv[0])
+    path = ctx.which(argv[0])
     if path is None or not ctx.fs.stat(path).mode & 0o111:
         reason = "No such file or directory" if path is None else "Permission denied"
         ctx.err(f"{cmd}: {argv[0]}: {reason}\n")
         return -127 if path is None else -126
-    child = parent.fork()
-    child.cwd = ctx.cwd
-    io = shell_module._IO(ctx.stdin if stdin is None else stdin, ctx.stdout, ctx.stderr)
-    return int(child.exec_external(argv, io))
+    return ctx.run(argv, stdin=stdin)
 
 
 # ---------------------------------------------------------------------------------- find
@@ -145,8 +144,6 @@ class _Find:
         if arg in ("-path", "-wholename", "-ipath"):
             return self.glob(value, arg == "-ipath", lambda n: n.shown)
         if arg == "-regex":
-            from simulator.userland.textutils import bre_to_python
-
             regex = re.compile(bre_to_python(value), re.DOTALL)
             return lambda n: bool(regex.fullmatch(n.shown))
         if arg == "-type":
@@ -185,13 +182,13 @@ class _Find:
 
     @staticmethod
     def glob(pattern: str, fold: bool, part: Callable[[_Node], str]) -> Primary:
-        regex = re.compile(fnmatch.translate(pattern), re.IGNORECASE if fold else 0)
-        return lambda n: bool(regex.match(part(n)))
+        regex = compile_glob(pattern, fold=fold)
+        return lambda n: bool(regex.fullmatch(part(n)))
 
     def perm(self, value: str) -> Primary:
         how = value[:1]
         text = value[1:] if how in "+-/" and value else value
-        mask = _parse_mode(text, 0, False, 0)
+        mask = parse_mode(text, 0, False, 0)
         if mask is None:
             raise _FindError(f"invalid mode '{text}'")
         if how in ("+", "/"):
@@ -268,7 +265,7 @@ class _Find:
             else:
                 self.ctx.fs.unlink(node.path)
         except OSError as exc:
-            self.ctx.err(f"find: {node.shown}: {_strerror(exc)}\n")
+            self.ctx.err(f"find: {node.shown}: {strerror(exc)}\n")
         return True
 
     # -- walking ---------------------------------------------------------------------------
@@ -276,7 +273,7 @@ class _Find:
         try:
             entry = self.ctx.fs.lstat(path)
         except (OSError, ValueError) as exc:
-            raise _FindError(f"{shown}: {_strerror(exc)}") from None
+            raise _FindError(f"{shown}: {strerror(exc)}") from None
         node = _Node(shown, path, entry, depth)
         if entry.is_dir and self.depth_first:
             self.children(groups, node)
@@ -446,7 +443,7 @@ def xargs(ctx: ExecContext, argv: list[str]) -> int:
         try:
             data = read_input(ctx, values["a"])
         except OSError as exc:
-            ctx.err(f"xargs: can't open '{values['a']}': {_strerror(exc)}\n")
+            ctx.err(f"xargs: can't open '{values['a']}': {strerror(exc)}\n")
             return 1
     text = data.decode("utf-8", "replace")
     error = None
