@@ -23,101 +23,41 @@ Examples:
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from simulator.distro import catalogue
+from simulator.distro.jsondata import DATA, load
+from simulator.distro.synthetic import Synthetic, synthetic_entry
 from simulator.model.entries import Entry
 from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.reference import normalize_ref
 
-__all__ = ["Synthetic", "get", "has", "image_info", "layer", "names", "normalize_ref"]
+__all__ = ["DATA", "Synthetic", "get", "has", "image_info", "layer", "names", "normalize_ref"]
 
-DATA = Path(__file__).with_name("data")
-_BLOCK = 1 << 16
-
-
-class Synthetic:
-    """Generated content for a file of ``size`` bytes at ``path`` (a :class:`ContentSource`).
-
-    The bytes are a 32-byte seed derived from the path, repeated: cheap to make, different for
-    different paths, the same on every run.  Nothing is kept in memory between reads.
-    """
-
-    __slots__ = ("path", "size")
-
-    def __init__(self, path: str, size: int) -> None:
-        self.path = path
-        self.size = size
-
-    def _block(self) -> bytes:
-        return hashlib.sha256(b"layerlab synthetic " + self.path.encode()).digest() * (_BLOCK // 32)
-
-    def read(self) -> bytes:
-        block = self._block()
-        whole, rest = divmod(self.size, _BLOCK)
-        return block * whole + block[:rest]
-
-    def chunks(self) -> Iterator[bytes]:
-        """The same bytes as :meth:`read`, one block at a time (the tar writer streams them)."""
-        block = self._block()
-        whole, rest = divmod(self.size, _BLOCK)
-        for _ in range(whole):
-            yield block
-        if rest:
-            yield block[:rest]
-
-    def digest(self) -> str:
-        """``sha256:<hex>`` of :meth:`read`'s bytes, computed without building them."""
-        return _synthetic_digest(self.path, self.size)
-
-    def __repr__(self) -> str:
-        return f"Synthetic({self.path!r}, {self.size})"
-
-
-@cache
-def _synthetic_digest(path: str, size: int) -> str:
-    source = Synthetic(path, size)
-    block = source._block()
-    h = hashlib.sha256()
-    whole, rest = divmod(size, _BLOCK)
-    for _ in range(whole):
-        h.update(block)
-    h.update(block[:rest])
-    return "sha256:" + h.hexdigest()
-
-
-def synthetic_entry(path: str, size: int, mode: int = 0o644, uid: int = 0, gid: int = 0) -> Entry:
-    """A lazily generated regular file of ``size`` bytes."""
-    source = Synthetic(path, size)
-    return Entry.lazy_file(size, source.digest(), source, mode, uid, gid)
+# Every function below takes the data directory (``root``): the package's own by default,
+# another one when ``python -m simulator.distro check`` is pointed at a copy.
 
 
 # ----------------------------------------------------------------------------- data
-@cache
-def _load(name: str) -> dict[str, Any]:
-    with (DATA / name).open(encoding="utf-8") as f:
-        return json.load(f)  # type: ignore[no-any-return]
-
-
-def _images() -> dict[str, Any]:
-    return _load("images.json")["images"]  # type: ignore[no-any-return]
+def _images(root: Path = DATA) -> dict[str, Any]:
+    return load("images.json", root)["images"]
 
 
 @cache
-def _tag_index() -> dict[str, str]:
-    return {tag: key for key, spec in _images().items() for tag in spec["tags"]}
+def _tag_index(root: Path = DATA) -> dict[str, str]:
+    return {tag: key for key, spec in _images(root).items() for tag in spec["tags"]}
 
 
-def _rows(name: str) -> dict[str, list[Any]]:
+def _rows(name: str, root: Path = DATA) -> dict[str, list[Any]]:
     """A layer's rows by path: its ``include`` files first, then its own (``"-"`` deletes)."""
-    spec = _load(f"layers/{name}.json")
+    spec = load(f"layers/{name}.json", root)
     table: dict[str, list[Any]] = {}
     for included in spec.get("include", ()):
-        table.update(_rows(included))
+        table.update(_rows(included, root))
     for row in spec["rows"]:
         if row[1] == "-":
             table.pop(row[0], None)
@@ -156,48 +96,47 @@ def _parents(paths: Iterable[str]) -> set[str]:
     return out
 
 
-_LAYERS: dict[str, Layer] = {}
+_LAYERS: dict[tuple[Path, str], Layer] = {}
 
 
-def layer(name: str) -> Layer:
+def layer(name: str, root: Path = DATA) -> Layer:
     """The layer described by ``data/layers/<name>.json`` (built once, then shared)."""
-    cached = _LAYERS.get(name)
+    cached = _LAYERS.get((root, name))
     if cached is not None:
         return cached
-    rows = _rows(name)
+    rows = _rows(name, root)
     entries = {path: _entry(row) for path, row in rows.items()}
     for missing in _parents(entries) - entries.keys():  # a tar lists every parent directory
         entries[missing] = Entry.directory(0o755)
     if name == "alpine-3.20":
-        from simulator.userland import packages
-
-        text = packages.apk_installed_db(packages.apk_base_names())
+        text = catalogue.apk_installed_db(catalogue.apk_base_names(root), root)
         entries["/lib/apk/db/installed"] = Entry.file(text.encode())
-    built = Layer.of(entries, created_by=name, comment=_load(f"layers/{name}.json").get("comment", ""))
-    _LAYERS[name] = built
+    comment = load(f"layers/{name}.json", root).get("comment", "")
+    built = Layer.of(entries, created_by=name, comment=comment)
+    _LAYERS[(root, name)] = built
     return built
 
 
 # ----------------------------------------------------------------------------- references
-def names() -> list[str]:
+def names(root: Path = DATA) -> list[str]:
     """Every reference the library answers to, sorted."""
-    return sorted(_tag_index())
+    return sorted(_tag_index(root))
 
 
-def has(ref: str) -> bool:
+def has(ref: str, root: Path = DATA) -> bool:
     """Whether ``ref`` (default tag ``latest``) names a library image."""
-    return normalize_ref(ref) in _tag_index()
+    return normalize_ref(ref) in _tag_index(root)
 
 
-def image_info(ref: str) -> dict[str, Any]:
+def image_info(ref: str, root: Path = DATA) -> dict[str, Any]:
     """The data behind ``ref``: tags, documented size (``size_mb``), its ``source`` ..."""
-    key = _tag_index().get(normalize_ref(ref))
+    key = _tag_index(root).get(normalize_ref(ref))
     if key is None:
         raise KeyError(ref)
-    return dict(_images()[key])
+    return dict(_images(root)[key])
 
 
-_IMAGES: dict[str, Image] = {}
+_IMAGES: dict[tuple[Path, str], Image] = {}
 
 
 def _history(spec: dict[str, Any], layers: list[Layer]) -> list[HistoryEntry]:
@@ -218,29 +157,29 @@ def _history(spec: dict[str, Any], layers: list[Layer]) -> list[HistoryEntry]:
     return out
 
 
-def _build(key: str) -> Image:
-    spec = _images()[key]
-    base = _build_cached(spec["base"]) if "base" in spec else None
-    own = [layer(name) for name in spec["layers"]]
+def _build(key: str, root: Path) -> Image:
+    spec = _images(root)[key]
+    base = _build_cached(spec["base"], root) if "base" in spec else None
+    own = [layer(name, root) for name in spec["layers"]]
     layers = [*(base.layers if base else ()), *own]
     history = [*(base.history if base else ()), *_history(spec, own)]
     return Image.of(layers, ImageConfig.from_json(spec["config"]), history, created=spec["created"])
 
 
-def _build_cached(ref: str) -> Image:
-    key = _tag_index()[normalize_ref(ref)]
-    image = _IMAGES.get(key)
+def _build_cached(ref: str, root: Path) -> Image:
+    key = _tag_index(root)[normalize_ref(ref)]
+    image = _IMAGES.get((root, key))
     if image is None:
-        image = _IMAGES[key] = _build(key)
+        image = _IMAGES[(root, key)] = _build(key, root)
     return image
 
 
-def get(ref: str) -> Image:
+def get(ref: str, root: Path = DATA) -> Image:
     """The library image ``ref`` (built on first use; the same object on every call).
 
     Raises:
         KeyError: no such image; ``names()`` lists those there are.
     """
-    if not has(ref):
-        raise KeyError(f"no library image {ref!r}; library images: {', '.join(names())}")
-    return _build_cached(ref)
+    if not has(ref, root):
+        raise KeyError(f"no library image {ref!r}; library images: {', '.join(names(root))}")
+    return _build_cached(ref, root)

@@ -1,7 +1,7 @@
 """Package managers over a built-in catalogue: ``apt-get``/``apt``, ``apk``, ``pip`` (and ``dpkg -l``).
 
-The catalogue is data (``data/packages.json``: Debian 12 for apt, Alpine 3.20 for apk, PyPI
-for pip; the file says where its figures come from).  Every file a command writes goes through
+The catalogue is data (:mod:`simulator.distro.catalogue`: Debian 12 for apt, Alpine 3.20 for apk,
+PyPI for pip; its file says where its figures come from).  Every file a command writes goes through
 the container's operations, so copy-ups and whiteouts are the real ones, and the sizes are close
 to the real tools', which is what the classic lessons need:
 
@@ -22,31 +22,23 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import json
 import posixpath
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
+from simulator.distro.catalogue import (
+    apk_installed_db,
+    apk_order,
+    apk_section,
+    apt_resolve,
+    apt_section,
+    pip_order,
+    pip_packages,
+)
+from simulator.distro.synthetic import synthetic_bytes
 from simulator.userland.registry import ExecContext, register
 
-__all__ = ["apk_base_names", "apk_installed_db", "catalogue", "python_m_pip", "synthetic_bytes"]
-
-
-@cache
-def catalogue() -> dict[str, Any]:
-    """The whole catalogue (``apt``, ``apk``, ``pip`` sections), loaded once."""
-    from simulator.distro.library import DATA
-
-    with (DATA / "packages.json").open(encoding="utf-8") as f:
-        return json.load(f)  # type: ignore[no-any-return]
-
-
-def synthetic_bytes(path: str, size: int) -> bytes:
-    """The generated content of a catalogue file (the same bytes the library images use)."""
-    from simulator.distro.library import Synthetic
-
-    return Synthetic(path, size).read()
+__all__ = ["python_m_pip"]
 
 
 def _kb(n: int) -> str:
@@ -135,10 +127,6 @@ def _excluded(path: str, rules: Iterable[tuple[bool, str]]) -> bool:
 
 
 # ============================================================================= apt
-def _apt() -> dict[str, Any]:
-    return catalogue()["apt"]  # type: ignore[no-any-return]
-
-
 def _dpkg_status(fs: Any) -> dict[str, str]:
     """package -> its stanza in /var/lib/dpkg/status (installed ones only)."""
     out: dict[str, str] = {}
@@ -159,15 +147,6 @@ def _stanza(name: str, meta: dict[str, Any]) -> str:
     return "\n".join(f"{k}: {fields[k]}" for k in order if fields.get(k))
 
 
-def _alternatives(field: str) -> list[list[str]]:
-    out = []
-    for part in field.split(","):
-        names = [alt.strip().split(" ")[0].split(":")[0] for alt in part.split("|") if alt.strip()]
-        if names:
-            out.append(names)
-    return out
-
-
 def _lists_present(fs: Any) -> bool:
     return any(
         n.endswith(("_Packages", "_Packages.lz4", "_Packages.gz")) for n in _listdir(fs, "/var/lib/apt/lists")
@@ -182,7 +161,7 @@ def _os_id(fs: Any) -> str:
 
 
 def _list_files(fs: Any) -> list[tuple[str, int]]:
-    files = [(name, size) for name, size in _apt()["lists"]]
+    files = [(name, size) for name, size in apt_section()["lists"]]
     if _os_id(fs) == "ubuntu":
         files = [(n.replace("deb.debian.org_debian-security", "security.ubuntu.com_ubuntu")
                   .replace("deb.debian.org_debian", "archive.ubuntu.com_ubuntu")
@@ -213,38 +192,6 @@ def _apt_update(ctx: ExecContext, quiet: int) -> int:
     return 0
 
 
-def _resolve(wanted: list[str], installed: dict[str, str], recommends: bool) -> tuple[list[str], str | None]:
-    """Packages to install, dependencies first; or the name apt cannot locate."""
-    packages = _apt()["packages"]
-    provided = {name for name in installed} | set(_apt()["base"])
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in seen or name in provided:
-            return
-        seen.add(name)
-        meta = packages[name]["meta"]
-        fields = [meta.get("Pre-Depends", ""), meta.get("Depends", "")]
-        if recommends:
-            fields.append(meta.get("Recommends", ""))
-        for field in fields:
-            for alts in _alternatives(field):
-                if any(a in provided or a in seen for a in alts):
-                    continue
-                choice = next((a for a in alts if a in packages), None)
-                if choice is not None:
-                    visit(choice)
-        order.append(name)
-
-    for name in wanted:
-        if name not in packages and name not in provided:
-            return [], name
-    for name in wanted:
-        visit(name)
-    return order, None
-
-
 def _wrap(names: list[str]) -> str:
     lines, line = [], " "
     for name in names:
@@ -271,13 +218,13 @@ def _apt_install(ctx: ExecContext, wanted: list[str], opts: set[str], quiet: int
         if missing is not None:
             ctx.err(f"E: Unable to locate package {missing}\n")
             return 100
-    order, missing = _resolve(wanted, installed, "--no-install-recommends" not in opts)
+    order, missing = apt_resolve(wanted, installed, "--no-install-recommends" not in opts)
     if missing is not None:
         ctx.err(f"E: Unable to locate package {missing}\n")
         return 100
-    packages = _apt()["packages"]
+    packages = apt_section()["packages"]
     for name in wanted:
-        if name in installed or (name in _apt()["base"] and name not in order):
+        if name in installed or (name in apt_section()["base"] and name not in order):
             version = packages.get(name, {}).get("meta", {}).get("Version", "")
             say(f"{name} is already the newest version ({version}).\n")
     if not order:
@@ -373,7 +320,7 @@ def _apt_clean(fs: Any) -> int:
 def _apt_remove(ctx: ExecContext, names: list[str], quiet: int) -> int:
     fs = ctx.fs
     status = _dpkg_status(fs)
-    packages = _apt()["packages"]
+    packages = apt_section()["packages"]
     if quiet < 2:
         ctx.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n")
     gone = [n for n in names if n in status]
@@ -445,35 +392,6 @@ def dpkg(ctx: ExecContext, argv: list[str]) -> int:
 
 
 # ============================================================================= apk
-def _apk() -> dict[str, Any]:
-    return catalogue()["apk"]  # type: ignore[no-any-return]
-
-
-def apk_base_names() -> list[str]:
-    """The packages of the alpine image."""
-    return sorted(n for n, p in _apk()["packages"].items() if p.get("base"))
-
-
-def apk_installed_db(names: Iterable[str]) -> str:
-    """``/lib/apk/db/installed`` for ``names`` (P/V/A/S/I/T/D lines, then the files)."""
-    out = []
-    for name in names:
-        p = _apk()["packages"][name]
-        lines = [f"P:{name}", f"V:{p['version']}", "A:x86_64", f"S:{max(1, p['installed_size'] * 400)}",
-                 f"I:{p['installed_size'] * 1024}", f"T:{p['description']}", "o:" + name]  # fmt: skip
-        if p["depends"]:
-            lines.append("D:" + " ".join(p["depends"]))
-        current = None
-        for row in p["files"]:
-            directory, base = posixpath.split(row[0].lstrip("/"))
-            if directory != current:
-                lines.append(f"F:{directory}")
-                current = directory
-            lines.append(f"R:{base}")
-        out.append("\n".join(lines) + "\n")
-    return "\n".join(out) + "\n"
-
-
 def _apk_installed(fs: Any) -> list[str]:
     return [
         line[2:] for line in _read_text(fs, "/lib/apk/db/installed").splitlines() if line.startswith("P:")
@@ -481,13 +399,13 @@ def _apk_installed(fs: Any) -> list[str]:
 
 
 def _apk_total(fs: Any, names: Iterable[str]) -> str:
-    packages = _apk()["packages"]
+    packages = apk_section()["packages"]
     kib = sum(packages.get(n, {}).get("installed_size", 0) for n in names)
     return f"{max(1, round(kib / 1024))} MiB"
 
 
 def _apk_fetch_index(ctx: ExecContext, keep: bool) -> None:
-    for name, size in _apk()["index"]:
+    for name, size in apk_section()["index"]:
         repo = "main" if "7a3c" in name else "community"
         ctx.out(f"fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/{repo}/x86_64/APKINDEX.tar.gz\n")
         if keep:
@@ -505,7 +423,7 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
         ctx.err("usage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n")
         return 1
     command, names = args[0], args[1:]
-    packages = _apk()["packages"]
+    packages = apk_section()["packages"]
     installed = _apk_installed(fs)
     no_cache = "--no-cache" in opts
     if command == "update":
@@ -528,18 +446,7 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
                     f"ERROR: unable to select packages:\n  {n} (no such package):\n    required by: world[{n}]\n"
                 )
             return 1
-        order: list[str] = []
-
-        def visit(name: str) -> None:
-            if name in order or name in installed:
-                return
-            for dep in packages[name]["depends"]:
-                if dep in packages:
-                    visit(dep)
-            order.append(name)
-
-        for name in names:
-            visit(name)
+        order = apk_order(names, installed)
         total = len(order)
         for i, name in enumerate(order, 1):
             ctx.out(f"({i}/{total}) Installing {name} ({packages[name]['version']})\n")
@@ -574,10 +481,6 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
 
 
 # ============================================================================= pip
-def _pip() -> dict[str, Any]:
-    return catalogue()["pip"]["packages"]  # type: ignore[no-any-return]
-
-
 def _canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
@@ -622,7 +525,7 @@ def pip(ctx: ExecContext, argv: list[str]) -> int:
     if args[0] in ("--version", "-V"):
         ctx.out(f"pip 24.0 from {site}/pip (python {version})\n")
         return 0
-    packages = _pip()
+    packages = pip_packages()
     dists = [
         n.removesuffix(".dist-info").rsplit("-", 1) for n in _listdir(fs, site) if n.endswith(".dist-info")
     ]
@@ -657,17 +560,7 @@ def pip(ctx: ExecContext, argv: list[str]) -> int:
             ctx.err(f"ERROR: Could not find a version that satisfies the requirement {name} (from versions: none)\n"
                     f"ERROR: No matching distribution found for {name}\n")  # fmt: skip
             return 1
-    order: list[str] = []
-
-    def visit(name: str) -> None:
-        if name in order:
-            return
-        for dep in packages[name]["depends"]:
-            visit(dep)
-        order.append(name)
-
-    for name in names:
-        visit(name)
+    order = pip_order(names)
     new = [n for n in order if n not in installed]
     tag = version.replace(".", "")
     cache_dir = "--no-cache-dir" not in opts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.distro import library
+from simulator.distro.catalogue import catalogue
 from simulator.model.container import Container
 from simulator.userland import packages
 from simulator.userland.registry import COMMANDS, ExecContext
@@ -27,7 +28,7 @@ def test_commands_registered() -> None:
 
 
 def test_catalogue_contents() -> None:
-    cat = packages.catalogue()
+    cat = catalogue()
     for name in ("curl", "wget", "git", "ca-certificates", "python3", "python3-pip", "gcc", "g++", "make",
                  "build-essential", "libc6-dev", "nginx", "vim", "openssl", "libssl3", "openssh-client", "unzip",
                  "jq", "locales", "gnupg"):  # fmt: skip

@@ -1,0 +1,32 @@
+"""``python -m simulator.distro format|check [DATA_DIR]``: rewrite the data files in canonical form, or validate them.
+
+``format`` rewrites every JSON file under the data directory (the package's own by default) in
+the one form :func:`simulator.distro.jsondata.dumps` writes, and names the files it changed.
+``check`` runs :func:`simulator.distro.check.check`: it prints each image's built size next to
+its documented one, then one line per problem, and exits with status 1 when there is any.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from simulator.distro import check, jsondata
+
+USAGE = "usage: python -m simulator.distro format|check [DATA_DIR]"
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("format", "check") or len(argv) > 2:
+        print(USAGE, file=sys.stderr)
+        return 2
+    if argv[0] == "check":
+        return check.main(argv[1:])
+    root = Path(argv[1]) if len(argv) > 1 else jsondata.DATA
+    for name in jsondata.write_canonical(root):
+        print(f"formatted {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
