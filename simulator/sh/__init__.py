@@ -1,8 +1,6 @@
-"""The RUN shell: a POSIX shell as busybox ``sh`` runs it.
+"""The RUN shell: a POSIX shell as busybox ``sh`` runs it (its patterns: :mod:`simulator.patterns`).
 
 - :mod:`~simulator.sh.parse`: source text to a syntax tree;
-- :mod:`~simulator.sh.patterns`: shell patterns and the POSIX character classes (pure; the
-  commands in :mod:`simulator.userland` use them too);
 - :mod:`~simulator.sh.process`: a shell process's streams and unwinding signals;
 - :mod:`~simulator.sh.expand`: parameter, arithmetic, command and pathname expansion;
 - :mod:`~simulator.sh.interp`: the :class:`~simulator.sh.interp.Shell` that runs the tree;

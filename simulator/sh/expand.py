@@ -2,7 +2,7 @@
 
 :class:`Expander` holds the expansion half of a :class:`~simulator.sh.interp.Shell` (the shell
 inherits it); the arithmetic evaluator and the glob against the container are functions here.
-Patterns themselves are :mod:`~simulator.sh.patterns`.
+Patterns themselves are :mod:`~simulator.patterns`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from simulator.patterns import pattern_regex, trim
 from simulator.sh.parse import Arith, CmdSub, Lit, Param, Word, heredoc_word, is_name
-from simulator.sh.patterns import pattern_regex, trim
 from simulator.sh.process import IO, Exit
 from simulator.userland import users
 

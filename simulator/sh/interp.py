@@ -34,6 +34,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simulator.patterns import pattern_regex
 from simulator.sh import builtins as shell_builtins
 from simulator.sh.expand import Expander
 from simulator.sh.parse import (
@@ -53,7 +54,6 @@ from simulator.sh.parse import (
     heredoc_word,
     parse,
 )  # fmt: skip
-from simulator.sh.patterns import pattern_regex
 from simulator.sh.process import IO, Exit, Loop, RedirectError, Return, Shared
 from simulator.userland import load_all
 from simulator.userland.registry import COMMANDS, ExecContext

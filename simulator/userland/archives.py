@@ -18,7 +18,7 @@ import posixpath
 import tarfile
 import zlib
 
-from simulator.sh.patterns import fnmatch
+from simulator.patterns import fnmatch
 from simulator.userland._args import (
     group_name,
     is_gnu,

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from simulator.sh.patterns import compile_glob
+from simulator.patterns import compile_glob
 from simulator.userland._args import (
     group_entry,
     parse_mode,

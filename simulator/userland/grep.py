@@ -6,7 +6,7 @@ import posixpath
 import re
 from typing import Any
 
-from simulator.sh.patterns import CLASSES, bracket_class
+from simulator.patterns import CLASSES, bracket_class
 from simulator.userland._args import (
     parse_options,
     prog_name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simulator.sh.patterns import CLASSES
+from simulator.patterns import CLASSES
 from simulator.userland._args import (
     is_gnu,
     parse_options,

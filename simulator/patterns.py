@@ -5,8 +5,7 @@ One table, :data:`CLASSES`, says which characters each ``[:class:]`` holds; the 
 bracket expressions and ``tr`` sets all read it.  A pattern is a sequence of
 ``(character, active)`` pairs: an inactive (quoted) character only matches itself.
 
-This module imports nothing from the package, so :mod:`simulator.userland` may use it
-without importing the interpreter.
+It imports nothing from the package and sits below the shell and the commands, which both use it.
 
 Examples:
     >>> fnmatch("*.py", "setup.py")
