@@ -71,7 +71,8 @@ def random_operations(engine: Engine, rng: random.Random, steps: int) -> None:
             elif op == 1:
                 engine.images.tag(rng.choice(images), rng.choice(repos))
             elif op == 2:
-                ref = rng.choice([rng.choice(repos), rng.choice(images).id, rng.choice(images)])
+                refs: list[str | Image] = [rng.choice(repos), rng.choice(images).id, rng.choice(images)]
+                ref = rng.choice(refs)
                 engine.images.remove(ref, force=rng.random() < 0.3)
             elif op in (3, 4):
                 name = rng.choice([None, None, *names])
