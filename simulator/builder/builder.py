@@ -29,6 +29,7 @@ from typing import Any
 
 from simulator.builder.context import BuildContext
 from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
+from simulator.builder.host import BuildHost, ContextSource
 from simulator.builder.result import BuildResult, StageRecord, StepRecord
 from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
@@ -40,6 +41,7 @@ from simulator.model.container import Container, runtime_mounts
 from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.model.paths import normalize
+from simulator.reference import parse_reference
 from simulator.userland.users import UnknownUser, resolve_user
 
 __all__ = ["BuildCache", "build"]
@@ -166,7 +168,7 @@ class _StageState:
 class _Builder:
     def __init__(
         self,
-        engine: Any,
+        host: BuildHost,
         dockerfile: Dockerfile,
         context: BuildContext,
         *,
@@ -175,7 +177,7 @@ class _Builder:
         no_cache: bool,
         tag: str | None,
     ) -> None:
-        self.engine = engine
+        self.host = host
         self.df = dockerfile
         self.context = context
         self.build_args = dict(build_args)
@@ -183,9 +185,9 @@ class _Builder:
         self.target = target
         self.no_cache = no_cache
         self.tag = tag
-        if getattr(engine, "build_cache", None) is None:
-            engine.build_cache = BuildCache()
-        self.cache: BuildCache = engine.build_cache
+        if host.build_cache is None:
+            host.build_cache = BuildCache()
+        self.cache: BuildCache = host.build_cache
         self.lexer = Lexer(dockerfile.escape_token)
         self.steps: list[StepRecord] = []
         self.log: list[str] = []
@@ -300,14 +302,15 @@ class _Builder:
             final.history,
             created=final.history[-1].created if final.history else final.image.created,
         )
-        image = self.engine.images.add(image, self.tag)
+        image = self.host.store_image(image, self.tag)
         unused = sorted(set(self.build_args) - self.used_args - PROXY_ARGS)
         if unused:
             self.warnings.append(f"one or more build-args {unused} were not consumed")
         v = self.next_vertex()
         self.log += [f"#{v} exporting to image", f"#{v} writing image {image.id} done"]
         if self.tag:
-            self.log.append(f"#{v} naming to docker.io/library/{self.engine.images._full_tag(self.tag)} done")
+            name, tag = parse_reference(self.tag)
+            self.log.append(f"#{v} naming to docker.io/library/{name}:{tag} done")
         self.log.append(f"#{v} DONE 0.0s")
         stages = tuple(
             StageRecord(
@@ -343,7 +346,7 @@ class _Builder:
             image = Image.of([])
         else:
             try:
-                image = self.engine.images.get_or_pull(base)
+                image = self.host.base_image(base)
             except ImageNotFound as e:
                 raise self.fail(f"FROM {base}: {e}", stage.from_) from None
         config = image.config
@@ -397,7 +400,7 @@ class _Builder:
         return normalize(path if path.startswith("/") else f"{state.config.working_dir or '/'}/{path}")
 
     def now(self) -> str:
-        return rfc3339(self.engine.now())
+        return rfc3339(self.host.now())
 
     def metadata(
         self,
@@ -604,7 +607,7 @@ class _Builder:
                 view = self.done[index].image.view
             else:
                 try:
-                    view = self.engine.images.get_or_pull(source_name).view
+                    view = self.host.base_image(source_name).view
                 except ImageNotFound as e:
                     raise self.fail(f"COPY --from={source_name}: {e}", instr) from None
             keep_owner = True
@@ -693,7 +696,7 @@ class _Builder:
             else:
                 reason = self.cache.explain_miss(state.key, desc)
             state.rebuilt_at = state.rebuilt_at or instr.line
-            with self.engine.work_container(
+            with self.host.work_container(
                 state.image, runtime_mounts("buildkitsandbox") if mounts else None
             ) as c:
                 output = execute(c)
@@ -732,9 +735,9 @@ class _Builder:
 
 
 def build(
-    engine: Any,
+    host: BuildHost,
     dockerfile: str | None = None,
-    context: Any = None,
+    context: ContextSource = None,
     *,
     tag: str | None = None,
     build_args: Mapping[str, str] | None = None,
@@ -745,7 +748,8 @@ def build(
     """Build an image the way BuildKit would (see the module docstring).
 
     Args:
-        engine: the :class:`~simulator.engine.Engine` that stores the image and the cache.
+        host: what stores the image and the cache and runs the steps' containers (the
+            :class:`~simulator.engine.Engine` is one, see :class:`~simulator.builder.host.BuildHost`).
         dockerfile: the Dockerfile text; by default ``filename`` is read from the context.
         context: a mapping of path to content (bytes, str, or ``(bytes, mode)``), or a directory.
         tag: ``name[:tag]`` for the result.
@@ -763,6 +767,6 @@ def build(
         raise BuildError(f"no Dockerfile given and no {filename!r} in the context")
     parsed = parse_dockerfile(text, filename=filename)
     builder = _Builder(
-        engine, parsed, ctx, build_args=build_args or {}, target=target, no_cache=no_cache, tag=tag
+        host, parsed, ctx, build_args=build_args or {}, target=target, no_cache=no_cache, tag=tag
     )
     return builder.run()

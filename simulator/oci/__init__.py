@@ -1,20 +1,23 @@
 """OCI image layouts and ``docker save`` archives: export images, import real ones.
 
-Export (:func:`write_layout`, :func:`save_image`) writes what ``skopeo`` and ``docker save``
-write; import (:func:`read_layout`, :func:`load_images`, :func:`open_image`) reads what skopeo,
-buildah, podman, umoci and Docker write.  Digests survive the round trip: an exported layer blob
-is exactly the tar whose sha256 the model shows as its DiffID, the config blob is
-``image.config_bytes()`` (so its digest is the image ID), and an imported image keeps its real
-DiffIDs and config bytes, so ``image.id`` equals the ID Docker would show.
+Export (:func:`write_layout`) writes what ``skopeo`` and ``docker save`` write; import
+(:func:`read_layout`, :func:`open_image`) reads what skopeo, buildah, podman, umoci and Docker
+write.  This package turns files into :class:`~simulator.model.image.Image` objects and back
+and knows no engine: ``engine.images.save`` and ``engine.images.load`` (in
+:mod:`simulator.engine.images`) are ``docker save`` and ``docker load`` on top of it.
+
+Digests survive the round trip: an exported layer blob is exactly the tar whose sha256 the
+model shows as its DiffID, the config blob is ``image.config_bytes()`` (so its digest is the
+image ID), and an imported image keeps its real DiffIDs and config bytes, so ``image.id``
+equals the ID Docker would show.
 
 Imports stream: file contents stay in the blobs on disk (size, digest and an offset are kept)
 and are read again only when asked for, so a 300 MB image costs a few MB of memory.  Every
 digest is checked and every tar member validated (see :mod:`simulator.oci.changeset`) before
-anything is registered in an engine.
+an image is returned.
 
 Examples:
     >>> import tempfile, os
-    >>> from simulator import Engine
     >>> from simulator.model import Entry, Image, Layer
     >>> image = Image.of([Layer.of({"/hello.txt": Entry.file(b"hi\\n")})])
     >>> d = tempfile.mkdtemp()
@@ -26,7 +29,7 @@ Examples:
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ..errors import ImageFormatError, ImageNotFound
 from ..model import Image
@@ -34,18 +37,13 @@ from .changeset import OCIWarning
 from .reader import read_source
 from .writer import FORMATS, manifest_digest, write_layout
 
-if TYPE_CHECKING:
-    from ..engine import Engine
-
 __all__ = [
     "FORMATS",
     "LayoutImage",
     "OCIWarning",
-    "load_images",
     "manifest_digest",
     "open_image",
     "read_layout",
-    "save_image",
     "write_layout",
 ]
 
@@ -87,42 +85,3 @@ def open_image(path: str | os.PathLike[str], ref: str | None = None) -> Image:
     raise ImageNotFound(
         f"no image {ref!r} in {os.fspath(path)}; it holds {', '.join(names) or 'untagged images'}"
     )
-
-
-def load_images(engine: Engine, path: str | os.PathLike[str]) -> list[Image]:
-    """``docker load``: read every image at ``path``, then register them all and their tags.
-
-    Nothing is registered unless every image was read and checked.
-    """
-    found = read_source(path)
-    loaded = []
-    for item in found:
-        stored = engine.images.add(item.image)
-        for tag in item.tags:
-            engine.images.tag(stored, tag)
-        loaded.append(stored)
-    return loaded
-
-
-def save_image(
-    engine: Engine,
-    ref: str | Image,
-    path: str | os.PathLike[str],
-    format: str = "oci",
-    tar: bool | None = None,
-) -> str:
-    """``docker save``: write the engine's image ``ref`` to ``path``.
-
-    A tag (``web:1``) is saved with that name, an image ID or :class:`Image` without one (as
-    ``docker save <id>`` does).  See :func:`write_layout` for ``format`` and ``tar``.
-    """
-    image = engine.images.get(ref)
-    tags: list[str] = []
-    if isinstance(ref, str):
-        from ..reference import parse_reference
-
-        name, tag = parse_reference(ref)
-        full = f"{name}:{tag}"
-        if full in engine.images.tags_of(image):
-            tags = [full]
-    return write_layout(image, path, tags, format=format, tar=tar)

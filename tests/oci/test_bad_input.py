@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from simulator import Engine, ImageFormatError
+from simulator.engine.images import load_images
 from simulator.model import Kind
-from simulator.oci import OCIWarning, load_images, read_layout, write_layout
+from simulator.oci import OCIWarning, read_layout, write_layout
 
 from .layouts import layer_tar, make_layout, member, sha256
 

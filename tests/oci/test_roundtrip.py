@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from simulator import EMPTY_TAR_DIFF_ID, Engine
+from simulator.engine.images import load_images, save_image
 from simulator.model import Entry, Image, Layer
-from simulator.oci import load_images, open_image, read_layout, save_image, write_layout
+from simulator.oci import open_image, read_layout, write_layout
 
 from .layouts import sha256
 

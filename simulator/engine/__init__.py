@@ -1,0 +1,204 @@
+"""The porcelain: an :class:`Engine` with Docker's vocabulary.
+
+``engine.images`` and ``engine.containers`` are named like the Docker SDK for Python where it
+fits (``get``, ``list``, ``tag``, ``remove``, ``prune``, ``create``, ``run``), and
+``engine.df()`` gives the numbers of ``docker system df -v``.  Layers are stored once per
+ChainID and reference-counted by the images that use them.
+
+The package has one module per part: :mod:`~simulator.engine.store` (the layer store),
+:mod:`~simulator.engine.images` (``engine.images``: tags, builds, save and load),
+:mod:`~simulator.engine.containers` (``engine.containers``) and :mod:`~simulator.engine.df`
+(disk usage and the ``docker images``/``ps``/``system df`` tables).  The engine is the
+:class:`~simulator.builder.host.BuildHost` of its builds.
+
+Examples:
+    >>> from simulator import Engine, Entry, Image, Layer
+    >>> engine = Engine()
+    >>> base = Layer.of({"/etc": Entry.directory(), "/etc/motd": Entry.file(b"hi")})
+    >>> image = engine.images.add(Image.of([base]), "demo:1")
+    >>> c = engine.containers.create("demo:1", name="web")
+    >>> c.write_file("/etc/motd", b"hello")
+    >>> [str(change) for change in c.diff()]
+    ['C /etc', 'C /etc/motd']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from ..backends import backend_named
+from ..backends.base import Backend
+from ..builder.builder import build as _build
+from ..builder.host import ContextSource
+from ..builder.result import BuildResult
+from ..clock import LogicalClock, rfc3339
+from ..errors import ImageNotFound
+from ..model.container import Container, runtime_mounts
+from ..model.image import HistoryEntry, Image
+from ..reference import parse_reference
+from .containers import ContainerCollection
+from .df import ContainerUsage, DiskUsage, ImageUsage, disk_usage, status_text
+from .images import ImageCollection
+from .store import LayerStore
+
+__all__ = [
+    "ContainerCollection",
+    "ContainerUsage",
+    "DiskUsage",
+    "Engine",
+    "ImageCollection",
+    "ImageUsage",
+    "LayerStore",
+    "LogicalClock",
+    "parse_reference",
+]
+
+
+class Engine:
+    """An in-memory Docker engine: images, containers, layers and builds.
+
+    Args:
+        backend: what the containers' file systems are: a
+            :class:`~simulator.backends.base.Backend` object (``MemoryBackend()``,
+            ``OverlayBackend.create(state_dir)``, your own), or its name: ``"memory"`` (the
+            model, the default) or ``"overlayfs"`` (Linux; see :mod:`simulator.backends`).
+        clock: returns the current time; the default :class:`LogicalClock` makes image IDs
+            reproducible.
+        state_dir: with ``backend="overlayfs"``, where it keeps its layers and mounts (its
+            default is ``/var/tmp/layerlab-overlay``).
+    """
+
+    def __init__(
+        self,
+        backend: Backend | str = "memory",
+        *,
+        clock: Callable[[], _dt.datetime] | None = None,
+        state_dir: str | None = None,
+    ) -> None:
+        # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
+        self.backend: Backend = (
+            backend_named(backend, state_dir=state_dir) if isinstance(backend, str) else backend
+        )
+        self.clock = clock or LogicalClock()
+        self.layers = LayerStore()
+        self.images = ImageCollection(self)
+        self.containers = ContainerCollection(self)
+        self.build_cache: Any = None  # a simulator.builder.builder.BuildCache, made by the first build
+
+    # -- time ---------------------------------------------------------------------------------
+    def now(self) -> _dt.datetime:
+        return self.clock()
+
+    def clock_peek(self) -> _dt.datetime:
+        peek = getattr(self.clock, "peek", None)
+        return peek() if peek is not None else self.clock()
+
+    # -- base image library (filled by simulator.distro.library) --------------------------------
+    def library_has(self, ref: str) -> bool:
+        from ..distro import library  # loads its data on first use only
+
+        return bool(library.has(ref))
+
+    def library_image(self, ref: str) -> Image:
+        from ..distro import library
+
+        if not library.has(ref):
+            raise ImageNotFound(
+                f"no image {ref!r} locally or in the built-in library; "
+                f"library images: {', '.join(library.names())}"
+            )
+        return library.get(ref)
+
+    # -- operations ---------------------------------------------------------------------------
+    def _new_container(self, image: Image, **kwargs: Any) -> Container:
+        """A container of this engine's backend, owned by the engine (``commit``, ``exec_run``)."""
+        mounts = runtime_mounts(kwargs.get("id", "")[:12])
+        return self.backend.new_container(image, mounts=mounts, owner=self, **kwargs)
+
+    @contextlib.contextmanager
+    def work_container(self, image: Image, mounts: dict[str, Any] | None = None) -> Iterator[Container]:
+        """A throw-away container of this engine's backend for one build step (removed after)."""
+        container = self.backend.new_container(image, mounts=mounts)
+        try:
+            yield container
+        finally:
+            container.close()
+
+    def status_text(self, c: Container) -> str:
+        """The STATUS column of ``docker ps``: ``Up 5 seconds``, ``Exited (0) 2 minutes ago`` ..."""
+        return status_text(c, self.clock_peek())
+
+    # -- what a container asks of its owner (model.container.ContainerOwner) --------------------
+    def timestamp(self) -> str:
+        """Now as RFC 3339 text (a container's ``started_at`` and ``finished_at``)."""
+        return rfc3339(self.now())
+
+    def exec_in_container(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
+        """``container.exec_run(cmd)``: the command runs in the RUN shell."""
+        from ..sh.run import exec_in
+
+        return exec_in(container, cmd, **kwargs)
+
+    def commit_container(
+        self,
+        container: Container,
+        *,
+        repository: str = "",
+        tag: str = "latest",
+        message: str = "",
+        author: str = "",
+    ) -> Image:
+        """``container.commit(...)``: an image whose top layer is the container's writable layer."""
+        created = rfc3339(self.now())
+        entry = HistoryEntry(" ".join(container.command or ()), created, message, author)
+        layer = replace(container.upper, created_by=entry.created_by)
+        image = container.image.with_layer(layer, entry)
+        stored = self.images.add(image, f"{repository}:{tag}" if repository else None, parent=container.image)
+        return stored
+
+    def df(self) -> DiskUsage:
+        """``docker system df -v`` numbers (SIZE, SHARED SIZE, UNIQUE SIZE, RECLAIMABLE)."""
+        return disk_usage(self)
+
+    # -- builds: the engine is the builder's BuildHost ------------------------------------------
+    def build(
+        self,
+        dockerfile: str | None = None,
+        context: ContextSource = None,
+        *,
+        tag: str | None = None,
+        build_args: Mapping[str, str] | None = None,
+        target: str | None = None,
+        no_cache: bool = False,
+        filename: str = "Dockerfile",
+    ) -> BuildResult:
+        """Build an image the way BuildKit would (see :func:`simulator.builder.builder.build`)."""
+        return _build(
+            self,
+            dockerfile,
+            context,
+            tag=tag,
+            build_args=build_args,
+            target=target,
+            no_cache=no_cache,
+            filename=filename,
+        )
+
+    def base_image(self, ref: str) -> Image:
+        """The image ``FROM ref`` starts from: a stored one, else pulled from the library."""
+        return self.images.get_or_pull(ref)
+
+    def store_image(self, image: Image, tag: str | None = None) -> Image:
+        """Keep a built image (tagged ``tag`` when given); returns the stored image."""
+        return self.images.add(image, tag)
+
+    def run_in(self, container: Container, *, remove: bool = False) -> Container:
+        """Start ``container``, run its command with the RUN shell, and stop it."""
+        from ..sh.run import run_container_command
+
+        return run_container_command(self, container, remove=remove)

@@ -1,0 +1,319 @@
+"""``engine.images``: the local image store, its tags, and builds, ``docker save`` and ``docker load``.
+
+Three indexes keep every lookup and every ``docker images``/``docker system df`` row linear in
+what it shows: tag -> image ID, image ID -> its tags, and image ID -> the images made from it
+(the parent links ``docker history`` walks).  Every writer goes through :meth:`ImageCollection._set_tag`,
+:meth:`ImageCollection._untag` or :meth:`ImageCollection._set_parent`, so the indexes agree with each
+other after any sequence of add/tag/remove/prune (``tests/engine`` checks it against full scans).
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..builder.host import ContextSource
+from ..builder.result import BuildResult
+from ..clock import parse_time
+from ..digest import Digest, short_id
+from ..errors import Conflict, ImageNotFound
+from ..model.image import Image
+from ..oci import read_layout, write_layout
+from ..reference import parse_reference
+from ..text import ellipsis, human_duration, human_size, table, truncate_id
+from .df import images_table
+
+if TYPE_CHECKING:
+    from . import Engine
+
+__all__ = ["ImageCollection", "load_images", "save_image"]
+
+
+class ImageCollection:
+    """``engine.images``: the local image store with its tags."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._by_id: dict[Digest, Image] = {}
+        self._tags: dict[str, Digest] = {}  # "name:tag" -> image ID
+        self._tags_by_image: dict[Digest, set[str]] = {}  # image ID -> its "name:tag"s (never empty)
+        self._parents: dict[Digest, Digest] = {}  # image ID -> the image it was committed on
+        self._children: dict[Digest, set[Digest]] = {}  # image ID -> images whose parent it is (never empty)
+
+    # -- the indexes' only writers --------------------------------------------------------------
+    def _set_tag(self, full: str, image_id: Digest) -> None:
+        if full in self._tags:
+            self._untag(full)
+        self._tags[full] = image_id
+        self._tags_by_image.setdefault(image_id, set()).add(full)
+
+    def _untag(self, full: str) -> None:
+        image_id = self._tags.pop(full)
+        tags = self._tags_by_image[image_id]
+        tags.discard(full)
+        if not tags:
+            del self._tags_by_image[image_id]
+
+    def _set_parent(self, child: Digest, parent: Digest | None) -> None:
+        old = self._parents.pop(child, None)
+        if old is not None:
+            siblings = self._children[old]
+            siblings.discard(child)
+            if not siblings:
+                del self._children[old]
+        if parent is not None:
+            self._parents[child] = parent
+            self._children.setdefault(parent, set()).add(child)
+
+    # -- registration -------------------------------------------------------------------------
+    def add(self, image: Image, tag: str | None = None, *, parent: Image | None = None) -> Image:
+        """Store ``image`` (once per ID) and optionally tag it; returns the stored image."""
+        stored = self._by_id.get(image.id)
+        if stored is None:
+            stored = self._engine.layers.intern(image)
+            self._by_id[stored.id] = stored
+        if parent is not None and parent.id in self._by_id:
+            self._set_parent(stored.id, parent.id)
+        if tag:
+            self.tag(stored, tag)
+        return stored
+
+    def _full_tag(self, ref: str) -> str:
+        name, tag = parse_reference(ref)
+        return f"{name}:{tag}"
+
+    def tag(self, image: Image | str, repository: str, tag: str | None = None) -> bool:
+        """Give ``image`` the name ``repository:tag`` (moving the name if another image had it)."""
+        target = self.get(image) if isinstance(image, str) else image
+        if target.id not in self._by_id:
+            target = self.add(target)
+        full = self._full_tag(repository if tag is None else f"{repository}:{tag}")
+        self._set_tag(full, target.id)
+        return True
+
+    # -- lookup -------------------------------------------------------------------------------
+    def _lookup(self, ref: str | Image) -> Image | None:
+        if isinstance(ref, Image):
+            return self._by_id.get(ref.id)
+        full = self._full_tag(ref)
+        if full in self._tags:
+            return self._by_id[self._tags[full]]
+        hexpart = ref.split(":", 1)[1] if ref.startswith("sha256:") else ref
+        if len(hexpart) >= 4 and all(c in "0123456789abcdef" for c in hexpart):
+            matches = [
+                img for digest, img in self._by_id.items() if digest.split(":", 1)[1].startswith(hexpart)
+            ]
+            if len(matches) == 1:
+                return matches[0]
+        return None
+
+    def get(self, ref: str | Image) -> Image:
+        """An image by ``name[:tag]``, full ID or unique ID prefix.
+
+        Raises:
+            ImageNotFound: naming the known images and, for base images, how to pull them.
+        """
+        found = self._lookup(ref)
+        if found is not None:
+            return found
+        known = ", ".join(sorted(self._tags)) or "none"
+        hint = ""
+        if isinstance(ref, str) and self._engine.library_has(ref):
+            hint = f"; pull it first: engine.images.pull({ref!r})"
+        raise ImageNotFound(f"no image {ref!r}; known images: {known}{hint}")
+
+    def pull(self, ref: str) -> Image:
+        """Fetch a base image from the built-in library (there is no network)."""
+        existing = self._lookup(ref)
+        if existing is not None:
+            return existing
+        image = self._engine.library_image(ref)
+        return self.add(image, self._full_tag(ref))
+
+    def get_or_pull(self, ref: str | Image) -> Image:
+        if isinstance(ref, Image):
+            return self.add(ref)
+        found = self._lookup(ref)
+        return found if found is not None else self.pull(ref)
+
+    def tags_of(self, image: Image) -> builtins.list[str]:
+        """The ``name:tag``s of ``image``, sorted (empty for a dangling image)."""
+        return sorted(self._tags_by_image.get(image.id, ()))
+
+    def parent_of(self, image: Image) -> Image | None:
+        parent = self._parents.get(image.id)
+        return self._by_id.get(parent) if parent else None
+
+    def list(self, all: bool = False) -> builtins.list[Image]:
+        """Images newest first (``docker images``); dangling ones only with ``all=True``."""
+        images = [img for img in self._by_id.values() if all or img.id in self._tags_by_image]
+        return sorted(images, key=lambda i: (i.created, i.id), reverse=True)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, (str, Image)) and self._lookup(ref) is not None
+
+    # -- removal ------------------------------------------------------------------------------
+    def remove(self, ref: str | Image, force: bool = False) -> builtins.list[str]:
+        """``docker rmi``: untag, and delete the image when no tag and no container is left.
+
+        Raises:
+            Conflict: a container uses the image (unless ``force``, which only untags), or an ID
+                names an image with several tags (unless ``force``).
+        """
+        image = self.get(ref)
+        users = self._engine.containers.users_of(image)
+        tags = self.tags_of(image)
+        full = self._full_tag(ref) if isinstance(ref, str) else None
+        by_tag = full is not None and full in self._tags
+        events: builtins.list[str] = []
+        if full is not None and by_tag and len(tags) > 1:
+            self._untag(full)
+            return [f"Untagged: {full}"]
+        if users and not force:
+            who = users[0]
+            what = f'repository reference "{ref}"' if by_tag else f"image {short_id(image.id)}"
+            raise Conflict(
+                f"conflict: unable to remove {what} (must force) - container {who.id[:12]} "
+                f"({who.name}) is using its referenced image {short_id(image.id)}"
+            )
+        if not by_tag and len(tags) > 1 and not force:
+            raise Conflict(
+                f"conflict: unable to delete {short_id(image.id)} (must be forced) - "
+                "image is referenced in multiple repositories"
+            )
+        for t in tags:
+            self._untag(t)
+            events.append(f"Untagged: {t}")
+        if users:
+            return events  # forced: the image stays, dangling, for its containers
+        if image.id in self._children:
+            return events  # a child image still needs it as its parent
+        del self._by_id[image.id]
+        self._set_parent(image.id, None)
+        self._engine.layers.release(image)
+        events.append(f"Deleted: {image.id}")
+        return events
+
+    def prune(self) -> dict[str, Any]:
+        """Remove dangling images no container uses; returns what was deleted and reclaimed."""
+        before = self._engine.df().layers_size
+        deleted: builtins.list[str] = []
+        changed = True
+        while changed:
+            changed = False
+            tagged = set(self._tags_by_image)
+            for image in builtins.list(self._by_id.values()):
+                if image.id in tagged or self._engine.containers.users_of(image):
+                    continue
+                if image.id in self._children:
+                    continue
+                deleted.extend(self.remove(image))
+                changed = True
+        return {"ImagesDeleted": deleted, "SpaceReclaimed": before - self._engine.df().layers_size}
+
+    # -- text ---------------------------------------------------------------------------------
+    def history(self, ref: str | Image, *, no_trunc: bool = False) -> str:
+        """``docker history``: newest first; IDs walk the parent chain, else ``<missing>``."""
+        image = self.get(ref)
+        rows = []
+        ids: builtins.list[str] = []
+        current: Image | None = image
+        while current is not None:
+            ids.append(current.id)
+            current = self.parent_of(current)
+        now = self._engine.clock_peek()
+        pairs = builtins.list(reversed(image.layer_history()))
+        for i, (entry, layer) in enumerate(pairs):
+            ident = truncate_id(ids[i], no_trunc) if i < len(ids) else "<missing>"
+            created = parse_time(entry.created)
+            since = (
+                "N/A" if created.year <= 2000 else human_duration((now - created).total_seconds()) + " ago"
+            )
+            created_by = entry.created_by.replace("\t", " ")
+            if not no_trunc:
+                created_by = ellipsis(created_by, 45)
+            size = human_size(layer.size) if layer is not None else "0B"
+            rows.append([ident, since, created_by, size, entry.comment])
+        return table(["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"], rows)
+
+    def table(self) -> str:
+        """``docker images``."""
+        return images_table(self._engine)
+
+    # -- builds, save and load ----------------------------------------------------------------
+    def build(
+        self,
+        dockerfile: str | None = None,
+        context: ContextSource = None,
+        *,
+        tag: str | None = None,
+        build_args: Mapping[str, str] | None = None,
+        target: str | None = None,
+        no_cache: bool = False,
+        filename: str = "Dockerfile",
+    ) -> BuildResult:
+        """Build an image from a Dockerfile (see :func:`simulator.builder.builder.build`)."""
+        return self._engine.build(
+            dockerfile,
+            context,
+            tag=tag,
+            build_args=build_args,
+            target=target,
+            no_cache=no_cache,
+            filename=filename,
+        )
+
+    def save(
+        self,
+        ref: str | Image,
+        path: str | os.PathLike[str],
+        format: str = "oci",
+        tar: bool | None = None,
+    ) -> str:
+        """``docker save``: write the image as an OCI layout (``format="oci"``) or docker-save archive.
+
+        A tag (``web:1``) is saved with that name, an image ID or :class:`Image` without one (as
+        ``docker save <id>`` does).  See :func:`simulator.oci.write_layout` for ``format`` and ``tar``.
+        """
+        image = self.get(ref)
+        tags: builtins.list[str] = []
+        if isinstance(ref, str):
+            full = self._full_tag(ref)
+            if full in self._tags_by_image.get(image.id, ()):
+                tags = [full]
+        return write_layout(image, path, tags, format=format, tar=tar)
+
+    def load(self, path: str | os.PathLike[str]) -> builtins.list[Image]:
+        """``docker load``: read an OCI layout (directory or tar) or a docker-save archive.
+
+        Every image at ``path`` is read and checked first; nothing is registered unless all were.
+        """
+        found = read_layout(path)
+        loaded = []
+        for item in found:
+            stored = self.add(item.image)
+            for tag in item.tags:
+                self.tag(stored, tag)
+            loaded.append(stored)
+        return loaded
+
+
+def save_image(
+    engine: Engine,
+    ref: str | Image,
+    path: str | os.PathLike[str],
+    format: str = "oci",
+    tar: bool | None = None,
+) -> str:
+    """``docker save`` as a function: :meth:`ImageCollection.save` of ``engine``'s images."""
+    return engine.images.save(ref, path, format=format, tar=tar)
+
+
+def load_images(engine: Engine, path: str | os.PathLike[str]) -> builtins.list[Image]:
+    """``docker load`` as a function: :meth:`ImageCollection.load` into ``engine``'s images."""
+    return engine.images.load(path)
