@@ -185,14 +185,6 @@ def test_every_test_directory_is_collected():
 # CI runs `make test`, not `make lint`, so each check of `make lint` that guards the design
 # (lint-imports, mypy) is also a test here.
 
-# Rooms still being restructured (issue 10) break these; the lead flips them to passing
-# (removes the xfail) once the branches are merged.
-_RESTRUCTURING = (
-    "issue 10 in progress: userland -> sh.interp/sh.builtins and distro.library -> userland.packages "
-    "(explicit userland registry), oci -> engine (save/load move to the engine), "
-    "backends.container <-> backends.overlayfs (backends package)"
-)
-
 
 def _layers_contract() -> dict:
     contracts = _pyproject()["tool"]["importlinter"]["contracts"]
@@ -221,7 +213,6 @@ def _lint_imports() -> str | None:
     return str(beside_python) if beside_python.exists() else shutil.which("lint-imports")
 
 
-@pytest.mark.xfail(strict=False, reason=_RESTRUCTURING)
 def test_lint_imports_contracts_are_kept() -> None:
     """`lint-imports` (import-linter, the `test` extra) keeps every contract in pyproject.toml.
 
@@ -265,7 +256,6 @@ def _import_cycles() -> list[str]:
     return sorted(found)
 
 
-@pytest.mark.xfail(strict=False, reason=_RESTRUCTURING)
 def test_no_import_cycles() -> None:
     """No module imports itself back through others, not even from inside a function.
 
@@ -277,7 +267,6 @@ def test_no_import_cycles() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="issue 10 in progress: sh, userland, builder, backends, distro, viz")
 def test_mypy_is_clean() -> None:
     """mypy over the whole package ([tool.mypy] in pyproject.toml) reports no error."""
     pytest.importorskip("mypy", reason="mypy is in the `test` extra")

@@ -20,13 +20,12 @@ copy-ups, whiteouts and opaque directories exactly as on overlayfs.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from simulator.builder.cache import BuildCache, cache_key, env_pairs
 from simulator.builder.context import BuildContext
 from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
 from simulator.builder.host import BuildHost, ContextSource
@@ -42,11 +41,11 @@ from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.model.paths import normalize
 from simulator.reference import parse_reference
+from simulator.sh.run import COMMANDS, DEFAULT_PATH, run_argv
 from simulator.userland.users import UnknownUser, resolve_user
 
 __all__ = ["BuildCache", "build"]
 
-DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 PLATFORM_ARGS = {
     "TARGETPLATFORM": "linux/amd64",
     "TARGETOS": "linux",
@@ -70,70 +69,6 @@ PROXY_ARGS = {
     "all_proxy",
 }
 LAYER_STEPS = (ins.Run, ins.Copy, ins.Add, ins.Workdir)
-
-
-@dataclass
-class CacheRecord:
-    layer: Layer
-    desc: dict[str, Any]
-    parent: str
-    created: str = ""
-
-
-@dataclass
-class BuildCache:
-    """The engine's build cache: operation keys to the layers they made."""
-
-    records: dict[str, CacheRecord] = field(default_factory=dict)
-    children: dict[str, list[str]] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def store(self, parent: str, key: str, layer: Layer, desc: dict[str, Any], created: str = "") -> None:
-        if key not in self.records:
-            self.records[key] = CacheRecord(layer, desc, parent, created)
-            self.children.setdefault(parent, []).append(key)
-
-    def explain_miss(self, parent: str, desc: dict[str, Any]) -> str:
-        """Why no cached result matches ``desc`` on top of ``parent``."""
-        siblings = [self.records[k].desc for k in self.children.get(parent, ())]
-        same_op = [d for d in siblings if d["op"] == desc["op"]]
-        if not siblings:
-            return "no cached result for this step yet (first build on this base)"
-        if not same_op:
-            return f"the instruction changed: the cache has {siblings[-1]['text']!r} here"
-        best = same_op[-1]
-        if desc["op"] == "RUN":
-            if best["argv"] != desc["argv"]:
-                return f"the command changed: was {best['text']!r}"
-            if best["env"] != desc["env"]:
-                old, new = dict(_pairs(best["env"])), dict(_pairs(desc["env"]))
-                changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-                detail = ", ".join(
-                    f"{k}: {old.get(k, '(unset)')!r} → {new.get(k, '(unset)')!r}" for k in changed
-                )
-                return f"the environment changed (ENV or ARG): {detail}"
-            for key in ("user", "cwd"):
-                if best[key] != desc[key]:
-                    return (
-                        f"the {'USER' if key == 'user' else 'WORKDIR'} changed: {best[key]!r} → {desc[key]!r}"
-                    )
-        if desc["op"] in ("COPY", "ADD") and best.get("sources") != desc.get("sources"):
-            old, new = best.get("sources", {}), desc.get("sources", {})
-            changed = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
-            shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
-            return f"source files changed (content or mode): {shown}"
-        return f"the instruction changed: was {best['text']!r}"
-
-
-def _pairs(env: list[str]) -> list[tuple[str, str]]:
-    return [(item.split("=", 1)[0], item.split("=", 1)[1] if "=" in item else "") for item in env]
-
-
-def _key(parent: str, desc: dict[str, Any]) -> str:
-    payload = json.dumps([parent, {k: v for k, v in desc.items() if k != "text"}], sort_keys=True)
-    return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
 @dataclass
@@ -536,7 +471,7 @@ class _Builder:
             argv = self.run_argv(state, expanded)
             env = state.run_env()
             created_by = "RUN " + self.run_command_string(state, argv)
-            desc = {
+            desc: dict[str, Any] = {
                 "op": "RUN",
                 "argv": list(argv),
                 "env": env,
@@ -644,11 +579,9 @@ class _Builder:
     def execute_run(
         self, state: _StageState, instr: ins.Instruction, c: Container, argv: tuple[str, ...], env: list[str]
     ) -> str:
-        from simulator.sh.run import run_argv
-
         uid, gid = self.user_ids_in(c, state, instr)
         result = run_argv(
-            c, argv, env=dict(_pairs(env)), cwd=state.config.working_dir or "/", uid=uid, gid=gid
+            c, argv, env=dict(env_pairs(env)), cwd=state.config.working_dir or "/", uid=uid, gid=gid
         )
         output = result.output  # stdout and stderr interleaved, as the build log shows them
         if result.exit_code != 0:
@@ -656,8 +589,6 @@ class _Builder:
             message = f'process "{shown}" did not complete successfully: exit code: {result.exit_code}'
             unknown = getattr(result, "unknown_command", None)
             if unknown and ("not found" in output or "does not implement" in output):
-                from simulator.sh.run import COMMANDS
-
                 message += f"\nunknown command {unknown!r}; the RUN shell knows: " + ", ".join(
                     sorted(n for n in COMMANDS if not n.startswith("/"))
                 )
@@ -677,7 +608,7 @@ class _Builder:
         execute: Any,
         mounts: bool = False,
     ) -> None:
-        key = _key(state.key, desc)
+        key = cache_key(state.key, desc)
         record = None if self.no_cache else self.cache.records.get(key)
         v = self.next_vertex()
         shown = " ".join(instr.original.split())

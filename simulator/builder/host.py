@@ -17,7 +17,7 @@ from simulator.model.container import Container
 from simulator.model.image import Image
 
 if TYPE_CHECKING:
-    from simulator.builder.builder import BuildCache
+    from simulator.builder.cache import BuildCache
 
 __all__ = ["BuildHost", "ContextSource"]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.model.image import Image
 from simulator.model.layer import Layer
@@ -72,7 +74,7 @@ class BuildResult:
     log: str = ""
     warnings: tuple[str, ...] = field(default=())
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         return iter((self.image, self.steps))
 
     @property

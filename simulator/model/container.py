@@ -116,6 +116,7 @@ class Container:
         self.created = created
         self.state = State.CREATED
         self.exit_code: int | None = None
+        self.output = b""  # what its command printed, after ``containers.run`` (docker logs)
         self.started_at = ""  # RFC 3339 times, when the container has an owner
         self.finished_at = ""
         self.owner = owner

@@ -8,9 +8,10 @@ Patterns themselves are :mod:`~simulator.patterns`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from simulator.model.fs import FileSystem
 from simulator.patterns import pattern_regex, trim
 from simulator.sh.parse import Arith, CmdSub, Lit, Param, Word, heredoc_word, is_name
 from simulator.sh.process import IO, Exit
@@ -18,11 +19,31 @@ from simulator.userland import users
 
 __all__ = ["Expander"]
 
+_BINARY_OPS: dict[str, Callable[[int, int], int]] = {
+    "||": lambda a, b: int(bool(a) or bool(b)),
+    "&&": lambda a, b: int(bool(a) and bool(b)),
+    "|": lambda a, b: a | b,
+    "^": lambda a, b: a ^ b,
+    "&": lambda a, b: a & b,
+    "==": lambda a, b: int(a == b),
+    "!=": lambda a, b: int(a != b),
+    "<": lambda a, b: int(a < b),
+    "<=": lambda a, b: int(a <= b),
+    ">": lambda a, b: int(a > b),
+    ">=": lambda a, b: int(a >= b),
+    "<<": lambda a, b: a << b,
+    ">>": lambda a, b: a >> b,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+}
+"""Arithmetic expansion's binary operators on integers (comparisons give 0 or 1)."""
+
 
 class Expander:
     """The expansions of a shell: a mixin that reads the shell's variables and filesystem."""
 
-    fs: Any
+    fs: FileSystem
     vars: dict[str, str]
     positional: list[str]
     arg0: str
@@ -314,24 +335,7 @@ def _arith(source: str, shell: Expander) -> int:
                 q = abs(value) // abs(right) * (1 if (value >= 0) == (right >= 0) else -1)
                 value = q if op == "/" else value - q * right
             else:
-                value = {
-                    "||": lambda a, b: int(bool(a) or bool(b)),
-                    "&&": lambda a, b: int(bool(a) and bool(b)),
-                    "|": lambda a, b: a | b,
-                    "^": lambda a, b: a ^ b,
-                    "&": lambda a, b: a & b,
-                    "==": lambda a, b: int(a == b),
-                    "!=": lambda a, b: int(a != b),
-                    "<": lambda a, b: int(a < b),
-                    "<=": lambda a, b: int(a <= b),
-                    ">": lambda a, b: int(a > b),
-                    ">=": lambda a, b: int(a >= b),
-                    "<<": lambda a, b: a << b,
-                    ">>": lambda a, b: a >> b,
-                    "+": lambda a, b: a + b,
-                    "-": lambda a, b: a - b,
-                    "*": lambda a, b: a * b,
-                }[op](value, right)
+                value = _BINARY_OPS[op](value, right)
         return value
 
     def ternary() -> int:

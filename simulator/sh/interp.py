@@ -34,6 +34,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simulator.model.fs import FileSystem
 from simulator.patterns import pattern_regex
 from simulator.sh import builtins as shell_builtins
 from simulator.sh.expand import Expander
@@ -75,7 +76,7 @@ class Shell(Expander):
 
     def __init__(
         self,
-        fs: Any,
+        fs: FileSystem,
         *,
         env: Mapping[str, str] | None = None,
         cwd: str = "/",
@@ -644,7 +645,7 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
-def _flavor(fs: Any) -> str:
+def _flavor(fs: FileSystem) -> str:
     """``dash`` when /bin/sh is dash (Debian/Ubuntu), else ``busybox`` (ash)."""
     try:
         target = fs.readlink("/bin/sh")

@@ -13,7 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from simulator.model.container import Credentials
+from simulator.model.container import Container, Credentials
+from simulator.model.fs import FileSystem
 from simulator.sh.interp import DEFAULT_PATH, Shell, known_commands
 from simulator.sh.process import IO, Exit, Shared, Terminal
 from simulator.userland import users
@@ -73,7 +74,7 @@ def _no_shell_message(path: str = "/bin/sh") -> str:
     return f'exec: "{path}": stat {path}: no such file or directory\n'
 
 
-def _default_env(fs: Any, env: Mapping[str, str] | None, uid: int) -> dict[str, str]:
+def _default_env(fs: FileSystem, env: Mapping[str, str] | None, uid: int) -> dict[str, str]:
     out = dict(env or {})
     out.setdefault("PATH", DEFAULT_PATH)
     if "HOME" not in out:
@@ -83,7 +84,7 @@ def _default_env(fs: Any, env: Mapping[str, str] | None, uid: int) -> dict[str, 
 
 
 def run_script(
-    fs: Any,
+    fs: FileSystem,
     script: str,
     *,
     env: Mapping[str, str] | None = None,
@@ -111,7 +112,7 @@ def run_script(
 
 
 def run_argv(
-    fs: Any,
+    fs: FileSystem,
     argv: Sequence[str],
     *,
     env: Mapping[str, str] | None = None,
@@ -148,7 +149,7 @@ def run_argv(
 
 
 @contextlib.contextmanager
-def _as_user(fs: Any, uid: int, gid: int) -> Iterator[None]:
+def _as_user(fs: FileSystem, uid: int, gid: int) -> Iterator[None]:
     """Run the file operations inside as ``uid:gid``: the model then checks permissions and new
     files belong to that user (root, the default, is never checked)."""
     if not uid or not hasattr(fs, "credentials"):
@@ -164,7 +165,7 @@ def _as_user(fs: Any, uid: int, gid: int) -> Iterator[None]:
         fs.credentials = saved
 
 
-def _user_ids(fs: Any, user: str) -> tuple[int, int]:
+def _user_ids(fs: FileSystem, user: str) -> tuple[int, int]:
     """``"name"``, ``"uid"``, ``"name:group"`` or ``"uid:gid"`` as numbers via /etc/passwd and /etc/group."""
     return users.resolve_user(fs.read_file, user)
 
@@ -200,7 +201,7 @@ def exec_in(
     return ExecResult(result.exit_code, result.output.encode())
 
 
-def run_container_command(engine: Any, container: Any, remove: bool = False) -> Any:
+def run_container_command(engine: Any, container: Container, remove: bool = False) -> Container:
     """Start ``container``, run its command, record ``output`` and ``exit_code``, stop it.
 
     This is ``docker run`` for :meth:`ContainerCollection.run`; with ``remove`` the container is

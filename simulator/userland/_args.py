@@ -13,6 +13,7 @@ import posixpath
 import re
 from typing import Any
 
+from simulator.model.fs import FileSystem
 from simulator.userland import users
 from simulator.userland.registry import ExecContext
 
@@ -139,12 +140,12 @@ def own_new(ctx: ExecContext, path: str, symlink: bool = False) -> None:
             ctx.fs.chown(path, ctx.uid, ctx.gid)
 
 
-def passwd_entry(fs: Any, user: str) -> list[str] | None:
+def passwd_entry(fs: FileSystem, user: str) -> list[str] | None:
     """The /etc/passwd fields of a user name or uid in the container (None if absent)."""
     return users.passwd_entry(fs.read_file, user)
 
 
-def group_entry(fs: Any, group: str) -> list[str] | None:
+def group_entry(fs: FileSystem, group: str) -> list[str] | None:
     """The /etc/group fields of a group name or gid in the container (None if absent)."""
     return users.group_entry(fs.read_file, group)
 
@@ -170,12 +171,12 @@ def read_inputs(ctx: ExecContext, cmd: str, operands: list[str]) -> list[tuple[s
     return out
 
 
-def user_name(fs: Any, uid: int) -> str:
+def user_name(fs: FileSystem, uid: int) -> str:
     entry = passwd_entry(fs, str(uid))
     return entry[0] if entry else str(uid)
 
 
-def group_name(fs: Any, gid: int) -> str:
+def group_name(fs: FileSystem, gid: int) -> str:
     entry = group_entry(fs, str(gid))
     return entry[0] if entry else str(gid)
 

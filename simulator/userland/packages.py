@@ -36,6 +36,7 @@ from simulator.distro.catalogue import (
     pip_packages,
 )
 from simulator.distro.synthetic import synthetic_bytes
+from simulator.model.fs import FileSystem
 from simulator.userland.registry import ExecContext, register
 
 __all__ = ["python_m_pip"]
@@ -47,7 +48,7 @@ def _kb(n: int) -> str:
 
 
 # ----------------------------------------------------------------------------- file helpers
-def _exists(fs: Any, path: str) -> bool:
+def _exists(fs: FileSystem, path: str) -> bool:
     try:
         fs.stat(path, follow_symlinks=False)
     except (OSError, ValueError):
@@ -55,21 +56,21 @@ def _exists(fs: Any, path: str) -> bool:
     return True
 
 
-def _read_text(fs: Any, path: str) -> str:
+def _read_text(fs: FileSystem, path: str) -> str:
     try:
         return bytes(fs.read_file(path)).decode("utf-8", "replace")
     except (OSError, ValueError):
         return ""
 
 
-def _listdir(fs: Any, path: str) -> list[str]:
+def _listdir(fs: FileSystem, path: str) -> list[str]:
     try:
         return list(fs.listdir(path))
     except (OSError, ValueError):
         return []
 
 
-def _remove_tree(fs: Any, path: str) -> None:
+def _remove_tree(fs: FileSystem, path: str) -> None:
     """``rm -rf path`` through the container's operations."""
     try:
         entry = fs.stat(path, follow_symlinks=False)
@@ -83,7 +84,7 @@ def _remove_tree(fs: Any, path: str) -> None:
         fs.unlink(path)
 
 
-def _put(fs: Any, row: list[Any], excludes: list[tuple[bool, str]] = ()) -> int:  # type: ignore[assignment]
+def _put(fs: FileSystem, row: list[Any], excludes: list[tuple[bool, str]] = ()) -> int:  # type: ignore[assignment]
     """Create one catalogue row (``[path, "f", mode, size]``, ``[path, "l", target]``,
     ``[path, "d", mode]``); returns the bytes written (0 when a dpkg path-exclude skips it)."""
     path, kind = row[0], row[1]
@@ -107,7 +108,7 @@ def _put(fs: Any, row: list[Any], excludes: list[tuple[bool, str]] = ()) -> int:
     return size
 
 
-def _dpkg_excludes(fs: Any) -> list[tuple[bool, str]]:
+def _dpkg_excludes(fs: FileSystem) -> list[tuple[bool, str]]:
     """``path-exclude``/``path-include`` rules of /etc/dpkg/dpkg.cfg.d (the slim images' docs filter)."""
     rules: list[tuple[bool, str]] = []
     for name in sorted(_listdir(fs, "/etc/dpkg/dpkg.cfg.d")):
@@ -127,7 +128,7 @@ def _excluded(path: str, rules: Iterable[tuple[bool, str]]) -> bool:
 
 
 # ============================================================================= apt
-def _dpkg_status(fs: Any) -> dict[str, str]:
+def _dpkg_status(fs: FileSystem) -> dict[str, str]:
     """package -> its stanza in /var/lib/dpkg/status (installed ones only)."""
     out: dict[str, str] = {}
     for stanza in _read_text(fs, "/var/lib/dpkg/status").split("\n\n"):
@@ -147,20 +148,20 @@ def _stanza(name: str, meta: dict[str, Any]) -> str:
     return "\n".join(f"{k}: {fields[k]}" for k in order if fields.get(k))
 
 
-def _lists_present(fs: Any) -> bool:
+def _lists_present(fs: FileSystem) -> bool:
     return any(
         n.endswith(("_Packages", "_Packages.lz4", "_Packages.gz")) for n in _listdir(fs, "/var/lib/apt/lists")
     )
 
 
-def _os_id(fs: Any) -> str:
+def _os_id(fs: FileSystem) -> str:
     for line in _read_text(fs, "/etc/os-release").splitlines():
         if line.startswith("ID="):
             return line[3:].strip('"')
     return ""
 
 
-def _list_files(fs: Any) -> list[tuple[str, int]]:
+def _list_files(fs: FileSystem) -> list[tuple[str, int]]:
     files = [(name, size) for name, size in apt_section()["lists"]]
     if _os_id(fs) == "ubuntu":
         files = [(n.replace("deb.debian.org_debian-security", "security.ubuntu.com_ubuntu")
@@ -306,7 +307,7 @@ def _apt_install(ctx: ExecContext, wanted: list[str], opts: set[str], quiet: int
     return 0
 
 
-def _apt_clean(fs: Any) -> int:
+def _apt_clean(fs: FileSystem) -> int:
     for directory in ("/var/cache/apt/archives", "/var/cache/apt/archives/partial"):
         for name in _listdir(fs, directory):
             if name.endswith(".deb"):
@@ -392,13 +393,13 @@ def dpkg(ctx: ExecContext, argv: list[str]) -> int:
 
 
 # ============================================================================= apk
-def _apk_installed(fs: Any) -> list[str]:
+def _apk_installed(fs: FileSystem) -> list[str]:
     return [
         line[2:] for line in _read_text(fs, "/lib/apk/db/installed").splitlines() if line.startswith("P:")
     ]
 
 
-def _apk_total(fs: Any, names: Iterable[str]) -> str:
+def _apk_total(fs: FileSystem, names: Iterable[str]) -> str:
     packages = apk_section()["packages"]
     kib = sum(packages.get(n, {}).get("installed_size", 0) for n in names)
     return f"{max(1, round(kib / 1024))} MiB"
@@ -485,7 +486,7 @@ def _canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
-def _python_dirs(fs: Any) -> tuple[str, str, bool] | None:
+def _python_dirs(fs: FileSystem) -> tuple[str, str, bool] | None:
     """(version, site-packages, externally managed) of the image's Python, or None."""
     for prefix in ("/usr/local/lib", "/usr/lib"):
         versions = sorted(n for n in _listdir(fs, prefix) if n.startswith("python3."))

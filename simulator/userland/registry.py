@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from simulator.model.fs import FileSystem
+
 __all__ = [
     "BUILTIN_UTILITIES", "COMMANDS", "Command", "ExecContext", "RunCommand", "known_commands", "register",
 ]  # fmt: skip
@@ -60,7 +62,7 @@ class ExecContext:
         shell: runs a child shell, ``sh [options] [-c script | file] [args]``, as ``argv``.
     """
 
-    fs: Any  # the lead switches this to simulator.model.fs.FileSystem
+    fs: FileSystem
     env: dict[str, str] = field(default_factory=dict)
     cwd: str = "/"
     stdin: bytes = b""
