@@ -317,9 +317,7 @@ class Registry:
 
     # -- manifests (end-3, end-7, end-9) -----------------------------------------------------------
     def _resolve(self, name: str, ref: str) -> tuple[str, str, bytes]:
-        repo = self._repos.get(name)
-        if repo is None:
-            raise _Fail("NAME_UNKNOWN", {"name": name})
+        repo = self._repos.get(name) or _Repo()  # distribution: MANIFEST_UNKNOWN, not NAME_UNKNOWN
         digest = ref if DIGEST_RE.match(ref) else repo.tags.get(ref)
         if digest is None or digest not in repo.manifests:
             raise _Fail("MANIFEST_UNKNOWN", {"tag" if not DIGEST_RE.match(ref) else "digest": ref})

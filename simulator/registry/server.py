@@ -66,7 +66,9 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             self.send_error(413, "request body too large")
             return
-        headers = {k: v for k, v in self.headers.items()}
+        headers: dict[str, str] = {}
+        for key, value in self.headers.items():  # Go clients send one Accept line per media type
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
         response = self.server.registry.handle(self.command, self.path, headers, body)
         self.send_response(response.status)
         sent_length = False

@@ -230,7 +230,7 @@ def test_a_corrupt_blob_is_refused_before_anything_is_registered() -> None:
     digest = image_content(img).layers[0].digest
     reg._blobs[digest] = b"\x1f\x8b" + b"x" * (len(reg._blobs[digest]) - 2)  # bit rot on the server
     engine = Engine()
-    with pytest.raises(RegistryError, match="DIGEST_INVALID|hashing to"):
+    with pytest.raises(RegistryError, match=r"hashing to sha256:"):
         pull(engine, "web:1", reg, quiet=True)
     with pytest.raises(ImageNotFound):
         engine.images.get("web:1")
