@@ -35,6 +35,9 @@ __all__ = [
     "InvalidReference",
     "LayerNotFound",
     "NotFound",
+    "PlatformNotFound",
+    "RegistryError",
+    "RegistryUnreachable",
     "SimulatorError",
 ]
 
@@ -55,10 +58,12 @@ class InvalidPath(SimulatorError, ValueError):
 class InvalidReference(SimulatorError, ValueError):
     """An image reference is not a non-empty ``name[:tag]`` string."""
 
-    def __init__(self, ref: object) -> None:
+    def __init__(self, ref: object, reason: str = "") -> None:
         self.ref = ref
+        self.reason = reason
         super().__init__(
-            f"invalid image reference {ref!r}: use a non-empty string like 'alpine' or 'alpine:3.20'"
+            f"invalid image reference {ref!r}: "
+            + (reason or "use a non-empty string like 'alpine' or 'alpine:3.20'")
         )
 
 
@@ -146,3 +151,27 @@ class BackendUnavailable(SimulatorError, RuntimeError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"the overlayfs backend is not available here: {reason}")
+
+
+class PlatformNotFound(NotFound):
+    """A multi-platform index has no manifest for the wanted platform (``linux/arm64`` ...)."""
+
+
+class RegistryError(SimulatorError, RuntimeError):
+    """A registry answered an error: ``status`` (HTTP) and ``code`` (OCI error code) say which.
+
+    ``code`` is one of the distribution spec's error codes (``BLOB_UNKNOWN``, ``MANIFEST_UNKNOWN``,
+    ``NAME_UNKNOWN`` ...) or ``""`` when the answer carried none.
+    """
+
+    def __init__(self, message: str, *, status: int = 0, code: str = "", url: str = "") -> None:
+        self.message = message
+        self.status = status
+        self.code = code
+        self.url = url
+        head = f"{status} {code}".strip() if status or code else ""
+        super().__init__(f"{head}: {message}" if head else message)
+
+
+class RegistryUnreachable(SimulatorError, ConnectionError):
+    """No registry answers at that address (refused, timed out, not HTTP)."""
