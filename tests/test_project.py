@@ -41,7 +41,16 @@ CONDA_ONLY = {
 }
 
 # System tools the tests call, each named by its Debian package.
-TOOLS_THE_TESTS_USE = {"graphviz", "buildah", "podman", "skopeo", "umoci", "busybox-static", "chromium", "docker-registry"}
+TOOLS_THE_TESTS_USE = {
+    "graphviz",
+    "buildah",
+    "podman",
+    "skopeo",
+    "umoci",
+    "busybox-static",
+    "chromium",
+    "docker-registry",
+}
 
 
 def _pyproject() -> dict:

@@ -26,6 +26,7 @@ from ..text import ellipsis, human_duration, human_size, table, truncate_id
 from .df import images_table
 
 if TYPE_CHECKING:
+    from ..registry import PushResult, Registry
     from . import Engine
 
 __all__ = ["ImageCollection", "load_images", "save_image"]
@@ -124,13 +125,40 @@ class ImageCollection:
             hint = f"; pull it first: engine.images.pull({ref!r})"
         raise ImageNotFound(f"no image {ref!r}; known images: {known}{hint}")
 
-    def pull(self, ref: str) -> Image:
-        """Fetch a base image from the built-in library (there is no network)."""
-        existing = self._lookup(ref)
-        if existing is not None:
-            return existing
-        image = self._engine.library_image(ref)
-        return self.add(image, self._full_tag(ref))
+    def pull(
+        self,
+        ref: str,
+        registry: Registry | str | None = None,
+        *,
+        store: str = "overlay2",
+        platform: str = "linux/amd64",
+        quiet: bool = False,
+    ) -> Image:
+        """``docker pull``: from a registry, or else from the built-in library (no network).
+
+        A registry is used when one is given (an in-memory :class:`~simulator.registry.Registry`
+        or ``"host:port"``) or when ``ref`` names one (``localhost:5000/app:1``, ``reg.example/app``);
+        then Docker's lines are printed (unless ``quiet``) and only missing blobs are fetched, with
+        "Already exists" decided as ``store`` does (``"overlay2"``: by ChainID prefix,
+        ``"containerd"``: by blob). Library images are already local and print nothing.
+        """
+        if registry is None and not _names_a_registry(ref):
+            existing = self._lookup(ref)
+            if existing is not None:
+                return existing
+            image = self._engine.library_image(ref)
+            return self.add(image, self._full_tag(ref))
+        from ..registry import pull  # the registry's client needs sockets: loaded on first use
+
+        result = pull(self._engine, ref, registry, store=store, platform=platform, quiet=quiet)
+        return result.image
+
+    def push(self, ref: str, registry: Registry | str | None = None, *, quiet: bool = False) -> PushResult:
+        """``docker push``: upload the image's missing blobs and its manifest; Docker's lines are printed
+        (unless ``quiet``) and kept in the result."""
+        from ..registry import push
+
+        return push(self._engine, ref, registry, quiet=quiet)
 
     def get_or_pull(self, ref: str | Image) -> Image:
         if isinstance(ref, Image):
@@ -317,3 +345,12 @@ def save_image(
 def load_images(engine: Engine, path: str | os.PathLike[str]) -> builtins.list[Image]:
     """``docker load`` as a function: :meth:`ImageCollection.load` into ``engine``'s images."""
     return engine.images.load(path)
+
+
+def _names_a_registry(ref: str) -> bool:
+    """Docker's rule: the first path component is a registry host when it has a ``.`` or a ``:``
+    or is ``localhost`` (``docker.io`` is Docker Hub, which here is the built-in library)."""
+    first, slash, _ = ref.partition("/")
+    if not slash or first in ("docker.io", "index.docker.io"):
+        return False
+    return "." in first or ":" in first or first == "localhost"
