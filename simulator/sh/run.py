@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from simulator.limits import Budget, LimitExceeded, Limits, resolve
+from simulator.limits import UNLIMITED, Budget, LimitExceeded, Limits, resolve
 from simulator.model.container import Credentials
 from simulator.sh.disk import with_quota
 from simulator.sh.interp import DEFAULT_PATH, MAX_FUNCTION_DEPTH, MAX_SHELL_DEPTH, Shell, known_commands
@@ -111,6 +111,7 @@ def _run(shared: Shared, io: IO, body: Any) -> int:
     except Exit as exc:
         return exc.status
     except LimitExceeded as exc:
+        shared.budget.limits = UNLIMITED  # the kill message itself is not counted
         io.err += f"{exc.message}\n".encode()
         return exc.status
 
