@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from simulator.limits import MiB, Budget, InvalidLimits, LimitExceeded, Limits
+from simulator.limits import Budget, InvalidLimits, LimitExceeded, Limits, MiB
 from simulator.sh.run import exec_in, run_argv, run_script
 from tests.sh.test_shell import APPLETS
 from tests.sh.test_shell import container as _container
@@ -70,7 +70,7 @@ def test_the_disk_limit_is_enospc() -> None:
     result = run_script(c, "truncate -s 2G /tmp/big; echo $?", limits=Limits(disk=1 * MiB))
     assert result.stdout == "1\n"
     assert result.stderr == "truncate: /tmp/big: No space left on device\n"
-    result = run_script(c, "while :; do cat /data/f >> /tmp/g || break; done", limits=Limits(disk=4096))
+    result = run_script(c, "while :; do cat /data/f >> /tmp/g || break; done", limits=Limits(disk=4096, steps=5000))
     assert "write error: No space left on device" in result.stderr
     assert len(c.read_file("/tmp/g")) <= 4096
 
