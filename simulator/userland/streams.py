@@ -112,7 +112,7 @@ class Pipe(bytearray):
         self.reader_closed = False
         self.writer_closed = False
 
-    def __iadd__(self, data: Any) -> Pipe:  # type: ignore[override]
+    def __iadd__(self, data: Any) -> Pipe:  # type: ignore[misc]
         view = memoryview(bytes(data))
         budget = self.baton.budget
         while view:
@@ -130,7 +130,7 @@ class Pipe(bytearray):
             self.baton.changed()
         return self
 
-    def extend(self, data: Any) -> None:  # type: ignore[override]
+    def extend(self, data: Any) -> None:
         self.__iadd__(data)
 
     def __len__(self) -> int:
