@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from simulator.sh.parse import ShellSyntaxError, is_name, parse
 from simulator.sh.process import IO, Exit, Loop, Return
 from simulator.userland.registry import BUILTIN_UTILITIES, ExecContext
+from simulator.userland.streams import read_line
 
 if TYPE_CHECKING:
     from simulator.sh.interp import Shell
@@ -69,7 +70,7 @@ BUILTINS[":"] = BUILTINS["true"]
 
 @builtin("pwd")
 def _pwd(sh: Shell, argv: list[str], io: IO) -> int:
-    io.out += (sh.cwd + "\n").encode()
+    io.out += (sh.cwd + "\n").encode("utf-8", "surrogateescape")
     return 0
 
 
@@ -80,7 +81,7 @@ def _cd(sh: Shell, argv: list[str], io: IO) -> int:
         target = sh.vars.get("HOME", "/")
     elif args[0] == "-":
         target = sh.vars.get("OLDPWD", sh.cwd)
-        io.out += (target + "\n").encode()
+        io.out += (target + "\n").encode("utf-8", "surrogateescape")
     else:
         target = args[0]
     path = sh.abspath(target)
@@ -129,7 +130,7 @@ def _export(sh: Shell, argv: list[str], io: IO) -> int:
         for key in sorted(sh.exported if argv[0] == "export" else sh.readonly):
             if key in sh.vars:
                 value = sh.vars[key].replace("'", "'\"'\"'")
-                io.out += f"{argv[0]} {key}='{value}'\n".encode()
+                io.out += f"{argv[0]} {key}='{value}'\n".encode("utf-8", "surrogateescape")
         return 0
     status = 0
     for item in names:
@@ -193,7 +194,7 @@ def _set(sh: Shell, argv: list[str], io: IO) -> int:
     if not args:
         for key in sorted(sh.vars):
             value = sh.vars[key].replace("'", "'\"'\"'")
-            io.out += f"{key}='{value}'\n".encode()
+            io.out += f"{key}='{value}'\n".encode("utf-8", "surrogateescape")
         return 0
     i = 0
     while i < len(args):
@@ -204,8 +205,12 @@ def _set(sh: Shell, argv: list[str], io: IO) -> int:
         if arg in ("-o", "+o"):
             if i + 1 >= len(args):
                 for long, short in sorted(_SET_O.items()):
-                    io.out += f"{long:<15}{'on' if short in sh.options else 'off'}\n".encode()
-                io.out += f"{'pipefail':<15}{'on' if sh.pipefail else 'off'}\n".encode()
+                    io.out += f"{long:<15}{'on' if short in sh.options else 'off'}\n".encode(
+                        "utf-8", "surrogateescape"
+                    )
+                io.out += f"{'pipefail':<15}{'on' if sh.pipefail else 'off'}\n".encode(
+                    "utf-8", "surrogateescape"
+                )
                 return 0
             option = args[i + 1]
             if option == "pipefail":
@@ -267,7 +272,7 @@ def _source(sh: Shell, argv: list[str], io: IO) -> int:
     name = argv[1]
     path = sh.abspath(name) if "/" in name else sh.find_command(name)
     try:
-        text = sh.fs.read_file(path).decode("utf-8", "replace") if path else None
+        text = sh.fs.read_file(path).decode("utf-8", "surrogateescape") if path else None
     except OSError:
         text = None
     if text is None:
@@ -298,13 +303,12 @@ def _read(sh: Shell, argv: list[str], io: IO) -> int:
         raw = raw or "r" in args[0]
         args = args[1:]
     names = args or ["REPLY"]
-    data = io.stdin.decode("utf-8", "replace")
-    if not data:
+    raw_line, io.stdin = read_line(io.stdin)  # a pipe is read one line at a time, like read(1)
+    if not raw_line:
         for name in names:
             sh.vars[name] = ""
         return 1
-    line, newline, rest = data.partition("\n")
-    io.stdin = rest.encode()
+    line, newline, _ = raw_line.decode("utf-8", "surrogateescape").partition("\n")
     if not raw:
         line = line.replace("\\", "")
     ifs = sh.vars.get("IFS", " \t\n")
@@ -321,15 +325,19 @@ def _command(sh: Shell, argv: list[str], io: IO) -> int:
         status = 0
         for name in args[1:]:
             if name in sh.functions or name in BUILTINS:
-                io.out += (name + "\n" if args[0] == "-v" else f"{name} is a shell builtin\n").encode()
+                io.out += (name + "\n" if args[0] == "-v" else f"{name} is a shell builtin\n").encode(
+                    "utf-8", "surrogateescape"
+                )
                 continue
             path = sh.find_command(name)
             if path is None:
                 status = 127
                 if args[0] == "-V":
-                    io.out += f"{name}: not found\n".encode()
+                    io.out += f"{name}: not found\n".encode("utf-8", "surrogateescape")
                 continue
-            io.out += (path + "\n" if args[0] == "-v" else f"{name} is {path}\n").encode()
+            io.out += (path + "\n" if args[0] == "-v" else f"{name} is {path}\n").encode(
+                "utf-8", "surrogateescape"
+            )
         return status
     if not args:
         return 0
@@ -345,18 +353,18 @@ def _type(sh: Shell, argv: list[str], io: IO) -> int:
     status = 0
     for name in argv[1:]:
         if name in sh.functions:
-            io.out += f"{name} is a function\n".encode()
+            io.out += f"{name} is a function\n".encode("utf-8", "surrogateescape")
         elif name in SPECIAL:
-            io.out += f"{name} is a special shell builtin\n".encode()
+            io.out += f"{name} is a special shell builtin\n".encode("utf-8", "surrogateescape")
         elif name in BUILTINS:
-            io.out += f"{name} is a shell builtin\n".encode()
+            io.out += f"{name} is a shell builtin\n".encode("utf-8", "surrogateescape")
         else:
             path = sh.find_command(name)
             if path is None:
-                io.out += f"{name}: not found\n".encode()
+                io.out += f"{name}: not found\n".encode("utf-8", "surrogateescape")
                 status = 127
             else:
-                io.out += f"{name} is {path}\n".encode()
+                io.out += f"{name} is {path}\n".encode("utf-8", "surrogateescape")
     return status
 
 
@@ -372,7 +380,7 @@ def _exec(sh: Shell, argv: list[str], io: IO) -> int:
 @builtin("umask")
 def _umask(sh: Shell, argv: list[str], io: IO) -> int:
     if len(argv) == 1:
-        io.out += f"{sh.umask:04o}\n".encode()
+        io.out += f"{sh.umask:04o}\n".encode("utf-8", "surrogateescape")
         return 0
     try:
         sh.umask = int(argv[1], 8) & 0o777
@@ -419,12 +427,12 @@ def sh_command(parent: Shell, ctx: ExecContext, argv: list[str]) -> int:
     from_file = script is None
     if script is None:
         if not args:
-            script = ctx.stdin.decode("utf-8", "replace")
+            script = ctx.stdin_bytes().decode("utf-8", "surrogateescape")
             args = [argv[0]]
         else:
             path = ctx.abspath(args[0])
             try:
-                script = ctx.fs.read_file(path).decode("utf-8", "replace")
+                script = ctx.fs.read_file(path).decode("utf-8", "surrogateescape")
             except OSError:
                 ctx.err(f"{argv[0]}: can't open '{args[0]}': No such file or directory\n")
                 return 2

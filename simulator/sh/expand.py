@@ -31,8 +31,8 @@ _BINARY_OPS: dict[str, Callable[[int, int], int]] = {
     "<=": lambda a, b: int(a <= b),
     ">": lambda a, b: int(a > b),
     ">=": lambda a, b: int(a >= b),
-    "<<": lambda a, b: a << b,
-    ">>": lambda a, b: a >> b,
+    "<<": lambda a, b: a << (b & 63),  # the shift count is taken modulo 64, as x86 does
+    ">>": lambda a, b: a >> (b & 63),
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
@@ -264,8 +264,13 @@ _ARITH_TOKEN = re.compile(
 )
 
 
+def _wrap(value: int) -> int:
+    """``value`` as a 64-bit two's-complement integer (busybox's arith_t: overflow wraps)."""
+    return ((value + (1 << 63)) & ((1 << 64) - 1)) - (1 << 63)
+
+
 def _arith(source: str, shell: Expander) -> int:
-    """Evaluate shell integer arithmetic (no assignment operators)."""
+    """Evaluate shell integer arithmetic (no assignment operators), in 64-bit integers."""
     tokens: list[str] = []
     pos = 0
     source = source.strip()
@@ -306,7 +311,7 @@ def _arith(source: str, shell: Expander) -> int:
                 raise ValueError(source)
             return value
         if tok == "-":
-            return -unary()
+            return _wrap(-unary())
         if tok == "+":
             return unary()
         if tok == "!":
@@ -314,9 +319,9 @@ def _arith(source: str, shell: Expander) -> int:
         if tok == "~":
             return ~unary()
         if tok[:2] in ("0x", "0X"):
-            return int(tok, 16)
+            return _wrap(int(tok, 16))
         if tok.isdigit():
-            return int(tok, 8) if tok.startswith("0") and len(tok) > 1 else int(tok)
+            return _wrap(int(tok, 8) if tok.startswith("0") and len(tok) > 1 else int(tok))
         if is_name(tok):
             text = shell.vars.get(tok, "") or "0"
             return _arith(text, shell) if text.strip() else 0
@@ -336,6 +341,7 @@ def _arith(source: str, shell: Expander) -> int:
                 value = q if op == "/" else value - q * right
             else:
                 value = _BINARY_OPS[op](value, right)
+            value = _wrap(value)
         return value
 
     def ternary() -> int:

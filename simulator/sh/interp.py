@@ -28,9 +28,11 @@ The parser is :mod:`~simulator.sh.parse`; the commands are in :mod:`simulator.us
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import posixpath
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,14 +57,18 @@ from simulator.sh.parse import (
     heredoc_word,
     parse,
 )  # fmt: skip
-from simulator.sh.process import IO, Exit, Loop, RedirectError, Return, Shared
+from simulator.sh.process import IO, Buffer, Exit, Loop, RedirectError, Return, Shared
 from simulator.userland import load_all
 from simulator.userland.registry import COMMANDS, ExecContext
+from simulator.userland.streams import BrokenPipe, Pipe, PipeEnd
 
 __all__ = ["ASH_DEFAULT_PATH", "DEFAULT_PATH", "Shell", "known_commands"]
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 ASH_DEFAULT_PATH = "/sbin:/usr/sbin:/bin:/usr/bin"  # busybox sh started without PATH sets this one
+MAX_FUNCTION_DEPTH = 200  # nested function calls (ash itself recurses until its stack overflows)
+MAX_SHELL_DEPTH = 50  # nested `sh -c` / scripts
+SOURCE_AMPLIFICATION = 16  # a script's parse tree takes up to this many times its size in memory
 
 
 def known_commands() -> list[str]:
@@ -103,6 +109,8 @@ class Shell(Expander):
         self.umask = 0o022
         self.no_errexit = 0
         self.depth = 0
+        self.shell_depth = 0
+        self.var_bytes = 0  # bytes of variable values this process added (held against the memory limit)
         self.shared = shared or Shared()
         self.flavor = _flavor(fs)
         self.vars.setdefault("PATH", DEFAULT_PATH if self.flavor == "dash" else ASH_DEFAULT_PATH)
@@ -120,7 +128,13 @@ class Shell(Expander):
         child.functions = dict(self.functions)
         child.no_errexit = self.no_errexit
         child.locals = [dict(frame) for frame in self.locals]
+        child.var_bytes = 0  # fork(2) shares the parent's pages: only the child's own growth counts
         return child
+
+    def reap(self, child: Shell) -> None:
+        """A child process ended: the memory its variables held is free again."""
+        self.shared.budget.release(child.var_bytes)
+        child.var_bytes = 0
 
     def environ(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in self.vars.items() if k in self.exported}
@@ -145,9 +159,12 @@ class Shell(Expander):
             self.gid,
             umask=self.umask,
             which=self.find_command,
+            budget=self.shared.budget,
         )
 
-        def run(argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | None = None) -> int:
+        def run(
+            argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | PipeEnd | None = None
+        ) -> int:
             # env CMD, xargs CMD, find -exec, busybox APPLET: a child process of this shell
             child = self.fork()
             child.cwd = ctx.cwd
@@ -155,7 +172,10 @@ class Shell(Expander):
                 child.vars = dict(env)
                 child.exported = set(env)
             child_io = IO(ctx.stdin if stdin is None else stdin, ctx.stdout, ctx.stderr)
-            return child.exec_external(list(argv), child_io)
+            try:
+                return child.exec_external(list(argv), child_io)
+            finally:
+                self.reap(child)
 
         ctx.run = run
         ctx.shell = lambda argv: shell_builtins.sh_command(self, ctx, argv)
@@ -163,7 +183,7 @@ class Shell(Expander):
 
     def error(self, io: IO, message: str) -> None:
         """A message from the shell itself: ``$0: message`` (``/bin/sh: foo: not found``)."""
-        io.err += f"{self.arg0}: {message}\n".encode()
+        io.err += f"{self.arg0}: {message}\n".encode("utf-8", "surrogateescape")
 
     def builtin_error(self, io: IO, name: str, message: str) -> None:
         """A builtin's error, which ash prefixes with the builtin and the script line."""
@@ -172,8 +192,13 @@ class Shell(Expander):
     # -- running --------------------------------------------------------------------------
     def run_source(self, source: str, io: IO) -> int:
         """Parse and run a script; a syntax error is exit status 2 (nothing runs)."""
+        self.shared.budget.can_hold(len(source) * SOURCE_AMPLIFICATION)
         try:
             tree = parse(source)
+        except RecursionError:  # nesting deeper than Python's stack: ash would say the same
+            self.error(io, "syntax error: nested too deeply")
+            self.status = 2
+            return 2
         except ShellSyntaxError as exc:
             self.error(io, f"syntax error: {exc}")
             self.status = 2
@@ -215,20 +240,7 @@ class Shell(Expander):
             if len(node.commands) == 1:
                 status = self.run_command(node.commands[0], io)
             else:
-                stdin = io.stdin
-                statuses = []
-                for i, command in enumerate(node.commands):
-                    last = i == len(node.commands) - 1
-                    out = io.out if last else bytearray()
-                    child = self.fork()
-                    try:
-                        child.run_command(command, IO(stdin, out, io.err, io.extra))
-                    except Exit as exc:
-                        child.status = exc.status
-                    except (Return, Loop):
-                        pass
-                    statuses.append(child.status)
-                    stdin = bytes(out)
+                statuses = self._run_stages(node.commands, io)
                 status = statuses[-1]
                 if self.pipefail:
                     status = next((s for s in reversed(statuses) if s != 0), 0)
@@ -241,6 +253,62 @@ class Shell(Expander):
         if status != 0 and "e" in self.options and self.no_errexit == 0 and not node.negate:
             raise Exit(status)
         return status
+
+    def _run_stages(self, commands: Sequence[Node], io: IO) -> list[int]:
+        """The commands of a pipeline, each in a subshell on a thread of its own, joined by
+        bounded pipes; they take turns on the baton (see :mod:`simulator.userland.streams`)."""
+        baton = self.shared.baton
+        budget = self.shared.budget
+        n = len(commands)
+        pipes = [Pipe(baton) for _ in range(n - 1)]
+        statuses = [0] * n
+        failures: list[BaseException] = []
+
+        def stage(i: int) -> None:
+            with baton.held():
+                stdin = io.stdin if i == 0 else PipeEnd(pipes[i - 1])
+                child = self.fork()
+                try:
+                    child.run_command(
+                        commands[i], IO(stdin, io.out if i == n - 1 else pipes[i], io.err, io.extra)
+                    )
+                    statuses[i] = child.status
+                except Exit as exc:
+                    statuses[i] = exc.status
+                except (Return, Loop):
+                    statuses[i] = child.status
+                except BrokenPipe:
+                    statuses[i] = BrokenPipe.STATUS
+                except BaseException as exc:  # a limit, an interrupt: the whole command ends
+                    failures.append(exc)
+                    budget.stop(exc)
+                finally:
+                    self.reap(child)
+                    if i < n - 1:
+                        pipes[i].close_writer()
+                    if i > 0:
+                        PipeEnd(pipes[i - 1]).close()
+
+        threads = [
+            threading.Thread(target=stage, args=(i,), name=f"layerlab-pipe-{i}", daemon=True)
+            for i in range(n)
+        ]
+        with baton.held(), baton.released():
+            for thread in threads:
+                thread.start()
+            try:
+                for thread in threads:
+                    thread.join()
+            except KeyboardInterrupt as exc:  # the stop button: stop every stage, then unwind
+                budget.stop(exc)
+                for thread in threads:
+                    while thread.is_alive():
+                        with contextlib.suppress(KeyboardInterrupt):
+                            thread.join()
+                raise
+        if failures:
+            raise failures[0]
+        return statuses
 
     def run_command(self, node: Node, io: IO) -> int:
         if isinstance(node, Simple):
@@ -282,6 +350,8 @@ class Shell(Expander):
                 child.status = exc.status
             except (Return, Loop):
                 pass
+            finally:
+                self.reap(child)
             self.status = child.status
             return self.status
         if isinstance(node, If):
@@ -301,6 +371,7 @@ class Shell(Expander):
             words = self.expand_words(node.words, io) if node.words is not None else list(self.positional)
             self.status = 0
             for value in words:
+                self.shared.budget.tick()
                 self.assign(node.var, value, io)
                 try:
                     self.run_seq(node.body, io)
@@ -312,7 +383,9 @@ class Shell(Expander):
             return self.status
         if isinstance(node, While):
             status = 0
-            for _ in range(100_000):
+            tick = self.shared.budget.tick
+            while True:  # no cap on iterations: the limits are on resources (steps, time), not loop shape
+                tick()
                 self.no_errexit += 1
                 try:
                     self.run_seq(node.cond, io)
@@ -327,9 +400,6 @@ class Shell(Expander):
                         raise Loop(loop.kind, loop.levels - 1) from None
                     if loop.kind == "break":
                         break
-            else:
-                self.error(io, "loop ran 100000 times; layerlab stops it here")
-                status = 1
             self.status = status
             return status
         if isinstance(node, Case):
@@ -345,6 +415,7 @@ class Shell(Expander):
 
     # -- simple commands ------------------------------------------------------------------
     def run_simple(self, node: Simple, io: IO) -> int:
+        self.shared.budget.tick()
         self.status_of_subst = 0
         self.lineno = node.line - 1 + self.line_base
         argv = self.expand_words(node.words, io)
@@ -356,7 +427,7 @@ class Shell(Expander):
         if "x" in self.options:
             shown = [f"{n}={_quote(v)}" for n, v in assigns] + [_quote(a) for a in argv]
             if shown:
-                io.err += ("+ " + " ".join(shown) + "\n").encode()
+                io.err += ("+ " + " ".join(shown) + "\n").encode("utf-8", "surrogateescape")
         try:
             cio, flush = self.redirect(node.redirects, io)
         except RedirectError as exc:
@@ -399,12 +470,15 @@ class Shell(Expander):
         self.depth += 1
         self.locals.append({})
         try:
-            if self.depth > 200:
+            if self.depth > MAX_FUNCTION_DEPTH:
                 self.error(io, f"{name}: function nesting too deep")
                 return 2
             self.run_command(self.functions[name], io)
         except Return as ret:
             self.status = ret.status
+        except RecursionError:  # Python's own limit is lower than the shell's: the same message
+            self.error(io, f"{name}: function nesting too deep")
+            self.status = 2
         finally:
             self.depth -= 1
             self.positional = saved
@@ -420,6 +494,10 @@ class Shell(Expander):
             if io is not None:
                 self.error(io, f"{name}: is read only")
             raise Exit(2)
+        grown = len(value) - len(self.vars.get(name) or "")
+        if grown > 0:
+            self.shared.budget.hold(grown)
+            self.var_bytes += grown
         self.vars[name] = value
         if "a" in self.options:
             self.exported.add(name)
@@ -492,8 +570,13 @@ class Shell(Expander):
         if not data.startswith(b"#!"):
             return None
         interpreter = data[2:].split(b"\n", 1)[0].split()
-        if interpreter and posixpath.basename(interpreter[0].decode()) in ("sh", "ash", "dash", "bash"):
-            return data.decode("utf-8", "replace")
+        if interpreter and posixpath.basename(interpreter[0].decode("utf-8", "replace")) in (
+            "sh",
+            "ash",
+            "dash",
+            "bash",
+        ):
+            return data.decode("utf-8", "surrogateescape")
         return None
 
     def _unknown(self, name: str) -> None:
@@ -506,7 +589,7 @@ class Shell(Expander):
         if not redirects:
             return io, lambda: None
         new = IO(io.stdin, io.out, io.err, dict(io.extra))
-        files: list[tuple[str, bytearray]] = []
+        files: list[tuple[str, Buffer]] = []
 
         def set_fd(n: int, buffer: bytearray) -> None:
             if n == 1:
@@ -522,7 +605,8 @@ class Shell(Expander):
                 body = r.heredoc.body
                 if r.heredoc.expand:
                     body = self.expand_single(heredoc_word(body), io)
-                new.stdin = body.encode()
+                self.shared.budget.can_hold(len(body))
+                new.stdin = body.encode("utf-8", "surrogateescape")
                 continue
             target = self.expand_single(r.target, io)
             if r.op in (">&", "<&"):
@@ -565,11 +649,14 @@ class Shell(Expander):
                     try:
                         self.fs.append_file(path, bytes(buffer))
                     except OSError as exc:
-                        io.err += f"sh: write error: {os.strerror(exc.errno or errno.EIO)}\n".encode()
+                        io.err += f"sh: write error: {os.strerror(exc.errno or errno.EIO)}\n".encode(
+                            "utf-8", "surrogateescape"
+                        )
+                buffer.done()
 
         return new, flush
 
-    def _open_write(self, target: str, append: bool, files: list[tuple[str, bytearray]]) -> bytearray:
+    def _open_write(self, target: str, append: bool, files: list[tuple[str, Buffer]]) -> bytearray:
         if target in ("/dev/null", "/dev/zero"):
             return bytearray()
         if target in ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):
@@ -588,7 +675,7 @@ class Shell(Expander):
                 "nonexistent directory" if exc.errno == errno.ENOENT else os.strerror(exc.errno or errno.EIO)
             )
             raise RedirectError(f"can't create {target}: {reason}") from None
-        buffer = bytearray()
+        buffer = Buffer(self.shared.budget)
         files.append((path, buffer))
         return buffer
 
@@ -603,11 +690,15 @@ class Shell(Expander):
 
     def command_substitution(self, source: str, io: IO) -> str:
         child = self.fork()
-        out = bytearray()
-        status = child.run_source(source, IO(b"", out, io.err, io.extra))
+        out = Buffer(self.shared.budget)
+        try:
+            status = child.run_source(source, IO(b"", out, io.err, io.extra))
+        finally:
+            self.reap(child)
+            out.done()
         self.status_of_subst = status
         self.status = status
-        return out.decode("utf-8", "replace").rstrip("\n")
+        return out.decode("utf-8", "surrogateescape").rstrip("\n")
 
     status_of_subst = 0
 
@@ -632,11 +723,15 @@ class Shell(Expander):
         child.line_base = 1 if from_file else 0
         child.positional = list(args[1:])
         child.options = set(options)
-        if self.depth > 50:
+        if self.shell_depth >= MAX_SHELL_DEPTH:
             self.error(io, "too many nested shells")
             return 2
-        child.depth = self.depth + 1
-        return child.run_source(script, io)
+        child.shell_depth = self.shell_depth + 1
+        child.depth = self.depth
+        try:
+            return child.run_source(script, io)
+        finally:
+            self.shared.budget.release(child.var_bytes)
 
 
 def _quote(text: str) -> str:

@@ -289,6 +289,8 @@ class _Lexer:
                     break
                 lines.append(text + "\n")
             doc.body = "".join(lines)
+            if doc.expand:  # an unterminated `, $( or ${ in the body is a syntax error of the script
+                heredoc_word(doc.body)
         self.pending.clear()
 
     # -- words ----------------------------------------------------------------------------

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["IO", "Exit", "Loop", "RedirectError", "Return", "Shared", "Terminal"]
+from simulator.limits import Budget
+from simulator.userland.streams import Baton, PipeEnd
+
+__all__ = ["IO", "Buffer", "Exit", "Loop", "RedirectError", "Return", "Shared", "Terminal"]
 
 
 # ---------------------------------------------------------------------------------- control flow
@@ -30,13 +33,17 @@ class Loop(Exception):
 
 
 class Terminal(bytearray):
-    """The shell's own stdout/stderr: also records every write in the shared ``log`` in order."""
+    """The shell's own stdout/stderr: also records every write in the shared ``log`` in order,
+    and counts it against the output limit of ``budget``."""
 
-    def __init__(self, log: bytearray) -> None:
+    def __init__(self, log: bytearray, budget: Budget | None = None) -> None:
         super().__init__()
         self.log = log
+        self.budget = budget
 
     def __iadd__(self, data: Any) -> Terminal:  # type: ignore[misc]
+        if self.budget is not None:
+            self.budget.wrote(len(data))
         self.log += data
         super().__iadd__(data)
         return self
@@ -45,9 +52,30 @@ class Terminal(bytearray):
         self.__iadd__(bytes(data))
 
 
+class Buffer(bytearray):
+    """Output the shell holds for a while (a redirection's data before it is written, a command
+    substitution's output): counted against the memory limit until :meth:`done`."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def __iadd__(self, data: Any) -> Buffer:  # type: ignore[misc]
+        self.budget.hold(len(data))
+        super().__iadd__(data)
+        return self
+
+    def extend(self, data: Any) -> None:
+        self.__iadd__(bytes(data))
+
+    def done(self) -> None:
+        """The data has been used: it no longer counts."""
+        self.budget.release(len(self))
+
+
 @dataclass
 class IO:
-    stdin: bytes
+    stdin: bytes | PipeEnd
     out: bytearray
     err: bytearray
     extra: dict[int, bytearray] = field(default_factory=dict)
@@ -66,6 +94,17 @@ class RedirectError(Exception):
 
 @dataclass
 class Shared:
-    """State shared by a shell and its subshells."""
+    """State shared by a shell and its subshells: the command it is part of.
+
+    Attributes:
+        unknown: the first command that was not found.
+        budget: what the command has used of its limits.
+        baton: the lock the stages of its pipelines take turns on.
+    """
 
     unknown: str | None = None
+    budget: Budget = field(default_factory=Budget)
+    baton: Baton = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.baton = Baton(self.budget)

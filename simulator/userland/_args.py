@@ -123,11 +123,11 @@ def stat_or_none(ctx: ExecContext, path: str) -> Any:
 def read_input(ctx: ExecContext, path: str) -> bytes:
     """A file's bytes; ``-`` is stdin and ``/dev/null`` is empty."""
     if path == "-":
-        return ctx.stdin
+        return ctx.stdin_bytes()
     if path in ("/dev/null", "/dev/zero"):
         return b""
     if path in ("/dev/stdin", "/proc/self/fd/0"):
-        return ctx.stdin
+        return ctx.stdin_bytes()
     return bytes(ctx.fs.read_file(ctx.abspath(path)))
 
 

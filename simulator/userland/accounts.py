@@ -126,7 +126,9 @@ class _Files:
                 fs.chmod(backup, entry.mode & 0o7777)
                 fs.chown(backup, entry.uid, entry.gid)
             fs.write_file(
-                path, "".join(line + "\n" for line in self.lines[path] or []).encode(), mode=entry.mode
+                path,
+                "".join(line + "\n" for line in self.lines[path] or []).encode("utf-8", "surrogateescape"),
+                mode=entry.mode,
             )
         if self.backups and self.changed and lstat_or_none(self.ctx, "/etc/.pwd.lock") is None:
             fs.write_file("/etc/.pwd.lock", b"", mode=0o600)

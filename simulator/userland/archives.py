@@ -478,7 +478,11 @@ def gzip(ctx: ExecContext, argv: list[str]) -> int:
                 status = 1
                 continue
         else:
-            name = posixpath.basename(operand).encode() if operand != "-" and "n" not in seen else b""
+            name = (
+                posixpath.basename(operand).encode("utf-8", "surrogateescape")
+                if operand != "-" and "n" not in seen
+                else b""
+            )
             result = _gzip_bytes(data, level, name)
         if "t" in seen:
             continue

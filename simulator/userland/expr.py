@@ -70,7 +70,10 @@ class _Expr:
             if a is not None and b is not None:
                 diff = (a > b) - (a < b)
             else:  # strcmp
-                x, y = str(left).encode(), str(right).encode()
+                x, y = (
+                    str(left).encode("utf-8", "surrogateescape"),
+                    str(right).encode("utf-8", "surrogateescape"),
+                )
                 diff = (x > y) - (x < y)
             left = int({"<": diff < 0, "<=": diff <= 0, "=": diff == 0, "==": diff == 0, "!=": diff != 0,
                         ">=": diff >= 0, ">": diff > 0}[op])  # fmt: skip
@@ -144,7 +147,7 @@ class _Expr:
             return self.args[self.pos - 1]
         first = str(self.keyword())
         if word == "length":
-            return len(first.encode())
+            return len(first.encode("utf-8", "surrogateescape"))
         second = self.keyword()
         if word == "match":
             return self.colon(first, second)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import re
 
 from simulator.userland._args import (
     lstat_or_none,
@@ -443,6 +444,7 @@ def tee(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     seen, _, operands = parsed
     status = 0
+    data = ctx.stdin_bytes()
     for operand in operands:
         if operand == "/dev/null":
             continue
@@ -450,15 +452,15 @@ def tee(ctx: ExecContext, argv: list[str]) -> int:
         try:
             existed = stat_or_none(ctx, path) is not None
             if "a" in seen:
-                ctx.fs.append_file(path, ctx.stdin, mode=0o666 & ~umask_of(ctx))
+                ctx.fs.append_file(path, data, mode=0o666 & ~umask_of(ctx))
             else:
-                ctx.fs.write_file(path, ctx.stdin, mode=0o666 & ~umask_of(ctx))
+                ctx.fs.write_file(path, data, mode=0o666 & ~umask_of(ctx))
             if not existed:
                 own_new(ctx, path)
         except (OSError, ValueError) as exc:
             ctx.err(f"tee: {operand}: {strerror(exc)}\n")
             status = 1
-    ctx.out(ctx.stdin)
+    ctx.out(data)
     return status
 
 
@@ -536,3 +538,36 @@ def _realpath(ctx: ExecContext, path: str) -> str | None:
             return None
         resolved = candidate
     return resolved
+
+
+_SIZE_SUFFIX = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}  # busybox's xatoull_sfx (KiB ...)
+
+
+@register("truncate")
+def truncate(ctx: ExecContext, argv: list[str]) -> int:
+    """``truncate [-c] -s SIZE FILE...``: set the files' sizes (busybox); past the disk limit the
+    write fails with ENOSPC, as it would on a full disk -- nothing is materialised first."""
+    parsed = parse_options(ctx, argv, "c", "s")
+    if parsed is None:
+        return 1
+    seen, values, operands = parsed
+    text = values.get("s")
+    m = re.fullmatch(r"([0-9]+)([KMGT]?)", text or "")
+    if m is None:
+        ctx.err(f"truncate: invalid number '{text or ''}'\n")
+        return 1
+    size = int(m.group(1)) * _SIZE_SUFFIX[m.group(2)]
+    status = 0
+    for operand in operands:
+        path = ctx.abspath(operand)
+        try:
+            if stat_or_none(ctx, path) is None:
+                if "c" in seen:
+                    continue
+                ctx.fs.write_file(path, b"", mode=0o666 & ~umask_of(ctx))
+                own_new(ctx, path)
+            ctx.fs.truncate(path, size)
+        except (OSError, ValueError) as exc:
+            ctx.err(f"truncate: {operand}: {strerror(exc)}\n")
+            status = 1
+    return status

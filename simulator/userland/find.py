@@ -438,14 +438,14 @@ def xargs(ctx: ExecContext, argv: list[str]) -> int:
     replace = values.get("I", values["i"] or "{}" if "i" in values else None)
     eof = values.get("E", values.get("e") or None)
     command = command or ["echo"]
-    data = ctx.stdin
+    data = ctx.stdin_bytes()
     if "a" in values:
         try:
             data = read_input(ctx, values["a"])
         except OSError as exc:
             ctx.err(f"xargs: can't open '{values['a']}': {strerror(exc)}\n")
             return 1
-    text = data.decode("utf-8", "replace")
+    text = data.decode("utf-8", "surrogateescape")
     error = None
     if "0" in values:
         items = text.split("\0")

@@ -278,7 +278,9 @@ def _apt_install(ctx: ExecContext, wanted: list[str], opts: set[str], quiet: int
         info = f"/var/lib/dpkg/info/{name}{':amd64' if meta.get('Multi-Arch') == 'same' else ''}"
         fs.write_file(info + ".list", listing)
         md5 = "".join(
-            f"{hashlib.md5(r[0].encode()).hexdigest()}  {r[0][1:]}\n" for r in written if r[1] == "f"
+            f"{hashlib.md5(r[0].encode('utf-8', 'surrogateescape')).hexdigest()}  {r[0][1:]}\n"
+            for r in written
+            if r[1] == "f"
         )
         fs.write_file(info + ".md5sums", md5)
         status[name] = _stanza(name, meta)
@@ -577,7 +579,7 @@ def pip(ctx: ExecContext, argv: list[str]) -> int:
                 f"Collecting {name}\n  Downloading {wheel} ({max(1, round(p['wheel_size'] / 1000))} kB)\n"
             )
         if cache_dir:
-            key = hashlib.sha256(wheel.encode()).hexdigest()
+            key = hashlib.sha256(wheel.encode("utf-8", "surrogateescape")).hexdigest()
             path = f"/root/.cache/pip/http-v2/{key[0]}/{key[1]}/{key[2]}/{key[3]}/{key[4]}/{key[5:]}.body"
             fs.makedirs(posixpath.dirname(path))
             fs.write_file(path, synthetic_bytes(path, p["wheel_size"]))

@@ -23,7 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from simulator.limits import Budget
 from simulator.model.fs import FileSystem
+from simulator.userland.streams import PipeEnd, read_all
 
 __all__ = [
     "BUILTIN_UTILITIES", "COMMANDS", "Command", "ExecContext", "RunCommand", "known_commands", "register",
@@ -34,7 +36,7 @@ class RunCommand(Protocol):
     """``run(argv, env=None, stdin=None) -> status``: start a program the way the shell does."""
 
     def __call__(
-        self, argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | None = None
+        self, argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | PipeEnd | None = None
     ) -> int: ...
 
 
@@ -60,12 +62,16 @@ class ExecContext:
             this context's), writing to this context's streams; returns the exit status.
         which: the path the shell would run for a command name (PATH search), or None.
         shell: runs a child shell, ``sh [options] [-c script | file] [args]``, as ``argv``.
+        budget: what the command being run has used of its :class:`~simulator.limits.Limits`;
+            a command about to make something big checks ``budget.can_hold(size)`` first.
+        stdin: ``bytes``, or the reading end of a pipe (:class:`~simulator.userland.streams.PipeEnd`):
+            read it with :meth:`stdin_bytes` or the functions of :mod:`~simulator.userland.streams`.
     """
 
     fs: FileSystem
     env: dict[str, str] = field(default_factory=dict)
     cwd: str = "/"
-    stdin: bytes = b""
+    stdin: bytes | PipeEnd = b""
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
     uid: int = 0
@@ -76,16 +82,21 @@ class ExecContext:
     run: RunCommand = field(default=_no_shell, repr=False)
     which: Callable[[str], str | None] = field(default=_no_lookup, repr=False)
     shell: Callable[[list[str]], int] = field(default=_no_shell, repr=False)
+    budget: Budget = field(default_factory=Budget, repr=False)
+
+    def stdin_bytes(self) -> bytes:
+        """All of stdin (waiting for a pipe's writer to finish)."""
+        return read_all(self.stdin)
 
     def abspath(self, path: str) -> str:
         """``path`` made absolute against the working directory (lexically, keeping ``..``)."""
         return path if path.startswith("/") else posixpath.join(self.cwd, path)
 
     def out(self, text: str | bytes) -> None:
-        self.stdout += text.encode() if isinstance(text, str) else text
+        self.stdout += text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
 
     def err(self, text: str | bytes) -> None:
-        self.stderr += text.encode() if isinstance(text, str) else text
+        self.stderr += text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
 
 
 Command = Callable[[ExecContext, list[str]], int]

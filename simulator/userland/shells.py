@@ -174,6 +174,9 @@ def printf(ctx: ExecContext, argv: list[str]) -> int:
                 width = str(int(number(next_arg())))
             if precision == "*":
                 precision = str(int(number(next_arg())))
+            for size in (width, precision):  # `%01000000000d` would need a gigabyte: check first
+                if size and size.lstrip("-").isdigit():
+                    ctx.budget.can_hold(abs(int(size)) * 4)
             spec = "%" + flags + (width or "") + (f".{precision}" if precision is not None else "")
             arg = next_arg()
             if conv in "diouxXc" and conv != "c":
@@ -191,6 +194,7 @@ def printf(ctx: ExecContext, argv: list[str]) -> int:
                     break
             else:
                 out.append((spec + "s") % (arg or ""))
+        ctx.budget.tick()
         if stop or index >= len(args) or index == start_index:
             break
     ctx.out("".join(out).encode("utf-8", "surrogateescape"))

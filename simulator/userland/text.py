@@ -13,6 +13,7 @@ from simulator.userland._args import (
     read_inputs,
 )
 from simulator.userland.registry import ExecContext, register
+from simulator.userland.streams import PipeEnd
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -47,6 +48,16 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
         ctx.err(f"{cmd}: invalid number '{count_text}'\n")
         return 1
     status = 0
+    if cmd == "head" and not from_start and len(operands) <= 1:
+        only = operands[0] if operands else "-"
+        if only in ("-", "/dev/stdin") and not isinstance(ctx.stdin, bytes):
+            # a pipe: read only what is needed, then close it (the writer gets SIGPIPE)
+            ctx.out(_head_stream(ctx.stdin, count, "c" in values))
+            return 0
+        if only == "/dev/zero" and "c" in values:
+            ctx.budget.can_hold(count)
+            ctx.out(bytes(count))
+            return 0
     inputs = read_inputs(ctx, cmd, operands)
     if cmd == "tail":  # busybox's tail leaves out the files it could not open, headers included
         status = int(any(data is None for _, data in inputs))
@@ -76,6 +87,23 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
                 part = b"".join(lines[-count:]) if count else b""
         ctx.out(part)
     return status
+
+
+def _head_stream(stdin: PipeEnd, count: int, by_bytes: bool) -> bytes:
+    out = bytearray()
+    if by_bytes:
+        while len(out) < count:
+            chunk = stdin.read(count - len(out))
+            if not chunk:
+                break
+            out += chunk
+    else:
+        for _ in range(count):
+            line = stdin.readline()
+            if not line:
+                break
+            out += line
+    return bytes(out)
 
 
 @register("wc")
@@ -117,8 +145,21 @@ def seq(ctx: ExecContext, argv: list[str]) -> int:
     )
     if step == 0:
         return 1
-    ctx.out("".join(f"{n}\n" for n in range(first, last + (1 if step > 0 else -1), step)))
+    numbers_left = range(first, last + (1 if step > 0 else -1), step)
+    for start in range(0, len(numbers_left), 4096):  # in chunks: a pipe takes them as they come
+        ctx.out("".join(f"{n}\n" for n in numbers_left[start : start + 4096]))
+        ctx.budget.check_time()
     return 0
+
+
+@register("yes")
+def yes(ctx: ExecContext, argv: list[str]) -> int:
+    """``yes [STRING...]``: the line forever (until the reader goes or a limit is reached)."""
+    line = (" ".join(argv[1:]) if len(argv) > 1 else "y") + "\n"
+    chunk = line * max(1, 4096 // len(line))
+    while True:
+        ctx.out(chunk)
+        ctx.budget.tick()
 
 
 @register("sort")
@@ -168,7 +209,7 @@ def uniq(ctx: ExecContext, argv: list[str]) -> int:
     for line, count in runs:
         if ("d" in seen and count == 1) or ("u" in seen and count > 1):
             continue
-        ctx.out((f"{count:7d} ".encode() if "c" in seen else b"") + line + b"\n")
+        ctx.out((f"{count:7d} ".encode("utf-8", "surrogateescape") if "c" in seen else b"") + line + b"\n")
     return 0
 
 
@@ -221,7 +262,7 @@ def tr(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     set1 = _tr_set(operands[0])
     set2 = _tr_set(operands[1]) if len(operands) > 1 else ""
-    data = ctx.stdin.decode("latin-1")
+    data = ctx.stdin_bytes().decode("latin-1")
     if seen & {"c", "C"}:
         set1 = "".join(chr(c) for c in range(256) if chr(c) not in set1)
     if delete:
