@@ -36,6 +36,7 @@ from simulator.dockerfile import instructions as ins
 from simulator.dockerfile.lexer import Lexer
 from simulator.dockerfile.parser import Dockerfile, Stage, parse_dockerfile
 from simulator.errors import BuildError, DockerfileError, ImageNotFound
+from simulator.limits import Limits
 from simulator.model.container import Container, runtime_mounts
 from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
@@ -111,8 +112,10 @@ class _Builder:
         target: str | None,
         no_cache: bool,
         tag: str | None,
+        limits: Limits | None,
     ) -> None:
         self.host = host
+        self.limits = limits if limits is not None else host.limits
         self.df = dockerfile
         self.context = context
         self.build_args = dict(build_args)
@@ -581,7 +584,13 @@ class _Builder:
     ) -> str:
         uid, gid = self.user_ids_in(c, state, instr)
         result = run_argv(
-            c, argv, env=dict(env_pairs(env)), cwd=state.config.working_dir or "/", uid=uid, gid=gid
+            c,
+            argv,
+            env=dict(env_pairs(env)),
+            cwd=state.config.working_dir or "/",
+            uid=uid,
+            gid=gid,
+            limits=self.limits,
         )
         output = result.output  # stdout and stderr interleaved, as the build log shows them
         if result.exit_code != 0:
@@ -675,6 +684,7 @@ def build(
     target: str | None = None,
     no_cache: bool = False,
     filename: str = "Dockerfile",
+    limits: Limits | None = None,
 ) -> BuildResult:
     """Build an image the way BuildKit would (see the module docstring).
 
@@ -687,6 +697,8 @@ def build(
         build_args: ``--build-arg`` values.
         target: the stage to build (``--target``); only the stages it needs are built.
         no_cache: ignore the cache (``--no-cache``); results are still stored in it.
+        limits: what each RUN may use (:class:`~simulator.limits.Limits`; default: the host's).
+            A RUN that reaches one fails the build with the limit's one-line message.
 
     Raises:
         DockerfileError: the Dockerfile does not parse (line, column, caret, hint).
@@ -698,6 +710,13 @@ def build(
         raise BuildError(f"no Dockerfile given and no {filename!r} in the context")
     parsed = parse_dockerfile(text, filename=filename)
     builder = _Builder(
-        host, parsed, ctx, build_args=build_args or {}, target=target, no_cache=no_cache, tag=tag
+        host,
+        parsed,
+        ctx,
+        build_args=build_args or {},
+        target=target,
+        no_cache=no_cache,
+        tag=tag,
+        limits=limits,
     )
     return builder.run()

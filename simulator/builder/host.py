@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from simulator.limits import Limits
 from simulator.model.container import Container
 from simulator.model.image import Image
 
@@ -31,6 +32,9 @@ class BuildHost(Protocol):
 
     build_cache: BuildCache | None
     """The cache of layer steps; the builder creates it on the first build when it is ``None``."""
+
+    limits: Limits
+    """What a RUN step may use when the build gives no limits of its own."""
 
     def base_image(self, ref: str) -> Image:
         """The image ``ref`` names for ``FROM`` or ``COPY --from``: stored first, else the library.

@@ -37,6 +37,8 @@ from ..builder.host import ContextSource
 from ..builder.result import BuildResult
 from ..clock import LogicalClock, rfc3339
 from ..errors import ImageNotFound
+from ..limits import Limits
+from ..limits import resolve as resolve_limits
 from ..model.container import Container, runtime_mounts
 from ..model.image import HistoryEntry, Image
 from ..reference import parse_reference
@@ -70,6 +72,10 @@ class Engine:
             reproducible.
         state_dir: with ``backend="overlayfs"``, where it keeps its layers and mounts (its
             default is ``/var/tmp/layerlab-overlay``).
+        limits: what a command (``RUN``, ``exec_run``, ``containers.run``) may use: steps, time,
+            memory, the container's disk, output (:class:`~simulator.limits.Limits`; default
+            :data:`~simulator.limits.DEFAULT_LIMITS`, classroom-safe). A call's own ``limits=``
+            wins; ``engine.limits`` can be changed at any time.
     """
 
     def __init__(
@@ -78,11 +84,13 @@ class Engine:
         *,
         clock: Callable[[], _dt.datetime] | None = None,
         state_dir: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
         self.backend: Backend = (
             backend_named(backend, state_dir=state_dir) if isinstance(backend, str) else backend
         )
+        self.limits: Limits = resolve_limits(limits)
         self.clock = clock or LogicalClock()
         self.layers = LayerStore()
         self.images = ImageCollection(self)
@@ -141,6 +149,7 @@ class Engine:
         """``container.exec_run(cmd)``: the command runs in the RUN shell."""
         from ..sh.run import exec_in
 
+        kwargs.setdefault("limits", self.limits)
         return exec_in(container, cmd, **kwargs)
 
     def commit_container(
@@ -175,6 +184,7 @@ class Engine:
         target: str | None = None,
         no_cache: bool = False,
         filename: str = "Dockerfile",
+        limits: Limits | None = None,
     ) -> BuildResult:
         """Build an image the way BuildKit would (see :func:`simulator.builder.builder.build`)."""
         return _build(
@@ -186,6 +196,7 @@ class Engine:
             target=target,
             no_cache=no_cache,
             filename=filename,
+            limits=limits,
         )
 
     def base_image(self, ref: str) -> Image:
@@ -196,8 +207,10 @@ class Engine:
         """Keep a built image (tagged ``tag`` when given); returns the stored image."""
         return self.images.add(image, tag)
 
-    def run_in(self, container: Container, *, remove: bool = False) -> Container:
+    def run_in(
+        self, container: Container, *, remove: bool = False, limits: Limits | None = None
+    ) -> Container:
         """Start ``container``, run its command with the RUN shell, and stop it."""
         from ..sh.run import run_container_command
 
-        return run_container_command(self, container, remove=remove)
+        return run_container_command(self, container, remove=remove, limits=limits or self.limits)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..clock import rfc3339
 from ..digest import Digest
 from ..errors import Conflict, ContainerNotFound
+from ..limits import Limits
 from ..model.container import Container, State
 from ..model.image import Image
 from .df import ps_table
@@ -137,12 +138,14 @@ class ContainerCollection:
         *,
         name: str | None = None,
         remove: bool = False,
+        limits: Limits | None = None,
     ) -> Container:
         """Create and start a container, run ``command`` in its shell, and stop it.
 
-        Returns the container (its ``output`` and ``exit_code`` attributes hold the result)."""
+        ``limits`` bounds what the command may use (default: ``engine.limits``). Returns the
+        container (its ``output`` and ``exit_code`` attributes hold the result)."""
         container = self.create(image, command, name=name)
-        return self._engine.run_in(container, remove=remove)
+        return self._engine.run_in(container, remove=remove, limits=limits)
 
     def rename(self, ref: str | Container, name: str) -> Container:
         """``docker rename``: give the container ``ref`` (a name, ID or unique ID prefix) a new name.

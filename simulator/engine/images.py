@@ -19,6 +19,7 @@ from ..builder.result import BuildResult
 from ..clock import parse_time
 from ..digest import Digest, short_id
 from ..errors import Conflict, ImageNotFound
+from ..limits import Limits
 from ..model.image import Image
 from ..oci import read_layout, write_layout
 from ..reference import parse_reference
@@ -284,6 +285,7 @@ class ImageCollection:
         target: str | None = None,
         no_cache: bool = False,
         filename: str = "Dockerfile",
+        limits: Limits | None = None,
     ) -> BuildResult:
         """Build an image from a Dockerfile (see :func:`simulator.builder.builder.build`)."""
         return self._engine.build(
@@ -294,6 +296,7 @@ class ImageCollection:
             target=target,
             no_cache=no_cache,
             filename=filename,
+            limits=limits,
         )
 
     def save(
