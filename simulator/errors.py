@@ -17,7 +17,8 @@ subclass of :class:`SimulatorError`, which also inherits the builtin whose contr
     ├── DockerfileError (ValueError)        parse errors: file, line, column, caret, hint
     ├── BuildError (RuntimeError)           a step failed: the Dockerfile line and the reason
     ├── ImageFormatError (ValueError)       bad OCI / docker-save input
-    └── BackendUnavailable (RuntimeError)   the real overlayfs backend cannot run here, and why
+    ├── BackendUnavailable (RuntimeError)   the real overlayfs backend cannot run here, and why
+    └── StoreError (OSError)                a store on disk that cannot be used, and why
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "LayerNotFound",
     "NotFound",
     "SimulatorError",
+    "StoreError",
 ]
 
 
@@ -146,3 +148,8 @@ class BackendUnavailable(SimulatorError, RuntimeError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"the overlayfs backend is not available here: {reason}")
+
+
+class StoreError(SimulatorError, OSError):
+    """A store on disk (``Engine(root=...)``) that cannot be opened or used: not a store, a newer
+    schema, a missing or corrupt blob, a lock held too long.  The message names the path."""
