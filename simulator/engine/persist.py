@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import functools
 import itertools
 import json
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..builder.cache import BuildCache, CacheRecord
+from ..clock import LogicalClock
 from ..digest import Digest, canonical_json
 from ..errors import StoreError
 from ..model.container import Container, State
@@ -181,6 +183,9 @@ class Persistence:
             ):
                 self.save_container(containers[cid])
         self.dirty.clear()
+        clock = self.engine.clock
+        if isinstance(clock, LogicalClock):  # one timeline for the store, across processes
+            self.store.db.execute("INSERT OR REPLACE INTO meta VALUES ('clock', ?)", (clock.peek().isoformat(),))
         cache = self.engine.build_cache
         if isinstance(cache, BuildCache):
             for key, record in cache.records.items():
@@ -268,6 +273,12 @@ class Persistence:
         counter = db.execute("SELECT value FROM meta WHERE key = 'container_counter'").fetchone()
         coll._counter = itertools.count(int(counter[0]) + 1 if counter else 1)
         self._cached_keys = {k for (k,) in db.execute("SELECT key FROM build_cache")}
+        clock_row = db.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
+        clock = engine.clock
+        if clock_row and isinstance(clock, LogicalClock):
+            stored = _dt.datetime.fromisoformat(clock_row[0])
+            if stored > clock.peek():
+                clock._now = stored
         engine.build_cache = None  # loaded by the next build (load_build_cache)
 
     def _build_layer(self, thunk: Thunk) -> Layer:
