@@ -56,6 +56,12 @@ class LazyDict(dict[K, V], Generic[K, V]):
             return self[key]
         return default
 
+    def setdefault(self, key: K, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        dict.__setitem__(self, key, default)
+        return default
+
     def pop(self, key: K, *default: Any) -> Any:
         if key not in self and default:
             return default[0]
