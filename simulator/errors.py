@@ -17,7 +17,8 @@ subclass of :class:`SimulatorError`, which also inherits the builtin whose contr
     ├── DockerfileError (ValueError)        parse errors: file, line, column, caret, hint
     ├── BuildError (RuntimeError)           a step failed: the Dockerfile line and the reason
     ├── ImageFormatError (ValueError)       bad OCI / docker-save input
-    └── BackendUnavailable (RuntimeError)   the real overlayfs backend cannot run here, and why
+    ├── BackendUnavailable (RuntimeError)   the real overlayfs backend cannot run here, and why
+    └── StoreError (OSError)                a store on disk that cannot be used, and why
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "RegistryError",
     "RegistryUnreachable",
     "SimulatorError",
+    "StoreError",
 ]
 
 
@@ -175,3 +177,8 @@ class RegistryError(SimulatorError, RuntimeError):
 
 class RegistryUnreachable(SimulatorError, ConnectionError):
     """No registry answers at that address (refused, timed out, not HTTP)."""
+
+
+class StoreError(SimulatorError, OSError):
+    """A store on disk (``Engine(root=...)``) that cannot be opened or used: not a store, a newer
+    schema, a missing or corrupt blob, a lock held too long.  The message names the path."""

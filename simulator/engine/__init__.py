@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -36,15 +37,17 @@ from ..builder.builder import build as _build
 from ..builder.host import ContextSource
 from ..builder.result import BuildResult
 from ..clock import LogicalClock, rfc3339
-from ..errors import ImageNotFound
+from ..errors import ImageNotFound, StoreError
 from ..limits import Limits
 from ..limits import resolve as resolve_limits
 from ..model.container import Container, runtime_mounts
 from ..model.image import HistoryEntry, Image
 from ..reference import parse_reference
+from ..store import FsckReport
 from .containers import ContainerCollection
 from .df import ContainerUsage, DiskUsage, ImageUsage, disk_usage, status_text
 from .images import ImageCollection
+from .persist import Persistence, operation
 from .store import LayerStore
 
 __all__ = [
@@ -76,6 +79,9 @@ class Engine:
             memory, the container's disk, output (:class:`~simulator.limits.Limits`; default
             :data:`~simulator.limits.DEFAULT_LIMITS`, classroom-safe). A call's own ``limits=``
             wins; ``engine.limits`` can be changed at any time.
+        root: a directory to keep everything in (a store on disk, see :mod:`simulator.store`):
+            images, layers, tags, containers and the build cache survive the process, and other
+            processes using the same root see them.  ``None`` (the default): in memory only.
     """
 
     def __init__(
@@ -85,6 +91,7 @@ class Engine:
         clock: Callable[[], _dt.datetime] | None = None,
         state_dir: str | None = None,
         limits: Limits | None = None,
+        root: str | os.PathLike[str] | None = None,
     ) -> None:
         # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
         self.backend: Backend = (
@@ -96,6 +103,47 @@ class Engine:
         self.images = ImageCollection(self)
         self.containers = ContainerCollection(self)
         self.build_cache: Any = None  # a simulator.builder.builder.BuildCache, made by the first build
+        self._persist: Persistence | None = None
+        if root is not None:
+            if getattr(self.backend, "name", "") != "memory":
+                raise StoreError(
+                    f"a store on disk (root={os.fspath(root)!r}) keeps containers of the memory backend "
+                    f"only, not {getattr(self.backend, 'name', self.backend)!r}; drop root= or use backend='memory'"
+                )
+            self._persist = Persistence(self, os.fspath(root))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], **kwargs: Any) -> Engine:
+        """An engine keeping its state in the store at ``path`` (created if missing): ``Engine(root=path)``."""
+        return cls(root=path, **kwargs)
+
+    @property
+    def root(self) -> str | None:
+        """The store's directory, or None for an in-memory engine."""
+        return self._persist.store.root if self._persist is not None else None
+
+    def sync(self) -> None:
+        """Save what was changed on objects directly (``c.stop()``) and load what other processes did."""
+        if self._persist is not None:
+            with self._persist.operation():
+                pass
+
+    def fsck(self) -> FsckReport | None:
+        """The store's consistency check (:func:`simulator.store.fsck`); None for an in-memory engine."""
+        return self._persist.fsck() if self._persist is not None else None
+
+    def close(self) -> None:
+        """Save pending changes and close the store (an in-memory engine has nothing to close)."""
+        if self._persist is not None:
+            self.sync()
+            self._persist.close()
+            self._persist = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> _dt.datetime:
@@ -145,13 +193,18 @@ class Engine:
         """Now as RFC 3339 text (a container's ``started_at`` and ``finished_at``)."""
         return rfc3339(self.now())
 
+    @operation
     def exec_in_container(self, container: Container, cmd: Any, **kwargs: Any) -> Any:
         """``container.exec_run(cmd)``: the command runs in the RUN shell."""
         from ..sh.run import exec_in
 
         kwargs.setdefault("limits", self.limits)
+        if self._persist is not None:
+            self._persist.dirty.add(container.id)
+
         return exec_in(container, cmd, **kwargs)
 
+    @operation
     def commit_container(
         self,
         container: Container,
@@ -174,6 +227,7 @@ class Engine:
         return disk_usage(self)
 
     # -- builds: the engine is the builder's BuildHost ------------------------------------------
+    @operation
     def build(
         self,
         dockerfile: str | None = None,
@@ -187,6 +241,8 @@ class Engine:
         limits: Limits | None = None,
     ) -> BuildResult:
         """Build an image the way BuildKit would (see :func:`simulator.builder.builder.build`)."""
+        if self._persist is not None:
+            self._persist.load_build_cache()
         return _build(
             self,
             dockerfile,
@@ -203,14 +259,18 @@ class Engine:
         """The image ``FROM ref`` starts from: a stored one, else pulled from the library."""
         return self.images.get_or_pull(ref)
 
+    @operation
     def store_image(self, image: Image, tag: str | None = None) -> Image:
         """Keep a built image (tagged ``tag`` when given); returns the stored image."""
         return self.images.add(image, tag)
 
+    @operation
     def run_in(
         self, container: Container, *, remove: bool = False, limits: Limits | None = None
     ) -> Container:
         """Start ``container``, run its command with the RUN shell, and stop it."""
         from ..sh.run import run_container_command
 
+        if self._persist is not None:
+            self._persist.dirty.add(container.id)
         return run_container_command(self, container, remove=remove, limits=limits or self.limits)

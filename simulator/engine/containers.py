@@ -21,6 +21,7 @@ from ..limits import Limits
 from ..model.container import Container, State
 from ..model.image import Image
 from .df import ps_table
+from .persist import operation, reads
 
 if TYPE_CHECKING:
     from . import Engine
@@ -83,14 +84,24 @@ class ContainerCollection:
 
     def _forget(self, container: Container) -> None:
         """Drop ``container`` from every index (the container calls this when it is removed)."""
-        if self._containers.pop(container.id, None) is None:
+        persist = self._engine._persist
+        if persist is not None and not persist.store.in_transaction:
+            with persist.operation():  # a container removed from Python is one operation
+                self._forget(container)
             return
+        if self._unindex(container) and persist is not None:
+            persist.container_removed(container.id)
+
+    def _unindex(self, container: Container) -> bool:
+        if self._containers.pop(container.id, None) is None:
+            return False
         if self._by_name.get(container.name) is container:
             del self._by_name[container.name]
         users = self._by_image[container.image.id]
         del users[container.id]
         if not users:
             del self._by_image[container.image.id]
+        return True
 
     # -- creation -------------------------------------------------------------------------------
     def _new_name(self, n: int) -> str:
@@ -99,6 +110,7 @@ class ContainerCollection:
         suffix = n // (len(_ADJECTIVES) * len(_NAMES))
         return f"{a}_{b}" + (str(suffix) if suffix else "")
 
+    @operation
     def create(
         self, image: str | Image, command: str | Iterable[str] | None = None, *, name: str | None = None
     ) -> Container:
@@ -129,8 +141,11 @@ class ContainerCollection:
             img, id=cid, name=name, command=argv, created=rfc3339(self._engine.now()), on_remove=self._forget
         )
         self._index(container)
+        if self._engine._persist is not None:
+            self._engine._persist.container_created(container, n)
         return container
 
+    @operation
     def run(
         self,
         image: str | Image,
@@ -147,6 +162,7 @@ class ContainerCollection:
         container = self.create(image, command, name=name)
         return self._engine.run_in(container, remove=remove, limits=limits)
 
+    @operation
     def rename(self, ref: str | Container, name: str) -> Container:
         """``docker rename``: give the container ``ref`` (a name, ID or unique ID prefix) a new name.
 
@@ -160,12 +176,15 @@ class ContainerCollection:
             raise Conflict(
                 f'the container name "/{name}" is already in use; remove that container or choose another name'
             )
-        self._forget(container)
+        self._unindex(container)
         container.name = name
         self._index(container)
+        if self._engine._persist is not None:
+            self._engine._persist.save_container(container)
         return container
 
     # -- lookup ---------------------------------------------------------------------------------
+    @reads
     def get(self, ref: str) -> Container:
         """A container by name, full ID or unique ID prefix."""
         found = self._by_name.get(ref)
@@ -179,6 +198,7 @@ class ContainerCollection:
         known = ", ".join(sorted(self._by_name)) or "none"
         raise ContainerNotFound(f"no container {ref!r}; known containers: {known}")
 
+    @reads
     def list(self, all: bool = False) -> builtins.list[Container]:
         """Running containers (all of them with ``all=True``), newest first."""
         items = [c for c in self._containers.values() if all or c.state in (State.RUNNING, State.PAUSED)]
@@ -188,10 +208,12 @@ class ContainerCollection:
         """The containers made from ``image``, oldest first."""
         return builtins.list(self._by_image.get(image.id, {}).values())
 
+    @reads
     def __len__(self) -> int:
         return len(self._containers)
 
     # -- removal --------------------------------------------------------------------------------
+    @operation
     def prune(self) -> dict[str, Any]:
         """Remove every stopped (created or exited) container."""
         deleted, reclaimed = [], 0
@@ -203,6 +225,7 @@ class ContainerCollection:
         return {"ContainersDeleted": deleted, "SpaceReclaimed": reclaimed}
 
     # -- text -----------------------------------------------------------------------------------
+    @reads
     def table(self, all: bool = False, size: bool = False) -> str:
         """``docker ps [-a] [-s]``."""
         return ps_table(self._engine, all=all, size=size)

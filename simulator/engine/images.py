@@ -25,6 +25,7 @@ from ..oci import read_layout, write_layout
 from ..reference import parse_reference
 from ..text import ellipsis, human_duration, human_size, table, truncate_id
 from .df import images_table
+from .persist import operation, reads
 
 if TYPE_CHECKING:
     from ..registry import PushResult, Registry
@@ -50,9 +51,13 @@ class ImageCollection:
             self._untag(full)
         self._tags[full] = image_id
         self._tags_by_image.setdefault(image_id, set()).add(full)
+        if self._engine._persist is not None and self._engine._persist.store.in_transaction:
+            self._engine._persist.tagged(full, image_id)
 
     def _untag(self, full: str) -> None:
         image_id = self._tags.pop(full)
+        if self._engine._persist is not None:
+            self._engine._persist.untagged(full)
         tags = self._tags_by_image[image_id]
         tags.discard(full)
         if not tags:
@@ -68,14 +73,19 @@ class ImageCollection:
         if parent is not None:
             self._parents[child] = parent
             self._children.setdefault(parent, set()).add(child)
+        if self._engine._persist is not None and self._engine._persist.store.in_transaction:
+            self._engine._persist.parent_set(child, parent)
 
     # -- registration -------------------------------------------------------------------------
+    @operation
     def add(self, image: Image, tag: str | None = None, *, parent: Image | None = None) -> Image:
         """Store ``image`` (once per ID) and optionally tag it; returns the stored image."""
         stored = self._by_id.get(image.id)
         if stored is None:
             stored = self._engine.layers.intern(image)
             self._by_id[stored.id] = stored
+            if self._engine._persist is not None:
+                self._engine._persist.image_added(stored)
         if parent is not None and parent.id in self._by_id:
             self._set_parent(stored.id, parent.id)
         if tag:
@@ -86,6 +96,7 @@ class ImageCollection:
         name, tag = parse_reference(ref)
         return f"{name}:{tag}"
 
+    @operation
     def tag(self, image: Image | str, repository: str, tag: str | None = None) -> bool:
         """Give ``image`` the name ``repository:tag`` (moving the name if another image had it)."""
         target = self.get(image) if isinstance(image, str) else image
@@ -104,13 +115,12 @@ class ImageCollection:
             return self._by_id[self._tags[full]]
         hexpart = ref.split(":", 1)[1] if ref.startswith("sha256:") else ref
         if len(hexpart) >= 4 and all(c in "0123456789abcdef" for c in hexpart):
-            matches = [
-                img for digest, img in self._by_id.items() if digest.split(":", 1)[1].startswith(hexpart)
-            ]
+            matches = [digest for digest in self._by_id if digest.split(":", 1)[1].startswith(hexpart)]
             if len(matches) == 1:
-                return matches[0]
+                return self._by_id[matches[0]]
         return None
 
+    @reads
     def get(self, ref: str | Image) -> Image:
         """An image by ``name[:tag]``, full ID or unique ID prefix.
 
@@ -126,6 +136,7 @@ class ImageCollection:
             hint = f"; pull it first: engine.images.pull({ref!r})"
         raise ImageNotFound(f"no image {ref!r}; known images: {known}{hint}")
 
+    @operation
     def pull(
         self,
         ref: str,
@@ -161,6 +172,7 @@ class ImageCollection:
 
         return push(self._engine, ref, registry, quiet=quiet)
 
+    @operation
     def get_or_pull(self, ref: str | Image) -> Image:
         if isinstance(ref, Image):
             return self.add(ref)
@@ -175,18 +187,22 @@ class ImageCollection:
         parent = self._parents.get(image.id)
         return self._by_id.get(parent) if parent else None
 
+    @reads
     def list(self, all: bool = False) -> builtins.list[Image]:
         """Images newest first (``docker images``); dangling ones only with ``all=True``."""
         images = [img for img in self._by_id.values() if all or img.id in self._tags_by_image]
         return sorted(images, key=lambda i: (i.created, i.id), reverse=True)
 
+    @reads
     def __len__(self) -> int:
         return len(self._by_id)
 
+    @reads
     def __contains__(self, ref: object) -> bool:
         return isinstance(ref, (str, Image)) and self._lookup(ref) is not None
 
     # -- removal ------------------------------------------------------------------------------
+    @operation
     def remove(self, ref: str | Image, force: bool = False) -> builtins.list[str]:
         """``docker rmi``: untag, and delete the image when no tag and no container is left.
 
@@ -225,9 +241,12 @@ class ImageCollection:
         del self._by_id[image.id]
         self._set_parent(image.id, None)
         self._engine.layers.release(image)
+        if self._engine._persist is not None:
+            self._engine._persist.image_removed(image)
         events.append(f"Deleted: {image.id}")
         return events
 
+    @operation
     def prune(self) -> dict[str, Any]:
         """Remove dangling images no container uses; returns what was deleted and reclaimed."""
         before = self._engine.df().layers_size
@@ -246,6 +265,7 @@ class ImageCollection:
         return {"ImagesDeleted": deleted, "SpaceReclaimed": before - self._engine.df().layers_size}
 
     # -- text ---------------------------------------------------------------------------------
+    @reads
     def history(self, ref: str | Image, *, no_trunc: bool = False) -> str:
         """``docker history``: newest first; IDs walk the parent chain, else ``<missing>``."""
         image = self.get(ref)
@@ -270,6 +290,7 @@ class ImageCollection:
             rows.append([ident, since, created_by, size, entry.comment])
         return table(["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"], rows)
 
+    @reads
     def table(self) -> str:
         """``docker images``."""
         return images_table(self._engine)
@@ -319,6 +340,7 @@ class ImageCollection:
                 tags = [full]
         return write_layout(image, path, tags, format=format, tar=tar)
 
+    @operation
     def load(self, path: str | os.PathLike[str]) -> builtins.list[Image]:
         """``docker load``: read an OCI layout (directory or tar) or a docker-save archive.
 
