@@ -46,6 +46,7 @@ from .formats import (
     is_reference,
     split_digest,
 )
+from .limits import DEFAULT_LIMITS, ImportLimits
 from .sources import Source, open_source
 
 __all__ = ["MANIFEST_KEY", "Found", "read_source"]
@@ -71,6 +72,11 @@ def _json(source: Source, name: str, data: bytes | None = None) -> Any:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ImageFormatError(f"{source.label}: {name} is not valid JSON ({e})") from None
+    except RecursionError:  # the C scanner recurses once per '[' or '{'
+        raise ImageFormatError(
+            f"{source.label}: {name} nests arrays/objects too deep to be read (an image document "
+            "needs a handful of levels)"
+        ) from None
 
 
 def _descriptor(value: Any, where: str) -> dict[str, Any]:
@@ -168,7 +174,14 @@ def _build_image(
         key = f"{digest or lb.blob.name}|{diff_id}"
         layer = layer_cache.get(key)
         if layer is None:
-            layer = read_layer(lb, digest=digest, diff_id=diff_id, created_by=h.created_by, comment=h.comment)
+            layer = read_layer(
+                lb,
+                digest=digest,
+                diff_id=diff_id,
+                created_by=h.created_by,
+                comment=h.comment,
+                limits=source.limits,
+            )
             layer_cache[key] = layer
         layers.append(layer)
     try:
@@ -298,13 +311,15 @@ def _read_docker_legacy(source: Source) -> list[Found]:
     return list(by_id.values())
 
 
-def read_source(path: str | os.PathLike[str]) -> list[Found]:
+def read_source(path: str | os.PathLike[str], limits: ImportLimits | None = None) -> list[Found]:
     """Every image in the layout or archive at ``path``, fully checked.
+
+    ``limits`` bound the work (:class:`~simulator.oci.limits.ImportLimits`, defaults if None).
 
     Raises:
         ImageFormatError: naming the file and what is wrong with it.
     """
-    source = open_source(path)
+    source = open_source(path, limits or DEFAULT_LIMITS)
     if source.has("index.json"):
         found = _read_oci(source)
     elif source.has("manifest.json"):
