@@ -37,9 +37,9 @@ from ...model.paths import ancestors, check_path, fs_error, join, normalize, res
 from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
 from ._rootfs import RootFS
-from .cleanup import remove_tree
 from .layout import _xattr, read_upper
-from .mounting import mount_overlay, unmount
+from .lifetime import MountResources, guard
+from .mounting import mount_overlay
 
 __all__ = ["MountOptions", "OverlayFS"]
 
@@ -126,10 +126,11 @@ class OverlayFS:
         self.upper_dir = os.path.join(self.directory, "upper")
         self.work_dir = os.path.join(self.directory, "work")
         self.merged_dir = os.path.join(self.directory, "merged")
+        self._held = MountResources(directory, self.merged_dir, options.method)
+        self._release = guard(self, self._held)  # unmounts on close, collection or exit
         for d in (self.upper_dir, self.work_dir, self.merged_dir):
             os.mkdir(d, 0o755)
         os.chmod(self.upper_dir, 0o755)
-        self._mounted = False
         self._generation = 0
         self._synced = -1
         self._upper_stats: dict[str, os.stat_result] = {}
@@ -148,22 +149,18 @@ class OverlayFS:
                 userxattr=options.xattr_ns == "user",
                 api=options.mount_api,
             )
-            self._mounted = True
+            self._held.mounted = True
             self._fs = RootFS(self.merged_dir, use_openat2=options.use_openat2)
+            self._held.handles.append(self._fs)
             self._ufs = RootFS(self.upper_dir, use_openat2=options.use_openat2)
+            self._held.handles.append(self._ufs)
         except BaseException:
             self._teardown()
             raise
 
     # ------------------------------------------------------------------ lifecycle
     def _teardown(self) -> None:
-        for fs in (getattr(self, "_fs", None), getattr(self, "_ufs", None)):
-            if fs is not None:
-                fs.close()
-        if self._mounted:
-            unmount(self.merged_dir, self.options.method)
-            self._mounted = False
-        remove_tree(self.directory)
+        self._release()  # see .lifetime: the same release runs if the object is dropped unclosed
 
     def discard(self) -> None:
         """Unmount and delete the upper and work directories (the container is removed)."""
