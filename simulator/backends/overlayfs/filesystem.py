@@ -17,6 +17,8 @@ kernel:
   from an image layer before an operation is in the upper directory after it.
 """
 
+# Long module: one class answering the whole ContainerFS protocol; its checks and its lifetime
+# live in ._args and .lifetime already.
 from __future__ import annotations
 
 import errno
@@ -38,6 +40,7 @@ from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
 from ._rootfs import RootFS
 from .layout import _xattr, read_upper
+from ._args import check_ids, check_mode, check_size, file_bytes
 from .lifetime import MountResources, guard
 from .mounting import mount_overlay
 
@@ -371,17 +374,16 @@ class OverlayFS:
                 os.close(fd)
 
     def write_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
-        content = data.encode() if isinstance(data, str) else bytes(data)
-        self._write(path, content, os.O_TRUNC, "write", mode)
+        content = file_bytes(data)
+        self._write(path, content, os.O_TRUNC, "write", check_mode(mode))
 
     def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
-        content = data.encode() if isinstance(data, str) else bytes(data)
-        self._write(path, content, os.O_APPEND, "append", mode)
+        content = file_bytes(data)
+        self._write(path, content, os.O_APPEND, "append", check_mode(mode))
 
     def truncate(self, path: str, size: int) -> None:
         """``truncate(2)`` (through the file's ``O_PATH`` descriptor, so no symlink is followed)."""
-        if size < 0:
-            raise fs_error(errno.EINVAL, path)
+        check_size(path, size)
         real = self._resolve(path)
         if real == "/":
             raise fs_error(errno.EISDIR, path)
@@ -396,6 +398,7 @@ class OverlayFS:
                 os.close(fd)
 
     def touch(self, path: str, mode: int = 0o644) -> None:
+        check_mode(mode)
         real = self._resolve(path)
         exists = self._fs.lstat(real) is not None
         if not exists:
@@ -422,6 +425,8 @@ class OverlayFS:
             apply(dirfd, name)
 
     def chmod(self, path: str, mode: int) -> None:
+        check_mode(mode)
+
         def apply(dirfd: int, name: str) -> None:
             fd = os.open(name, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
             try:
@@ -433,6 +438,7 @@ class OverlayFS:
         self._attr(path, True, "chmod", apply)
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
+        check_ids(path, uid, gid)
         self._attr(
             path,
             follow_symlinks,
@@ -442,6 +448,7 @@ class OverlayFS:
 
     # ------------------------------------------------------------------ names
     def mkdir(self, path: str, mode: int = 0o755) -> None:
+        check_mode(mode)
         real = self._resolve(path.rstrip("/") or "/", follow_last=False)
         if real == "/" or self._fs.lstat(real) is not None:
             raise fs_error(errno.EEXIST, path)
