@@ -75,7 +75,9 @@ def test_bad_arguments_agree(
         (-1, -1, None),
     ],
 )
-def test_chown_ids_are_checked_as_linux_does(backend: OverlayBackend, uid: int, gid: int, expected: int | None) -> None:
+def test_chown_ids_are_checked_as_linux_does(
+    backend: OverlayBackend, uid: int, gid: int, expected: int | None
+) -> None:
     with backend.new_container(IMAGE) as real:
         if expected is None:
             real.chown("/f", uid, gid)

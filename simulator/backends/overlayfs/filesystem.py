@@ -38,9 +38,9 @@ from ...model.fs import CopyUp, check_name
 from ...model.paths import ancestors, check_path, fs_error, join, normalize, resolve
 from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
+from ._args import check_ids, check_mode, check_size, file_bytes
 from ._rootfs import RootFS
 from .layout import _xattr, read_upper
-from ._args import check_ids, check_mode, check_size, file_bytes
 from .lifetime import MountResources, guard
 from .mounting import mount_overlay
 
