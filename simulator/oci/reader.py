@@ -85,8 +85,14 @@ def _descriptor(value: Any, where: str) -> dict[str, Any]:
             f"{where}: a descriptor needs 'mediaType', 'digest' and 'size', got {value!r:.200}"
         )
     split_digest(value["digest"], where)
-    if not isinstance(value["size"], int) or value["size"] < 0:
+    if not isinstance(value["size"], int) or isinstance(value["size"], bool) or value["size"] < 0:
         raise ImageFormatError(f"{where}: descriptor size {value['size']!r} is not a byte count")
+    for key, kind in (("mediaType", str), ("annotations", dict), ("platform", dict)):
+        if key in value and not isinstance(value[key], kind):
+            raise ImageFormatError(
+                f"{where}: descriptor field {key!r} must be a {'string' if kind is str else 'JSON object'}, "
+                f"got {value[key]!r:.100}"
+            )
     return value
 
 
@@ -157,9 +163,9 @@ def _build_image(
 ) -> Image:
     if not isinstance(cfg, dict):
         raise ImageFormatError(f"{where}: the image config is not a JSON object")
-    rootfs = cfg.get("rootfs") or {}
-    diff_ids = rootfs.get("diff_ids")
-    if rootfs.get("type") != "layers" or not isinstance(diff_ids, list):
+    rootfs = cfg.get("rootfs")
+    diff_ids = rootfs.get("diff_ids") if isinstance(rootfs, dict) else None
+    if not isinstance(rootfs, dict) or rootfs.get("type") != "layers" or not isinstance(diff_ids, list):
         raise ImageFormatError(f"{where}: config 'rootfs' must be {{'type': 'layers', 'diff_ids': [...]}}")
     if len(diff_ids) != len(layer_blobs):
         raise ImageFormatError(
@@ -228,7 +234,10 @@ def _read_oci(source: Source) -> list[Found]:
     if source.has("manifest.json"):  # Docker >= 25 writes both
         for item in _docker_manifest(source):
             config = str(item.get("Config", ""))
-            repo_tags.setdefault(config.rsplit("/", 1)[-1], []).extend(item.get("RepoTags") or [])
+            tags = item.get("RepoTags") or []
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise ImageFormatError(f"{source.label}: manifest.json 'RepoTags' must be a list of names")
+            repo_tags.setdefault(config.rsplit("/", 1)[-1], []).extend(tags)
     by_id: dict[str, Found] = {}
     layer_cache: dict[str, Layer] = {}
     for i, raw in enumerate(index["manifests"]):
@@ -241,7 +250,7 @@ def _read_oci(source: Source) -> list[Found]:
         if not isinstance(manifest, dict) or manifest.get("schemaVersion") != 2:
             raise ImageFormatError(f"{where}: not a schemaVersion 2 image manifest")
         media = manifest.get("mediaType") or picked.get("mediaType") or ""
-        if media and media not in MANIFEST_TYPES:
+        if not isinstance(media, str) or (media and media not in MANIFEST_TYPES):
             raise ImageFormatError(f"{where}: media type {media!r} is not an image manifest")
         config_desc = _descriptor(manifest.get("config"), f"{where}: config")
         if config_desc.get("mediaType") not in CONFIG_TYPES:
