@@ -31,11 +31,11 @@ __all__ = [
     "ContainerStateError",
     "DockerfileError",
     "ImageFormatError",
-    "NotCanonicalJSON",
     "ImageNotFound",
     "InvalidPath",
     "InvalidReference",
     "LayerNotFound",
+    "NotCanonicalJSON",
     "NotFound",
     "SimulatorError",
 ]

@@ -110,10 +110,13 @@ def test_gzip_archive_is_read_in_place_without_a_temporary_copy(
     image = sample_image()
     write_layout(image, tmp_path / "plain.tar", ["web:1"], format="docker", tar=True)
     (tmp_path / "saved.tar.gz").write_bytes(gzip.compress((tmp_path / "plain.tar").read_bytes()))
-    made = []
-    monkeypatch.setattr(
-        "tempfile.mkstemp", lambda *a, **k: made.append(a) or (_ for _ in ()).throw(AssertionError)
-    )
+    made: list[object] = []
+
+    def no_temporary_copy(*args: object, **kwargs: object) -> None:
+        made.append(args)
+        raise AssertionError("the archive was copied to a temporary file")
+
+    monkeypatch.setattr("tempfile.mkstemp", no_temporary_copy)
     [(loaded, tags)] = read_layout(tmp_path / "saved.tar.gz")
     assert made == [] and tags == ["web:1"] and loaded.id == image.id
     compared = 0
