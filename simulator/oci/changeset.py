@@ -60,15 +60,11 @@ def safe_member_path(name: str, where: str) -> str:
         raise ImageFormatError(
             f"{where}: member {name!r} has an absolute name; layer tars hold relative names such as 'etc/passwd'"
         )
-    parts = []
-    for part in name.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            raise ImageFormatError(
-                f"{where}: member {name!r} contains '..'; it would point outside the image"
-            )
-        parts.append(part)
+    parts = name.split("/")
+    if ".." in parts:
+        raise ImageFormatError(f"{where}: member {name!r} contains '..'; it would point outside the image")
+    if "" in parts or "." in parts:
+        parts = [part for part in parts if part not in ("", ".")]
     return "/" + "/".join(parts)
 
 
