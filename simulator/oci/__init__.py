@@ -64,7 +64,7 @@ def read_layout(path: str | os.PathLike[str], *, limits: ImportLimits | None = N
     """Every image in an OCI layout (directory or tar) or docker-save archive, with its tags.
 
     ``limits`` (an :class:`ImportLimits`; :data:`DEFAULT_LIMITS` when None: 32 GiB uncompressed
-    and 1,000,000 members per layer and per archive, a compression ratio of 100 past 1 GiB, 1 MiB
+    and 1,000,000 members per layer and per archive, a compression ratio of 100 past 256 MiB, 1 MiB
     of zeros after a layer tar) stop a decompression bomb as soon as it crosses one.
 
     Raises:

@@ -14,8 +14,8 @@ from ..errors import ImageFormatError
 
 __all__ = ["DEFAULT_LIMITS", "RATIO_FLOOR", "Budget", "ImportLimits"]
 
-RATIO_FLOOR = 1 << 30
-"""Uncompressed bytes below which the compression ratio is not checked (1 GiB)."""
+RATIO_FLOOR = 256 << 20
+"""Uncompressed bytes below which the compression ratio is not checked (256 MiB)."""
 
 
 @dataclass(frozen=True, slots=True)
