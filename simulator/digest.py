@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NewType
+
+from .errors import NotCanonicalJSON
 
 __all__ = [
     "EMPTY_TAR",
@@ -71,6 +74,7 @@ def chain_id(diff_ids: Sequence[Digest]) -> Digest:
     return ids[-1] if ids else Digest("")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -79,11 +83,44 @@ def canonical_json(value: Any) -> bytes:
 
     Compact separators, UTF-8 kept as is, and ``<``, ``>``, ``&``, U+2028 and U+2029 escaped the
     way Go escapes them.  The same value always gives the same bytes, so its digest is stable.
+
+    Raises:
+        NotCanonicalJSON: a string holds a lone surrogate (no UTF-8 bytes exist for it) or the
+            value nests deeper than Python can write; ``where`` names the place (``$.Env[2]``).
+        TypeError: a value JSON has no type for (as :func:`json.dumps`).
     """
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except RecursionError:
+        raise NotCanonicalJSON("the value nests too deep to be written as JSON") from None
     if any(c in text for c in _GO_ESCAPES):
         text = "".join(_GO_ESCAPES.get(c, c) for c in text)
-    return text.encode("utf-8")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        char = ord(e.object[e.start])
+        raise NotCanonicalJSON(
+            f"U+{char:04X} is a lone surrogate, which UTF-8 (and so an image config or a digest) cannot hold",
+            where=_surrogate_path(value, "$") or "$",
+        ) from None
+
+
+def _surrogate_path(value: Any, where: str) -> str | None:
+    """The JSON path of the first string (key or value) holding a lone surrogate."""
+    stack = [(value, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return at
+        elif isinstance(item, dict):
+            for key in sorted(item, reverse=True):
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return f"{at} (key {key.encode('utf-8', 'backslashreplace').decode()})"
+                stack.append((item[key], f"{at}.{key}"))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(item))))
+    return None
 
 
 def short_id(digest: str) -> str:

@@ -17,6 +17,7 @@ subclass of :class:`SimulatorError`, which also inherits the builtin whose contr
     ├── DockerfileError (ValueError)        parse errors: file, line, column, caret, hint
     ├── BuildError (RuntimeError)           a step failed: the Dockerfile line and the reason
     ├── ImageFormatError (ValueError)       bad OCI / docker-save input
+    ├── NotCanonicalJSON (ValueError)       a value canonical_json cannot write (lone surrogate ...)
     ├── BackendUnavailable (RuntimeError)   the real overlayfs backend cannot run here, and why
     └── StoreError (OSError)                a store on disk that cannot be used, and why
 """
@@ -35,6 +36,7 @@ __all__ = [
     "InvalidPath",
     "InvalidReference",
     "LayerNotFound",
+    "NotCanonicalJSON",
     "NotFound",
     "PlatformNotFound",
     "RegistryError",
@@ -145,6 +147,14 @@ class BuildError(SimulatorError, RuntimeError):
 
 class ImageFormatError(SimulatorError, ValueError):
     """An OCI layout or docker-save archive is malformed or unsafe; names the file and entry."""
+
+
+class NotCanonicalJSON(SimulatorError, ValueError):
+    """A value has no canonical JSON bytes (a lone surrogate, nesting too deep); ``where`` is its path."""
+
+    def __init__(self, message: str, *, where: str = "$") -> None:
+        self.where = where
+        super().__init__(f"{where}: {message}")
 
 
 class BackendUnavailable(SimulatorError, RuntimeError):

@@ -394,6 +394,10 @@ def _continuation_regex(escape: str) -> re.Pattern[str]:
     return re.compile(rf"([^{e}]){e}[ \t]*$|^{e}[ \t]*$")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A code point no UTF-8 text holds (what ``errors='surrogateescape'`` makes of a stray byte)."""
+
+
 def _physical_lines(text: str) -> list[str]:
     parts = text.split("\n")
     lines = [p + "\n" for p in parts[:-1]]
@@ -420,6 +424,17 @@ def scan(text: str, filename: str) -> ScanResult:
         return DockerfileError(message, filename=filename, line=line_no, column=column, source_line=source)
 
     for line_no, raw in enumerate(lines, 1):
+        surrogate = _LONE_SURROGATE.search(raw)
+        if surrogate is not None:  # canonical_json could not encode it later: refuse it here
+            shown = raw.rstrip("\r\n").encode("utf-8", "replace").decode("utf-8")  # one '?' each
+            raise DockerfileError(
+                f"character U+{ord(surrogate.group()):04X} is a lone surrogate, which UTF-8 text cannot hold",
+                filename=filename,
+                line=line_no,
+                column=surrogate.start() + 1,
+                source_line=shown,
+                hint="decode the file as UTF-8 (not with errors='surrogateescape') or fix its bytes",
+            )
         if len(raw) * 4 > MAX_LINE_BYTES and len(raw.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
             raise fail(f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES - 1}", line_no)
 

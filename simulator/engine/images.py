@@ -21,7 +21,7 @@ from ..digest import Digest, short_id
 from ..errors import Conflict, ImageNotFound
 from ..limits import Limits
 from ..model.image import Image
-from ..oci import read_layout, write_layout
+from ..oci import ImportLimits, read_layout, write_layout
 from ..reference import parse_reference
 from ..text import ellipsis, human_duration, human_size, table, truncate_id
 from .df import images_table
@@ -341,12 +341,15 @@ class ImageCollection:
         return write_layout(image, path, tags, format=format, tar=tar)
 
     @operation
-    def load(self, path: str | os.PathLike[str]) -> builtins.list[Image]:
+    def load(
+        self, path: str | os.PathLike[str], *, limits: ImportLimits | None = None
+    ) -> builtins.list[Image]:
         """``docker load``: read an OCI layout (directory or tar) or a docker-save archive.
 
         Every image at ``path`` is read and checked first; nothing is registered unless all were.
+        ``limits`` bounds what a hostile file may cost (:class:`~simulator.oci.ImportLimits`).
         """
-        found = read_layout(path)
+        found = read_layout(path, limits=limits)
         loaded = []
         for item in found:
             stored = self.add(item.image)
@@ -367,9 +370,11 @@ def save_image(
     return engine.images.save(ref, path, format=format, tar=tar)
 
 
-def load_images(engine: Engine, path: str | os.PathLike[str]) -> builtins.list[Image]:
+def load_images(
+    engine: Engine, path: str | os.PathLike[str], *, limits: ImportLimits | None = None
+) -> builtins.list[Image]:
     """``docker load`` as a function: :meth:`ImageCollection.load` into ``engine``'s images."""
-    return engine.images.load(path)
+    return engine.images.load(path, limits=limits)
 
 
 def _names_a_registry(ref: str) -> bool:

@@ -34,11 +34,14 @@ from typing import NamedTuple
 from ..errors import ImageFormatError, ImageNotFound
 from ..model import Image
 from .changeset import OCIWarning
+from .limits import DEFAULT_LIMITS, ImportLimits
 from .reader import read_source
 from .writer import FORMATS, manifest_digest, write_layout
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "FORMATS",
+    "ImportLimits",
     "LayoutImage",
     "OCIWarning",
     "manifest_digest",
@@ -55,24 +58,31 @@ class LayoutImage(NamedTuple):
     tags: list[str]
 
 
-def read_layout(path: str | os.PathLike[str]) -> list[LayoutImage]:
+def read_layout(path: str | os.PathLike[str], *, limits: ImportLimits | None = None) -> list[LayoutImage]:
     """Every image in an OCI layout (directory or tar) or docker-save archive, with its tags.
 
+    ``limits`` (an :class:`ImportLimits`; :data:`DEFAULT_LIMITS` when None: 32 GiB uncompressed
+    and 1,000,000 members per layer and per archive, a compression ratio of 100 past 256 MiB, 1 MiB
+    of zeros after a layer tar) stop a decompression bomb as soon as it crosses one.
+
     Raises:
-        ImageFormatError: malformed or unsafe input, or a digest that does not match.
+        ImageFormatError: malformed or unsafe input, a digest that does not match, or a limit crossed.
     """
-    return [LayoutImage(found.image, list(found.tags)) for found in read_source(path)]
+    return [LayoutImage(found.image, list(found.tags)) for found in read_source(path, limits)]
 
 
-def open_image(path: str | os.PathLike[str], ref: str | None = None) -> Image:
+def open_image(
+    path: str | os.PathLike[str], ref: str | None = None, *, limits: ImportLimits | None = None
+) -> Image:
     """One image from a file, without an engine (for notebooks).
 
     Args:
         path: an OCI layout directory, an OCI/docker-save tar archive.
         ref: which image when there are several: a tag (``web:1``) or a bare
             ``org.opencontainers.image.ref.name`` (``latest``, as in ``oci:DIR:latest``).
+        limits: as for :func:`read_layout`.
     """
-    found = read_source(path)
+    found = read_source(path, limits)
     if ref is None:
         if len(found) != 1:
             names = sorted({n for f in found for n in (*f.tags, *f.ref_names)})

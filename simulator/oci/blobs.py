@@ -25,7 +25,12 @@ __all__ = ["Blob", "BlobContent", "Inflater", "LayerBlob", "Reader", "detect_com
 
 CHUNK = 1 << 20
 CHECKPOINT_EVERY = 8 << 20
-"""Uncompressed bytes between two gzip checkpoints (each costs about 40 KiB of zlib state)."""
+"""Uncompressed bytes between two gzip checkpoints at first (each costs about 40 KiB of zlib state)."""
+MAX_CHECKPOINTS = 128
+"""Checkpoints kept per stream: past that, every other one goes and the spacing doubles, so a
+layer's checkpoints never cost more than about 128 x 56 KiB, whatever its size."""
+FEED = 16 << 10
+"""Compressed bytes given to zlib at a time: a checkpoint's copy keeps at most this much input."""
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -47,18 +52,25 @@ class Blob:
     size: int
     name: str
     keepalive: Any = field(default=None, compare=False, repr=False)
+    archive: CompressedFile | None = field(default=None, compare=False, repr=False)
 
-    def open(self) -> Window:
-        """A reader of exactly this blob's bytes."""
+    def open(self, start: int = 0) -> Window:
+        """A reader of this blob's bytes from ``start`` on.
+
+        In a compressed archive (``archive``), ``offset`` is a position in its uncompressed tar,
+        reached by decompressing from the archive's nearest checkpoint.
+        """
         try:
+            if self.archive is not None:
+                return Window(self.archive.open_at(self.offset + start), self.size - start)
             f = open(self.path, "rb")  # noqa: SIM115 - the Window owns and closes it
         except OSError as e:
             raise ImageFormatError(
                 f"{self.name}: cannot open {self.path!r} ({e.strerror}); an imported image reads file "
                 "contents from its layout, which must stay on disk"
             ) from None
-        f.seek(self.offset)
-        return Window(f, self.size)
+        f.seek(self.offset + start)
+        return Window(f, self.size - start)
 
     def read_all(self, limit: int) -> bytes:
         """The whole blob (for JSON documents); refuses blobs bigger than ``limit``."""
@@ -165,7 +177,19 @@ class Inflater:
     list), appends a resumable state every :data:`CHECKPOINT_EVERY` output bytes.
     """
 
-    __slots__ = ("_checkpoints", "_d", "_done", "_in_pos", "_name", "_next_cp", "_pending", "_raw", "out_pos")
+    __slots__ = (
+        "_checkpoints",
+        "_d",
+        "_done",
+        "_every",
+        "_in_pos",
+        "_name",
+        "_next_cp",
+        "_pending",
+        "_pos",
+        "_raw",
+        "out_pos",
+    )
 
     def __init__(
         self,
@@ -177,6 +201,7 @@ class Inflater:
         self._raw = raw
         self._name = name
         self._pending = b""
+        self._pos = 0  # how much of _pending zlib consumed
         self._checkpoints = checkpoints
         self._done = False
         if start is None:
@@ -187,7 +212,10 @@ class Inflater:
             self._d = start.state.copy()
             self._in_pos = start.in_pos
             self.out_pos = start.out_pos
-        self._next_cp = self.out_pos + CHECKPOINT_EVERY
+        self._every = CHECKPOINT_EVERY
+        if checkpoints:  # thinned before: keep the spacing the list has
+            self._every = max(CHECKPOINT_EVERY, checkpoints[0].out_pos)
+        self._next_cp = self.out_pos + self._every
 
     def _corrupt(self, why: str) -> ImageFormatError:
         return ImageFormatError(
@@ -201,6 +229,8 @@ class Inflater:
         got = 0
         while got < n and not self._done:
             if self._d.eof:  # between gzip members: another member, zero padding, or the end
+                self._pending = self._pending[self._pos :]
+                self._pos = 0
                 if not self._pending:
                     self._pending = self._raw.read(CHUNK)
                     if not self._pending:
@@ -213,27 +243,43 @@ class Inflater:
                 if not self._pending.startswith(_GZIP_MAGIC[: len(self._pending)]):
                     raise self._corrupt("unexpected data after the end of the gzip stream")
                 self._d = zlib.decompressobj(31)
-            if not self._pending:
+            if self._pos >= len(self._pending):
                 self._pending = self._raw.read(CHUNK)
+                self._pos = 0
                 if not self._pending:
                     raise ImageFormatError(
                         f"{self._name}: truncated gzip stream (ended after {self._in_pos} compressed bytes)"
                     )
-            before = len(self._pending)
+            feed = memoryview(self._pending)[self._pos : self._pos + FEED]
             try:
-                data = self._d.decompress(self._pending, n - got)
+                data = self._d.decompress(feed, n - got)
             except zlib.error as e:
                 raise self._corrupt(str(e)) from None
-            self._pending = self._d.unused_data if self._d.eof else self._d.unconsumed_tail
-            self._in_pos += before - len(self._pending)
+            left = self._d.unused_data if self._d.eof else self._d.unconsumed_tail
+            used = len(feed) - len(left)
+            self._pos += used
+            self._in_pos += used
             if data:
                 parts.append(data)
                 got += len(data)
                 self.out_pos += len(data)
             if self._checkpoints is not None and self.out_pos >= self._next_cp and not self._d.eof:
-                self._checkpoints.append(_Checkpoint(self._in_pos, self.out_pos, self._d.copy()))
-                self._next_cp = self.out_pos + CHECKPOINT_EVERY
+                self._checkpoint()
         return b"".join(parts)
+
+    def _checkpoint(self) -> None:
+        checkpoints = self._checkpoints
+        assert checkpoints is not None
+        checkpoints.append(_Checkpoint(self._in_pos, self.out_pos, self._d.copy()))
+        if len(checkpoints) > MAX_CHECKPOINTS:
+            checkpoints[:] = checkpoints[1::2]
+            self._every *= 2
+        self._next_cp = self.out_pos + self._every
+
+    def close(self) -> None:
+        close = getattr(self._raw, "close", None)
+        if close is not None:
+            close()
 
     def drain_compressed(self) -> None:
         """Consume what is left of the raw input (so its digest covers every byte)."""
@@ -301,27 +347,18 @@ class LayerBlob:
 
     def read_range(self, offset: int, size: int) -> bytes:
         """``size`` bytes at ``offset`` of the uncompressed stream."""
-        with self.blob.open() as raw:
-            if not self.compression:
-                raw._f.seek(self.blob.offset + offset)
-                raw.left = self.blob.size - offset
+        if not self.compression:
+            with self.blob.open(offset) as raw:
                 return raw.read(size)
-            start = None
-            if self.compression == "gzip":
-                for cp in self.checkpoints:
-                    if cp.out_pos > offset:
-                        break
-                    start = cp
-                if start is not None:
-                    raw._f.seek(self.blob.offset + start.in_pos)
-                    raw.left = self.blob.size - start.in_pos
-            reader = self.uncompressed(raw, start=start)
-            skip = offset - (start.out_pos if start is not None else 0)
-            while skip > 0:
-                got = len(reader.read(min(skip, CHUNK)))
-                if not got:
+        start = None
+        if self.compression == "gzip":
+            for cp in self.checkpoints:
+                if cp.out_pos > offset:
                     break
-                skip -= got
+                start = cp
+        with self.blob.open(start.in_pos if start is not None else 0) as raw:
+            reader = self.uncompressed(raw, start=start)
+            skip_to(reader, offset - (start.out_pos if start is not None else 0))
             parts = []
             left = size
             while left > 0:
@@ -331,6 +368,46 @@ class LayerBlob:
                 parts.append(data)
                 left -= len(data)
             return b"".join(parts)
+
+
+def skip_to(reader: Reader, count: int) -> None:
+    """Read and drop ``count`` bytes (fewer at the end of the stream)."""
+    while count > 0:
+        got = len(reader.read(min(count, CHUNK)))
+        if not got:
+            break
+        count -= got
+
+
+class CompressedFile:
+    """A gzip-compressed tar (``docker save | gzip``) read in place, with checkpoints.
+
+    Indexing the archive decompresses it once, recording checkpoints; a member is then read by
+    decompressing from the nearest checkpoint before it: no temporary copy is ever written.
+    """
+
+    def __init__(self, path: str, name: str) -> None:
+        self.path = path
+        self.name = name
+        self.checkpoints: list[_Checkpoint] = []
+
+    def stream(self, raw: Reader) -> Inflater:
+        """The first pass, from the start, recording checkpoints."""
+        self.checkpoints.clear()
+        return Inflater(raw, self.name, self.checkpoints)
+
+    def open_at(self, position: int) -> Inflater:
+        """A reader of the uncompressed tar from ``position`` on (closes its file when closed)."""
+        start = None
+        for cp in self.checkpoints:
+            if cp.out_pos > position:
+                break
+            start = cp
+        f = open(self.path, "rb")  # noqa: SIM115 - the Inflater owns and closes it
+        f.seek(start.in_pos if start is not None else 0)
+        reader = Inflater(f, self.name, start=start)
+        skip_to(reader, position - (start.out_pos if start is not None else 0))
+        return reader
 
 
 @dataclass(frozen=True, slots=True)

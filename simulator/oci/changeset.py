@@ -40,6 +40,7 @@ from ..errors import ImageFormatError
 from ..model import Entry, Kind, Layer
 from ..model.tar import OPAQUE_MARKER, WHITEOUT_PREFIX
 from .blobs import CHUNK, BlobContent, HashingReader, LayerBlob, detect_compression
+from .limits import DEFAULT_LIMITS, Budget, ImportLimits
 
 __all__ = ["OCIWarning", "read_layer", "safe_member_path", "tar_source"]
 """Key under which an imported layer keeps its :class:`LayerBlob` in ``Layer._cache``."""
@@ -59,15 +60,11 @@ def safe_member_path(name: str, where: str) -> str:
         raise ImageFormatError(
             f"{where}: member {name!r} has an absolute name; layer tars hold relative names such as 'etc/passwd'"
         )
-    parts = []
-    for part in name.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            raise ImageFormatError(
-                f"{where}: member {name!r} contains '..'; it would point outside the image"
-            )
-        parts.append(part)
+    parts = name.split("/")
+    if ".." in parts:
+        raise ImageFormatError(f"{where}: member {name!r} contains '..'; it would point outside the image")
+    if "" in parts or "." in parts:
+        parts = [part for part in parts if part not in ("", ".")]
     return "/" + "/".join(parts)
 
 
@@ -156,25 +153,42 @@ class _Collector:
             elif existing.kind is Kind.DIR:  # whiteout + new dir in one layer = a fresh (opaque) dir
                 entries[path] = Entry.directory(existing.mode, existing.uid, existing.gid, opaque=True)
             # any other kind replaces the lower path anyway: the whiteout adds nothing
+        # Is any ancestor of a path a non-directory of this layer?  Each directory is answered
+        # once (memo), so the check is linear in the entries, whatever their depth.
+        blocker: dict[str, str | None] = {"": None}
+
+        def blocking(directory: str) -> str | None:
+            chain = []
+            while directory not in blocker:
+                chain.append(directory)
+                directory = directory.rsplit("/", 1)[0]
+            found = blocker[directory]
+            for d in reversed(chain):
+                above = entries.get(d)
+                if found is None and above is not None and above.kind is not Kind.DIR:
+                    found = d
+                blocker[d] = found
+            return found
+
         for path in entries:
-            head = path.rsplit("/", 1)[0]
-            while head:
-                above = entries.get(head)
-                if above is not None and above.kind is not Kind.DIR:
-                    raise ImageFormatError(
-                        f"{self.where}: {path} is below {head}, which this layer makes a "
-                        f"{above.kind.value}, not a directory"
-                    )
-                head = head.rsplit("/", 1)[0]
+            head = blocking(path.rsplit("/", 1)[0])
+            if head is not None:
+                raise ImageFormatError(
+                    f"{self.where}: {path} is below {head}, which this layer makes a "
+                    f"{entries[head].kind.value}, not a directory"
+                )
         return entries
 
 
-def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
+def _members(tar: tarfile.TarFile, budget: Budget) -> Iterator[tarfile.TarInfo]:
+    count = 0
     while True:
         member = tar.next()
         if member is None:
             return
         tar.members.clear()  # type: ignore[attr-defined]  # stream mode keeps every TarInfo otherwise
+        count += 1
+        budget.entry(count)
         yield member
 
 
@@ -185,6 +199,7 @@ def read_layer(
     diff_id: str | None = None,
     created_by: str = "",
     comment: str = "",
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> Layer:
     """Stream ``layer_blob`` into a :class:`Layer`, checking its digest and DiffID.
 
@@ -192,9 +207,11 @@ def read_layer(
         layer_blob: the blob; its ``compression`` is detected from the first bytes if empty.
         digest: the expected digest of the blob as stored (the manifest's), if known.
         diff_id: the expected digest of the uncompressed tar (the config's ``rootfs.diff_ids``).
+        limits: the most uncompressed bytes, members, compression ratio and trailing zeros.
 
     Raises:
-        ImageFormatError: a digest mismatch, corrupt compression, or a member the importer refuses.
+        ImageFormatError: a digest mismatch, corrupt compression, a member the importer refuses,
+            or a limit crossed (as soon as it is crossed).
     """
     blob = layer_blob.blob
     where = blob.name
@@ -207,11 +224,12 @@ def read_layer(
         layer_blob.compression = detect_compression(head)
         raw = HashingReader(_Prefixed(head, raw_file), algorithm)
         stream = layer_blob.uncompressed(raw, record=True)
-        plain = HashingReader(stream, "sha256", tail=4 * _TAR_BUFSIZE)
+        budget = Budget(stream, where, limits, (lambda: raw.count) if layer_blob.compression else None)
+        plain = HashingReader(budget, "sha256", tail=4 * _TAR_BUFSIZE)
         collector = _Collector(where)
         try:
             with tarfile.open(fileobj=plain, mode="r|", bufsize=_TAR_BUFSIZE) as tar:  # type: ignore[call-overload]
-                for member in _members(tar):
+                for member in _members(tar, budget):
                     _convert(tar, member, collector, layer_blob)
                 end = tar.offset
         except (tarfile.TarError, EOFError) as e:
@@ -220,10 +238,17 @@ def read_layer(
             rest = plain.since(end)
         except ValueError:
             rest = b""
+        padding = 0
         while True:  # after the end-of-archive blocks only zero padding may follow
             if rest.strip(b"\0"):
                 raise ImageFormatError(
                     f"{where}: unreadable tar header or trailing data at offset {end} of the layer tar"
+                )
+            padding += len(rest)
+            if padding > limits.max_trailing_zeros + 2 * _TAR_BUFSIZE:
+                raise ImageFormatError(
+                    f"{where}: more than {limits.max_trailing_zeros} zero bytes after the end of the layer "
+                    "tar (ImportLimits.max_trailing_zeros); refused as a decompression bomb"
                 )
             rest = plain.read(CHUNK)
             if not rest:

@@ -46,6 +46,7 @@ from .formats import (
     is_reference,
     split_digest,
 )
+from .limits import DEFAULT_LIMITS, ImportLimits
 from .sources import Source, open_source
 
 __all__ = ["MANIFEST_KEY", "Found", "read_source"]
@@ -71,6 +72,11 @@ def _json(source: Source, name: str, data: bytes | None = None) -> Any:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ImageFormatError(f"{source.label}: {name} is not valid JSON ({e})") from None
+    except RecursionError:  # the C scanner recurses once per '[' or '{'
+        raise ImageFormatError(
+            f"{source.label}: {name} nests arrays/objects too deep to be read (an image document "
+            "needs a handful of levels)"
+        ) from None
 
 
 def _descriptor(value: Any, where: str) -> dict[str, Any]:
@@ -79,8 +85,14 @@ def _descriptor(value: Any, where: str) -> dict[str, Any]:
             f"{where}: a descriptor needs 'mediaType', 'digest' and 'size', got {value!r:.200}"
         )
     split_digest(value["digest"], where)
-    if not isinstance(value["size"], int) or value["size"] < 0:
+    if not isinstance(value["size"], int) or isinstance(value["size"], bool) or value["size"] < 0:
         raise ImageFormatError(f"{where}: descriptor size {value['size']!r} is not a byte count")
+    for key, kind in (("mediaType", str), ("annotations", dict), ("platform", dict)):
+        if key in value and not isinstance(value[key], kind):
+            raise ImageFormatError(
+                f"{where}: descriptor field {key!r} must be a {'string' if kind is str else 'JSON object'}, "
+                f"got {value[key]!r:.100}"
+            )
     return value
 
 
@@ -151,9 +163,9 @@ def _build_image(
 ) -> Image:
     if not isinstance(cfg, dict):
         raise ImageFormatError(f"{where}: the image config is not a JSON object")
-    rootfs = cfg.get("rootfs") or {}
-    diff_ids = rootfs.get("diff_ids")
-    if rootfs.get("type") != "layers" or not isinstance(diff_ids, list):
+    rootfs = cfg.get("rootfs")
+    diff_ids = rootfs.get("diff_ids") if isinstance(rootfs, dict) else None
+    if not isinstance(rootfs, dict) or rootfs.get("type") != "layers" or not isinstance(diff_ids, list):
         raise ImageFormatError(f"{where}: config 'rootfs' must be {{'type': 'layers', 'diff_ids': [...]}}")
     if len(diff_ids) != len(layer_blobs):
         raise ImageFormatError(
@@ -168,7 +180,14 @@ def _build_image(
         key = f"{digest or lb.blob.name}|{diff_id}"
         layer = layer_cache.get(key)
         if layer is None:
-            layer = read_layer(lb, digest=digest, diff_id=diff_id, created_by=h.created_by, comment=h.comment)
+            layer = read_layer(
+                lb,
+                digest=digest,
+                diff_id=diff_id,
+                created_by=h.created_by,
+                comment=h.comment,
+                limits=source.limits,
+            )
             layer_cache[key] = layer
         layers.append(layer)
     try:
@@ -215,7 +234,10 @@ def _read_oci(source: Source) -> list[Found]:
     if source.has("manifest.json"):  # Docker >= 25 writes both
         for item in _docker_manifest(source):
             config = str(item.get("Config", ""))
-            repo_tags.setdefault(config.rsplit("/", 1)[-1], []).extend(item.get("RepoTags") or [])
+            tags = item.get("RepoTags") or []
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise ImageFormatError(f"{source.label}: manifest.json 'RepoTags' must be a list of names")
+            repo_tags.setdefault(config.rsplit("/", 1)[-1], []).extend(tags)
     by_id: dict[str, Found] = {}
     layer_cache: dict[str, Layer] = {}
     for i, raw in enumerate(index["manifests"]):
@@ -228,7 +250,7 @@ def _read_oci(source: Source) -> list[Found]:
         if not isinstance(manifest, dict) or manifest.get("schemaVersion") != 2:
             raise ImageFormatError(f"{where}: not a schemaVersion 2 image manifest")
         media = manifest.get("mediaType") or picked.get("mediaType") or ""
-        if media and media not in MANIFEST_TYPES:
+        if not isinstance(media, str) or (media and media not in MANIFEST_TYPES):
             raise ImageFormatError(f"{where}: media type {media!r} is not an image manifest")
         config_desc = _descriptor(manifest.get("config"), f"{where}: config")
         if config_desc.get("mediaType") not in CONFIG_TYPES:
@@ -298,13 +320,15 @@ def _read_docker_legacy(source: Source) -> list[Found]:
     return list(by_id.values())
 
 
-def read_source(path: str | os.PathLike[str]) -> list[Found]:
+def read_source(path: str | os.PathLike[str], limits: ImportLimits | None = None) -> list[Found]:
     """Every image in the layout or archive at ``path``, fully checked.
+
+    ``limits`` bound the work (:class:`~simulator.oci.limits.ImportLimits`, defaults if None).
 
     Raises:
         ImageFormatError: naming the file and what is wrong with it.
     """
-    source = open_source(path)
+    source = open_source(path, limits or DEFAULT_LIMITS)
     if source.has("index.json"):
         found = _read_oci(source)
     elif source.has("manifest.json"):

@@ -2,8 +2,12 @@
 
 Both give :class:`~simulator.oci.blobs.Blob` objects by name (``index.json``,
 ``blobs/sha256/<hex>``, ``<hex>/layer.tar`` ...).  A plain tar archive is indexed once (member
-name -> offset, size) and never unpacked; a gzip- or zstd-compressed archive (``docker save |
-gzip``) is first decompressed to a temporary file that lives as long as an imported image uses it.
+name -> offset, size) and never unpacked.  A gzip-compressed archive (``docker save | gzip``) is
+indexed in one streamed pass that records decompression checkpoints
+(:class:`~simulator.oci.blobs.CompressedFile`); a member is read again from the nearest
+checkpoint, so nothing is written to disk.  Only a zstd-compressed archive (no resumable state in
+the ``zstandard`` API) is decompressed to a temporary file, which lives as long as an imported
+image uses it.  Every pass counts bytes and members against the :class:`ImportLimits`.
 Names are checked: absolute names, ``..``, duplicates and links that leave the archive are errors.
 """
 
@@ -14,10 +18,12 @@ import os
 import tarfile
 import tempfile
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import ImageFormatError
-from .blobs import Blob, detect_compression
+from .blobs import Blob, CompressedFile, detect_compression
+from .limits import DEFAULT_LIMITS, Budget, ImportLimits
 
 __all__ = ["ArchiveSource", "DirectorySource", "Source", "open_source"]
 
@@ -26,6 +32,7 @@ class Source:
     """Named blobs of a layout; subclasses fill :meth:`blob`."""
 
     label: str
+    limits: ImportLimits = DEFAULT_LIMITS
 
     def has(self, name: str) -> bool:
         raise NotImplementedError
@@ -81,20 +88,30 @@ def _unlink(path: str) -> None:
 class ArchiveSource(Source):
     """A tar archive (``docker save`` output, or an OCI layout packed with tar)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, limits: ImportLimits = DEFAULT_LIMITS) -> None:
         self.label = os.path.abspath(path)
         self.path = self.label
         self._owner: _TempFile | None = None
+        self._archive: CompressedFile | None = None
         with open(path, "rb") as f:
             compression = detect_compression(f.read(4))
-        if compression:
-            self._owner = self._decompress(path, compression)
+        if compression == "zstd":
+            self._owner = self._decompress(path, limits)
             self.path = self._owner.path
         self.members: dict[str, _Member] = {}
         links: dict[str, str] = {}
+        budget = Budget(None, self.label, limits)
         try:
-            with tarfile.open(self.path, "r:") as tar:
-                for info in tar:
+            with contextlib.ExitStack() as stack:
+                if compression == "gzip":
+                    self._archive = CompressedFile(self.path, self.label)
+                    raw = stack.enter_context(open(self.path, "rb"))
+                    counted = Budget(self._archive.stream(raw), self.label, limits, raw.tell)
+                    tar = stack.enter_context(tarfile.open(fileobj=counted, mode="r|"))  # type: ignore[call-overload]
+                else:
+                    tar = stack.enter_context(tarfile.open(self.path, "r:"))
+                for count, info in enumerate(_members(tar), 1):
+                    budget.entry(count)
                     if info.isdir() and not [p for p in info.name.split("/") if p not in ("", ".")]:
                         continue  # the archive's own root, "./"
                     name = self._clean(info.name)
@@ -124,26 +141,23 @@ class ArchiveSource(Source):
             self.members[name] = self.members[target]
 
     @staticmethod
-    def _decompress(path: str, compression: str) -> _TempFile:
+    def _decompress(path: str, limits: ImportLimits) -> _TempFile:
+        try:
+            import zstandard  # type: ignore[import-not-found]
+        except ImportError:
+            raise ImageFormatError(
+                f"{path}: the archive is zstd-compressed; install 'zstandard' or decompress it first (zstd -d)"
+            ) from None
         fd, tmp = tempfile.mkstemp(prefix="layerlab-archive-", suffix=".tar")
         owner = _TempFile(tmp)
         try:
             with os.fdopen(fd, "wb") as out, open(path, "rb") as f:
-                if compression == "gzip":
-                    from .blobs import Inflater
-
-                    reader = Inflater(f, path)
-                    while chunk := reader.read(1 << 20):
-                        out.write(chunk)
-                else:
-                    try:
-                        import zstandard  # type: ignore[import-not-found]
-                    except ImportError:
-                        raise ImageFormatError(
-                            f"{path}: the archive is zstd-compressed; install 'zstandard' or decompress it "
-                            "first (zstd -d)"
-                        ) from None
-                    zstandard.ZstdDecompressor().copy_stream(f, out)
+                reader = Budget(zstandard.ZstdDecompressor().stream_reader(f), path, limits, f.tell)
+                while chunk := reader.read(1 << 20):
+                    out.write(chunk)
+        except zstandard.ZstdError as e:
+            del owner
+            raise ImageFormatError(f"{path}: corrupt zstd data ({e})") from None
         except BaseException:
             del owner
             raise
@@ -160,14 +174,35 @@ class ArchiveSource(Source):
         member = self.members.get(clean)
         if member is None:
             raise ImageFormatError(f"{self.label}: missing {clean}")
-        return Blob(self.path, member.offset, member.size, f"{self.label}:{clean}", keepalive=self._owner)
+        return Blob(
+            self.path,
+            member.offset,
+            member.size,
+            f"{self.label}:{clean}",
+            keepalive=self._owner,
+            archive=self._archive,
+        )
 
 
-def open_source(path: str | os.PathLike[str]) -> Source:
+def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
+    """The members one by one, without ``tarfile`` keeping them all (a stream's list grows)."""
+    while True:
+        info = tar.next()
+        if info is None:
+            return
+        tar.members.clear()  # type: ignore[attr-defined]
+        yield info
+
+
+def open_source(path: str | os.PathLike[str], limits: ImportLimits = DEFAULT_LIMITS) -> Source:
     """A directory is an OCI layout; a file is a (possibly compressed) tar archive."""
     text = os.fspath(path)
+    source: Source
     if os.path.isdir(text):
-        return DirectorySource(text)
-    if os.path.isfile(text):
-        return ArchiveSource(text)
-    raise ImageFormatError(f"{text}: no such file or directory")
+        source = DirectorySource(text)
+    elif os.path.isfile(text):
+        source = ArchiveSource(text, limits)
+    else:
+        raise ImageFormatError(f"{text}: no such file or directory")
+    source.limits = limits
+    return source

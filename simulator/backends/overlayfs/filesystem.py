@@ -17,6 +17,8 @@ kernel:
   from an image layer before an operation is in the upper directory after it.
 """
 
+# Long module: one class answering the whole ContainerFS protocol; its checks and its lifetime
+# live in ._args and .lifetime already.
 from __future__ import annotations
 
 import errno
@@ -36,10 +38,11 @@ from ...model.fs import CopyUp, check_name
 from ...model.paths import ancestors, check_path, fs_error, join, normalize, resolve
 from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
+from ._args import check_ids, check_mode, check_size, file_bytes
 from ._rootfs import RootFS
-from .cleanup import remove_tree
 from .layout import _xattr, read_upper
-from .mounting import mount_overlay, unmount
+from .lifetime import MountResources, guard
+from .mounting import mount_overlay
 
 __all__ = ["MountOptions", "OverlayFS"]
 
@@ -126,10 +129,11 @@ class OverlayFS:
         self.upper_dir = os.path.join(self.directory, "upper")
         self.work_dir = os.path.join(self.directory, "work")
         self.merged_dir = os.path.join(self.directory, "merged")
+        self._held = MountResources(directory, self.merged_dir, options.method)
+        self._release = guard(self, self._held)  # unmounts on close, collection or exit
         for d in (self.upper_dir, self.work_dir, self.merged_dir):
             os.mkdir(d, 0o755)
         os.chmod(self.upper_dir, 0o755)
-        self._mounted = False
         self._generation = 0
         self._synced = -1
         self._upper_stats: dict[str, os.stat_result] = {}
@@ -148,22 +152,18 @@ class OverlayFS:
                 userxattr=options.xattr_ns == "user",
                 api=options.mount_api,
             )
-            self._mounted = True
+            self._held.mounted = True
             self._fs = RootFS(self.merged_dir, use_openat2=options.use_openat2)
+            self._held.handles.append(self._fs)
             self._ufs = RootFS(self.upper_dir, use_openat2=options.use_openat2)
+            self._held.handles.append(self._ufs)
         except BaseException:
             self._teardown()
             raise
 
     # ------------------------------------------------------------------ lifecycle
     def _teardown(self) -> None:
-        for fs in (getattr(self, "_fs", None), getattr(self, "_ufs", None)):
-            if fs is not None:
-                fs.close()
-        if self._mounted:
-            unmount(self.merged_dir, self.options.method)
-            self._mounted = False
-        remove_tree(self.directory)
+        self._release()  # see .lifetime: the same release runs if the object is dropped unclosed
 
     def discard(self) -> None:
         """Unmount and delete the upper and work directories (the container is removed)."""
@@ -374,17 +374,16 @@ class OverlayFS:
                 os.close(fd)
 
     def write_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
-        content = data.encode() if isinstance(data, str) else bytes(data)
-        self._write(path, content, os.O_TRUNC, "write", mode)
+        content = file_bytes(data)
+        self._write(path, content, os.O_TRUNC, "write", check_mode(mode))
 
     def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
-        content = data.encode() if isinstance(data, str) else bytes(data)
-        self._write(path, content, os.O_APPEND, "append", mode)
+        content = file_bytes(data)
+        self._write(path, content, os.O_APPEND, "append", check_mode(mode))
 
     def truncate(self, path: str, size: int) -> None:
         """``truncate(2)`` (through the file's ``O_PATH`` descriptor, so no symlink is followed)."""
-        if size < 0:
-            raise fs_error(errno.EINVAL, path)
+        check_size(path, size)
         real = self._resolve(path)
         if real == "/":
             raise fs_error(errno.EISDIR, path)
@@ -399,6 +398,7 @@ class OverlayFS:
                 os.close(fd)
 
     def touch(self, path: str, mode: int = 0o644) -> None:
+        check_mode(mode)
         real = self._resolve(path)
         exists = self._fs.lstat(real) is not None
         if not exists:
@@ -425,6 +425,8 @@ class OverlayFS:
             apply(dirfd, name)
 
     def chmod(self, path: str, mode: int) -> None:
+        check_mode(mode)
+
         def apply(dirfd: int, name: str) -> None:
             fd = os.open(name, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
             try:
@@ -436,6 +438,7 @@ class OverlayFS:
         self._attr(path, True, "chmod", apply)
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
+        check_ids(path, uid, gid)
         self._attr(
             path,
             follow_symlinks,
@@ -445,6 +448,7 @@ class OverlayFS:
 
     # ------------------------------------------------------------------ names
     def mkdir(self, path: str, mode: int = 0o755) -> None:
+        check_mode(mode)
         real = self._resolve(path.rstrip("/") or "/", follow_last=False)
         if real == "/" or self._fs.lstat(real) is not None:
             raise fs_error(errno.EEXIST, path)
