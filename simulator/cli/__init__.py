@@ -143,6 +143,7 @@ def run(
             )
         cmd = table[name]
         parser = cmd.parser()
+        parser.stream = out
         try:
             args = parser.parse(words[1:])
         except SystemExit as exc:  # --help printed by argparse

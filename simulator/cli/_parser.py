@@ -18,8 +18,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
+import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from ._errors import UsageError
 
@@ -56,6 +57,10 @@ class CommandParser(argparse.ArgumentParser):
         )
         self.command = command
         self.summary = summary
+        self.stream: TextIO | None = None  # where --help is printed (default: standard output)
+
+    def print_help(self, file: TextIO | None = None) -> None:
+        (file or self.stream or sys.stdout).write(self.format_help())
 
     # -- errors -------------------------------------------------------------------------------
     def _see(self) -> str:
