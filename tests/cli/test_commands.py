@@ -164,7 +164,11 @@ def test_system_df_is_the_engines_table(engine: Engine) -> None:
     verbose = cli("system", "df", "-v", engine=engine).out
     assert verbose == engine.df().verbose() + "\n"
     # docker/cli formatter/disk_usage.go: the section titles of `docker system df -v`
-    for title in ("Images space usage:\n\n", "\nContainers space usage:\n\n", "\nLocal Volumes space usage:\n\n"):
+    for title in (
+        "Images space usage:\n\n",
+        "\nContainers space usage:\n\n",
+        "\nLocal Volumes space usage:\n\n",
+    ):
         assert title in verbose
 
 

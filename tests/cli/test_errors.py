@@ -51,7 +51,9 @@ def test_flags_are_not_abbreviated() -> None:
 def test_missing_argument_is_status_1_with_usage() -> None:
     r = cli("history")
     assert r.status == 1
-    assert r.err.startswith('"layerlab history" requires exactly 1 argument.\nSee \'layerlab history --help\'.')
+    assert r.err.startswith(
+        "\"layerlab history\" requires exactly 1 argument.\nSee 'layerlab history --help'."
+    )
     assert "Usage:  layerlab history [OPTIONS] IMAGE" in r.err
 
 

@@ -43,7 +43,7 @@ def test_functions_and_pipelines() -> None:
 
 
 def test_unknown_field_of_a_row_names_the_fields() -> None:
-    with pytest.raises(UsageError, match="can't evaluate field Nope.*ID, Tag"):
+    with pytest.raises(UsageError, match=r"can't evaluate field Nope.*ID, Tag"):
         render("{{.Nope}}", Row(ID="x", Tag="y"))
 
 
