@@ -20,9 +20,12 @@ import difflib
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ._errors import UsageError
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["CommandParser", "nearest", "suggestion"]
 
@@ -59,7 +62,7 @@ class CommandParser(argparse.ArgumentParser):
         self.summary = summary
         self.stream: TextIO | None = None  # where --help is printed (default: standard output)
 
-    def print_help(self, file: TextIO | None = None) -> None:
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
         (file or self.stream or sys.stdout).write(self.format_help())
 
     # -- errors -------------------------------------------------------------------------------
