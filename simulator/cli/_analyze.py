@@ -309,8 +309,9 @@ def analyze(ctx: Context, args: argparse.Namespace) -> int:
         dive = dive_efficiency(image)
         bar.advance()
     changes = layer_changes(image) if (args.tree or args.json) else []
-    if args.json:
-        ctx.print(json.dumps(_as_json(name, image, report, dive, changes, rules), indent=2))
+    if args.json:  # written as it is encoded: a 100k-file image's JSON is never one string
+        json.dump(_as_json(name, image, report, dive, changes, rules), ctx.out, indent=2)
+        ctx.out.write("\n")
     elif args.ci:
         text, _ = evaluate_ci(dive, rules)
         ctx.print(text)
@@ -351,14 +352,18 @@ def _as_json(
 ) -> dict[str, Any]:
     layers = []
     for i, layer in enumerate(image.layers):
-        marks = changes[i]
+        marked: dict[str, list[str]] = {"A": [], "M": [], "D": []}
+        for mark, path in changes[i]:
+            marked[mark].append(path)
         layers.append(
             {
                 "index": i,
                 "diffId": image.diff_ids[i],
                 "sizeBytes": layer.size,
                 "command": layer.created_by,
-                "changes": [{"mark": m, "path": p} for m, p in marks],
+                "added": marked["A"],
+                "modified": marked["M"],
+                "deleted": marked["D"],
             }
         )
     out: dict[str, Any] = {
