@@ -28,10 +28,10 @@ from ..errors import SimulatorError
 from . import _analyze, _containers, _images, _inspect, _tools  # noqa: F401 - they register the commands
 from ._context import COMMANDS, Context
 from ._engine import default_root, open_engine
-from ._errors import CommandError, StoreUnavailable, UsageError
+from ._errors import CommandError, UsageError
 from ._parser import suggestion
 
-__all__ = ["CommandError", "StoreUnavailable", "UsageError", "default_root", "main", "open_engine", "run"]
+__all__ = ["CommandError", "UsageError", "default_root", "main", "open_engine", "run"]
 
 _GROUPS = {"system": "Manage layerlab"}
 _VERSION = "layerlab 0.1.0"

@@ -11,9 +11,8 @@ import os
 from pathlib import Path
 
 from ..engine import Engine
-from ._errors import StoreUnavailable
 
-__all__ = ["default_root", "has_store", "open_engine"]
+__all__ = ["default_root", "open_engine"]
 
 
 def default_root(environ: dict[str, str] | None = None) -> Path:
@@ -30,30 +29,16 @@ def default_root(environ: dict[str, str] | None = None) -> Path:
     return base / "layerlab"
 
 
-def has_store() -> bool:
-    """Whether this layerlab keeps images on disk between commands (``Engine.open``)."""
-    return hasattr(Engine, "open")
-
-
 def open_engine(root: str | os.PathLike[str], *, persistent: bool = True) -> Engine:
-    """The engine whose store is at ``root``.
+    """The engine whose store is at ``root`` (created when missing).
 
     Args:
         persistent: the command needs what earlier commands stored (``images``, ``ps``...) or
-            stores something for later ones (``build``, ``run``...).  Without the store on disk
-            such a command fails with :class:`StoreUnavailable`; one that does not (``analyze``
-            of an archive or of a built-in library image) gets an in-memory engine.
+            stores something for later ones (``build``, ``run``...); one that does not
+            (``analyze`` of an archive or of a built-in library image) gets an in-memory engine.
     """
-    if not has_store():
-        if persistent:
-            raise StoreUnavailable(
-                "this command keeps images and containers between runs, which needs the store on "
-                "disk (Engine.open), missing from this version of layerlab; in Python, use "
-                "simulator.Engine() in one session instead"
-            )
+    if not persistent:
         return Engine()
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
-    opener = getattr(Engine, "open")  # noqa: B009 - absent before the store on disk (issue 16 part 1)
-    engine: Engine = opener(path)
-    return engine
+    return Engine.open(path)

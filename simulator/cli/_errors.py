@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import SimulatorError
 
-__all__ = ["CommandError", "StoreUnavailable", "UsageError"]
+__all__ = ["CommandError", "UsageError"]
 
 
 class CommandError(SimulatorError, RuntimeError):
@@ -24,7 +24,3 @@ class CommandError(SimulatorError, RuntimeError):
 
 class UsageError(CommandError, ValueError):
     """The command line itself is wrong: an unknown command or flag, a missing argument."""
-
-
-class StoreUnavailable(CommandError):
-    """The command needs the store on disk (``Engine.open``), which this layerlab lacks."""

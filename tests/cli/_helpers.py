@@ -9,16 +9,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from simulator.cli import run
 from simulator.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
-
-needs_store = pytest.mark.skipif(
-    not hasattr(Engine, "open"), reason="needs the store on disk (issue 16 part 1)"
-)
 
 
 @dataclass(frozen=True)

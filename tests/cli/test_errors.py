@@ -108,17 +108,6 @@ def test_top_level_help_lists_every_command() -> None:
     assert "\n  system " in r.out
 
 
-def test_commands_that_need_the_store_say_so_when_it_is_missing() -> None:
-    from simulator.engine import Engine
-
-    if hasattr(Engine, "open"):
-        pytest.skip("the store on disk exists: nothing to refuse")
-    r = layerlab("images")
-    assert r.status == 1
-    assert "store on disk" in r.err
-    assert "Traceback" not in r.err
-
-
 def test_console_script_is_declared() -> None:
     import tomllib
 

@@ -14,7 +14,7 @@ from simulator.cli.progress import Progress
 from simulator.engine import Engine
 from simulator.oci import write_layout
 
-from ._helpers import cli, layerlab, needs_store
+from ._helpers import cli, layerlab
 
 
 def test_default_root_follows_the_xdg_spec() -> None:
@@ -100,7 +100,6 @@ def test_diagram_refuses_an_unknown_format(tmp_path: Path) -> None:
 # -- across invocations: these run once the store on disk (issue 16 part 1) is merged ----------
 
 
-@needs_store
 def test_build_then_images_then_history(tmp_path: Path) -> None:
     root = tmp_path / "store"
     (tmp_path / "ctx").mkdir()
@@ -116,7 +115,6 @@ def test_build_then_images_then_history(tmp_path: Path) -> None:
     assert r.out.splitlines()[0] == "RUN /bin/sh -c echo hi > /hello # buildkit"
 
 
-@needs_store
 def test_run_then_ps_then_diff_then_rm(tmp_path: Path) -> None:
     root = tmp_path / "store"
     assert layerlab("run", "--name", "c1", "busybox:latest", "touch", "/x", root=root).status == 0
@@ -127,7 +125,6 @@ def test_run_then_ps_then_diff_then_rm(tmp_path: Path) -> None:
     assert layerlab("ps", "-aq", root=root).out == ""
 
 
-@needs_store
 def test_save_then_load_in_another_store(tmp_path: Path) -> None:
     assert layerlab("pull", "alpine:3.20", root=tmp_path / "a").status == 0
     archive = tmp_path / "alpine.tar"
