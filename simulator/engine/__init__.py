@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from .._locking import new_lock, synchronize
 from ..backends import backend_named
 from ..backends.base import Backend
 from ..builder.builder import build as _build
@@ -63,6 +64,7 @@ __all__ = [
 ]
 
 
+@synchronize
 class Engine:
     """An in-memory Docker engine: images, containers, layers and builds.
 
@@ -93,6 +95,7 @@ class Engine:
         limits: Limits | None = None,
         root: str | os.PathLike[str] | None = None,
     ) -> None:
+        self._lock = new_lock()  # every public operation holds it (simulator._locking)
         # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
         self.backend: Backend = (
             backend_named(backend, state_dir=state_dir) if isinstance(backend, str) else backend

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._locking import synchronize
 from ..clock import rfc3339
 from ..digest import Digest
 from ..errors import Conflict, ContainerNotFound
@@ -66,6 +67,7 @@ _NAMES = (
 )
 
 
+@synchronize
 class ContainerCollection:
     """``engine.containers``."""
 

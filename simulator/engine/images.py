@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._locking import synchronize
 from ..builder.host import ContextSource
 from ..builder.result import BuildResult
 from ..clock import parse_time
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["ImageCollection", "load_images", "save_image"]
 
 
+@synchronize
 class ImageCollection:
     """``engine.images``: the local image store with its tags."""
 

@@ -50,7 +50,7 @@ class LayerStore(Mapping[Digest, Layer]):
         return self._layers[chain]
 
     def __iter__(self) -> Iterator[Digest]:
-        return iter(self._layers)
+        return iter(list(self._layers))  # a snapshot: another thread may store a layer meanwhile
 
     def __len__(self) -> int:
         return len(self._layers)

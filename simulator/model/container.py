@@ -18,6 +18,7 @@ import enum
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
+from .._locking import synchronize
 from ..errors import ContainerStateError
 from .cow import CopyOnWrite
 from .diff import Change, changes
@@ -81,6 +82,7 @@ class ContainerOwner(Protocol):
         ...
 
 
+@synchronize
 class Container:
     """A container: ``image`` + a file system with a writable layer + a lifecycle state.
 

@@ -1,9 +1,6 @@
-"""Threads: with :mod:`simulator._locking` applied, 8 threads mixing builds, writes and removals
-see one operation after another; every error is a documented one, never a RuntimeError.
-
-The engine package applies the design itself (``Engine._lock = new_lock()`` and
-``@synchronize`` on its classes); until then these tests apply it with ``monkeypatch``, on the
-same classes, so they check the design on today's engine.
+"""Threads: the engine's lock (:mod:`simulator._locking`, applied to the engine, its collections and
+its containers) makes 8 threads mixing builds, writes and removals see one operation after
+another; every error is a documented one, never a RuntimeError.
 """
 
 from __future__ import annotations
@@ -11,26 +8,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-import pytest
-
 from simulator import Engine
-from simulator._locking import lock_of, new_lock, synchronize, synchronized, synchronized_members
+from simulator._locking import lock_of, new_lock, synchronize, synchronized
 from simulator.errors import SimulatorError
 from simulator.model import Entry, Image, Layer
-from simulator.model.container import Container
 
 BASE = Image.of([Layer.of({"/etc/": Entry.directory(), "/etc/hostname": Entry.file(b"box\n")})])
-
-
-def _locked_engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
-    probe = Engine()  # the classes, wherever the engine package defines them
-    classes = {Container, Engine, type(probe.images), type(probe.containers), type(probe.layers)}
-    for cls in classes:
-        for name, value in synchronized_members(cls).items():
-            monkeypatch.setattr(cls, name, value)
-    engine = Engine()
-    engine._lock = new_lock()  # type: ignore[attr-defined]
-    return engine
 
 
 def _hammer(workers: list[Callable[[int], None]], rounds: int = 30) -> list[BaseException]:
@@ -56,8 +39,8 @@ def _hammer(workers: list[Callable[[int], None]], rounds: int = 30) -> list[Base
     return errors
 
 
-def test_eight_threads_mixing_builds_writes_and_removals(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = _locked_engine(monkeypatch)
+def test_eight_threads_mixing_builds_writes_and_removals() -> None:
+    engine = Engine()
     engine.images.add(BASE, "base:1")
     shared = engine.containers.create("base:1", name="shared")
     assert lock_of(shared) is engine._lock  # type: ignore[attr-defined]
