@@ -111,9 +111,11 @@ class OpenFile:
         return len(content)
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        """Move the position (``SEEK_SET``, ``SEEK_CUR``, ``SEEK_END``); EINVAL before 0."""
+        """Move the position (``SEEK_SET``, ``SEEK_CUR``, ``SEEK_END``); EINVAL before 0, and for
+        ``SEEK_END`` on a directory (overlayfs' ``ovl_dir_llseek`` on a merged directory)."""
         entry = self._live()
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: entry.size}.get(whence)
+        end = None if entry.kind is Kind.DIR else entry.size  # a merged directory has no end
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: end}.get(whence)
         if base is None or base + offset < 0:
             raise fs_error(errno.EINVAL, self.path)
         self._position = base + offset
