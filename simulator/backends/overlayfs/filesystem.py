@@ -14,7 +14,11 @@ kernel:
   directories) into a model :class:`~simulator.model.cow.CopyOnWrite` table, so the model's
   algorithms run on what the kernel really did;
 - ``copy_ups`` records a :class:`~simulator.model.fs.CopyUp` whenever a path that was served
-  from an image layer before an operation is in the upper directory after it.
+  from an image layer before an operation is in the upper directory after it;
+- ``open`` returns a :class:`RealFile`, a real descriptor on the merged mount.
+
+Long module: about 750 lines, one class per side of the same system calls (the file system
+and its open files); the lookups and the copy-up bookkeeping they share keep them together.
 """
 
 from __future__ import annotations
