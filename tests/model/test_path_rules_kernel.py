@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as s
 
 from simulator.model import Container, Image, Kind
+from simulator.model.permissions import ROOT, Credentials
 
 pytestmark = [
     pytest.mark.real,
@@ -41,13 +42,30 @@ BASE: dict[str, Any] = {  # path -> "dir" | bytes (a file) | ("symlink", target)
     "/d/e": "dir",
     "/e": "dir",
     "/f": b"hello",
+    "/w": "open-dir",  # mode 0o777: a non-root caller may create and remove names there
+    "/w/f": b"w",
 }
 LINK_NAMES = ("/l", "/m", "/d/l", "/e/l")
 TARGETS = (
     "d", "/d", "d/", "f", "f/", "/d/f", "/d/f/", "missing", "missing/", "l", "m", "../d", "/l", "/m/",
     ".", "..", "/", "d/e", "e/", "/d/.", "d/..", "../../f", MAX_NAME, LONG,
 )  # fmt: skip
-NAMES = ("/d", "/d/f", "/d/e", "/e", "/f", "/l", "/m", "/d/l", "/e/l", "/missing", "/d/new", "/new")
+NAMES = (
+    "/d",
+    "/d/f",
+    "/d/e",
+    "/e",
+    "/f",
+    "/l",
+    "/m",
+    "/d/l",
+    "/e/l",
+    "/missing",
+    "/d/new",
+    "/new",
+    "/w/f",
+    "/w/n",
+)
 SUFFIXES = ("", "", "/", "/.", "/..", "//", "/./")
 SPECIAL = (
     "/",
@@ -107,6 +125,8 @@ def _ops() -> s.SearchStrategy[tuple[Any, ...]]:
         s.tuples(s.just("truncate"), p),
         s.tuples(s.just("readlink"), p),
         s.tuples(s.just("listdir"), p),
+        s.tuples(s.just("write_file"), p),
+        s.tuples(s.just("append_file"), p),
     )
 
 
@@ -140,6 +160,13 @@ def _kernel_op(op: tuple[Any, ...]) -> list[Any]:
             return ["ok", os.readlink(args[0])]
         elif name == "listdir":
             return ["ok", sorted(os.listdir(args[0]))]
+        elif name in ("write_file", "append_file"):  # the model's calls: open(2), write(2)
+            how = os.O_TRUNC if name == "write_file" else os.O_APPEND
+            fd = os.open(args[0], os.O_WRONLY | os.O_CREAT | how, 0o644)
+            try:
+                os.write(fd, b"data")
+            finally:
+                os.close(fd)
         else:  # pragma: no cover - the strategies make only the names above
             raise AssertionError(name)
     except OSError as exc:
@@ -163,15 +190,19 @@ def _kernel_tree() -> dict[str, Any]:
     return tree
 
 
-def run_in_kernel(tree: dict[str, Any], ops: list[tuple[Any, ...]]) -> tuple[list[Any], dict[str, Any]]:
-    """Make ``tree`` in a fresh directory, then run ``ops`` in a child chroot-ed into it."""
+def run_in_kernel(
+    tree: dict[str, Any], ops: list[tuple[Any, ...]], uid: int = 0
+) -> tuple[list[Any], dict[str, Any]]:
+    """Make ``tree`` in a fresh directory, then run ``ops`` in a child chroot-ed into it, as
+    ``uid`` (and the same gid; the tree is read back as root)."""
     root = tempfile.mkdtemp(prefix="layerlab-namei-")
+    os.chmod(root, 0o755)  # the model's root directory (mkdtemp makes it 0o700)
     try:
         for path, what in sorted(tree.items()):
             host = root + path
-            if what == "dir":
-                os.mkdir(host, 0o755)
-                os.chmod(host, 0o755)
+            if what in ("dir", "open-dir"):
+                os.mkdir(host)
+                os.chmod(host, 0o777 if what == "open-dir" else 0o755)
             elif isinstance(what, bytes):
                 with open(host, "wb") as f:
                     f.write(what)
@@ -186,7 +217,14 @@ def run_in_kernel(tree: dict[str, Any], ops: list[tuple[Any, ...]]) -> tuple[lis
                 os.chroot(root)
                 os.chdir("/")
                 os.umask(0)
-                report = json.dumps([[_kernel_op(op) for op in ops], _kernel_tree()]).encode()
+                if uid:
+                    os.setgroups([])
+                    os.setresgid(uid, uid, 0)
+                    os.setresuid(uid, uid, 0)
+                outcomes = [_kernel_op(op) for op in ops]
+                os.setresuid(0, 0, 0)
+                os.setresgid(0, 0, 0)
+                report = json.dumps([outcomes, _kernel_tree()]).encode()
                 with os.fdopen(write, "wb") as out:
                     out.write(report)
             finally:
@@ -213,6 +251,8 @@ def _model_op(c: Container, op: tuple[Any, ...]) -> list[Any]:
             c.chmod(args[0], 0o700)
         elif name == "truncate":
             c.truncate(args[0], 1)
+        elif name in ("write_file", "append_file"):
+            getattr(c, name)(args[0], b"data", 0o644)
         elif name in ("readlink", "listdir"):
             return ["ok", getattr(c, name)(*args)]
         else:
@@ -222,16 +262,20 @@ def _model_op(c: Container, op: tuple[Any, ...]) -> list[Any]:
     return ["ok", None]
 
 
-def run_in_model(tree: dict[str, Any], ops: list[tuple[Any, ...]]) -> tuple[list[Any], dict[str, Any]]:
+def run_in_model(
+    tree: dict[str, Any], ops: list[tuple[Any, ...]], uid: int = 0
+) -> tuple[list[Any], dict[str, Any]]:
     c = Container(Image.of([]))
     for path, what in sorted(tree.items()):
-        if what == "dir":
-            c.mkdir(path, 0o755)
+        if what in ("dir", "open-dir"):
+            c.mkdir(path, 0o777 if what == "open-dir" else 0o755)
         elif isinstance(what, bytes):
             c.write_file(path, what, 0o644)
         else:
             c.symlink(what[1], path)
+    c.credentials = Credentials(uid, uid) if uid else ROOT
     outcomes = [_model_op(c, op) for op in ops]
+    c.credentials = ROOT
     final: dict[str, Any] = {}
     for path, entry in c.walk("/"):
         if entry.kind is Kind.SYMLINK:
@@ -243,12 +287,12 @@ def run_in_model(tree: dict[str, Any], ops: list[tuple[Any, ...]]) -> tuple[list
     return outcomes, final
 
 
-def assert_same(tree: dict[str, Any], ops: list[tuple[Any, ...]]) -> None:
-    kernel, kernel_tree = run_in_kernel(tree, ops)
-    model, model_tree = run_in_model(tree, ops)
+def assert_same(tree: dict[str, Any], ops: list[tuple[Any, ...]], uid: int = 0) -> None:
+    kernel, kernel_tree = run_in_kernel(tree, ops, uid)
+    model, model_tree = run_in_model(tree, ops, uid)
     for step, (op, k, m) in enumerate(zip(ops, kernel, model, strict=True)):
         shown = tuple(a if not isinstance(a, str) or len(a) < 60 else f"<{len(a)} bytes>" for a in op)
-        assert m == k, f"step {step} {shown}: model {m}, kernel {k}\ntree {tree}\nops {ops}"
+        assert m == k, f"step {step} {shown} as uid {uid}: model {m}, kernel {k}\ntree {tree}\nops {ops}"
     assert model_tree == kernel_tree
 
 
@@ -297,6 +341,10 @@ def test_eloop_after_forty_links(length: int) -> None:
 @given(
     links=s.dictionaries(s.sampled_from(LINK_NAMES), s.sampled_from(TARGETS), max_size=4),
     ops=s.lists(_ops(), min_size=1, max_size=6),
+    uid=s.sampled_from((0, 0, 1000)),
 )
-def test_model_path_rules_match_the_kernel(links: dict[str, str], ops: list[tuple[Any, ...]]) -> None:
-    assert_same({**BASE, **{p: ("symlink", t) for p, t in links.items()}}, ops)
+def test_model_path_rules_match_the_kernel(
+    links: dict[str, str], ops: list[tuple[Any, ...]], uid: int
+) -> None:
+    """As root, and as a user (the order of EACCES against the path errors)."""
+    assert_same({**BASE, **{p: ("symlink", t) for p, t in links.items()}}, ops, uid)
