@@ -176,7 +176,7 @@ def look(lookup: Lookup, last: Last, original: str) -> Entry | None:
     """Look up the last name in its directory: the directory answers ENAMETOOLONG for a name
     longer than :data:`NAME_MAX` (after the search permission the lookup itself checks)."""
     entry = lookup(last.path)
-    if last.normal and _length(last.name) > NAME_MAX:
+    if len(last.name) > NAME_MAX // 4 and last.normal and _length(last.name) > NAME_MAX:
         raise fs_error(errno.ENAMETOOLONG, original)
     return entry
 
@@ -214,8 +214,10 @@ def walk_parent(lookup: Lookup, path: str, *, start: str = "/", links: int = 0, 
         if part == "..":
             directory = parent(directory)
             continue
-        step = Last(directory, part, False, links)
-        entry = look(lookup, step, original)
+        current = join(directory, part)
+        entry = lookup(current)
+        if len(part) > NAME_MAX // 4 and _length(part) > NAME_MAX:  # a character is 1 to 4 bytes
+            raise fs_error(errno.ENAMETOOLONG, original)
         if entry is None:
             raise fs_error(errno.ENOENT, original)
         if entry.kind is Kind.SYMLINK:
@@ -234,7 +236,7 @@ def walk_parent(lookup: Lookup, path: str, *, start: str = "/", links: int = 0, 
             continue
         if entry.kind is not Kind.DIR:
             raise fs_error(errno.ENOTDIR, original)
-        directory = step.path
+        directory = current
     return Last(directory, name, slash, links)
 
 
