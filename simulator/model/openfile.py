@@ -68,9 +68,9 @@ class OpenFile:
         return self.flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
 
     def _live(self) -> Entry:
+        self._backing.check()  # the container was removed: its error first, as the real backend
         if self._closed:
             raise ValueError(f"I/O operation on closed file {self.path!r}")
-        self._backing.check()
         return self._backing.entry()
 
     def __repr__(self) -> str:

@@ -138,3 +138,16 @@ def test_an_unlinked_lower_file_stays_readable_through_its_descriptor(backend) -
     assert outcomes[1] == ["ok", "ok", repr(b"kept")]
     assert outcomes[0] == outcomes[1]
     assert model.upper == real.upper
+
+
+def test_a_descriptor_of_a_removed_container_says_so(backend) -> None:  # type: ignore[no-untyped-def]
+    """Removing a container closes its descriptors (the mount must go); using one then is the
+    container's error in both, not a half-unmounted file system's."""
+    from simulator.errors import ContainerStateError
+
+    image = Image.of([Layer.of({"/f": Entry.file(b"x")})])
+    for c in (Container(image), backend.new_container(image)):
+        handle = c.open("/f", "r+")
+        c.remove()
+        with pytest.raises(ContainerStateError):
+            handle.read()

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from simulator.errors import InvalidArgument
+from simulator.errors import ContainerStateError, InvalidArgument
 from simulator.model import Container, Entry, Image, Kind, Layer
 
 
@@ -159,3 +159,11 @@ def test_names_and_paths_too_long() -> None:
             c.open(path)
         assert e.value.errno == errno.ENAMETOOLONG
     assert c.stat("/" + "a" * 255).kind is Kind.FILE
+
+
+def test_a_descriptor_of_a_removed_container_says_so() -> None:
+    c = container()
+    f = c.open("/etc/motd")
+    c.remove()
+    with pytest.raises(ContainerStateError):
+        f.read()

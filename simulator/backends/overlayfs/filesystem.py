@@ -680,9 +680,9 @@ class RealFile:
         return f"<RealFile {self.path!r} fd={self._fd} flags={self.flags:#o}>"
 
     def _live(self) -> int:
+        self._fs._check()  # the container was removed (its descriptors were closed then)
         if self._fd < 0:
             raise ValueError(f"I/O operation on closed file {self.path!r}")
-        self._fs._check()
         return self._fd
 
     def read(self, size: int = -1) -> bytes:
