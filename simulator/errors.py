@@ -7,6 +7,7 @@ subclass of :class:`SimulatorError`, which also inherits the builtin whose contr
 
     SimulatorError (Exception)
     ├── InvalidPath (ValueError)            a path that is not absolute, has a NUL byte, ...
+    ├── InvalidArgument (ValueError)        a chmod mode beyond 0o7777, open flags not modelled
     ├── InvalidReference (ValueError)       an image name that is not ``name[:tag]``
     ├── NotFound (LookupError)
     │   ├── ImageNotFound
@@ -33,6 +34,7 @@ __all__ = [
     "DockerfileError",
     "ImageFormatError",
     "ImageNotFound",
+    "InvalidArgument",
     "InvalidPath",
     "InvalidReference",
     "LayerNotFound",
@@ -57,6 +59,11 @@ class InvalidPath(SimulatorError, ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"invalid path {path!r}: {reason}")
+
+
+class InvalidArgument(SimulatorError, ValueError):
+    """An argument of a file-system call that the call does not take: a mode outside
+    ``0..0o7777`` for ``chmod``, an ``open`` mode string or flags the simulator does not model."""
 
 
 class InvalidReference(SimulatorError, ValueError):

@@ -24,7 +24,7 @@ from .cow import CopyOnWrite
 from .diff import Change, changes
 from .diff import size_rw as _size_rw
 from .entries import Entry
-from .fs import ContainerFS, CopyUp
+from .fs import ContainerFS, CopyUp, FileHandle
 from .image import Image
 from .layer import Layer
 from .permissions import ROOT, Credentials
@@ -231,6 +231,16 @@ class Container:
     def source_of(self, path: str) -> str:
         """``"upper"`` or ``"layer N"``: where ``path`` is served from (symlinks followed)."""
         return self.fs.source_of(path)
+
+    def open(self, path: str, mode: str | int = "r", perms: int = 0o666) -> FileHandle:
+        """Open ``path``: ``mode`` is a Python mode string (``"r"``, ``"r+"``, ``"w"``, ``"a"``,
+        ``"x"``, with ``+``/``b``) or ``os.O_*`` flags; returns a file with ``read``, ``write``,
+        ``seek``, ``truncate``, ``fstat`` and ``close`` (a context manager).
+
+        Opening an image file for writing copies it up at once, even if nothing is written
+        (``open("big", "r+")`` copies all of ``big``); ``perms`` is the mode of a new file.
+        """
+        return self.fs.open(path, mode, perms)
 
     def read_file(self, path: str) -> bytes:
         """Content of a regular file (symlinks followed)."""

@@ -13,22 +13,48 @@ calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``,
 - errors are the builtin ``OSError`` subclasses with real errno values, and an operation either
   applies fully or changes nothing (every check runs before the first change).
 
-This module is longer than most (about 700 lines) because it is one idea: every system call
-keeps the same three tables (entries, children, touched) consistent, and splitting the calls
-from the lookups and permission checks they share would scatter those invariants.
+Long module: about 830 lines because it is one idea: every system call keeps the same tables
+(entries, children, touched, the open files' names) consistent, and splitting the calls from
+the lookups and permission checks they share would scatter those invariants.  The path rules
+live in :mod:`.paths` and :mod:`.namei`, the open file object in :mod:`.openfile`.
 """
 
 from __future__ import annotations
 
 import errno
+import os
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import replace
 
 from ..errors import InvalidPath
 from . import fs
 from .entries import Entry, Kind
-from .fs import CopyUp, check_name
-from .paths import ancestors, basename, check_path, fs_error, join, parent, path_sort_key, resolve
+from .fs import CopyUp, check_mode, check_name
+from .namei import (
+    create_last,
+    open_flags,
+    open_lookup,
+    rename_lasts,
+    rmdir_last,
+    touch_lookup,
+    unlink_last,
+    wants_write,
+)
+from .openfile import OpenFile
+from .paths import (
+    PATH_MAX,
+    Lookup,
+    ancestors,
+    basename,
+    check_path,
+    fs_error,
+    join,
+    lookup_path,
+    parent,
+    path_sort_key,
+    resolve,
+)
 from .permissions import ROOT, Credentials, allows, in_group, may_hardlink, mode_without_privileges
 from .union import UnionView
 
@@ -37,6 +63,43 @@ __all__ = ["CopyOnWrite"]
 
 def _nothing() -> None:
     pass
+
+
+class _Node:
+    """The file behind open descriptors (a :class:`~.openfile.Backing`): its current name, or
+    its last entry once no name is left (an unlinked file stays readable through its fd)."""
+
+    __slots__ = ("__weakref__", "fs", "orphan", "path")
+
+    def __init__(self, fs: CopyOnWrite, path: str) -> None:
+        self.fs = fs
+        self.path = path
+        self.orphan: Entry | None = None
+
+    def check(self) -> None:
+        self.fs._check()
+
+    def entry(self) -> Entry:
+        if self.orphan is not None:
+            return self.orphan
+        fs = self.fs
+        if self.path in fs.mounts:
+            return fs.mounts[self.path]
+        entry = fs._lookup(self.path)
+        assert entry is not None, self.path
+        return entry
+
+    def store(self, entry: Entry) -> None:
+        fs = self.fs
+        entry = fs._kill_privs(entry)
+        if self.orphan is not None:
+            self.orphan = entry
+        elif self.path in fs.mounts:
+            fs.mounts[self.path] = entry
+        else:
+            holder = fs._copy_up(self.path, "write")
+            fs._upper[holder] = entry
+            fs._touched.add(holder)
 
 
 class CopyOnWrite:
@@ -62,6 +125,7 @@ class CopyOnWrite:
         self._upper: dict[str, Entry] = {}
         self._children: dict[str, set[str]] = {"/": set()}
         self._touched: set[str] = set()
+        self._nodes: weakref.WeakSet[_Node] = weakref.WeakSet()
         self.mounts: dict[str, Entry] = {}
         for path, entry in (mounts or {}).items():
             clean = check_path(path)
@@ -115,9 +179,13 @@ class CopyOnWrite:
         names.update(basename(m) for m in self.mounts if parent(m) == path)
         return sorted(names)
 
-    def _resolve(self, path: str, follow_last: bool = True) -> str:
+    def _lookup_fn(self) -> Lookup:
+        """The lookup a path walk uses: a non-root caller needs search permission on the way."""
         self._check()
-        lookup = self._lookup if self.credentials.uid == 0 else self._searching_lookup
+        return self._lookup if self.credentials.uid == 0 else self._searching_lookup
+
+    def _resolve(self, path: str, follow_last: bool = True) -> str:
+        lookup = self._lookup_fn()
         return resolve(lookup, check_path(path), follow_last=follow_last)
 
     def _searching_lookup(self, path: str) -> Entry | None:
@@ -136,6 +204,45 @@ class CopyOnWrite:
         if origin is None or self._lookup(real) is None:
             raise fs_error(errno.ENOENT, path)
         return f"layer {origin.layer}"
+
+    # ------------------------------------------------------------------ open files
+    def open(self, path: str, mode: str | int = "r", perms: int = 0o666) -> OpenFile:
+        """``open(2)``: a descriptor on ``path`` (``mode`` a Python mode string or ``os.O_*`` flags).
+
+        As overlayfs: opening a lower file for writing (or with ``O_TRUNC``) copies it up whole
+        at the open, even if nothing is ever written; a read-only open copies nothing.  The
+        path rules are the kernel's (``O_CREAT`` with a trailing slash is EISDIR, ``O_EXCL``
+        does not follow a symlink ...).  A new file gets ``perms`` exactly (no umask).
+        """
+        flags = open_flags(mode)
+        check_mode(perms)
+        clean = check_path(path)
+        found = open_lookup(self._lookup_fn(), clean, flags)
+        real, entry = found.path, found.entry
+        if entry is None:  # O_CREAT makes it
+            check_name(real)
+            self._may_change_names_in(parent(real), path)
+            self._copy_up_parents(real, f"create {real}")
+            self._drop(real)  # a whiteout is replaced by the new file
+            self._set(real, self._owned(Entry.file(b"", perms)))
+            self._touched.add(real)
+        else:
+            want = (0o4 if flags & os.O_ACCMODE != os.O_WRONLY else 0) | (0o2 if wants_write(flags) else 0)
+            if not self._may(entry, want):
+                raise fs_error(errno.EACCES, path)
+            if wants_write(flags) and entry.kind is Kind.FILE:
+                if real in self.mounts:
+                    if flags & os.O_TRUNC:
+                        self.mounts[real] = replace(entry, data=b"", size=0, digest=None, source=None)
+                else:
+                    holder = self._copy_up(real, "open")
+                    if flags & os.O_TRUNC:
+                        emptied = replace(self._upper[holder], data=b"", size=0, digest=None, source=None)
+                        self._upper[holder] = self._kill_privs(emptied)
+                        self._touched.add(holder)
+        node = _Node(self, real)
+        self._nodes.add(node)
+        return OpenFile(node, real, flags)
 
     # ------------------------------------------------------------------ reading
     def read_file(self, path: str) -> bytes:
@@ -237,11 +344,36 @@ class CopyOnWrite:
 
     def _remove_name(self, path: str) -> None:
         """Delete a visible name: a whiteout when it exists below, else nothing is left."""
+        self._detach(path)
         self._promote_links(path)
         lower_exists = self._lower_entry(path) is not None
         self._drop(path)
         if lower_exists:
             self._set(path, Entry.whiteout())
+
+    def _detach(self, path: str) -> None:
+        """Before the name ``path`` goes: descriptors on it follow the file to another of its
+        names (a hard link), or keep its content (an unlinked file stays readable)."""
+        nodes = [n for n in self._nodes if n.orphan is None and n.path == path]
+        if not nodes:
+            return
+        upper = self._upper.get(path)
+        survivor = None
+        if upper is not None and upper.kind is Kind.HARDLINK:
+            survivor = upper.target
+        elif upper is not None and upper.kind is Kind.FILE:
+            survivor = next(iter(self._links_to(path)), None)
+        for node in nodes:
+            if survivor is None:
+                node.orphan = node.entry()
+            else:
+                node.path = survivor
+
+    def _remap(self, source: str, real: str) -> None:
+        """A rename: descriptors on ``source`` and below follow to ``real``."""
+        for node in self._nodes:
+            if node.orphan is None and (node.path == source or node.path.startswith(source + "/")):
+                node.path = real + node.path[len(source) :]
 
     def _links_to(self, path: str) -> list[str]:
         return sorted(
@@ -326,8 +458,12 @@ class CopyOnWrite:
         create: Entry | None,
         touches: bool = True,
         writes: bool = True,
+        flags: int = os.O_WRONLY | os.O_CREAT,
     ) -> None:
-        real = self._resolve(path)
+        if create is None:
+            real = self._resolve(path)
+        else:
+            real = open_lookup(self._lookup_fn(), check_path(path), flags).path
         if real in self.mounts:  # writes go to the mounted file, never to the writable layer
             self.mounts[real] = change(self.mounts[real])
             return
@@ -373,6 +509,7 @@ class CopyOnWrite:
             lambda e: replace(e, data=content, size=len(content), digest=None, source=None),
             "write",
             Entry.file(b"", mode),
+            flags=os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
         )
 
     def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
@@ -385,7 +522,13 @@ class CopyOnWrite:
 
         # the open copies the file up; an empty write leaves its mtime (docker diff shows nothing)
         self._modify_file(
-            path, change, "append", Entry.file(b"", mode), touches=bool(content), writes=bool(content)
+            path,
+            change,
+            "append",
+            Entry.file(b"", mode),
+            touches=bool(content),
+            writes=bool(content),
+            flags=os.O_WRONLY | os.O_CREAT | os.O_APPEND,
         )
 
     def truncate(self, path: str, size: int) -> None:
@@ -402,9 +545,16 @@ class CopyOnWrite:
         self._modify_file(path, change, "truncate", None)
 
     def touch(self, path: str, mode: int = 0o644) -> None:
-        """``touch``: create an empty file, or copy up an existing one (its mtime changes)."""
-        real = self._resolve(path)
-        entry = self._lookup(real)
+        """``touch``: create an empty file, or copy up an existing one (its mtime changes).
+
+        As coreutils' touch: ``open(O_WRONLY|O_CREAT)`` first; when that is EISDIR (a directory,
+        or any path ending in ``/``), the times of what the path names are set instead, and
+        EISDIR is the error when that fails too.
+        """
+        lookup = self._lookup_fn()
+        clean = check_path(path)
+        found = touch_lookup(lookup, clean)
+        real, entry = found.path, found.entry
         who = self.credentials
         if entry is not None and who.uid not in (0, entry.uid) and not self._may(entry, 0o2):
             raise fs_error(errno.EACCES, path)  # setting the times to now: the owner or a writer
@@ -441,8 +591,7 @@ class CopyOnWrite:
 
     def chmod(self, path: str, mode: int) -> None:
         """Change permission bits; copies a lower file up whole, even if the mode is unchanged."""
-        if not isinstance(mode, int) or isinstance(mode, bool):
-            raise TypeError(f"mode must be an int such as 0o755, not {mode!r}")
+        check_mode(mode)
         self._set_attr(
             path,
             True,
@@ -488,11 +637,8 @@ class CopyOnWrite:
     # ------------------------------------------------------------------ names
     def mkdir(self, path: str, mode: int = 0o755) -> None:
         """Create a directory; over a whiteout it is opaque (lower contents stay hidden)."""
-        real = self._resolve(check_path(path).rstrip("/") or "/", follow_last=False)
-        if self._lookup(real) is not None:
-            raise fs_error(errno.EEXIST, path)
+        real = create_last(self._lookup_fn(), check_path(path))[0].path  # a trailing slash is fine
         check_name(real)
-        self._parent_dir(real, path)
         self._may_change_names_in(parent(real), path)
         self._copy_up_parents(real, f"mkdir {real}")
         over_whiteout = self._upper.get(real) is not None
@@ -506,12 +652,8 @@ class CopyOnWrite:
 
     def rmdir(self, path: str) -> None:
         """Remove an empty directory (empty in the merged view)."""
-        real = self._resolve(check_path(path).rstrip("/") or "/", follow_last=False)
-        entry = self._lookup(real)
-        if entry is None:
-            raise fs_error(errno.ENOENT, path)
-        if real == "/":
-            raise fs_error(errno.EBUSY, path)
+        last, entry = rmdir_last(self._lookup_fn(), check_path(path))
+        real = last.path
         self._may_remove(real, path)  # may_delete: permission and sticky bit before the type
         if entry.kind is not Kind.DIR:
             raise fs_error(errno.ENOTDIR, path)
@@ -522,12 +664,8 @@ class CopyOnWrite:
 
     def unlink(self, path: str) -> None:
         """Remove a non-directory name; a whiteout is left when it exists below."""
-        real = self._resolve(path, follow_last=False)
-        entry = self._lookup(real)
-        if entry is None:
-            raise fs_error(errno.ENOENT, path)
-        if real == "/":  # not a normal last component: do_unlinkat refuses it before any lookup
-            raise fs_error(errno.EISDIR, path)
+        last, entry = unlink_last(self._lookup_fn(), check_path(path))
+        real = last.path
         self._may_remove(real, path)  # may_delete: permission and sticky bit before the type
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EISDIR, path)
@@ -541,11 +679,13 @@ class CopyOnWrite:
         """Create ``path`` as a symlink to ``target`` (no copy-up of anything but parents)."""
         if not isinstance(target, str) or not target or "\0" in target:
             raise InvalidPath(target, "a symlink target is a non-empty string without NUL")
-        real = self._resolve(path, follow_last=False)
-        if self._lookup(real) is not None:
-            raise fs_error(errno.EEXIST, path)
+        if len(target.encode("utf-8", "surrogateescape")) >= PATH_MAX:
+            raise fs_error(errno.ENAMETOOLONG, target)
+        last, _ = create_last(self._lookup_fn(), check_path(path))
+        if last.slash:
+            raise fs_error(errno.ENOENT, path)  # filename_create: a new non-directory named 'x/'
+        real = last.path
         check_name(real)
-        self._parent_dir(real, path)
         self._may_change_names_in(parent(real), path)
         self._copy_up_parents(real, f"symlink {real}")
         self._drop(real)
@@ -555,17 +695,18 @@ class CopyOnWrite:
     def link(self, src: str, dst: str) -> None:
         """Hard link ``dst`` to ``src``; a lower ``src`` is copied up first (as overlayfs does)."""
         # linkat(2): the old name must exist, then the new name must not, then the old one must not be a dir
-        source = self._resolve(src, follow_last=False)
-        entry = self._lookup(source)
+        lookup = self._lookup_fn()
+        found = lookup_path(lookup, check_path(src), follow_last=False)
+        source, entry = found.path, found.entry
         if entry is None:
             raise fs_error(errno.ENOENT, src)
-        real = self._resolve(dst, follow_last=False)
-        if self._lookup(real) is not None:
-            raise fs_error(errno.EEXIST, dst)
+        last, _ = create_last(lookup, check_path(dst))
+        if last.slash:
+            raise fs_error(errno.ENOENT, dst)
+        real = last.path
         if not may_hardlink(self.credentials, entry):
             raise fs_error(errno.EPERM, src)
         check_name(real)
-        self._parent_dir(real, dst)
         self._may_change_names_in(parent(real), dst)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EPERM, src)
@@ -603,22 +744,10 @@ class CopyOnWrite:
         """``rename(2)``: files move (leaving a whiteout when the old name exists below);
         directories from the image fail with EXDEV, as overlayfs without ``redirect_dir``."""
         # the order of the checks is the kernel's (do_renameat2, lock_rename, vfs_rename)
-        source = self._resolve(src, follow_last=False)
-        real = self._resolve(check_path(dst).rstrip("/") or "/", follow_last=False)
-        self._parent_dir(source, src)
-        self._parent_dir(real, dst)
-        entry = self._lookup(source)
-        if entry is None:
-            raise fs_error(errno.ENOENT, src)
-        target = self._lookup(real)
+        old, entry, new, target = rename_lasts(self._lookup_fn(), check_path(src), check_path(dst))
+        source, real = old.path, new.path
         if source == real or self._same_inode(source, real):
             return  # rename(2) of a name onto another name of the same file does nothing
-        if source == "/" or real == "/":
-            raise fs_error(errno.EBUSY, src)
-        if real.startswith(source + "/"):
-            raise fs_error(errno.EINVAL, src, dst)
-        if source.startswith(real + "/"):
-            raise fs_error(errno.ENOTEMPTY, src, dst)
         self._may_remove(source, src)
         if target is not None:
             self._may_remove(real, dst)
@@ -654,6 +783,9 @@ class CopyOnWrite:
             real + p[len(source) :] for p in self._touched if p == source or p.startswith(source + "/")
         }
         lower_at_source = self._lower_entry(source) is not None
+        if target is not None:
+            self._detach(real)
+        self._remap(source, real)
         self._drop(source)
         if lower_at_source:
             self._set(source, Entry.whiteout())

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..errors import InvalidPath
+from ..errors import InvalidArgument, InvalidPath
 from .entries import Entry, Kind
 from .paths import basename, check_path, fs_error, split
 from .permissions import Credentials
@@ -28,7 +28,9 @@ from .tar import WHITEOUT_PREFIX
 __all__ = [
     "ContainerFS",
     "CopyUp",
+    "FileHandle",
     "FileSystem",
+    "check_mode",
     "check_name",
     "exists",
     "lchown",
@@ -53,6 +55,25 @@ class CopyUp:
     reason: str
 
 
+class FileHandle(Protocol):
+    """An open file (what ``open`` returns): a descriptor with a position, closed on exit."""
+
+    path: str
+    flags: int
+
+    @property
+    def closed(self) -> bool: ...
+    def read(self, size: int = -1) -> bytes: ...
+    def write(self, data: bytes | str) -> int: ...
+    def seek(self, offset: int, whence: int = 0) -> int: ...
+    def tell(self) -> int: ...
+    def truncate(self, size: int | None = None) -> int: ...
+    def fstat(self) -> Entry: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> FileHandle: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
 class FileSystem(Protocol):
     """The system calls a container answers, with Linux's errors (``OSError`` with errno).
 
@@ -63,6 +84,7 @@ class FileSystem(Protocol):
 
     credentials: Credentials
 
+    def open(self, path: str, mode: str | int = "r", perms: int = 0o666) -> FileHandle: ...
     def read_file(self, path: str) -> bytes: ...
     def write_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None: ...
     def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None: ...
@@ -154,6 +176,22 @@ def makedirs(fs: FileSystem, path: str, mode: int = 0o755, exist_ok: bool = True
             raise fs_error(errno.ENOTDIR, path)
         if current == "/" + "/".join(split(path)) and not exist_ok:
             raise fs_error(errno.EEXIST, path)
+
+
+def check_mode(mode: object) -> int:
+    """A permission mode for ``chmod`` or a new file: an int from 0 to ``0o7777``.
+
+    The kernel keeps only those 12 bits (``chmod(-1)`` there means ``0o7777``); the simulator
+    refuses anything else rather than guess.
+    """
+    if not isinstance(mode, int) or isinstance(mode, bool):
+        raise TypeError(f"mode must be an int such as 0o755, not {mode!r}")
+    if not 0 <= mode <= 0o7777:
+        raise InvalidArgument(
+            f"mode {mode!r} is not a permission mode: give 0 to 0o7777 "
+            f"(chmod(2) keeps only the low 12 bits, so {mode!r} would mean {mode & 0o7777:#o})"
+        )
+    return mode
 
 
 def check_name(path: str) -> None:

@@ -10,22 +10,34 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from ..errors import InvalidPath
 from .entries import Entry, Kind
 
 __all__ = [
+    "DOTS",
     "MAX_SYMLINKS",
+    "NAME_MAX",
+    "PATH_MAX",
+    "Found",
+    "Last",
     "ancestors",
     "basename",
+    "check_length",
     "check_path",
+    "count_link",
+    "follow",
     "fs_error",
     "join",
+    "look",
+    "lookup_path",
     "normalize",
     "parent",
     "path_sort_key",
     "resolve",
     "split",
+    "walk_parent",
 ]
 
 MAX_SYMLINKS = 40
@@ -110,56 +122,185 @@ def path_sort_key(path: str) -> tuple[str, ...]:
 
 Lookup = Callable[[str], Entry | None]
 
+NAME_MAX = 255
+"""Longest name (bytes) a directory holds: a longer one is ENAMETOOLONG when it is looked up."""
+PATH_MAX = 4096
+"""Size of the kernel's path buffer, NUL included: a path of 4096 bytes or more is ENAMETOOLONG."""
+
+DOTS = ("", ".", "..")
+"""Last components that name no new entry: the root (``/``), ``.`` and ``..``."""
+
+
+def _length(text: str) -> int:
+    return len(text.encode("utf-8", "surrogateescape"))
+
+
+def check_length(path: str) -> None:
+    """``getname()``: a path of ``PATH_MAX`` bytes or more is refused before any lookup."""
+    if _length(path) >= PATH_MAX:
+        raise fs_error(errno.ENAMETOOLONG, path)
+
+
+@dataclass(frozen=True, slots=True)
+class Last:
+    """Where a walk to the parent stopped (the kernel's ``path_parentat``): the resolved
+    ``directory`` and the ``name`` left to look up in it, as written.
+
+    ``name`` is ``""`` for the root, or ``.``/``..`` (the kernel's ``LAST_ROOT``, ``LAST_DOT``,
+    ``LAST_DOTDOT``: they name an existing directory, never a new entry); ``slash`` says the
+    path ended with ``/`` after it (the caller then wants a directory); ``links`` counts the
+    symlinks followed so far (ELOOP past :data:`MAX_SYMLINKS` for the whole lookup).
+    """
+
+    directory: str
+    name: str
+    slash: bool
+    links: int
+
+    @property
+    def normal(self) -> bool:
+        """A real name (not the root, ``.`` or ``..``)."""
+        return self.name not in DOTS
+
+    @property
+    def path(self) -> str:
+        """The normalised path this last component names."""
+        if self.name == "..":
+            return parent(self.directory)
+        if self.name in DOTS:
+            return self.directory
+        return join(self.directory, self.name)
+
+
+def look(lookup: Lookup, last: Last, original: str) -> Entry | None:
+    """Look up the last name in its directory: the directory answers ENAMETOOLONG for a name
+    longer than :data:`NAME_MAX` (after the search permission the lookup itself checks)."""
+    entry = lookup(last.path)
+    if len(last.name) > NAME_MAX // 4 and last.normal and _length(last.name) > NAME_MAX:
+        raise fs_error(errno.ENAMETOOLONG, original)
+    return entry
+
+
+def _split_last(path: str) -> tuple[list[str], str, bool]:
+    parts = path.split("/")
+    slash = len(parts) > 1 and parts[-1] == ""
+    names = [p for p in parts if p]
+    if not names:
+        return [], "", False
+    return names[:-1], names[-1], slash
+
+
+def count_link(links: int, original: str) -> int:
+    links += 1
+    if links > MAX_SYMLINKS:
+        raise fs_error(errno.ELOOP, original)
+    return links
+
+
+def walk_parent(lookup: Lookup, path: str, *, start: str = "/", links: int = 0, original: str = "") -> Last:
+    """Resolve every component of ``path`` but the last (``path_parentat``).
+
+    Each one must be a directory once symlinks are followed (ENOENT, ENOTDIR, ELOOP); the
+    last is returned unresolved, for the call to treat as it needs (follow it or not, create
+    it ...).  A relative ``path`` (a symlink's target) starts at ``start``, an absolute one at
+    the root; ``..`` goes to the resolved parent and never above the root.
+    """
+    original = original or path
+    head, name, slash = _split_last(path)
+    directory = "/" if path.startswith("/") else start
+    for part in head:
+        if part == ".":
+            continue
+        if part == "..":
+            directory = parent(directory)
+            continue
+        current = join(directory, part)
+        entry = lookup(current)
+        if len(part) > NAME_MAX // 4 and _length(part) > NAME_MAX:  # a character is 1 to 4 bytes
+            raise fs_error(errno.ENAMETOOLONG, original)
+        if entry is None:
+            raise fs_error(errno.ENOENT, original)
+        if entry.kind is Kind.SYMLINK:
+            links = count_link(links, original)
+            found = follow(
+                lookup,
+                walk_parent(lookup, entry.target, start=directory, links=links, original=original),
+                True,
+                original,
+            )
+            if found.entry is None:
+                raise fs_error(errno.ENOENT, original)
+            if found.entry.kind is not Kind.DIR:
+                raise fs_error(errno.ENOTDIR, original)
+            directory, links = found.path, found.links
+            continue
+        if entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, original)
+        directory = current
+    return Last(directory, name, slash, links)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The end of a lookup: the normalised ``path`` reached, its ``entry`` (``None``: it does not
+    exist), whether a trailing slash asked for a directory, and the symlinks followed."""
+
+    path: str
+    entry: Entry | None
+    directory: bool
+    links: int
+    last: Last
+
+
+def follow(lookup: Lookup, last: Last, follow_last: bool, original: str) -> Found:
+    """Look up ``last``, following a symlink there when ``follow_last`` or a trailing slash asks
+    (``lookup_last``: a trailing slash means follow and want a directory, even for ``lstat``).
+
+    Raises ENOTDIR when a directory was asked for and something else is there; a missing
+    entry is returned as ``entry=None`` (the caller says ENOENT, or creates it).
+    """
+    want_dir = last.slash
+    links = last.links
+    while True:
+        entry = look(lookup, last, original)
+        if entry is not None and entry.kind is Kind.SYMLINK and last.normal and (follow_last or want_dir):
+            links = count_link(links, original)
+            last = walk_parent(lookup, entry.target, start=last.directory, links=links, original=original)
+            links = last.links
+            want_dir = want_dir or last.slash
+            continue
+        if want_dir and entry is not None and entry.kind is not Kind.DIR:
+            raise fs_error(errno.ENOTDIR, original)
+        return Found(last.path, entry, want_dir, links, last)
+
+
+def lookup_path(lookup: Lookup, path: str, *, follow_last: bool = True) -> Found:
+    """The kernel's ``path_lookupat`` for an absolute ``path`` (validated, PATH_MAX checked)."""
+    check_length(path)
+    return follow(lookup, walk_parent(lookup, path), follow_last, path)
+
 
 def resolve(lookup: Lookup, path: str, *, follow_last: bool = True) -> str:
     """Resolve symlinks in ``path`` inside the root seen through ``lookup``.
 
     Every intermediate component must exist and be a directory (after following symlinks); the
-    last component may be missing.  Absolute symlink targets restart at the root, and ``..`` at
-    the root stays at the root, so the result never leaves the tree.
+    last component may be missing, unless the path ends with ``/``.  Absolute symlink targets
+    restart at the root, and ``..`` at the root stays at the root, so the result never leaves
+    the tree.  Names longer than 255 bytes and paths of 4096 bytes or more are ENAMETOOLONG.
 
     Args:
         lookup: returns the visible entry at a normalised path, or ``None``.
         path: an absolute path (validated with :func:`check_path`).
-        follow_last: follow a symlink in the last component (``stat``) or not (``lstat``).
+        follow_last: follow a symlink in the last component (``stat``) or not (``lstat``); a
+            trailing slash follows it anyway, as in the kernel.
 
     Returns:
         The normalised path of the object reached (which may not exist).
 
     Raises:
-        FileNotFoundError, NotADirectoryError, OSError(ELOOP).
+        FileNotFoundError, NotADirectoryError, OSError(ELOOP), OSError(ENAMETOOLONG).
     """
-    original = path
-    trailing_slash = path.endswith("/") and len(split(path)) > 0
-    work = split(path)
-    stack: list[str] = []
-    links = 0
-    while work:
-        name = work.pop(0)
-        if name == "..":
-            if stack:
-                stack.pop()
-            continue
-        current = "/" + "/".join([*stack, name])
-        is_last = not work
-        entry = lookup(current)
-        if (
-            entry is not None
-            and entry.kind is Kind.SYMLINK
-            and (not is_last or follow_last or trailing_slash)
-        ):
-            links += 1
-            if links > MAX_SYMLINKS:
-                raise fs_error(errno.ELOOP, original)
-            target = entry.target
-            if target.startswith("/"):
-                stack = []
-            work = split(target) + work
-            continue
-        if not is_last or trailing_slash:
-            if entry is None:
-                raise fs_error(errno.ENOENT, original)
-            if entry.kind is not Kind.DIR:
-                raise fs_error(errno.ENOTDIR, original)
-        stack.append(name)
-    return "/" + "/".join(stack)
+    found = lookup_path(lookup, path, follow_last=follow_last)
+    if found.directory and found.entry is None:
+        raise fs_error(errno.ENOENT, path)
+    return found.path

@@ -70,3 +70,84 @@ def test_touch_root_then_walk(backend) -> None:  # type: ignore[no-untyped-def]
     worker.start()
     worker.join(5)
     assert result == [0]
+
+
+def _open_steps(container, steps):  # type: ignore[no-untyped-def]
+    """Run open-file steps: ("open", name, path, mode), ("read", name), ("write", name, data),
+    ("close", name) or any container call; returns each outcome as text."""
+    handles: dict[str, object] = {}
+    out = []
+    for step in steps:
+        kind, *args = step
+        try:
+            if kind == "open":
+                handles[args[0]] = container.open(args[1], args[2])
+                out.append("ok")
+            elif kind in ("read", "write", "close"):
+                result = getattr(handles[args[0]], kind)(*args[1:])
+                out.append(repr(result))
+            else:
+                out.append(str(run_op(container, step)))
+        except OSError as exc:
+            out.append(f"{type(exc).__name__} {exc.errno}")
+    for handle in handles.values():
+        handle.close()  # type: ignore[attr-defined]
+    return out
+
+
+def both_open(backend, layer: dict[str, Entry], steps: list[tuple]):  # type: ignore[no-untyped-def]
+    image = Image.of([Layer.of(layer)])
+    model = Container(image)
+    with backend.new_container(image) as real:
+        outcomes = (_open_steps(model, steps), _open_steps(real, steps))
+        return outcomes, snapshot(model), snapshot(real), model.copy_ups, real.copy_ups
+
+
+def test_open_r_plus_copies_the_whole_file_up_without_a_write(backend) -> None:  # type: ignore[no-untyped-def]
+    """``open("big", "r+")`` then close: a full copy-up at the open, nothing in ``docker diff``."""
+    big = b"B" * 1_000_000
+    _, model, real, model_ups, real_ups = both_open(
+        backend,
+        {"/d": Entry.directory(), "/d/big": Entry.file(big)},
+        [("open", "f", "/d/big", "r+"), ("close", "f")],
+    )
+    assert sorted(real.upper) == ["/d", "/d/big"]
+    assert real.diff == [] == model.diff
+    assert model.upper == real.upper
+    assert [(u.path, u.bytes, u.reason) for u in model_ups] == [(u.path, u.bytes, u.reason) for u in real_ups]
+    assert model_ups[-1].bytes == len(big)
+
+
+def test_a_read_only_descriptor_opened_before_a_copy_up_reads_the_copy(backend) -> None:  # type: ignore[no-untyped-def]
+    """overlayfs' old "fd1=open(RDONLY); fd2=open(RDWR) are different files" limitation (still in
+    Docker's storage docs) is gone: since Linux 4.19 the kernel reopens the real file after a
+    copy-up, so the reader sees the new data (checked here on this machine's kernel)."""
+    outcomes, *_ = both_open(
+        backend,
+        {"/f": Entry.file(b"lower")},
+        [("open", "r", "/f", "r"), ("open", "w", "/f", "r+"), ("write", "w", b"UPPER"), ("read", "r", 100)],
+    )
+    assert outcomes[1][-1] == repr(b"UPPER")
+    assert outcomes[0] == outcomes[1]
+
+
+def test_an_unlinked_lower_file_stays_readable_through_its_descriptor(backend) -> None:  # type: ignore[no-untyped-def]
+    outcomes, model, real, *_ = both_open(
+        backend, {"/f": Entry.file(b"kept")}, [("open", "r", "/f", "r"), ("unlink", "/f"), ("read", "r", 100)]
+    )
+    assert outcomes[1] == ["ok", "ok", repr(b"kept")]
+    assert outcomes[0] == outcomes[1]
+    assert model.upper == real.upper
+
+
+def test_a_descriptor_of_a_removed_container_says_so(backend) -> None:  # type: ignore[no-untyped-def]
+    """Removing a container closes its descriptors (the mount must go); using one then is the
+    container's error in both, not a half-unmounted file system's."""
+    from simulator.errors import ContainerStateError
+
+    image = Image.of([Layer.of({"/f": Entry.file(b"x")})])
+    for c in (Container(image), backend.new_container(image)):
+        handle = c.open("/f", "r+")
+        c.remove()
+        with pytest.raises(ContainerStateError):
+            handle.read()

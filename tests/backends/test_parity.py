@@ -6,19 +6,27 @@ sequence of operations.  The sequence runs on the model's ``Container`` and on a
 mount; every outcome (ok, or the error's class and errno), the merged views, the upper
 changesets, ``docker diff`` and the copy-ups must be identical.
 
+Open files take part: ``("open", path, mode, actions)`` opens, runs ``read``/``write``/
+``seek``/``truncate``/``fstat`` on the descriptor and closes it; ``("hold", path, mode)`` keeps a
+descriptor open across the following operations, and ``("held", action)`` uses it (a read-only
+descriptor opened before a copy-up, a file read after its name was removed ...).  Paths include
+trailing slashes, ``.``/``..`` as last names and names over 255 bytes.
+
 Out of scope (not compared): inode numbers, ``st_dev``, timestamps (they enter only through
 ``docker diff``'s C lines, see docs/overlayfs.md).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as s
 
-from simulator.backends.compare import differences, run_op, snapshot
+from simulator.backends.compare import Outcome, differences, run_op, snapshot
 from simulator.model import Container, Entry, Image, Kind, Layer, UnionView
 
 IN_CI = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
@@ -119,7 +127,66 @@ def images(draw: s.DrawFn) -> Image:
     return Image.of(layers)
 
 
-OP_PATHS = s.sampled_from((*PATHS, "/new", "/a/new", "/l/new", "/a/l/x", "/", "/a/b/../l"))
+LONG = "n" * 256  # over NAME_MAX: ENAMETOOLONG when looked up
+OP_PATHS = s.one_of(
+    s.sampled_from((*PATHS, "/new", "/a/new", "/l/new", "/a/l/x", "/", "/a/b/../l")),
+    s.builds(lambda p, x: p + x, s.sampled_from((*PATHS, "/new")), s.sampled_from(("/", "/.", "/..", "//"))),
+    s.sampled_from(("/" + LONG, "/a/" + LONG, "/" + "m" * 255)),
+)
+MODES = (
+    "r", "r+", "w", "w+", "a", "a+", "x", "rb",
+    os.O_RDONLY | os.O_TRUNC, os.O_WRONLY, os.O_RDWR | os.O_CREAT, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+    os.O_RDONLY | os.O_NOFOLLOW, os.O_RDONLY | os.O_DIRECTORY, os.O_WRONLY | os.O_APPEND,
+)  # fmt: skip
+ACTIONS = s.one_of(
+    s.tuples(s.just("read"), s.sampled_from((-1, 0, 3))),
+    s.tuples(s.just("write"), s.sampled_from(DATA)),
+    s.tuples(s.just("seek"), s.integers(-1, 12), s.sampled_from((os.SEEK_SET, os.SEEK_END))),
+    s.tuples(s.just("truncate"), s.sampled_from((0, 2, 30))),
+    s.tuples(s.just("fstat")),
+)
+
+
+def _act(handle: Any, action: tuple[Any, ...]) -> Any:
+    name, *args = action
+    if name == "seek" and handle.fstat().kind.value == "dir":
+        return "not compared"  # a directory's offsets are the backing file system's (ext4, tmpfs ...)
+    try:
+        result = getattr(handle, name)(*args)
+    except OSError as exc:
+        return errno.errorcode.get(exc.errno or 0, "?")
+    if name == "fstat":
+        return (result.kind.value, oct(result.mode), result.uid, result.gid, result.size, result.read())
+    return result
+
+
+HELD: dict[int, Any] = {}  # id(container) -> the descriptor a ("hold", ...) step keeps open
+
+
+def run_step(container: Any, op: tuple[Any, ...]) -> Outcome:
+    """``run_op``, plus the open-file steps (``open``, ``hold``, ``held``)."""
+    name = op[0]
+    if name == "held":
+        handle = HELD.get(id(container))
+        if handle is None or handle.closed:
+            return Outcome(True, result="nothing held")
+        return Outcome(True, result=_act(handle, op[1]))
+    if name not in ("open", "hold"):
+        return run_op(container, op)
+    try:
+        handle = container.open(op[1], op[2], 0o640)
+    except OSError as exc:
+        return Outcome(False, type(exc).__name__, exc.errno)
+    except ValueError as exc:  # InvalidPath
+        return Outcome(False, type(exc).__name__)
+    if name == "hold":
+        previous = HELD.pop(id(container), None)
+        if previous is not None:
+            previous.close()
+        HELD[id(container)] = handle
+        return Outcome(True)
+    with handle:
+        return Outcome(True, result=[_act(handle, a) for a in op[3]])
 
 
 def ops() -> s.SearchStrategy[tuple]:
@@ -142,6 +209,9 @@ def ops() -> s.SearchStrategy[tuple]:
         s.tuples(s.just("read_file"), p),
         s.tuples(s.just("become"), s.sampled_from((0, 1000, 65534))),
         s.tuples(s.just("listdir"), p),
+        s.tuples(s.just("open"), p, s.sampled_from(MODES), s.lists(ACTIONS, max_size=4)),
+        s.tuples(s.just("hold"), p, s.sampled_from(("r", "r+", "a"))),
+        s.tuples(s.just("held"), ACTIONS),
     )
 
 
@@ -175,12 +245,16 @@ def test_model_and_kernel_agree(backend, sentinel, image: Image, sequence: list[
     model = Container(image)
     with backend.new_container(image) as real:
         for step, op in enumerate(sequence):
-            expected, got = run_op(model, op), run_op(real, op)
+            expected, got = run_step(model, op), run_step(real, op)
             assert (expected.ok, expected.error, expected.errno, expected.result) == (
                 got.ok,
                 got.error,
                 got.errno,
                 got.result,
             ), f"step {step} {op!r}: model {expected}, kernel {got}\n{scenario_text(image, sequence)}"
+        for c in (model, real):
+            held = HELD.pop(id(c), None)
+            if held is not None:
+                held.close()
         found = differences(snapshot(model), snapshot(real))
         assert not found, "\n".join([*found, scenario_text(image, sequence)])

@@ -16,7 +16,7 @@ import errno
 from ...model.cow import CopyOnWrite
 from ...model.paths import fs_error
 
-__all__ = ["MAX_ID", "check_ids", "check_mode", "check_size", "file_bytes"]
+__all__ = ["MAX_ID", "check_ids", "check_mode_type", "check_size", "file_bytes"]
 
 MAX_ID = 2**32 - 2
 """The largest valid uid/gid (``(uid_t)-1``, 4294967295, means "no change")."""
@@ -29,8 +29,10 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_mode(mode: object) -> int:
-    """A mode is an ``int`` (``0o755``); the model's words."""
+def check_mode_type(mode: object) -> int:
+    """A new file's or directory's mode is an ``int`` (``0o755``); the model's words.
+
+    (``chmod`` and ``open`` check the range too, with the model's :func:`~simulator.model.fs.check_mode`.)"""
     if not _is_int(mode):
         raise TypeError(f"mode must be an int such as 0o755, not {mode!r}")
     return mode  # type: ignore[return-value]

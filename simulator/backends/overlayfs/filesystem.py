@@ -14,7 +14,11 @@ kernel:
   directories) into a model :class:`~simulator.model.cow.CopyOnWrite` table, so the model's
   algorithms run on what the kernel really did;
 - ``copy_ups`` records a :class:`~simulator.model.fs.CopyUp` whenever a path that was served
-  from an image layer before an operation is in the upper directory after it.
+  from an image layer before an operation is in the upper directory after it;
+- ``open`` returns a :class:`RealFile`, a real descriptor on the merged mount.
+
+Long module: about 750 lines, one class per side of the same system calls (the file system
+and its open files); the lookups and the copy-up bookkeeping they share keep them together.
 """
 
 # Long module: one class answering the whole ContainerFS protocol; its checks and its lifetime
@@ -25,28 +29,40 @@ import errno
 import os
 import stat as st
 import subprocess
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ...errors import InvalidPath
 from ...model import fs as model_fs
 from ...model.cow import CopyOnWrite
 from ...model.entries import Entry, Kind
-from ...model.fs import CopyUp, check_name
-from ...model.paths import ancestors, check_path, fs_error, join, normalize, resolve
+from ...model.fs import CopyUp, check_mode, check_name
+from ...model.namei import (
+    create_last,
+    open_flags,
+    open_lookup,
+    rename_lasts,
+    rmdir_last,
+    touch_lookup,
+    unlink_last,
+    wants_write,
+)
+from ...model.paths import PATH_MAX, ancestors, check_path, fs_error, join, lookup_path, normalize, resolve
 from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
-from ._args import check_ids, check_mode, check_size, file_bytes
+from ._args import check_ids, check_mode_type, check_size, file_bytes
 from ._rootfs import RootFS
 from .layout import _xattr, read_upper
 from .lifetime import MountResources, guard
 from .mounting import mount_overlay
 
-__all__ = ["MountOptions", "OverlayFS"]
+__all__ = ["MountOptions", "OverlayFS", "RealFile"]
 
 _WRITE = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+_T = TypeVar("_T")
 
 
 _LIBC: Any = None
@@ -137,6 +153,7 @@ class OverlayFS:
         self._generation = 0
         self._synced = -1
         self._upper_stats: dict[str, os.stat_result] = {}
+        self._open_files: weakref.WeakSet[RealFile] = weakref.WeakSet()
         try:
             if self.lower_dirs:
                 lowers = list(reversed(self.lower_dirs))  # top first
@@ -166,7 +183,10 @@ class OverlayFS:
         self._release()  # see .lifetime: the same release runs if the object is dropped unclosed
 
     def discard(self) -> None:
-        """Unmount and delete the upper and work directories (the container is removed)."""
+        """Close the open files, unmount, and delete the upper and work directories (the
+        container is removed)."""
+        for handle in list(self._open_files):
+            handle.close()
         self._table.discard()
         self._teardown()
         self._upper_stats = {}
@@ -232,6 +252,15 @@ class OverlayFS:
         who = self.credentials
         with _fs_identity(who.uid, who.gid):  # path lookup needs search permission, as in the kernel
             return resolve(self._fs.kind_entry, check_path(path), follow_last=follow_last)
+
+    def _rules(self, rule: Callable[..., _T], *paths: str) -> _T:
+        """Apply one of the model's last-name rules (:mod:`simulator.model.namei`) to ``paths``,
+        looking up through the mount with the caller's credentials."""
+        self._check()
+        clean = [check_path(p) for p in paths]
+        who = self.credentials
+        with _fs_identity(who.uid, who.gid):
+            return rule(self._fs.kind_entry, *clean)
 
     @contextmanager
     def _kernel(self, path: str, path2: str | None = None) -> Iterator[None]:
@@ -351,9 +380,9 @@ class OverlayFS:
 
     # ------------------------------------------------------------------ writing files
     def _write(self, path: str, data: bytes, flags: int, reason: str, create_mode: int | None) -> None:
-        real = self._resolve(path)
-        if real == "/":
-            raise fs_error(errno.EISDIR, path)
+        real = self._rules(
+            lambda lookup, p: open_lookup(lookup, p, os.O_WRONLY | os.O_CREAT | flags), path
+        ).path
         exists = self._fs.lstat(real) is not None
         if not exists:
             if create_mode is None:
@@ -373,13 +402,49 @@ class OverlayFS:
             finally:
                 os.close(fd)
 
+    def open(self, path: str, mode: str | int = "r", perms: int = 0o666) -> RealFile:
+        """A real descriptor on the merged mount (``open(2)`` relative to the resolved parent
+        directory's descriptor, ``O_NOFOLLOW`` on the resolved name: nothing outside is reached).
+        The kernel copies a lower file up when it is opened for writing or with ``O_TRUNC``."""
+        flags = open_flags(mode)
+        check_mode(perms)
+        found = self._rules(lambda lookup, p: open_lookup(lookup, p, flags), path)
+        real = found.path
+        created = found.entry is None
+        if created:
+            check_name(real)
+            plan = self._parents(real, f"create {real}")
+        elif wants_write(flags) and found.entry is not None and found.entry.kind is Kind.FILE:
+            plan = [*self._parents(real, f"open {real}"), (real, "open")]
+        else:
+            plan = []
+        kernel_flags = flags | os.O_NOFOLLOW | os.O_CLOEXEC
+        with self._tracking(plan), self._kernel(path):
+            if real == "/":
+                with self._fs.dir("/") as dirfd:
+                    fd = os.open(".", kernel_flags, dir_fd=dirfd)
+            else:
+                with self._fs.parent(real) as (dirfd, name):
+                    if created:
+                        fd = os.open(name, kernel_flags | os.O_EXCL, 0o600, dir_fd=dirfd)
+                        try:
+                            os.fchmod(fd, perms)
+                        except BaseException:
+                            os.close(fd)
+                            raise
+                    else:
+                        fd = os.open(name, kernel_flags & ~os.O_CREAT, dir_fd=dirfd)
+        handle = RealFile(self, fd, real, flags)
+        self._open_files.add(handle)
+        return handle
+
     def write_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
         content = file_bytes(data)
-        self._write(path, content, os.O_TRUNC, "write", check_mode(mode))
+        self._write(path, content, os.O_TRUNC, "write", check_mode_type(mode))
 
     def append_file(self, path: str, data: bytes | str, mode: int = 0o644) -> None:
         content = file_bytes(data)
-        self._write(path, content, os.O_APPEND, "append", check_mode(mode))
+        self._write(path, content, os.O_APPEND, "append", check_mode_type(mode))
 
     def truncate(self, path: str, size: int) -> None:
         """``truncate(2)`` (through the file's ``O_PATH`` descriptor, so no symlink is followed)."""
@@ -398,8 +463,8 @@ class OverlayFS:
                 os.close(fd)
 
     def touch(self, path: str, mode: int = 0o644) -> None:
-        check_mode(mode)
-        real = self._resolve(path)
+        check_mode_type(mode)
+        real = self._rules(touch_lookup, path).path
         exists = self._fs.lstat(real) is not None
         if not exists:
             self._write(path, b"", 0, "touch", mode)
@@ -448,10 +513,8 @@ class OverlayFS:
 
     # ------------------------------------------------------------------ names
     def mkdir(self, path: str, mode: int = 0o755) -> None:
-        check_mode(mode)
-        real = self._resolve(path.rstrip("/") or "/", follow_last=False)
-        if real == "/" or self._fs.lstat(real) is not None:
-            raise fs_error(errno.EEXIST, path)
+        check_mode_type(mode)
+        real = self._rules(create_last, path)[0].path  # a trailing slash is fine for mkdir
         check_name(real)
         with (
             self._tracking(self._parents(real, f"mkdir {real}")),
@@ -466,9 +529,7 @@ class OverlayFS:
                 os.close(fd)
 
     def rmdir(self, path: str) -> None:
-        real = self._resolve(path.rstrip("/") or "/", follow_last=False)
-        if real == "/":
-            raise fs_error(errno.EBUSY, path)
+        real = self._rules(rmdir_last, path)[0].path
         with (
             self._tracking(self._parents(real, f"rmdir {real}")),
             self._kernel(path),
@@ -477,9 +538,7 @@ class OverlayFS:
             os.rmdir(name, dir_fd=dirfd)
 
     def unlink(self, path: str) -> None:
-        real = self._resolve(path, follow_last=False)
-        if real == "/":
-            raise fs_error(errno.EISDIR, path)
+        real = self._rules(unlink_last, path)[0].path
         with (
             self._tracking(self._parents(real, f"unlink {real}")),
             self._kernel(path),
@@ -492,9 +551,12 @@ class OverlayFS:
     def symlink(self, target: str, path: str) -> None:
         if not isinstance(target, str) or not target or "\0" in target:
             raise InvalidPath(target, "a symlink target is a non-empty string without NUL")
-        real = self._resolve(path, follow_last=False)
-        if real == "/" or self._fs.lstat(real) is not None:
-            raise fs_error(errno.EEXIST, path)
+        if len(target.encode("utf-8", "surrogateescape")) >= PATH_MAX:
+            raise fs_error(errno.ENAMETOOLONG, target)
+        last = self._rules(create_last, path)[0]
+        if last.slash:
+            raise fs_error(errno.ENOENT, path)
+        real = last.path
         check_name(real)
         with (
             self._tracking(self._parents(real, f"symlink {real}")),
@@ -506,16 +568,17 @@ class OverlayFS:
     def link(self, src: str, dst: str) -> None:
         # linkat(2)'s order: the old path must exist, then the new name must not, then the
         # old one must not be a directory (EPERM)
-        source = self._resolve(src, follow_last=False)
-        if self._fs.lstat(source) is None:
+        found = self._rules(lambda lookup, p: lookup_path(lookup, p, follow_last=False), src)
+        if found.entry is None:
             raise fs_error(errno.ENOENT, src)
-        real = self._resolve(dst, follow_last=False)
-        if real == "/" or (source == "/" and self._fs.lstat(real) is not None):
-            raise fs_error(errno.EEXIST, dst)
+        source = found.path
+        last = self._rules(create_last, dst)[0]
+        if last.slash:
+            raise fs_error(errno.ENOENT, dst)
+        real = last.path
         if source == "/":
             raise fs_error(errno.EPERM, src)
-        if self._fs.lstat(real) is None:
-            check_name(real)
+        check_name(real)
         plan = [
             *self._parents(source, f"link {source}"),
             (source, "link"),
@@ -530,26 +593,15 @@ class OverlayFS:
             os.link(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd, follow_symlinks=False)
 
     def rename(self, src: str, dst: str) -> None:
-        source = self._resolve(src, follow_last=False)
-        real = self._resolve(dst.rstrip("/") or "/", follow_last=False)
-        if source == "/" or real == "/":
-            if self._fs.lstat(source) is None:
-                raise fs_error(errno.ENOENT, src)
-            if source != real:
-                raise fs_error(errno.EBUSY, src)
-            return
-        source_exists = self._fs.lstat(source) is not None
-        if source_exists and source != real:
+        old, _, new, _ = self._rules(rename_lasts, src, dst)
+        source, real = old.path, new.path
+        if source != real:
             check_name(real)
-        plan = (
-            [
-                *self._parents(source, f"rename {source}"),
-                (source, "rename"),
-                *self._parents(real, f"rename {real}"),
-            ]
-            if source_exists
-            else []
-        )
+        plan = [
+            *self._parents(source, f"rename {source}"),
+            (source, "rename"),
+            *self._parents(real, f"rename {real}"),
+        ]
         with (
             self._tracking(plan, (source, real)),
             self._kernel(src, dst),
@@ -607,3 +659,103 @@ class OverlayFS:
 
     def lchown(self, path: str, uid: int, gid: int) -> None:
         model_fs.lchown(self, path, uid, gid)
+
+
+class RealFile:
+    """A real descriptor on a container's merged mount (what :meth:`OverlayFS.open` returns).
+
+    The same interface as the model's :class:`~simulator.model.openfile.OpenFile`; every call is
+    the system call on the descriptor, with the container's credentials, and the kernel's errors.
+    """
+
+    def __init__(self, fs: OverlayFS, fd: int, path: str, flags: int) -> None:
+        self.path = path
+        self.flags = flags
+        self._fs = fs
+        self._fd = fd
+
+    @property
+    def closed(self) -> bool:
+        return self._fd < 0
+
+    def __repr__(self) -> str:
+        return f"<RealFile {self.path!r} fd={self._fd} flags={self.flags:#o}>"
+
+    def _live(self) -> int:
+        self._fs._check()  # the container was removed (its descriptors were closed then)
+        if self._fd < 0:
+            raise ValueError(f"I/O operation on closed file {self.path!r}")
+        return self._fd
+
+    def read(self, size: int = -1) -> bytes:
+        fd = self._live()
+        chunks: list[bytes] = []
+        wanted = size
+        with self._fs._kernel(self.path):
+            if size == 0:
+                return os.read(fd, 0)  # still the system call: EBADF, EISDIR
+            while wanted != 0:
+                chunk = os.read(fd, 1 << 20 if wanted < 0 else min(wanted, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if wanted > 0:
+                    wanted -= len(chunk)
+        return b"".join(chunks)
+
+    def write(self, data: bytes | str) -> int:
+        content = data.encode() if isinstance(data, str) else bytes(data)
+        fd = self._live()
+        try:
+            with self._fs._kernel(self.path):
+                if not content:
+                    os.write(fd, b"")  # still the system call: EBADF
+                _write_all(fd, content)
+        finally:
+            self._fs._changed_fs()
+        return len(content)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        fd = self._live()
+        with self._fs._kernel(self.path):
+            return os.lseek(fd, offset, whence)
+
+    def tell(self) -> int:
+        return self.seek(0, os.SEEK_CUR)
+
+    def truncate(self, size: int | None = None) -> int:
+        length = self.tell() if size is None else size
+        fd = self._live()
+        if length < 0:
+            raise fs_error(errno.EINVAL, self.path)
+        try:
+            with self._fs._kernel(self.path):
+                os.ftruncate(fd, length)
+        finally:
+            self._fs._changed_fs()
+        return length
+
+    def fstat(self) -> Entry:
+        """The file's entry (its data read through ``/proc/self/fd``, the same open file)."""
+        fd = self._live()
+        info = os.fstat(fd)
+        mode, uid, gid = st.S_IMODE(info.st_mode), info.st_uid, info.st_gid
+        if st.S_ISDIR(info.st_mode):
+            return Entry.directory(mode, uid, gid)
+        reader = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            data = os.pread(reader, info.st_size, 0)
+        finally:
+            os.close(reader)
+        return Entry.file(data, mode, uid, gid)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)
+
+    def __enter__(self) -> RealFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
