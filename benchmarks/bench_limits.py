@@ -14,7 +14,11 @@ APPLETS = ("sh", "echo", "cat", "seq", "head", "yes", "true")
 
 
 def _container() -> Container:
-    entries = {"/bin": Entry.directory(), "/bin/busybox": Entry.file(b"\x7fELF", 0o755), "/tmp": Entry.directory()}
+    entries = {
+        "/bin": Entry.directory(),
+        "/bin/busybox": Entry.file(b"\x7fELF", 0o755),
+        "/tmp": Entry.directory(),
+    }
     entries.update({f"/bin/{a}": Entry.symlink("busybox") for a in APPLETS})
     return Container(Image.of([Layer.of(entries)]))
 

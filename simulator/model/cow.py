@@ -1,3 +1,5 @@
+# Long module: one idea, the writable layer's system calls keeping the same tables consistent
+# (see the docstring).
 """Copy-on-write: a writable layer over an image's union view, with overlayfs semantics.
 
 :class:`CopyOnWrite` is the model's file system of a container.  Its operations mirror system

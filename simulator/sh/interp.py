@@ -1,4 +1,4 @@
-# A little over ~600 lines: the Shell class (commands, control flow, redirections, PATH lookup)
+# Long module: the Shell class (commands, control flow, redirections, PATH lookup)
 # is one object; its expansions are already in expand.py.
 """The RUN shell: a small POSIX ``sh`` that runs against a container's filesystem.
 

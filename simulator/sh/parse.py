@@ -1,4 +1,4 @@
-# Longer than ~600 lines on purpose: one recursive-descent parser (lexing of words, here-documents
+# Long module: one recursive-descent parser (lexing of words, here-documents
 # and the grammar share the cursor); splitting it would export its internals.
 """The RUN shell's parser: POSIX ``sh`` source text to a small syntax tree.
 

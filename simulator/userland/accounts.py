@@ -1,4 +1,4 @@
-# Longer than ~600 lines: the shadow tools and both adduser front ends share one set of helpers
+# Long module: the shadow tools and both adduser front ends share one set of helpers
 # for the account files (_Files, id allocation, homes); a split would make them all public.
 """Creating users and groups in a RUN step: shadow's ``useradd``/``groupadd``/``usermod``/``userdel``
 (Debian, Ubuntu), Debian's ``adduser``/``addgroup`` front end, and busybox's ``adduser``/

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -132,18 +130,9 @@ def test_synthetic_content_matches_digest() -> None:
     assert "sha256:" + hashlib.sha256(data).hexdigest() == entry.digest
 
 
-def test_cold_load_is_fast() -> None:
-    code = ("import time; t=time.perf_counter(); from simulator.distro import library; "
-            "library.get('python:3.12-slim'); print(time.perf_counter()-t)")  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert float(out.stdout) < 1.5  # typically ~0.35 s; generous for slow CI machines
-
-
-def test_image_id_time() -> None:
-    image = library.get("python:3.12-slim")
-    start = time.perf_counter()
-    assert image.id.startswith("sha256:")
-    assert time.perf_counter() - start < 10
+def test_image_id_is_a_digest() -> None:
+    # how fast the library loads is measured by benchmarks/bench_library.py, not timed here
+    assert library.get("python:3.12-slim").id.startswith("sha256:")
 
 
 HARNESS = Path(__file__).resolve().parents[1] / "realtools" / "harness.py"
