@@ -42,6 +42,8 @@ from ..limits import resolve as resolve_limits
 from ..model.container import Container, runtime_mounts
 from ..model.image import HistoryEntry, Image
 from ..reference import parse_reference
+from ..runtime.host import Host
+from ..runtime.workload import Workload
 from .containers import ContainerCollection
 from .df import ContainerUsage, DiskUsage, ImageUsage, disk_usage, status_text
 from .images import ImageCollection
@@ -85,6 +87,7 @@ class Engine:
         clock: Callable[[], _dt.datetime] | None = None,
         state_dir: str | None = None,
         limits: Limits | None = None,
+        host: Host | None = None,
     ) -> None:
         # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
         self.backend: Backend = (
@@ -96,6 +99,7 @@ class Engine:
         self.images = ImageCollection(self)
         self.containers = ContainerCollection(self)
         self.build_cache: Any = None  # a simulator.builder.builder.BuildCache, made by the first build
+        self.host = host or Host()  # where started containers' main processes run (simulator.runtime)
 
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> _dt.datetime:
@@ -214,3 +218,29 @@ class Engine:
         from ..sh.run import run_container_command
 
         return run_container_command(self, container, remove=remove, limits=limits or self.limits)
+
+    def start_on_host(
+        self,
+        container: Container,
+        workload: Workload | None,
+        *,
+        init: bool = False,
+        stop_timeout: int | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        """Start ``container``'s main process on ``engine.host``: ``workload``, or its command run
+        once in the RUN shell (again at each restart; the output goes to its logs)."""
+        from ..sh.run import run_container_command
+
+        def runner(c: Container) -> tuple[int, bytes]:  # starts it, runs the command, leaves it exited
+            run_container_command(self, c, limits=limits or self.limits)
+            return c.exit_code or 0, c.output
+
+        self.host.start(
+            container,
+            workload=workload,
+            runner=None if workload is not None else runner,
+            init=init,
+            stop_signal=container.image.config.stop_signal or "SIGTERM",
+            stop_timeout=stop_timeout,
+        )
