@@ -39,7 +39,10 @@ def test_memory_files() -> None:
     [(-1, 8_000_000, "max"), (8_000_000, 8_000_000, "0"), (20_000_000, 8_000_000, "12000000")],
 )
 def test_swap_conversion_cases(memswap: int, memory: int, expected: str) -> None:
-    assert Resources.from_options(mem_limit=memory, memswap_limit=memswap).cgroup()["memory.swap.max"] == expected
+    assert (
+        Resources.from_options(mem_limit=memory, memswap_limit=memswap).cgroup()["memory.swap.max"]
+        == expected
+    )
 
 
 def test_pids_max() -> None:
@@ -123,7 +126,9 @@ def test_refusals_name_the_field(options: dict, field: str, message: str) -> Non
 
 def test_cpus_beyond_the_host_are_refused_and_nothing_is_created() -> None:
     engine = Engine()
-    with pytest.raises(InvalidResource, match=r"range of CPUs is from 0.01 to 4.00, as there are only 4 CPUs"):
+    with pytest.raises(
+        InvalidResource, match=r"range of CPUs is from 0.01 to 4.00, as there are only 4 CPUs"
+    ):
         engine.containers.create("busybox", "true", cpus=8, name="big")
     with pytest.raises(InvalidResource, match="restart_policy"):
         engine.containers.run("busybox", "true", restart_policy="sometimes", name="big")

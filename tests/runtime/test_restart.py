@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from simulator import Engine
@@ -36,7 +38,9 @@ def test_policy_forms(text: object, policy: RestartPolicy) -> None:
     assert RestartPolicy.parse(text) == policy
 
 
-@pytest.mark.parametrize("bad", ["sometimes", "always:3", "on-failure:x", {"Name": "on-failure", "MaximumRetryCount": -1}, 3])
+@pytest.mark.parametrize(
+    "bad", ["sometimes", "always:3", "on-failure:x", {"Name": "on-failure", "MaximumRetryCount": -1}, 3]
+)
 def test_bad_policies(bad: object) -> None:
     with pytest.raises(InvalidResource, match="restart_policy"):
         RestartPolicy.parse(bad)
@@ -65,7 +69,7 @@ def test_on_failure_retries_with_backoff_on_the_logical_clock() -> None:
     engine.host.advance(5)
     assert (c.status, c.exit_code, c.restart_count) == ("exited", 3, 3)
     starts = _restart_times(engine, "flaky")
-    assert [round(b - a, 3) for a, b in zip(starts, starts[1:], strict=False)] == [0.1, 0.2, 0.4]
+    assert [round(b - a, 3) for a, b in itertools.pairwise(starts)] == [0.1, 0.2, 0.4]
     assert c.logs() == b""
 
 
@@ -100,6 +104,6 @@ def test_a_long_run_resets_the_backoff() -> None:
     c = engine.containers.run("busybox", detach=True, workload=crash, restart_policy="always", name="crash")
     engine.host.advance(40)
     starts = _restart_times(engine, "crash")
-    gaps = [round(b - a, 3) for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [round(b - a, 3) for a, b in itertools.pairwise(starts)]
     assert gaps[:2] == [12.1, 12.1]  # ran 12 s >= 10 s: each time 100 ms again
     assert c.restart_count == len(starts) - 1
