@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from ..errors import ContainerNotFound, ContainerStateError, InvalidResource, WaitTimeout
 from . import process as _process
-from .resources import Resources, parse_bytes
+from .resources import WEIGHT_DEFAULT, Resources, cpu_weight, parse_bytes
 from .restart import RestartPolicy, next_delay
 from .stats import Stats, cpu_percent, mem_percent, mem_usage, stats_table
 from .workload import Workload
@@ -482,7 +482,9 @@ class Host:
 
 
 def _weight(st: ProcessState) -> int:
-    return int(st.container.resources.cgroup()["cpu.weight"])
+    """``cpu.weight`` as ``container.cgroup`` shows it (opencontainers/cgroups' conversion)."""
+    shares = st.container.resources.cpu_shares
+    return cpu_weight(shares) if shares else WEIGHT_DEFAULT
 
 
 def _share(cpus: float, asks: list[tuple[int, float, int]]) -> dict[int, float]:
