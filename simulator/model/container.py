@@ -89,6 +89,8 @@ class ContainerOwner(Protocol):
 class ContainerRuntime(Protocol):
     """Where a started container's main process runs (a :class:`simulator.runtime.Host`)."""
 
+    def start_again(self, container: Any) -> None: ...
+
     def stop(self, container: Any, timeout: int | None = None) -> None: ...
 
     def kill(self, container: Any, signal: int | str = "SIGKILL") -> None: ...
@@ -162,6 +164,14 @@ class Container:
         return self.owner.timestamp() if self.owner is not None else ""
 
     def start(self) -> Container:
+        """``docker start``: on a host (``runtime``), its main process runs again."""
+        if self.runtime is not None:
+            self.runtime.start_again(self)
+            return self
+        return self.mark_running()
+
+    def mark_running(self) -> Container:
+        """The state change of a start (the host calls it when it launches the main process)."""
         self._require(State.CREATED, State.EXITED, State.RESTARTING, action="start")
         self.state = State.RUNNING
         self.exit_code = None

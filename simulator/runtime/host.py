@@ -57,6 +57,8 @@ class HostedContainer(Protocol):
 
     def start(self) -> Any: ...
 
+    def mark_running(self) -> Any: ...
+
     def stop(self, exit_code: int | None = None, *, timeout: int | None = None) -> Any: ...
 
     def mark_restarting(self) -> None: ...
@@ -86,6 +88,7 @@ class ProcessState:
     restart_at_ms: int | None = None
     delay: float = 0.0
     manually_stopped: bool = False
+    launching: bool = False  # the runner is starting it (its start() is the state change only)
     second_sample: tuple[int, int] = (0, 0)  # (cpu_ns, system_ns) at the previous whole second
     last_sample: tuple[int, int] = (0, 0)
     events: list[str] = field(default_factory=list)
@@ -192,11 +195,15 @@ class Host:
         if w is None:
             assert st.runner is not None
             before = c.output
-            code, output = st.runner(c)  # it starts the container and leaves it exited
+            st.launching = True
+            try:
+                code, output = st.runner(c)  # it starts the container and leaves it exited
+            finally:
+                st.launching = False
             c.output = before + output
             self._exit(st, code, stopped=True)
             return
-        c.start()
+        c.mark_running()
         st.running = True
         c.output += w.output
         limit = c.resources.pids_limit
@@ -207,6 +214,18 @@ class Host:
         if w.duration == 0:
             c.output += w.end_output
             self._exit(st, w.exit_code)
+
+    def start_again(self, container: HostedContainer) -> None:
+        """``docker start`` of a container this host ran: its main process runs again."""
+        st = self.state_of(container)
+        if st.launching:
+            container.mark_running()
+            return
+        if st.running:
+            return  # docker start of a running container does nothing
+        st.manually_stopped = False
+        st.delay = 0.0
+        self._launch(st)
 
     # ------------------------------------------------------------------ exits and restarts
     def _exit(self, st: ProcessState, code: int, stopped: bool = False) -> None:

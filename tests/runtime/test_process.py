@@ -26,7 +26,19 @@ def test_stop_of_pid1_without_handler_waits_the_timeout_then_sigkill() -> None:
     c.stop()
     assert (c.status, c.exit_code) == ("exited", 137)
     assert engine.host.now - t0 == pytest.approx(10)  # moby DefaultStopTimeout
-    c.start()  # docker start: it is not running anything any more (the model's start only)
+
+
+def test_docker_start_runs_the_main_process_again() -> None:
+    engine = Engine()
+    c = engine.containers.run("busybox", "sleep 5", detach=True)
+    c.kill()
+    c.start()
+    assert c.status == "running" and c.exit_code is None
+    engine.host.advance(5)
+    assert (c.status, c.exit_code) == ("exited", 0)
+    once = engine.containers.run("busybox", "echo again", detach=True)
+    once.start()
+    assert once.logs() == b"again\nagain\n" and once.status == "exited"
 
 
 def test_stop_timeout_argument_and_option() -> None:
