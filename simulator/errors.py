@@ -15,6 +15,8 @@ subclass of :class:`SimulatorError`, which also inherits the builtin whose contr
     │   └── LayerNotFound
     ├── Conflict (RuntimeError)             removing an image a container uses, a name taken twice
     ├── ContainerStateError (RuntimeError)  an operation the container's state forbids
+    ├── InvalidResource (ValueError)        a resource option Docker would refuse (names the field)
+    ├── WaitTimeout (TimeoutError)          ``container.wait(timeout=...)`` ran out of time
     ├── DockerfileError (ValueError)        parse errors: file, line, column, caret, hint
     ├── BuildError (RuntimeError)           a step failed: the Dockerfile line and the reason
     ├── ImageFormatError (ValueError)       bad OCI / docker-save input
@@ -37,6 +39,7 @@ __all__ = [
     "InvalidArgument",
     "InvalidPath",
     "InvalidReference",
+    "InvalidResource",
     "LayerNotFound",
     "NotCanonicalJSON",
     "NotFound",
@@ -45,6 +48,7 @@ __all__ = [
     "RegistryUnreachable",
     "SimulatorError",
     "StoreError",
+    "WaitTimeout",
 ]
 
 
@@ -199,3 +203,20 @@ class RegistryUnreachable(SimulatorError, ConnectionError):
 class StoreError(SimulatorError, OSError):
     """A store on disk (``Engine(root=...)``) that cannot be opened or used: not a store, a newer
     schema, a missing or corrupt blob, a lock held too long.  The message names the path."""
+
+
+class InvalidResource(SimulatorError, ValueError):
+    """A resource option (``mem_limit``, ``cpus``, ``restart_policy`` ...) Docker would refuse.
+
+    ``field`` names the option, ``value`` is what was given; nothing was applied.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}={value!r}: {reason}")
+
+
+class WaitTimeout(SimulatorError, TimeoutError):
+    """``container.wait(timeout=...)``: the container was still running when the time ran out."""

@@ -44,6 +44,8 @@ from ..limits import resolve as resolve_limits
 from ..model.container import Container, runtime_mounts
 from ..model.image import HistoryEntry, Image
 from ..reference import parse_reference
+from ..runtime.host import Host
+from ..runtime.workload import Workload
 from ..store import FsckReport
 from .containers import ContainerCollection
 from .df import ContainerUsage, DiskUsage, ImageUsage, disk_usage, status_text
@@ -84,6 +86,8 @@ class Engine:
         root: a directory to keep everything in (a store on disk, see :mod:`simulator.store`):
             images, layers, tags, containers and the build cache survive the process, and other
             processes using the same root see them.  ``None`` (the default): in memory only.
+        host: the machine started containers' main processes run on (CPUs, memory; see
+            :mod:`simulator.runtime`); default ``Host()``: 4 CPUs, 8 GiB.
     """
 
     def __init__(
@@ -94,6 +98,7 @@ class Engine:
         state_dir: str | None = None,
         limits: Limits | None = None,
         root: str | os.PathLike[str] | None = None,
+        host: Host | None = None,
     ) -> None:
         self._lock = new_lock()  # every public operation holds it (simulator._locking)
         # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
@@ -106,6 +111,7 @@ class Engine:
         self.images = ImageCollection(self)
         self.containers = ContainerCollection(self)
         self.build_cache: Any = None  # a simulator.builder.builder.BuildCache, made by the first build
+        self.host = host or Host()  # where started containers' main processes run (simulator.runtime)
         self._persist: Persistence | None = None
         if root is not None:
             if getattr(self.backend, "name", "") != "memory":
@@ -277,3 +283,29 @@ class Engine:
         if self._persist is not None:
             self._persist.dirty.add(container.id)
         return run_container_command(self, container, remove=remove, limits=limits or self.limits)
+
+    def start_on_host(
+        self,
+        container: Container,
+        workload: Workload | None,
+        *,
+        init: bool = False,
+        stop_timeout: int | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        """Start ``container``'s main process on ``engine.host``: ``workload``, or its command run
+        once in the RUN shell (again at each restart; the output goes to its logs)."""
+        from ..sh.run import run_container_command
+
+        def runner(c: Container) -> tuple[int, bytes]:  # starts it, runs the command, leaves it exited
+            run_container_command(self, c, limits=limits or self.limits)
+            return c.exit_code or 0, c.output
+
+        self.host.start(
+            container,
+            workload=workload,
+            runner=None if workload is not None else runner,
+            init=init,
+            stop_signal=container.image.config.stop_signal or "SIGTERM",
+            stop_timeout=stop_timeout,
+        )

@@ -21,6 +21,9 @@ from ..errors import Conflict, ContainerNotFound
 from ..limits import Limits
 from ..model.container import Container, State
 from ..model.image import Image
+from ..runtime.resources import Resources
+from ..runtime.restart import RestartPolicy
+from ..runtime.workload import Workload, workload_for
 from .df import ps_table
 from .persist import operation, reads
 
@@ -114,9 +117,25 @@ class ContainerCollection:
 
     @operation
     def create(
-        self, image: str | Image, command: str | Iterable[str] | None = None, *, name: str | None = None
+        self,
+        image: str | Image,
+        command: str | Iterable[str] | None = None,
+        *,
+        name: str | None = None,
+        restart_policy: Any = None,
+        **resources: Any,
     ) -> Container:
-        """A new container (state ``created``) from ``image``; base images are pulled if missing."""
+        """A new container (state ``created``) from ``image``; base images are pulled if missing.
+
+        ``resources``: the Docker SDK's ``mem_limit``, ``memswap_limit``, ``mem_reservation``,
+        ``nano_cpus`` (or ``cpus``), ``cpu_period``, ``cpu_quota``, ``cpu_shares``, ``pids_limit``;
+        ``restart_policy``: ``{"Name": "on-failure", "MaximumRetryCount": 3}`` or ``"on-failure:3"``.
+
+        Raises:
+            InvalidResource: an option Docker refuses (nothing is created).
+        """
+        limits = Resources.from_options(host_cpus=self._engine.host.cpus, **resources)
+        policy = RestartPolicy.parse(restart_policy)
         img = self._engine.images.get_or_pull(image)
         n = next(self._counter)
         if name is None:
@@ -142,6 +161,8 @@ class ContainerCollection:
         container = self._engine._new_container(
             img, id=cid, name=name, command=argv, created=rfc3339(self._engine.now()), on_remove=self._forget
         )
+        container.resources = limits
+        container.restart_policy = policy
         self._index(container)
         if self._engine._persist is not None:
             self._engine._persist.container_created(container, n)
@@ -156,13 +177,36 @@ class ContainerCollection:
         name: str | None = None,
         remove: bool = False,
         limits: Limits | None = None,
+        detach: bool = False,
+        workload: Workload | None = None,
+        restart_policy: Any = None,
+        init: bool = False,
+        stop_timeout: int | None = None,
+        **resources: Any,
     ) -> Container:
         """Create and start a container, run ``command`` in its shell, and stop it.
 
         ``limits`` bounds what the command may use (default: ``engine.limits``). Returns the
-        container (its ``output`` and ``exit_code`` attributes hold the result)."""
-        container = self.create(image, command, name=name)
-        return self._engine.run_in(container, remove=remove, limits=limits)
+        container (its ``output`` and ``exit_code`` attributes hold the result).
+
+        A long-running main process (``sleep 1000``, ``stress --vm 1 ...``, or an explicit
+        ``workload``), ``detach=True`` or a ``restart_policy`` start the container on
+        ``engine.host`` instead: it runs as the host's clock advances (``engine.host.advance``),
+        and ``stop``/``kill``/``wait``/``logs`` act on it.  ``resources`` are the Docker SDK's
+        options (see :meth:`create`); ``init`` is ``--init``; ``stop_timeout`` is ``--stop-timeout``.
+        """
+        if workload is not None and not isinstance(workload, Workload):
+            raise TypeError(f"workload must be a simulator.runtime.Workload, not {workload!r}")
+        container = self.create(image, command, name=name, restart_policy=restart_policy, **resources)
+        process = workload or workload_for(container.command)
+        if process is None and not detach and container.restart_policy.name == "no":
+            return self._engine.run_in(container, remove=remove, limits=limits)
+        self._engine.start_on_host(container, process, init=init, stop_timeout=stop_timeout, limits=limits)
+        if not detach:
+            container.wait()
+            if remove and container.status == "exited":
+                container.remove()
+        return container
 
     @operation
     def rename(self, ref: str | Container, name: str) -> Container:
@@ -203,7 +247,8 @@ class ContainerCollection:
     @reads
     def list(self, all: bool = False) -> builtins.list[Container]:
         """Running containers (all of them with ``all=True``), newest first."""
-        items = [c for c in self._containers.values() if all or c.state in (State.RUNNING, State.PAUSED)]
+        live = (State.RUNNING, State.PAUSED, State.RESTARTING)
+        items = [c for c in self._containers.values() if all or c.state in live]
         return builtins.list(reversed(items))
 
     def users_of(self, image: Image) -> builtins.list[Container]:

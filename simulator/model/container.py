@@ -20,6 +20,9 @@ from typing import Any, Protocol
 
 from .._locking import synchronize
 from ..errors import ContainerStateError
+from ..runtime.process import exit_code_of, parse_signal
+from ..runtime.resources import Cgroup, Resources
+from ..runtime.restart import RestartPolicy
 from .cow import CopyOnWrite
 from .diff import Change, changes
 from .diff import size_rw as _size_rw
@@ -35,6 +38,7 @@ __all__ = [
     "Change",
     "Container",
     "ContainerOwner",
+    "ContainerRuntime",
     "CopyUp",
     "Credentials",
     "State",
@@ -48,6 +52,7 @@ class State(enum.Enum):
     CREATED = "created"
     RUNNING = "running"
     PAUSED = "paused"
+    RESTARTING = "restarting"  # exited; its restart policy starts it again after the back-off
     EXITED = "exited"
     REMOVED = "removed"
 
@@ -80,6 +85,18 @@ class ContainerOwner(Protocol):
     def timestamp(self) -> str:
         """Now, as RFC 3339 text (for ``started_at`` and ``finished_at``)."""
         ...
+
+
+class ContainerRuntime(Protocol):
+    """Where a started container's main process runs (a :class:`simulator.runtime.Host`)."""
+
+    def start_again(self, container: Any) -> None: ...
+
+    def stop(self, container: Any, timeout: int | None = None) -> None: ...
+
+    def kill(self, container: Any, signal: int | str = "SIGKILL") -> None: ...
+
+    def wait(self, container: Any, timeout: float | None = None) -> dict[str, Any]: ...
 
 
 @synchronize
@@ -122,6 +139,12 @@ class Container:
         self.started_at = ""  # RFC 3339 times, when the container has an owner
         self.finished_at = ""
         self.owner = owner
+        # the process side (simulator.runtime): options given at creation, state kept by the host
+        self.resources = Resources()  # mem_limit, cpus ... (container.cgroup shows the files)
+        self.restart_policy = RestartPolicy()
+        self.oom_killed = False  # docker inspect .State.OOMKilled
+        self.restart_count = 0  # docker inspect .RestartCount
+        self.runtime: ContainerRuntime | None = None  # the host running its main process, once started
         self._on_remove = on_remove
         self.fs: ContainerFS = (
             fs if fs is not None else CopyOnWrite(image.view, mounts=mounts, check=self._alive)
@@ -143,11 +166,30 @@ class Container:
         return self.owner.timestamp() if self.owner is not None else ""
 
     def start(self) -> Container:
-        self._require(State.CREATED, State.EXITED, action="start")
+        """``docker start``: on a host (``runtime``), its main process runs again."""
+        if self.runtime is not None:
+            self.runtime.start_again(self)
+            return self
+        return self.mark_running()
+
+    def mark_running(self) -> Container:
+        """The state change of a start (the host calls it when it launches the main process)."""
+        self._require(State.CREATED, State.EXITED, State.RESTARTING, action="start")
         self.state = State.RUNNING
         self.exit_code = None
+        self.oom_killed = False  # moby State.SetRunning clears it
         self.started_at = self._now()
         return self
+
+    def mark_restarting(self) -> None:
+        """The container exited and its restart policy will start it again (``docker ps``: Restarting)."""
+        self._require(State.EXITED, action="restart")
+        self.state = State.RESTARTING
+
+    @property
+    def cgroup(self) -> Cgroup:
+        """The cgroup v2 files its resource options become (``cpu.max``, ``memory.max`` ...)."""
+        return self.resources.cgroup()
 
     def pause(self) -> Container:
         self._require(State.RUNNING, action="pause")
@@ -159,15 +201,45 @@ class Container:
         self.state = State.RUNNING
         return self
 
-    def stop(self, exit_code: int = 0) -> Container:
-        """Stop a running or paused container (it keeps its writable layer)."""
-        self._require(State.RUNNING, State.PAUSED, action="stop")
+    def stop(self, exit_code: int | None = None, *, timeout: int | None = None) -> Container:
+        """Stop a running or paused container (it keeps its writable layer).
+
+        With a host running its process (``runtime``) and no ``exit_code``, this is ``docker
+        stop``: the stop signal, then SIGKILL after ``timeout`` seconds (default 10).  With an
+        ``exit_code``, the process has exited with it (what the host and the shell report).
+        """
+        if exit_code is None and self.runtime is not None:
+            self.runtime.stop(self, timeout)
+            return self
+        self._require(State.RUNNING, State.PAUSED, State.RESTARTING, action="stop")
         self.state = State.EXITED
-        self.exit_code = exit_code
+        self.exit_code = 0 if exit_code is None else exit_code
         self.finished_at = self._now()
         return self
 
-    kill = stop
+    def kill(self, signal: int | str = "SIGKILL") -> Container:
+        """``docker kill [-s signal]``: exit ``128 + n`` (137 for SIGKILL) unless the process
+        handles or (as PID 1) ignores the signal."""
+        if self.runtime is not None:
+            self.runtime.kill(self, signal)
+            return self
+        number = parse_signal(signal)
+        self._require(State.RUNNING, State.PAUSED, action="kill")
+        return self.stop(exit_code_of(number))
+
+    def wait(self, timeout: float | None = None) -> dict[str, Any]:
+        """``container.wait()``: ``{"StatusCode": exit code, "Error": None}`` once it exits."""
+        if self.runtime is not None:
+            return self.runtime.wait(self, timeout)
+        if self.state is State.RUNNING or self.state is State.PAUSED:
+            raise ContainerStateError(
+                f"container {self.name or self.id[:12]} runs no process to wait for (start it on a host)"
+            )
+        return {"StatusCode": self.exit_code if self.exit_code is not None else 0, "Error": None}
+
+    def logs(self) -> bytes:
+        """``docker logs``: what its main process printed (every run, restarts included)."""
+        return self.output
 
     def remove(self, force: bool = False) -> None:
         """Remove the container: its writable layer is discarded; the image is untouched.
@@ -177,7 +249,7 @@ class Container:
         """
         if self.state is State.REMOVED:
             raise ContainerStateError(f"container {self.name or self.id[:12]} is already removed")
-        if self.state in (State.RUNNING, State.PAUSED) and not force:
+        if self.state in (State.RUNNING, State.PAUSED, State.RESTARTING) and not force:
             raise ContainerStateError(
                 f"cannot remove container {self.name or self.id[:12]}: it is {self.state.value}; "
                 "stop it first or remove it with force=True"
