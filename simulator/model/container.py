@@ -24,7 +24,7 @@ from ..runtime.process import exit_code_of, parse_signal
 from ..runtime.resources import Cgroup, Resources
 from ..runtime.restart import RestartPolicy
 from .cow import CopyOnWrite
-from .diff import Change, changes
+from .diff import Change, changes_in_style
 from .diff import size_rw as _size_rw
 from .entries import Entry
 from .fs import ContainerFS, CopyUp, FileHandle
@@ -426,14 +426,18 @@ class Container:
         """``docker ps -s`` virtual size: the writable layer plus the image's layers."""
         return self.size_rw + self.image.size
 
-    def diff(self) -> list[Change]:
-        """``docker diff``: A/C/D lines comparing the merged view with the image's
-        (:func:`simulator.model.diff.changes`)."""
-        self._alive()
-        return changes(self.fs.writable_entries(), self.fs.touched_paths(), self.lower)
+    def diff(self, style: str = "docker") -> list[Change]:
+        """``docker diff``: A/C/D lines comparing the merged view with the image's.
 
-    def diff_text(self) -> str:
-        return "\n".join(str(c) for c in self.diff())
+        ``style="docker"`` (Docker with either image store, :func:`simulator.model.diff.changes`)
+        or ``"podman"`` (``podman diff``: a re-created directory is ``D``, in walk order;
+        :func:`simulator.model.diff.podman_changes`).
+        """
+        self._alive()
+        return changes_in_style(self.fs.writable_entries(), self.fs.touched_paths(), self.lower, style)
+
+    def diff_text(self, style: str = "docker") -> str:
+        return "\n".join(str(c) for c in self.diff(style))
 
     def __repr__(self) -> str:
         return f"<Container {self.name or self.id[:12]} {self.state.value} image={self.image.short_id}>"
