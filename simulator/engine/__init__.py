@@ -38,7 +38,7 @@ from ..builder.builder import build as _build
 from ..builder.host import ContextSource
 from ..builder.result import BuildResult
 from ..clock import LogicalClock, rfc3339
-from ..errors import ImageNotFound, StoreError
+from ..errors import ImageNotFound, InvalidArgument, StoreError
 from ..limits import Limits
 from ..limits import resolve as resolve_limits
 from ..model.container import Container, runtime_mounts
@@ -48,7 +48,7 @@ from ..runtime.host import Host
 from ..runtime.workload import Workload
 from ..store import FsckReport
 from .containers import ContainerCollection
-from .df import ContainerUsage, DiskUsage, ImageUsage, disk_usage, status_text
+from .df import IMAGE_STORES, ContainerUsage, DiskUsage, ImageUsage, disk_usage, status_text
 from .images import ImageCollection
 from .persist import Persistence, operation
 from .store import LayerStore
@@ -88,6 +88,11 @@ class Engine:
             processes using the same root see them.  ``None`` (the default): in memory only.
         host: the machine started containers' main processes run on (CPUs, memory; see
             :mod:`simulator.runtime`); default ``Host()``: 4 CPUs, 8 GiB.
+        image_store: Docker's image store: ``"overlay2"`` (the graphdriver store of Docker 28
+            and upgraded hosts; the default here) or ``"containerd"`` (a fresh Docker 29
+            install). They differ in ``docker images`` (IMAGE ID, SIZE), ``docker system df``,
+            ``docker ps -s`` and ``docker pull``'s "Already exists" (see
+            :mod:`simulator.engine.df`); ``docker diff`` is the same in both.
     """
 
     def __init__(
@@ -99,7 +104,14 @@ class Engine:
         limits: Limits | None = None,
         root: str | os.PathLike[str] | None = None,
         host: Host | None = None,
+        image_store: str = "overlay2",
     ) -> None:
+        if image_store not in IMAGE_STORES:
+            raise InvalidArgument(
+                f"image_store must be one of {', '.join(map(repr, IMAGE_STORES))} "
+                f"(Docker's graphdriver store or the containerd store), not {image_store!r}"
+            )
+        self.image_store: str = image_store
         self._lock = new_lock()  # every public operation holds it (simulator._locking)
         # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
         self.backend: Backend = (

@@ -2,31 +2,112 @@
 
 :func:`disk_usage` reads the engine's indexes (image -> tags, image -> containers) and the
 layer store, so it is linear in the number of images, tags, layers and containers.
+
+Docker's two image stores answer differently (``Engine(image_store=...)``):
+
+``"overlay2"`` (the graphdriver store: Docker 28 and hosts upgraded to 29)
+    IMAGE ID is the config digest; an image's SIZE is the apparent size of its layers' files
+    and symlinks; ``docker system df``'s Images SIZE is the layers of all images once.
+``"containerd"`` (the containerd image store of a fresh Docker 29 install), read from moby
+v28.0.0 ``daemon/containerd/image_list.go`` and ``service.go``:
+    IMAGE ID is the image's target, the manifest digest; SIZE is its content (manifest, config
+    and compressed layer blobs) plus its unpacked snapshots (the chain of its ChainIDs); SHARED
+    SIZE counts only snapshots used by more than one image (``computeSharedSize``); the Images
+    SIZE of ``docker system df`` is the usage of every snapshot in the snapshotter, the
+    containers' writable ones included (``LayerDiskUsage`` walks them all), without the blobs.
+    A snapshot's usage is containerd's ``fs.DiskUsage`` (continuity fs/du_unix.go): allocated
+    blocks (``st_blocks * 512``) of each distinct inode under the snapshot directory, its root
+    included, as :func:`snapshot_usage` counts them on ext4.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..clock import parse_time
 from ..digest import Digest
 from ..model.container import Container, State
+from ..model.entries import Entry, Kind
 from ..text import ellipsis, human_duration, human_size, table, truncate_id
 
 if TYPE_CHECKING:
+    from ..model.image import Image
     from . import Engine
 
 __all__ = [
     "ContainerUsage",
     "DiskUsage",
     "ImageUsage",
+    "IMAGE_STORES",
     "disk_usage",
+    "image_id",
+    "image_size",
+    "snapshot_usage",
     "images_table",
     "ps_table",
     "status_text",
 ]
+
+
+#: Docker's image stores: the containerd store (a fresh Docker 29 install) and the graphdriver
+#: store overlay2 (Docker 28, upgraded hosts).  ``Engine(image_store=...)``.
+IMAGE_STORES = ("overlay2", "containerd")
+
+#: ext4's block size (mkfs.ext4's default): what ``st_blocks`` counts in (continuity du_unix.go
+#: multiplies ``st_blocks`` by 512; ext4 allocates whole 4 KiB blocks).
+EXT4_BLOCK = 4096
+#: ext4 keeps a symlink target shorter than 60 bytes in the inode ("fast symlink"): no block.
+EXT4_FAST_SYMLINK_MAX = 59
+
+
+def _blocks(entry: Entry) -> int:
+    if entry.kind is Kind.DIR:
+        return EXT4_BLOCK  # one block of directory entries (small directories)
+    if entry.kind is Kind.FILE:
+        return -(-entry.size // EXT4_BLOCK) * EXT4_BLOCK
+    if entry.kind is Kind.SYMLINK:
+        return 0 if entry.size <= EXT4_FAST_SYMLINK_MAX else EXT4_BLOCK
+    return 0  # whiteouts (character devices 0/0), hard links (an inode counted once), devices, fifos
+
+
+def snapshot_usage(entries: Iterable[Entry]) -> int:
+    """containerd's usage of one snapshot holding ``entries``: its root directory's block and
+    each entry's allocated blocks on ext4 (``fs.DiskUsage``: ``st_blocks * 512`` per distinct
+    inode, continuity fs/du_unix.go)."""
+    return EXT4_BLOCK + sum(_blocks(e) for e in entries)
+
+
+def image_id(image: Image, store: str) -> str:
+    """IMAGE ID as ``store`` shows it: the config digest (overlay2) or the manifest digest
+    (containerd: the image's target, moby daemon/containerd/image_list.go)."""
+    if store == "containerd":
+        from ..registry.content import image_content
+
+        return str(image_content(image).manifest_digest)
+    return str(image.id)
+
+
+def content_size(image: Image) -> int:
+    """The image's blobs in containerd's content store: manifest, config, compressed layers."""
+    from ..registry.content import image_content
+
+    content = image_content(image)
+    blobs = {d.digest: d.size for d in content.layers}
+    return len(content.manifest) + content.config.size + sum(blobs.values())
+
+
+def image_size(engine: Engine, image: Image) -> int:
+    """SIZE of ``docker images`` as the engine's store counts it (see the module's text)."""
+    if engine.image_store == "containerd":
+        return content_size(image) + sum(_layer_usage(engine, c) for c in image.chain_ids)
+    return image.size
+
+
+def _layer_usage(engine: Engine, chain: Digest) -> int:
+    return snapshot_usage(engine.layers[chain].entries.values())
 
 
 @dataclass(frozen=True)
@@ -197,12 +278,16 @@ def disk_usage(engine: Engine) -> DiskUsage:
     for image in images:
         for chain in image.chain_ids:
             refs[chain] = refs.get(chain, 0) + 1
-    sizes = {chain: layer.size for chain, layer in engine.layers.items()}
+    containerd = engine.image_store == "containerd"
+    if containerd:
+        sizes = {chain: snapshot_usage(layer.entries.values()) for chain, layer in engine.layers.items()}
+    else:
+        sizes = {chain: layer.size for chain, layer in engine.layers.items()}
     rows = []
     reclaimable = 0
     now = engine.clock_peek()
     for image in images:
-        size = image.size
+        size = image_size(engine, image)
         shared = sum(sizes[c] for c in set(image.chain_ids) if refs[c] > 1)
         users = len(engine.containers.users_of(image))
         if users == 0:
@@ -210,7 +295,16 @@ def disk_usage(engine: Engine) -> DiskUsage:
         tags = engine.images.tags_of(image)
         repo, tag = tags[0].rsplit(":", 1) if tags else ("<none>", "<none>")
         rows.append(
-            ImageUsage(repo, tag, image.id, _ago(now, image.created), size, shared, size - shared, users)
+            ImageUsage(
+                repo,
+                tag,
+                image_id(image, engine.image_store),
+                _ago(now, image.created),
+                size,
+                shared,
+                size - shared,
+                users,
+            )
         )
     containers = []
     active = 0
@@ -223,7 +317,7 @@ def disk_usage(engine: Engine) -> DiskUsage:
                 c.id,
                 tags[0] if tags else c.image.short_id,
                 '"' + ellipsis(" ".join(c.command or ()), 20) + '"',
-                c.size_rw,
+                container_size(engine, c),
                 _ago(now, c.created),
                 engine.status_text(c),
                 c.name,
@@ -231,7 +325,25 @@ def disk_usage(engine: Engine) -> DiskUsage:
             )
         )
     layers_size = sum(sizes[c] for c in refs)
+    if containerd:  # LayerDiskUsage walks every snapshot: the containers' writable ones too
+        layers_size += sum(c.size for c in containers)
     return DiskUsage(tuple(rows), tuple(containers), layers_size, reclaimable, active)
+
+
+def container_size(engine: Engine, c: Container) -> int:
+    """``docker ps -s`` SIZE: the writable layer's files and symlinks (overlay2), or its
+    snapshot's usage (containerd: ``snapshotter.Usage``, moby daemon/containerd/service.go
+    ``GetContainerLayerSize``)."""
+    if engine.image_store == "containerd" and c.state is not State.REMOVED:
+        return snapshot_usage(e for e in c.fs.writable_entries().values())
+    return c.size_rw
+
+
+def container_virtual_size(engine: Engine, c: Container) -> int:
+    """``docker ps -s`` virtual size: the writable layer and the image's unpacked layers."""
+    if engine.image_store == "containerd":
+        return container_size(engine, c) + sum(_layer_usage(engine, ch) for ch in c.image.chain_ids)
+    return c.size_root_fs
 
 
 def images_table(engine: Engine) -> str:
@@ -241,7 +353,8 @@ def images_table(engine: Engine) -> str:
     for image in engine.images.list():
         for full in engine.images.tags_of(image):
             name, tag = full.rsplit(":", 1)
-            rows.append([name, tag, image.short_id, _ago(now, image.created), human_size(image.size)])
+            short = truncate_id(image_id(image, engine.image_store))
+            rows.append([name, tag, short, _ago(now, image.created), human_size(image_size(engine, image))])
     return table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"], rows)
 
 
@@ -255,7 +368,8 @@ def ps_table(engine: Engine, all: bool = False, size: bool = False) -> str:
         command = '"' + ellipsis(" ".join(c.command or ()), 20) + '"'
         row = [c.id[:12], image, command, _ago(now, c.created), engine.status_text(c), "", c.name]
         if size:
-            row.append(f"{human_size(c.size_rw)} (virtual {human_size(c.size_root_fs)})")
+            size_rw, virtual = container_size(engine, c), container_virtual_size(engine, c)
+            row.append(f"{human_size(size_rw)} (virtual {human_size(virtual)})")
         rows.append(row)
     header = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
     if size:

@@ -144,7 +144,7 @@ class ImageCollection:
         ref: str,
         registry: Registry | str | None = None,
         *,
-        store: str = "overlay2",
+        store: str | None = None,
         platform: str = "linux/amd64",
         quiet: bool = False,
     ) -> Image:
@@ -154,7 +154,8 @@ class ImageCollection:
         or ``"host:port"``) or when ``ref`` names one (``localhost:5000/app:1``, ``reg.example/app``);
         then Docker's lines are printed (unless ``quiet``) and only missing blobs are fetched, with
         "Already exists" decided as ``store`` does (``"overlay2"``: by ChainID prefix,
-        ``"containerd"``: by blob). Library images are already local and print nothing.
+        ``"containerd"``: by blob; default: the engine's ``image_store``). Library images are
+        already local and print nothing.
         """
         if registry is None and not _names_a_registry(ref):
             existing = self._lookup(ref)
@@ -164,6 +165,7 @@ class ImageCollection:
             return self.add(image, self._full_tag(ref))
         from ..registry import pull  # the registry's client needs sockets: loaded on first use
 
+        store = self._engine.image_store if store is None else store
         result = pull(self._engine, ref, registry, store=store, platform=platform, quiet=quiet)
         return result.image
 
