@@ -23,8 +23,8 @@ v28.0.0 ``daemon/containerd/image_list.go`` and ``service.go``:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..clock import parse_time
@@ -38,16 +38,16 @@ if TYPE_CHECKING:
     from . import Engine
 
 __all__ = [
+    "IMAGE_STORES",
     "ContainerUsage",
     "DiskUsage",
     "ImageUsage",
-    "IMAGE_STORES",
     "disk_usage",
     "image_id",
     "image_size",
-    "snapshot_usage",
     "images_table",
     "ps_table",
+    "snapshot_usage",
     "status_text",
 ]
 
