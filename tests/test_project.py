@@ -50,6 +50,7 @@ TOOLS_THE_TESTS_USE = {
     "busybox-static",
     "chromium",
     "docker-registry",
+    "docker.io",
 }
 
 
