@@ -8,9 +8,8 @@ Docker's two image stores answer differently (``Engine(image_store=...)``):
 ``"overlay2"`` (the graphdriver store: Docker 28 and hosts upgraded to 29)
     IMAGE ID is the config digest; an image's SIZE is the apparent size of its layers' files
     and symlinks; ``docker system df``'s Images SIZE is the layers of all images once.
-``"containerd"`` (the containerd image store of a fresh Docker 29 install), read from moby
-v28.0.0 ``daemon/containerd/image_list.go`` and ``service.go``:
-    IMAGE ID is the image's target, the manifest digest; SIZE is its content (manifest, config
+``"containerd"`` (the containerd image store of a fresh Docker 29 install)
+    Read from moby v28.0.0 ``daemon/containerd/image_list.go`` and ``service.go``: IMAGE ID is the image's target, the manifest digest; SIZE is its content (manifest, config
     and compressed layer blobs) plus its unpacked snapshots (the chain of its ChainIDs); SHARED
     SIZE counts only snapshots used by more than one image (``computeSharedSize``); the Images
     SIZE of ``docker system df`` is the usage of every snapshot in the snapshotter, the
