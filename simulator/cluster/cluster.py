@@ -146,6 +146,7 @@ class Cluster:
         self.index = SelectorIndex()
         self.image_counts: dict[str, int] = {}
         self.topology_version = 0
+        self.services_version = 0
         self._created = 0
         self._pending: list[Pod] = []
         self._default_selectors: dict[tuple, LabelSelector] = {}
@@ -372,6 +373,7 @@ class Cluster:
     def create_service(self, svc: Service) -> Service:
         self.services[f"{svc.namespace}/{svc.name}"] = svc
         self._default_selectors.clear()
+        self.services_version += 1
         return svc
 
     def endpoints(self, service: str, namespace: str = "default") -> list[Pod]:

@@ -34,6 +34,8 @@ __all__ = [
     "NODE_MONITOR_GRACE_PERIOD",
     "default_tolerations",
     "image_gc",
+    "max_unavailable",
+    "new_rs_new_replicas",
     "resolve_fenceposts",
     "scaled_value",
     "sync_deployment",
@@ -58,11 +60,8 @@ def scaled_value(value: int | str, total: int, round_up: bool) -> int:
     if isinstance(value, int):
         return value
     text = str(value)
-    if not text.endswith("%"):
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"invalid value for IntOrString: invalid type: string is not a percentage: {text!r}") from None
+    if not text.endswith("%") or not text[:-1].isdigit():
+        raise ValueError(f"invalid value for IntOrString: invalid type: string is not a percentage: {text!r}")
     pct = int(text[:-1])
     return -(-pct * total // 100) if round_up else pct * total // 100
 
@@ -78,6 +77,25 @@ def resolve_fenceposts(max_surge: int | str, max_unavailable: int | str, desired
     if surge == 0 and unavailable == 0:
         unavailable = 1
     return surge, unavailable
+
+
+def new_rs_new_replicas(desired: int, new_replicas: int, total: int, surge: int) -> int:
+    """``NewRSNewReplicas`` for a rolling update: grow the new ReplicaSet within ``desired + surge`` pods.
+
+    >>> new_rs_new_replicas(6, 2, 7, 10), new_rs_new_replicas(1, 5, 10, 1)
+    (6, 5)
+    """
+    max_total = desired + surge
+    if total >= max_total:
+        return new_replicas
+    return new_replicas + min(max_total - total, desired - new_replicas)
+
+
+def max_unavailable(d: Any) -> int:
+    """``MaxUnavailable``: the resolved maxUnavailable, at most ``replicas``; 0 for Recreate."""
+    if d.strategy != "RollingUpdate" or d.replicas == 0:
+        return 0
+    return min(resolve_fenceposts(d.max_surge, d.max_unavailable, d.replicas)[1], d.replicas)
 
 
 def default_tolerations(tolerations: tuple[Toleration, ...]) -> tuple[Toleration, ...]:
@@ -99,21 +117,17 @@ def sync_deployment(cluster: Any, d: Any) -> None:
         if all(not rs.pods for rs in old):
             new.replicas = d.replicas
         return
-    surge, unavailable = resolve_fenceposts(d.max_surge, d.max_unavailable, d.replicas)
+    surge, _ = resolve_fenceposts(d.max_surge, d.max_unavailable, d.replicas)
     everyone = [*old, new]
     # reconcileNewReplicaSet
     if new.replicas > d.replicas:
         new.replicas = d.replicas
     elif new.replicas < d.replicas:
-        current = sum(rs.replicas for rs in everyone)
-        room = d.replicas + surge - current
-        if room > 0:
-            new.replicas += min(room, d.replicas - new.replicas)
+        new.replicas = new_rs_new_replicas(d.replicas, new.replicas, sum(rs.replicas for rs in everyone), surge)
     # reconcileOldReplicaSets
     if sum(rs.replicas for rs in old) == 0:
         return
-    max_unavailable = min(unavailable, d.replicas) if d.replicas else 0
-    min_available = d.replicas - max_unavailable
+    min_available = d.replicas - max_unavailable(d)
     new_unavailable = new.replicas - new.available_replicas
     max_scaled_down = sum(rs.replicas for rs in everyone) - min_available - new_unavailable
     if max_scaled_down <= 0:

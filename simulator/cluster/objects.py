@@ -304,8 +304,6 @@ class Node:
         self.nonzero_memory = 0
         self.version = 0  # bumped on every change (pods, images, spec): the scheduler's caches key on it
         self.spec_version = 0  # bumped when labels, taints, allocatable or cordoning change
-        self._static: tuple[int, int] | None = None
-        self._rkey: tuple[int, tuple] | None = None
 
     def changed(self) -> None:
         """Call after editing ``labels``, ``taints``, ``allocatable`` or ``unschedulable`` by hand."""

@@ -231,3 +231,33 @@ PTS_SCORE = [
     ("one constraint on node, all 4 nodes are candidates, maxSkew=2", 2, {"node-a": 2, "node-b": 1, "node-d": 3},
      ["node-a", "node-b", "node-c", "node-d"], [], [33, 66, 100, 16]),
 ]
+
+# pkg/controller/deployment/util/deployment_util_test.go, TestResolveFenceposts
+# (maxSurge, maxUnavailable, desired, surge, unavailable, error); None is a nil pointer (0)
+RESOLVE_FENCEPOSTS = [
+    ("0%", "0%", 0, 0, 1, False),
+    ("39%", "39%", 10, 4, 3, False),
+    ("oops", "39%", 10, 0, 0, True),
+    ("55%", "urg", 10, 0, 0, True),
+    (None, "39%", 10, 0, 3, False),
+    ("39%", None, 10, 4, 0, False),
+    (None, None, 10, 0, 1, False),
+]
+# deployment_util_test.go, TestNewRSNewReplicas (another ReplicaSet holds 5 replicas, maxUnavailable 1)
+# (name, strategy, deployment replicas, new RS replicas, maxSurge, expected)
+NEW_RS_NEW_REPLICAS = [
+    ("can not scale up - to newRSReplicas", "RollingUpdate", 1, 5, 1, 5),
+    ("scale up - to depReplicas", "RollingUpdate", 6, 2, 10, 6),
+    ("recreate - to depReplicas", "Recreate", 3, 1, 1, 3),
+]
+# deployment_util_test.go, TestMaxUnavailable (maxSurge 1): (name, replicas, maxUnavailable, strategy, expected)
+MAX_UNAVAILABLE = [
+    ("maxUnavailable less than replicas", 10, 5, "RollingUpdate", 5),
+    ("maxUnavailable equal replicas", 10, 10, "RollingUpdate", 10),
+    ("maxUnavailable greater than replicas", 5, 10, "RollingUpdate", 5),
+    ("maxUnavailable with replicas is 0", 0, 10, "RollingUpdate", 0),
+    ("maxUnavailable with Recreate deployment strategy", 1, 1, "Recreate", 0),
+    ("maxUnavailable less than replicas with percents", 10, "50%", "RollingUpdate", 5),
+    ("maxUnavailable equal replicas with percents", 10, "100%", "RollingUpdate", 10),
+    ("maxUnavailable greater than replicas with percents", 5, "100%", "RollingUpdate", 5),
+]

@@ -4,8 +4,8 @@ kube-scheduler-simulator (kubernetes-sigs) writes its results on the pod as anno
 ``filter-result`` (node → plugin → ``"passed"`` or the reason), ``score-result`` (node → plugin →
 the raw score), ``finalscore-result`` (node → plugin → normalised score × weight) and
 ``selected-node``.  :meth:`Decision.annotations` gives the same keys and JSON; the properties give
-the same facts as Python dicts.  Nodes are evaluated in classes (nodes whose state is the same
-share one evaluation), and the per-node tables are built when first read.
+the same facts as Python dicts.  A decision is stored compactly (the raw scores and the
+normalisation bounds) and its per-node tables are built when first read.
 """
 
 from __future__ import annotations
@@ -14,40 +14,25 @@ import json
 from functools import cached_property
 from typing import Any
 
-from .framework import SCORES
+from .framework import MAX_NODE_SCORE, SCORES
 
-__all__ = ["ANNOTATION_PREFIX", "Decision", "FilterOutcome", "ScoreClass"]
+__all__ = ["ANNOTATION_PREFIX", "Decision", "FilterOutcome"]
 
 ANNOTATION_PREFIX = "kube-scheduler-simulator.sigs.k8s.io/"
 PASSED = "passed"
 
 
 class FilterOutcome:
-    """The filters' verdict for one class of nodes: each plugin run, up to the first failure."""
+    """The filters' verdict on a node: each plugin run, up to the first failure."""
 
-    __slots__ = ("code", "message", "plugin", "results")
+    __slots__ = ("code", "message", "passed", "plugin", "results")
 
     def __init__(self, results: dict[str, str], plugin: str = "", code: str = "", message: str = "") -> None:
         self.results = results
         self.plugin = plugin
         self.code = code
         self.message = message
-
-    @property
-    def passed(self) -> bool:
-        return not self.plugin
-
-
-class ScoreClass:
-    """Raw, normalised and weighted scores for one class of feasible nodes."""
-
-    __slots__ = ("final", "normalized", "raw", "total")
-
-    def __init__(self, raw: dict[str, int]) -> None:
-        self.raw = raw
-        self.normalized: dict[str, int] = {}
-        self.final: dict[str, int] = {}
-        self.total = 0
+        self.passed = not plugin
 
 
 class Decision:
@@ -61,12 +46,18 @@ class Decision:
         self.num_nodes = 0
         self.num_to_find = 0
         self.message = ""
-        self._processed: list[Any] = []
-        self._filter_ids: list[int] = []
-        self._outcomes: list[FilterOutcome] = []
-        self._feasible: list[Any] = []
-        self._score_ids: list[int] = []
-        self._classes: list[ScoreClass] = []
+        # what the cycle saw, compactly
+        self._nodes: list[Any] = []  # the scheduler's node list (shared between decisions)
+        self._start = 0
+        self._examined_entries: list[tuple] = []  # the scheduler's cached entry per examined node
+        self._overrides: dict[int, FilterOutcome] = {}  # examined position -> PodTopologySpread failure
+        self._feasible: list[Any] = []  # feasible nodes, when scored
+        self._feasible_keys: list[int] = []  # their score keys' numbers
+        self._keys: list[tuple] = []  # score key number -> (taint, affinity, fit, balanced, ...)
+        self._spread_by_key: dict[int, int] = {}  # PodTopologySpread raw score per score key
+        self._image_by_key: dict[int, int] = {}  # ImageLocality raw score per score key
+        self._ignored_keys: set[int] = set()  # PodTopologySpread: keys of nodes missing a topology key
+        self._bounds: dict[str, tuple[int, int]] = {}  # plugin -> (min, max) of raw scores
 
     # -- what the scheduler saw ------------------------------------------------------------
 
@@ -74,46 +65,78 @@ class Decision:
     def scheduled(self) -> bool:
         return self.node is not None
 
+    def _examined(self) -> list[Any]:
+        n = len(self._nodes)
+        return [self._nodes[(self._start + i) % n] for i in range(len(self._examined_entries))]
+
+    def outcomes(self) -> list[FilterOutcome]:
+        """The filter outcome of each examined node, in examination order."""
+        return [self._overrides.get(i, e[2]) for i, e in enumerate(self._examined_entries)]
+
     @cached_property
     def filtered(self) -> dict[str, str]:
         """Node → ``"passed"`` or the first failing filter's reason(s), as kube-scheduler words them."""
-        return {
-            n.name: (o.message if o.plugin else PASSED)
-            for n, o in zip(self._processed, (self._outcomes[i] for i in self._filter_ids), strict=True)
-        }
+        return {node.name: (o.message if o.plugin else PASSED) for node, o in zip(self._examined(), self.outcomes(), strict=True)}
 
     @cached_property
     def filter_result(self) -> dict[str, dict[str, str]]:
         """The ``filter-result`` annotation: node → plugin → ``"passed"`` or the reason."""
-        return {
-            n.name: dict(self._outcomes[i].results) for n, i in zip(self._processed, self._filter_ids, strict=True)
-        }
+        return {node.name: dict(o.results) for node, o in zip(self._examined(), self.outcomes(), strict=True)}
 
     @property
     def feasible(self) -> list[str]:
-        return [n.name for n in self._feasible]
+        return [node.name for node, o in zip(self._examined(), self.outcomes(), strict=True) if o.passed]
+
+    def _raw(self, j: int) -> dict[str, int]:
+        k = self._feasible_keys[j]
+        key = self._keys[k]
+        raw = {
+            "TaintToleration": key[0],
+            "NodeAffinity": key[1],
+            "NodeResourcesFit": key[2],
+            "PodTopologySpread": self._spread_by_key[k],
+            "NodeResourcesBalancedAllocation": key[3],
+            "ImageLocality": self._image_by_key[k],
+        }
+        return {p: raw[p] for p in SCORES if p in self.weights}
+
+    def _normalized(self, j: int, raw: dict[str, int]) -> dict[str, int]:
+        out = dict(raw)
+        if "TaintToleration" in raw:
+            top = self._bounds["TaintToleration"][1]
+            out["TaintToleration"] = MAX_NODE_SCORE if top == 0 else MAX_NODE_SCORE - MAX_NODE_SCORE * raw["TaintToleration"] // top
+        if "NodeAffinity" in raw and "NodeAffinity" not in self.skipped:
+            top = self._bounds["NodeAffinity"][1]
+            out["NodeAffinity"] = raw["NodeAffinity"] if top == 0 else MAX_NODE_SCORE * raw["NodeAffinity"] // top
+        if "PodTopologySpread" in raw and "PodTopologySpread" not in self.skipped:
+            lo, hi = self._bounds["PodTopologySpread"]
+            s = raw["PodTopologySpread"]
+            out["PodTopologySpread"] = (
+                0 if self._feasible_keys[j] in self._ignored_keys else MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - s) // hi
+            )
+        return out
 
     @cached_property
     def raw_scores(self) -> dict[str, dict[str, int]]:
         """The ``score-result`` annotation's numbers: each plugin's score before normalisation."""
-        return {n.name: dict(self._classes[i].raw) for n, i in zip(self._feasible, self._score_ids, strict=False)}
+        if not self._feasible_keys:
+            return {}
+        return {n.name: self._raw(j) for j, n in enumerate(self._feasible)}
 
     @cached_property
     def scores(self) -> dict[str, dict[str, int]]:
         """Node → plugin → normalised score (0-100), before weights."""
-        return {
-            n.name: dict(self._classes[i].normalized) for n, i in zip(self._feasible, self._score_ids, strict=False)
-        }
+        return {n.name: self._normalized(j, self._raw(j)) for j, n in enumerate(self._feasible)}
 
     @cached_property
     def final_by_plugin(self) -> dict[str, dict[str, int]]:
         """The ``finalscore-result`` annotation's numbers: normalised score × plugin weight."""
-        return {n.name: dict(self._classes[i].final) for n, i in zip(self._feasible, self._score_ids, strict=False)}
+        return {n: {p: v * self.weights[p] for p, v in s.items()} for n, s in self.scores.items()}
 
     @cached_property
     def final(self) -> dict[str, int]:
         """Node → the weighted sum the scheduler ranks by."""
-        return {n.name: self._classes[i].total for n, i in zip(self._feasible, self._score_ids, strict=False)}
+        return {n: sum(s.values()) for n, s in self.final_by_plugin.items()}
 
     def annotations(self) -> dict[str, str]:
         """kube-scheduler-simulator's result annotations (JSON strings, scores as strings)."""
@@ -137,13 +160,12 @@ class Decision:
         lines = [f"pod {self.pod.name}: " + (f"bound to {self.node}" if self.node else self.message or "unschedulable")]
         if self.num_to_find < self.num_nodes:
             lines.append(
-                f"  examined {len(self._processed)} of {self.num_nodes} nodes "
+                f"  examined {len(self._examined_entries)} of {self.num_nodes} nodes "
                 f"(stops after {self.num_to_find} feasible: percentageOfNodesToScore)"
             )
         if self.skipped:
             lines.append(f"  skipped (PreScore Skip, score 0): {', '.join(self.skipped)}")
         names = [node] if node else list(self.filtered)
-        plugins = [p for p in SCORES if p in self.weights]
         for name in names:
             verdict = self.filtered.get(name, "not examined")
             if verdict != PASSED:
@@ -153,14 +175,11 @@ class Decision:
             if name not in self.final:
                 lines.append(f"  {name}: passed (only feasible node: not scored)")
                 continue
-            parts = ", ".join(
-                f"{p} {self.scores[name][p]}×{self.weights[p]}" for p in plugins if p in self.scores[name]
-            )
+            parts = ", ".join(f"{p} {v}×{self.weights[p]}" for p, v in self.scores[name].items())
             mark = "  <- selected" if name == self.node else ""
             lines.append(f"  {name}: {parts} = {self.final[name]}{mark}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         where = self.node or "unschedulable"
-        return f"<Decision {self.pod.name} -> {where}, {len(self._feasible)} feasible of {self.num_nodes}>"
-
+        return f"<Decision {self.pod.name} -> {where}, {len(self.feasible)} feasible of {self.num_nodes}>"

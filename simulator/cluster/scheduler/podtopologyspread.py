@@ -34,6 +34,8 @@ __all__ = [
     "SelectorIndex",
     "SpreadFilter",
     "SpreadScore",
+    "domain_counts_for",
+    "soft_constraints",
 ]
 
 ERR_CONSTRAINTS = "node(s) didn't match pod topology spread constraints"
@@ -113,6 +115,35 @@ def _counts_over(pod, constraints, nodes, index, require_all: bool) -> list[dict
     return out
 
 
+def soft_constraints(pod, default_selector: LabelSelector) -> tuple[list, bool] | None:
+    """The constraints PodTopologySpread scores with, and whether nodes need every key; None: Skip."""
+    if pod.topology_spread:
+        soft = [c for c in pod.topology_spread if c.when_unsatisfiable == "ScheduleAnyway"]
+        return (soft, True) if soft else None
+    if default_selector.empty:
+        return None
+    return [
+        TopologySpreadConstraint(c.max_skew, c.topology_key, c.when_unsatisfiable, default_selector)
+        for c in SYSTEM_DEFAULT_CONSTRAINTS
+    ], False
+
+
+def domain_counts_for(pod, constraint, require_all: bool, constraints, all_nodes, index) -> dict[str, int]:
+    """Matching pods per domain of ``constraint`` over the nodes the pod counts (scoring)."""
+    if not require_all and not pod.node_selector and pod.required_terms is None:
+        return index.domain_counts(pod.namespace, constraint.selector, constraint.topology_key, all_nodes)
+    out: dict[str, int] = {}
+    counts = index.node_counts(pod.namespace, constraint.selector, all_nodes)
+    for node in all_nodes:
+        if not required_match(pod, node):
+            continue
+        if require_all and any(c.topology_key not in node.labels for c in constraints):
+            continue
+        value = node.labels.get(constraint.topology_key, "")
+        out[value] = out.get(value, 0) + counts.get(node.name, 0)
+    return out
+
+
 class SpreadFilter:
     """PreFilter state for the hard constraints of one pod; ``None`` from ``of`` means Skip."""
 
@@ -186,22 +217,10 @@ class SpreadScore:
 
     @classmethod
     def of(cls, pod, feasible, all_nodes, index, default_selector: LabelSelector) -> SpreadScore | None:
-        if not all_nodes:
+        found = soft_constraints(pod, default_selector)
+        if not all_nodes or found is None:
             return None
-        if pod.topology_spread:
-            soft = [c for c in pod.topology_spread if c.when_unsatisfiable == "ScheduleAnyway"]
-            require_all = True
-        else:
-            if default_selector.empty:
-                return None
-            soft = [
-                TopologySpreadConstraint(c.max_skew, c.topology_key, c.when_unsatisfiable, default_selector)
-                for c in SYSTEM_DEFAULT_CONSTRAINTS
-            ]
-            require_all = False
-        if not soft:
-            return None
-        return cls(pod, soft, require_all, feasible, all_nodes, index)
+        return cls(pod, found[0], found[1], feasible, all_nodes, index)
 
     def _count(self, i: int, c, node) -> int:
         if c.topology_key == HOSTNAME:
