@@ -86,8 +86,12 @@ def main() -> None:
     print(f"cluster: {NODES} nodes, {DEPLOYMENTS * REPLICAS} pods from {DEPLOYMENTS} deployments")
     print(f"  scheduled        {bound:>8} pods           goal: all")
     print(f"  wall time        {seconds:>8.2f} s            goal: < 10 s  ({bound / seconds:,.0f} pods/s)")
-    print(f"  max RSS          {rss / 2**20:>8.1f} MiB          goal: < 1024 MiB (whole process, after the timed run)")
-    print(f"  traced peak      {peak / 2**20:>8.1f} MiB          goal: < 1024 MiB (tracemalloc, a second run)")
+    print(
+        f"  max RSS          {rss / 2**20:>8.1f} MiB          goal: < 1024 MiB (whole process, after the timed run)"
+    )
+    print(
+        f"  traced peak      {peak / 2**20:>8.1f} MiB          goal: < 1024 MiB (tracemalloc, a second run)"
+    )
     print(f"  pods per node    min {min(per_node)} max {max(per_node)}")
     print(f"  a decision: {sample!r}")
     print(f"    examined {len(sample.filtered)} nodes (percentageOfNodesToScore), {len(sample.final)} scored")

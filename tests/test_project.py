@@ -42,7 +42,16 @@ CONDA_ONLY = {
 }
 
 # System tools the tests call, each named by its Debian package.
-TOOLS_THE_TESTS_USE = {"graphviz", "buildah", "podman", "skopeo", "umoci", "busybox-static", "chromium"}
+TOOLS_THE_TESTS_USE = {
+    "graphviz",
+    "buildah",
+    "podman",
+    "skopeo",
+    "umoci",
+    "busybox-static",
+    "chromium",
+    "kubernetes-client",  # kubectl, for tests/cluster/test_manifests.py
+}
 
 
 def _pyproject() -> dict:

@@ -3,7 +3,10 @@ kube-scheduler's default profile, and the control loops — all in logical time.
 
 Examples:
     >>> MiB = 1024**2
-    >>> nodes = [Node(f"n{i}", cpu="4", memory="8Gi", images={"app:1": 500 * MiB} if i < 2 else {}) for i in range(10)]
+    >>> nodes = [
+    ...     Node(f"n{i}", cpu="4", memory="8Gi", images={"app:1": 500 * MiB} if i < 2 else {})
+    ...     for i in range(10)
+    ... ]
     >>> cluster = Cluster(nodes)
     >>> d = cluster.schedule(Pod("web", image="app:1", cpu="500m", memory="1Gi"))
     >>> d.node in ("n0", "n1"), d.filtered["n3"], d.scores["n0"]["ImageLocality"], d.final["n0"]
@@ -14,72 +17,30 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import controllers
 from .errors import ClusterError, ObjectNotFound
 from .labels import LabelSelector
-from .objects import Deployment, Node, Pod, ReplicaSet, Service, normalized_image_name, valid_reference
+from .objects import (
+    SAFE_ALPHABET,
+    Deployment,
+    Node,
+    Pod,
+    PodTemplate,
+    ReplicaSet,
+    Service,
+    normalized_image_name,
+    pod_template_hash,
+    valid_reference,
+)
 from .scheduler import Decision, Scheduler, default_selector
 from .scheduler.podtopologyspread import SelectorIndex
 
 __all__ = ["Cluster", "Event", "PodTemplate", "pod_template_hash"]
 
 MiB = 1024**2
-_SAFE = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand: no vowels, no 0/1/3
-
-
-def _fnv32a(data: bytes) -> int:
-    h = 0x811C9DC5
-    for b in data:
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
-def _safe_encode(text: str) -> str:
-    """``rand.SafeEncodeString``: each byte mapped into the no-vowel alphabet."""
-    return "".join(_SAFE[b % len(_SAFE)] for b in text.encode())
-
-
-@dataclass(frozen=True)
-class PodTemplate:
-    """A deployment's pod template: labels and the keyword arguments of :class:`Pod`."""
-
-    labels: tuple[tuple[str, str], ...]
-    spec: tuple[tuple[str, Any], ...]
-
-    @classmethod
-    def of(cls, labels: dict[str, str], **spec: Any) -> PodTemplate:
-        return cls(tuple(sorted(labels.items())), tuple(sorted(spec.items())))
-
-    def make(self, name: str, namespace: str, extra_labels: dict[str, str]) -> Pod:
-        labels = dict(self.labels)
-        labels.update(extra_labels)
-        return Pod(name, labels=labels, namespace=namespace, **dict(self.spec))
-
-    def with_image(self, image: str, container: str | None = None) -> PodTemplate:
-        """``kubectl set image``: the same template with one container's image changed."""
-        from .objects import Container
-
-        spec = dict(self.spec)
-        containers = list(spec.get("containers", ()))
-        if not containers:
-            raise ClusterError("the template has no containers")
-        idx = next((i for i, c in enumerate(containers) if c.name == container), 0 if container is None else -1)
-        if idx < 0:
-            raise ObjectNotFound("Container", container or "", [c.name for c in containers])
-        c = containers[idx]
-        policy = c.image_pull_policy
-        containers[idx] = Container(c.name, image, c.requests, c.limits, policy)
-        spec["containers"] = tuple(containers)
-        return PodTemplate(self.labels, tuple(sorted(spec.items())))
-
-
-def pod_template_hash(template: PodTemplate, collision_count: int = 0) -> str:
-    """FNV-32a of the template, encoded like ``controller.ComputeHash`` (the input bytes differ from Go's)."""
-    h = _fnv32a(repr((template, collision_count)).encode())
-    return _safe_encode(str(h))
 
 
 @dataclass(frozen=True)
@@ -316,7 +277,9 @@ class Cluster:
         seconds = moved / self.pull_bandwidth if self.pull_bandwidth else 0.0
         self.event("Pod", pod.name, "Pulling", f'Pulling image "{image}"')
         self.event(
-            "Pod", pod.name, "Pulled",
+            "Pod",
+            pod.name,
+            "Pulled",
             f'Successfully pulled image "{image}" in {seconds:.3f}s. Image size: {size} bytes.',
         )
         self.pulls.append(_Pull(node.name, ref, moved, seconds, self.time))
@@ -362,7 +325,9 @@ class Cluster:
         self.deployments[d.key] = d
         return d
 
-    def set_image(self, deployment: str, image: str, container: str | None = None, namespace: str = "default") -> None:
+    def set_image(
+        self, deployment: str, image: str, container: str | None = None, namespace: str = "default"
+    ) -> None:
         """``kubectl set image deployment/NAME CONTAINER=IMAGE``: starts a rollout."""
         d = self.deployment(deployment, namespace)
         d.template = d.template.with_image(image, container)
@@ -381,7 +346,11 @@ class Cluster:
         svc = self.service(service, namespace)
         sel = svc.label_selector
         return sorted(
-            (p for p in self.pods.values() if p.namespace == namespace and p.ready and svc.selector and sel.matches(p.labels)),
+            (
+                p
+                for p in self.pods.values()
+                if p.namespace == namespace and p.ready and svc.selector and sel.matches(p.labels)
+            ),
             key=lambda p: p.name,
         )
 
@@ -389,26 +358,37 @@ class Cluster:
         """One request through the Service: kube-proxy's iptables mode picks an endpoint uniformly."""
         ready = self.endpoints(service, namespace)
         if not ready:
-            raise ClusterError(f'service "{service}" has no ready endpoints (no Ready pod matches its selector)')
+            raise ClusterError(
+                f'service "{service}" has no ready endpoints (no Ready pod matches its selector)'
+            )
         return ready[self.rng.randrange(len(ready))]
 
     def _replica_sets_of(self, d: Deployment) -> tuple[ReplicaSet, list[ReplicaSet]]:
         template_hash = pod_template_hash(d.template)
-        mine = sorted((rs for rs in self.replica_sets.values() if rs.deployment == d.key), key=lambda r: r.created)
+        mine = sorted(
+            (rs for rs in self.replica_sets.values() if rs.deployment == d.key), key=lambda r: r.created
+        )
         new = next((rs for rs in mine if rs.template_hash == template_hash), None)
         if new is None:
             selector = d.selector.merged(LabelSelector({"pod-template-hash": template_hash}))
             self._created += 1
             new = ReplicaSet(
-                f"{d.name}-{template_hash}", d.namespace, d.key, template_hash, d.template, selector,
-                0, self._created, len(mine) + 1,
+                f"{d.name}-{template_hash}",
+                d.namespace,
+                d.key,
+                template_hash,
+                d.template,
+                selector,
+                0,
+                self._created,
+                len(mine) + 1,
             )
             self.replica_sets[f"{d.namespace}/{new.name}"] = new
             self.event("Deployment", d.name, "ScalingReplicaSet", f"Scaled up replica set {new.name} from 0")
         return new, [rs for rs in mine if rs is not new]
 
     def _create_rs_pod(self, rs: ReplicaSet) -> Pod:
-        suffix = "".join(self.rng.choice(_SAFE) for _ in range(5))
+        suffix = "".join(self.rng.choice(SAFE_ALPHABET) for _ in range(5))
         pod = rs.template.make(f"{rs.name}-{suffix}", rs.namespace, {"pod-template-hash": rs.template_hash})
         pod.owner = rs.name
         rs.pods.append(pod)
@@ -445,7 +425,12 @@ class Cluster:
             if not node.ready:
                 continue
             for pod in node.pods:
-                if not pod.ready and not pod.reason and pod.ready_at is not None and self.time >= pod.ready_at:
+                if (
+                    not pod.ready
+                    and not pod.reason
+                    and pod.ready_at is not None
+                    and self.time >= pod.ready_at
+                ):
                     pod.phase, pod.ready = "Running", True
             controllers.image_gc(self, node)
         for d in self.deployments.values():
@@ -474,7 +459,11 @@ class Cluster:
             return False
         for d in self.deployments.values():
             new, old = self._replica_sets_of(d)
-            if any(rs.pods for rs in old) or new.available_replicas != d.replicas or len(new.pods) != d.replicas:
+            if (
+                any(rs.pods for rs in old)
+                or new.available_replicas != d.replicas
+                or len(new.pods) != d.replicas
+            ):
                 return False
         return all(p.ready or p.reason for p in self.pods.values())
 

@@ -123,7 +123,9 @@ def sync_deployment(cluster: Any, d: Any) -> None:
     if new.replicas > d.replicas:
         new.replicas = d.replicas
     elif new.replicas < d.replicas:
-        new.replicas = new_rs_new_replicas(d.replicas, new.replicas, sum(rs.replicas for rs in everyone), surge)
+        new.replicas = new_rs_new_replicas(
+            d.replicas, new.replicas, sum(rs.replicas for rs in everyone), surge
+        )
     # reconcileOldReplicaSets
     if sum(rs.replicas for rs in old) == 0:
         return
@@ -219,7 +221,11 @@ def image_gc(cluster: Any, node: Any) -> list[str]:
     target = usage - node.disk * IMAGE_GC_LOW_PERCENT // 100
     in_use = {normalized_image_name(i) for p in node.pods for i in p.images}
     candidates = sorted(
-        (ref for ref in node.images if ref not in in_use and cluster.time - node.image_first_seen[ref] >= IMAGE_MINIMUM_GC_AGE),
+        (
+            ref
+            for ref in node.images
+            if ref not in in_use and cluster.time - node.image_first_seen[ref] >= IMAGE_MINIMUM_GC_AGE
+        ),
         key=lambda ref: (node.image_last_used[ref], ref),
     )
     freed, deleted = 0, []
@@ -233,7 +239,9 @@ def image_gc(cluster: Any, node: Any) -> list[str]:
         cluster.event("Node", node.name, "ImageGCFreed", f"freed {freed} bytes: {', '.join(deleted)}")
     if freed < target:
         cluster.event(
-            "Node", node.name, "FreeDiskSpaceFailed",
+            "Node",
+            node.name,
+            "FreeDiskSpaceFailed",
             f"Failed to garbage collect required amount of images. Attempted to free {target} bytes, but only found {freed} bytes eligible to free.",
         )
     return deleted

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # (types-PyYAML is not installed)
 
 from .errors import InvalidQuantity, ManifestError
 from .labels import LabelSelector, NodeSelectorTerm, PreferredTerm, Requirement, Taint, Toleration
-from .objects import Container, Deployment, Node, Pod, Service, TopologySpreadConstraint
+from .objects import Container, Deployment, Node, Pod, PodTemplate, Service, TopologySpreadConstraint
 from .quantity import parse_quantity
 
 __all__ = ["SCHEMA", "load_manifests"]
@@ -28,7 +28,14 @@ __all__ = ["SCHEMA", "load_manifests"]
 STR, INT, BOOL, MAP, QTY, ANY = "string", "integer", "boolean", "map[string]string", "quantities", "inert"
 INTSTR = "int-or-string"
 
-_META = {"name": STR, "namespace": STR, "labels": MAP, "annotations": MAP, "creationTimestamp": ANY, "generateName": STR}
+_META = {
+    "name": STR,
+    "namespace": STR,
+    "labels": MAP,
+    "annotations": MAP,
+    "creationTimestamp": ANY,
+    "generateName": STR,
+}
 _REQ = {"key": STR, "operator": STR, "values": [STR]}
 _SELECTOR = {"matchLabels": MAP, "matchExpressions": [_REQ]}
 _TERM = {"matchExpressions": [_REQ], "matchFields": [_REQ]}
@@ -58,7 +65,13 @@ _POD_SPEC = {
     },
     "tolerations": [{"key": STR, "operator": STR, "value": STR, "effect": STR, "tolerationSeconds": INT}],
     "topologySpreadConstraints": [
-        {"maxSkew": INT, "topologyKey": STR, "whenUnsatisfiable": STR, "labelSelector": _SELECTOR, "minDomains": INT}
+        {
+            "maxSkew": INT,
+            "topologyKey": STR,
+            "whenUnsatisfiable": STR,
+            "labelSelector": _SELECTOR,
+            "minDomains": INT,
+        }
     ],
     "overhead": QTY,
     "restartPolicy": STR,
@@ -145,7 +158,9 @@ def _check(doc: _Doc, value: Any, schema: Any, path: str) -> None:
                 except InvalidQuantity as exc:
                     raise doc.error(f"Invalid value: {v!r}: {exc.reason}", f"{path}[{k}]") from None
                 if q.amount < 0:
-                    raise doc.error(f"Invalid value: {v!r}: must be greater than or equal to 0", f"{path}[{k}]")
+                    raise doc.error(
+                        f"Invalid value: {v!r}: must be greater than or equal to 0", f"{path}[{k}]"
+                    )
     elif schema == STR and not isinstance(value, str):
         raise doc.error(f"Invalid value: {value!r}: must be a string", path)
     elif schema == INT and (not isinstance(value, int) or isinstance(value, bool)):
@@ -156,7 +171,9 @@ def _check(doc: _Doc, value: Any, schema: Any, path: str) -> None:
         raise doc.error(f"Invalid value: {value!r}: must be an integer or a percentage", path)
 
 
-def _requirements(doc: _Doc, items: list[Any] | None, path: str, ops: tuple[str, ...]) -> tuple[Requirement, ...]:
+def _requirements(
+    doc: _Doc, items: list[Any] | None, path: str, ops: tuple[str, ...]
+) -> tuple[Requirement, ...]:
     out = []
     for i, r in enumerate(items or []):
         where = f"{path}[{i}]"
@@ -164,14 +181,25 @@ def _requirements(doc: _Doc, items: list[Any] | None, path: str, ops: tuple[str,
             raise doc.error("Required value", f"{where}.key")
         op = r.get("operator", "")
         if op not in ops:
-            raise doc.error(f'Unsupported value: "{op}": supported values: {", ".join(repr(o) for o in ops)}', f"{where}.operator")
+            raise doc.error(
+                f'Unsupported value: "{op}": supported values: {", ".join(repr(o) for o in ops)}',
+                f"{where}.operator",
+            )
         values = tuple(r.get("values") or ())
         if op in ("In", "NotIn") and not values:
-            raise doc.error("Required value: must be specified when `operator` is 'In' or 'NotIn'", f"{where}.values")
+            raise doc.error(
+                "Required value: must be specified when `operator` is 'In' or 'NotIn'", f"{where}.values"
+            )
         if op in ("Exists", "DoesNotExist") and values:
-            raise doc.error("Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'", f"{where}.values")
+            raise doc.error(
+                "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                f"{where}.values",
+            )
         if op in ("Gt", "Lt") and (len(values) != 1 or not values[0].lstrip("-").isdigit()):
-            raise doc.error("Required value: must be specified single value when `operator` is 'Lt' or 'Gt'", f"{where}.values")
+            raise doc.error(
+                "Required value: must be specified single value when `operator` is 'Lt' or 'Gt'",
+                f"{where}.values",
+            )
         out.append(Requirement(r["key"], op, values))
     return tuple(out)
 
@@ -180,7 +208,12 @@ def _selector(doc: _Doc, raw: Mapping[str, Any] | None, path: str) -> LabelSelec
     raw = raw or {}
     return LabelSelector(
         raw.get("matchLabels") or {},
-        _requirements(doc, raw.get("matchExpressions"), f"{path}.matchExpressions", ("In", "NotIn", "Exists", "DoesNotExist")),
+        _requirements(
+            doc,
+            raw.get("matchExpressions"),
+            f"{path}.matchExpressions",
+            ("In", "NotIn", "Exists", "DoesNotExist"),
+        ),
     )
 
 
@@ -189,8 +222,12 @@ def _term(doc: _Doc, raw: Mapping[str, Any], path: str) -> NodeSelectorTerm:
     fields = _requirements(doc, raw.get("matchFields"), f"{path}.matchFields", ("In", "NotIn"))
     for i, r in enumerate(fields):
         if r.key != "metadata.name":
-            raise doc.error(f'Invalid value: "{r.key}": not a valid field selector key', f"{path}.matchFields[{i}].key")
-    return NodeSelectorTerm(_requirements(doc, raw.get("matchExpressions"), f"{path}.matchExpressions", ops), fields)
+            raise doc.error(
+                f'Invalid value: "{r.key}": not a valid field selector key', f"{path}.matchFields[{i}].key"
+            )
+    return NodeSelectorTerm(
+        _requirements(doc, raw.get("matchExpressions"), f"{path}.matchExpressions", ops), fields
+    )
 
 
 def _containers(doc: _Doc, items: list[Any] | None, path: str) -> tuple[Container, ...]:
@@ -206,11 +243,14 @@ def _containers(doc: _Doc, items: list[Any] | None, path: str) -> tuple[Containe
         names.add(c["name"])
         image = c["image"]
         if image != image.strip():
-            raise doc.error(f'Invalid value: "{image}": must not have leading or trailing whitespace', f"{where}.image")
+            raise doc.error(
+                f'Invalid value: "{image}": must not have leading or trailing whitespace', f"{where}.image"
+            )
         policy = c.get("imagePullPolicy", "")
         if policy and policy not in ("Always", "IfNotPresent", "Never"):
             raise doc.error(
-                f'Unsupported value: "{policy}": supported values: "Always", "IfNotPresent", "Never"', f"{where}.imagePullPolicy"
+                f'Unsupported value: "{policy}": supported values: "Always", "IfNotPresent", "Never"',
+                f"{where}.imagePullPolicy",
             )
         res = c.get("resources") or {}
         requests, limits = res.get("requests") or {}, res.get("limits") or {}
@@ -236,7 +276,9 @@ def _pod_kwargs(doc: _Doc, spec: Mapping[str, Any], path: str) -> dict[str, Any]
     req_raw = affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
     if req_raw is not None:
         terms = req_raw.get("nodeSelectorTerms") or []
-        where = f"{path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+        where = (
+            f"{path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+        )
         if not terms:
             raise doc.error("Required value: must have at least one node selector term", where)
         required = tuple(_term(doc, t or {}, f"{where}[{i}]") for i, t in enumerate(terms))
@@ -252,13 +294,19 @@ def _pod_kwargs(doc: _Doc, spec: Mapping[str, Any], path: str) -> dict[str, Any]
         where = f"{path}.tolerations[{i}]"
         op = t.get("operator", "Equal")
         if op not in ("Equal", "Exists"):
-            raise doc.error(f'Unsupported value: "{op}": supported values: "Equal", "Exists"', f"{where}.operator")
+            raise doc.error(
+                f'Unsupported value: "{op}": supported values: "Equal", "Exists"', f"{where}.operator"
+            )
         if op == "Exists" and t.get("value"):
-            raise doc.error("Invalid value: value must be empty when `operator` is 'Exists'", f"{where}.operator")
+            raise doc.error(
+                "Invalid value: value must be empty when `operator` is 'Exists'", f"{where}.operator"
+            )
         effect = t.get("effect", "")
         if effect not in ("", "NoSchedule", "PreferNoSchedule", "NoExecute"):
             raise doc.error(f'Unsupported value: "{effect}"', f"{where}.effect")
-        tolerations.append(Toleration(t.get("key", ""), op, t.get("value", ""), effect, t.get("tolerationSeconds")))
+        tolerations.append(
+            Toleration(t.get("key", ""), op, t.get("value", ""), effect, t.get("tolerationSeconds"))
+        )
     spread = []
     for i, c in enumerate(spec.get("topologySpreadConstraints") or []):
         where = f"{path}.topologySpreadConstraints[{i}]"
@@ -269,8 +317,14 @@ def _pod_kwargs(doc: _Doc, spec: Mapping[str, Any], path: str) -> dict[str, Any]
             raise doc.error(f"Invalid value: {c['maxSkew']}: must be greater than zero", f"{where}.maxSkew")
         if c["whenUnsatisfiable"] not in ("DoNotSchedule", "ScheduleAnyway"):
             raise doc.error(f'Unsupported value: "{c["whenUnsatisfiable"]}"', f"{where}.whenUnsatisfiable")
-        selector = _selector(doc, c["labelSelector"], f"{where}.labelSelector") if "labelSelector" in c else None
-        spread.append(TopologySpreadConstraint(c["maxSkew"], c["topologyKey"], c["whenUnsatisfiable"], selector, c.get("minDomains", 1)))
+        selector = (
+            _selector(doc, c["labelSelector"], f"{where}.labelSelector") if "labelSelector" in c else None
+        )
+        spread.append(
+            TopologySpreadConstraint(
+                c["maxSkew"], c["topologyKey"], c["whenUnsatisfiable"], selector, c.get("minDomains", 1)
+            )
+        )
     return {
         "containers": containers,
         "init_containers": _containers(doc, spec.get("initContainers"), f"{path}.initContainers"),
@@ -285,8 +339,6 @@ def _pod_kwargs(doc: _Doc, spec: Mapping[str, Any], path: str) -> dict[str, Any]
 
 
 def _build(doc: _Doc, body: Mapping[str, Any]) -> Any:
-    from .cluster import PodTemplate  # the template type lives with the cluster that expands it
-
     meta = body.get("metadata") or {}
     ns = meta.get("namespace", "default")
     spec = body.get("spec") or {}
@@ -303,7 +355,9 @@ def _build(doc: _Doc, body: Mapping[str, Any]) -> Any:
         if selector.empty:
             raise doc.error("Invalid value: empty selector is invalid for deployment", "spec.selector")
         if not selector.matches(labels):
-            raise doc.error("Invalid value: `selector` does not match template `labels`", "spec.template.metadata.labels")
+            raise doc.error(
+                "Invalid value: `selector` does not match template `labels`", "spec.template.metadata.labels"
+            )
         kwargs = _pod_kwargs(doc, template.get("spec") or {}, "spec.template.spec")
         kwargs.pop("node_name")
         replicas = spec.get("replicas", 1)
@@ -312,12 +366,18 @@ def _build(doc: _Doc, body: Mapping[str, Any]) -> Any:
         strategy = spec.get("strategy") or {}
         kind = strategy.get("type", "RollingUpdate")
         if kind not in ("RollingUpdate", "Recreate"):
-            raise doc.error(f'Unsupported value: "{kind}": supported values: "Recreate", "RollingUpdate"', "spec.strategy.type")
+            raise doc.error(
+                f'Unsupported value: "{kind}": supported values: "Recreate", "RollingUpdate"',
+                "spec.strategy.type",
+            )
         rolling = strategy.get("rollingUpdate") or {}
         for key in ("maxSurge", "maxUnavailable"):
             v = rolling.get(key)
             if isinstance(v, str) and not (v.endswith("%") and v[:-1].isdigit()):
-                raise doc.error(f'Invalid value: "{v}": a valid percent string must be a numeric string followed by an ending \'%\'', f"spec.strategy.rollingUpdate.{key}")
+                raise doc.error(
+                    f"Invalid value: \"{v}\": a valid percent string must be a numeric string followed by an ending '%'",
+                    f"spec.strategy.rollingUpdate.{key}",
+                )
         return Deployment(
             doc.name,
             PodTemplate.of(labels, **kwargs),
@@ -333,7 +393,14 @@ def _build(doc: _Doc, body: Mapping[str, Any]) -> Any:
             dict(meta.get("labels") or {}),
         )
     if doc.kind == "Service":
-        return Service(doc.name, dict(spec.get("selector") or {}), list(spec.get("ports") or []), ns, spec.get("type", "ClusterIP"), dict(meta.get("labels") or {}))
+        return Service(
+            doc.name,
+            dict(spec.get("selector") or {}),
+            list(spec.get("ports") or []),
+            ns,
+            spec.get("type", "ClusterIP"),
+            dict(meta.get("labels") or {}),
+        )
     status = body.get("status") or {}
     capacity = dict(status.get("capacity") or {"cpu": "4", "memory": "8Gi", "pods": "110"})
     taints = []
@@ -378,10 +445,14 @@ def load_manifests(text: str) -> list[Any]:
             raise doc.error("Object 'apiVersion' is missing", "apiVersion")
         if kind not in _VERSIONS:
             raise doc.error(
-                f'no matches for kind "{kind}" in version "{version}" (this cluster knows {", ".join(sorted(_VERSIONS))})', "kind"
+                f'no matches for kind "{kind}" in version "{version}" (this cluster knows {", ".join(sorted(_VERSIONS))})',
+                "kind",
             )
         if _VERSIONS[kind] != version:
-            raise doc.error(f'no matches for kind "{kind}" in version "{version}" (use apiVersion: {_VERSIONS[kind]})', "apiVersion")
+            raise doc.error(
+                f'no matches for kind "{kind}" in version "{version}" (use apiVersion: {_VERSIONS[kind]})',
+                "apiVersion",
+            )
         doc.kind = kind
         name = (body.get("metadata") or {}).get("name") if isinstance(body.get("metadata"), Mapping) else None
         doc.name = name or ""

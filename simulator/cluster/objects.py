@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ClusterError
+from .errors import ClusterError, ObjectNotFound
 from .labels import (
     HOSTNAME,
     LabelSelector,
@@ -36,15 +36,18 @@ from .quantity import resource_value
 __all__ = [
     "DEFAULT_MEMORY_REQUEST",
     "DEFAULT_MILLI_CPU_REQUEST",
+    "SAFE_ALPHABET",
     "Container",
     "Deployment",
     "Node",
     "Pod",
+    "PodTemplate",
     "ReplicaSet",
     "Service",
     "TopologySpreadConstraint",
     "default_pull_policy",
     "normalized_image_name",
+    "pod_template_hash",
 ]
 
 # pkg/scheduler/util: what a container with no request counts for *scoring* (never for fitting).
@@ -113,11 +116,15 @@ class Container:
     image_pull_policy: str = ""
 
     @classmethod
-    def of(cls, name: str, image: str, *, requests=None, limits=None, image_pull_policy: str = "") -> Container:
+    def of(
+        cls, name: str, image: str, *, requests=None, limits=None, image_pull_policy: str = ""
+    ) -> Container:
         """Build from quantity strings: ``Container.of("c", "app:1", requests={"cpu": "250m"})``."""
         policy = image_pull_policy or default_pull_policy(image)
         if policy not in ("Always", "IfNotPresent", "Never"):
-            raise ClusterError(f'imagePullPolicy: Unsupported value: "{policy}": supported values: "Always", "IfNotPresent", "Never"')
+            raise ClusterError(
+                f'imagePullPolicy: Unsupported value: "{policy}": supported values: "Always", "IfNotPresent", "Never"'
+            )
         limits_i = _parse_resources(limits)
         requests_i = _parse_resources(requests)
         for k, v in limits_i.items():  # SetDefaults: a limit with no request requests the limit
@@ -136,7 +143,9 @@ class TopologySpreadConstraint:
     min_domains: int = 1
 
 
-def _sum_max(containers: Iterable[Container], init: Iterable[Container], resource: str, default: int | None) -> int:
+def _sum_max(
+    containers: Iterable[Container], init: Iterable[Container], resource: str, default: int | None
+) -> int:
     def req(c: Container) -> int:
         if resource in c.requests:
             return c.requests[resource]
@@ -364,6 +373,61 @@ class Node:
             f"<Node {self.name} cpu {self.requested.get('cpu', 0)}m/{self.allocatable.get('cpu', 0)}m "
             f"pods {len(self.pods)} images {len(self.images)}{'' if self.ready else ' NotReady'}>"
         )
+
+
+SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand: no vowels, no 0/1/3
+
+
+def _fnv32a(data: bytes) -> int:
+    h = 0x811C9DC5
+    for b in data:
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _safe_encode(text: str) -> str:
+    """``rand.SafeEncodeString``: each byte mapped into the no-vowel alphabet."""
+    return "".join(SAFE_ALPHABET[b % len(SAFE_ALPHABET)] for b in text.encode())
+
+
+@dataclass(frozen=True)
+class PodTemplate:
+    """A deployment's pod template: labels and the keyword arguments of :class:`Pod`."""
+
+    labels: tuple[tuple[str, str], ...]
+    spec: tuple[tuple[str, Any], ...]
+
+    @classmethod
+    def of(cls, labels: dict[str, str], **spec: Any) -> PodTemplate:
+        return cls(tuple(sorted(labels.items())), tuple(sorted(spec.items())))
+
+    def make(self, name: str, namespace: str, extra_labels: dict[str, str]) -> Pod:
+        labels = dict(self.labels)
+        labels.update(extra_labels)
+        return Pod(name, labels=labels, namespace=namespace, **dict(self.spec))
+
+    def with_image(self, image: str, container: str | None = None) -> PodTemplate:
+        """``kubectl set image``: the same template with one container's image changed."""
+        spec = dict(self.spec)
+        containers = list(spec.get("containers", ()))
+        if not containers:
+            raise ClusterError("the template has no containers")
+        idx = next(
+            (i for i, c in enumerate(containers) if c.name == container), 0 if container is None else -1
+        )
+        if idx < 0:
+            raise ObjectNotFound("Container", container or "", [c.name for c in containers])
+        c = containers[idx]
+        policy = c.image_pull_policy
+        containers[idx] = Container(c.name, image, c.requests, c.limits, policy)
+        spec["containers"] = tuple(containers)
+        return PodTemplate(self.labels, tuple(sorted(spec.items())))
+
+
+def pod_template_hash(template: PodTemplate, collision_count: int = 0) -> str:
+    """FNV-32a of the template, encoded like ``controller.ComputeHash`` (the input bytes differ from Go's)."""
+    h = _fnv32a(repr((template, collision_count)).encode())
+    return _safe_encode(str(h))
 
 
 @dataclass

@@ -13,7 +13,9 @@ from .test_scheduler import DEPLOYMENT
 MiB = 1024**2
 
 
-@pytest.mark.parametrize(("surge", "unavailable", "desired", "want_surge", "want_unavailable", "error"), U.RESOLVE_FENCEPOSTS)
+@pytest.mark.parametrize(
+    ("surge", "unavailable", "desired", "want_surge", "want_unavailable", "error"), U.RESOLVE_FENCEPOSTS
+)
 def test_resolve_fenceposts(surge, unavailable, desired, want_surge, want_unavailable, error):
     args = (0 if surge is None else surge, 0 if unavailable is None else unavailable, desired)
     if error:
@@ -23,7 +25,11 @@ def test_resolve_fenceposts(surge, unavailable, desired, want_surge, want_unavai
         assert resolve_fenceposts(*args) == (want_surge, want_unavailable)
 
 
-@pytest.mark.parametrize(("name", "strategy", "desired", "new", "surge", "want"), U.NEW_RS_NEW_REPLICAS, ids=[c[0] for c in U.NEW_RS_NEW_REPLICAS])
+@pytest.mark.parametrize(
+    ("name", "strategy", "desired", "new", "surge", "want"),
+    U.NEW_RS_NEW_REPLICAS,
+    ids=[c[0] for c in U.NEW_RS_NEW_REPLICAS],
+)
 def test_new_rs_new_replicas(name, strategy, desired, new, surge, want):
     if strategy == "Recreate":
         assert desired == want  # NewRSNewReplicas: Recreate goes straight to the desired count
@@ -31,7 +37,11 @@ def test_new_rs_new_replicas(name, strategy, desired, new, surge, want):
         assert new_rs_new_replicas(desired, new, 5 + new, surge) == want
 
 
-@pytest.mark.parametrize(("name", "replicas", "unavailable", "strategy", "want"), U.MAX_UNAVAILABLE, ids=[c[0] for c in U.MAX_UNAVAILABLE])
+@pytest.mark.parametrize(
+    ("name", "replicas", "unavailable", "strategy", "want"),
+    U.MAX_UNAVAILABLE,
+    ids=[c[0] for c in U.MAX_UNAVAILABLE],
+)
 def test_max_unavailable(name, replicas, unavailable, strategy, want):
     d = Deployment("d", None, replicas, strategy=strategy, max_surge=1, max_unavailable=unavailable)
     assert max_unavailable(d) == want
@@ -111,7 +121,7 @@ def test_pull_policies():
     assert c.pod("never").reason == "ErrImageNeverPull"
     assert c.pod("missing").reason == "ErrImagePull"
     assert c.pod("present").ready and c.pod("absent").ready
-    assert any('already present on machine' in e.message for e in c.events)
+    assert any("already present on machine" in e.message for e in c.events)
 
 
 def test_puller_seam():

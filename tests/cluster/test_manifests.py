@@ -71,16 +71,39 @@ def test_apply_creates_and_schedules():
 @pytest.mark.parametrize(
     ("edit", "field", "words"),
     [
-        (("imagePullPolicy: IfNotPresent", "imagePullPolcy: IfNotPresent"), "spec.containers[0].imagePullPolcy",
-         'strict decoding error: unknown field "spec.containers[0].imagePullPolcy"'),
+        (
+            ("imagePullPolicy: IfNotPresent", "imagePullPolcy: IfNotPresent"),
+            "spec.containers[0].imagePullPolcy",
+            'strict decoding error: unknown field "spec.containers[0].imagePullPolcy"',
+        ),
         (("kind: Pod", "kind: Pood"), "kind", 'no matches for kind "Pood" in version "v1"'),
-        (("apiVersion: v1", "apiVersion: apps/v1"), "apiVersion", 'no matches for kind "Pod" in version "apps/v1"'),
-        (("cpu: 250m,", "cpu: 250x,"), "spec.containers[0].resources.requests[cpu]", "quantities must match the regular expression"),
-        (("cpu: 250m,", "cpu: 2,"), "spec.containers[0].resources.requests", "must be less than or equal to cpu limit of 500m"),
+        (
+            ("apiVersion: v1", "apiVersion: apps/v1"),
+            "apiVersion",
+            'no matches for kind "Pod" in version "apps/v1"',
+        ),
+        (
+            ("cpu: 250m,", "cpu: 250x,"),
+            "spec.containers[0].resources.requests[cpu]",
+            "quantities must match the regular expression",
+        ),
+        (
+            ("cpu: 250m,", "cpu: 2,"),
+            "spec.containers[0].resources.requests",
+            "must be less than or equal to cpu limit of 500m",
+        ),
         (("operator: In", "operator: Within"), "", 'Unsupported value: "Within"'),
         (("  name: one\n", "  namespace: default\n"), "metadata.name", "name or generateName is required"),
-        (("image: busybox:1.36", "image: ' busybox'"), "spec.containers[0].image", "must not have leading or trailing whitespace"),
-        (("maxSkew: 1", "maxSkew: 0"), "spec.topologySpreadConstraints[0].maxSkew", "must be greater than zero"),
+        (
+            ("image: busybox:1.36", "image: ' busybox'"),
+            "spec.containers[0].image",
+            "must not have leading or trailing whitespace",
+        ),
+        (
+            ("maxSkew: 1", "maxSkew: 0"),
+            "spec.topologySpreadConstraints[0].maxSkew",
+            "must be greater than zero",
+        ),
     ],
 )
 def test_bad_pods_name_the_field(edit, field, words):
@@ -98,14 +121,20 @@ def test_deployment_errors():
     with pytest.raises(ManifestError, match=r"`selector` does not match template `labels`") as err:
         load_manifests(DEPLOYMENT.replace("labels: {app: web}", "labels: {app: other}"))
     assert err.value.field == "spec.template.metadata.labels"
-    with pytest.raises(ManifestError, match=r'unknown field "spec.template.spec.containers\[0\].imagePullPolcy"'):
+    with pytest.raises(
+        ManifestError, match=r'unknown field "spec.template.spec.containers\[0\].imagePullPolcy"'
+    ):
         load_manifests(DEPLOYMENT.replace("image: app:1", "image: app:1\n        imagePullPolcy: Always"))
     with pytest.raises(ManifestError, match=r"spec.replicas: Invalid value: -1"):
         load_manifests(DEPLOYMENT.replace("replicas: 3", "replicas: -1"))
     with pytest.raises(ManifestError, match=r'no matches for kind "Deployment" in version "v1"'):
         load_manifests(DEPLOYMENT.replace("apps/v1", "v1"))
     with pytest.raises(ManifestError, match=r"spec.strategy.rollingUpdate.maxSurge"):
-        load_manifests(DEPLOYMENT.replace("  replicas: 3\n", "  replicas: 3\n  strategy:\n    rollingUpdate: {maxSurge: 'lots'}\n"))
+        load_manifests(
+            DEPLOYMENT.replace(
+                "  replicas: 3\n", "  replicas: 3\n  strategy:\n    rollingUpdate: {maxSurge: 'lots'}\n"
+            )
+        )
 
 
 def test_nothing_half_applied():
@@ -171,11 +200,16 @@ def test_kubectl_run_output_is_accepted():
 
 
 @pytest.mark.real
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed (Debian: kubernetes-client)")
+@pytest.mark.skipif(
+    shutil.which("kubectl") is None, reason="kubectl not installed (Debian: kubernetes-client)"
+)
 def test_real_kubectl_output_is_accepted():
     def kubectl(*args: str) -> str:
         done = subprocess.run(
-            ["kubectl", *args, "--dry-run=client", "-o", "yaml"], capture_output=True, text=True, timeout=60,
+            ["kubectl", *args, "--dry-run=client", "-o", "yaml"],
+            capture_output=True,
+            text=True,
+            timeout=60,
             env={"PATH": "/usr/bin:/bin", "KUBECONFIG": "/dev/null", "HOME": "/tmp"},
         )
         assert done.returncode == 0, done.stderr

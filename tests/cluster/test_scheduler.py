@@ -15,7 +15,9 @@ MiB = 1024**2
 
 
 def ten_nodes():
-    return [Node(f"n{i}", cpu="4", memory="8Gi", images={"app:1": 500 * MiB} if i < 2 else {}) for i in range(10)]
+    return [
+        Node(f"n{i}", cpu="4", memory="8Gi", images={"app:1": 500 * MiB} if i < 2 else {}) for i in range(10)
+    ]
 
 
 def test_the_issue_entry_points():
@@ -70,7 +72,9 @@ def test_annotations_have_the_simulator_keys():
     d = Cluster(ten_nodes()).schedule(Pod("web", image="app:1", cpu="500m"))
     notes = d.annotations()
     prefix = "kube-scheduler-simulator.sigs.k8s.io/"
-    assert set(notes) == {prefix + k for k in ("filter-result", "score-result", "finalscore-result", "selected-node")}
+    assert set(notes) == {
+        prefix + k for k in ("filter-result", "score-result", "finalscore-result", "selected-node")
+    }
     filters = json.loads(notes[prefix + "filter-result"])
     assert filters["n3"]["NodeResourcesFit"] == "passed"
     final = json.loads(notes[prefix + "finalscore-result"])
@@ -153,8 +157,18 @@ def test_explain_names_every_plugin():
 
 @pytest.mark.parametrize(
     ("text", "value", "milli"),
-    [("500m", 1, 500), ("1Gi", 2**30, 2**33 * 125), ("1e3", 1000, 10**6), ("0.5", 1, 500), ("1.5", 2, 1500),
-     ("100Mi", 100 * MiB, 100 * MiB * 1000), ("1k", 1000, 10**6), ("1M", 10**6, 10**9), ("0.1m", 1, 1), ("2", 2, 2000)],
+    [
+        ("500m", 1, 500),
+        ("1Gi", 2**30, 2**33 * 125),
+        ("1e3", 1000, 10**6),
+        ("0.5", 1, 500),
+        ("1.5", 2, 1500),
+        ("100Mi", 100 * MiB, 100 * MiB * 1000),
+        ("1k", 1000, 10**6),
+        ("1M", 10**6, 10**9),
+        ("0.1m", 1, 1),
+        ("2", 2, 2000),
+    ],
 )
 def test_quantities(text, value, milli):
     q = parse_quantity(text)

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.cluster import Container, LabelSelector, Node, NodeSelectorTerm, Pod, PreferredTerm, Requirement
-from simulator.cluster import Taint, Toleration, TopologySpreadConstraint
+from simulator.cluster import (
+    Container,
+    LabelSelector,
+    Node,
+    NodeSelectorTerm,
+    Pod,
+    PreferredTerm,
+    Requirement,
+    Taint,
+    Toleration,
+    TopologySpreadConstraint,
+)
 from simulator.cluster.objects import normalized_image_name
 from simulator.cluster.scheduler.framework import default_normalize
 from simulator.cluster.scheduler.imagelocality import image_locality_score
@@ -22,7 +32,9 @@ def _pod_with(requests: list[dict | None]) -> Pod:
     return Pod("p", containers=containers)
 
 
-@pytest.mark.parametrize(("name", "pod", "nodes", "want"), U.IMAGE_LOCALITY, ids=[c[0] for c in U.IMAGE_LOCALITY])
+@pytest.mark.parametrize(
+    ("name", "pod", "nodes", "want"), U.IMAGE_LOCALITY, ids=[c[0] for c in U.IMAGE_LOCALITY]
+)
 def test_image_locality(name, pod, nodes, want):
     containers, init = pod
     images = [normalized_image_name(i) for i in (*init, *containers)]
@@ -34,7 +46,9 @@ def test_image_locality(name, pod, nodes, want):
     assert got == want
 
 
-@pytest.mark.parametrize(("name", "given", "want"), U.NORMALIZED_IMAGE_NAME, ids=[c[0] for c in U.NORMALIZED_IMAGE_NAME])
+@pytest.mark.parametrize(
+    ("name", "given", "want"), U.NORMALIZED_IMAGE_NAME, ids=[c[0] for c in U.NORMALIZED_IMAGE_NAME]
+)
 def test_normalized_image_name(name, given, want):
     assert normalized_image_name(given) == want
 
@@ -47,7 +61,9 @@ def _resource_nodes(nodes: dict, existing: list) -> list[Node]:
 
 
 @pytest.mark.parametrize(
-    ("name", "pod", "nodes", "existing", "resources", "want"), U.LEAST_ALLOCATED, ids=[c[0] for c in U.LEAST_ALLOCATED]
+    ("name", "pod", "nodes", "existing", "resources", "want"),
+    U.LEAST_ALLOCATED,
+    ids=[c[0] for c in U.LEAST_ALLOCATED],
 )
 def test_least_allocated(name, pod, nodes, existing, resources, want):
     extra = {} if resources is None else {"resources": resources}
@@ -56,7 +72,9 @@ def test_least_allocated(name, pod, nodes, existing, resources, want):
 
 
 @pytest.mark.parametrize(
-    ("name", "pod", "nodes", "existing", "resources", "want"), U.MOST_ALLOCATED, ids=[c[0] for c in U.MOST_ALLOCATED]
+    ("name", "pod", "nodes", "existing", "resources", "want"),
+    U.MOST_ALLOCATED,
+    ids=[c[0] for c in U.MOST_ALLOCATED],
 )
 def test_most_allocated(name, pod, nodes, existing, resources, want):
     extra = {} if resources is None else {"resources": resources}
@@ -64,7 +82,11 @@ def test_most_allocated(name, pod, nodes, existing, resources, want):
     assert got == want
 
 
-@pytest.mark.parametrize(("name", "pod", "nodes", "existing", "want"), U.BALANCED_ALLOCATION, ids=[c[0] for c in U.BALANCED_ALLOCATION])
+@pytest.mark.parametrize(
+    ("name", "pod", "nodes", "existing", "want"),
+    U.BALANCED_ALLOCATION,
+    ids=[c[0] for c in U.BALANCED_ALLOCATION],
+)
 def test_balanced_allocation(name, pod, nodes, existing, want):
     built = {n: Node(n, cpu=f"{cpu}m", memory=str(mem)) for n, (cpu, mem) in nodes.items()}
     for node_name, requests in existing:
@@ -83,14 +105,18 @@ def _tol(t):
     return Toleration(key, op or "Equal", value, effect)
 
 
-@pytest.mark.parametrize(("name", "tolerations", "nodes", "want"), U.TAINT_SCORE, ids=[c[0] for c in U.TAINT_SCORE])
+@pytest.mark.parametrize(
+    ("name", "tolerations", "nodes", "want"), U.TAINT_SCORE, ids=[c[0] for c in U.TAINT_SCORE]
+)
 def test_taint_toleration_score(name, tolerations, nodes, want):
     pod = Pod("p", tolerations=[_tol(t) for t in tolerations])
     raw = [taint_score(pod, Node(n, taints=[Taint(*t) for t in taints])) for n, taints in nodes.items()]
     assert default_normalize(raw, reverse=True) == want
 
 
-@pytest.mark.parametrize(("name", "tolerations", "taints", "want"), U.TAINT_FILTER, ids=[c[0] for c in U.TAINT_FILTER])
+@pytest.mark.parametrize(
+    ("name", "tolerations", "taints", "want"), U.TAINT_FILTER, ids=[c[0] for c in U.TAINT_FILTER]
+)
 def test_taint_toleration_filter(name, tolerations, taints, want):
     pod = Pod("p", tolerations=[_tol(t) for t in tolerations])
     got = taint_filter(pod, Node("nodeA", taints=[Taint(*t) for t in taints]))
@@ -106,33 +132,43 @@ def _term(requirements) -> NodeSelectorTerm:
 
 
 @pytest.mark.parametrize(
-    ("name", "selector", "terms", "labels", "node_name", "fits"), U.NODE_AFFINITY_FILTER, ids=[c[0] for c in U.NODE_AFFINITY_FILTER]
+    ("name", "selector", "terms", "labels", "node_name", "fits"),
+    U.NODE_AFFINITY_FILTER,
+    ids=[c[0] for c in U.NODE_AFFINITY_FILTER],
 )
 def test_node_affinity_filter(name, selector, terms, labels, node_name, fits):
-    pod = Pod("p", node_selector=selector, required_terms=None if terms is None else [_term(t) for t in terms])
+    pod = Pod(
+        "p", node_selector=selector, required_terms=None if terms is None else [_term(t) for t in terms]
+    )
     got = affinity_filter(pod, Node(node_name, labels=labels))
     assert (got is None) == fits
     if got:
         assert got == ("UnschedulableAndUnresolvable", "node(s) didn't match Pod's node affinity/selector")
 
 
-@pytest.mark.parametrize(("name", "preferred", "nodes", "want"), U.NODE_AFFINITY_SCORE, ids=[c[0] for c in U.NODE_AFFINITY_SCORE])
+@pytest.mark.parametrize(
+    ("name", "preferred", "nodes", "want"), U.NODE_AFFINITY_SCORE, ids=[c[0] for c in U.NODE_AFFINITY_SCORE]
+)
 def test_node_affinity_score(name, preferred, nodes, want):
     pod = Pod("p", preferred_terms=[PreferredTerm(w, _term(reqs)) for w, reqs in preferred])
     raw = [affinity_score(pod, Node(n, labels=labels)) for n, labels in nodes.items()]
     assert default_normalize(raw) == want
 
 
-@pytest.mark.parametrize(("name", "skew", "matching", "nodes", "failed", "want"), U.PTS_SCORE, ids=[c[0] for c in U.PTS_SCORE])
+@pytest.mark.parametrize(
+    ("name", "skew", "matching", "nodes", "failed", "want"), U.PTS_SCORE, ids=[c[0] for c in U.PTS_SCORE]
+)
 def test_pod_topology_spread_score(name, skew, matching, nodes, failed, want):
     foo = LabelSelector(match_expressions=[Requirement("foo", "Exists")])
     built = {n: Node(n) for n in (*nodes, *failed)}
     for n, count in matching.items():
         for i in range(count):
             built[n].add_pod(Pod(f"p-{n}{i}", labels={"foo": ""}))
-    pod = Pod("p", labels={"foo": ""}, topology_spread=[
-        TopologySpreadConstraint(skew, "kubernetes.io/hostname", "ScheduleAnyway", foo)
-    ])
+    pod = Pod(
+        "p",
+        labels={"foo": ""},
+        topology_spread=[TopologySpreadConstraint(skew, "kubernetes.io/hostname", "ScheduleAnyway", foo)],
+    )
     feasible = [built[n] for n in nodes]
     state = SpreadScore.of(pod, feasible, list(built.values()), SelectorIndex(), LabelSelector())
     raw = {n.name: state.score(n) for n in feasible}

@@ -76,7 +76,10 @@ class Decision:
     @cached_property
     def filtered(self) -> dict[str, str]:
         """Node → ``"passed"`` or the first failing filter's reason(s), as kube-scheduler words them."""
-        return {node.name: (o.message if o.plugin else PASSED) for node, o in zip(self._examined(), self.outcomes(), strict=True)}
+        return {
+            node.name: (o.message if o.plugin else PASSED)
+            for node, o in zip(self._examined(), self.outcomes(), strict=True)
+        }
 
     @cached_property
     def filter_result(self) -> dict[str, dict[str, str]]:
@@ -104,15 +107,25 @@ class Decision:
         out = dict(raw)
         if "TaintToleration" in raw:
             top = self._bounds["TaintToleration"][1]
-            out["TaintToleration"] = MAX_NODE_SCORE if top == 0 else MAX_NODE_SCORE - MAX_NODE_SCORE * raw["TaintToleration"] // top
+            out["TaintToleration"] = (
+                MAX_NODE_SCORE
+                if top == 0
+                else MAX_NODE_SCORE - MAX_NODE_SCORE * raw["TaintToleration"] // top
+            )
         if "NodeAffinity" in raw and "NodeAffinity" not in self.skipped:
             top = self._bounds["NodeAffinity"][1]
-            out["NodeAffinity"] = raw["NodeAffinity"] if top == 0 else MAX_NODE_SCORE * raw["NodeAffinity"] // top
+            out["NodeAffinity"] = (
+                raw["NodeAffinity"] if top == 0 else MAX_NODE_SCORE * raw["NodeAffinity"] // top
+            )
         if "PodTopologySpread" in raw and "PodTopologySpread" not in self.skipped:
             lo, hi = self._bounds["PodTopologySpread"]
             s = raw["PodTopologySpread"]
             out["PodTopologySpread"] = (
-                0 if self._feasible_keys[j] in self._ignored_keys else MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - s) // hi
+                0
+                if self._feasible_keys[j] in self._ignored_keys
+                else MAX_NODE_SCORE
+                if hi == 0
+                else MAX_NODE_SCORE * (hi + lo - s) // hi
             )
         return out
 
@@ -142,7 +155,9 @@ class Decision:
         """kube-scheduler-simulator's result annotations (JSON strings, scores as strings)."""
 
         def as_text(table: dict[str, dict[str, int]]) -> str:
-            return json.dumps({n: {p: str(v) for p, v in sorted(d.items())} for n, d in table.items()}, sort_keys=True)
+            return json.dumps(
+                {n: {p: str(v) for p, v in sorted(d.items())} for n, d in table.items()}, sort_keys=True
+            )
 
         out = {
             ANNOTATION_PREFIX + "filter-result": json.dumps(self.filter_result, sort_keys=True),
@@ -157,7 +172,10 @@ class Decision:
 
     def explain(self, node: str | None = None) -> str:
         """A table: each node's filter verdict, then each plugin's score and the total."""
-        lines = [f"pod {self.pod.name}: " + (f"bound to {self.node}" if self.node else self.message or "unschedulable")]
+        lines = [
+            f"pod {self.pod.name}: "
+            + (f"bound to {self.node}" if self.node else self.message or "unschedulable")
+        ]
         if self.num_to_find < self.num_nodes:
             lines.append(
                 f"  examined {len(self._examined_entries)} of {self.num_nodes} nodes "

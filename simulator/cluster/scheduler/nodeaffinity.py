@@ -37,7 +37,9 @@ def affinity_filter(pod, node) -> tuple[str, str] | None:
 
 
 def affinity_score(pod, node) -> int:
-    return sum(t.weight for t in pod.preferred_terms if t.weight and t.preference.matches(node.name, node.labels))
+    return sum(
+        t.weight for t in pod.preferred_terms if t.weight and t.preference.matches(node.name, node.labels)
+    )
 
 
 def affinity_uses_name(pod) -> bool:

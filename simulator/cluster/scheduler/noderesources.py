@@ -37,7 +37,12 @@ def fit_filter(requests: Mapping[str, int], node) -> tuple[str, str] | None:
         reasons.append("Too many pods")
         unresolvable = allowed < 1
     if any(v for v in requests.values()):
-        for resource in ("cpu", "memory", "ephemeral-storage", *sorted(r for r in requests if r not in _STANDARD)):
+        for resource in (
+            "cpu",
+            "memory",
+            "ephemeral-storage",
+            *sorted(r for r in requests if r not in _STANDARD),
+        ):
             want = requests.get(resource, 0)
             if want <= 0:
                 continue
@@ -81,7 +86,9 @@ def _allocatable_requested(pod, node, resource: str, use_requested: bool) -> tup
     return alloc, node_req + pod_req
 
 
-def fit_score(pod, node, strategy: str = "LeastAllocated", resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES) -> int:
+def fit_score(
+    pod, node, strategy: str = "LeastAllocated", resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES
+) -> int:
     """NodeResourcesFit's score for ``node`` (0-100)."""
     per = _least if strategy == "LeastAllocated" else _most
     total = weights = 0

@@ -73,7 +73,9 @@ class SelectorIndex:
             self._nodes[key] = counts
         return counts
 
-    def domain_counts(self, ns: str, selector: LabelSelector, topology_key: str, nodes: Sequence[Any]) -> dict[str, int]:
+    def domain_counts(
+        self, ns: str, selector: LabelSelector, topology_key: str, nodes: Sequence[Any]
+    ) -> dict[str, int]:
         """Matching pods per value of ``topology_key`` over all nodes (a missing label is ``""``)."""
         key = (ns, selector, topology_key)
         counts = self._domains.get(key)
@@ -152,7 +154,8 @@ class SpreadFilter:
         self.constraints = constraints
         self.counts = counts
         self.minimum = [
-            0 if len(c) < con.min_domains or not c else min(c.values()) for c, con in zip(counts, constraints, strict=True)
+            0 if len(c) < con.min_domains or not c else min(c.values())
+            for c, con in zip(counts, constraints, strict=True)
         ]
         self.self_match = [1 if _matches(c.selector, pod.labels) else 0 for c in constraints]
 
@@ -170,7 +173,7 @@ class SpreadFilter:
         )
 
     def filter(self, node) -> tuple[str, str] | None:
-        for i, c in enumerate(self.constraints):
+        for c in self.constraints:
             if c.topology_key not in node.labels:
                 return UNRESOLVABLE, ERR_MISSING_LABEL
         for i, c in enumerate(self.constraints):
@@ -231,7 +234,8 @@ class SpreadScore:
         if node.name in self.ignored:
             return (None,)
         return tuple(
-            self._count(i, c, node) if c.topology_key in node.labels else -1 for i, c in enumerate(self.constraints)
+            self._count(i, c, node) if c.topology_key in node.labels else -1
+            for i, c in enumerate(self.constraints)
         )
 
     def score(self, node) -> int:

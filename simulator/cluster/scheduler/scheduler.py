@@ -28,7 +28,7 @@ from .framework import DEFAULT_WEIGHTS, FILTERS, MAX_NODE_SCORE, interleave_zone
 from .imagelocality import calculate_priority
 from .nodeaffinity import affinity_filter, affinity_score
 from .noderesources import DEFAULT_RESOURCES, balanced_score, balanced_skip, fit_filter, fit_score
-from .podtopologyspread import SelectorIndex, SpreadFilter, domain_counts_for, soft_constraints
+from .podtopologyspread import SpreadFilter, domain_counts_for, soft_constraints
 from .tainttoleration import node_name_filter, node_unschedulable_filter, taint_filter, taint_score
 
 __all__ = ["Scheduler", "default_selector"]
@@ -72,7 +72,9 @@ class _Template:
             )
             # the hostname's value is the node's own name: only its presence matters
             labels = tuple(
-                ("" if c.topology_key in node.labels else None) if c.topology_key == HOSTNAME else node.labels.get(c.topology_key)
+                ("" if c.topology_key in node.labels else None)
+                if c.topology_key == HOSTNAME
+                else node.labels.get(c.topology_key)
                 for c in self.spread
             )
         status = node.status_images()
@@ -112,7 +114,9 @@ class Scheduler:
         percentage_of_nodes_to_score: int | None = None,
     ) -> None:
         if scoring_strategy not in ("LeastAllocated", "MostAllocated"):
-            raise ValueError(f"scoring strategy {scoring_strategy} is not supported (LeastAllocated, MostAllocated)")
+            raise ValueError(
+                f"scoring strategy {scoring_strategy} is not supported (LeastAllocated, MostAllocated)"
+            )
         self.state = state
         self.rng = random.Random(seed)
         self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
@@ -243,7 +247,9 @@ class Scheduler:
         reasons = ", ".join(f"{c} {r}" for r, c in sorted(histogram.items()))
         return f"0/{n} nodes are available: {reasons}."
 
-    def _spread_raw(self, template: _Template, feasible_keys: list[int], key_ids: set[int]) -> tuple[dict[int, int], set[int]]:
+    def _spread_raw(
+        self, template: _Template, feasible_keys: list[int], key_ids: set[int]
+    ) -> tuple[dict[int, int], set[int]]:
         """PodTopologySpread's raw score per score key, and the keys of nodes it ignores."""
         constraints, require_all = template.spread, template.require_all
         assert constraints is not None
@@ -259,11 +265,15 @@ class Scheduler:
             else:
                 size = len({"" if k[5][i] is None else k[5][i] for k in live_keys})
                 domain = (
-                    domain_counts_for(template.pod, c, require_all, constraints, self.state.nodes, self.state.index)
+                    domain_counts_for(
+                        template.pod, c, require_all, constraints, self.state.nodes, self.state.index
+                    )
                     if c.selector is not None
                     else {}
                 )
-            terms.append((i, c.topology_key == HOSTNAME, math.log(float(size + 2)), float(c.max_skew - 1), domain))
+            terms.append(
+                (i, c.topology_key == HOSTNAME, math.log(float(size + 2)), float(c.max_skew - 1), domain)
+            )
         table: dict[int, int] = {}
         for ident in key_ids:
             key = table_of[ident]
@@ -301,7 +311,13 @@ class Scheduler:
         return table
 
     def _score(
-        self, decision: Decision, template: _Template, feasible: list[Any], feasible_keys: list[int], key_ids: set[int], n: int
+        self,
+        decision: Decision,
+        template: _Template,
+        feasible: list[Any],
+        feasible_keys: list[int],
+        key_ids: set[int],
+        n: int,
     ) -> str:
         """Score the feasible nodes (once per distinct score key), normalise, sum, select."""
         w = self.weights
@@ -316,7 +332,7 @@ class Scheduler:
             if skipped and name in w
         )
         if spread_skipped:
-            spread, ignored = dict.fromkeys(key_ids, 0), set()
+            spread, ignored = dict.fromkeys(key_ids, 0), set[int]()
         else:
             spread, ignored = self._spread_raw(template, feasible_keys, key_ids)
         image = self._image_raw(template, key_ids, n) if "ImageLocality" in w else dict.fromkeys(key_ids, 0)
@@ -344,7 +360,9 @@ class Scheduler:
                 t += get("NodeAffinity", 0) * (MAX_NODE_SCORE * key[1] // affinity_top)
             if not spread_skipped and k not in ignored:
                 s = spread[k]
-                t += get("PodTopologySpread", 0) * (MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - s) // hi)
+                t += get("PodTopologySpread", 0) * (
+                    MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - s) // hi
+                )
             t += get("ImageLocality", 0) * image[k]
             totals[k] = t
         best = max(totals.values())
@@ -364,7 +382,11 @@ def default_selector(pod: Any, services: Sequence[Any], replica_sets: Sequence[A
     """``helper.DefaultSelector``: the Services' selectors and the ReplicaSets' selectors matching the pod, ANDed."""
     selector = LabelSelector()
     for svc in services:
-        if svc.namespace == pod.namespace and svc.selector and LabelSelector(svc.selector).matches(pod.labels):
+        if (
+            svc.namespace == pod.namespace
+            and svc.selector
+            and LabelSelector(svc.selector).matches(pod.labels)
+        ):
             selector = selector.merged(LabelSelector(svc.selector))
     for rs in replica_sets:
         if rs.namespace == pod.namespace and not rs.selector.empty and rs.selector.matches(pod.labels):
