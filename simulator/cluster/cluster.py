@@ -197,8 +197,15 @@ class Cluster:
     # -- scheduling and binding ------------------------------------------------------------
 
     def schedule(self, pod: Pod) -> Decision:
-        """What the scheduler would decide for ``pod`` now; nothing is bound (a what-if)."""
-        return self.scheduler.schedule(pod)
+        """What the scheduler would decide for ``pod`` now; a what-if: nothing is bound, and the
+        scheduler's state (where the next cycle starts, its random generator) is left as it was."""
+        scheduler = self.scheduler
+        start, rng = scheduler.next_start, scheduler.rng.getstate()
+        try:
+            return scheduler.schedule(pod)
+        finally:
+            scheduler.next_start = start
+            scheduler.rng.setstate(rng)
 
     def create_pod(self, pod: Pod) -> Pod:
         """Admit ``pod`` (default tolerations), then schedule and bind it at the next step."""

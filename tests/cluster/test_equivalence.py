@@ -168,12 +168,12 @@ def test_fast_path_matches_a_plain_evaluation(seed):
     rng = random.Random(seed)
     cluster = random_cluster(rng)
     if rng.random() < 0.5:
+        replicas = rng.randint(1, 12)
         cluster.apply(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: %d\n"
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n"
             "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
             "    spec:\n      tolerations: [{key: dedicated, operator: Exists}]\n"
             "      containers: [{name: c, image: img1:1, resources: {requests: {cpu: 200m}}}]\n"
-            % rng.randint(1, 12)
         )
         cluster.advance(3)
     for k in range(6):

@@ -133,10 +133,14 @@ def test_toleration_lets_a_pod_on_a_tainted_node():
 def test_ties_are_broken_by_the_seed():
     def chosen(seed):
         cluster = Cluster([Node(f"n{i}") for i in range(6)], seed=seed)
-        return [cluster.schedule(Pod(f"p{k}", image="x:1")).node for k in range(5)]
+        pods = [cluster.create_pod(Pod(f"p{k}", image="x:1")) for k in range(3)]
+        cluster.schedule_pending()
+        return [p.node for p in pods]
 
     assert chosen(1) == chosen(1)
-    assert len({tuple(chosen(s)) for s in range(6)}) > 1
+    assert len({tuple(chosen(s)) for s in range(8)}) > 1
+    cluster = Cluster([Node(f"n{i}") for i in range(6)], seed=3)
+    assert len({cluster.schedule(Pod("w", image="x:1")).node for _ in range(5)}) == 1  # what-ifs replay
 
 
 def test_percentage_of_nodes_to_score():
@@ -144,10 +148,12 @@ def test_percentage_of_nodes_to_score():
     assert num_feasible_nodes_to_find(1000) == 420  # 50 - 1000/125 = 42 %
     assert num_feasible_nodes_to_find(200, 100) == 200
     cluster = Cluster([Node(f"n{i:03}") for i in range(200)])
-    d = cluster.schedule(Pod("p", image="x:1"))
-    assert len(d.filtered) == num_feasible_nodes_to_find(200) == 100
-    d2 = cluster.schedule(Pod("q", image="x:1"))
-    assert set(d.filtered).isdisjoint(d2.filtered)  # nextStartNodeIndex rotates
+    what_if = cluster.schedule(Pod("w", image="x:1"))
+    p, q = cluster.create_pod(Pod("p", image="x:1")), cluster.create_pod(Pod("q", image="x:1"))
+    cluster.schedule_pending()
+    assert len(p.decision.filtered) == num_feasible_nodes_to_find(200) == 100
+    assert set(p.decision.filtered).isdisjoint(q.decision.filtered)  # nextStartNodeIndex rotates
+    assert set(what_if.filtered) == set(p.decision.filtered)  # a what-if leaves the rotation alone
 
 
 def test_explain_names_every_plugin():
