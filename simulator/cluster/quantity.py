@@ -17,6 +17,8 @@ Examples:
     1
     >>> parse_quantity("1E").value()  # E alone is exa, e3 is an exponent
     1000000000000000000
+    >>> parse_quantity("3.001n").amount  # nine decimal places at most, rounded up
+    Fraction(1, 250000000)
 """
 
 from __future__ import annotations
@@ -91,7 +93,11 @@ def parse_quantity(text: object) -> Quantity:
         amount *= Fraction(10) ** int(suffix[1:])
     else:
         raise InvalidQuantity(text, "unable to parse quantity's suffix")
-    return Quantity(amount, s)
+    # Quantities keep at most nine decimal places, rounded away from zero ("3.001n" is 4n).
+    nanos = amount * 10**9
+    if nanos.denominator != 1:
+        nanos = Fraction(math.ceil(nanos) if nanos > 0 else math.floor(nanos))
+    return Quantity(nanos / 10**9, s)
 
 
 def cpu_millis(text: object) -> int:

@@ -176,3 +176,19 @@ def test_pod_names_and_template_hash():
     assert rs.name.startswith("web-") and all(p.name.startswith(rs.name + "-") for p in rs.pods)
     assert all(p.labels["pod-template-hash"] == rs.template_hash for p in rs.pods)
     assert set(rs.template_hash) <= set("bcdfghjklmnpqrstvwxz2456789")
+
+
+def test_a_replacement_pulls_its_image_on_its_new_node():
+    c = Cluster([Node(f"n{i}") for i in range(4)], registry={"app:1": 50 * MiB})
+    c.apply(DEPLOYMENT)  # 3 replicas: one node stays empty, without the image
+    c.settle()
+    empty = next(n for n in c.nodes if not n.pods)
+    assert "app:1" not in empty.images
+    victim = next(n for n in c.nodes if n.pods)
+    c.fail_node(victim.name)
+    c.advance(40 + 300 + 2)
+    c.settle()
+    evicted_at = next(e.time for e in c.events if e.reason == "TaintManagerEviction")
+    repulls = [p for p in c.pulls if p.time >= evicted_at]
+    assert [(p.node, p.image, p.bytes) for p in repulls] == [(empty.name, "app:1", 50 * MiB)]
+    assert empty.pods and empty.pods[0].ready

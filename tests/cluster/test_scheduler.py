@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import pytest
 
@@ -10,6 +11,8 @@ from simulator.cluster import Cluster, Node, Pod, Taint, Toleration, parse_quant
 from simulator.cluster.errors import InvalidQuantity
 from simulator.cluster.scheduler.framework import num_feasible_nodes_to_find
 from simulator.cluster.scheduler.imagelocality import MB, calculate_priority
+
+from . import upstream as U
 
 MiB = 1024**2
 
@@ -206,3 +209,23 @@ spec:
         resources:
           requests: {cpu: 500m, memory: 512Mi}
 """
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "exponent"), U.QUANTITY_PARSE, ids=[c[0] for c in U.QUANTITY_PARSE]
+)
+def test_upstream_quantity_parse(text, number, exponent):
+    want = Fraction(number) * Fraction(10) ** exponent
+    for sign, factor in (("", 1), ("+", 1), ("-", -1)):
+        assert parse_quantity(sign + text).amount == factor * want
+
+
+@pytest.mark.parametrize("text", U.QUANTITY_INVALID)
+def test_upstream_quantity_invalid(text):
+    with pytest.raises(InvalidQuantity):
+        parse_quantity(text)
+
+
+def test_quantities_saturate_at_int64():
+    # quantity_test.go: "9Ei" and "9223372036854775807Ki" are the largest quantity there is
+    assert parse_quantity("9Ei").value() == parse_quantity("9223372036854775807Ki").value() == 2**63 - 1

@@ -20,8 +20,8 @@ from simulator.cluster.objects import normalized_image_name
 from simulator.cluster.scheduler.framework import default_normalize
 from simulator.cluster.scheduler.imagelocality import image_locality_score
 from simulator.cluster.scheduler.nodeaffinity import affinity_filter, affinity_score
-from simulator.cluster.scheduler.noderesources import balanced_score, balanced_skip, fit_score
-from simulator.cluster.scheduler.podtopologyspread import SelectorIndex, SpreadScore
+from simulator.cluster.scheduler.noderesources import balanced_score, balanced_skip, fit_filter, fit_score
+from simulator.cluster.scheduler.podtopologyspread import SelectorIndex, SpreadFilter, SpreadScore
 from simulator.cluster.scheduler.tainttoleration import taint_filter, taint_score
 
 from . import upstream as U
@@ -174,3 +174,42 @@ def test_pod_topology_spread_score(name, skew, matching, nodes, failed, want):
     raw = {n.name: state.score(n) for n in feasible}
     table = state.normalize(raw, set())
     assert [table[n] for n in nodes] == want
+
+
+@pytest.mark.parametrize(
+    ("name", "containers", "init", "existing", "code", "reasons"),
+    U.FIT_FILTER,
+    ids=[c[0] for c in U.FIT_FILTER],
+)
+def test_node_resources_fit_filter(name, containers, init, existing, code, reasons):
+    node = Node("node", cpu="10m", memory="20", pods=32, resources={U.A: 5})
+    node.add_pod(_pod_with([existing]))
+    pod = Pod(
+        "p",
+        containers=[Container.of(f"c{i}", "img:1", requests=r) for i, r in enumerate(containers)],
+        init_containers=[Container.of(f"i{i}", "img:1", requests=r) for i, r in enumerate(init)],
+    )
+    got = fit_filter(pod.requests, node)
+    assert got == (None if code is None else (code, reasons))
+
+
+@pytest.mark.parametrize(
+    ("name", "labels", "skew", "key", "selects", "affinity", "nodes", "existing", "want"),
+    U.PTS_FILTER,
+    ids=[c[0] for c in U.PTS_FILTER],
+)
+def test_pod_topology_spread_filter(name, labels, skew, key, selects, affinity, nodes, existing, want):
+    built = {n: Node(n, labels=node_labels) for n, node_labels in nodes.items()}
+    for i, (node, namespace) in enumerate(existing):
+        built[node].add_pod(Pod(f"e{i}", labels={"foo": ""}, namespace=namespace))
+    required = None if affinity is None else [NodeSelectorTerm((Requirement("node", "In", affinity),))]
+    selector = LabelSelector(match_expressions=[Requirement(selects, "Exists")])
+    pod = Pod(
+        "p",
+        labels=labels,
+        required_terms=required,
+        topology_spread=[TopologySpreadConstraint(skew, key, "DoNotSchedule", selector)],
+    )
+    state = SpreadFilter.of(pod, list(built.values()), SelectorIndex())
+    got = {n: (r[0] if (r := state.filter(node)) else None) for n, node in built.items()}
+    assert got == want
