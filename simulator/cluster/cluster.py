@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import controllers
-from .errors import ClusterError, ObjectNotFound
+from .errors import ClusterError, ManifestError, ObjectNotFound
 from .labels import LabelSelector
 from .objects import (
     SAFE_ALPHABET,
@@ -36,6 +36,7 @@ from .objects import (
     valid_reference,
 )
 from .scheduler import Decision, Scheduler, default_selector
+from .scheduler.noderesources import fit_filter
 from .scheduler.podtopologyspread import SelectorIndex
 
 __all__ = ["Cluster", "Event", "PodTemplate", "pod_template_hash"]
@@ -216,7 +217,19 @@ class Cluster:
         self._created += 1
         self.pods[pod.key] = pod
         if pod.spec_node_name:  # a pod naming its node skips the scheduler: the kubelet admits it
-            self.bind(pod, self.node(pod.spec_node_name))
+            node = self.node(pod.spec_node_name)
+            short = fit_filter(pod.requests, node)
+            if short and short[1] != "Too many pods":
+                resource = short[1].split(", ")[0].removeprefix("Insufficient ")
+                pod.phase, pod.reason = "Failed", f"OutOf{resource}"
+                pod.message = (
+                    f"Pod was rejected: Node didn't have enough resource: {resource}, requested: "
+                    f"{pod.requests.get(resource, 0)}, used: {node.requested.get(resource, 0)}, "
+                    f"capacity: {node.allocatable.get(resource, 0)}"
+                )
+                self.event("Pod", pod.name, pod.reason, pod.message)
+            else:
+                self.bind(pod, node)
         else:
             self._pending.append(pod)
         return pod
@@ -477,15 +490,27 @@ class Cluster:
     # -- input -------------------------------------------------------------------------------
 
     def apply(self, text: str) -> list[Any]:
-        """Apply Kubernetes YAML (Pods, Deployments, Services, Nodes); all documents are checked
-        before any is applied, so a bad one leaves the cluster unchanged."""
+        """Apply Kubernetes YAML (Pods, Deployments, Services, Nodes) and run one control-plane
+        step.  Every document is checked before any is applied, so a bad one leaves the cluster
+        unchanged.  A Deployment that exists already is updated (a new template starts a rollout)."""
         from .manifests import load_manifests
 
         objects = load_manifests(text)
+        # Everything that could fail is checked before anything changes: nothing is half-applied.
+        seen: set[tuple[str, str]] = set()
+        node_names = {n.name for n in self.nodes} | {o.name for o in objects if isinstance(o, Node)}
         for obj in objects:
-            key = f"{getattr(obj, 'namespace', '')}/{obj.name}"
-            if isinstance(obj, Pod) and key in self.pods:
+            kind = type(obj).__name__
+            key = (kind, f"{getattr(obj, 'namespace', '')}/{obj.name}")
+            if key in seen:
+                raise ManifestError("appears twice in the manifest", kind=kind, name=obj.name)
+            seen.add(key)
+            if isinstance(obj, Pod) and obj.key in self.pods:
                 raise ClusterError(f'pods "{obj.name}" already exists')
+            if isinstance(obj, Node) and any(n.name == obj.name for n in self.nodes):
+                raise ClusterError(f'nodes "{obj.name}" already exists')
+            if isinstance(obj, Pod) and obj.spec_node_name and obj.spec_node_name not in node_names:
+                raise ObjectNotFound("Node", obj.spec_node_name, sorted(node_names))
         created = []
         for obj in objects:
             if isinstance(obj, Node):

@@ -222,3 +222,28 @@ def test_real_kubectl_output_is_accepted():
     c.settle()
     assert len(c.endpoints("web")) == 3
     assert c.pick("web").name.startswith("web-")
+
+
+def test_references_are_checked_before_anything_is_applied():
+    c = cluster()
+    with pytest.raises(LookupError, match='nodes "nowhere" not found'):
+        c.apply(
+            DEPLOYMENT
+            + "---\n"
+            + POD.replace("spec:\n  containers:", "spec:\n  nodeName: nowhere\n  containers:")
+        )
+    assert not c.deployments and not c.pods
+    with pytest.raises(ValueError, match="appears twice"):
+        c.apply(POD + "---\n" + POD)
+    assert not c.pods
+
+
+def test_a_pod_naming_a_full_node_is_rejected_by_its_kubelet():
+    c = Cluster([Node("small", cpu="100m")])
+    c.apply(POD.replace("spec:\n  containers:", "spec:\n  nodeName: small\n  containers:"))
+    pod = c.pod("one")
+    assert (pod.phase, pod.reason) == ("Failed", "OutOfcpu")
+    assert (
+        pod.message
+        == "Pod was rejected: Node didn't have enough resource: cpu, requested: 250, used: 0, capacity: 100"
+    )
