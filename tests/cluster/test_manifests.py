@@ -204,9 +204,12 @@ def test_kubectl_run_output_is_accepted():
     shutil.which("kubectl") is None, reason="kubectl not installed (Debian: kubernetes-client)"
 )
 def test_real_kubectl_output_is_accepted():
+    binary = shutil.which("kubectl")
+    assert binary
+
     def kubectl(*args: str) -> str:
         done = subprocess.run(
-            ["kubectl", *args, "--dry-run=client", "-o", "yaml"],
+            [binary, *args, "--dry-run=client", "-o", "yaml"],
             capture_output=True,
             text=True,
             timeout=60,

@@ -116,7 +116,7 @@ def test_unschedulable_pod_gets_the_fit_error():
     assert d.node is None
     assert d.filtered["a"] == "Insufficient cpu, Insufficient memory"
     assert d.message == (
-        "0/3 nodes are available: 2 Insufficient cpu, 2 Insufficient memory, 1 node(s) had untolerated taint {k: v}."
+        "0/3 nodes are available: 1 node(s) had untolerated taint {k: v}, 2 Insufficient cpu, 2 Insufficient memory."
     )
 
 

@@ -244,7 +244,8 @@ class Scheduler:
         for o in outcomes:
             for reason in o.message.split(", "):
                 histogram[reason] = histogram.get(reason, 0) + 1
-        reasons = ", ".join(f"{c} {r}" for r, c in sorted(histogram.items()))
+        # sortReasonsHistogram: "<count> <reason>" strings, sorted as strings
+        reasons = ", ".join(sorted(f"{c} {r}" for r, c in histogram.items()))
         return f"0/{n} nodes are available: {reasons}."
 
     def _spread_raw(
