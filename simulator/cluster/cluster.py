@@ -111,6 +111,7 @@ class Cluster:
         self.services_version = 0
         self._created = 0
         self._pending: list[Pod] = []
+        self._nodes_by_name: dict[str, Node] = {}
         self._default_selectors: dict[tuple, LabelSelector] = {}
         self.scheduler = Scheduler(
             self,
@@ -132,10 +133,10 @@ class Cluster:
         self.index.clear()
 
     def node(self, name: str) -> Node:
-        for n in self.nodes:
-            if n.name == name:
-                return n
-        raise ObjectNotFound("Node", name, [n.name for n in self.nodes])
+        found = self._nodes_by_name.get(name)
+        if found is None:
+            raise ObjectNotFound("Node", name, [n.name for n in self.nodes])
+        return found
 
     def pod(self, name: str, namespace: str = "default") -> Pod:
         try:
@@ -156,9 +157,10 @@ class Cluster:
             raise ObjectNotFound("Service", name, [s.name for s in self.services.values()]) from None
 
     def add_node(self, node: Node) -> Node:
-        if any(n.name == node.name for n in self.nodes):
+        if node.name in self._nodes_by_name:
             raise ClusterError(f'nodes "{node.name}" already exists')
         self.nodes.append(node)
+        self._nodes_by_name[node.name] = node
         for ref in node.status_images():
             self.image_counts[ref] = self.image_counts.get(ref, 0) + 1
         self.topology_changed()
@@ -507,7 +509,7 @@ class Cluster:
             seen.add(key)
             if isinstance(obj, Pod) and obj.key in self.pods:
                 raise ClusterError(f'pods "{obj.name}" already exists')
-            if isinstance(obj, Node) and any(n.name == obj.name for n in self.nodes):
+            if isinstance(obj, Node) and obj.name in self._nodes_by_name:
                 raise ClusterError(f'nodes "{obj.name}" already exists')
             if isinstance(obj, Pod) and obj.spec_node_name and obj.spec_node_name not in node_names:
                 raise ObjectNotFound("Node", obj.spec_node_name, sorted(node_names))

@@ -49,8 +49,11 @@ class Decision:
         # what the cycle saw, compactly
         self._nodes: list[Any] = []  # the scheduler's node list (shared between decisions)
         self._start = 0
-        self._examined_entries: list[tuple] = []  # the scheduler's cached entry per examined node
-        self._overrides: dict[int, FilterOutcome] = {}  # examined position -> PodTopologySpread failure
+        self._examined = 0  # how many nodes the filters saw, from _start on
+        self._failures: dict[
+            int, FilterOutcome
+        ] = {}  # examined position -> the outcome of a node that failed
+        self._passed = FilterOutcome({})  # the outcome of every node that passed (the scheduler's)
         self._feasible: list[Any] = []  # feasible nodes, when scored
         self._feasible_keys: list[int] = []  # their score keys' numbers
         self._keys: list[tuple] = []  # score key number -> (taint, affinity, fit, balanced, ...)
@@ -65,30 +68,36 @@ class Decision:
     def scheduled(self) -> bool:
         return self.node is not None
 
-    def _examined(self) -> list[Any]:
+    def _examined_nodes(self) -> list[Any]:
         n = len(self._nodes)
-        return [self._nodes[(self._start + i) % n] for i in range(len(self._examined_entries))]
+        return [self._nodes[(self._start + i) % n] for i in range(self._examined)]
 
     def outcomes(self) -> list[FilterOutcome]:
         """The filter outcome of each examined node, in examination order."""
-        return [self._overrides.get(i, e[2]) for i, e in enumerate(self._examined_entries)]
+        failures, passed = self._failures, self._passed
+        return [failures.get(i, passed) for i in range(self._examined)]
 
     @cached_property
     def filtered(self) -> dict[str, str]:
         """Node → ``"passed"`` or the first failing filter's reason(s), as kube-scheduler words them."""
         return {
             node.name: (o.message if o.plugin else PASSED)
-            for node, o in zip(self._examined(), self.outcomes(), strict=True)
+            for node, o in zip(self._examined_nodes(), self.outcomes(), strict=True)
         }
 
     @cached_property
     def filter_result(self) -> dict[str, dict[str, str]]:
         """The ``filter-result`` annotation: node → plugin → ``"passed"`` or the reason."""
-        return {node.name: dict(o.results) for node, o in zip(self._examined(), self.outcomes(), strict=True)}
+        return {
+            node.name: dict(o.results)
+            for node, o in zip(self._examined_nodes(), self.outcomes(), strict=True)
+        }
 
     @property
     def feasible(self) -> list[str]:
-        return [node.name for node, o in zip(self._examined(), self.outcomes(), strict=True) if o.passed]
+        return [
+            node.name for node, o in zip(self._examined_nodes(), self.outcomes(), strict=True) if o.passed
+        ]
 
     def _raw(self, j: int) -> dict[str, int]:
         k = self._feasible_keys[j]
@@ -178,7 +187,7 @@ class Decision:
         ]
         if self.num_to_find < self.num_nodes:
             lines.append(
-                f"  examined {len(self._examined_entries)} of {self.num_nodes} nodes "
+                f"  examined {self._examined} of {self.num_nodes} nodes "
                 f"(stops after {self.num_to_find} feasible: percentageOfNodesToScore)"
             )
         if self.skipped:

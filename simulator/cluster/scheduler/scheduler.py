@@ -201,32 +201,32 @@ class Scheduler:
         spread_filter = SpreadFilter.of(pod, self.state.nodes, self.state.index)
         start = self.next_start % n
         window = nodes[start:] + nodes[:start] if start else nodes
-        examined: list[tuple] = []
-        keep = examined.append
         feasible: list[Any] = []
         feasible_keys: list[int] = []
-        keys: set[int] = set()
-        overrides = decision._overrides
-        found = 0
+        add_node, add_key = feasible.append, feasible_keys.append
+        failures = decision._failures  # examined position -> outcome, for the nodes that failed
+        examined = 0
         for node in window:
             e = cache.get(node)
             if e is None or e[0] != node.version:
                 e = cache[node] = make(node)
-            keep(e)
-            if e[1]:
-                if spread_filter is not None:
-                    failed = spread_filter.filter(node)
-                    if failed:
-                        overrides[len(examined) - 1] = self._outcome("PodTopologySpread", *failed)
-                        continue
-                feasible.append(node)
-                feasible_keys.append(e[3])
-                keys.add(e[3])
-                found += 1
-                if found == want:
-                    break
-        self.next_start = (start + len(examined)) % n
-        decision._nodes, decision._start, decision._examined_entries = nodes, start, examined
+            examined += 1
+            if not e[1]:
+                failures[examined - 1] = e[2]
+                continue
+            if spread_filter is not None:
+                failed = spread_filter.filter(node)
+                if failed:
+                    failures[examined - 1] = self._outcome("PodTopologySpread", *failed)
+                    continue
+            add_node(node)
+            add_key(e[3])
+            if len(feasible) == want:
+                break
+        self.next_start = (start + examined) % n
+        decision._nodes, decision._start, decision._examined = nodes, start, examined
+        decision._passed = self._outcome()
+        keys = set(feasible_keys)
 
         if not feasible:
             decision.message = self._fit_error(decision.outcomes(), n)
