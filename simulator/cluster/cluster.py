@@ -112,7 +112,7 @@ class Cluster:
         self._created = 0
         self._pending: list[Pod] = []
         self._nodes_by_name: dict[str, Node] = {}
-        self._default_selectors: dict[tuple, LabelSelector] = {}
+        self._default_selectors: dict[tuple[Any, ...], LabelSelector] = {}
         self.scheduler = Scheduler(
             self,
             seed=seed,

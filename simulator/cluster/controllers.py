@@ -24,7 +24,7 @@ import math
 from typing import Any
 
 from .labels import Taint, Toleration, tolerates
-from .objects import normalized_image_name
+from .objects import Deployment, normalized_image_name
 
 __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
@@ -91,7 +91,7 @@ def new_rs_new_replicas(desired: int, new_replicas: int, total: int, surge: int)
     return new_replicas + min(max_total - total, desired - new_replicas)
 
 
-def max_unavailable(d: Any) -> int:
+def max_unavailable(d: Deployment) -> int:
     """``MaxUnavailable``: the resolved maxUnavailable, at most ``replicas``; 0 for Recreate."""
     if d.strategy != "RollingUpdate" or d.replicas == 0:
         return 0
@@ -158,7 +158,7 @@ def sync_deployment(cluster: Any, d: Any) -> None:
         to_scale_down -= down
 
 
-def _deletion_rank(pod: Any) -> tuple:
+def _deletion_rank(pod: Any) -> tuple[Any, ...]:
     # controller.ActivePods ordering, simplified: unscheduled, then pending, then not ready, then newest.
     return (pod.scheduled, pod.phase == "Running", pod.ready, -pod.created_at)
 

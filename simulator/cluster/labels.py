@@ -15,7 +15,7 @@ Transcribed (as rules, not code) from ``k8s.io/apimachinery/pkg/labels``,
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -89,7 +89,9 @@ class LabelSelector:
     match_labels: tuple[tuple[str, str], ...] = ()
     match_expressions: tuple[Requirement, ...] = ()
 
-    def __init__(self, match_labels: Mapping[str, str] | None = None, match_expressions=()) -> None:
+    def __init__(
+        self, match_labels: Mapping[str, str] | None = None, match_expressions: Iterable[Requirement] = ()
+    ) -> None:
         object.__setattr__(self, "match_labels", tuple(sorted((match_labels or {}).items())))
         object.__setattr__(self, "match_expressions", tuple(match_expressions))
 
@@ -182,8 +184,13 @@ def tolerates(toleration: Toleration, taint: Taint) -> bool:
     return False
 
 
-def find_untolerated(taints, tolerations, effects=("NoSchedule", "NoExecute")) -> Taint | None:
+def find_untolerated(
+    taints: Iterable[Taint],
+    tolerations: Iterable[Toleration],
+    effects: tuple[str, ...] = ("NoSchedule", "NoExecute"),
+) -> Taint | None:
     """The first taint (in the node's order) with one of ``effects`` that no toleration tolerates."""
+    tolerations = tuple(tolerations)
     for taint in taints:
         if taint.effect in effects and not any(tolerates(t, taint) for t in tolerations):
             return taint

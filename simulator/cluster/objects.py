@@ -117,7 +117,13 @@ class Container:
 
     @classmethod
     def of(
-        cls, name: str, image: str, *, requests=None, limits=None, image_pull_policy: str = ""
+        cls,
+        name: str,
+        image: str,
+        *,
+        requests: Mapping[str, Any] | None = None,
+        limits: Mapping[str, Any] | None = None,
+        image_pull_policy: str = "",
     ) -> Container:
         """Build from quantity strings: ``Container.of("c", "app:1", requests={"cpu": "250m"})``."""
         policy = image_pull_policy or default_pull_policy(image)

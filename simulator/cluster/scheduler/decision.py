@@ -56,7 +56,7 @@ class Decision:
         self._passed = FilterOutcome({})  # the outcome of every node that passed (the scheduler's)
         self._feasible: list[Any] = []  # feasible nodes, when scored
         self._feasible_keys: list[int] = []  # their score keys' numbers
-        self._keys: list[tuple] = []  # score key number -> (taint, affinity, fit, balanced, ...)
+        self._keys: list[tuple[Any, ...]] = []  # score key number -> (taint, affinity, fit, balanced, ...)
         self._spread_by_key: dict[int, int] = {}  # PodTopologySpread raw score per score key
         self._image_by_key: dict[int, int] = {}  # ImageLocality raw score per score key
         self._ignored_keys: set[int] = set()  # PodTopologySpread: keys of nodes missing a topology key

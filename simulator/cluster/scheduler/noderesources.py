@@ -19,8 +19,12 @@ least_allocated.go, most_allocated.go, balanced_allocation.go), all in Go's inte
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .framework import MAX_NODE_SCORE, UNRESOLVABLE, UNSCHEDULABLE
+
+if TYPE_CHECKING:
+    from ..objects import Node, Pod
 
 __all__ = ["DEFAULT_RESOURCES", "balanced_score", "fit_filter", "fit_score"]
 
@@ -28,7 +32,7 @@ DEFAULT_RESOURCES: tuple[tuple[str, int], ...] = (("cpu", 1), ("memory", 1))
 _STANDARD = ("cpu", "memory", "ephemeral-storage", "pods")
 
 
-def fit_filter(requests: Mapping[str, int], node) -> tuple[str, str] | None:
+def fit_filter(requests: Mapping[str, int], node: Node) -> tuple[str, str] | None:
     """(status code, message) when the pod does not fit ``node``, else None."""
     reasons: list[str] = []
     unresolvable = False
@@ -67,7 +71,7 @@ def _most(requested: int, capacity: int) -> int:
     return min(requested, capacity) * MAX_NODE_SCORE // capacity
 
 
-def _allocatable_requested(pod, node, resource: str, use_requested: bool) -> tuple[int, int]:
+def _allocatable_requested(pod: Pod, node: Node, resource: str, use_requested: bool) -> tuple[int, int]:
     """(allocatable, node's requests + the pod's) for one resource, or (0, 0) to skip it."""
     if resource == "cpu":
         pod_req = pod.requests.get("cpu", 0) if use_requested else pod.nonzero_requests[0]
@@ -87,7 +91,10 @@ def _allocatable_requested(pod, node, resource: str, use_requested: bool) -> tup
 
 
 def fit_score(
-    pod, node, strategy: str = "LeastAllocated", resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES
+    pod: Pod,
+    node: Node,
+    strategy: str = "LeastAllocated",
+    resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES,
 ) -> int:
     """NodeResourcesFit's score for ``node`` (0-100)."""
     per = _least if strategy == "LeastAllocated" else _most
@@ -101,12 +108,12 @@ def fit_score(
     return total // weights if weights else 0
 
 
-def balanced_skip(pod, resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES) -> bool:
+def balanced_skip(pod: Pod, resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES) -> bool:
     """True for a best-effort pod: PreScore returns Skip and every node scores 0."""
     return all(pod.requests.get(r, 0) == 0 for r, _ in resources)
 
 
-def balanced_score(pod, node, resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES) -> int:
+def balanced_score(pod: Pod, node: Node, resources: Sequence[tuple[str, int]] = DEFAULT_RESOURCES) -> int:
     """NodeResourcesBalancedAllocation's score for ``node`` (0-100)."""
     fractions: list[float] = []
     total = 0.0

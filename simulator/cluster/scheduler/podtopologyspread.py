@@ -19,13 +19,16 @@ scoring.go, plugin.go):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..labels import HOSTNAME, ZONE, LabelSelector
 from ..objects import TopologySpreadConstraint
 from .framework import MAX_NODE_SCORE, UNRESOLVABLE, UNSCHEDULABLE
 from .nodeaffinity import required_match
+
+if TYPE_CHECKING:
+    from ..objects import Node, Pod
 
 __all__ = [
     "ERR_CONSTRAINTS",
@@ -98,11 +101,17 @@ class SelectorIndex:
                 counts[value] = counts.get(value, 0) + delta
 
 
-def _matches(selector: LabelSelector | None, labels) -> bool:
+def _matches(selector: LabelSelector | None, labels: Mapping[str, str]) -> bool:
     return selector is not None and selector.matches(labels)
 
 
-def _counts_over(pod, constraints, nodes, index, require_all: bool) -> list[dict[str, int]]:
+def _counts_over(
+    pod: Pod,
+    constraints: Sequence[TopologySpreadConstraint],
+    nodes: Sequence[Node],
+    index: SelectorIndex,
+    require_all: bool,
+) -> list[dict[str, int]]:
     """Per constraint, matching pods per domain over the nodes the pod could count."""
     out: list[dict[str, int]] = [{} for _ in constraints]
     for node in nodes:
@@ -117,7 +126,9 @@ def _counts_over(pod, constraints, nodes, index, require_all: bool) -> list[dict
     return out
 
 
-def soft_constraints(pod, default_selector: LabelSelector) -> tuple[list, bool] | None:
+def soft_constraints(
+    pod: Pod, default_selector: LabelSelector
+) -> tuple[list[TopologySpreadConstraint], bool] | None:
     """The constraints PodTopologySpread scores with, and whether nodes need every key; None: Skip."""
     if pod.topology_spread:
         soft = [c for c in pod.topology_spread if c.when_unsatisfiable == "ScheduleAnyway"]
@@ -130,8 +141,17 @@ def soft_constraints(pod, default_selector: LabelSelector) -> tuple[list, bool] 
     ], False
 
 
-def domain_counts_for(pod, constraint, require_all: bool, constraints, all_nodes, index) -> dict[str, int]:
+def domain_counts_for(
+    pod: Pod,
+    constraint: TopologySpreadConstraint,
+    require_all: bool,
+    constraints: Sequence[TopologySpreadConstraint],
+    all_nodes: Sequence[Node],
+    index: SelectorIndex,
+) -> dict[str, int]:
     """Matching pods per domain of ``constraint`` over the nodes the pod counts (scoring)."""
+    if constraint.selector is None:
+        return {}
     if not require_all and not pod.node_selector and pod.required_terms is None:
         return index.domain_counts(pod.namespace, constraint.selector, constraint.topology_key, all_nodes)
     out: dict[str, int] = {}
@@ -149,7 +169,9 @@ def domain_counts_for(pod, constraint, require_all: bool, constraints, all_nodes
 class SpreadFilter:
     """PreFilter state for the hard constraints of one pod; ``None`` from ``of`` means Skip."""
 
-    def __init__(self, pod, constraints, counts: list[dict[str, int]]) -> None:
+    def __init__(
+        self, pod: Pod, constraints: list[TopologySpreadConstraint], counts: list[dict[str, int]]
+    ) -> None:
         self.pod = pod
         self.constraints = constraints
         self.counts = counts
@@ -160,19 +182,19 @@ class SpreadFilter:
         self.self_match = [1 if _matches(c.selector, pod.labels) else 0 for c in constraints]
 
     @classmethod
-    def of(cls, pod, nodes, index) -> SpreadFilter | None:
+    def of(cls, pod: Pod, nodes: Sequence[Node], index: SelectorIndex) -> SpreadFilter | None:
         hard = [c for c in pod.topology_spread if c.when_unsatisfiable == "DoNotSchedule"]
         if not hard:
             return None
         return cls(pod, hard, _counts_over(pod, hard, nodes, index, require_all=True))
 
-    def key(self, node) -> tuple:
+    def key(self, node: Node) -> tuple[int | None, ...]:
         return tuple(
             self.counts[i].get(node.labels[c.topology_key], 0) if c.topology_key in node.labels else None
             for i, c in enumerate(self.constraints)
         )
 
-    def filter(self, node) -> tuple[str, str] | None:
+    def filter(self, node: Node) -> tuple[str, str] | None:
         for c in self.constraints:
             if c.topology_key not in node.labels:
                 return UNRESOLVABLE, ERR_MISSING_LABEL
@@ -186,7 +208,15 @@ class SpreadFilter:
 class SpreadScore:
     """PreScore state for the soft constraints; ``None`` from ``of`` means Skip (every node 0)."""
 
-    def __init__(self, pod, constraints, require_all, feasible, all_nodes, index) -> None:
+    def __init__(
+        self,
+        pod: Pod,
+        constraints: list[TopologySpreadConstraint],
+        require_all: bool,
+        feasible: Sequence[Node],
+        all_nodes: Sequence[Node],
+        index: SelectorIndex,
+    ) -> None:
         self.pod = pod
         self.constraints = constraints
         self.require_all = require_all
@@ -219,18 +249,25 @@ class SpreadScore:
         ]
 
     @classmethod
-    def of(cls, pod, feasible, all_nodes, index, default_selector: LabelSelector) -> SpreadScore | None:
+    def of(
+        cls,
+        pod: Pod,
+        feasible: Sequence[Node],
+        all_nodes: Sequence[Node],
+        index: SelectorIndex,
+        default_selector: LabelSelector,
+    ) -> SpreadScore | None:
         found = soft_constraints(pod, default_selector)
         if not all_nodes or found is None:
             return None
         return cls(pod, found[0], found[1], feasible, all_nodes, index)
 
-    def _count(self, i: int, c, node) -> int:
+    def _count(self, i: int, c: TopologySpreadConstraint, node: Node) -> int:
         if c.topology_key == HOSTNAME:
             return self.node_counts[i].get(node.name, 0)
         return self.domain[i].get(node.labels[c.topology_key], 0)
 
-    def key(self, node) -> tuple:
+    def key(self, node: Node) -> tuple[int | None, ...]:
         if node.name in self.ignored:
             return (None,)
         return tuple(
@@ -238,7 +275,7 @@ class SpreadScore:
             for i, c in enumerate(self.constraints)
         )
 
-    def score(self, node) -> int:
+    def score(self, node: Node) -> int:
         if node.name in self.ignored:
             return 0
         total = 0.0

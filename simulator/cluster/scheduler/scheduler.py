@@ -44,7 +44,7 @@ class _Template:
     def __init__(self, scheduler: Scheduler, pod: Any) -> None:
         self.scheduler = scheduler
         self.pod = pod
-        self.nodes: dict[Any, tuple] = {}
+        self.nodes: dict[Any, tuple[Any, ...]] = {}
         state = scheduler.state
         self.images = tuple(normalized_image_name(i) for i in pod.images)
         found = soft_constraints(pod, state.default_selector(pod))
@@ -52,16 +52,16 @@ class _Template:
         self.require_all = found[1] if found else False
         self.skip_affinity = not pod.preferred_terms
         self.skip_balanced = balanced_skip(pod, scheduler.resources)
-        self.key_ids: dict[tuple, int] = {}  # score key -> small int, so sets of keys hash fast
-        self.keys: list[tuple] = []  # small int -> score key
+        self.key_ids: dict[tuple[Any, ...], int] = {}  # score key -> small int, so sets of keys hash fast
+        self.keys: list[tuple[Any, ...]] = []  # small int -> score key
 
-    def entry(self, node: Any) -> tuple:
+    def entry(self, node: Any) -> tuple[Any, ...]:
         pod, s = self.pod, self.scheduler
         outcome = s.filters(pod, node)
         if not outcome.passed:
             return (node.version, False, outcome, -1)
-        host: tuple = ()
-        labels: tuple = ()
+        host: tuple[Any, ...] = ()
+        labels: tuple[Any, ...] = ()
         if self.spread:
             index, all_nodes = s.state.index, s.state.nodes
             host = tuple(
@@ -124,10 +124,10 @@ class Scheduler:
         self.resources = tuple(resources)
         self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
         self.next_start = 0
-        self._list_key: tuple = ()
+        self._list_key: tuple[Any, ...] = ()
         self._list: list[Any] = []
-        self._templates: OrderedDict[tuple, _Template] = OrderedDict()
-        self._outcomes: dict[tuple, FilterOutcome] = {}
+        self._templates: OrderedDict[tuple[Any, ...], _Template] = OrderedDict()
+        self._outcomes: dict[tuple[Any, ...], FilterOutcome] = {}
 
     # -- filters -----------------------------------------------------------------------------
 
@@ -173,7 +173,13 @@ class Scheduler:
 
     def _template(self, pod: Any) -> _Template:
         if pod.owner:
-            key: tuple = ("rs", pod.namespace, pod.owner, pod.spec_node_name, self.state.services_version)
+            key: tuple[Any, ...] = (
+                "rs",
+                pod.namespace,
+                pod.owner,
+                pod.spec_node_name,
+                self.state.services_version,
+            )
         else:
             key = ("pod", id(pod), self.state.services_version)
         found = self._templates.get(key)
@@ -297,7 +303,7 @@ class Scheduler:
         counts = self.state.image_counts
         spread = [float(counts.get(i, 0)) / float(total_nodes) for i in template.images]
         containers = len(template.images)
-        by_sizes: dict[tuple, int] = {}
+        by_sizes: dict[tuple[Any, ...], int] = {}
         table = {}
         for ident in key_ids:
             sizes = template.keys[ident][6]
@@ -376,7 +382,8 @@ class Scheduler:
         # selectHost: uniform among the nodes sharing the top score (what its reservoir sampling
         # yields), drawn from this scheduler's seeded generator.
         chosen = winners[self.rng.randrange(len(winners))] if len(winners) > 1 else winners[0]
-        return chosen.name
+        name: str = chosen.name
+        return name
 
 
 def default_selector(pod: Any, services: Sequence[Any], replica_sets: Sequence[Any]) -> LabelSelector:

@@ -13,22 +13,27 @@ Rules from ``pkg/scheduler/framework/plugins/{tainttoleration,nodeunschedulable,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..labels import Taint, find_untolerated, tolerates
 from .framework import UNRESOLVABLE
+
+if TYPE_CHECKING:
+    from ..objects import Node, Pod
 
 __all__ = ["node_name_filter", "node_unschedulable_filter", "taint_filter", "taint_score"]
 
 UNSCHEDULABLE_TAINT = Taint("node.kubernetes.io/unschedulable", "", "NoSchedule")
 
 
-def taint_filter(pod, node) -> tuple[str, str] | None:
+def taint_filter(pod: Pod, node: Node) -> tuple[str, str] | None:
     taint = find_untolerated(node.taints, pod.tolerations)
     if taint is None:
         return None
     return UNRESOLVABLE, f"node(s) had untolerated taint {{{taint.key}: {taint.value}}}"
 
 
-def taint_score(pod, node) -> int:
+def taint_score(pod: Pod, node: Node) -> int:
     prefer = [t for t in pod.tolerations if t.effect in ("", "PreferNoSchedule")]
     return sum(
         1
@@ -37,13 +42,13 @@ def taint_score(pod, node) -> int:
     )
 
 
-def node_unschedulable_filter(pod, node) -> tuple[str, str] | None:
+def node_unschedulable_filter(pod: Pod, node: Node) -> tuple[str, str] | None:
     if node.unschedulable and not any(tolerates(t, UNSCHEDULABLE_TAINT) for t in pod.tolerations):
         return UNRESOLVABLE, "node(s) were unschedulable"
     return None
 
 
-def node_name_filter(pod, node) -> tuple[str, str] | None:
+def node_name_filter(pod: Pod, node: Node) -> tuple[str, str] | None:
     if pod.spec_node_name and pod.spec_node_name != node.name:
         return UNRESOLVABLE, "node(s) didn't match the requested node name"
     return None
