@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # conda-forge name -> pip name, for every conda package that pip also installs.
 CONDA_TO_PIP = {
     "networkx": "networkx",
+    "pyyaml": "pyyaml",
     "python-graphviz": "graphviz",  # conda's Python binding is pip's `graphviz`
     "jupyterlab": "jupyterlab",
     "ipywidgets": "ipywidgets",
@@ -51,6 +52,7 @@ TOOLS_THE_TESTS_USE = {
     "chromium",
     "docker-registry",
     "docker.io",
+    "kubernetes-client",  # kubectl, for tests/cluster/test_manifests.py
 }
 
 
