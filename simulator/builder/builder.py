@@ -33,6 +33,7 @@ from simulator.builder.result import BuildResult, StageRecord, StepRecord
 from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
 from simulator.dockerfile import instructions as ins
+from simulator.dockerfile._syntax import SyntaxProblem, parse_heredoc_word
 from simulator.dockerfile.lexer import Lexer
 from simulator.dockerfile.parser import Dockerfile, Stage, parse_dockerfile
 from simulator.errors import BuildError, DockerfileError, ImageNotFound
@@ -99,6 +100,13 @@ class _StageState:
                 env[key] = value
         env.setdefault("PATH", DEFAULT_PATH)
         return sorted(f"{k}={v}" for k, v in env.items())
+
+
+def _heredoc_word(word: str) -> bool:
+    try:
+        return parse_heredoc_word(word) is not None
+    except SyntaxProblem:
+        return False
 
 
 class _Builder:
@@ -528,7 +536,9 @@ class _Builder:
         if instr.heredocs and instr.prepend_shell:
             doc = instr.heredocs[0]
             body = doc.content
-            if len(instr.heredocs) == 1 and command and command[0].strip().startswith("<<"):
+            # convert.go dispatchRun: the command is one heredoc word (`<<EOF`, `<< EOF`), not
+            # `<<EOF > /y`, whose heredoc the shell itself feeds to a command
+            if len(command) == 1 and _heredoc_word(command[0]):
                 if body.startswith("#!"):
                     interpreter = body.splitlines()[0][2:].strip().split()
                     return (*interpreter, "-c", body)
