@@ -32,6 +32,7 @@ from simulator.builder.host import BuildHost, ContextSource
 from simulator.builder.result import BuildResult, StageRecord, StepRecord
 from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
+from simulator.distro import library
 from simulator.dockerfile import instructions as ins
 from simulator.dockerfile._syntax import SyntaxProblem, parse_heredoc_word
 from simulator.dockerfile.lexer import Lexer
@@ -43,7 +44,8 @@ from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.model.paths import normalize
 from simulator.reference import parse_reference
-from simulator.sh.run import COMMANDS, DEFAULT_PATH, run_argv
+from simulator.sh.run import DEFAULT_PATH, run_argv
+from simulator.userland._hints import missing_program_hint, unsimulated_effects
 from simulator.userland.users import UnknownUser, resolve_user
 
 __all__ = ["BuildCache", "build"]
@@ -121,8 +123,11 @@ class _Builder:
         no_cache: bool,
         tag: str | None,
         limits: Limits | None,
+        strict: bool = False,
     ) -> None:
         self.host = host
+        self.strict = strict
+        self.step_unsimulated: list[str] = []
         self.limits = limits if limits is not None else host.limits
         self.df = dockerfile
         self.context = context
@@ -152,6 +157,17 @@ class _Builder:
             line=instr.line if instr else 0,
             step=step or (instr.original.split("\n")[0][:80] if instr else ""),
         )
+
+    def image_or_fail(self, ref: str, what: str, instr: ins.Instruction) -> Image:
+        """The image ``ref`` (stored, else the library), or one line naming the nearest ones."""
+        try:
+            return self.host.base_image(ref)
+        except ImageNotFound:
+            near = ", ".join(library.nearest(ref))
+            raise self.fail(
+                f"{what}: no image {ref!r} here or in layerlab's library; nearest library images: {near}",
+                instr,
+            ) from None
 
     def next_vertex(self) -> int:
         self.vertex += 1
@@ -288,13 +304,7 @@ class _Builder:
                 parent.key,
                 list(parent.args),
             )
-        if base == "scratch":
-            image = Image.of([])
-        else:
-            try:
-                image = self.host.base_image(base)
-            except ImageNotFound as e:
-                raise self.fail(f"FROM {base}: {e}", stage.from_) from None
+        image = Image.of([]) if base == "scratch" else self.image_or_fail(base, f"FROM {base}", stage.from_)
         config = image.config
         if not config.env_dict().get("PATH"):
             config = config.with_env("PATH", DEFAULT_PATH)
@@ -554,10 +564,7 @@ class _Builder:
             if index is not None and index in self.done:
                 view = self.done[index].image.view
             else:
-                try:
-                    view = self.host.base_image(source_name).view
-                except ImageNotFound as e:
-                    raise self.fail(f"COPY --from={source_name}: {e}", instr) from None
+                view = self.image_or_fail(source_name, f"{expanded.keyword} --from={source_name}", instr).view
             keep_owner = True
         else:
             view = self.context.view
@@ -601,20 +608,31 @@ class _Builder:
             uid=uid,
             gid=gid,
             limits=self.limits,
+            skip_unsimulated=True,
         )
         output = result.output  # stdout and stderr interleaved, as the build log shows them
         if result.exit_code != 0:
             shown = " ".join(argv)
             message = f'process "{shown}" did not complete successfully: exit code: {result.exit_code}'
-            unknown = getattr(result, "unknown_command", None)
-            if unknown and ("not found" in output or "does not implement" in output):
-                message += f"\nunknown command {unknown!r}; the RUN shell knows: " + ", ".join(
-                    sorted(n for n in COMMANDS if not n.startswith("/"))
-                )
             if output.strip():
                 message += "\n" + "\n".join(output.strip().splitlines()[-10:])
+            missing = result.unknown_command
+            if result.exit_code == 127 and missing and "not found" in output:
+                message += "\nhint: " + missing_program_hint(c, missing)
             raise self.fail(message, instr)
+        self.step_unsimulated = list(result.unsimulated)
+        if self.strict and result.unsimulated:
+            raise self.fail(self.strict_message(result.unsimulated), instr)
         return output
+
+    @staticmethod
+    def strict_message(names: tuple[str, ...] | list[str]) -> str:
+        shown = ", ".join(f"{n!r}" for n in names)
+        return (
+            f"{shown} {'is' if len(names) == 1 else 'are'} not simulated, and build(strict=True) stops "
+            f"at what layerlab cannot simulate: the layer would lack "
+            + "; ".join(unsimulated_effects(n) for n in names)
+        )
 
     def layer_step(
         self,
@@ -633,11 +651,16 @@ class _Builder:
         shown = " ".join(instr.original.split())
         self.log.append(f"#{v} [{label}{position[0]}/{position[1]}] {shown}")
         output = ""
+        self.step_unsimulated = []
         if record is not None:
             layer = record.layer
             created = record.created  # a cached layer keeps the time it was made (buildkit/createdat)
             reason = None
+            unsimulated = tuple(record.unsimulated)
+            if self.strict and unsimulated:
+                raise self.fail(self.strict_message(unsimulated), instr)
             self.log.append(f"#{v} CACHED")
+            self.log += [self.unsimulated_line(v, name) for name in unsimulated]
         else:
             if self.no_cache:
                 reason = "--no-cache was given"
@@ -654,9 +677,11 @@ class _Builder:
                     c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0"
                 )
             created = self.now()
-            self.cache.store(state.key, key, layer, desc, created)
+            unsimulated = tuple(self.step_unsimulated)
+            self.cache.store(state.key, key, layer, desc, created, unsimulated)
             for line in output.splitlines():
                 self.log.append(f"#{v} 0.000 {line}")
+            self.log += [self.unsimulated_line(v, name) for name in unsimulated]
             self.log.append(f"#{v} DONE 0.0s")
         self.log.append("")
         history_text = created_by + (" # buildkit" if desc["op"] != "WORKDIR" else "")
@@ -680,7 +705,20 @@ class _Builder:
                 history_text,
                 getattr(instr, "from_", None),
                 output,
+                unsimulated,
             )
+        )
+        for name in unsimulated:
+            self.warnings.append(
+                f"{self.df.filename}:{instr.line}: {name!r} is not simulated: its effects "
+                f"({unsimulated_effects(name)}) are not in this layer"
+            )
+
+    @staticmethod
+    def unsimulated_line(vertex: int, name: str) -> str:
+        return (
+            f"#{vertex} 0.000 layerlab: {name!r} is not simulated: its effects "
+            f"({unsimulated_effects(name)}) are not in this layer"
         )
 
 
@@ -695,6 +733,7 @@ def build(
     no_cache: bool = False,
     filename: str = "Dockerfile",
     limits: Limits | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build an image the way BuildKit would (see the module docstring).
 
@@ -709,6 +748,9 @@ def build(
         no_cache: ignore the cache (``--no-cache``); results are still stored in it.
         limits: what each RUN may use (:class:`~simulator.limits.Limits`; default: the host's).
             A RUN that reaches one fails the build with the limit's one-line message.
+        strict: fail at a program layerlab does not simulate (``npm``, ``go``, ``python3
+            app.py``) instead of going on without its effects (the log says which, and
+            :attr:`StepRecord.unsimulated` names them); real-builder comparisons use it.
 
     Raises:
         DockerfileError: the Dockerfile does not parse (line, column, caret, hint).
@@ -728,5 +770,6 @@ def build(
         no_cache=no_cache,
         tag=tag,
         limits=limits,
+        strict=strict,
     )
     return builder.run()

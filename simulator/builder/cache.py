@@ -23,6 +23,7 @@ class CacheRecord:
     desc: dict[str, Any]
     parent: str
     created: str = ""
+    unsimulated: tuple[str, ...] = ()  # programs of the step layerlab did not simulate
 
 
 @dataclass
@@ -35,9 +36,17 @@ class BuildCache:
     def __len__(self) -> int:
         return len(self.records)
 
-    def store(self, parent: str, key: str, layer: Layer, desc: dict[str, Any], created: str = "") -> None:
+    def store(
+        self,
+        parent: str,
+        key: str,
+        layer: Layer,
+        desc: dict[str, Any],
+        created: str = "",
+        unsimulated: tuple[str, ...] = (),
+    ) -> None:
         if key not in self.records:
-            self.records[key] = CacheRecord(layer, desc, parent, created)
+            self.records[key] = CacheRecord(layer, desc, parent, created, unsimulated)
             self.children.setdefault(parent, []).append(key)
 
     def explain_miss(self, parent: str, desc: dict[str, Any]) -> str:
