@@ -29,6 +29,10 @@ from simulator.builder.cache import BuildCache, cache_key, env_pairs
 from simulator.builder.context import BuildContext
 from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
 from simulator.builder.host import BuildHost, ContextSource
+from simulator.builder.mounts import PreparedMount, strip_layer
+from simulator.builder.mounts import install as install_mounts
+from simulator.builder.mounts import prepare as prepare_mount
+from simulator.builder.mounts import release as release_mounts
 from simulator.builder.result import BuildResult, StageRecord, StepRecord
 from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
@@ -36,6 +40,7 @@ from simulator.distro import library
 from simulator.dockerfile import instructions as ins
 from simulator.dockerfile._syntax import SyntaxProblem, parse_heredoc_word
 from simulator.dockerfile.lexer import Lexer
+from simulator.dockerfile.mounts import MountError, parse_mount
 from simulator.dockerfile.parser import Dockerfile, Stage, parse_dockerfile
 from simulator.errors import BuildError, DockerfileError, ImageNotFound
 from simulator.limits import Limits
@@ -124,9 +129,14 @@ class _Builder:
         tag: str | None,
         limits: Limits | None,
         strict: bool = False,
+        secrets: Mapping[str, bytes] | None = None,
+        urls: Mapping[str, bytes] | None = None,
     ) -> None:
         self.host = host
         self.strict = strict
+        self.secrets = dict(secrets or {})
+        self.urls = dict(urls or {})
+        self.post_layer: Any = None
         self.step_unsimulated: list[str] = []
         self.limits = limits if limits is not None else host.limits
         self.df = dockerfile
@@ -213,8 +223,13 @@ class _Builder:
         if found is not None and found < stage.index:
             deps.append(found)
         for instr in stage.instructions:
-            source = getattr(instr, "from_", None)
-            if source:
+            sources = [getattr(instr, "from_", None)]
+            for text in getattr(instr, "mounts", ()):
+                try:  # BuildKit allows no variable in a mount's from=: the raw text is enough
+                    sources.append(parse_mount(text).from_)
+                except MountError:
+                    continue  # reported when the RUN runs
+            for source in filter(None, sources):
                 found = self.stage_index(self.lexer.process_word(source, self.global_env))
                 if found is not None and found != stage.index:
                     deps.append(found)
@@ -501,11 +516,9 @@ class _Builder:
                 "network": expanded.network,
                 "text": instr.original,
             }
-            for mount in expanded.mounts:
-                self.warnings.append(
-                    f"{self.df.filename}:{instr.line}: RUN --mount={mount} is not simulated; "
-                    "the step runs without the mount"
-                )
+            prepared = self.prepare_mounts(state, instr, expanded)
+            if prepared:
+                desc["mounts"] = [p.key for p in prepared]
             self.layer_step(
                 state,
                 instr,
@@ -513,7 +526,7 @@ class _Builder:
                 created_by,
                 position,
                 label,
-                lambda c: self.execute_run(state, instr, c, argv, env),
+                lambda c: self.execute_run(state, instr, c, argv, env, prepared),
                 mounts=True,
             )
             return
@@ -596,14 +609,60 @@ class _Builder:
             raise self.fail(f"{instr.keyword} failed: {e.strerror}: {e.filename}", instr) from None
         return ""
 
+    def prepare_mounts(self, state: _StageState, instr: ins.Instruction, run: ins.Run) -> list[PreparedMount]:
+        """The RUN's ``--mount``s resolved (see :mod:`simulator.builder.mounts`)."""
+        out = []
+        for text in run.mounts:
+            try:
+                mount = parse_mount(text)
+            except MountError as e:
+                raise self.fail(f"--mount={text}: {e}", instr) from None
+            stage_view = None
+            if mount.from_ and mount.type in ("bind", "cache"):
+                index = self.stage_index(mount.from_)
+                if index is not None and index in self.done:
+                    stage_view = self.done[index].image.view
+                else:
+                    stage_view = self.image_or_fail(mount.from_, f"--mount=from={mount.from_}", instr).view
+            try:
+                prepared = prepare_mount(
+                    mount,
+                    workdir=state.config.working_dir or "/",
+                    context=self.context.view,
+                    stage_view=stage_view if mount.type == "bind" else None,
+                    cache=self.cache,
+                    secrets=self.secrets,
+                )
+            except BuildError as e:
+                raise self.fail(e.message, instr) from None
+            if prepared is None and mount.type == "ssh":
+                self.warnings.append(
+                    f"{self.df.filename}:{instr.line}: --mount=type=ssh: layerlab has no SSH agent; "
+                    "the step runs without one"
+                )
+            if prepared is not None:
+                out.append(prepared)
+        return out
+
     def execute_run(
-        self, state: _StageState, instr: ins.Instruction, c: Container, argv: tuple[str, ...], env: list[str]
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        c: Container,
+        argv: tuple[str, ...],
+        env: list[str],
+        mounts: list[PreparedMount] | None = None,
     ) -> str:
         uid, gid = self.user_ids_in(c, state, instr)
+        process_env = dict(env_pairs(env))
+        if mounts:
+            process_env.update(install_mounts(c, mounts))
+            base = state.image.view
+            self.post_layer = lambda layer: strip_layer(layer, mounts, base)
         result = run_argv(
             c,
             argv,
-            env=dict(env_pairs(env)),
+            env=process_env,
             cwd=state.config.working_dir or "/",
             uid=uid,
             gid=gid,
@@ -620,6 +679,11 @@ class _Builder:
             if result.exit_code == 127 and missing and "not found" in output:
                 message += "\nhint: " + missing_program_hint(c, missing)
             raise self.fail(message, instr)
+        if mounts:
+            try:
+                release_mounts(c, mounts, self.cache)
+            except BuildError as e:
+                raise self.fail(e.message, instr) from None
         self.step_unsimulated = list(result.unsimulated)
         if self.strict and result.unsimulated:
             raise self.fail(self.strict_message(result.unsimulated), instr)
@@ -672,9 +736,11 @@ class _Builder:
             with self.host.work_container(
                 state.image, runtime_mounts("buildkitsandbox") if mounts else None
             ) as c:
+                self.post_layer = None
                 output = execute(c)
+                upper = c.upper if self.post_layer is None else self.post_layer(c.upper)
                 layer = replace(
-                    c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0"
+                    upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0"
                 )
             created = self.now()
             unsimulated = tuple(self.step_unsimulated)
@@ -734,6 +800,8 @@ def build(
     filename: str = "Dockerfile",
     limits: Limits | None = None,
     strict: bool = False,
+    secrets: Mapping[str, bytes] | None = None,
+    urls: Mapping[str, bytes] | None = None,
 ) -> BuildResult:
     """Build an image the way BuildKit would (see the module docstring).
 
@@ -751,6 +819,9 @@ def build(
         strict: fail at a program layerlab does not simulate (``npm``, ``go``, ``python3
             app.py``) instead of going on without its effects (the log says which, and
             :attr:`StepRecord.unsimulated` names them); real-builder comparisons use it.
+        secrets: ``--secret id=...``: what ``RUN --mount=type=secret,id=ID`` reads (at
+            ``/run/secrets/ID`` or in ``env=``); never in a layer nor in the cache key.
+        urls: the content ``ADD <url>`` would download (layerlab has no network), by URL.
 
     Raises:
         DockerfileError: the Dockerfile does not parse (line, column, caret, hint).
@@ -771,5 +842,7 @@ def build(
         tag=tag,
         limits=limits,
         strict=strict,
+        secrets=secrets,
+        urls=urls,
     )
     return builder.run()

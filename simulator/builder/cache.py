@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.model.entries import Entry
 from simulator.model.layer import Layer
 
 __all__ = ["BuildCache", "CacheRecord", "cache_key", "env_pairs"]
@@ -32,6 +33,9 @@ class BuildCache:
 
     records: dict[str, CacheRecord] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
+    mounts: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    """``RUN --mount=type=cache`` contents by cache id (path below the target -> entry): they
+    persist from build to build and are never part of a layer."""
 
     def __len__(self) -> int:
         return len(self.records)
