@@ -113,7 +113,8 @@ def prepare(
     if origin is None:
         raise BuildError(f'failed to compute cache key: "{source}": not found (is it in the build context?)')
     checksum = source_checksum(view, [source], with_owner=stage_view is not None)
-    key = {"type": "bind", "target": target, "from": mount.from_, "source": source, "sums": checksum}
+    key: dict[str, object] = {"type": "bind", "target": target, "from": mount.from_, "source": source}
+    key["sums"] = checksum
     key["rw"] = not mount.readonly
     entry = view.resolve(source).entry
     if entry.kind is not Kind.DIR:
