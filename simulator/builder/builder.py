@@ -1,3 +1,6 @@
+# Long module: the _Builder walks stages and dispatches every instruction as one object (its
+# state is the build); metadata steps, COPY plans, RUN mounts and remote sources are in steps.py,
+# copying.py, mounts.py and remote.py.
 """The builder: a Dockerfile and a context in, an image and a record per step out.
 
 It follows BuildKit (Docker's default builder):
@@ -20,7 +23,6 @@ copy-ups, whiteouts and opaque directories exactly as on overlayfs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -33,6 +35,7 @@ from simulator.builder.mounts import PreparedMount, strip_layer
 from simulator.builder.mounts import install as install_mounts
 from simulator.builder.mounts import prepare as prepare_mount
 from simulator.builder.mounts import release as release_mounts
+from simulator.builder.remote import remote_view
 from simulator.builder.result import BuildResult, StageRecord, StepRecord
 from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
@@ -349,7 +352,16 @@ class _Builder:
         label = f"{stage.name if stage.alias else f'stage-{stage.index}'} " if multi else ""
         base_text = self.lexer.process_word(stage.base, self.global_env)
         v = self.next_vertex()
-        self.log += [f"#{v} [{label}1/{total}] FROM {base_text}", f"#{v} DONE 0.0s", ""]
+        self.log += [f"#{v} [{label}1/{total}] FROM {base_text}"]
+        platform = self.lexer.process_word(stage.platform, self.global_env) if stage.platform else ""
+        if platform and platform.rstrip("/") not in (PLATFORM_ARGS["BUILDPLATFORM"], "linux/amd64/v1"):
+            note = (
+                f"FROM --platform={platform}: layerlab's images are linux/amd64 only; "
+                "this stage is built for linux/amd64"
+            )
+            self.log.append(f"#{v} 0.000 layerlab: {note}")
+            self.warnings.append(f"{self.df.filename}:{stage.from_.line}: {note}")
+        self.log += [f"#{v} DONE 0.0s", ""]
         position = 1
         for instr in instructions:
             if isinstance(instr, LAYER_STEPS) and not (
@@ -582,20 +594,24 @@ class _Builder:
         else:
             view = self.context.view
             keep_owner = False
-        for src in expanded.sources:
-            if re.match(r"^[a-z][a-z0-9+.-]*://", src) or src.startswith("git@"):
-                raise self.fail(
-                    f"{expanded.keyword} {src}: downloading needs the network, and layerlab has none; "
-                    "put the file in the build context and COPY it instead",
-                    instr,
-                )
+        is_add = isinstance(expanded, ins.Add)
+        try:
+            checksum = expanded.checksum if isinstance(expanded, ins.Add) else None
+            remote = remote_view(expanded.keyword, expanded.sources, checksum, self.urls)
+        except BuildError as e:
+            named = any(e.message.startswith(src) for src in expanded.sources)
+            raise self.fail(f"{expanded.keyword} {e.message}" if named else e.message, instr) from None
+        if remote is not None:  # downloaded files are not unpacked, and belong to root
+            view, sources = remote
+            expanded = replace(expanded, sources=sources)
+            is_add = keep_owner = False
         try:
             return plan_copy(
                 view,
                 expanded,
                 workdir=state.config.working_dir or "/",
                 keep_owner=keep_owner,
-                is_add=isinstance(expanded, ins.Add),
+                is_add=is_add,
             )
         except BuildError as e:
             raise self.fail(e.message, instr) from None
