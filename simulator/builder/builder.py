@@ -172,13 +172,14 @@ class _Builder:
         )
 
     def image_or_fail(self, ref: str, what: str, instr: ins.Instruction) -> Image:
-        """The image ``ref`` (stored, else the library), or one line naming the nearest ones."""
+        """The image ``ref`` (stored, else the library), or one line naming the nearest ones
+        (``what`` -- ``FROM x`` -- is already in the step the error shows)."""
         try:
             return self.host.base_image(ref)
         except ImageNotFound:
             near = ", ".join(library.nearest(ref))
             raise self.fail(
-                f"{what}: no image {ref!r} here or in layerlab's library; nearest library images: {near}",
+                f"no image {ref!r} here or in layerlab's library; nearest library images: {near}",
                 instr,
             ) from None
 
