@@ -1,3 +1,6 @@
+# Long module: the _Builder walks stages and dispatches every instruction as one object (its
+# state is the build); metadata steps, COPY plans, RUN mounts and remote sources are in steps.py,
+# copying.py, mounts.py and remote.py.
 """The builder: a Dockerfile and a context in, an image and a record per step out.
 
 It follows BuildKit (Docker's default builder):
@@ -20,7 +23,6 @@ copy-ups, whiteouts and opaque directories exactly as on overlayfs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,11 +31,19 @@ from simulator.builder.cache import BuildCache, cache_key, env_pairs
 from simulator.builder.context import BuildContext
 from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
 from simulator.builder.host import BuildHost, ContextSource
+from simulator.builder.mounts import PreparedMount, strip_layer
+from simulator.builder.mounts import install as install_mounts
+from simulator.builder.mounts import prepare as prepare_mount
+from simulator.builder.mounts import release as release_mounts
+from simulator.builder.remote import remote_view
 from simulator.builder.result import BuildResult, StageRecord, StepRecord
 from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
+from simulator.distro import library
 from simulator.dockerfile import instructions as ins
+from simulator.dockerfile._syntax import SyntaxProblem, parse_heredoc_word
 from simulator.dockerfile.lexer import Lexer
+from simulator.dockerfile.mounts import MountError, parse_mount
 from simulator.dockerfile.parser import Dockerfile, Stage, parse_dockerfile
 from simulator.errors import BuildError, DockerfileError, ImageNotFound
 from simulator.limits import Limits
@@ -42,7 +52,8 @@ from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.model.paths import normalize
 from simulator.reference import parse_reference
-from simulator.sh.run import COMMANDS, DEFAULT_PATH, run_argv
+from simulator.sh.run import DEFAULT_PATH, run_argv
+from simulator.userland._hints import missing_program_hint, unsimulated_effects
 from simulator.userland.users import UnknownUser, resolve_user
 
 __all__ = ["BuildCache", "build"]
@@ -101,6 +112,13 @@ class _StageState:
         return sorted(f"{k}={v}" for k, v in env.items())
 
 
+def _heredoc_word(word: str) -> bool:
+    try:
+        return parse_heredoc_word(word) is not None
+    except SyntaxProblem:
+        return False
+
+
 class _Builder:
     def __init__(
         self,
@@ -113,8 +131,16 @@ class _Builder:
         no_cache: bool,
         tag: str | None,
         limits: Limits | None,
+        strict: bool = False,
+        secrets: Mapping[str, bytes] | None = None,
+        urls: Mapping[str, bytes] | None = None,
     ) -> None:
         self.host = host
+        self.strict = strict
+        self.secrets = dict(secrets or {})
+        self.urls = dict(urls or {})
+        self.post_layer: Any = None
+        self.step_unsimulated: list[str] = []
         self.limits = limits if limits is not None else host.limits
         self.df = dockerfile
         self.context = context
@@ -144,6 +170,18 @@ class _Builder:
             line=instr.line if instr else 0,
             step=step or (instr.original.split("\n")[0][:80] if instr else ""),
         )
+
+    def image_or_fail(self, ref: str, what: str, instr: ins.Instruction) -> Image:
+        """The image ``ref`` (stored, else the library), or one line naming the nearest ones
+        (``what`` -- ``FROM x`` -- is already in the step the error shows)."""
+        try:
+            return self.host.base_image(ref)
+        except ImageNotFound:
+            near = ", ".join(library.nearest(ref))
+            raise self.fail(
+                f"no image {ref!r} here or in layerlab's library; nearest library images: {near}",
+                instr,
+            ) from None
 
     def next_vertex(self) -> int:
         self.vertex += 1
@@ -189,8 +227,13 @@ class _Builder:
         if found is not None and found < stage.index:
             deps.append(found)
         for instr in stage.instructions:
-            source = getattr(instr, "from_", None)
-            if source:
+            sources = [getattr(instr, "from_", None)]
+            for text in getattr(instr, "mounts", ()):
+                try:  # BuildKit allows no variable in a mount's from=: the raw text is enough
+                    sources.append(parse_mount(text).from_)
+                except MountError:
+                    continue  # reported when the RUN runs
+            for source in filter(None, sources):
                 found = self.stage_index(self.lexer.process_word(source, self.global_env))
                 if found is not None and found != stage.index:
                     deps.append(found)
@@ -280,13 +323,7 @@ class _Builder:
                 parent.key,
                 list(parent.args),
             )
-        if base == "scratch":
-            image = Image.of([])
-        else:
-            try:
-                image = self.host.base_image(base)
-            except ImageNotFound as e:
-                raise self.fail(f"FROM {base}: {e}", stage.from_) from None
+        image = Image.of([]) if base == "scratch" else self.image_or_fail(base, f"FROM {base}", stage.from_)
         config = image.config
         if not config.env_dict().get("PATH"):
             config = config.with_env("PATH", DEFAULT_PATH)
@@ -316,7 +353,16 @@ class _Builder:
         label = f"{stage.name if stage.alias else f'stage-{stage.index}'} " if multi else ""
         base_text = self.lexer.process_word(stage.base, self.global_env)
         v = self.next_vertex()
-        self.log += [f"#{v} [{label}1/{total}] FROM {base_text}", f"#{v} DONE 0.0s", ""]
+        self.log += [f"#{v} [{label}1/{total}] FROM {base_text}"]
+        platform = self.lexer.process_word(stage.platform, self.global_env) if stage.platform else ""
+        if platform and platform.rstrip("/") not in (PLATFORM_ARGS["BUILDPLATFORM"], "linux/amd64/v1"):
+            note = (
+                f"FROM --platform={platform}: layerlab's images are linux/amd64 only; "
+                "this stage is built for linux/amd64"
+            )
+            self.log.append(f"#{v} 0.000 layerlab: {note}")
+            self.warnings.append(f"{self.df.filename}:{stage.from_.line}: {note}")
+        self.log += [f"#{v} DONE 0.0s", ""]
         position = 1
         for instr in instructions:
             if isinstance(instr, LAYER_STEPS) and not (
@@ -483,11 +529,9 @@ class _Builder:
                 "network": expanded.network,
                 "text": instr.original,
             }
-            for mount in expanded.mounts:
-                self.warnings.append(
-                    f"{self.df.filename}:{instr.line}: RUN --mount={mount} is not simulated; "
-                    "the step runs without the mount"
-                )
+            prepared = self.prepare_mounts(state, instr, expanded)
+            if prepared:
+                desc["mounts"] = [p.key for p in prepared]
             self.layer_step(
                 state,
                 instr,
@@ -495,7 +539,7 @@ class _Builder:
                 created_by,
                 position,
                 label,
-                lambda c: self.execute_run(state, instr, c, argv, env),
+                lambda c: self.execute_run(state, instr, c, argv, env, prepared),
                 mounts=True,
             )
             return
@@ -528,7 +572,9 @@ class _Builder:
         if instr.heredocs and instr.prepend_shell:
             doc = instr.heredocs[0]
             body = doc.content
-            if len(instr.heredocs) == 1 and command and command[0].strip().startswith("<<"):
+            # convert.go dispatchRun: the command is one heredoc word (`<<EOF`, `<< EOF`), not
+            # `<<EOF > /y`, whose heredoc the shell itself feeds to a command
+            if len(command) == 1 and _heredoc_word(command[0]):
                 if body.startswith("#!"):
                     interpreter = body.splitlines()[0][2:].strip().split()
                     return (*interpreter, "-c", body)
@@ -544,28 +590,29 @@ class _Builder:
             if index is not None and index in self.done:
                 view = self.done[index].image.view
             else:
-                try:
-                    view = self.host.base_image(source_name).view
-                except ImageNotFound as e:
-                    raise self.fail(f"COPY --from={source_name}: {e}", instr) from None
+                view = self.image_or_fail(source_name, f"{expanded.keyword} --from={source_name}", instr).view
             keep_owner = True
         else:
             view = self.context.view
             keep_owner = False
-        for src in expanded.sources:
-            if re.match(r"^[a-z][a-z0-9+.-]*://", src) or src.startswith("git@"):
-                raise self.fail(
-                    f"{expanded.keyword} {src}: downloading needs the network, and layerlab has none; "
-                    "put the file in the build context and COPY it instead",
-                    instr,
-                )
+        is_add = isinstance(expanded, ins.Add)
+        try:
+            checksum = expanded.checksum if isinstance(expanded, ins.Add) else None
+            remote = remote_view(expanded.keyword, expanded.sources, checksum, self.urls)
+        except BuildError as e:
+            named = any(e.message.startswith(src) for src in expanded.sources)
+            raise self.fail(f"{expanded.keyword} {e.message}" if named else e.message, instr) from None
+        if remote is not None:  # downloaded files are not unpacked, and belong to root
+            view, sources = remote
+            expanded = replace(expanded, sources=sources)
+            is_add = keep_owner = False
         try:
             return plan_copy(
                 view,
                 expanded,
                 workdir=state.config.working_dir or "/",
                 keep_owner=keep_owner,
-                is_add=isinstance(expanded, ins.Add),
+                is_add=is_add,
             )
         except BuildError as e:
             raise self.fail(e.message, instr) from None
@@ -579,32 +626,94 @@ class _Builder:
             raise self.fail(f"{instr.keyword} failed: {e.strerror}: {e.filename}", instr) from None
         return ""
 
+    def prepare_mounts(self, state: _StageState, instr: ins.Instruction, run: ins.Run) -> list[PreparedMount]:
+        """The RUN's ``--mount``s resolved (see :mod:`simulator.builder.mounts`)."""
+        out = []
+        for text in run.mounts:
+            try:
+                mount = parse_mount(text)
+            except MountError as e:
+                raise self.fail(f"--mount={text}: {e}", instr) from None
+            stage_view = None
+            if mount.from_ and mount.type in ("bind", "cache"):
+                index = self.stage_index(mount.from_)
+                if index is not None and index in self.done:
+                    stage_view = self.done[index].image.view
+                else:
+                    stage_view = self.image_or_fail(mount.from_, f"--mount=from={mount.from_}", instr).view
+            try:
+                prepared = prepare_mount(
+                    mount,
+                    workdir=state.config.working_dir or "/",
+                    context=self.context.view,
+                    stage_view=stage_view if mount.type == "bind" else None,
+                    cache=self.cache,
+                    secrets=self.secrets,
+                )
+            except BuildError as e:
+                raise self.fail(e.message, instr) from None
+            if prepared is None and mount.type == "ssh":
+                self.warnings.append(
+                    f"{self.df.filename}:{instr.line}: --mount=type=ssh: layerlab has no SSH agent; "
+                    "the step runs without one"
+                )
+            if prepared is not None:
+                out.append(prepared)
+        return out
+
     def execute_run(
-        self, state: _StageState, instr: ins.Instruction, c: Container, argv: tuple[str, ...], env: list[str]
+        self,
+        state: _StageState,
+        instr: ins.Instruction,
+        c: Container,
+        argv: tuple[str, ...],
+        env: list[str],
+        mounts: list[PreparedMount] | None = None,
     ) -> str:
         uid, gid = self.user_ids_in(c, state, instr)
+        process_env = dict(env_pairs(env))
+        if mounts:
+            process_env.update(install_mounts(c, mounts))
+            base = state.image.view
+            self.post_layer = lambda layer: strip_layer(layer, mounts, base)
         result = run_argv(
             c,
             argv,
-            env=dict(env_pairs(env)),
+            env=process_env,
             cwd=state.config.working_dir or "/",
             uid=uid,
             gid=gid,
             limits=self.limits,
+            skip_unsimulated=True,
         )
         output = result.output  # stdout and stderr interleaved, as the build log shows them
         if result.exit_code != 0:
             shown = " ".join(argv)
             message = f'process "{shown}" did not complete successfully: exit code: {result.exit_code}'
-            unknown = getattr(result, "unknown_command", None)
-            if unknown and ("not found" in output or "does not implement" in output):
-                message += f"\nunknown command {unknown!r}; the RUN shell knows: " + ", ".join(
-                    sorted(n for n in COMMANDS if not n.startswith("/"))
-                )
             if output.strip():
                 message += "\n" + "\n".join(output.strip().splitlines()[-10:])
+            missing = result.unknown_command
+            if result.exit_code == 127 and missing and "not found" in output:
+                message += "\nhint: " + missing_program_hint(c, missing)
             raise self.fail(message, instr)
+        if mounts:
+            try:
+                release_mounts(c, mounts, self.cache)
+            except BuildError as e:
+                raise self.fail(e.message, instr) from None
+        self.step_unsimulated = list(result.unsimulated)
+        if self.strict and result.unsimulated:
+            raise self.fail(self.strict_message(result.unsimulated), instr)
         return output
+
+    @staticmethod
+    def strict_message(names: tuple[str, ...] | list[str]) -> str:
+        shown = ", ".join(f"{n!r}" for n in names)
+        return (
+            f"{shown} {'is' if len(names) == 1 else 'are'} not simulated, and build(strict=True) stops "
+            f"at what layerlab cannot simulate: the layer would lack "
+            + "; ".join(unsimulated_effects(n) for n in names)
+        )
 
     def layer_step(
         self,
@@ -623,11 +732,16 @@ class _Builder:
         shown = " ".join(instr.original.split())
         self.log.append(f"#{v} [{label}{position[0]}/{position[1]}] {shown}")
         output = ""
+        self.step_unsimulated = []
         if record is not None:
             layer = record.layer
             created = record.created  # a cached layer keeps the time it was made (buildkit/createdat)
             reason = None
+            unsimulated = tuple(record.unsimulated)
+            if self.strict and unsimulated:
+                raise self.fail(self.strict_message(unsimulated), instr)
             self.log.append(f"#{v} CACHED")
+            self.log += [self.unsimulated_line(v, name) for name in unsimulated]
         else:
             if self.no_cache:
                 reason = "--no-cache was given"
@@ -639,14 +753,18 @@ class _Builder:
             with self.host.work_container(
                 state.image, runtime_mounts("buildkitsandbox") if mounts else None
             ) as c:
+                self.post_layer = None
                 output = execute(c)
+                upper = c.upper if self.post_layer is None else self.post_layer(c.upper)
                 layer = replace(
-                    c.upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0"
+                    upper, created_by=created_by + " # buildkit", comment="buildkit.dockerfile.v0"
                 )
             created = self.now()
-            self.cache.store(state.key, key, layer, desc, created)
+            unsimulated = tuple(self.step_unsimulated)
+            self.cache.store(state.key, key, layer, desc, created, unsimulated)
             for line in output.splitlines():
                 self.log.append(f"#{v} 0.000 {line}")
+            self.log += [self.unsimulated_line(v, name) for name in unsimulated]
             self.log.append(f"#{v} DONE 0.0s")
         self.log.append("")
         history_text = created_by + (" # buildkit" if desc["op"] != "WORKDIR" else "")
@@ -670,7 +788,20 @@ class _Builder:
                 history_text,
                 getattr(instr, "from_", None),
                 output,
+                unsimulated,
             )
+        )
+        for name in unsimulated:
+            self.warnings.append(
+                f"{self.df.filename}:{instr.line}: {name!r} is not simulated: its effects "
+                f"({unsimulated_effects(name)}) are not in this layer"
+            )
+
+    @staticmethod
+    def unsimulated_line(vertex: int, name: str) -> str:
+        return (
+            f"#{vertex} 0.000 layerlab: {name!r} is not simulated: its effects "
+            f"({unsimulated_effects(name)}) are not in this layer"
         )
 
 
@@ -685,6 +816,9 @@ def build(
     no_cache: bool = False,
     filename: str = "Dockerfile",
     limits: Limits | None = None,
+    strict: bool = False,
+    secrets: Mapping[str, bytes] | None = None,
+    urls: Mapping[str, bytes] | None = None,
 ) -> BuildResult:
     """Build an image the way BuildKit would (see the module docstring).
 
@@ -699,6 +833,12 @@ def build(
         no_cache: ignore the cache (``--no-cache``); results are still stored in it.
         limits: what each RUN may use (:class:`~simulator.limits.Limits`; default: the host's).
             A RUN that reaches one fails the build with the limit's one-line message.
+        strict: fail at a program layerlab does not simulate (``npm``, ``go``, ``python3
+            app.py``) instead of going on without its effects (the log says which, and
+            :attr:`StepRecord.unsimulated` names them); real-builder comparisons use it.
+        secrets: ``--secret id=...``: what ``RUN --mount=type=secret,id=ID`` reads (at
+            ``/run/secrets/ID`` or in ``env=``); never in a layer nor in the cache key.
+        urls: the content ``ADD <url>`` would download (layerlab has no network), by URL.
 
     Raises:
         DockerfileError: the Dockerfile does not parse (line, column, caret, hint).
@@ -718,5 +858,8 @@ def build(
         no_cache=no_cache,
         tag=tag,
         limits=limits,
+        strict=strict,
+        secrets=secrets,
+        urls=urls,
     )
     return builder.run()

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.model.entries import Entry
 from simulator.model.layer import Layer
 
 __all__ = ["BuildCache", "CacheRecord", "cache_key", "env_pairs"]
@@ -23,6 +24,7 @@ class CacheRecord:
     desc: dict[str, Any]
     parent: str
     created: str = ""
+    unsimulated: tuple[str, ...] = ()  # programs of the step layerlab did not simulate
 
 
 @dataclass
@@ -31,13 +33,24 @@ class BuildCache:
 
     records: dict[str, CacheRecord] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
+    mounts: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    """``RUN --mount=type=cache`` contents by cache id (path below the target -> entry): they
+    persist from build to build and are never part of a layer."""
 
     def __len__(self) -> int:
         return len(self.records)
 
-    def store(self, parent: str, key: str, layer: Layer, desc: dict[str, Any], created: str = "") -> None:
+    def store(
+        self,
+        parent: str,
+        key: str,
+        layer: Layer,
+        desc: dict[str, Any],
+        created: str = "",
+        unsimulated: tuple[str, ...] = (),
+    ) -> None:
         if key not in self.records:
-            self.records[key] = CacheRecord(layer, desc, parent, created)
+            self.records[key] = CacheRecord(layer, desc, parent, created, unsimulated)
             self.children.setdefault(parent, []).append(key)
 
     def explain_miss(self, parent: str, desc: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ from simulator.model.paths import basename, join, normalize, parent, path_sort_k
 from simulator.model.union import UnionView
 from simulator.userland.users import UnknownUser, resolve_chown
 
-__all__ = ["CopyPlan", "apply_copy", "plan_copy"]
+__all__ = ["CopyPlan", "apply_copy", "plan_copy", "write_entry"]
 
 
 @dataclass
@@ -186,10 +186,11 @@ def apply_copy(c: Container, plan: CopyPlan) -> None:
             _makedirs(c, parent(path), ids)  # archives may list a file before (or without) its directory
         if entry.kind is Kind.HARDLINK:
             entry = replace(entry, target=join(dest, entry.target))
-        _write(c, path, entry)
+        write_entry(c, path, entry)
 
 
-def _write(c: Container, path: str, entry: Entry) -> None:
+def write_entry(c: Container, path: str, entry: Entry) -> None:
+    """Create ``entry`` at ``path`` in ``c`` (merging into an existing directory)."""
     try:
         current = c.lstat(path)
     except FileNotFoundError:

@@ -30,6 +30,9 @@ class StepRecord:
         created_by: the history string recorded in the image config.
         copy_from: the stage name or image a ``COPY --from`` read from.
         output: what a RUN step printed.
+        unsimulated: the programs of a RUN step that are in the image but that layerlab does
+            not simulate (``npm``, ``go`` ...): they ran as no-ops, so their effects are not in
+            the layer (the build log says so in one line each).
     """
 
     number: int
@@ -45,6 +48,7 @@ class StepRecord:
     created_by: str = ""
     copy_from: str | None = None
     output: str = ""
+    unsimulated: tuple[str, ...] = ()
 
     @property
     def makes_layer(self) -> bool:

@@ -36,7 +36,7 @@ from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.reference import normalize_ref
 
-__all__ = ["DATA", "Synthetic", "get", "has", "image_info", "layer", "names", "normalize_ref"]
+__all__ = ["DATA", "Synthetic", "get", "has", "image_info", "layer", "names", "nearest", "normalize_ref"]
 
 # Every function below takes the data directory (``root``): the package's own by default,
 # another one when ``python -m simulator.distro check`` is pointed at a copy.
@@ -121,6 +121,21 @@ def layer(name: str, root: Path = DATA) -> Layer:
 def names(root: Path = DATA) -> list[str]:
     """Every reference the library answers to, sorted."""
     return sorted(_tag_index(root))
+
+
+def nearest(ref: str, n: int = 3, root: Path = DATA) -> list[str]:
+    """The ``n`` library references closest to ``ref`` (difflib's ratio over the names), best
+    first: what to suggest for ``FROM pyhton:3.12``.  A name with a known repository part
+    prefers that repository's tags."""
+    import difflib
+
+    wanted = normalize_ref(ref)
+    all_names = names(root)
+    repo = wanted.rsplit(":", 1)[0]
+    same_repo = [name for name in all_names if name.rsplit(":", 1)[0] == repo]
+    pool = same_repo if len(same_repo) >= n else all_names
+    scored = sorted(pool, key=lambda name: (-difflib.SequenceMatcher(None, wanted, name).ratio(), name))
+    return scored[:n]
 
 
 def has(ref: str, root: Path = DATA) -> bool:

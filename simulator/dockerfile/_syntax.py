@@ -18,7 +18,7 @@ from simulator.errors import DockerfileError
 MAX_LINE_BYTES = 64 * 1024  # bufio.MaxScanTokenSize; a longer line is an error
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")  # BuildKit's reWhitespace: no newline, no Unicode spaces
 _DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*")
-_HEREDOC = re.compile(r"([0-9]*)<<(-?)([^<]*)")
+_HEREDOC = re.compile(r"([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)")  # Go's \s; blanks allowed since 1.16
 _LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
 VALID_DIRECTIVES = ("syntax", "escape", "check")
 NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of strings only"

@@ -168,6 +168,10 @@ class _Scan:
                 value = self.process_dollar()
                 result.append(value)
                 words.add_string(value)
+            elif ch == "<":
+                value = self.process_possible_heredoc()
+                result.append(value)
+                words.add_raw_string(value)
             elif quotes and ch == "'":
                 value = self.process_single_quote()
                 result.append(value)
@@ -192,6 +196,18 @@ class _Scan:
         if stop:
             raise _SubstitutionError(f"unexpected end of statement while looking for matching {stop}")
         return "".join(result), words.get_words()
+
+    def process_possible_heredoc(self) -> str:
+        """``<<`` keeps the blanks after it in the same word (lex.go, dockerfile 1.16:
+        ``RUN << EOF`` is the heredoc ``EOF``); a single ``<`` is an ordinary character."""
+        self.next()
+        if self.peek() != "<":
+            return "<"
+        self.next()
+        blanks = []
+        while self.peek() in ("\t", "\r", " "):
+            blanks.append(self.next())
+        return "<<" + "".join(blanks)
 
     def process_single_quote(self) -> str:
         raw = self.lexer.raw_quotes

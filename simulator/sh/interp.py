@@ -16,9 +16,11 @@ Behaviour follows busybox ``ash`` (the ``/bin/sh`` of busybox and Alpine images)
   ``/bin/sh`` is a symlink to ``dash`` (Debian, Ubuntu), whose ``echo`` always interprets them
   and knows no ``-e`` (it prints it);
 - a command other than a shell builtin must exist on ``$PATH`` in the container (a file or a
-  symlink, such as busybox's applet links) *and* be implemented in
-  :data:`~simulator.userland.registry.COMMANDS`; otherwise it fails with exit status 127 and
-  :attr:`ShellResult.unknown_command` names it;
+  symlink, such as busybox's applet links), else it fails with exit status 127 and
+  :attr:`ShellResult.unknown_command` names it; one that exists but is not implemented in
+  :data:`~simulator.userland.registry.COMMANDS` is *unsimulated*: recorded in
+  :attr:`ShellResult.unsimulated`, and a no-op that succeeds when the caller asked for that
+  (``skip_unsimulated``: the builder), else status 127 too;
 - ``&`` runs the command in the foreground (there is no job control), ``sleep`` returns at once,
   and a pipeline runs its commands one after the other, each in a subshell.
 
@@ -59,7 +61,7 @@ from simulator.sh.parse import (
 )  # fmt: skip
 from simulator.sh.process import IO, Buffer, Exit, Loop, RedirectError, Return, Shared
 from simulator.userland import load_all
-from simulator.userland.registry import COMMANDS, ExecContext
+from simulator.userland.registry import COMMANDS, ExecContext, NotSimulated
 from simulator.userland.streams import BrokenPipe, Pipe, PipeEnd
 
 __all__ = ["ASH_DEFAULT_PATH", "DEFAULT_PATH", "Shell", "known_commands"]
@@ -549,14 +551,16 @@ class Shell(Expander):
                     return 126
                 return self.run_nested(script, [name, *argv[1:]], io, env, from_file=True)
             known = ", ".join(known_commands())
-            self.error(io, f"{name}: layerlab's shell does not implement this command; it has: {known}")
-            self._unknown(applet)
-            return 127
+            return self._unsimulated(
+                io, name, applet, f"layerlab's shell does not implement this command; it has: {known}"
+            )
         ctx = self.context(io, env)
         try:
             return int(command(ctx, list(argv)))
         except Exit as exc:
             return exc.status
+        except NotSimulated as exc:
+            return self._unsimulated(io, name, applet, str(exc))
         except OSError as exc:  # a command that did not expect this error: report it as the tools do
             where = f"{exc.filename}: " if exc.filename else ""
             self.error(io, f"{applet}: {where}{exc.strerror or exc}")
@@ -578,6 +582,17 @@ class Shell(Expander):
         ):
             return data.decode("utf-8", "surrogateescape")
         return None
+
+    def _unsimulated(self, io: IO, name: str, applet: str, message: str) -> int:
+        """A program of the container that layerlab does not simulate: recorded; a no-op that
+        succeeds when the caller asked for that (``skip_unsimulated``), else status 127."""
+        if applet not in self.shared.unsimulated:
+            self.shared.unsimulated.append(applet)
+        if self.shared.skip_unsimulated:
+            return 0
+        self.error(io, f"{name}: {message}")
+        self._unknown(applet)
+        return 127
 
     def _unknown(self, name: str) -> None:
         if self.shared.unknown is None:

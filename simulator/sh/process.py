@@ -98,11 +98,16 @@ class Shared:
 
     Attributes:
         unknown: the first command that was not found.
+        skip_unsimulated: a program that is in the container but that layerlab does not
+            simulate succeeds as a no-op (a build) instead of failing with status 127.
+        unsimulated: those programs, in the order first met.
         budget: what the command has used of its limits.
         baton: the lock the stages of its pipelines take turns on.
     """
 
     unknown: str | None = None
+    skip_unsimulated: bool = False
+    unsimulated: list[str] = field(default_factory=list)
     budget: Budget = field(default_factory=Budget)
     baton: Baton = field(init=False)
 

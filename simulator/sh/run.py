@@ -41,6 +41,9 @@ class ShellResult:
             build`` and ``docker run`` show).
         unknown_command: the first command that was not found or that layerlab does not
             implement, for the builder's message.
+        unsimulated: the programs the script ran that are in the container but that layerlab
+            does not simulate (``npm``, ``go``, ``python3 app.py``), in the order first met;
+            with ``skip_unsimulated`` they succeeded as no-ops.
     """
 
     exit_code: int
@@ -48,6 +51,7 @@ class ShellResult:
     stderr: str = ""
     output: str = ""
     unknown_command: str | None = None
+    unsimulated: tuple[str, ...] = ()
 
 
 class ExecResult(NamedTuple):
@@ -72,6 +76,7 @@ def _result(status: int, io: IO, log: bytearray, shared: Shared) -> ShellResult:
         bytes(io.err).decode("utf-8", "replace"),
         bytes(log).decode("utf-8", "replace"),
         shared.unknown,
+        tuple(shared.unsimulated),
     )
     object.__setattr__(result, "_raw", bytes(log))
     return result
@@ -153,6 +158,7 @@ def run_script(
     gid: int = 0,
     stdin: bytes = b"",
     limits: Limits | None = None,
+    skip_unsimulated: bool = False,
 ) -> ShellResult:
     """Run ``script`` as ``/bin/sh -c script`` in the container ``fs``.
 
@@ -160,7 +166,9 @@ def run_script(
     ``HOME`` to the user's home from ``/etc/passwd``.  The container must have ``/bin/sh``
     (``FROM scratch`` has none: exit status 127 and runc's message).  ``limits`` (default
     :data:`~simulator.limits.DEFAULT_LIMITS`) bounds what the script may use; reaching one ends
-    it as the kernel would (137, 152, 153) with a line on stderr saying which.
+    it as the kernel would (137, 152, 153) with a line on stderr saying which.  With
+    ``skip_unsimulated`` a program of the container that layerlab does not simulate succeeds as
+    a no-op (what a build wants); either way :attr:`ShellResult.unsimulated` names it.
 
     Raises:
         TypeError, ValueError: an argument of the wrong type or out of range.
@@ -169,7 +177,7 @@ def run_script(
     if not isinstance(script, str):
         raise TypeError(f"script must be a str, not {type(script).__name__}")
     _check_common(env, cwd, uid, gid)
-    shared = Shared(budget=Budget(resolve(limits)))
+    shared = Shared(budget=Budget(resolve(limits)), skip_unsimulated=skip_unsimulated)
     io, log = _top_io(stdin, shared)
     if not fs.exists("/bin/sh"):
         io.err += _no_shell_message().encode()
@@ -192,18 +200,19 @@ def run_argv(
     gid: int = 0,
     stdin: bytes = b"",
     limits: Limits | None = None,
+    skip_unsimulated: bool = False,
 ) -> ShellResult:
     """Run an exec-form command: ``argv[0]`` is looked up on PATH and run without a shell.
 
     ``["/bin/sh", "-c", script]`` therefore runs the script through the ``sh`` command.
-    ``limits`` as for :func:`run_script`.
+    ``limits`` and ``skip_unsimulated`` as for :func:`run_script`.
 
     Raises:
         TypeError: ``argv`` is not a sequence of str.
     """
     _check_argv(argv)
     _check_common(env, cwd, uid, gid)
-    shared = Shared(budget=Budget(resolve(limits)))
+    shared = Shared(budget=Budget(resolve(limits)), skip_unsimulated=skip_unsimulated)
     io, log = _top_io(stdin, shared)
     if not argv:
         io.err += b"exec: no command given\n"

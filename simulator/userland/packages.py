@@ -1,3 +1,5 @@
+# Long module: the three package managers (apt, apk, pip) share the catalogue helpers and the
+# file writer; one module each is the planned split (issue 10), not done yet.
 """Package managers over a built-in catalogue: ``apt-get``/``apt``, ``apk``, ``pip`` (and ``dpkg -l``).
 
 The catalogue is data (:mod:`simulator.distro.catalogue`: Debian 12 for apt, Alpine 3.20 for apk,
@@ -37,7 +39,8 @@ from simulator.distro.catalogue import (
 )
 from simulator.distro.synthetic import synthetic_bytes
 from simulator.model.fs import FileSystem
-from simulator.userland.registry import ExecContext, register
+from simulator.userland._hints import catalogue_gap
+from simulator.userland.registry import ExecContext, NotSimulated, register
 
 __all__ = ["python_m_pip"]
 
@@ -222,6 +225,9 @@ def _apt_install(ctx: ExecContext, wanted: list[str], opts: set[str], quiet: int
     order, missing = apt_resolve(wanted, installed, "--no-install-recommends" not in opts)
     if missing is not None:
         ctx.err(f"E: Unable to locate package {missing}\n")
+        known = sorted(apt_section()["packages"])
+        if missing not in known:
+            ctx.err(catalogue_gap(missing, "Ubuntu 24.04" if _os_id(fs) == "ubuntu" else "Debian 12", known))
         return 100
     packages = apt_section()["packages"]
     for name in wanted:
@@ -416,12 +422,33 @@ def _apk_fetch_index(ctx: ExecContext, keep: bool) -> None:
             ctx.fs.write_file(f"/var/cache/apk/{name}", synthetic_bytes(f"/var/cache/apk/{name}", size))
 
 
+def _apk_virtuals(fs: FileSystem) -> dict[str, list[str]]:
+    """Virtual packages (``apk add -t NAME``) and what they depend on, from the installed db."""
+    out: dict[str, list[str]] = {}
+    for stanza in _read_text(fs, "/lib/apk/db/installed").split("\n\n"):
+        fields = dict(line.split(":", 1) for line in stanza.splitlines() if ":" in line)
+        if fields.get("P", "").startswith(".") or fields.get("V") == "20240101.000000":
+            out[fields["P"]] = fields.get("D", "").split()
+    return out
+
+
 @register("apk")
 def apk(ctx: ExecContext, argv: list[str]) -> int:
     """``apk add [--no-cache] [--update|-U] PKG... | del PKG... | update | info``."""
     fs = ctx.fs
-    opts = {a for a in argv[1:] if a.startswith("-")}
-    args = [a for a in argv[1:] if not a.startswith("-")]
+    opts: set[str] = set()
+    args: list[str] = []
+    virtual = None
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg in ("-t", "--virtual"):  # apk add -t NAME: a virtual package depending on the others
+            virtual = next(rest, "")
+        elif arg.startswith("--virtual="):
+            virtual = arg.partition("=")[2]
+        elif arg.startswith("-"):
+            opts.add(arg)
+        else:
+            args.append(arg)
     if not args:
         ctx.err("usage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n")
         return 1
@@ -444,10 +471,13 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
         if not (have_index and not ({"-U", "--update"} & opts)):
             _apk_fetch_index(ctx, keep=not no_cache)
         if unknown:
+            world_name = virtual or "world"
             for n in unknown:
                 ctx.err(
-                    f"ERROR: unable to select packages:\n  {n} (no such package):\n    required by: world[{n}]\n"
+                    f"ERROR: unable to select packages:\n  {n} (no such package):\n    required by: {world_name}[{n}]\n"
                 )
+            for n in unknown:
+                ctx.err(catalogue_gap(n, "Alpine 3.20", sorted(packages)))
             return 1
         order = apk_order(names, installed)
         total = len(order)
@@ -459,24 +489,44 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
             if name in ("busybox", "ca-certificates"):
                 ctx.out(f"Executing {name}-{packages[name]['version']}.trigger\n")
         installed += order
-        if order:
-            fs.write_file("/lib/apk/db/installed", apk_installed_db(n for n in installed if n in packages))
+        virtuals = _apk_virtuals(fs)
+        if virtual:
+            virtuals[virtual] = names
+            ctx.out(f"({total + 1}/{total + 1}) Installing {virtual} (20240101.000000)\n")
+        if order or virtual:
+            db = apk_installed_db(n for n in installed if n in packages)
+            db += "".join(f"P:{v}\nV:20240101.000000\nD:{' '.join(d)}\n\n" for v, d in virtuals.items())
+            fs.write_file("/lib/apk/db/installed", db)
             world = [w for w in _read_text(fs, "/etc/apk/world").split() if w]
-            fs.write_file("/etc/apk/world", "".join(w + "\n" for w in sorted(set(world) | set(names))))
+            fs.write_file(
+                "/etc/apk/world",
+                "".join(w + "\n" for w in sorted(set(world) | {virtual or n for n in names})),
+            )
         ctx.out(f"OK: {_apk_total(fs, installed)} in {len(installed)} packages\n")
         return 0
     if command == "del":
-        gone = [n for n in names if n in installed]
+        virtuals = _apk_virtuals(fs)
+        world = [w for w in _read_text(fs, "/etc/apk/world").split() if w and w not in names]
+        kept = {d for v, deps in virtuals.items() if v not in names for d in deps} | set(world)
+        freed = [d for v in names if v in virtuals for d in virtuals[v] if d not in kept]
+        gone = [n for n in [*names, *freed] if n in installed and n in packages]
+        gone = [n for i, n in enumerate(gone) if n not in gone[:i]]
         for i, name in enumerate(gone, 1):
             ctx.out(f"({i}/{len(gone)}) Purging {name} ({packages[name]['version']})\n")
             for row in packages[name]["files"]:
                 if row[1] != "d" and _exists(fs, row[0]):
                     fs.unlink(row[0])
         installed = [n for n in installed if n not in gone]
-        if gone:
-            fs.write_file("/lib/apk/db/installed", apk_installed_db(n for n in installed if n in packages))
-            world = [w for w in _read_text(fs, "/etc/apk/world").split() if w and w not in gone]
-            fs.write_file("/etc/apk/world", "".join(w + "\n" for w in world))
+        dropped = [v for v in names if v in virtuals]
+        if gone or dropped:
+            db = apk_installed_db(n for n in installed if n in packages)
+            db += "".join(
+                f"P:{v}\nV:20240101.000000\nD:{' '.join(d)}\n\n"
+                for v, d in virtuals.items()
+                if v not in dropped
+            )
+            fs.write_file("/lib/apk/db/installed", db)
+            fs.write_file("/etc/apk/world", "".join(w + "\n" for w in world if w not in gone))
         ctx.out(f"OK: {_apk_total(fs, installed)} in {len(installed)} packages\n")
         return 0
     ctx.err(f"apk: unknown command '{command}'\n")
@@ -541,8 +591,14 @@ def pip(ctx: ExecContext, argv: list[str]) -> int:
     wanted: list[str] = []
     rest = iter(args[1:])
     for arg in rest:
-        if arg in ("-r", "--requirement"):
-            wanted += _requirements(ctx, next(rest, ""))
+        if arg in ("-r", "--requirement") or arg.startswith("--requirement="):
+            path = arg.partition("=")[2] if "=" in arg else next(rest, "")
+            if not _exists(fs, ctx.abspath(path)):
+                ctx.err(
+                    f"ERROR: Could not open requirements file: [Errno 2] No such file or directory: '{path}'\n"
+                )
+                return 1
+            wanted += _requirements(ctx, path)
         elif arg.startswith("-"):
             opts.add(arg)
         else:
@@ -562,6 +618,7 @@ def pip(ctx: ExecContext, argv: list[str]) -> int:
         if name not in packages:
             ctx.err(f"ERROR: Could not find a version that satisfies the requirement {name} (from versions: none)\n"
                     f"ERROR: No matching distribution found for {name}\n")  # fmt: skip
+            ctx.err(catalogue_gap(name, "PyPI", sorted(packages)))
             return 1
     order = pip_order(names)
     new = [n for n in order if n not in installed]
@@ -623,14 +680,13 @@ def python_m_pip(ctx: ExecContext, argv: list[str]) -> int:
 
 @register("python", "python3")
 def python(ctx: ExecContext, argv: list[str]) -> int:
-    """``python3 -m pip ...`` and ``python3 --version``; other Python code is not run (exit 127)."""
+    """``python3 -m pip ...`` and ``python3 --version``; other Python code is not simulated
+    (:class:`~simulator.userland.registry.NotSimulated`: a no-op in a build, else exit 127)."""
     if len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("pip", "pip3"):
         return python_m_pip(ctx, argv)
     if argv[1:] in (["--version"], ["-V"]):
         ctx.out(f"Python {ctx.env.get('PYTHON_VERSION', '3.11.2')}\n")
         return 0
-    ctx.err(
-        f"{argv[0]}: layerlab's shell runs no Python code; it runs '{argv[0]} -m pip ...' and "
-        f"'{argv[0]} --version'\n"
+    raise NotSimulated(
+        f"layerlab's shell runs no Python code; it runs '{argv[0]} -m pip ...' and '{argv[0]} --version'"
     )
-    return 127

@@ -28,8 +28,18 @@ from simulator.model.fs import FileSystem
 from simulator.userland.streams import PipeEnd, read_all
 
 __all__ = [
-    "BUILTIN_UTILITIES", "COMMANDS", "Command", "ExecContext", "RunCommand", "known_commands", "register",
+    "BUILTIN_UTILITIES", "COMMANDS", "Command", "ExecContext", "NotSimulated", "RunCommand", "known_commands",
+    "register",
 ]  # fmt: skip
+
+
+class NotSimulated(Exception):
+    """Raised by a command asked to do what layerlab does not model (``python3 app.py``).
+
+    The shell then treats the call like a program it has no simulation of: a no-op that
+    succeeds and is recorded when the caller asked for that (a build), else exit status 127
+    with this message on stderr.
+    """
 
 
 class RunCommand(Protocol):

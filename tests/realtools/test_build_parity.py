@@ -44,6 +44,7 @@ from typing import Any
 
 import pytest
 
+from simulator.builder.builder import build
 from simulator.builder.result import BuildResult as SimResult
 from simulator.engine import Engine
 from simulator.model.entries import Entry, Kind
@@ -126,8 +127,16 @@ def sim_build(
 ) -> SimResult:
     """Build ``context`` in ``engine``, with ``FROM BUSYBOX`` naming the simulator's base."""
     text = harness.substitute_base((context / dockerfile).read_text(), SIM_BASE)
-    return engine.images.build(
-        dockerfile=text, context=str(context), tag="parity:latest", build_args=build_args or {}, target=target
+    # strict: a program layerlab does not simulate fails here instead of going on without its
+    # effects, so a parity test never compares against a step the simulator skipped
+    return build(
+        engine,
+        text,
+        str(context),
+        tag="parity:latest",
+        build_args=build_args or {},
+        target=target,
+        strict=True,
     )
 
 
