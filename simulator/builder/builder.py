@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from simulator.builder.cache import BuildCache, cache_key, env_pairs
 from simulator.builder.context import BuildContext
@@ -56,7 +56,7 @@ from simulator.sh.run import DEFAULT_PATH, run_argv
 from simulator.userland._hints import missing_program_hint, unsimulated_effects
 from simulator.userland.users import UnknownUser, resolve_user
 
-__all__ = ["BuildCache", "build"]
+__all__ = ["BuildCache", "BuildOptions", "build"]
 
 PLATFORM_ARGS = {
     "TARGETPLATFORM": "linux/amd64",
@@ -803,6 +803,21 @@ class _Builder:
             f"#{vertex} 0.000 layerlab: {name!r} is not simulated: its effects "
             f"({unsimulated_effects(name)}) are not in this layer"
         )
+
+
+class BuildOptions(TypedDict, total=False):
+    """The options of a build beside the Dockerfile and its context (see :func:`build`), as
+    :meth:`Engine.build <simulator.engine.Engine.build>` and ``engine.images.build`` take them."""
+
+    tag: str | None
+    build_args: Mapping[str, str] | None
+    target: str | None
+    no_cache: bool
+    filename: str
+    limits: Limits | None
+    strict: bool
+    secrets: Mapping[str, bytes] | None
+    urls: Mapping[str, bytes] | None
 
 
 def build(

@@ -27,13 +27,14 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, Unpack
 
 from .._locking import new_lock, synchronize
 from ..backends import backend_named
 from ..backends.base import Backend
+from ..builder.builder import BuildOptions
 from ..builder.builder import build as _build
 from ..builder.host import ContextSource
 from ..builder.result import BuildResult
@@ -250,31 +251,14 @@ class Engine:
     # -- builds: the engine is the builder's BuildHost ------------------------------------------
     @operation
     def build(
-        self,
-        dockerfile: str | None = None,
-        context: ContextSource = None,
-        *,
-        tag: str | None = None,
-        build_args: Mapping[str, str] | None = None,
-        target: str | None = None,
-        no_cache: bool = False,
-        filename: str = "Dockerfile",
-        limits: Limits | None = None,
+        self, dockerfile: str | None = None, context: ContextSource = None, **options: Unpack[BuildOptions]
     ) -> BuildResult:
-        """Build an image the way BuildKit would (see :func:`simulator.builder.builder.build`)."""
+        """Build an image the way BuildKit would: ``tag=``, ``build_args=``, ``target=``, ``no_cache=``,
+        ``filename=``, ``limits=``, ``strict=``, ``secrets=``, ``urls=`` as
+        :func:`simulator.builder.builder.build` takes them."""
         if self._persist is not None:
             self._persist.load_build_cache()
-        return _build(
-            self,
-            dockerfile,
-            context,
-            tag=tag,
-            build_args=build_args,
-            target=target,
-            no_cache=no_cache,
-            filename=filename,
-            limits=limits,
-        )
+        return _build(self, dockerfile, context, **options)
 
     def base_image(self, ref: str) -> Image:
         """The image ``FROM ref`` starts from: a stored one, else pulled from the library."""

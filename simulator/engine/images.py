@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .._locking import synchronize
+from ..builder.builder import BuildOptions
 from ..builder.host import ContextSource
 from ..builder.result import BuildResult
 from ..clock import parse_time
 from ..digest import Digest, short_id
 from ..errors import Conflict, ImageNotFound
-from ..limits import Limits
 from ..model.image import Image
 from ..oci import ImportLimits, read_layout, write_layout
 from ..reference import parse_reference
@@ -301,28 +300,10 @@ class ImageCollection:
 
     # -- builds, save and load ----------------------------------------------------------------
     def build(
-        self,
-        dockerfile: str | None = None,
-        context: ContextSource = None,
-        *,
-        tag: str | None = None,
-        build_args: Mapping[str, str] | None = None,
-        target: str | None = None,
-        no_cache: bool = False,
-        filename: str = "Dockerfile",
-        limits: Limits | None = None,
+        self, dockerfile: str | None = None, context: ContextSource = None, **options: Unpack[BuildOptions]
     ) -> BuildResult:
-        """Build an image from a Dockerfile (see :func:`simulator.builder.builder.build`)."""
-        return self._engine.build(
-            dockerfile,
-            context,
-            tag=tag,
-            build_args=build_args,
-            target=target,
-            no_cache=no_cache,
-            filename=filename,
-            limits=limits,
-        )
+        """``docker build``: the same as :meth:`Engine.build <simulator.engine.Engine.build>`."""
+        return self._engine.build(dockerfile, context, **options)
 
     def save(
         self,
