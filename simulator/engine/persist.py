@@ -35,11 +35,12 @@ from ..digest import Digest, canonical_json
 from ..errors import StoreError
 from ..model.container import Container, State
 from ..model.cow import CopyOnWrite
-from ..model.image import EPOCH, HistoryEntry, Image, ImageConfig
+from ..model.image import Image
 from ..model.layer import Layer
 from ..oci.blobs import Blob, LayerBlob
 from ..oci.changeset import read_layer, tar_source
 from ..oci.formats import OCI_CONFIG, OCI_LAYER, OCI_MANIFEST
+from ..oci.reader import config_history, image_from_config
 from ..store import FsckReport, LazyDict, Store, Thunk, fsck
 
 if TYPE_CHECKING:
@@ -300,19 +301,8 @@ class Persistence:
         raw = self.store.blobs.read(image_id)
         cfg = json.loads(raw)
         layers = [self.engine.layers[chain] for chain in thunk.row]
-        history = [HistoryEntry.from_json(h) for h in cfg.get("history") or []]
-        missing = len(layers) - sum(not h.empty_layer for h in history)
-        history.extend(HistoryEntry(comment="(no history entry in the config)") for _ in range(missing))
-        image = Image.of(
-            layers,
-            ImageConfig.from_json(cfg.get("config")),
-            history,
-            created=cfg.get("created") or EPOCH,
-            architecture=cfg.get("architecture") or "",
-            os=cfg.get("os") or "",
-            author=cfg.get("author") or "",
-            raw_config=raw,
-        )
+        where = f"{self.store.root}: image {image_id}"
+        image = image_from_config(layers, cfg, raw, config_history(cfg, len(layers), where), where)
         if image.id != image_id:
             raise StoreError(f"{self.store.root}: image {image_id} rebuilt with ID {image.id}; run fsck")
         return image

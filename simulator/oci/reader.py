@@ -135,7 +135,8 @@ def _pick_manifest(source: Source, desc: dict[str, Any], depth: int = 0) -> dict
     return _pick_manifest(source, images[0], depth + 1) if images else None
 
 
-def _history(cfg: dict[str, Any], n_layers: int, where: str) -> list[HistoryEntry]:
+def config_history(cfg: dict[str, Any], n_layers: int, where: str) -> list[HistoryEntry]:
+    """The history entries of ``cfg``, padded to ``n_layers`` non-empty ones as BuildKit pads."""
     raw = cfg.get("history") or []
     if not isinstance(raw, list):
         raise ImageFormatError(f"{where}: config 'history' is not a list")
@@ -173,7 +174,7 @@ def _build_image(
         )
     for d in diff_ids:
         split_digest(d, f"{where}: rootfs.diff_ids")
-    history = _history(cfg, len(diff_ids), where)
+    history = config_history(cfg, len(diff_ids), where)
     layer_entries = [h for h in history if not h.empty_layer]
     layers = []
     for (lb, digest), diff_id, h in zip(layer_blobs, diff_ids, layer_entries, strict=True):
@@ -190,6 +191,14 @@ def _build_image(
             )
             layer_cache[key] = layer
         layers.append(layer)
+    return image_from_config(layers, cfg, config_bytes, history, where)
+
+
+def image_from_config(
+    layers: list[Layer], cfg: dict[str, Any], config_bytes: bytes, history: list[HistoryEntry], where: str
+) -> Image:
+    """The image whose config is ``cfg`` (``config_bytes`` kept as they are, so its ID is theirs)
+    over ``layers``; an unusable config is an :class:`ImageFormatError` naming ``where``."""
     try:
         return Image.of(
             layers,
