@@ -307,12 +307,6 @@ def _long_modules_without_a_reason() -> list[str]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 in progress: model/container.py, engine.py, builder/builder.py, sh/interp.py, "
-    "sh/parse.py, userland/coreutils.py, textutils.py, accounts.py, packages.py, backends/container.py "
-    "are being split",
-)
 def test_no_long_module_without_a_reason() -> None:
     """No module under simulator/ is over LONG_MODULE_LINES (600) lines unless it says why.
 
