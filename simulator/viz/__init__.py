@@ -11,6 +11,7 @@ needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot
 - :func:`build_graph`: a build's stages, steps, cache hits, first miss, ``COPY --from``;
 - :func:`content_addressing`: DiffID → ChainID → config → ImageID, and what one byte changes;
 - :func:`text_tree`: the same objects as a text tree (no ``dot`` needed);
+- :func:`graph_outline`: any diagram as a text tree (what ``show`` prints without ``dot``);
 - :func:`diagram_for`, :func:`table_for`, :func:`tree_for`: the default display of a type, one
   registry each (:mod:`.dispatch`); a module that draws a type registers it there;
 - :func:`install_reprs`: notebook display for the model classes.
@@ -22,6 +23,7 @@ from .addressing import content_addressing, one_byte_changed
 from .buildgraph import build_graph
 from .dispatch import diagram_for, table_for, tree_for
 from .display import install_reprs, mimebundle
+from .outline import graph_outline, graph_tree
 from .overlay import copy_up, overlay
 from .render import FORMATS, INSTALL_HINT, GraphvizMissing, dot_available, pipe, render
 from .sharing import sharing_dag
@@ -39,6 +41,8 @@ __all__ = [
     "copy_up",
     "diagram_for",
     "dot_available",
+    "graph_outline",
+    "graph_tree",
     "install_reprs",
     "layer_stack",
     "layer_tree",

@@ -20,7 +20,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..viz import INSTALL_HINT, GraphvizMissing, pipe
+from ..viz import INSTALL_HINT, GraphvizMissing, graph_outline, pipe
 
 __all__ = ["DEFAULT_DELAY", "DiagramPane", "Shown", "pre", "show", "svg_fragment"]
 
@@ -50,7 +50,8 @@ class DiagramPane:
 
     Args:
         make: returns a :class:`graphviz.Digraph` (or ``None`` for "nothing to draw").
-        fallback: returns text shown when ``dot`` is missing (a text tree); defaults to the DOT.
+        fallback: returns text shown when ``dot`` is missing (a text tree); defaults to the
+            diagram's outline (:func:`simulator.viz.graph_outline`), never its DOT source.
         delay: debounce delay in seconds; ``0`` renders synchronously.
         empty: the text shown when ``make()`` returns ``None``.
     """
@@ -118,7 +119,7 @@ class DiagramPane:
                 return self._fallback()
             except Exception as exc:
                 return f"(text view failed: {exc})"
-        return str(graph.source)
+        return graph_outline(graph)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -139,11 +140,19 @@ class Shown:
         try:
             svg = svg_fragment(pipe(self.graph, "svg"))
         except GraphvizMissing:
-            text = self.fallback or str(self.graph.source)
-            return {"text/plain": f"{text}\n{INSTALL_HINT}"}
+            return {"text/plain": f"{self._text()}\n{INSTALL_HINT}"}
         except Exception as exc:
-            return {"text/plain": f"(diagram failed: {type(exc).__name__}: {exc})\n{self.fallback}"}
+            return {"text/plain": f"(diagram failed: {type(exc).__name__}: {exc})\n{self._text()}"}
         return {"image/svg+xml": svg, "text/plain": f"<diagram: {self.graph.name}>"}
+
+    def _text(self) -> str:
+        """The text tree given, else the diagram's outline: never DOT source."""
+        if self.fallback:
+            return self.fallback
+        try:
+            return graph_outline(self.graph)
+        except Exception as exc:
+            return f"(text view failed: {exc})"
 
     def __repr__(self) -> str:
         return f"<diagram: {self.graph.name}>"

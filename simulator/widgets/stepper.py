@@ -214,6 +214,14 @@ class BuildStepper:
         return layer_stack(image, name=f"{where} after step {self.slider.value}")
 
     def _fallback(self) -> str:
+        """The text tree of what the current view draws (the build, the step's layer, the stack)."""
+        if self.result is None:
+            return ""
+        if self.view.value == VIEWS[2]:
+            return text_tree(self.result)
+        if self.view.value == VIEWS[1]:
+            step = self.step
+            return text_tree(step.layer) if step is not None and step.layer is not None else ""
         image = self._current_image()
         return text_tree(image) if image is not None else ""
 
