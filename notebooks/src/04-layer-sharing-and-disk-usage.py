@@ -108,8 +108,9 @@ dashboard
 # ## Exercises
 #
 # **Exercise 1.** The engine `e1` below holds three images. How many bytes do their layers take
-# on disk? Compute it with code from the images' layers and ChainIDs (not by reading
-# `docker system df`).
+# on disk? Write a function `stored_bytes(engine)` that computes it from `engine.images.list()`
+# (each image's `layers` and `chain_ids`). The check runs it on `e1` and on another engine, and
+# gives it the image store only: `docker system df` is what you are rebuilding.
 
 # %%
 e1 = Engine()
@@ -119,7 +120,7 @@ for img in e1.images.list():
     print(e1.images.tags_of(img)[0], [cid[7:19] for cid in img.chain_ids])
 
 # %% tags=["answer:ex04_bytes"]
-stored_bytes = ...  # a number, computed from e1.images.list()
+stored_bytes = ...  # def stored_bytes(engine): ... return a number of bytes
 
 # %%
 check_disk_usage(e1, stored_bytes)

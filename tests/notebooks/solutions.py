@@ -31,11 +31,12 @@ CMD ["sh", "app.sh"]
     # 04
     "p04_containers": 'probe = Probe("p04_containers", prediction="almost nothing", why="containers share the image layers")',
     "ex04_bytes": """\
-layers = {}
-for img in e1.images.list():
-    for chain, layer in zip(img.chain_ids, img.layers):
-        layers[chain] = layer.size
-stored_bytes = sum(layers.values())""",
+def stored_bytes(engine):
+    layers = {}
+    for img in engine.images.list():
+        for chain, layer in zip(img.chain_ids, img.layers):
+            layers[chain] = layer.size
+    return sum(layers.values())""",
     "ex04_share": """\
 DOCKERFILE_A = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo a > /app/who\\n"
 DOCKERFILE_B = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo b > /app/who\\n"
