@@ -22,7 +22,7 @@ import ipywidgets as w
 
 from ..viz import INSTALL_HINT, GraphvizMissing, graph_outline, pipe
 
-__all__ = ["DEFAULT_DELAY", "DiagramPane", "Shown", "pre", "show", "svg_fragment"]
+__all__ = ["DEFAULT_DELAY", "DiagramPane", "Shown", "column", "pre", "row", "show", "svg_fragment"]
 
 DEFAULT_DELAY = 0.12
 """Seconds a diagram waits for more requests before it renders (render-on-demand, debounced)."""
@@ -36,6 +36,21 @@ def svg_fragment(svg: bytes) -> str:
         return text
     # scale down to the output's width (a projector, a narrow notebook), never up
     return '<svg style="max-width:100%;height:auto"' + text[start + len("<svg") :]
+
+
+def row(children: list[Any]) -> w.HBox:
+    """Controls side by side that wrap onto the next line when the column is narrow (a 1024 px
+    projector, 150 % zoom) instead of squeezing a button to "B..."."""
+    for child in children:
+        if isinstance(child, w.Button) and not child.layout.width:
+            child.layout.width = "auto"
+            child.layout.min_width = "max-content"
+    return w.HBox(children, layout=w.Layout(flex_flow="row wrap", align_items="center", width="100%"))
+
+
+def column(children: list[Any], basis: str) -> w.VBox:
+    """A column that takes ``basis`` of room and wraps below its neighbour when there is less."""
+    return w.VBox(children, layout=w.Layout(flex=f"1 1 {basis}", min_width="min(100%, 18em)"))
 
 
 def pre(text: str, *, css_class: str = "layerlab-pre") -> str:
