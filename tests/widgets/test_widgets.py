@@ -122,6 +122,7 @@ def test_playground_selecting_another_container_shows_its_layer(engine: Engine) 
 def test_playground_remove_discards_the_layer(engine: Engine) -> None:
     pg = ContainerPlayground(engine, "busybox", containers=2)
     victim = pg.container
+    assert victim is not None
     pg.run("echo data > /root/file")
     pg.remove_button.click()
     assert victim not in pg.containers and len(pg.containers) == 1
@@ -230,7 +231,8 @@ def test_playground_enter_runs_the_command(engine: Engine) -> None:
     pg = ContainerPlayground(engine, "busybox", containers=1)
     pg.command.value = "echo typed >> /etc/motd"
     pg.command._handle_custom_msg({"event": "submit"}, [])  # what the browser sends on Enter
-    assert b"typed" in pg.container.read_file("/etc/motd")
+    container = pg.container
+    assert container is not None and b"typed" in container.read_file("/etc/motd")
 
 
 def test_layouts_wrap_instead_of_squeezing(engine: Engine) -> None:
