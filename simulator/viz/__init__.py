@@ -1,7 +1,8 @@
 """Diagrams of images, containers, builds and identifiers (DOT built purely, rendered on demand).
 
 Every function returns a :class:`graphviz.Digraph` whose DOT text (``str(g)`` or ``g.source``)
-needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot``.
+needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot``, for the
+notebook, for slides (``theme="slides"``: larger text) or for handouts (``theme="handout"``).
 
 - :func:`layer_stack`: an image's layers, bottom to top, metadata-only history as notes;
 - :func:`layer_tree`: the paths one layer changes;
@@ -25,7 +26,7 @@ from .dispatch import diagram_for, table_for, tree_for
 from .display import install_reprs, mimebundle
 from .outline import graph_outline, graph_tree
 from .overlay import copy_up, overlay
-from .render import FORMATS, INSTALL_HINT, GraphvizMissing, dot_available, pipe, render
+from .render import FORMATS, INSTALL_HINT, THEMES, GraphvizMissing, dot_available, pipe, render, themed
 from .sharing import sharing_dag
 from .stack import layer_stack, layer_tree
 from .style import OKABE_ITO
@@ -35,6 +36,7 @@ __all__ = [
     "FORMATS",
     "INSTALL_HINT",
     "OKABE_ITO",
+    "THEMES",
     "GraphvizMissing",
     "build_graph",
     "content_addressing",
@@ -54,5 +56,6 @@ __all__ = [
     "sharing_dag",
     "table_for",
     "text_tree",
+    "themed",
     "tree_for",
 ]

@@ -100,7 +100,9 @@ def test_overlay_marks_resolution_whiteouts_and_opaque(scene):
     assert "not found (ENOENT)" in dot
     dot = overlay(web, "/bin/sh").source
     assert "/bin/sh: file -rwx------ 0:0 5kB (5000 B) ← resolves here" in dot
-    upper = re.search(r'\tupper \[label="writable layer[^\]]*\]', dot).group(0)
+    found = re.search(r'\tupper \[label="writable layer[^\]]*\]', dot)
+    assert found is not None
+    upper = found.group(0)
     assert "peripheries=2" in upper and "penwidth=3.5" in upper
     dot = overlay(web, "/app/main.py").source
     assert "/app/main.py ← upper" in dot
