@@ -21,6 +21,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..viz import INSTALL_HINT, GraphvizMissing, graph_outline, pipe
+from ..viz.fit import fitted_html, fitted_svg
 
 __all__ = ["DEFAULT_DELAY", "DiagramPane", "Shown", "column", "pre", "row", "show", "svg_fragment"]
 
@@ -29,13 +30,9 @@ DEFAULT_DELAY = 0.12
 
 
 def svg_fragment(svg: bytes) -> str:
-    """The ``<svg>`` element of Graphviz's output (no XML prolog, no DOCTYPE) for inline HTML."""
-    text = svg.decode("utf-8")
-    start = text.find("<svg")
-    if start < 0:
-        return text
-    # scale down to the output's width (a projector, a narrow notebook), never up
-    return '<svg style="max-width:100%;height:auto"' + text[start + len("<svg") :]
+    """The ``<svg>`` element of Graphviz's output (no XML prolog, no DOCTYPE) for inline HTML,
+    scaled down to its container but never below 12 px text (:func:`simulator.viz.fit.fitted_svg`)."""
+    return fitted_svg(svg.decode("utf-8"))
 
 
 def row(children: list[Any]) -> w.HBox:
@@ -121,7 +118,7 @@ class DiagramPane:
             return pre(self.empty)
         self.last_dot = graph.source
         try:
-            return f'<div class="layerlab-diagram">{svg_fragment(pipe(graph, "svg"))}</div>'
+            return fitted_html(graph, full_size=True)
         except GraphvizMissing:
             text = self._text_fallback(graph)
             return pre(text) + f"<p><em>{html.escape(INSTALL_HINT)}</em></p>"
@@ -153,12 +150,15 @@ class Shown:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
         try:
-            svg = svg_fragment(pipe(self.graph, "svg"))
+            page = fitted_html(self.graph)
+            svg = pipe(self.graph, "svg").decode("utf-8")
         except GraphvizMissing:
             return {"text/plain": f"{self._text()}\n{INSTALL_HINT}"}
         except Exception as exc:
             return {"text/plain": f"(diagram failed: {type(exc).__name__}: {exc})\n{self._text()}"}
-        return {"image/svg+xml": svg, "text/plain": f"<diagram: {self.graph.name}>"}
+        # text/html first in JupyterLab (trusted output): fitted to the column, legend under it;
+        # image/svg+xml for other front ends
+        return {"text/html": page, "image/svg+xml": svg, "text/plain": f"<diagram: {self.graph.name}>"}
 
     def _text(self) -> str:
         """The text tree given, else the diagram's outline: never DOT source."""
