@@ -80,7 +80,9 @@ class DiagramPane:
         self._fallback = fallback
         self.delay = delay
         self.empty = empty
-        self.widget = w.HTML(layout=w.Layout(overflow="auto", max_width="100%"))
+        # the column's width, never the diagram's: a diagram wider than the pane scrolls inside it
+        self.widget = w.HTML(layout=w.Layout(overflow="auto", width="100%", max_width="100%", min_width="0"))
+        self.widget.add_class("layerlab-pane")
         self.pending = False
         self.renders = 0
         self.last_dot = ""
