@@ -149,3 +149,61 @@ def test_jupyterlab_with_the_projects_settings_has_no_news_and_opens_the_index(t
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Binder (repo2docker) and JupyterHub
+
+
+def test_binder_environment_is_the_projects_minus_the_editable_install() -> None:
+    yaml = pytest.importorskip("yaml", reason="pyyaml is not installed (test extra)")
+    root = yaml.safe_load((ROOT / "environment.yml").read_text())
+    binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    conda = [d for d in root["dependencies"] if isinstance(d, str)]
+    assert [d for d in binder["dependencies"] if isinstance(d, str)] == conda
+    assert not any(isinstance(d, dict) for d in binder["dependencies"]), "postBuild installs layerlab"
+    assert binder["channels"] == root["channels"]
+
+
+def test_no_root_dockerfile_that_would_make_repo2docker_ignore_binder() -> None:
+    assert not (ROOT / "Dockerfile").exists() and not (ROOT / "binder" / "Dockerfile").exists()
+
+
+def test_binder_postbuild_installs_settings_and_lessons_unprivileged(tmp_path: Path) -> None:
+    """postBuild run in a scratch copy, as a user, with `python` stubbed (no real pip install)."""
+    work = _scratch(tmp_path)
+    shutil.copytree(ROOT / "binder", work / "binder")
+    shutil.copytree(ROOT / "jupyter", work / "jupyter")
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "python").write_text('#!/bin/sh\necho "$@" >> "$STUB_LOG"\n')
+    (stub / "python").chmod(0o755)
+    prefix = tmp_path / "prefix"
+    env = {
+        **os.environ,
+        "PATH": f"{stub}:{os.environ['PATH']}",
+        "NB_PYTHON_PREFIX": str(prefix),
+        "STUB_LOG": str(tmp_path / "python.log"),
+    }
+    subprocess.run(["bash", "binder/postBuild"], cwd=work, env=env, check=True, timeout=60)
+    assert "-m pip install --no-deps -e ." in (tmp_path / "python.log").read_text()
+    overrides = json.loads((prefix / "share/jupyter/lab/settings/overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert sorted(p.name for p in (work / "lessons").glob("*.ipynb")) == sorted(
+        p.name for p in (work / "notebooks").glob("*.ipynb")
+    )
+
+
+def test_the_jupyterhub_example_is_sized_from_the_measurement() -> None:
+    """docs/jupyterhub.md's config.yaml names the benchmark and gives guarantees and limits."""
+    yaml = pytest.importorskip("yaml", reason="pyyaml is not installed (test extra)")
+    page = (ROOT / "docs" / "jupyterhub.md").read_text()
+    assert "benchmarks/bench_lessons_memory.py" in page
+    block = re.search(r"```yaml\n(.*?)```", page, re.S)
+    assert block
+    config = yaml.safe_load(block.group(1))
+    memory = config["singleuser"]["memory"]
+    assert memory["guarantee"] and memory["limit"]
+    cpu = config["singleuser"]["cpu"]
+    assert 0 < cpu["guarantee"] <= cpu["limit"]
+    assert "lessons/00-index.ipynb" in config["singleuser"]["defaultUrl"]
