@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from jupyter_client.manager import start_new_kernel
@@ -30,7 +31,7 @@ print(f"{peak:.1f} {rss:.1f}")
 """
 
 
-def _run(client, code: str, timeout: float = 300) -> str:  # type: ignore[no-untyped-def]
+def _run(client: Any, code: str, timeout: float = 300) -> str:
     """Execute ``code``; its stdout, or raise with the kernel's error."""
     msg_id = client.execute(code, store_history=False)
     out: list[str] = []
