@@ -334,7 +334,9 @@ class BuildStepper:
             ]
             for s in result.steps
         ]
-        return html_table(["step", "line", "instruction", "result", "why it was built"], rows)
+        return html_table(
+            ["step", "line", "instruction", "result", "why it was built"], rows, nowrap=(0, 2, 3)
+        )
 
     def _rebuilt_html(self, result: BuildResult) -> str:
         if self.previous is None:

@@ -83,6 +83,31 @@ MEASURE = """
 """
 
 
+LAYOUT = r"""
+() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const out = [];
+  panel.querySelectorAll('.layerlab-stepper button, .layerlab-playground button').forEach(b => {
+    const label = b.textContent.trim();
+    if (label && b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+      out.push(`button "${label}" truncated (${b.scrollWidth} > ${b.clientWidth} px)`);
+  });
+  panel.querySelectorAll('.layerlab-stepper table.layerlab tr').forEach(tr => {
+    const cells = [...tr.children];
+    cells.forEach(td => {
+      const words = td.textContent.trim().split(/\s+/).length;
+      // the text's own line boxes (a cell is as tall as its row, whatever its text)
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+      if (words >= 3 && lines >= words) out.push(`table cell "${td.textContent.trim()}" one word per line`);
+    });
+  });
+  return out;
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
@@ -180,6 +205,7 @@ def test_every_diagram_is_readable_and_fits_its_column(lab: str, tmp_path: Path,
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     rows: list[dict[str, Any]] = []
+    squeezed: list[str] = []  # issue 14: "B..." and a cache table one word per line at 150 %
     with sync_playwright() as p:
         browser = p.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
@@ -202,6 +228,7 @@ def test_every_diagram_is_readable_and_fits_its_column(lab: str, tmp_path: Path,
                 page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .layerlab-diagram svg")
                 stem = name.split("-")[0]
                 _measure(page, stem, shots, rows)
+                squeezed.extend(f"{stem}: {problem}" for problem in page.evaluate(LAYOUT))
                 for i, button in enumerate(_views(page)):
                     button.scroll_into_view_if_needed()
                     button.click()
@@ -224,6 +251,7 @@ def test_every_diagram_is_readable_and_fits_its_column(lab: str, tmp_path: Path,
     assert not small, "text under 10 px: " + "; ".join(
         f"{r['where']}#{r['index']} {r['title']} {r['text_px']:.1f}px ({r['sample']!r})" for r in small
     )
+    assert not squeezed, "; ".join(squeezed)
     assert not wide, "past the column: " + "; ".join(
         f"{r['where']}#{r['index']} {r['title']} by {r['overflow_px']:.0f}px" for r in wide
     )
