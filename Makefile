@@ -1,6 +1,8 @@
 # layerlab: two commands matter.
-#   make lab    set up .venv and start JupyterLab on notebooks/
+#   make lab    set up .venv, copy the lessons to lessons/ (git-ignored) and start JupyterLab
+#               there, on 00-index.ipynb
 #   make test   set up .venv with the test tools and run the whole suite
+# `make reset-lessons` puts fresh copies in lessons/ (the old ones are kept in lessons/.old-*/).
 # (Authors: `make notebooks` writes notebooks/NN-topic.ipynb from notebooks/src/NN-topic.py.)
 #
 # Set-up is idempotent and fast the second time: pip runs again only when pyproject.toml
@@ -16,12 +18,35 @@ PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q
 IS_ROOT := $(filter 0,$(shell id -u))
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: lab test setup lint bench docs notebooks clean distclean dot
+.PHONY: lab lessons reset-lessons test setup lint bench docs notebooks clean distclean dot
 
-lab: $(VENV)/.installed-lab dot
-	@echo "Starting JupyterLab on notebooks/ at http://127.0.0.1:$(PORT)/lab (it prints the URL with its token below; Ctrl-C stops it)"
-	@mkdir -p notebooks
-	$(PY) -m jupyterlab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) --no-browser $(if $(IS_ROOT),--allow-root)
+# Students work on copies in lessons/ (git-ignored): the tracked notebooks/ stay clean whatever
+# JupyterLab autosaves, and the authoring sources (notebooks/src, notebooks/_tools) are not in
+# the file browser. JupyterLab opens 00-index.ipynb; jupyter/lab-settings/overrides.json turns
+# off the news prompt and the update check.
+LESSONS := lessons
+LAB_SETTINGS := $(CURDIR)/jupyter/lab-settings
+
+lab: $(VENV)/.installed-lab dot lessons
+	@echo "Starting JupyterLab on $(LESSONS)/ at http://127.0.0.1:$(PORT)/lab (it prints the URL with its token below; Ctrl-C stops it)"
+	$(PY) -m jupyterlab --notebook-dir=$(LESSONS) --ip=127.0.0.1 --port=$(PORT) --no-browser \
+	  --LabApp.default_url=/lab/tree/00-index.ipynb --LabApp.app_settings_dir=$(LAB_SETTINGS) \
+	  $(if $(IS_ROOT),--allow-root)
+
+# Copy each lesson missing from lessons/; never overwrites a student's copy.
+lessons:
+	@mkdir -p $(LESSONS)
+	@for nb in notebooks/[0-9][0-9]-*.ipynb; do \
+	  [ -e "$(LESSONS)/$${nb##*/}" ] || { cp "$$nb" "$(LESSONS)/" && echo "lessons: copied $${nb##*/}"; }; \
+	done
+
+# Fresh copies of every lesson; the student's old ones move to lessons/.old-<date-time>/.
+reset-lessons:
+	@if ls $(LESSONS)/*.ipynb >/dev/null 2>&1; then \
+	  old="$(LESSONS)/.old-$$(date +%Y%m%d-%H%M%S)"; mkdir -p "$$old" && mv $(LESSONS)/*.ipynb "$$old"/ && \
+	  echo "reset-lessons: your previous copies are in $$old"; \
+	fi
+	@$(MAKE) --no-print-directory lessons
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

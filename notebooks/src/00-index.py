@@ -29,8 +29,9 @@
 # | 06 | [The real overlayfs beside the model](06-real-overlayfs.ipynb) |
 #
 # Each lesson has diagrams, an interactive widget, exercises that check your answer and give
-# hints, and a *prediction* question: you write down what you expect **before** running the
-# experiment. Guessing wrong is the point: it shows which idea to look at again.
+# hints, and a *prediction* question: you choose what you expect, and say why, **before** running the
+# experiment; the answer shows only once you commit. Guessing wrong is the point: it shows which
+# idea to look at again.
 #
 # **How to work**: run the cells from the top (Shift-Enter). When a cell holds `...`, replace the
 # `...` with your answer and run the cell and the check below it again.

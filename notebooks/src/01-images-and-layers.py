@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.teaching import check_image_id_changes, check_layer_count, reveal
+from simulator.teaching import Probe, check_image_id_changes, check_layer_count
 from simulator.viz import content_addressing, install_reprs, layer_stack
 from simulator.widgets import LayerExplorer, show
 
@@ -64,23 +64,17 @@ CONTEXT = {"notes.txt": "layers are tar files\n"}
 # ### Predict first
 #
 # How many layers will this build add on top of busybox's one layer? Write a whole number
-# before you run the build.
+# before you run the build. Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p01_layers"]
-prediction = ...  # a whole number
+probe = Probe("p01_layers")
+probe
 
 # %%
 result = engine.images.build(DOCKERFILE, context=CONTEXT, tag="hello:1")
 image = result.image
 added = len(image.layers) - len(base.layers)
-reveal(
-    prediction,
-    added,
-    "BuildKit (Docker's default builder) decides by the kind of instruction: RUN, COPY, ADD and "
-    "WORKDIR (except WORKDIR /) always make a layer, even an empty one when nothing changes. ENV, "
-    "LABEL, EXPOSE and CMD only edit the config, so docker history shows them as 0B. (The old "
-    "classic builder decides by content instead: a step that changes no file makes no layer.)",
-)
+probe.reveal(added)
 
 # %%
 for step in result.steps:

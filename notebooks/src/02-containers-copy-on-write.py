@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.teaching import check_copy_up, check_opaque_dir, check_whiteout, reveal
+from simulator.teaching import Probe, check_copy_up, check_opaque_dir, check_whiteout
 from simulator.viz import copy_up, install_reprs, overlay, sharing_dag
 from simulator.widgets import ContainerPlayground, show
 
@@ -104,23 +104,17 @@ assert b.diff() == []
 #
 # ### Predict first
 #
-# Will `c` see the line `maintenance at 18:00` in `/etc/motd`? Answer `"yes"` or `"no"`.
+# Will `c` see the line `maintenance at 18:00` in `/etc/motd`? Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p02_rm"]
-prediction = ...  # "yes" or "no"
+probe = Probe("p02_rm")
+probe
 
 # %%
 a.remove(force=True)
 c = engine.containers.create("alpine:3.20", name="c").start()
 seen = "yes" if b"maintenance" in c.read_file("/etc/motd") else "no"
-reveal(
-    prediction,
-    seen,
-    "The writable layer belongs to one container and is deleted with it by docker rm (docker stop "
-    "and docker start keep it); the image never had the line. Keep data in a volume, or make a new "
-    "image with docker commit (better: a Dockerfile).",
-    choices=["yes", "no"],
-)
+probe.reveal(seen)
 
 # %% [markdown]
 # ## 6. `docker commit`: a writable layer becomes an image layer

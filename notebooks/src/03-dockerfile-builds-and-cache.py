@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.teaching import check_cache_friendly, check_rebuilt_steps, reveal
+from simulator.teaching import Probe, check_cache_friendly, check_rebuilt_steps
 from simulator.viz import build_graph, install_reprs
 from simulator.widgets import BuildStepper, show
 
@@ -77,24 +77,18 @@ show(build_graph(edited))
 # ### Predict first
 #
 # We now change only the `LABEL` line at the top (a new maintainer) and rebuild. Will the
-# install step (`RUN apk add …`) run again? Answer `"yes"` or `"no"`.
+# install step (`RUN apk add …`) run again? Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p03_label"]
-prediction = ...  # "yes" or "no"
+probe = Probe("p03_label")
+probe
 
 # %%
 relabelled = engine.images.build(
     DOCKERFILE.replace("you@example.com", "someone@example.com"), context=CONTEXT, tag="app:3"
 )
 install = next(step for step in relabelled.steps if "apk add" in step.instruction)
-reveal(
-    prediction,
-    "no" if install.cached else "yes",
-    "LABEL only edits the image config; BuildKit makes no build operation for it, so no later cache "
-    "key changes. An ENV change is different: the environment is part of every later RUN's key. "
-    "(Docker's old classic builder, DOCKER_BUILDKIT=0, would rerun every step after the LABEL.)",
-    choices=["yes", "no"],
-)
+probe.reveal("no" if install.cached else "yes")
 
 # %%
 assert install.cached and relabelled.image.id != first.image.id  # new config, same layers
@@ -158,13 +152,13 @@ check_rebuilt_steps(BEFORE, AFTER, rebuilt_lines, RUN_CONTEXT)
 # %% [markdown]
 # **Exercise 2.** Rewrite `SLOW` (section 4) so that editing `app.sh` does **not** re-run the
 # `apk add` step. The check builds your Dockerfile, edits `app.sh`, builds again and looks at the
-# install step.
+# install step; your image must still hold every file `SLOW`'s does.
 
 # %% tags=["answer:ex03_order"]
 my_dockerfile = ...  # a Dockerfile as a string
 
 # %%
-check_cache_friendly(my_dockerfile, CONTEXT, {"app.sh": "echo v3\n"}, expensive="apk add")
+check_cache_friendly(my_dockerfile, CONTEXT, {"app.sh": "echo v3\n"}, expensive="apk add", reference=SLOW)
 
 # %% [markdown]
 # ## Summary

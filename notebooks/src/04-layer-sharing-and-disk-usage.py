@@ -13,7 +13,7 @@
 
 # %%
 from simulator import Engine
-from simulator.teaching import check_disk_usage, check_shared_layers, reveal
+from simulator.teaching import Probe, check_disk_usage, check_shared_layers
 from simulator.viz import install_reprs, sharing_dag
 from simulator.widgets import SharingDashboard, show
 
@@ -52,10 +52,11 @@ assert df.layers_size < df.naive_size
 # ### Predict first
 #
 # The `python:3.12-slim` image is about 130 MB. We start 10 containers of it. How much more
-# disk do they use? Choose `"about 1.3 GB"`, `"about 130 MB"` or `"almost nothing"`.
+# disk do they use? Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p04_containers"]
-prediction = ...  # one of the three strings
+probe = Probe("p04_containers")
+probe
 
 # %%
 before = engine.df().layers_size
@@ -65,14 +66,7 @@ extra = after.layers_size - before + after.containers_size
 actual = (
     "almost nothing" if extra < 1_000_000 else ("about 130 MB" if extra < 500_000_000 else "about 1.3 GB")
 )
-print(f"layers: +{after.layers_size - before} B, writable layers: {after.containers_size} B")
-reveal(
-    prediction,
-    actual,
-    "Every container reads the image's layers in place; it only gets an empty writable layer, "
-    "which grows with what it writes.",
-    choices=["about 1.3 GB", "about 130 MB", "almost nothing"],
-)
+probe.reveal(actual, f"layers: +{after.layers_size - before} B, writable layers: {after.containers_size} B")
 
 # %%
 containers[0].exec_run("echo 'print(42)' > /tmp/x.py")
@@ -114,8 +108,9 @@ dashboard
 # ## Exercises
 #
 # **Exercise 1.** The engine `e1` below holds three images. How many bytes do their layers take
-# on disk? Compute it with code from the images' layers and ChainIDs (not by reading
-# `docker system df`).
+# on disk? Write a function `stored_bytes(engine)` that computes it from `engine.images.list()`
+# (each image's `layers` and `chain_ids`). The check runs it on `e1` and on another engine, and
+# gives it the image store only: `docker system df` is what you are rebuilding.
 
 # %%
 e1 = Engine()
@@ -125,7 +120,7 @@ for img in e1.images.list():
     print(e1.images.tags_of(img)[0], [cid[7:19] for cid in img.chain_ids])
 
 # %% tags=["answer:ex04_bytes"]
-stored_bytes = ...  # a number, computed from e1.images.list()
+stored_bytes = ...  # def stored_bytes(engine): ... return a number of bytes
 
 # %%
 check_disk_usage(e1, stored_bytes)

@@ -15,7 +15,7 @@
 # %%
 from simulator import Engine
 from simulator.analysis import efficiency
-from simulator.teaching import check_multi_stage, check_same_layer_cleanup, reveal
+from simulator.teaching import Probe, check_multi_stage, check_same_layer_cleanup
 from simulator.viz import install_reprs, layer_stack
 from simulator.widgets import LayerExplorer, show
 
@@ -31,11 +31,12 @@ engine = Engine()
 #
 # ### Predict first
 #
-# Compared with the same image without the `rm` step, is the image with it `"smaller"`,
-# `"the same"` or `"bigger"`?
+# Compared with the same image without the `rm` step, is the image with it smaller, the same
+# or bigger? Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p05_delete"]
-prediction = ...  # "smaller", "the same" or "bigger"
+delete_probe = Probe("p05_delete")
+delete_probe
 
 # %%
 WITHOUT_RM = "FROM alpine:3.20\nRUN apk add curl\n"
@@ -43,16 +44,7 @@ WITH_RM = WITHOUT_RM + "RUN rm -rf /var/cache/apk/*\n"
 plain = engine.images.build(WITHOUT_RM, context={}, tag="curl:plain").image
 cleaned = engine.images.build(WITH_RM, context={}, tag="curl:rm-later").image
 verdict = "smaller" if cleaned.size < plain.size else ("the same" if cleaned.size == plain.size else "bigger")
-print(f"without rm: {plain.size} B   with rm in a later step: {cleaned.size} B")
-reveal(
-    prediction,
-    verdict,
-    "The files stay in the layer that added them; the later layer only adds whiteouts (0 bytes) that "
-    "hide them. Every pull still downloads them. Docker's SIZE counts file bytes, so it is exactly the "
-    "same; the download is even a little bigger, since the extra layer's tar holds the whiteout "
-    "entries.",
-    choices=["smaller", "the same", "bigger"],
-)
+delete_probe.reveal(verdict, f"without rm: {plain.size} B, with rm in a later step: {cleaned.size} B")
 
 # %%
 report = efficiency(cleaned)
@@ -88,10 +80,11 @@ assert same.size < cleaned.size and efficiency(same).by_reason.get("deleted", 0)
 #
 # ### Predict first
 #
-# How much does the `RUN chmod` step add to the image? `"nothing"`, `"a few bytes"` or `"about 1 MB"`?
+# How much does the `RUN chmod` step add to the image? Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p05_chmod"]
-prediction = ...  # "nothing", "a few bytes" or "about 1 MB"
+chmod_probe = Probe("p05_chmod")
+chmod_probe
 
 # %%
 BIG = {"tool.bin": bytes(range(256)) * 4096}  # 1 MiB
@@ -100,13 +93,7 @@ chmodded = engine.images.build(
 )
 grown = chmodded.steps[-1].layer.size
 actual = "nothing" if grown == 0 else ("a few bytes" if grown < 10_000 else "about 1 MB")
-reveal(
-    prediction,
-    actual,
-    "A layer stores whole files: changing only the mode copies the whole file up into the new layer "
-    "(the old copy stays below, wasted). Set the mode where the file is created: COPY --chmod=755.",
-    choices=["nothing", "a few bytes", "about 1 MB"],
-)
+chmod_probe.reveal(actual, f"the chmod layer holds {grown} B")
 
 # %%
 fixed = engine.images.build(

@@ -20,7 +20,7 @@ import os
 
 from simulator import Container, Engine, Entry, Image, Layer
 from simulator.backends import Availability, availability
-from simulator.teaching import check_errno, check_whiteout_on_disk, reveal
+from simulator.teaching import Probe, check_errno, check_whiteout_on_disk
 from simulator.viz import install_reprs, overlay
 from simulator.widgets import ContainerPlayground, show
 
@@ -70,10 +70,11 @@ SCENARIO = [
 # ### Predict first
 #
 # After `unlink /etc/issue`, what does the kernel keep in the upper directory for it?
-# `"nothing"` (the name is simply absent), `"an empty file"`, or `"a special marker file"`?
+# Nothing (the name is simply absent), an empty file, or a special marker file? Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p06_whiteout"]
-prediction = ...  # "nothing", "an empty file" or "a special marker file"
+probe = Probe("p06_whiteout")
+probe
 
 # %%
 from simulator.backends.compare import run_ops
@@ -83,13 +84,7 @@ outcomes = run_ops(model, SCENARIO)
 for op, outcome in zip(SCENARIO, outcomes, strict=True):
     print(f"{op[0]:12} {op[1]:16} {outcome}")
 marker = model.upper_entries["/etc/issue"]
-reveal(
-    prediction,
-    "a special marker file" if marker.is_whiteout else "nothing",
-    "A whiteout: on disk, a character device with device number 0/0 named like the deleted file. "
-    "overlayfs hides the lower name whenever it finds one.",
-    choices=["nothing", "an empty file", "a special marker file"],
-)
+probe.reveal("a special marker file" if marker.is_whiteout else "nothing")
 
 # %%
 assert model.upper_entries["/etc/conf.d"].opaque

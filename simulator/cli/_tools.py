@@ -72,7 +72,9 @@ def diagram(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _lab_flags(p: CommandParser) -> None:
-    p.add_argument("--work", metavar="DIR", help="the working folder (default: lab-work/ in the checkout)")
+    p.add_argument(
+        "--work", metavar="DIR", help="the working folder (default: lessons/ in the checkout, as make lab)"
+    )
     p.add_argument("--reset", action="store_true", help="replace the working copies with fresh ones")
     p.add_argument("--port", type=int, default=8888, help="JupyterLab's port (default 8888)")
     p.add_argument(

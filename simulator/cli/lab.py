@@ -2,8 +2,8 @@
 
 The lessons (``notebooks/NN-topic.ipynb``) are paired with their sources by jupytext, so saving
 one in place would rewrite ``notebooks/src/NN-topic.py``.  Students work on copies instead:
-:func:`working_copies` copies each lesson into a working folder (git-ignored, ``lab-work/`` at
-the top of the checkout) once, and never overwrites a copy a student has changed unless asked
+:func:`working_copies` copies each lesson into a working folder (git-ignored, ``lessons/`` at
+the top of the checkout, the folder ``make lab`` uses too) once, and never overwrites a copy a student has changed unless asked
 (``reset=True``).  The folder gets its own ``jupytext.toml`` that pairs nothing.
 
 ``python -m simulator.cli.lab [WORK]`` prepares the copies and prints the folder (for a
@@ -30,8 +30,8 @@ def checkout_lessons() -> Path | None:
 
 
 def default_work_dir() -> Path:
-    """``lab-work/`` beside ``notebooks/`` in the checkout (git-ignored)."""
-    return Path(__file__).resolve().parents[2] / "lab-work"
+    """``lessons/`` beside ``notebooks/`` in the checkout (git-ignored; ``make lab`` fills it too)."""
+    return Path(__file__).resolve().parents[2] / "lessons"
 
 
 def working_copies(lessons: Path, work: Path, *, reset: bool = False) -> list[Path]:

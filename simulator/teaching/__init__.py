@@ -2,7 +2,8 @@
 
 - :mod:`.checks`: one ``check_*`` function per exercise; the truth is computed with the engine;
 - :mod:`.feedback`: :class:`Feedback` (``✓``/``✗``/``…`` with a hint) and the helpers checks use;
-- :mod:`.probes`: :func:`reveal`, a prediction next to what happened.
+- :mod:`.probes`: :class:`Probe`, a prediction form whose answer (kept in :data:`PROBES`) shows
+  only after the student commits a prediction and a reason; :func:`reveal` for hand-written ones.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from .checks import (
     check_whiteout_on_disk,
 )
 from .feedback import Feedback
-from .probes import reveal
+from .probes import PROBES, Probe, reveal
 
 __all__ = [
+    "PROBES",
     "Feedback",
+    "Probe",
     "check_cache_friendly",
     "check_copy_up",
     "check_disk_usage",

@@ -1,7 +1,8 @@
 """Diagrams of images, containers, builds and identifiers (DOT built purely, rendered on demand).
 
 Every function returns a :class:`graphviz.Digraph` whose DOT text (``str(g)`` or ``g.source``)
-needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot``.
+needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot``, for the
+notebook, for slides (``theme="slides"``: larger text) or for handouts (``theme="handout"``).
 
 - :func:`layer_stack`: an image's layers, bottom to top, metadata-only history as notes;
 - :func:`layer_tree`: the paths one layer changes;
@@ -11,6 +12,7 @@ needs no Graphviz installation; :func:`render` writes SVG, PNG or PDF with ``dot
 - :func:`build_graph`: a build's stages, steps, cache hits, first miss, ``COPY --from``;
 - :func:`content_addressing`: DiffID → ChainID → config → ImageID, and what one byte changes;
 - :func:`text_tree`: the same objects as a text tree (no ``dot`` needed);
+- :func:`graph_outline`: any diagram as a text tree (what ``show`` prints without ``dot``);
 - :func:`diagram_for`, :func:`table_for`, :func:`tree_for`: the default display of a type, one
   registry each (:mod:`.dispatch`); a module that draws a type registers it there;
 - :func:`install_reprs`: notebook display for the model classes.
@@ -22,8 +24,9 @@ from .addressing import content_addressing, one_byte_changed
 from .buildgraph import build_graph
 from .dispatch import diagram_for, table_for, tree_for
 from .display import install_reprs, mimebundle
+from .outline import graph_outline, graph_tree
 from .overlay import copy_up, overlay
-from .render import FORMATS, INSTALL_HINT, GraphvizMissing, dot_available, pipe, render
+from .render import FORMATS, INSTALL_HINT, THEMES, GraphvizMissing, dot_available, pipe, render, themed
 from .sharing import sharing_dag
 from .stack import layer_stack, layer_tree
 from .style import OKABE_ITO
@@ -33,12 +36,15 @@ __all__ = [
     "FORMATS",
     "INSTALL_HINT",
     "OKABE_ITO",
+    "THEMES",
     "GraphvizMissing",
     "build_graph",
     "content_addressing",
     "copy_up",
     "diagram_for",
     "dot_available",
+    "graph_outline",
+    "graph_tree",
     "install_reprs",
     "layer_stack",
     "layer_tree",
@@ -50,5 +56,6 @@ __all__ = [
     "sharing_dag",
     "table_for",
     "text_tree",
+    "themed",
     "tree_for",
 ]

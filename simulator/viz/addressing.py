@@ -109,8 +109,8 @@ def content_addressing(
             node(c, f"chain{i}", look, *lines)
     for i in range(len(diff_ids)):
         g.edge(f"diff{i}", f"chain{i}")
-        if i:
-            g.edge(f"chain{i - 1}", f"chain{i}")
+        if i:  # drawn, but not a rank step: the ChainIDs stay one column, not a staircase
+            g.edge(f"chain{i - 1}", f"chain{i}", constraint="false")
     config_lines = [
         "config JSON",
         "(rootfs.diff_ids, history, Env ...)",

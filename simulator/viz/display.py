@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .dispatch import diagram_for, displayed_types, table_for, tree_for
+from .fit import fitted_html
 from .render import INSTALL_HINT, GraphvizMissing, pipe
 from .sharing import sharing_dag
 from .tables import engine_table, html_table
@@ -48,7 +49,9 @@ def mimebundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, 
     except Exception as exc:
         table = f"<pre>{html.escape(plain)}</pre><p>(table failed: {html.escape(str(exc))})</p>"
     try:
-        svg = pipe(diagram_for(obj), "svg").decode("utf-8")
+        graph = diagram_for(obj)
+        svg = pipe(graph, "svg").decode("utf-8")
+        page = fitted_html(graph)
     except GraphvizMissing:
         bundle["text/plain"] = plain + "\n" + INSTALL_HINT
         bundle["text/html"] = table + f"<p><em>{html.escape(INSTALL_HINT)}</em></p>"
@@ -56,11 +59,7 @@ def mimebundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, 
         bundle["text/html"] = table + f"<p>(diagram failed: {html.escape(str(exc))})</p>"
     else:
         bundle["image/svg+xml"] = svg
-        start = svg.find("<svg")
-        bundle["text/html"] = (
-            f"<div>{svg[start:] if start >= 0 else svg}"
-            f"<details><summary>table</summary>{table}</details></div>"
-        )
+        bundle["text/html"] = f"<div>{page}<details><summary>table</summary>{table}</details></div>"
     if include:
         bundle = {k: v for k, v in bundle.items() if k in include}
     if exclude:

@@ -214,7 +214,8 @@ def copy_up(container: Container, event_or_path: CopyUp | str) -> graphviz.Digra
     after = None if container.state is State.REMOVED else container.upper_entries.get(event.path)
     whole = "the whole file" if event.kind is Kind.FILE else "metadata only"
     title = f"copy-up of {event.path} for {event.reason}: {size_text(event.bytes)} copied ({whole})"
-    g = new_digraph("copy_up", title, rankdir="LR")
+    # before above after (TB): side by side (LR) it was ~1,900 px wide, 5 px text in a column
+    g = new_digraph("copy_up", title, rankdir="TB")
     with g.subgraph(name="cluster_before") as b:
         b.attr(label="before", fontsize="16", style="rounded")
         node(

@@ -24,8 +24,19 @@ def _layer_id(chain: str) -> str:
     return "layer_" + short_id(chain)
 
 
-def sharing_dag(engine: Any) -> graphviz.Digraph:
-    """The sharing DAG of ``engine``: layers (once each), images, containers and df numbers."""
+FOLD = 3
+"""Containers of one image drawn one by one up to this many; more become one node."""
+
+
+def sharing_dag(engine: Any, *, fold: int | None = FOLD) -> graphviz.Digraph:
+    """The sharing DAG of ``engine``: layers (once each), images, containers and df numbers.
+
+    Args:
+        fold: an image with more than ``fold`` containers gets one node for all of them ("10
+            containers of python:3.12-slim", with their states and writable-layer bytes), so a
+            class's worth of containers does not widen the picture past the screen; ``None``
+            or ``0`` draws every container.
+    """
     images = sorted(engine.images.list(all=True), key=lambda i: (i.created, i.id))
     refs: dict[str, int] = {}
     users: dict[str, list[str]] = {}
@@ -78,8 +89,30 @@ def sharing_dag(engine: Any) -> graphviz.Digraph:
         if below is not None:
             g.edge(below, "image_" + image.short_id)
     containers = sorted(engine.containers.list(all=True), key=lambda c: (c.created, c.id))
+    by_image: dict[str, list[Any]] = {}
     for c in containers:
-        if c.state is State.REMOVED:
+        if c.state is not State.REMOVED:
+            by_image.setdefault(c.image.short_id, []).append(c)
+    folded = {key for key, group in by_image.items() if fold and len(group) > fold}
+    for key in sorted(folded):
+        group = by_image[key]
+        states: dict[str, int] = {}
+        for c in group:
+            states[c.state.value] = states.get(c.state.value, 0) + 1
+        tags = engine.images.tags_of(group[0].image)
+        node(
+            g,
+            f"containers_{key}",
+            "container",
+            f"{len(group)} containers of {tags[0] if tags else 'image ' + key}",
+            " · ".join(f"{n} {state}" for state, n in sorted(states.items())),
+            f"writable layers: {size_text(sum(c.size_rw for c in group))} in all, "
+            f"largest {size_text(max(c.size_rw for c in group))}",
+            f"{sum(len(c.copy_ups) for c in group)} copy-ups (fold=0 draws each container)",
+        )
+        g.edge("image_" + key, f"containers_{key}", style="dashed")
+    for c in containers:
+        if c.state is State.REMOVED or c.image.short_id in folded:
             continue
         cid = "container_" + (c.name or c.id[:12])  # names are unique in an engine, and stable
         node(

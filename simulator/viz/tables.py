@@ -28,17 +28,31 @@ if TYPE_CHECKING:
 __all__ = ["MAX_ROWS", "engine_table", "html_table"]
 
 MAX_ROWS = 50
+NOWRAP_TD = '<td style="white-space:nowrap">'
 
 
-def html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "") -> str:
-    """A plain HTML table (escaped), at most ``MAX_ROWS`` rows."""
+def html_table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "", *, nowrap: Sequence[int] = ()
+) -> str:
+    """A plain HTML table (escaped), at most ``MAX_ROWS`` rows.
+
+    ``nowrap``: the columns whose cells never wrap (an instruction, a path): in a narrow column
+    the table scrolls instead of breaking them one word per line.
+    """
     out = ['<table class="layerlab">']
     if caption:
         out.append(f"<caption>{html.escape(caption)}</caption>")
     out.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr>")
     rows = list(rows)
     for row in rows[:MAX_ROWS]:
-        out.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                (NOWRAP_TD if i in nowrap else "<td>") + html.escape(str(c)) + "</td>"
+                for i, c in enumerate(row)
+            )
+            + "</tr>"
+        )
     if len(rows) > MAX_ROWS:
         out.append(f'<tr><td colspan="{len(headers)}">… {len(rows) - MAX_ROWS} more rows</td></tr>')
     out.append("</table>")

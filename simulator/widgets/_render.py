@@ -20,22 +20,34 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..viz import INSTALL_HINT, GraphvizMissing, pipe
+from ..viz import INSTALL_HINT, GraphvizMissing, graph_outline, pipe
+from ..viz.fit import fitted_html, fitted_svg
 
-__all__ = ["DEFAULT_DELAY", "DiagramPane", "Shown", "pre", "show", "svg_fragment"]
+__all__ = ["DEFAULT_DELAY", "DiagramPane", "Shown", "column", "pre", "row", "show", "svg_fragment"]
 
 DEFAULT_DELAY = 0.12
 """Seconds a diagram waits for more requests before it renders (render-on-demand, debounced)."""
 
 
 def svg_fragment(svg: bytes) -> str:
-    """The ``<svg>`` element of Graphviz's output (no XML prolog, no DOCTYPE) for inline HTML."""
-    text = svg.decode("utf-8")
-    start = text.find("<svg")
-    if start < 0:
-        return text
-    # scale down to the output's width (a projector, a narrow notebook), never up
-    return '<svg style="max-width:100%;height:auto"' + text[start + len("<svg") :]
+    """The ``<svg>`` element of Graphviz's output (no XML prolog, no DOCTYPE) for inline HTML,
+    scaled down to its container but never below 12 px text (:func:`simulator.viz.fit.fitted_svg`)."""
+    return fitted_svg(svg.decode("utf-8"))
+
+
+def row(children: list[Any]) -> w.HBox:
+    """Controls side by side that wrap onto the next line when the column is narrow (a 1024 px
+    projector, 150 % zoom) instead of squeezing a button to "B..."."""
+    for child in children:
+        if isinstance(child, w.Button) and not child.layout.width:
+            child.layout.width = "auto"
+            child.layout.min_width = "max-content"
+    return w.HBox(children, layout=w.Layout(flex_flow="row wrap", align_items="center", width="100%"))
+
+
+def column(children: list[Any], basis: str) -> w.VBox:
+    """A column that takes ``basis`` of room and wraps below its neighbour when there is less."""
+    return w.VBox(children, layout=w.Layout(flex=f"1 1 {basis}", min_width="min(100%, 18em)"))
 
 
 def pre(text: str, *, css_class: str = "layerlab-pre") -> str:
@@ -50,7 +62,8 @@ class DiagramPane:
 
     Args:
         make: returns a :class:`graphviz.Digraph` (or ``None`` for "nothing to draw").
-        fallback: returns text shown when ``dot`` is missing (a text tree); defaults to the DOT.
+        fallback: returns text shown when ``dot`` is missing (a text tree); defaults to the
+            diagram's outline (:func:`simulator.viz.graph_outline`), never its DOT source.
         delay: debounce delay in seconds; ``0`` renders synchronously.
         empty: the text shown when ``make()`` returns ``None``.
     """
@@ -67,7 +80,9 @@ class DiagramPane:
         self._fallback = fallback
         self.delay = delay
         self.empty = empty
-        self.widget = w.HTML(layout=w.Layout(overflow="auto", max_width="100%"))
+        # the column's width, never the diagram's: a diagram wider than the pane scrolls inside it
+        self.widget = w.HTML(layout=w.Layout(overflow="auto", width="100%", max_width="100%", min_width="0"))
+        self.widget.add_class("layerlab-pane")
         self.pending = False
         self.renders = 0
         self.last_dot = ""
@@ -105,7 +120,7 @@ class DiagramPane:
             return pre(self.empty)
         self.last_dot = graph.source
         try:
-            return f'<div class="layerlab-diagram">{svg_fragment(pipe(graph, "svg"))}</div>'
+            return fitted_html(graph, full_size=True)
         except GraphvizMissing:
             text = self._text_fallback(graph)
             return pre(text) + f"<p><em>{html.escape(INSTALL_HINT)}</em></p>"
@@ -118,7 +133,7 @@ class DiagramPane:
                 return self._fallback()
             except Exception as exc:
                 return f"(text view failed: {exc})"
-        return str(graph.source)
+        return graph_outline(graph)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -137,13 +152,24 @@ class Shown:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
         try:
-            svg = svg_fragment(pipe(self.graph, "svg"))
+            page = fitted_html(self.graph)
+            svg = pipe(self.graph, "svg").decode("utf-8")
         except GraphvizMissing:
-            text = self.fallback or str(self.graph.source)
-            return {"text/plain": f"{text}\n{INSTALL_HINT}"}
+            return {"text/plain": f"{self._text()}\n{INSTALL_HINT}"}
         except Exception as exc:
-            return {"text/plain": f"(diagram failed: {type(exc).__name__}: {exc})\n{self.fallback}"}
-        return {"image/svg+xml": svg, "text/plain": f"<diagram: {self.graph.name}>"}
+            return {"text/plain": f"(diagram failed: {type(exc).__name__}: {exc})\n{self._text()}"}
+        # text/html first in JupyterLab (trusted output): fitted to the column, legend under it;
+        # image/svg+xml for other front ends
+        return {"text/html": page, "image/svg+xml": svg, "text/plain": f"<diagram: {self.graph.name}>"}
+
+    def _text(self) -> str:
+        """The text tree given, else the diagram's outline: never DOT source."""
+        if self.fallback:
+            return self.fallback
+        try:
+            return graph_outline(self.graph)
+        except Exception as exc:
+            return f"(text view failed: {exc})"
 
     def __repr__(self) -> str:
         return f"<diagram: {self.graph.name}>"

@@ -18,7 +18,7 @@ from ..errors import SimulatorError
 from ..reference import parse_reference
 from ..text import human_size
 from ..viz import sharing_dag, text_tree
-from ._render import DEFAULT_DELAY, DiagramPane, pre
+from ._render import DEFAULT_DELAY, DiagramPane, pre, row
 
 __all__ = ["SharingDashboard"]
 
@@ -81,11 +81,11 @@ class SharingDashboard:
         self._refresh()
         self.widget = w.VBox(
             [
-                w.HBox([self.pull_picker, self.pull_button]),
+                row([self.pull_picker, self.pull_button]),
                 w.HTML("<b>Dockerfile</b>"),
                 self.dockerfile,
-                w.HBox([self.build_tag, self.build_button]),
-                w.HBox([self.run_picker, self.run_button, self.remove_all_button]),
+                row([self.build_tag, self.build_button]),
+                row([self.run_picker, self.run_button, self.remove_all_button]),
                 self.message,
                 self.headline,
                 self.diagram.widget,

@@ -22,7 +22,7 @@ from ..text import human_size
 from ..viz import layer_stack, text_tree
 from ..viz.display import html_table
 from ._adapters import image_prefix, layer_marks
-from ._render import DEFAULT_DELAY, DiagramPane
+from ._render import DEFAULT_DELAY, DiagramPane, row
 
 __all__ = ["MAX_TREE_LINES", "LayerExplorer"]
 
@@ -93,18 +93,14 @@ class LayerExplorer:
 
         self.widget = w.VBox(
             [
-                w.HBox([self.image_picker, self.layer_slider]),
-                w.HBox([self.mode, self.only_changes]),
+                row([self.image_picker, self.layer_slider]),
+                row([self.mode, self.only_changes]),
                 self.layer_info,
-                w.HBox(
-                    [
-                        w.VBox(
-                            [w.HTML("<b>File tree</b> (A added · M modified · D removed)"), self.tree],
-                            layout=w.Layout(width="55%"),
-                        ),
-                        w.VBox([self.diagram.widget], layout=w.Layout(width="45%")),
-                    ]
-                ),
+                # the tree, then the diagram at the column's full width (side by side it was
+                # squeezed to ~380 px: text too small on a projector)
+                w.HTML("<b>File tree</b> (A added · M modified · D removed)"),
+                self.tree,
+                self.diagram.widget,
                 w.HTML("<b>Wasted space</b>: bytes shipped in a layer that no container ever sees"),
                 self.waste,
             ]

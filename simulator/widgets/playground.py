@@ -20,7 +20,7 @@ from ..model.container import Container, State
 from ..text import human_size
 from ..viz import overlay, sharing_dag, text_tree
 from ..viz.display import html_table
-from ._render import DEFAULT_DELAY, DiagramPane, pre
+from ._render import DEFAULT_DELAY, DiagramPane, column, pre, row
 
 __all__ = ["ContainerPlayground"]
 
@@ -61,7 +61,9 @@ class ContainerPlayground:
         self.new_button = w.Button(description="New container", icon="plus", tooltip="docker run -d <image>")
         self.selector = w.ToggleButtons(options=[], description="container", style={"button_width": "auto"})
         self.command = w.Text(
-            value="", placeholder="a shell command, e.g. echo hi >> /etc/motd", layout=w.Layout(width="60%")
+            value="",
+            placeholder="a shell command, e.g. echo hi >> /etc/motd (Enter runs it)",
+            layout=w.Layout(flex="1 1 20em", min_width="12em"),
         )
         self.command.add_class("layerlab-command")
         self.run_button = w.Button(
@@ -100,6 +102,9 @@ class ContainerPlayground:
 
         self.new_button.on_click(lambda _: self.new_container())
         self.run_button.on_click(lambda _: self.run())
+        # Enter in the command box runs it, like a terminal. The Text view sends {"event":
+        # "submit"} on Enter (Text.on_submit is the deprecated wrapper over this message).
+        self.command.on_msg(self._on_command_msg)
         self.remove_button.on_click(lambda _: self.remove())
         self.commit_button.on_click(lambda _: self.commit())
         self.selector.observe(lambda _: self._refresh(), names="value")
@@ -116,19 +121,20 @@ class ContainerPlayground:
                     f"<b>Image</b> <code>{html.escape(image)}</code> "
                     f"(<code>{html.escape(self.image.short_id)}</code>, {len(self.image.layers)} read-only layer(s))"
                 ),
-                w.HBox([self.new_button, self.selector]),
-                w.HBox([self.command, self.run_button]),
+                row([self.new_button, self.selector]),
+                row([self.command, self.run_button]),
                 self.terminal,
-                w.HBox([self.remove_button, self.commit_tag, self.commit_button]),
+                row([self.remove_button, self.commit_tag, self.commit_button]),
                 self.message,
             ]
         )
         panes = w.VBox([self.view, self.path, self.diagram.widget])
         details = w.HBox(
             [
-                w.VBox([w.HTML("<b>docker diff</b>"), self.diff], layout=w.Layout(width="30%")),
-                w.VBox([w.HTML("<b>writable layer</b>"), self.layer_table], layout=w.Layout(width="70%")),
-            ]
+                column([w.HTML("<b>docker diff</b>"), self.diff], "14em"),
+                column([w.HTML("<b>writable layer</b>"), self.layer_table], "30em"),
+            ],
+            layout=w.Layout(flex_flow="row wrap", width="100%"),
         )
         self.widget = w.VBox(
             [controls, panes, details, w.HTML("<b>Every container and the image</b>"), self.overview]
@@ -177,6 +183,10 @@ class ContainerPlayground:
         self.message.value = ""
         self._refresh()
         return result
+
+    def _on_command_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
+        if isinstance(content, dict) and content.get("event") == "submit":
+            self.run()
 
     def remove(self) -> None:
         """``docker rm -f`` the selected container: its writable layer is discarded."""

@@ -37,6 +37,48 @@ CMD ["./app.sh"]
 VIEWS = ("layer stack so far", "this step's changes", "whole build")
 
 
+def step_label(step: StepRecord) -> str:
+    """BuildKit's name of a step, as ``--progress=plain`` prints it: ``#5 [2/4]``.
+
+    The one numbering the stepper uses (title, slider, cache table, diagrams): the vertex number
+    of the build log and the position of the instruction in its stage.
+    """
+    return f"#{step.number} [{step.position[0]}/{step.position[1]}]"
+
+
+# What a config-only instruction changes in the image config (OCI image-spec config.md field
+# names, as `docker inspect` shows them under .Config).
+CONFIG_FIELDS = {
+    "ENV": "Env",
+    "LABEL": "Labels",
+    "EXPOSE": "ExposedPorts",
+    "CMD": "Cmd",
+    "ENTRYPOINT": "Entrypoint",
+    "USER": "User",
+    "WORKDIR": "WorkingDir",
+    "VOLUME": "Volumes",
+    "STOPSIGNAL": "StopSignal",
+    "HEALTHCHECK": "Healthcheck",
+    "SHELL": "Shell",
+    "ONBUILD": "OnBuild",
+    "MAINTAINER": "Author",
+}
+
+
+def config_change(step: StepRecord) -> str:
+    """What a config-only step changed, in words: ``sets Env: GREETING=hello``."""
+    keyword = step.keyword.upper()
+    argument = step.instruction.split(None, 1)[1] if " " in step.instruction.strip() else ""
+    if keyword == "ARG":
+        return f"declares the build argument {argument}: used by later steps, not stored in the config"
+    if keyword == "FROM":
+        return f"starts the stage from {argument}"
+    field = CONFIG_FIELDS.get(keyword)
+    if field is None:
+        return "changes the image config only"
+    return f"sets {field} in the image config: {argument}"
+
+
 def _outcome(step: StepRecord) -> str:
     if step.layer is None:
         return "config only (no layer)"
@@ -73,6 +115,7 @@ class BuildStepper:
         self.tag = tag
         self.result: BuildResult | None = None
         self.previous: BuildResult | None = None
+        self._last_good: BuildResult | None = None
         self._images: list[Any] = []
 
         self.editor = w.Textarea(value=dockerfile, description="", rows=10, layout=w.Layout(width="100%"))
@@ -81,6 +124,7 @@ class BuildStepper:
             button_style="primary",
             icon="hammer",
             tooltip="docker build (uses the build cache)",
+            layout=w.Layout(width="auto", min_width="7em", flex="0 0 auto"),
         )
         self.no_cache = w.Checkbox(value=False, description="--no-cache", indent=False)
         self.status = w.HTML()
@@ -91,6 +135,7 @@ class BuildStepper:
             description="step",
             continuous_update=True,
             disabled=True,
+            readout=False,  # the title names the step as BuildKit does (#5 [2/4]): one numbering
             layout=w.Layout(width="100%"),
         )
         self.step_title = w.HTML()
@@ -99,7 +144,7 @@ class BuildStepper:
         self.cache_table = w.HTML()
         self.rebuilt = w.HTML()
         self.diagram = DiagramPane(
-            self._diagram, fallback=self._fallback, delay=delay, empty="Press Build to see the layers."
+            self._diagram, fallback=self._fallback, delay=delay, empty=self.PRESS_BUILD
         )
 
         self.build_button.on_click(lambda _: self.build())
@@ -110,10 +155,10 @@ class BuildStepper:
             [
                 w.HTML("<b>Dockerfile</b>"),
                 self.editor,
-                w.HBox([self.build_button, self.no_cache]),
+                w.HBox([self.build_button, self.no_cache], layout=w.Layout(flex_flow="row wrap")),
                 self.status,
                 w.HTML("<b>Cache, step by step</b>"),
-                self.cache_table,
+                w.Box([self.cache_table], layout=w.Layout(overflow="auto", width="100%")),
                 self.rebuilt,
             ]
         )
@@ -127,9 +172,11 @@ class BuildStepper:
                 self.changes,
             ]
         )
-        left.layout.width = "42%"
-        right.layout.width = "58%"
-        self.widget = w.HBox([left, right])
+        # Side by side when there is room; at 150 % zoom or in a narrow column the diagram side
+        # wraps below the editor instead of squeezing both (flex-basis, not fixed percentages).
+        left.layout = w.Layout(flex="1 1 26em", min_width="22em", margin="0 8px 0 0")
+        right.layout = w.Layout(flex="1 1 30em", min_width="22em")
+        self.widget = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap", width="100%"))
         self.widget.add_class("layerlab-stepper")
 
     # -- callbacks ------------------------------------------------------------------------------
@@ -140,9 +187,10 @@ class BuildStepper:
                 self.editor.value, context=self.context, tag=self.tag, no_cache=self.no_cache.value
             )
         except (SimulatorError, OSError) as exc:
-            self.status.value = f'<span style="color:#b00">✗ build failed</span>{pre(str(exc))}'
+            self._clear(f'<span style="color:#b00">✗ build failed</span>{pre(str(exc))}')
             return None
-        self.previous, self.result = self.result, result
+        self.previous = self.result if self.result is not None else self._last_good
+        self.result = self._last_good = result
         self._images = step_images(result)
         built = sum(1 for s in result.steps if s.layer is not None and not s.cached)
         cached = sum(1 for s in result.steps if s.cached)
@@ -162,6 +210,26 @@ class BuildStepper:
         self.slider.observe(lambda _: self._show_step(), names="value")
         self._show_step()
         return result
+
+    PRESS_BUILD = "Press Build to see the layers."
+
+    def _clear(self, status: str) -> None:
+        """After a failed build: no stale table, title or diagram beside the error.
+
+        The last good build stays in :attr:`previous`, so the next build still says what changed.
+        """
+        self.result, self._images = None, []
+        self.status.value = status
+        self.cache_table.value = ""
+        self.rebuilt.value = ""
+        self.step_title.value = ""
+        self.changes.value = ""
+        self.slider.unobserve_all("value")
+        self.slider.min, self.slider.value, self.slider.max = 0, 0, 0
+        self.slider.disabled = True
+        self.slider.observe(lambda _: self._show_step(), names="value")
+        self.diagram.empty = "No image: the build failed (see the error above)."
+        self.diagram.request()
 
     @property
     def step(self) -> StepRecord | None:
@@ -185,10 +253,15 @@ class BuildStepper:
             else ""
         )
         self.step_title.value = (
-            f"<b>step {self.slider.value} of {len(self.result.steps)}: {html.escape(step.instruction)}</b> "
+            f"<b>{step_label(step)} {html.escape(step.instruction)}</b> "
             f"({stage}line {step.line}): {_outcome(step)}{reason}"
         )
         self.changes.value = self._changes_html(step)
+        self.diagram.empty = (
+            f"No layer to draw: {step_label(step)} {config_change(step)}."
+            if step.layer is None
+            else self.PRESS_BUILD
+        )
         self.diagram.request()
 
     # -- views ----------------------------------------------------------------------------------
@@ -211,9 +284,17 @@ class BuildStepper:
             return None
         multi = len({s.stage_index for s in self.result.steps}) > 1
         where = f"stage {step.stage}" if multi else self.tag
-        return layer_stack(image, name=f"{where} after step {self.slider.value}")
+        return layer_stack(image, name=f"{where} after {step_label(step)}")
 
     def _fallback(self) -> str:
+        """The text tree of what the current view draws (the build, the step's layer, the stack)."""
+        if self.result is None:
+            return ""
+        if self.view.value == VIEWS[2]:
+            return text_tree(self.result)
+        if self.view.value == VIEWS[1]:
+            step = self.step
+            return text_tree(step.layer) if step is not None and step.layer is not None else ""
         image = self._current_image()
         return text_tree(image) if image is not None else ""
 
@@ -221,7 +302,7 @@ class BuildStepper:
     def _changes_html(step: StepRecord) -> str:
         if step.layer is None:
             return (
-                "<p>No layer: this instruction only changes the image config "
+                f"<p>No layer: this instruction {html.escape(config_change(step))} "
                 "(a history entry marked <code>empty_layer</code>).</p>"
             )
         entries = step.layer.entries
@@ -245,15 +326,17 @@ class BuildStepper:
     def _cache_html(result: BuildResult) -> str:
         rows = [
             [
-                i,
+                step_label(s),
                 s.line,
                 s.instruction,
                 _outcome(s),
                 "" if s.cached or s.layer is None else (s.miss_reason or ""),
             ]
-            for i, s in enumerate(result.steps, 1)
+            for s in result.steps
         ]
-        return html_table(["step", "line", "instruction", "result", "why it was built"], rows)
+        return html_table(
+            ["step", "line", "instruction", "result", "why it was built"], rows, nowrap=(0, 2, 3)
+        )
 
     def _rebuilt_html(self, result: BuildResult) -> str:
         if self.previous is None:

@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,11 +89,11 @@ def lab(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def _diagram_html(page) -> str:  # type: ignore[no-untyped-def]
+def _diagram_html(page: Any) -> str:
     return page.locator(".layerlab-playground .layerlab-diagram").first.inner_html()
 
 
-def _run_all_cells(page) -> None:  # type: ignore[no-untyped-def]
+def _run_all_cells(page: Any) -> None:
     """Run → Run All Cells, again if the kernel was not ready to take it (no cell started)."""
     for attempt in range(3):
         page.get_by_role("menuitem", name="Run", exact=True).click()

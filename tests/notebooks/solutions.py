@@ -9,16 +9,16 @@ from __future__ import annotations
 
 SOLUTIONS: dict[str, str] = {
     # 01
-    "p01_layers": "prediction = 2",
+    "p01_layers": 'probe = Probe("p01_layers", prediction=2, why="RUN and COPY make layers; ENV, LABEL, EXPOSE, CMD do not")',
     "ex01_count": "layers_added = 3",
     "ex01_ids": 'changes_id = {"label", "byte", "history"}',
     # 02
-    "p02_rm": 'prediction = "no"',
+    "p02_rm": 'probe = Probe("p02_rm", prediction="No", why="docker rm deletes the writable layer with the container")',
     "ex02_copy": 'command = "chmod 644 /etc/passwd"',
     "ex02_whiteout": 'command = "rm /etc/shells"',
     "ex02_opaque": 'command = "rm -rf /etc/apk && mkdir /etc/apk"',
     # 03
-    "p03_label": 'prediction = "no"',
+    "p03_label": 'probe = Probe("p03_label", prediction="no", why="LABEL is config only and not in the RUN cache key")',
     "ex03_lines": "rebuilt_lines = {4, 5}",
     "ex03_order": '''my_dockerfile = """\\
 FROM alpine:3.20
@@ -29,25 +29,26 @@ COPY app.sh .
 CMD ["sh", "app.sh"]
 """''',
     # 04
-    "p04_containers": 'prediction = "almost nothing"',
+    "p04_containers": 'probe = Probe("p04_containers", prediction="almost nothing", why="containers share the image layers")',
     "ex04_bytes": """\
-layers = {}
-for img in e1.images.list():
-    for chain, layer in zip(img.chain_ids, img.layers):
-        layers[chain] = layer.size
-stored_bytes = sum(layers.values())""",
+def stored_bytes(engine):
+    layers = {}
+    for img in engine.images.list():
+        for chain, layer in zip(img.chain_ids, img.layers):
+            layers[chain] = layer.size
+    return sum(layers.values())""",
     "ex04_share": """\
 DOCKERFILE_A = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo a > /app/who\\n"
 DOCKERFILE_B = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo b > /app/who\\n"
 e2.images.build(DOCKERFILE_A, context={}, tag="app-a:1")
 e2.images.build(DOCKERFILE_B, context={}, tag="app-b:1")""",
     # 05
-    "p05_delete": 'prediction = "the same"',
-    "p05_chmod": 'prediction = "about 1 MB"',
+    "p05_delete": 'delete_probe = Probe("p05_delete", prediction="the same", why="the files stay in the lower layer")',
+    "p05_chmod": 'chmod_probe = Probe("p05_chmod", prediction="about 1 MB", why="a layer stores whole files")',
     "ex05_cleanup": 'cleanup_dockerfile = "FROM alpine:3.20\\nRUN apk add --no-cache curl\\n"',
     "ex05_multistage": "multistage_dockerfile = MULTI",
     # 06
-    "p06_whiteout": 'prediction = "a special marker file"',
+    "p06_whiteout": 'probe = Probe("p06_whiteout", prediction="a special marker file", why="overlayfs records deletions")',
     "ex06_errno": 'errno_name = "EXDEV"',
     "ex06_device": 'whiteout_on_disk = "a character device, numbers 0,0"',
 }

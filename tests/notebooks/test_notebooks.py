@@ -17,6 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from simulator.teaching import PROBES
+
 from .solutions import SOLUTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,6 +128,17 @@ def test_lesson_structure(path: Path) -> None:
     assert set(tags) <= SOLUTIONS.keys(), f"answer cells without a solution: {set(tags) - SOLUTIONS.keys()}"
 
 
+def test_the_answers_of_the_probes_live_in_the_package_not_in_the_cells() -> None:
+    """A probe's cell names it (``Probe("p02_rm")``); its explanation is only in PROBES."""
+    sources = {p.name: "\n".join(c.source for c in nbformat.read(p, as_version=4).cells) for p in LESSONS}
+    tags = {t for p in LESSONS for t in _answer_tags(nbformat.read(p, as_version=4)) if t.startswith("p")}
+    assert tags == set(PROBES), "every probe of the lessons is in simulator.teaching.PROBES"
+    for name, source in sources.items():
+        for spec in PROBES.values():
+            assert spec.explanation[:40] not in source, f"{name} holds the answer of {spec.name}"
+        assert "prediction = ..." not in source
+
+
 # --------------------------------------------------------------------------------------------
 # execution
 
@@ -137,6 +150,9 @@ def test_executes_as_stored(path: Path) -> None:
     feedback = _feedback(nb)
     assert len(feedback) == len(_answer_tags(nb)), feedback
     assert all(f.startswith("…") for f in feedback), feedback  # no answer yet: nothing is given away
+    shown = "\n".join(_plain_outputs(nb))
+    for spec in PROBES.values():  # Run All never reveals an unanswered probe
+        assert spec.explanation[:40] not in shown, f"{path.name} reveals {spec.name} with no prediction"
 
 
 @pytest.mark.slow

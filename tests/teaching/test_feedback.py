@@ -39,9 +39,9 @@ def test_reveal_right_and_wrong():
 
 
 @pytest.mark.parametrize("prediction", [None, ..., ""])
-def test_reveal_without_a_prediction_still_explains(prediction):
+def test_reveal_without_a_prediction_gives_nothing_away(prediction):
     feedback = reveal(prediction, "no", "Because.")
-    assert feedback.ok is None and "What happened: no. Because." in feedback.message
+    assert feedback.ok is None and "Because." not in feedback.message and ": no" not in feedback.message
 
 
 @pytest.mark.parametrize(
@@ -49,12 +49,10 @@ def test_reveal_without_a_prediction_still_explains(prediction):
     [
         "maybe",
         42,
-        pytest.param(
-            ["no"], marks=pytest.mark.xfail(strict=True, reason="unhashable prediction", raises=TypeError)
-        ),
+        ["no"],  # unhashable: compared, not hashed
     ],
 )
 def test_reveal_outside_the_choices(prediction):
     feedback = reveal(prediction, "no", "Because.", choices=["yes", "no"])
     assert isinstance(feedback, Feedback) and feedback.ok is None
-    assert "was not one of" in feedback.message and "Because." in feedback.message
+    assert "was not one of" in feedback.message and "Because." not in feedback.message

@@ -100,7 +100,9 @@ def test_overlay_marks_resolution_whiteouts_and_opaque(scene):
     assert "not found (ENOENT)" in dot
     dot = overlay(web, "/bin/sh").source
     assert "/bin/sh: file -rwx------ 0:0 5kB (5000 B) ← resolves here" in dot
-    upper = re.search(r'\tupper \[label="writable layer[^\]]*\]', dot).group(0)
+    found = re.search(r'\tupper \[label="writable layer[^\]]*\]', dot)
+    assert found is not None
+    upper = found.group(0)
     assert "peripheries=2" in upper and "penwidth=3.5" in upper
     dot = overlay(web, "/app/main.py").source
     assert "/app/main.py ← upper" in dot
@@ -203,3 +205,22 @@ def test_build_graph_of_a_real_build_keeps_instruction_order():
     labels = re.findall(r'^\t+(step\d+) \[label="([^\\]*)', dot, flags=re.M)
     assert [text.split("] ")[-1][:5] for _, text in labels] == ["ENV A", "RUN e", "CMD [", "LABEL"]
     assert len({sid for sid, _ in labels}) == 4  # every step its own node, config-only ones included
+
+
+def test_sharing_dag_folds_many_containers_of_one_image():
+    """Issue 14: a class's worth of containers drawn one by one widened the DAG past the screen."""
+    from simulator import Engine
+    from simulator.viz import sharing_dag
+
+    engine = Engine()
+    engine.images.pull("busybox")
+    started = [engine.containers.create("busybox").start() for _ in range(8)]
+    started[0].write_file("/tmp/x", b"12345")
+    started[1].stop()
+    folded = sharing_dag(engine).source
+    assert folded.count("shape=component") == 1 + 1  # one folded node + its legend entry
+    assert "8 containers of busybox:latest" in folded and "1 exited · 7 running" in folded
+    assert "largest 5 B" in folded
+    each = sharing_dag(engine, fold=0).source
+    assert each.count("shape=component") == 8 + 1 and "containers of" not in each
+    assert sharing_dag(engine, fold=8).source == each  # up to fold, drawn one by one

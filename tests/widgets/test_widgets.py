@@ -122,6 +122,7 @@ def test_playground_selecting_another_container_shows_its_layer(engine: Engine) 
 def test_playground_remove_discards_the_layer(engine: Engine) -> None:
     pg = ContainerPlayground(engine, "busybox", containers=2)
     victim = pg.container
+    assert victim is not None
     pg.run("echo data > /root/file")
     pg.remove_button.click()
     assert victim not in pg.containers and len(pg.containers) == 1
@@ -186,14 +187,62 @@ def test_stepper_build_slider_and_rebuild_reasons(engine: Engine) -> None:
     assert "CACHED" in stepper.cache_table.value
 
 
-def test_stepper_metadata_step_and_bad_dockerfile(engine: Engine) -> None:
+def test_stepper_metadata_step_says_what_it_changed(engine: Engine) -> None:
     stepper = BuildStepper(engine)
     stepper.build()
     stepper.slider.value = 4  # ENV
     assert "config only" in stepper.step_title.value and "No layer" in stepper.changes.value
-    stepper.editor.value = "FROM busybox\nRUNN echo\n"
+    assert "sets Env in the image config: GREETING=hello" in stepper.changes.value
+    stepper.view.value = "this step's changes"
+    shown = stepper.diagram.widget.value
+    assert "Press Build" not in shown and "sets Env" in shown
+
+
+def test_stepper_failed_build_clears_the_stale_results(engine: Engine) -> None:
+    """Issue 14: after `FRM oops` the old table and title stayed beside the error."""
+    stepper = BuildStepper(engine)
+    stepper.build()
+    good = stepper.result
+    stepper.editor.value = "FRM oops\n"
     stepper.build_button.click()
-    assert "build failed" in stepper.status.value and stepper.result is not None  # the old result stays
+    assert "build failed" in stepper.status.value and stepper.result is None
+    assert stepper.cache_table.value == stepper.step_title.value == stepper.changes.value == ""
+    assert stepper.slider.disabled and "build failed" in stepper.diagram.widget.value
+    stepper.editor.value = BuildStepper(Engine()).editor.value  # the example again
+    stepper.build_button.click()
+    assert stepper.previous is good and "nothing was rebuilt" in stepper.rebuilt.value
+
+
+def test_stepper_uses_buildkits_step_numbers_everywhere(engine: Engine) -> None:
+    """One numbering: BuildKit's `#N [i/n]` (as --progress=plain prints it), in the title, the
+    cache table and the diagram; the slider shows no number of its own."""
+    stepper = BuildStepper(engine)
+    result = stepper.build()
+    assert result is not None and not stepper.slider.readout
+    for value, step in enumerate(result.steps, 1):
+        stepper.slider.value = value
+        label = f"#{step.number} [{step.position[0]}/{step.position[1]}]"
+        assert label in stepper.step_title.value and label in stepper.cache_table.value
+    assert f"after {label}" in stepper.diagram.last_dot
+    assert "step 1 of" not in stepper.step_title.value
+
+
+def test_playground_enter_runs_the_command(engine: Engine) -> None:
+    pg = ContainerPlayground(engine, "busybox", containers=1)
+    pg.command.value = "echo typed >> /etc/motd"
+    pg.command._handle_custom_msg({"event": "submit"}, [])  # what the browser sends on Enter
+    container = pg.container
+    assert container is not None and b"typed" in container.read_file("/etc/motd")
+
+
+def test_layouts_wrap_instead_of_squeezing(engine: Engine) -> None:
+    """At 150 % zoom a fixed-width row squeezed the Build button to "B..." and the cache table to
+    one word per line: rows wrap, buttons size to their text."""
+    stepper = BuildStepper(engine)
+    assert stepper.widget.layout.flex_flow == "row wrap"
+    assert stepper.build_button.layout.width == "auto"
+    pg = ContainerPlayground(engine, "busybox", containers=1)
+    assert pg.run_button.layout.width == "auto"
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,7 +317,7 @@ def test_stepper_multi_stage_shows_each_stage_stack(engine: Engine) -> None:
     stepper.build()
     stepper.slider.value = 1
     assert (
-        "stage build" in stepper.step_title.value and "stage build after step 1" in stepper.diagram.last_dot
+        "stage build" in stepper.step_title.value and "stage build after #4 [2/2]" in stepper.diagram.last_dot
     )
     stepper.slider.value = 2
     assert "COPY --from=build" in stepper.step_title.value and "/artifact" in stepper.changes.value
