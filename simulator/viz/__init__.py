@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from .addressing import content_addressing, one_byte_changed
 from .buildgraph import build_graph
+from .cluster import cluster_picture, scheduler_table
 from .dispatch import diagram_for, table_for, tree_for
 from .display import install_reprs, mimebundle
 from .overlay import copy_up, overlay
@@ -35,6 +36,7 @@ __all__ = [
     "OKABE_ITO",
     "GraphvizMissing",
     "build_graph",
+    "cluster_picture",
     "content_addressing",
     "copy_up",
     "diagram_for",
@@ -47,6 +49,7 @@ __all__ = [
     "overlay",
     "pipe",
     "render",
+    "scheduler_table",
     "sharing_dag",
     "table_for",
     "text_tree",
