@@ -19,10 +19,18 @@ import graphviz
 from ..cluster import Cluster, Decision, Node, Pod
 from ..text import human_size
 from . import ops_looks as _ops_looks  # noqa: F401  (registers the looks used below)
-from .dispatch import Tree, diagram_for, tree_for
+from .dispatch import Tree, diagram_for, table_for, tree_for
 from .style import LOOKS, MONO, add_legend, left_label, new_digraph, node, shorten
+from .tables import html_table
 
-__all__ = ["cluster_picture", "cluster_tree", "decision_tree", "scheduler_table"]
+__all__ = [
+    "cluster_picture",
+    "cluster_table",
+    "cluster_tree",
+    "decision_table",
+    "decision_tree",
+    "scheduler_table",
+]
 
 
 def cpu_text(milli: int) -> str:
@@ -245,3 +253,27 @@ def decision_tree(decision: Decision) -> Tree:
     """The decision as a text tree (the same rows as the diagram)."""
     head = f"pod {decision.pod.name}: " + (f"bound to {decision.node}" if decision.node else "unschedulable")
     return (head, [(lines[0], [(line, ()) for line in lines[1:]]) for _, _, lines in _verdict_rows(decision)])
+
+
+@table_for.register
+def cluster_table(cluster: Cluster) -> str:
+    """``kubectl get pods -o wide``, near enough: each pod, its status and its node."""
+    rows = [
+        (p.name, pod_status(p), p.node or "<none>", ", ".join(p.images))
+        for p in sorted(cluster.pods.values(), key=lambda p: p.name)
+    ]
+    return html_table(["NAME", "STATUS", "NODE", "IMAGES"], rows, caption=f"cluster at t={cluster.time:g}s")
+
+
+@table_for.register
+def decision_table(decision: Decision) -> str:
+    """One row per examined node: the filter verdict, then each plugin's weighted score and the total."""
+    plugins = list(decision.weights)
+    rows = []
+    for name, verdict in decision.filtered.items():
+        scores = decision.final_by_plugin.get(name, {})
+        rows.append((name, verdict, *(scores.get(p, "") for p in plugins), decision.final.get(name, "")))
+    caption = f"pod {decision.pod.name}: " + (
+        f"bound to {decision.node}" if decision.node else "unschedulable"
+    )
+    return html_table(["NODE", "FILTERS", *plugins, "TOTAL"], rows, caption=caption)

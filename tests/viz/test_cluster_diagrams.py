@@ -97,3 +97,13 @@ def test_dispatch_and_text_trees() -> None:
 def test_stable_across_calls() -> None:
     for make in DIAGRAMS.values():
         assert make().source == make().source
+
+
+def test_tables() -> None:
+    from simulator.viz import table_for
+
+    d = big_pod_decision()
+    table = table_for(d)
+    assert "<td>n2</td><td>0/3 nodes" not in table and "Insufficient cpu" in table
+    assert f"<td>{d.final['n0']}</td>" in table
+    assert "NODE" in table_for(scene()) and "Running" in table_for(scene())
