@@ -23,6 +23,7 @@ from .checks import (
     check_whiteout,
     check_whiteout_on_disk,
 )
+from .checks_cluster import check_chosen_node, check_fits_only_on
 from .feedback import Feedback
 from .probes import PROBES, Probe, reveal
 
@@ -31,9 +32,11 @@ __all__ = [
     "Feedback",
     "Probe",
     "check_cache_friendly",
+    "check_chosen_node",
     "check_copy_up",
     "check_disk_usage",
     "check_errno",
+    "check_fits_only_on",
     "check_image_id_changes",
     "check_layer_count",
     "check_multi_stage",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from .addressing import content_addressing, one_byte_changed
 from .buildgraph import build_graph
+from .cluster import cluster_picture, scheduler_table
 from .dispatch import diagram_for, table_for, tree_for
 from .display import install_reprs, mimebundle
 from .outline import graph_outline, graph_tree
@@ -39,6 +40,7 @@ __all__ = [
     "THEMES",
     "GraphvizMissing",
     "build_graph",
+    "cluster_picture",
     "content_addressing",
     "copy_up",
     "diagram_for",
@@ -53,6 +55,7 @@ __all__ = [
     "overlay",
     "pipe",
     "render",
+    "scheduler_table",
     "sharing_dag",
     "table_for",
     "text_tree",

@@ -14,6 +14,7 @@ rendered on demand and debounced (:class:`DiagramPane`), synchronously outside a
 from __future__ import annotations
 
 from ._render import DEFAULT_DELAY, DiagramPane, show
+from .cluster import ClusterDashboard
 from .dashboard import SharingDashboard
 from .explorer import LayerExplorer
 from .playground import ContainerPlayground
@@ -22,6 +23,7 @@ from .stepper import BuildStepper
 __all__ = [
     "DEFAULT_DELAY",
     "BuildStepper",
+    "ClusterDashboard",
     "ContainerPlayground",
     "DiagramPane",
     "LayerExplorer",

@@ -51,4 +51,10 @@ e2.images.build(DOCKERFILE_B, context={}, tag="app-b:1")""",
     "p06_whiteout": 'probe = Probe("p06_whiteout", prediction="a special marker file", why="overlayfs records deletions")',
     "ex06_errno": 'errno_name = "EXDEV"',
     "ex06_device": 'whiteout_on_disk = "a character device, numbers 0,0"',
+    # 09
+    "p09_usage": 'prediction = "node-a"',
+    "ex09_where": 'answer = "small"',
+    "ex09_fit": """\
+def make_pod():
+    return Pod("p", image="app:1", cpu="2", memory="1Gi")""",
 }

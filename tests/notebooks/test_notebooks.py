@@ -119,7 +119,14 @@ def test_lesson_structure(path: Path) -> None:
     assert "## Summary" in text[-2]
     source = "\n".join(text)
     assert any(
-        w in source for w in ("ContainerPlayground(", "BuildStepper(", "LayerExplorer(", "SharingDashboard(")
+        w in source
+        for w in (
+            "ContainerPlayground(",
+            "BuildStepper(",
+            "LayerExplorer(",
+            "SharingDashboard(",
+            "ClusterDashboard(",
+        )
     )
     tags = _answer_tags(nb)
     assert sum(t.startswith("ex") for t in tags) >= 2, "at least two exercises"
