@@ -14,7 +14,7 @@
 
 # %%
 from simulator.cluster import Cluster, Deployment, Node, Pod, PodTemplate
-from simulator.teaching import check_chosen_node, check_fits_only_on, reveal
+from simulator.teaching import Probe, check_chosen_node, check_fits_only_on
 from simulator.viz import cluster_picture, install_reprs, scheduler_table
 from simulator.widgets import ClusterDashboard, show
 
@@ -56,25 +56,19 @@ show(scheduler_table(decision))
 #
 # `node-a` and `node-b` have 4 CPUs each. On `node-a` runs a batch job that requested `100m`
 # but really burns 3 CPUs all day; on `node-b` runs a pod that requested `3` CPUs but sleeps.
-# A new pod asks for 2 CPUs. Where does it go: `"node-a"`, `"node-b"` or `"nowhere"`?
+# A new pod asks for 2 CPUs. Where does it go? Choose in the form, say why, and press **Commit**:
+# the answer shows only after that.
 
 # %% tags=["answer:p09_usage"]
-prediction = ...  # one of the three strings
+probe = Probe("p09_usage")
+probe
 
 # %%
-probe = Cluster([Node("node-a"), Node("node-b")])
-probe.create_pod(Pod("batch", image="app:1", cpu="100m", memory="256Mi", node_name="node-a"))
-probe.create_pod(Pod("idle", image="app:1", cpu="3", memory="1Gi", node_name="node-b"))
-placed = probe.schedule(Pod("new", image="app:1", cpu="2", memory="1Gi"))
-print(placed.explain())
-reveal(
-    prediction,
-    placed.node or "nowhere",
-    "The scheduler never looks at real usage: it adds up the requests of the pods on each node "
-    "(node-b: 3 of 4 CPUs requested, so 2 more do not fit) and places by that. Requests are a "
-    "promise you make; set them close to what the pod really needs.",
-    choices=["node-a", "node-b", "nowhere"],
-)
+what_if = Cluster([Node("node-a"), Node("node-b")])
+what_if.create_pod(Pod("batch", image="app:1", cpu="100m", memory="256Mi", node_name="node-a"))
+what_if.create_pod(Pod("idle", image="app:1", cpu="3", memory="1Gi", node_name="node-b"))
+placed = what_if.schedule(Pod("new", image="app:1", cpu="2", memory="1Gi"))
+probe.reveal(placed.node or "nowhere", placed.explain())
 
 # %% [markdown]
 # ### Do cached images attract pods?

@@ -109,6 +109,15 @@ PROBES: dict[str, ProbeSpec] = {
             "A whiteout: on disk, a character device with device number 0/0 named like the deleted "
             "file. overlayfs hides the lower name whenever it finds one.",
         ),
+        _spec(
+            "p09_usage",
+            "node-a runs a pod that requested 100m but burns 3 CPUs; node-b a pod that requested 3 CPUs "
+            "but sleeps (4 CPUs each). Where does a new pod asking for 2 CPUs go?",
+            ("node-a", "node-b", "nowhere"),
+            "The scheduler never looks at real usage: it adds up the requests of the pods on each node "
+            "(node-b: 3 of 4 CPUs requested, so 2 more do not fit) and places by that. Requests are a "
+            "promise you make; set them close to what the pod really needs.",
+        ),
     )
 }
 

@@ -52,7 +52,7 @@ e2.images.build(DOCKERFILE_B, context={}, tag="app-b:1")""",
     "ex06_errno": 'errno_name = "EXDEV"',
     "ex06_device": 'whiteout_on_disk = "a character device, numbers 0,0"',
     # 09
-    "p09_usage": 'prediction = "node-a"',
+    "p09_usage": 'probe = Probe("p09_usage", prediction="node-a", why="the scheduler adds up requests, not usage")',
     "ex09_where": 'answer = "small"',
     "ex09_fit": """\
 def make_pod():
