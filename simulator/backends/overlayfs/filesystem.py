@@ -499,14 +499,25 @@ class OverlayFS:
         self._attr(path, True, "truncate", lambda fd: os.truncate(f"/proc/self/fd/{fd}", size))
 
     def touch(self, path: str, mode: int = 0o644) -> None:
+        """coreutils ``touch``: ``open(O_WRONLY|O_CREAT)`` and ``futimens``; when the open fails,
+        ``utimensat`` on the name, and the open's error is reported if that fails too."""
         check_mode_type(mode)
-        found = self._probe(path)
-        if isinstance(found, OSError):
-            if found.errno != errno.ENOENT:
-                raise found
-            self._write(path, b"", 0, "touch", mode)
+        try:
+            fd, _ = self._open_tracked(path, os.O_WRONLY | os.O_CREAT, mode, "touch")
+        except OSError as exc:
+            opened: OSError = exc
+        else:
+            try:
+                with self._kernel(path):
+                    os.utime(fd)
+            finally:
+                os.close(fd)
+                self._changed_fs()
             return
-        self._attr(path, True, "touch", lambda fd: os.utime(f"/proc/self/fd/{fd}"))
+        try:
+            self._attr(path, True, "touch", lambda fd: os.utime(f"/proc/self/fd/{fd}"))
+        except OSError:
+            raise opened from None
 
     def chmod(self, path: str, mode: int) -> None:
         check_mode(mode)
