@@ -49,6 +49,7 @@ from .paths import (
     Lookup,
     ancestors,
     basename,
+    check_length,
     check_path,
     fs_error,
     join,
@@ -698,6 +699,7 @@ class CopyOnWrite:
         """Hard link ``dst`` to ``src``; a lower ``src`` is copied up first (as overlayfs does)."""
         # linkat(2): the old name must exist, then the new name must not, then the old one must not be a dir
         lookup = self._lookup_fn()
+        check_length(check_path(dst))  # linkat copies both names in (getname) before any walk
         found = lookup_path(lookup, check_path(src), follow_last=False)
         source, entry = found.path, found.entry
         if entry is None:

@@ -542,6 +542,13 @@ class OverlayFS:
                 finally:
                     os.close(fd)
 
+    def _names(self, first: str, second: str) -> None:
+        """The syscall copies both names in (``getname``) before any walk: ENAMETOOLONG first."""
+        self._check()
+        for name in (first, second):
+            with self._kernel(first, second):
+                InRoot.check_length(name)
+
     def _name_call(self, path: str, what: str, call: Callable[[int, str], None]) -> None:
         with self._parent(path) as (dirfd, name):
             real = self._root.where(dirfd, name)
@@ -562,6 +569,7 @@ class OverlayFS:
     def symlink(self, target: str, path: str) -> None:
         if not isinstance(target, str) or not target or "\0" in target:
             raise InvalidPath(target, "a symlink target is a non-empty string without NUL")
+        self._names(check_path(path), target)
 
         def call(dirfd: int, name: str) -> None:
             if self._root.last_is_plain(name):
@@ -574,6 +582,7 @@ class OverlayFS:
         """``linkat(2)``: the old path is looked up first (its last name not followed, unless a
         trailing slash makes the kernel follow it: then it is opened whole inside the root and
         linked through its ``/proc/self/fd`` link), then the new name is created."""
+        self._names(check_path(src), check_path(dst))
         with self._parent(src, src, dst) as (sfd, sname):
             plain = self._root.last_is_plain(sname)
             if plain:
@@ -604,6 +613,7 @@ class OverlayFS:
                     os.close(held)
 
     def rename(self, src: str, dst: str) -> None:
+        self._names(check_path(src), check_path(dst))
         with self._parent(src, src, dst) as (sfd, sname), self._parent(dst, src, dst) as (dfd, dname):
             source, real = self._root.where(sfd, sname), self._root.where(dfd, dname)
             if source != real and self._root.last_is_plain(dname):
