@@ -560,7 +560,9 @@ class CopyOnWrite:
         real, entry = found.path, found.entry
         who = self.credentials
         if entry is not None and who.uid not in (0, entry.uid) and not self._may(entry, 0o2):
-            raise fs_error(errno.EACCES, path)  # setting the times to now: the owner or a writer
+            # setting the times to now needs the owner or a writer; when that fails too, touch
+            # reports the open's error, EISDIR for a directory (may_open checks it first)
+            raise fs_error(errno.EISDIR if entry.kind is Kind.DIR else errno.EACCES, path)
         if real == "/":
             return  # the root is the upper directory itself: nothing to copy up, no change to record
         if entry is not None and entry.kind is Kind.DIR:

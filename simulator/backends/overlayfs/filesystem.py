@@ -389,8 +389,16 @@ class OverlayFS:
                     stack.append(child)
 
     # ------------------------------------------------------------------ copy-up bookkeeping
+    def _upper_lstat(self, path: str) -> os.stat_result | None:
+        """``lstat`` in the upper directory for the bookkeeping: a name the kernel refused (too
+        long, ...) is not there."""
+        try:
+            return self._ufs.lstat(path)
+        except OSError:
+            return None
+
     def _in_upper(self, path: str) -> bool:
-        return self._ufs.lstat(path) is not None
+        return self._upper_lstat(path) is not None
 
     @contextmanager
     def _tracking(
@@ -416,7 +424,9 @@ class OverlayFS:
                 if before[path] or path in seen:  # a rename plans the shared parent twice
                     continue
                 seen.add(path)
-                info = self._ufs.lstat(moved[1] if done and moved is not None and path == moved[0] else path)
+                info = self._upper_lstat(
+                    moved[1] if done and moved is not None and path == moved[0] else path
+                )
                 if info is None or (st.S_ISCHR(info.st_mode) and info.st_rdev == 0):
                     continue
                 origin = view.origin(path)
