@@ -4,11 +4,10 @@
 kernel:
 
 - every file operation is a system call on the kernel's merged view (the errors are the
-  kernel's own ``OSError``), made through directory file descriptors below the mount point;
-- paths are first resolved with the model's own :func:`~simulator.model.paths.resolve`, fed
-  with ``lstat``/``readlink`` answers from the mount, so symlinks in the image (absolute,
-  relative, ``..`` chains, links to links) resolve inside the container and never reach a
-  host path;
+  kernel's own ``OSError``), with the caller's path unchanged: the kernel walks it inside the
+  container's root (``openat2`` with ``RESOLVE_IN_ROOT``, see :mod:`._inroot`), so trailing
+  slashes, symlink chains, ``ELOOP`` and ``ENAMETOOLONG`` are the kernel's answers, and
+  symlinks in the image (absolute, relative, ``..`` chains) never reach a host path;
 - the writable layer (for ``upper``, ``diff()``, ``size_rw`` and ``commit()``) is the upper
   directory read back (0/0 character devices -> whiteouts, the opaque xattr -> opaque
   directories) into a model :class:`~simulator.model.cow.CopyOnWrite` table, so the model's
@@ -17,7 +16,7 @@ kernel:
   from an image layer before an operation is in the upper directory after it;
 - ``open`` returns a :class:`RealFile`, a real descriptor on the merged mount.
 
-Long module: about 750 lines, one class per side of the same system calls (the file system
+Long module: about 790 lines, one class per side of the same system calls (the file system
 and its open files); the lookups and the copy-up bookkeeping they share keep them together.
 """
 
