@@ -178,3 +178,11 @@ def test_touch_through_a_file_with_a_slash_reports_the_open_error(backend) -> No
     reports the open's error."""
     outcomes, _, _ = both(backend, {"/f": Entry.file(b"")}, [("touch", "/f/")])
     assert outcomes == [("IsADirectoryError [EISDIR]", "IsADirectoryError [EISDIR]")]
+
+
+def test_touch_of_a_directory_a_user_may_not_touch_is_eisdir(backend) -> None:  # type: ignore[no-untyped-def]
+    """coreutils touch as a user on a root directory: ``open(O_WRONLY|O_CREAT)`` is EISDIR
+    (may_open checks the type before permissions), ``utimensat`` is EACCES; touch reports the
+    open's error."""
+    outcomes, _, _ = both(backend, {"/d": Entry.directory()}, [("become", 1000), ("touch", "/d")])
+    assert outcomes[1] == ("IsADirectoryError [EISDIR]", "IsADirectoryError [EISDIR]")
