@@ -49,6 +49,7 @@ from .paths import (
     Lookup,
     ancestors,
     basename,
+    check_length,
     check_path,
     fs_error,
     join,
@@ -559,7 +560,9 @@ class CopyOnWrite:
         real, entry = found.path, found.entry
         who = self.credentials
         if entry is not None and who.uid not in (0, entry.uid) and not self._may(entry, 0o2):
-            raise fs_error(errno.EACCES, path)  # setting the times to now: the owner or a writer
+            # setting the times to now needs the owner or a writer; when that fails too, touch
+            # reports the open's error, EISDIR for a directory (may_open checks it first)
+            raise fs_error(errno.EISDIR if entry.kind is Kind.DIR else errno.EACCES, path)
         if real == "/":
             return  # the root is the upper directory itself: nothing to copy up, no change to record
         if entry is not None and entry.kind is Kind.DIR:
@@ -698,6 +701,7 @@ class CopyOnWrite:
         """Hard link ``dst`` to ``src``; a lower ``src`` is copied up first (as overlayfs does)."""
         # linkat(2): the old name must exist, then the new name must not, then the old one must not be a dir
         lookup = self._lookup_fn()
+        check_length(check_path(dst))  # linkat copies both names in (getname) before any walk
         found = lookup_path(lookup, check_path(src), follow_last=False)
         source, entry = found.path, found.entry
         if entry is None:

@@ -149,7 +149,7 @@ def _create_side(lookup: Lookup, last: Last, nofollow: bool, path: str) -> Found
     symlink is followed (also a dangling one: the file is created where it points)."""
     while True:
         if not last.normal:
-            return Found(last.path, lookup(last.path), False, last.links, last)
+            return Found(last.path, look(lookup, last, path), False, last.links, last)
         if last.slash:
             raise fs_error(errno.EISDIR, path)
         entry = look(lookup, last, path)

@@ -172,6 +172,14 @@ class Last:
         return join(self.directory, self.name)
 
 
+def search(lookup: Lookup, directory: str) -> None:
+    """``may_lookup``: the kernel needs search permission on every directory it walks a name
+    from, ``.`` and ``..`` and the last name included (``"/d/."`` or ``mkdir /d/x/`` as a user
+    without x on ``/d``: EACCES before EEXIST).  The lookup of ``directory + "/."`` checks it
+    (its answer, never a real entry, is ignored)."""
+    lookup(join(directory, "."))
+
+
 def look(lookup: Lookup, last: Last, original: str) -> Entry | None:
     """Look up the last name in its directory: the directory answers ENAMETOOLONG for a name
     longer than :data:`NAME_MAX` (after the search permission the lookup itself checks)."""
@@ -210,8 +218,10 @@ def walk_parent(lookup: Lookup, path: str, *, start: str = "/", links: int = 0, 
     directory = "/" if path.startswith("/") else start
     for part in head:
         if part == ".":
+            search(lookup, directory)
             continue
         if part == "..":
+            search(lookup, directory)
             directory = parent(directory)
             continue
         current = join(directory, part)
@@ -237,6 +247,8 @@ def walk_parent(lookup: Lookup, path: str, *, start: str = "/", links: int = 0, 
         if entry.kind is not Kind.DIR:
             raise fs_error(errno.ENOTDIR, original)
         directory = current
+    if name:  # link_path_walk's may_lookup on the directory of the last name, whatever the name
+        search(lookup, directory)
     return Last(directory, name, slash, links)
 
 

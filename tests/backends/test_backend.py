@@ -161,6 +161,51 @@ def test_planted_symlinks_resolve_inside_the_container(
         assert f.read() == b"host"
 
 
+def test_the_kernel_walks_hostile_paths_inside_the_root(backend: OverlayBackend, host_dir: str) -> None:
+    """The caller's path reaches the kernel unchanged (openat2 RESOLVE_IN_ROOT; name calls on
+    the walked parent): trailing slashes that force a follow, ``..`` above the root, links to
+    links, O_CREAT through a dangling link to a host path.  Same outcomes as the model, and the
+    host directory is untouched."""
+    from simulator.backends.compare import run_op
+
+    image = image_of(
+        {
+            **hostile_image(host_dir).layers[0].entries,
+            "/dangling": Entry.symlink(host_dir + "/created"),
+        }
+    )
+    ops: list[tuple] = [
+        ("makedirs", host_dir),  # the link targets exist in the container too
+        ("stat", "/abs/"),
+        ("listdir", "/rel/"),
+        ("link", "/abs/", "/hard"),
+        ("link", "/root/", "/hard"),
+        ("mkdir", "/abs/"),
+        ("unlink", "/abs/"),
+        ("rmdir", "/chain1/"),
+        ("rename", "/abs/", "/moved"),
+        ("chown", "/chain1/", 1000, 1000),
+        ("chmod", "/dir/up/", 0o700),
+        ("read_file", "/rel/secret"),  # the container's copy of the host path has no secret
+        ("write_file", "/dangling", b"inside"),
+        ("truncate", "/dir/up/created", 2),
+        ("listdir", "/loop/"),
+        ("rm_rf", "/root/dir/"),
+    ]
+    model = Container(image)
+    with backend.new_container(image) as c:
+        got = [str(run_op(c, op)) for op in ops]
+        assert got == [str(run_op(model, op)) for op in ops]
+        assert got[3:5] == ["PermissionError [EPERM]"] * 2  # link of a directory, found inside
+        assert got[11] == "FileNotFoundError [ENOENT]"
+        assert c.read_file(host_dir + "/created") == b"in"
+        assert c.upper.diff_id == model.upper.diff_id
+    assert sorted(os.listdir(host_dir)) == ["secret"]
+    with open(os.path.join(host_dir, "secret"), "rb") as f:
+        assert f.read() == b"host"
+    assert os.stat(host_dir).st_uid == 0  # the chown went to the container's copy
+
+
 def test_the_manual_walk_is_as_safe_as_openat2(state_dir: str, host_dir: str) -> None:
     if not availability(state_dir).ok:
         pytest.skip(availability(state_dir).reason)

@@ -151,3 +151,38 @@ def test_a_descriptor_of_a_removed_container_says_so(backend) -> None:  # type: 
         c.remove()
         with pytest.raises(ContainerStateError):
             handle.read()
+
+
+def test_a_too_long_second_name_is_enametoolong_before_any_walk(backend) -> None:  # type: ignore[no-untyped-def]
+    """rename(2) and linkat(2) copy both names in (``getname``) before walking either: a new
+    name of PATH_MAX bytes is ENAMETOOLONG even when the old one does not exist."""
+    long = "/" + "./" * 2047 + "x"  # 4096 bytes
+    outcomes, _, _ = both(backend, {}, [("rename", "/missing", long), ("link", "/missing", long)])
+    assert [real for _, real in outcomes] == ["OSError [ENAMETOOLONG]"] * 2
+    assert [model for model, _ in outcomes] == [real for _, real in outcomes]
+
+
+def test_dot_needs_search_permission_on_its_directory(backend) -> None:  # type: ignore[no-untyped-def]
+    """link_path_walk checks search permission (may_lookup) on the directory of every name it
+    walks, ``.`` and the last name included: ``/d/.`` as a user without x on /d is EACCES,
+    not EISDIR, and ``mkdir /d/x`` is EACCES even when /d/x exists."""
+    layer = {"/d": Entry.directory(0o700), "/d/x": Entry.directory()}
+    ops = [("become", 1000), ("write_file", "/d/.", b""), ("mkdir", "/d/x"), ("unlink", "/d/..")]
+    outcomes, _, _ = both(backend, layer, ops)
+    assert [real for _, real in outcomes[1:]] == ["PermissionError [EACCES]"] * 3
+    assert [model for model, _ in outcomes] == [real for _, real in outcomes]
+
+
+def test_touch_through_a_file_with_a_slash_reports_the_open_error(backend) -> None:  # type: ignore[no-untyped-def]
+    """coreutils touch: ``open("f/", O_CREAT)`` is EISDIR, ``utimensat("f/")`` ENOTDIR; touch
+    reports the open's error."""
+    outcomes, _, _ = both(backend, {"/f": Entry.file(b"")}, [("touch", "/f/")])
+    assert outcomes == [("IsADirectoryError [EISDIR]", "IsADirectoryError [EISDIR]")]
+
+
+def test_touch_of_a_directory_a_user_may_not_touch_is_eisdir(backend) -> None:  # type: ignore[no-untyped-def]
+    """coreutils touch as a user on a root directory: ``open(O_WRONLY|O_CREAT)`` is EISDIR
+    (may_open checks the type before permissions), ``utimensat`` is EACCES; touch reports the
+    open's error."""
+    outcomes, _, _ = both(backend, {"/d": Entry.directory()}, [("become", 1000), ("touch", "/d")])
+    assert outcomes[1] == ("IsADirectoryError [EISDIR]", "IsADirectoryError [EISDIR]")

@@ -10,7 +10,11 @@ Open files take part: ``("open", path, mode, actions)`` opens, runs ``read``/``w
 ``seek``/``truncate``/``fstat`` on the descriptor and closes it; ``("hold", path, mode)`` keeps a
 descriptor open across the following operations, and ``("held", action)`` uses it (a read-only
 descriptor opened before a copy-up, a file read after its name was removed ...).  Paths include
-trailing slashes, ``.``/``..`` as last names and names over 255 bytes.
+trailing slashes, ``.``/``..`` as last names, names over 255 bytes, paths at and over PATH_MAX,
+symlink chains and loops (a link to itself: ``ELOOP``), and open flags (``O_NOFOLLOW``,
+``O_DIRECTORY``, ``O_CREAT`` through a dangling symlink ...).  The real side hands every path to
+the kernel unchanged (``openat2`` with ``RESOLVE_IN_ROOT``): the kernel, not the model, decides
+every path-walk result there.
 
 Out of scope (not compared): inode numbers, ``st_dev``, timestamps (they enter only through
 ``docker diff``'s C lines, see docs/overlayfs.md).
@@ -55,6 +59,11 @@ LINK_TARGETS = (
     "../../../../../../.." + SENTINEL,
     "/nonexistent/x",
     "l/../b",
+    "l",  # a loop when it is l itself: ELOOP
+    "/l/",
+    "b/",
+    "/a/l/l/l/l",
+    "a/" + "../a/" * 20 + "l",  # many components, one symlink
 )
 DATA = (b"", b"x", b"hello", b"hello world\n", bytes(range(256)))
 FILE_MODES = (0o644, 0o600, 0o755, 0o4755, 0o444, 0o2755, 0o2745)
@@ -128,15 +137,20 @@ def images(draw: s.DrawFn) -> Image:
 
 
 LONG = "n" * 256  # over NAME_MAX: ENAMETOOLONG when looked up
+NEAR_MAX = "/" + "./" * 2046 + "a"  # 4094 bytes: still below PATH_MAX (4096 with the NUL)
 OP_PATHS = s.one_of(
-    s.sampled_from((*PATHS, "/new", "/a/new", "/l/new", "/a/l/x", "/", "/a/b/../l")),
-    s.builds(lambda p, x: p + x, s.sampled_from((*PATHS, "/new")), s.sampled_from(("/", "/.", "/..", "//"))),
-    s.sampled_from(("/" + LONG, "/a/" + LONG, "/" + "m" * 255)),
+    s.sampled_from((*PATHS, "/new", "/a/new", "/l/new", "/a/l/x", "/", "/a/b/../l", "/l/l/l/l/l", "/l/..")),
+    s.builds(
+        lambda p, x: p + x, s.sampled_from((*PATHS, "/new")), s.sampled_from(("/", "/.", "/..", "//", "/./"))
+    ),
+    s.sampled_from(("/" + LONG, "/a/" + LONG, "/" + "m" * 255, NEAR_MAX, NEAR_MAX + "/", NEAR_MAX + "xx")),
 )
 MODES = (
     "r", "r+", "w", "w+", "a", "a+", "x", "rb",
     os.O_RDONLY | os.O_TRUNC, os.O_WRONLY, os.O_RDWR | os.O_CREAT, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
     os.O_RDONLY | os.O_NOFOLLOW, os.O_RDONLY | os.O_DIRECTORY, os.O_WRONLY | os.O_APPEND,
+    os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, os.O_RDONLY | os.O_CREAT | os.O_DIRECTORY,
+    os.O_RDWR | os.O_CREAT | os.O_TRUNC, os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY,
 )  # fmt: skip
 ACTIONS = s.one_of(
     s.tuples(s.just("read"), s.sampled_from((-1, 0, 3))),
@@ -171,6 +185,14 @@ def run_step(container: Any, op: tuple[Any, ...]) -> Outcome:
         if handle is None or handle.closed:
             return Outcome(True, result="nothing held")
         return Outcome(True, result=_act(handle, op[1]))
+    if name in ("stat", "lstat"):
+        try:
+            e = getattr(container, name)(op[1])
+        except OSError as exc:
+            return Outcome(False, type(exc).__name__, exc.errno)
+        except ValueError as exc:  # InvalidPath
+            return Outcome(False, type(exc).__name__)
+        return Outcome(True, result=(e.kind.value, oct(e.mode), e.uid, e.gid, e.size, e.target))
     if name not in ("open", "hold"):
         return run_op(container, op)
     try:
@@ -209,6 +231,10 @@ def ops() -> s.SearchStrategy[tuple]:
         s.tuples(s.just("read_file"), p),
         s.tuples(s.just("become"), s.sampled_from((0, 1000, 65534))),
         s.tuples(s.just("listdir"), p),
+        s.tuples(s.just("stat"), p),
+        s.tuples(s.just("lstat"), p),
+        s.tuples(s.just("readlink"), p),
+        s.tuples(s.just("exists"), p),
         s.tuples(s.just("open"), p, s.sampled_from(MODES), s.lists(ACTIONS, max_size=4)),
         s.tuples(s.just("hold"), p, s.sampled_from(("r", "r+", "a"))),
         s.tuples(s.just("held"), ACTIONS),

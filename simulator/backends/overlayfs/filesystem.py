@@ -4,11 +4,10 @@
 kernel:
 
 - every file operation is a system call on the kernel's merged view (the errors are the
-  kernel's own ``OSError``), made through directory file descriptors below the mount point;
-- paths are first resolved with the model's own :func:`~simulator.model.paths.resolve`, fed
-  with ``lstat``/``readlink`` answers from the mount, so symlinks in the image (absolute,
-  relative, ``..`` chains, links to links) resolve inside the container and never reach a
-  host path;
+  kernel's own ``OSError``), with the caller's path unchanged: the kernel walks it inside the
+  container's root (``openat2`` with ``RESOLVE_IN_ROOT``, see :mod:`._inroot`), so trailing
+  slashes, symlink chains, ``ELOOP`` and ``ENAMETOOLONG`` are the kernel's answers, and
+  symlinks in the image (absolute, relative, ``..`` chains) never reach a host path;
 - the writable layer (for ``upper``, ``diff()``, ``size_rw`` and ``commit()``) is the upper
   directory read back (0/0 character devices -> whiteouts, the opaque xattr -> opaque
   directories) into a model :class:`~simulator.model.cow.CopyOnWrite` table, so the model's
@@ -17,7 +16,7 @@ kernel:
   from an image layer before an operation is in the upper directory after it;
 - ``open`` returns a :class:`RealFile`, a real descriptor on the merged mount.
 
-Long module: about 750 lines, one class per side of the same system calls (the file system
+Long module: about 790 lines, one class per side of the same system calls (the file system
 and its open files); the lookups and the copy-up bookkeeping they share keep them together.
 """
 
@@ -40,20 +39,12 @@ from ...model import fs as model_fs
 from ...model.cow import CopyOnWrite
 from ...model.entries import Entry, Kind
 from ...model.fs import CopyUp, check_mode, check_name
-from ...model.namei import (
-    create_last,
-    open_flags,
-    open_lookup,
-    rename_lasts,
-    rmdir_last,
-    touch_lookup,
-    unlink_last,
-    wants_write,
-)
-from ...model.paths import PATH_MAX, ancestors, check_path, fs_error, join, lookup_path, normalize, resolve
+from ...model.namei import open_flags, wants_write
+from ...model.paths import ancestors, check_path, fs_error, join, normalize, resolve
 from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
 from ._args import check_ids, check_mode_type, check_size, file_bytes
+from ._inroot import InRoot, fchownat_empty, split_last
 from ._rootfs import RootFS
 from .layout import _xattr, read_upper
 from .lifetime import MountResources, guard
@@ -86,6 +77,15 @@ def _fs_identity(uid: int, gid: int) -> Iterator[None]:
     finally:
         _LIBC.setfsuid(old_uid)
         _LIBC.setfsgid(old_gid)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -174,6 +174,8 @@ class OverlayFS:
             self._held.handles.append(self._fs)
             self._ufs = RootFS(self.upper_dir, use_openat2=options.use_openat2)
             self._held.handles.append(self._ufs)
+            self._root = InRoot(self.merged_dir)
+            self._held.handles.append(self._root)
         except BaseException:
             self._teardown()
             raise
@@ -234,9 +236,8 @@ class OverlayFS:
         return self._table.touched_paths()
 
     def source_of(self, path: str) -> str:
-        real = self._resolve(path)
-        if self._fs.lstat(real) is None:
-            raise fs_error(errno.ENOENT, path)
+        with self._opened(path, os.O_PATH) as fd:
+            real = self._root.where(fd)
         self._sync()
         upper = self._table.writable_entries()
         if real in upper:
@@ -246,22 +247,7 @@ class OverlayFS:
             raise fs_error(errno.ENOENT, path)
         return f"layer {origin.layer}"
 
-    # ------------------------------------------------------------------ the merged view (kernel)
-    def _resolve(self, path: str, follow_last: bool = True) -> str:
-        self._check()
-        who = self.credentials
-        with _fs_identity(who.uid, who.gid):  # path lookup needs search permission, as in the kernel
-            return resolve(self._fs.kind_entry, check_path(path), follow_last=follow_last)
-
-    def _rules(self, rule: Callable[..., _T], *paths: str) -> _T:
-        """Apply one of the model's last-name rules (:mod:`simulator.model.namei`) to ``paths``,
-        looking up through the mount with the caller's credentials."""
-        self._check()
-        clean = [check_path(p) for p in paths]
-        who = self.credentials
-        with _fs_identity(who.uid, who.gid):
-            return rule(self._fs.kind_entry, *clean)
-
+    # ------------------------------------------------------------------ the kernel walks the paths
     @contextmanager
     def _kernel(self, path: str, path2: str | None = None) -> Iterator[None]:
         """Run the system calls inside with the container's credentials (``setfsuid``, so the
@@ -276,6 +262,70 @@ class OverlayFS:
                 raise
             raise fs_error(exc.errno, path, path2) from None
 
+    def _open(
+        self, path: str, flags: int, mode: int = 0, *, named: tuple[str, str | None] | None = None
+    ) -> int:
+        """``openat2`` of the caller's ``path`` inside the root, with the caller's credentials."""
+        self._check()
+        check_path(path)
+        where = named or (path, None)
+        with self._kernel(*where):
+            return self._root.open(path, flags, mode)
+
+    @contextmanager
+    def _opened(self, path: str, flags: int) -> Iterator[int]:
+        fd = self._open(path, flags)
+        try:
+            yield fd
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def _parent(self, path: str, *named: str) -> Iterator[tuple[int, str]]:
+        """The parent's descriptor (the kernel walked it) and the last name exactly as given."""
+        self._check()
+        check_path(path)
+        names = named or (path,)
+        with self._kernel(names[0], names[1] if len(names) > 1 else None):
+            fd, last = self._root.open_parent(path)
+        try:
+            yield fd, last
+        finally:
+            os.close(fd)
+
+    def _probe(self, path: str, flags: int = os.O_PATH) -> tuple[str, os.stat_result] | OSError:
+        """Where the kernel puts ``path`` now (for the copy-up bookkeeping), or its error."""
+        try:
+            fd = self._open(path, flags)
+        except OSError as exc:
+            return exc
+        try:
+            return self._root.where(fd), os.stat(fd)
+        finally:
+            os.close(fd)
+
+    def _create_plan(self, path: str, reason: str) -> list[tuple[str, str]]:
+        """Directories a creation at ``path`` may copy up: the parent the kernel walks to, or,
+        when the last name is a dangling symlink, the directories of its target (found with the
+        model's resolution: bookkeeping only, the kernel still decides what happens)."""
+        try:
+            with self._parent(path) as (dirfd, last):
+                if not self._root.last_is_plain(last):
+                    return []
+                real = self._root.where(dirfd, last)
+                try:
+                    link = st.S_ISLNK(os.stat(last, dir_fd=dirfd, follow_symlinks=False).st_mode)
+                except OSError:
+                    link = False
+        except OSError:
+            return []
+        if link:
+            try:
+                real = resolve(self._fs.kind_entry, real)
+            except OSError:
+                return []
+        return self._parents(real, f"{reason} {real}")
+
     def _upper_opaque(self, real: str) -> bool:
         if real == "/":
             return False
@@ -285,36 +335,37 @@ class OverlayFS:
         with self._ufs.parent(real) as (fd, name):
             return _xattr(fd, name, f"{self.options.xattr_ns}.overlay.opaque") == b"y"
 
-    def _entry(self, real: str, original: str) -> Entry:
-        entry = self._fs.entry(real)
-        if entry is None:
-            raise fs_error(errno.ENOENT, original)
-        if entry.kind is Kind.DIR and self._upper_opaque(real):
-            entry = Entry.directory(entry.mode, entry.uid, entry.gid, opaque=True)
+    def _fd_entry(self, fd: int, real: str) -> Entry:
+        """The :class:`Entry` an ``O_PATH`` descriptor names (a file's data read as root)."""
         if real == "/":
             self._sync()
             root = self._table.writable_entries().get("/")
             return root if root is not None else Entry.directory()
-        return entry
+        info = os.stat(fd)
+        mode, uid, gid = st.S_IMODE(info.st_mode), info.st_uid, info.st_gid
+        if st.S_ISDIR(info.st_mode):
+            return Entry.directory(mode, uid, gid, opaque=self._upper_opaque(real))
+        if st.S_ISLNK(info.st_mode):
+            return Entry.symlink(os.readlink("", dir_fd=fd), uid, gid)
+        if st.S_ISREG(info.st_mode):
+            reader = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                return Entry.file(_read_all(reader), mode, uid, gid)
+            finally:
+                os.close(reader)
+        return Entry(Kind.FILE, mode, uid, gid, data=b"")  # a device, fifo or socket a program made
 
     def read_file(self, path: str) -> bytes:
-        real = self._resolve(path)
-        if real == "/":
-            raise fs_error(errno.EISDIR, path)
-        with self._kernel(path), self._fs.parent(real) as (fd, name):
-            return self._fs.read(fd, name)
+        with self._opened(path, os.O_RDONLY) as fd, self._kernel(path):
+            return _read_all(fd)
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:
-        return self._entry(self._resolve(path, follow_symlinks), path)
+        with self._opened(path, os.O_PATH | (0 if follow_symlinks else os.O_NOFOLLOW)) as fd:
+            return self._fd_entry(fd, self._root.where(fd))
 
     def listdir(self, path: str) -> list[str]:
-        real = self._resolve(path)
-        with self._kernel(path), self._fs.dir(real) as fd:
-            lister = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=fd)
-            try:
-                return sorted(os.listdir(lister))
-            finally:
-                os.close(lister)
+        with self._opened(path, os.O_RDONLY | os.O_DIRECTORY) as fd, self._kernel(path):
+            return sorted(os.listdir(fd))
 
     def walk(self, top: str = "/") -> Iterator[tuple[str, Entry]]:
         self._check()
@@ -337,8 +388,16 @@ class OverlayFS:
                     stack.append(child)
 
     # ------------------------------------------------------------------ copy-up bookkeeping
+    def _upper_lstat(self, path: str) -> os.stat_result | None:
+        """``lstat`` in the upper directory for the bookkeeping: a name the kernel refused (too
+        long, ...) is not there."""
+        try:
+            return self._ufs.lstat(path)
+        except OSError:
+            return None
+
     def _in_upper(self, path: str) -> bool:
-        return self._ufs.lstat(path) is not None
+        return self._upper_lstat(path) is not None
 
     @contextmanager
     def _tracking(
@@ -364,7 +423,9 @@ class OverlayFS:
                 if before[path] or path in seen:  # a rename plans the shared parent twice
                     continue
                 seen.add(path)
-                info = self._ufs.lstat(moved[1] if done and moved is not None and path == moved[0] else path)
+                info = self._upper_lstat(
+                    moved[1] if done and moved is not None and path == moved[0] else path
+                )
                 if info is None or (st.S_ISCHR(info.st_mode) and info.st_rdev == 0):
                     continue
                 origin = view.origin(path)
@@ -379,62 +440,49 @@ class OverlayFS:
         return [(anc, reason) for anc in reversed(list(ancestors(real)))]
 
     # ------------------------------------------------------------------ writing files
-    def _write(self, path: str, data: bytes, flags: int, reason: str, create_mode: int | None) -> None:
-        real = self._rules(
-            lambda lookup, p: open_lookup(lookup, p, os.O_WRONLY | os.O_CREAT | flags), path
-        ).path
-        exists = self._fs.lstat(real) is not None
-        if not exists:
-            if create_mode is None:
-                raise fs_error(errno.ENOENT, path)
-            check_name(real)
-            plan = self._parents(real, f"create {real}")
-        else:
-            plan = [*self._parents(real, f"{reason} {real}"), (real, reason)]
-        with self._tracking(plan), self._kernel(path), self._fs.parent(real) as (dirfd, name):
-            if exists:
-                fd = os.open(name, _WRITE | flags, dir_fd=dirfd)
-            else:
-                fd = os.open(name, _WRITE | flags | os.O_CREAT | os.O_EXCL, 0o600, dir_fd=dirfd)
-                os.fchmod(fd, create_mode & 0o7777)  # type: ignore[operator]
-            try:
+    def _open_tracked(self, path: str, flags: int, perms: int, reason: str) -> tuple[int, bool]:
+        """``openat2(path, flags)`` as the caller asked, the copy-ups it does recorded; a file it
+        creates gets ``perms`` exactly (no umask).  Returns ``(fd, created)``."""
+        nofollow = flags & os.O_NOFOLLOW or (flags & os.O_CREAT and flags & os.O_EXCL)
+        found = self._probe(path, os.O_PATH | (os.O_NOFOLLOW if nofollow else 0))
+        missing = isinstance(found, OSError) and found.errno == errno.ENOENT
+        plan: list[tuple[str, str]] = []
+        if isinstance(found, tuple):
+            real, info = found
+            if wants_write(flags) and st.S_ISREG(info.st_mode):
+                plan = [*self._parents(real, f"{reason} {real}"), (real, reason)]
+        elif missing and flags & os.O_CREAT:
+            plan = self._create_plan(path, "create")
+        with self._tracking(plan):
+            fd = self._open(path, flags, 0o600)
+            created = missing and bool(flags & os.O_CREAT)
+            if created:
+                try:
+                    os.fchmod(fd, perms & 0o7777)
+                    name = self._root.where(fd)
+                    check_name(name)
+                except BaseException:
+                    os.close(fd)
+                    raise
+        return fd, created
+
+    def _write(self, path: str, data: bytes, flags: int, reason: str, create_mode: int) -> None:
+        fd, _ = self._open_tracked(path, os.O_WRONLY | os.O_CREAT | flags, create_mode, reason)
+        try:
+            with self._kernel(path):
                 _write_all(fd, data)
-            finally:
-                os.close(fd)
+        finally:
+            os.close(fd)
+            self._changed_fs()
 
     def open(self, path: str, mode: str | int = "r", perms: int = 0o666) -> RealFile:
-        """A real descriptor on the merged mount (``open(2)`` relative to the resolved parent
-        directory's descriptor, ``O_NOFOLLOW`` on the resolved name: nothing outside is reached).
-        The kernel copies a lower file up when it is opened for writing or with ``O_TRUNC``."""
+        """A real descriptor on the merged mount: ``openat2`` of the caller's path with the
+        caller's flags, the kernel resolving inside the container's root.  The kernel copies a
+        lower file up when it is opened for writing or with ``O_TRUNC``."""
         flags = open_flags(mode)
         check_mode(perms)
-        found = self._rules(lambda lookup, p: open_lookup(lookup, p, flags), path)
-        real = found.path
-        created = found.entry is None
-        if created:
-            check_name(real)
-            plan = self._parents(real, f"create {real}")
-        elif wants_write(flags) and found.entry is not None and found.entry.kind is Kind.FILE:
-            plan = [*self._parents(real, f"open {real}"), (real, "open")]
-        else:
-            plan = []
-        kernel_flags = flags | os.O_NOFOLLOW | os.O_CLOEXEC
-        with self._tracking(plan), self._kernel(path):
-            if real == "/":
-                with self._fs.dir("/") as dirfd:
-                    fd = os.open(".", kernel_flags, dir_fd=dirfd)
-            else:
-                with self._fs.parent(real) as (dirfd, name):
-                    if created:
-                        fd = os.open(name, kernel_flags | os.O_EXCL, 0o600, dir_fd=dirfd)
-                        try:
-                            os.fchmod(fd, perms)
-                        except BaseException:
-                            os.close(fd)
-                            raise
-                    else:
-                        fd = os.open(name, kernel_flags & ~os.O_CREAT, dir_fd=dirfd)
-        handle = RealFile(self, fd, real, flags)
+        fd, _ = self._open_tracked(path, flags, perms, "open")
+        handle = RealFile(self, fd, self._root.where(fd), flags)
         self._open_files.add(handle)
         return handle
 
@@ -446,169 +494,148 @@ class OverlayFS:
         content = file_bytes(data)
         self._write(path, content, os.O_APPEND, "append", check_mode_type(mode))
 
+    def _attr(self, path: str, follow: bool, reason: str, apply: Callable[[int], None]) -> None:
+        """``apply`` on the ``O_PATH`` descriptor of ``path`` (the kernel walked it)."""
+        with self._opened(path, os.O_PATH | (0 if follow else os.O_NOFOLLOW)) as fd:
+            real = self._root.where(fd)
+            plan = [] if real == "/" else [*self._parents(real, f"{reason} {real}"), (real, reason)]
+            with self._tracking(plan), self._kernel(path):
+                apply(fd)
+
     def truncate(self, path: str, size: int) -> None:
-        """``truncate(2)`` (through the file's ``O_PATH`` descriptor, so no symlink is followed)."""
+        """``truncate(2)`` (through the file's ``O_PATH`` descriptor's ``/proc/self/fd`` link)."""
         check_size(path, size)
-        real = self._resolve(path)
-        if real == "/":
-            raise fs_error(errno.EISDIR, path)
-        if self._fs.lstat(real) is None:
-            raise fs_error(errno.ENOENT, path)
-        plan = [*self._parents(real, f"truncate {real}"), (real, "truncate")]
-        with self._tracking(plan), self._kernel(path), self._fs.parent(real) as (dirfd, name):
-            fd = os.open(name, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
-            try:
-                os.truncate(f"/proc/self/fd/{fd}", size)
-            finally:
-                os.close(fd)
+        self._attr(path, True, "truncate", lambda fd: os.truncate(f"/proc/self/fd/{fd}", size))
 
     def touch(self, path: str, mode: int = 0o644) -> None:
+        """coreutils ``touch``: ``open(O_WRONLY|O_CREAT)`` and ``futimens``; when the open fails,
+        ``utimensat`` on the name, and the open's error is reported if that fails too."""
         check_mode_type(mode)
-        real = self._rules(touch_lookup, path).path
-        exists = self._fs.lstat(real) is not None
-        if not exists:
-            self._write(path, b"", 0, "touch", mode)
+        try:
+            fd, _ = self._open_tracked(path, os.O_WRONLY | os.O_CREAT, mode, "touch")
+        except OSError as exc:
+            opened: OSError = exc
+        else:
+            try:
+                with self._kernel(path):
+                    os.utime(fd)
+            finally:
+                os.close(fd)
+                self._changed_fs()
             return
-        if real == "/":
-            with self._tracking([]), self._kernel(path):
-                os.utime(self.merged_dir, follow_symlinks=False)
-            return
-        plan = [*self._parents(real, f"touch {real}"), (real, "touch")]
-        with self._tracking(plan), self._kernel(path), self._fs.parent(real) as (dirfd, name):
-            os.utime(name, dir_fd=dirfd, follow_symlinks=False)
-
-    def _attr(self, path: str, follow: bool, reason: str, apply: Callable[[int, str], None]) -> None:
-        real = self._resolve(path, follow)
-        if self._fs.lstat(real) is None:
-            raise fs_error(errno.ENOENT, path)
-        if real == "/":
-            with self._tracking([]), self._kernel(path), self._fs.dir("/") as fd:
-                apply(fd, ".")
-            return
-        plan = [*self._parents(real, f"{reason} {real}"), (real, reason)]
-        with self._tracking(plan), self._kernel(path), self._fs.parent(real) as (dirfd, name):
-            apply(dirfd, name)
+        try:
+            self._attr(path, True, "touch", lambda fd: os.utime(f"/proc/self/fd/{fd}"))
+        except OSError:
+            raise opened from None
 
     def chmod(self, path: str, mode: int) -> None:
         check_mode(mode)
-
-        def apply(dirfd: int, name: str) -> None:
-            fd = os.open(name, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
-            try:
-                if not st.S_ISLNK(os.fstat(fd).st_mode):
-                    os.chmod(f"/proc/self/fd/{fd}", mode & 0o7777)
-            finally:
-                os.close(fd)
-
-        self._attr(path, True, "chmod", apply)
+        self._attr(path, True, "chmod", lambda fd: os.chmod(f"/proc/self/fd/{fd}", mode & 0o7777))
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
         check_ids(path, uid, gid)
-        self._attr(
-            path,
-            follow_symlinks,
-            "chown",
-            lambda dirfd, name: os.chown(name, uid, gid, dir_fd=dirfd, follow_symlinks=False),
-        )
+        self._attr(path, follow_symlinks, "chown", lambda fd: fchownat_empty(fd, uid, gid))
 
     # ------------------------------------------------------------------ names
     def mkdir(self, path: str, mode: int = 0o755) -> None:
         check_mode_type(mode)
-        real = self._rules(create_last, path)[0].path  # a trailing slash is fine for mkdir
-        check_name(real)
-        with (
-            self._tracking(self._parents(real, f"mkdir {real}")),
-            self._kernel(path),
-            self._fs.parent(real) as (dirfd, name),
-        ):
-            os.mkdir(name, 0o700, dir_fd=dirfd)
-            fd = os.open(name, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
-            try:
-                os.chmod(f"/proc/self/fd/{fd}", mode & 0o7777)
-            finally:
-                os.close(fd)
+        with self._parent(path) as (dirfd, name):
+            real = self._root.where(dirfd, name)
+            if self._root.last_is_plain(name):
+                check_name(real)
+            with self._tracking(self._parents(real, f"mkdir {real}")), self._kernel(path):
+                os.mkdir(name, 0o700, dir_fd=dirfd)
+                fd = os.open(name.rstrip("/"), os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
+                try:
+                    os.chmod(f"/proc/self/fd/{fd}", mode & 0o7777)
+                finally:
+                    os.close(fd)
+
+    def _names(self, first: str, second: str) -> None:
+        """The syscall copies both names in (``getname``) before any walk: ENAMETOOLONG first."""
+        self._check()
+        for name in (first, second):
+            with self._kernel(first, second):
+                InRoot.check_length(name)
+
+    def _name_call(self, path: str, what: str, call: Callable[[int, str], None]) -> None:
+        with self._parent(path) as (dirfd, name):
+            real = self._root.where(dirfd, name)
+            with self._tracking(self._parents(real, f"{what} {real}")), self._kernel(path):
+                call(dirfd, name)
 
     def rmdir(self, path: str) -> None:
-        real = self._rules(rmdir_last, path)[0].path
-        with (
-            self._tracking(self._parents(real, f"rmdir {real}")),
-            self._kernel(path),
-            self._fs.parent(real) as (dirfd, name),
-        ):
-            os.rmdir(name, dir_fd=dirfd)
+        if split_last(check_path(path)) is None:
+            self._check()
+            raise fs_error(errno.EBUSY, path)  # rmdir("/"): LAST_ROOT is EBUSY (do_rmdir)
+        self._name_call(path, "rmdir", lambda dirfd, name: os.rmdir(name, dir_fd=dirfd))
 
     def unlink(self, path: str) -> None:
-        real = self._rules(unlink_last, path)[0].path
-        with (
-            self._tracking(self._parents(real, f"unlink {real}")),
-            self._kernel(path),
-            self._fs.parent(real) as (dirfd, name),
-        ):
-            os.unlink(name, dir_fd=dirfd)
+        self._name_call(path, "unlink", lambda dirfd, name: os.unlink(name, dir_fd=dirfd))
 
     remove_file = unlink
 
     def symlink(self, target: str, path: str) -> None:
         if not isinstance(target, str) or not target or "\0" in target:
             raise InvalidPath(target, "a symlink target is a non-empty string without NUL")
-        if len(target.encode("utf-8", "surrogateescape")) >= PATH_MAX:
-            raise fs_error(errno.ENAMETOOLONG, target)
-        last = self._rules(create_last, path)[0]
-        if last.slash:
-            raise fs_error(errno.ENOENT, path)
-        real = last.path
-        check_name(real)
-        with (
-            self._tracking(self._parents(real, f"symlink {real}")),
-            self._kernel(path),
-            self._fs.parent(real) as (dirfd, name),
-        ):
+        self._names(check_path(path), target)
+
+        def call(dirfd: int, name: str) -> None:
+            if self._root.last_is_plain(name):
+                check_name(self._root.where(dirfd, name))
             os.symlink(target, name, dir_fd=dirfd)
 
+        self._name_call(path, "symlink", call)
+
     def link(self, src: str, dst: str) -> None:
-        # linkat(2)'s order: the old path must exist, then the new name must not, then the
-        # old one must not be a directory (EPERM)
-        found = self._rules(lambda lookup, p: lookup_path(lookup, p, follow_last=False), src)
-        if found.entry is None:
-            raise fs_error(errno.ENOENT, src)
-        source = found.path
-        last = self._rules(create_last, dst)[0]
-        if last.slash:
-            raise fs_error(errno.ENOENT, dst)
-        real = last.path
-        if source == "/":
-            raise fs_error(errno.EPERM, src)
-        check_name(real)
-        plan = [
-            *self._parents(source, f"link {source}"),
-            (source, "link"),
-            *self._parents(real, f"link {real}"),
-        ]
-        with (
-            self._tracking(plan),
-            self._kernel(src, dst),
-            self._fs.parent(source) as (sfd, sname),
-            self._fs.parent(real) as (dfd, dname),
-        ):
-            os.link(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd, follow_symlinks=False)
+        """``linkat(2)``: the old path is looked up first (its last name not followed, unless a
+        trailing slash makes the kernel follow it: then it is opened whole inside the root and
+        linked through its ``/proc/self/fd`` link), then the new name is created."""
+        self._names(check_path(src), check_path(dst))
+        with self._parent(src, src, dst) as (sfd, sname):
+            plain = self._root.last_is_plain(sname)
+            if plain:
+                source = self._root.where(sfd, sname)
+                with self._kernel(src, dst):
+                    os.stat(sname, dir_fd=sfd, follow_symlinks=False)
+                held = -1
+            else:
+                held = self._open(src, os.O_PATH, named=(src, dst))
+                source = self._root.where(held)
+            try:
+                with self._parent(dst, src, dst) as (dfd, dname):
+                    real = self._root.where(dfd, dname)
+                    if self._root.last_is_plain(dname):
+                        check_name(real)
+                    plan = [
+                        *self._parents(source, f"link {source}"),
+                        (source, "link"),
+                        *self._parents(real, f"link {real}"),
+                    ]
+                    with self._tracking(plan), self._kernel(src, dst):
+                        if plain:
+                            os.link(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd, follow_symlinks=False)
+                        else:
+                            os.link(f"/proc/self/fd/{held}", dname, dst_dir_fd=dfd, follow_symlinks=True)
+            finally:
+                if held >= 0:
+                    os.close(held)
 
     def rename(self, src: str, dst: str) -> None:
-        old, _, new, _ = self._rules(rename_lasts, src, dst)
-        source, real = old.path, new.path
-        if source != real:
-            check_name(real)
-        plan = [
-            *self._parents(source, f"rename {source}"),
-            (source, "rename"),
-            *self._parents(real, f"rename {real}"),
-        ]
-        with (
-            self._tracking(plan, (source, real)),
-            self._kernel(src, dst),
-            self._fs.parent(source) as (sfd, sname),
-            self._fs.parent(real) as (dfd, dname),
-        ):
-            os.rename(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd)
+        self._names(check_path(src), check_path(dst))
+        with self._parent(src, src, dst) as (sfd, sname), self._parent(dst, src, dst) as (dfd, dname):
+            source, real = self._root.where(sfd, sname), self._root.where(dfd, dname)
+            if source != real and self._root.last_is_plain(dname):
+                check_name(real)
+            plan = [
+                *self._parents(source, f"rename {source}"),
+                (source, "rename"),
+                *self._parents(real, f"rename {real}"),
+            ]
+            if not self._root.last_is_plain(sname):
+                plan = []
+            with self._tracking(plan, (source, real)), self._kernel(src, dst):
+                os.rename(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd)
 
     # ------------------------------------------------------------------ real programs
     def run_program(

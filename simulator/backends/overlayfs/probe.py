@@ -78,6 +78,12 @@ def _probe(state_dir: str, method: str) -> Availability:
         shutil.rmtree(probe, ignore_errors=True)
 
 
+def _sys_openat2() -> bool:
+    from . import _sys
+
+    return _sys.openat2_available()
+
+
 def availability(state_dir: str | None = None, method: str = "auto") -> Availability:
     """Can the overlayfs backend run here?  If not, ``reason`` says why.
 
@@ -91,6 +97,12 @@ def availability(state_dir: str | None = None, method: str = "auto") -> Availabi
         return _CACHE[key]
     if not sys.platform.startswith("linux"):
         result = Availability(False, f"not Linux (this is {sys.platform}); overlayfs is a Linux file system")
+    elif not _sys_openat2():
+        result = Availability(
+            False,
+            "openat2(2) is missing or blocked (Linux 5.6+ has it): the backend hands every path to the "
+            "kernel with openat2(RESOLVE_IN_ROOT), so that the kernel walks it inside the container's root",
+        )
     else:
         try:
             with open("/proc/filesystems") as f:
