@@ -285,6 +285,9 @@ class RealtoolsSession:
         for target in sorted((m for m in mounts if m.startswith(prefix)), key=len, reverse=True):
             subprocess.run(["umount", "-l", target], check=False, capture_output=True)
         shutil.rmtree(self.base, ignore_errors=True)
+        global _SESSION
+        if _SESSION is self:  # the next session() makes a new one instead of handing out this dead one
+            _SESSION = None
 
 
 _SESSION: RealtoolsSession | None = None
