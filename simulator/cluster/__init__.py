@@ -21,6 +21,7 @@ from .errors import ClusterError, InvalidQuantity, ManifestError, ObjectNotFound
 from .labels import LabelSelector, NodeSelectorTerm, PreferredTerm, Requirement, Taint, Toleration
 from .manifests import load_manifests
 from .objects import Container, Deployment, Node, Pod, ReplicaSet, Service, TopologySpreadConstraint
+from .pulls import registry_puller
 from .quantity import Quantity, parse_quantity
 from .scheduler import DEFAULT_WEIGHTS, Decision, Scheduler
 
@@ -52,5 +53,6 @@ __all__ = [
     "load_manifests",
     "parse_quantity",
     "pod_template_hash",
+    "registry_puller",
     "resolve_fenceposts",
 ]
