@@ -33,9 +33,7 @@ MiB = 1024**2
 
 # %%
 engine = Engine()
-web = engine.containers.run(
-    "busybox", "sleep infinity", detach=True, name="web", mem_limit="512m", cpus=1.5
-)
+web = engine.containers.run("busybox", "sleep infinity", detach=True, name="web", mem_limit="512m", cpus=1.5)
 busy = engine.containers.run(
     "busybox", "stress --cpu 2 --vm 1 --vm-bytes 200M", detach=True, name="busy", cpus=1.5
 )
@@ -148,6 +146,7 @@ show(host_picture(play.host))
 # **Exercise 1.** `scene` starts three containers. What exit code does each one have after
 # `docker stop` (`c.stop()`, 10 s timeout)? `graceful` has a SIGTERM handler that exits 0;
 # `tini` runs with `--init`. Answer with a dict; run `c.stop()` only to check afterwards.
+
 
 # %%
 def scene(engine):

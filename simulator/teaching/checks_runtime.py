@@ -59,7 +59,9 @@ def check_limits_fit(
     except (SimulatorError, ValueError, TypeError) as exc:
         return wrong(f"Starting it failed: {exc}", "Check the option names: mem_limit=..., cpus=...")
     if not hasattr(c, "resources") or not hasattr(c, "cgroup"):
-        return wrong(f"{c!r} is not a container.", "Return what engine.containers.run(..., detach=True) gives.")
+        return wrong(
+            f"{c!r} is not a container.", "Return what engine.containers.run(..., detach=True) gives."
+        )
     most = parse_bytes(max_memory, "max_memory")
     res = c.resources
     if not res.memory:
@@ -70,7 +72,9 @@ def check_limits_fit(
             "Ask for less, but more than the program really uses.",
         )
     if res.cpu_limit is None or res.cpu_limit > max_cpus:
-        return wrong(f"Its CPU limit (cpu.max {c.cgroup['cpu.max']}) is not at most {max_cpus:g}.", "cpus=...")
+        return wrong(
+            f"Its CPU limit (cpu.max {c.cgroup['cpu.max']}) is not at most {max_cpus:g}.", "cpus=..."
+        )
     engine.host.advance(seconds)
     if c.oom_killed:
         return wrong(

@@ -120,7 +120,7 @@ PROBES: dict[str, ProbeSpec] = {
         ),
         _spec(
             "p07_limit",
-            "On an 8 GiB host running nothing, you start `sleep infinity` with mem_limit=\"512m\". "
+            'On an 8 GiB host running nothing, you start `sleep infinity` with mem_limit="512m". '
             "Does the host's free memory drop by 512 MiB?",
             ("yes", "no"),
             "A memory limit is a cap (memory.max), not a reservation: the host's free memory drops only "
