@@ -156,7 +156,7 @@ def scene(engine):
         "server",
         detach=True,
         name="graceful",
-        workload=Workload(traps={15}, trap_exit_code=0),
+        workload=Workload(traps=frozenset({15}), trap_exit_code=0),
     )
     engine.containers.run("busybox", "sleep infinity", detach=True, name="tini", init=True)
 

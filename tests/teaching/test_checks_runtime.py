@@ -11,7 +11,11 @@ HOG = "stress --cpu 2 --vm 1 --vm-bytes 300M"
 def scene(engine):
     engine.containers.run("busybox", "sleep infinity", detach=True, name="plain")
     engine.containers.run(
-        "busybox", "server", detach=True, name="graceful", workload=Workload(traps={15}, trap_exit_code=0)
+        "busybox",
+        "server",
+        detach=True,
+        name="graceful",
+        workload=Workload(traps=frozenset({15}), trap_exit_code=0),
     )
     engine.containers.run("busybox", "sleep infinity", detach=True, name="tini", init=True)
 
