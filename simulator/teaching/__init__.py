@@ -1,6 +1,7 @@
 """Teaching: the notebooks' exercises (``check_*``), their feedback, and misconception probes.
 
 - :mod:`.checks`: one ``check_*`` function per exercise; the truth is computed with the engine;
+- :mod:`.checks_cluster`, :mod:`.checks_runtime`: the same for the cluster and runtime lessons;
 - :mod:`.feedback`: :class:`Feedback` (``✓``/``✗``/``…`` with a hint) and the helpers checks use;
 - :mod:`.probes`: :class:`Probe`, a prediction form whose answer (kept in :data:`PROBES`) shows
   only after the student commits a prediction and a reason; :func:`reveal` for hand-written ones.
@@ -24,6 +25,7 @@ from .checks import (
     check_whiteout_on_disk,
 )
 from .checks_cluster import check_chosen_node, check_fits_only_on
+from .checks_runtime import check_limits_fit, check_stop_exit_codes
 from .feedback import Feedback
 from .probes import PROBES, Probe, reveal
 
@@ -39,11 +41,13 @@ __all__ = [
     "check_fits_only_on",
     "check_image_id_changes",
     "check_layer_count",
+    "check_limits_fit",
     "check_multi_stage",
     "check_opaque_dir",
     "check_rebuilt_steps",
     "check_same_layer_cleanup",
     "check_shared_layers",
+    "check_stop_exit_codes",
     "check_whiteout",
     "check_whiteout_on_disk",
     "reveal",

@@ -118,6 +118,17 @@ PROBES: dict[str, ProbeSpec] = {
             "(node-b: 3 of 4 CPUs requested, so 2 more do not fit) and places by that. Requests are a "
             "promise you make; set them close to what the pod really needs.",
         ),
+        _spec(
+            "p07_limit",
+            'On an 8 GiB host running nothing, you start `sleep infinity` with mem_limit="512m". '
+            "Does the host's free memory drop by 512 MiB?",
+            ("yes", "no"),
+            "A memory limit is a cap (memory.max), not a reservation: the host's free memory drops only "
+            "when the process really uses memory, and Docker starts every container whatever the sum of "
+            "the limits. Sixteen such containers start on this host; if they all used their 512 MiB, the "
+            "kernel's OOM killer would sort it out. What reserves is a Kubernetes request, and only at "
+            "scheduling: the scheduler adds up the requests on each node (lesson 09).",
+        ),
     )
 }
 

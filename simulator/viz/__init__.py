@@ -11,6 +11,7 @@ notebook, for slides (``theme="slides"``: larger text) or for handouts (``theme=
 - :func:`copy_up`: one copy-up, before and after, with the bytes copied;
 - :func:`build_graph`: a build's stages, steps, cache hits, first miss, ``COPY --from``;
 - :func:`content_addressing`: DiffID → ChainID → config → ImageID, and what one byte changes;
+- :func:`host_picture`: a host and its containers as processes, their limits and use;
 - :func:`text_tree`: the same objects as a text tree (no ``dot`` needed);
 - :func:`graph_outline`: any diagram as a text tree (what ``show`` prints without ``dot``);
 - :func:`diagram_for`, :func:`table_for`, :func:`tree_for`: the default display of a type, one
@@ -25,6 +26,7 @@ from .buildgraph import build_graph
 from .cluster import cluster_picture, scheduler_table
 from .dispatch import diagram_for, table_for, tree_for
 from .display import install_reprs, mimebundle
+from .host import host_picture
 from .outline import graph_outline, graph_tree
 from .overlay import copy_up, overlay
 from .render import FORMATS, INSTALL_HINT, THEMES, GraphvizMissing, dot_available, pipe, render, themed
@@ -47,6 +49,7 @@ __all__ = [
     "dot_available",
     "graph_outline",
     "graph_tree",
+    "host_picture",
     "install_reprs",
     "layer_stack",
     "layer_tree",

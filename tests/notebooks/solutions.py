@@ -51,6 +51,12 @@ e2.images.build(DOCKERFILE_B, context={}, tag="app-b:1")""",
     "p06_whiteout": 'probe = Probe("p06_whiteout", prediction="a special marker file", why="overlayfs records deletions")',
     "ex06_errno": 'errno_name = "EXDEV"',
     "ex06_device": 'whiteout_on_disk = "a character device, numbers 0,0"',
+    # 07
+    "p07_limit": 'probe = Probe("p07_limit", prediction="no", why="a limit is a cap; memory is used only when the process uses it")',
+    "ex07_stop": 'exit_codes = {"plain": 137, "graceful": 0, "tini": 143}',
+    "ex07_limits": """\
+def run_hog(engine):
+    return engine.containers.run("busybox", HOG, detach=True, mem_limit="400m", cpus=1)""",
     # 09
     "p09_usage": 'probe = Probe("p09_usage", prediction="node-a", why="the scheduler adds up requests, not usage")',
     "ex09_where": 'answer = "small"',
