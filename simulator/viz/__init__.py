@@ -11,6 +11,7 @@ notebook, for slides (``theme="slides"``: larger text) or for handouts (``theme=
 - :func:`copy_up`: one copy-up, before and after, with the bytes copied;
 - :func:`build_graph`: a build's stages, steps, cache hits, first miss, ``COPY --from``;
 - :func:`content_addressing`: DiffID → ChainID → config → ImageID, and what one byte changes;
+- :func:`transfer_picture`: a push or pull, which blobs travelled and which were already there;
 - :func:`text_tree`: the same objects as a text tree (no ``dot`` needed);
 - :func:`graph_outline`: any diagram as a text tree (what ``show`` prints without ``dot``);
 - :func:`diagram_for`, :func:`table_for`, :func:`tree_for`: the default display of a type, one
@@ -32,6 +33,7 @@ from .sharing import sharing_dag
 from .stack import layer_stack, layer_tree
 from .style import OKABE_ITO
 from .text import text_tree
+from .transfer import transfer_picture
 
 __all__ = [
     "FORMATS",
@@ -60,5 +62,6 @@ __all__ = [
     "table_for",
     "text_tree",
     "themed",
+    "transfer_picture",
     "tree_for",
 ]
