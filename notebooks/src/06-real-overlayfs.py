@@ -1,5 +1,5 @@
 # %% [markdown]
-# [← 05 Image size: what is shipped, what is wasted](05-image-size.ipynb) | [Index](00-index.ipynb) | [09 Clusters and scheduling →](09-clusters-and-scheduling.ipynb)
+# [← 05 Image size: what is shipped, what is wasted](05-image-size.ipynb) | [Index](00-index.ipynb) | [08 Registries and distribution →](08-registries-and-distribution.ipynb)
 
 # %% [markdown]
 # # 06 · The real overlayfs beside the model
@@ -172,4 +172,4 @@ check_whiteout_on_disk(whiteout_on_disk)
 # - The test suite runs such scenarios on both and expects no differences.
 
 # %% [markdown]
-# [← 05 Image size: what is shipped, what is wasted](05-image-size.ipynb) | [Index](00-index.ipynb) | [09 Clusters and scheduling →](09-clusters-and-scheduling.ipynb)
+# [← 05 Image size: what is shipped, what is wasted](05-image-size.ipynb) | [Index](00-index.ipynb) | [08 Registries and distribution →](08-registries-and-distribution.ipynb)

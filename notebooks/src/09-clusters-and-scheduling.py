@@ -1,5 +1,5 @@
 # %% [markdown]
-# [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb)
+# [← 08 Registries and distribution](08-registries-and-distribution.ipynb) | [Index](00-index.ipynb)
 
 # %% [markdown]
 # # 09 · Clusters and scheduling
@@ -142,4 +142,4 @@ check_fits_only_on(ex2, make_pod, "mid")
 #   pulling there if needed.
 
 # %% [markdown]
-# [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb)
+# [← 08 Registries and distribution](08-registries-and-distribution.ipynb) | [Index](00-index.ipynb)
