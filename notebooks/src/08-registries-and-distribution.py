@@ -55,7 +55,7 @@ show(transfer_picture(second))
 # %%
 shop = engine.images.build(
     "FROM python:3.12-slim\nCOPY app.py /srv/app.py\n", context={"app.py": "print('v1')\n"}, tag="shop:1"
-)
+).image
 mounted = engine.images.push("shop:1", registry)
 assert len(mounted.mounted) == len(shop.layers) - 1
 show(transfer_picture(mounted))

@@ -82,7 +82,7 @@ def check_mounted_push(publish: Any) -> Feedback:
         return wrong(f"{publish!r} is not a function.", "Write def publish(engine, registry): ...")
     engine, registry = Engine(), Registry()
     engine.images.pull("python:3.12-slim")
-    shop = engine.images.build(SHOP_DOCKERFILE, context=SHOP_CONTEXT, tag="shop:1")
+    shop = engine.images.build(SHOP_DOCKERFILE, context=SHOP_CONTEXT, tag="shop:1").image
     try:
         result = publish(engine, registry)
     except (SimulatorError, LookupError, ValueError, TypeError) as exc:
