@@ -126,7 +126,9 @@ dashboard
 
 # %%
 engine.images.build(
-    "FROM python:3.11-slim\nCOPY app.py /srv/app.py\n", context={"app.py": "print('v1')\n"}, tag="shop:1-py311"
+    "FROM python:3.11-slim\nCOPY app.py /srv/app.py\n",
+    context={"app.py": "print('v1')\n"},
+    tag="shop:1-py311",
 )
 engine.images.push("shop:1-py311", registry, quiet=True)
 ex1 = Engine()
