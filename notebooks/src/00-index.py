@@ -28,6 +28,7 @@
 # | 05 | [Image size: what is shipped, what is wasted](05-image-size.ipynb) |
 # | 06 | [The real overlayfs beside the model](06-real-overlayfs.ipynb) |
 # | 07 | [Containers as processes and resources](07-containers-as-processes.ipynb) |
+# | 08 | [Registries and distribution](08-registries-and-distribution.ipynb) |
 # | 09 | [Clusters and scheduling](09-clusters-and-scheduling.ipynb) |
 #
 # Each lesson has diagrams, an interactive widget, exercises that check your answer and give

@@ -1,5 +1,5 @@
 # %% [markdown]
-# [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb) | [09 Clusters and scheduling →](09-clusters-and-scheduling.ipynb)
+# [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb) | [08 Registries and distribution →](08-registries-and-distribution.ipynb)
 
 # %% [markdown]
 # # 07 · Containers as processes and resources
@@ -195,4 +195,4 @@ check_limits_fit(run_hog)
 #   what reserve, at scheduling (lesson 09).
 
 # %% [markdown]
-# [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb) | [09 Clusters and scheduling →](09-clusters-and-scheduling.ipynb)
+# [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb) | [08 Registries and distribution →](08-registries-and-distribution.ipynb)

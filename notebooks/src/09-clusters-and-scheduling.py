@@ -1,5 +1,5 @@
 # %% [markdown]
-# [← 07 Containers as processes and resources](07-containers-as-processes.ipynb) | [Index](00-index.ipynb)
+# [← 08 Registries and distribution](08-registries-and-distribution.ipynb) | [Index](00-index.ipynb)
 
 # %% [markdown]
 # # 09 · Clusters and scheduling
@@ -142,4 +142,4 @@ check_fits_only_on(ex2, make_pod, "mid")
 #   pulling there if needed.
 
 # %% [markdown]
-# [← 07 Containers as processes and resources](07-containers-as-processes.ipynb) | [Index](00-index.ipynb)
+# [← 08 Registries and distribution](08-registries-and-distribution.ipynb) | [Index](00-index.ipynb)

@@ -129,6 +129,18 @@ PROBES: dict[str, ProbeSpec] = {
             "kernel's OOM killer would sort it out. What reserves is a Kubernetes request, and only at "
             "scheduling: the scheduler adds up the requests on each node (lesson 09).",
         ),
+        _spec(
+            "p08_pull",
+            "This engine has pulled python:3.12-slim from the registry. Pulling python:3.11-slim next: "
+            "how much does Docker download?",
+            ("the whole image again", "only the layers it does not have", "nothing"),
+            "Only the missing layers. Blobs are addressed by their digest, so a layer this engine already "
+            "holds is recognised before anything is sent: the two Debian base layers both images share "
+            "print 'Already exists', and only the two Python layers are downloaded. The same holds for "
+            "your app's v2 built FROM the same base: the base is never downloaded again, only the layers "
+            "that changed. (With the classic overlay2 store a layer counts as present only when every "
+            "layer below it matches too; with the containerd store each blob counts on its own.)",
+        ),
     )
 }
 

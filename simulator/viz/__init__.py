@@ -12,6 +12,7 @@ notebook, for slides (``theme="slides"``: larger text) or for handouts (``theme=
 - :func:`build_graph`: a build's stages, steps, cache hits, first miss, ``COPY --from``;
 - :func:`content_addressing`: DiffID → ChainID → config → ImageID, and what one byte changes;
 - :func:`host_picture`: a host and its containers as processes, their limits and use;
+- :func:`transfer_picture`: a push or pull, which blobs travelled and which were already there;
 - :func:`text_tree`: the same objects as a text tree (no ``dot`` needed);
 - :func:`graph_outline`: any diagram as a text tree (what ``show`` prints without ``dot``);
 - :func:`diagram_for`, :func:`table_for`, :func:`tree_for`: the default display of a type, one
@@ -34,6 +35,7 @@ from .sharing import sharing_dag
 from .stack import layer_stack, layer_tree
 from .style import OKABE_ITO
 from .text import text_tree
+from .transfer import transfer_picture
 
 __all__ = [
     "FORMATS",
@@ -63,5 +65,6 @@ __all__ = [
     "table_for",
     "text_tree",
     "themed",
+    "transfer_picture",
     "tree_for",
 ]

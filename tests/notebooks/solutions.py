@@ -63,4 +63,11 @@ def run_hog(engine):
     "ex09_fit": """\
 def make_pod():
     return Pod("p", image="app:1", cpu="2", memory="1Gi")""",
+    # 08
+    "p08_pull": 'probe = Probe("p08_pull", prediction="only the layers it does not have", why="blobs are named by digest")',
+    "ex08_download": "answer = 3",
+    "ex08_mount": """\
+def publish(engine, registry):
+    engine.images.push("python:3.12-slim", registry, quiet=True)
+    return engine.images.push("shop:1", registry, quiet=True)""",
 }
