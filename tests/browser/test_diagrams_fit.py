@@ -17,19 +17,16 @@ table of the measurements in ``artifacts/browser/fit/measurements.txt``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_playground_in_jupyterlab import ARTIFACTS, CHROMIUM, ROOT, _free_port, _run_all_cells
+from tests._jupyterlab import jupyterlab
+
+from .test_playground_in_jupyterlab import ARTIFACTS, CHROMIUM, ROOT, _run_all_cells
 
 pytestmark = pytest.mark.browser
 
@@ -126,52 +123,18 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     overrides = json.loads((ROOT / "jupyter" / "lab-settings" / "overrides.json").read_text())
     overrides["@jupyterlab/notebook-extension:tracker"] = {"windowingMode": "none"}
     (settings / "overrides.json").write_text(json.dumps(overrides))
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),  # the kernel imports this checkout's simulator
-        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
-        "JUPYTERLAB_SETTINGS_DIR": str(tmp / "user-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--ServerApp.token={TOKEN}",
-        f"--ServerApp.root_dir={work}",
-        "--ServerApp.port_retries=0",
-        f"--LabApp.app_settings_dir={settings}",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log = open(tmp / "jupyterlab.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=work)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp / "jupyterlab.log").read_text(errors="replace")) from None
-                time.sleep(0.3)
+    with jupyterlab(
+        work,
+        tmp / "state",
+        token=TOKEN,
+        args=[
+            f"--LabApp.app_settings_dir={settings}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env={"PYTHONPATH": str(ROOT)},  # the kernel imports this checkout's simulator
+    ) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def _views(page: Any) -> list[Any]:

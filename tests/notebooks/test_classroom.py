@@ -11,15 +11,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests._jupyterlab import jupyterlab
 
 ROOT = Path(__file__).resolve().parents[2]
 MAKE = shutil.which("make") or "make"
@@ -77,54 +76,18 @@ def test_lessons_are_git_ignored_and_lab_opens_the_index() -> None:
     assert re.search(r"^reset-lessons:", makefile, re.M)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_jupyterlab_with_the_projects_settings_has_no_news_and_opens_the_index(tmp_path: Path) -> None:
     pytest.importorskip("jupyterlab", reason="jupyterlab is not installed (lab extra)")
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     shutil.copy(ROOT / "notebooks" / "00-index.ipynb", lessons)
-    port, token = _free_port(), "layerlab-classroom-test"
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--ServerApp.token={token}",
-        f"--notebook-dir={lessons}",
+    token = "layerlab-classroom-test"
+    args = [
         "--LabApp.default_url=/lab/tree/00-index.ipynb",
         f"--LabApp.app_settings_dir={ROOT / 'jupyter' / 'lab-settings'}",
     ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "lab.log").read_text(errors="replace")) from None
-                time.sleep(0.3)
+    with jupyterlab(lessons, tmp_path / "state", token=token, args=args) as url:
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args: object, **kwargs: object) -> None:
@@ -142,13 +105,6 @@ def test_jupyterlab_with_the_projects_settings_has_no_news_and_opens_the_index(t
         # changed the setting gets)
         defaults = {k: v.get("default") for k, v in settings["schema"]["properties"].items()}
         assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False, defaults
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 # --------------------------------------------------------------------------------------------
