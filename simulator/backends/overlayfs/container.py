@@ -99,11 +99,7 @@ class RealContainer(Container):
         timeout: float = 60,
         env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
-        """Run a real program in the container: ``unshare`` (new mount, UTS, IPC and pid
-        namespaces) then ``chroot`` into the merged directory.  Its writes land in the upper
-        directory, and ``diff()``/``upper`` show them.  The image must contain the program
-        (for example the static busybox of :func:`simulator.backends.busybox_layer`).
-        """
+        """Run a real program in the running container (see :meth:`OverlayFS.run_program`)."""
         self._alive()
         if self.state is not State.RUNNING:
             raise ContainerStateError(
