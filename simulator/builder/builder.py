@@ -81,6 +81,23 @@ PROXY_ARGS = {
     "all_proxy",
 }
 LAYER_STEPS = (ins.Run, ins.Copy, ins.Add, ins.Workdir)
+LINK_PARENT = "link:scratch"
+"""The parent key of every ``COPY --link`` layer: an empty directory, whatever came before."""
+LINK_CHOWN_BY_NAME = (
+    "invalid user index: -1 (--chown={chown} names a user or group, and a --link copy cannot "
+    "read /etc/passwd or /etc/group from the previous state: give numeric ids, "
+    "e.g. --chown=1000:1000, or drop --link)"
+)
+"""BuildKit's error for ``COPY --link --chown=<name>`` (moby/buildkit#2987, docker/buildx#1526)."""
+
+
+def link_chown(chown: str | None) -> str | None:
+    """``--chown`` for a ``--link`` copy: numeric ids (``root`` is 0, as llb.WithUser reads it);
+    ``None`` when a part is a name, which BuildKit cannot resolve on scratch."""
+    if not chown:
+        return None
+    parts = ["0" if part == "root" else part for part in chown.split(":", 1)]
+    return ":".join(parts) if all(part.isdigit() for part in parts) else None
 
 
 @dataclass
@@ -563,8 +580,21 @@ class _Builder:
             "heredocs": [h.content for h in expanded.heredocs],
             "text": f"{expanded.keyword}{flags} {sources} {expanded.dest}",
         }
+        link = bool(expanded.link) and not expanded.chmod  # convert_copy.go: --chmod turns --link off
+        if link:
+            plan.chown = link_chown(expanded.chown)
+            if plan.chown is None and expanded.chown:
+                raise self.fail(LINK_CHOWN_BY_NAME.format(chown=expanded.chown), instr)
+            desc["link"] = True
         self.layer_step(
-            state, instr, desc, created_by, position, label, lambda c: self.execute_copy(instr, c, plan)
+            state,
+            instr,
+            desc,
+            created_by,
+            position,
+            label,
+            lambda c: self.execute_copy(instr, c, plan),
+            link=link,
         )
 
     def run_argv(self, state: _StageState, instr: ins.Run) -> tuple[str, ...]:
@@ -725,8 +755,12 @@ class _Builder:
         label: str,
         execute: Any,
         mounts: bool = False,
+        link: bool = False,
     ) -> None:
-        key = cache_key(state.key, desc)
+        # COPY --link: the files are copied into an empty directory (scratch) and that layer is
+        # merged on top of the stage, so its key does not depend on the steps before it
+        parent_key = LINK_PARENT if link else state.key
+        key = cache_key(parent_key, desc)
         record = None if self.no_cache else self.cache.records.get(key)
         v = self.next_vertex()
         shown = " ".join(instr.original.split())
@@ -745,13 +779,13 @@ class _Builder:
         else:
             if self.no_cache:
                 reason = "--no-cache was given"
-            elif state.rebuilt_at is not None:
+            elif state.rebuilt_at is not None and not link:
                 reason = f"a previous step of this stage (line {state.rebuilt_at}) was rebuilt"
             else:
-                reason = self.cache.explain_miss(state.key, desc)
+                reason = self.cache.explain_miss(parent_key, desc)
             state.rebuilt_at = state.rebuilt_at or instr.line
             with self.host.work_container(
-                state.image, runtime_mounts("buildkitsandbox") if mounts else None
+                Image.of([]) if link else state.image, runtime_mounts("buildkitsandbox") if mounts else None
             ) as c:
                 self.post_layer = None
                 output = execute(c)
@@ -761,7 +795,7 @@ class _Builder:
                 )
             created = self.now()
             unsimulated = tuple(self.step_unsimulated)
-            self.cache.store(state.key, key, layer, desc, created, unsimulated)
+            self.cache.store(parent_key, key, layer, desc, created, unsimulated)
             for line in output.splitlines():
                 self.log.append(f"#{v} 0.000 {line}")
             self.log += [self.unsimulated_line(v, name) for name in unsimulated]
@@ -772,7 +806,7 @@ class _Builder:
         state.image = state.image.with_layer(layer, entry, state.config)
         state.layers.append(layer)
         state.history.append(entry)
-        state.key = key
+        state.key = cache_key(state.key, {"op": "MERGE", "layer": key}) if link else key
         self.steps.append(
             StepRecord(
                 v,
