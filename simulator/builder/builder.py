@@ -23,7 +23,7 @@ copy-ups, whiteouts and opaque directories exactly as on overlayfs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 
@@ -40,12 +40,13 @@ from simulator.builder.result import BuildResult, StageRecord, StepRecord
 from simulator.builder.steps import CONFIG_UPDATES, InvalidInstruction, with_shell
 from simulator.clock import rfc3339
 from simulator.distro import library
+from simulator.dockerfile import checks
 from simulator.dockerfile import instructions as ins
 from simulator.dockerfile._syntax import SyntaxProblem, parse_heredoc_word
 from simulator.dockerfile.lexer import Lexer
 from simulator.dockerfile.mounts import MountError, parse_mount
 from simulator.dockerfile.parser import Dockerfile, Stage, parse_dockerfile
-from simulator.errors import BuildError, DockerfileError, ImageNotFound
+from simulator.errors import BuildError, ImageNotFound
 from simulator.limits import Limits
 from simulator.model.container import Container, runtime_mounts
 from simulator.model.image import HistoryEntry, Image, ImageConfig
@@ -119,6 +120,10 @@ class _StageState:
         env.update(self.config.env_dict())
         return env
 
+    def declared(self) -> list[str]:
+        """The ARG names in scope, with a value or not."""
+        return [k for k, _ in self.args]
+
     def run_env(self) -> list[str]:
         """The environment of a RUN: the config's ENV plus ARG values ENV does not override."""
         env = self.config.env_dict()
@@ -173,11 +178,18 @@ class _Builder:
         self.steps: list[StepRecord] = []
         self.log: list[str] = []
         self.warnings: list[str] = [
-            f"{dockerfile.filename}:{w.line}: {w.message}" for w in dockerfile.warnings
+            f"{dockerfile.filename}:{w.line}: {w.message}"
+            for w in dockerfile.warnings
+            if w.rule not in checks.RULES  # the build checks report those, under # check=
         ]
+        check_arg = self.build_args.get("BUILDKIT_DOCKERFILE_CHECK")
+        if check_arg is not None:
+            self.used_args.add("BUILDKIT_DOCKERFILE_CHECK")
+        self.checker = checks.Checker.for_dockerfile(dockerfile, check_arg)
         self.vertex = 0
         self.done: dict[int, _StageState] = {}
         self.global_env = self._global_args()
+        self.checker.add(checks.file_checks(dockerfile, self.global_env, self.lexer))
 
     # -- helpers --------------------------------------------------------------------------------
     def fail(self, message: str, instr: ins.Instruction | None = None, step: str = "") -> BuildError:
@@ -217,15 +229,14 @@ class _Builder:
                     env[name] = value
         return env
 
-    def expand(self, instr: ins.Instruction, env: Mapping[str, str]) -> ins.Instruction:
-        try:
-            expanded = ins.expand_instruction_tracked(instr, self.lexer, env)
-        except DockerfileError:
-            raise
-        for name in sorted(expanded.undefined):
-            self.warnings.append(
-                f"{self.df.filename}:{instr.line}: UndefinedVar: usage of undefined variable '${name}'"
-            )
+    def expand(
+        self, instr: ins.Instruction, env: Mapping[str, str], declared: Iterable[str] = ()
+    ) -> ins.Instruction:
+        """``instr`` with its variables substituted; undefined ones are BuildKit's UndefinedVar,
+        except ARGs declared without a value (validations.go ``reportUnmatchedVariables``)."""
+        expanded = ins.expand_instruction_tracked(instr, self.lexer, env)
+        undefined = set(expanded.undefined) - set(declared) - set(checks.NON_ENV_ARGS)
+        self.checker.add(checks.undefined_var(name, env, instr.line) for name in sorted(undefined))
         return expanded.instruction
 
     # -- stage graph ----------------------------------------------------------------------------
@@ -293,6 +304,12 @@ class _Builder:
         self.log += [f"#{self.next_vertex()} [internal] load .dockerignore", f"#{self.vertex} DONE 0.0s", ""]
         for index in needed:
             self.done[index] = self.build_stage(self.df.stages[index], multi=len(self.df.stages) > 1)
+        failed = self.checker.error()  # convert.go finalizeResultImage: before the export
+        if failed is not None:
+            raise BuildError(
+                failed + " (# check=error=true: " + "; ".join(w.short() for w in self.checker.found) + ")",
+                filename=self.df.filename,
+            )
         final = self.done[target]
         image = Image.of(
             final.layers,
@@ -304,12 +321,16 @@ class _Builder:
         unused = sorted(set(self.build_args) - self.used_args - PROXY_ARGS)
         if unused:
             self.warnings.append(f"one or more build-args {unused} were not consumed")
+        self.warnings += [f"{self.df.filename}:{w.line}: {w.rule}: {w.message}" for w in self.checker.found]
         v = self.next_vertex()
         self.log += [f"#{v} exporting to image", f"#{v} writing image {image.id} done"]
         if self.tag:
             name, tag = parse_reference(self.tag)
             self.log.append(f"#{v} naming to docker.io/library/{name}:{tag} done")
         self.log.append(f"#{v} DONE 0.0s")
+        summary = self.checker.summary()
+        if summary:
+            self.log += ["", *summary]
         stages = tuple(
             StageRecord(
                 s.index,
@@ -366,6 +387,9 @@ class _Builder:
                 for i in parsed.stages[0].instructions
             )
         instructions.extend(stage.instructions)
+        self.checker.add(
+            checks.stage_checks(stage, shell_set=bool(state.config.shell), instructions=instructions)
+        )
         total = 1 + sum(1 for i in instructions if isinstance(i, LAYER_STEPS))
         label = f"{stage.name if stage.alias else f'stage-{stage.index}'} " if multi else ""
         base_text = self.lexer.process_word(stage.base, self.global_env)
@@ -397,7 +421,7 @@ class _Builder:
 
     # -- one instruction ------------------------------------------------------------------------
     def _workdir(self, state: _StageState, instr: ins.Workdir) -> str:
-        path = self.expand(instr, state.env_map()).path  # type: ignore[attr-defined]
+        path = self.expand(instr, state.env_map(), state.declared()).path  # type: ignore[attr-defined]
         return normalize(path if path.startswith("/") else f"{state.config.working_dir or '/'}/{path}")
 
     def now(self) -> str:
@@ -440,7 +464,7 @@ class _Builder:
         if isinstance(instr, (ins.Run, ins.Cmd, ins.Entrypoint, ins.Shell)):
             expanded: ins.Instruction = instr
         else:
-            expanded = self.expand(instr, state.env_map())
+            expanded = self.expand(instr, state.env_map(), state.declared())
         if isinstance(expanded, ins.Workdir):
             self.dispatch_workdir(state, instr, expanded, position, label)
         elif isinstance(expanded, (ins.Run, ins.Copy, ins.Add)):
