@@ -56,7 +56,7 @@ def test_a_symlink_in_the_destination_is_not_followed(engine: Engine) -> None:
     assert plain.listdir("/srv/real") == ["a.txt"]  # without --link the symlink is followed
     linked = build(engine, setup + "COPY --link a.txt /app/\n", {"a.txt": "x"}).image.view
     assert linked.listdir("/srv/real") == []
-    assert linked.lookup("/app").kind is Kind.DIR and linked.listdir("/app") == ["a.txt"]
+    assert linked.lookup("/app").kind is Kind.DIR and linked.listdir("/app") == ["a.txt"]  # type: ignore[union-attr]
 
 
 def test_a_single_file_to_an_existing_directory_without_slash_replaces_it(engine: Engine) -> None:
@@ -73,21 +73,21 @@ def test_parents_are_reset_to_root_0755(engine: Engine) -> None:
         "FROM alpine:3.20\nRUN mkdir -m 1777 /shared && chown 1000:1000 /shared\nCOPY {flag}a.txt /shared/\n"
     )
     plain = build(engine, text.format(flag=""), {"a.txt": "x"}).image.view.lookup("/shared")
-    assert (plain.mode & 0o7777, plain.uid) == (0o1777, 1000)
+    assert (plain.mode & 0o7777, plain.uid) == (0o1777, 1000)  # type: ignore[union-attr]
     linked = build(engine, text.format(flag="--link "), {"a.txt": "x"}).image.view.lookup("/shared")
-    assert (linked.mode & 0o7777, linked.uid) == (0o755, 0)
+    assert (linked.mode & 0o7777, linked.uid) == (0o755, 0)  # type: ignore[union-attr]
 
 
 def test_chown_applies_to_files_and_created_parents(engine: Engine) -> None:
     result = build(engine, "FROM alpine:3.20\nCOPY --link --chown=1000:1001 a.txt /opt/x/\n", {"a.txt": "x"})
-    entries = result.steps[-1].layer.entries
+    entries = result.steps[-1].layer.entries  # type: ignore[union-attr]
     assert {(p, e.uid, e.gid) for p, e in entries.items()} == {
         ("/opt", 1000, 1001),
         ("/opt/x", 1000, 1001),
         ("/opt/x/a.txt", 1000, 1001),
     }
     root = build(engine, "FROM alpine:3.20\nCOPY --link --chown=root:root a.txt /r/\n", {"a.txt": "x"})
-    assert root.image.view.lookup("/r/a.txt").uid == 0
+    assert root.image.view.lookup("/r/a.txt").uid == 0  # type: ignore[union-attr]
 
 
 def test_chown_by_name_fails_as_buildkit_does(engine: Engine) -> None:
@@ -112,11 +112,11 @@ def test_a_link_layer_is_reused_when_earlier_steps_change(engine: Engine) -> Non
     second = build(engine, text.format(n=2), context)
     run, link, plain = (s for s in second.steps if s.layer is not None)
     assert not run.cached and link.cached and not plain.cached
-    assert link.layer.diff_id == first.steps[-2].layer.diff_id
+    assert link.layer.diff_id == first.steps[-2].layer.diff_id  # type: ignore[union-attr]
     assert "rebuilt" in (plain.miss_reason or "")
     # the same files on another base: the layer is the same blob
     other = build(engine, "FROM debian:bookworm-slim\nCOPY --link a.txt /app/\n", context)
-    assert other.steps[-1].cached and other.steps[-1].layer.diff_id == link.layer.diff_id
+    assert other.steps[-1].cached and other.steps[-1].layer.diff_id == link.layer.diff_id  # type: ignore[union-attr]
     # and the image after it differs when the base differs
     assert second.image.id != first.image.id
 
