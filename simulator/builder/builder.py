@@ -46,7 +46,7 @@ from simulator.dockerfile._syntax import SyntaxProblem, parse_heredoc_word
 from simulator.dockerfile.lexer import Lexer
 from simulator.dockerfile.mounts import MountError, parse_mount
 from simulator.dockerfile.parser import Dockerfile, Stage, parse_dockerfile
-from simulator.errors import BuildError, ImageNotFound
+from simulator.errors import BuildError, ImageNotFound, RegistryUnreachable
 from simulator.limits import Limits
 from simulator.model.container import Container, runtime_mounts
 from simulator.model.image import HistoryEntry, Image, ImageConfig
@@ -205,10 +205,13 @@ class _Builder:
         (``what`` -- ``FROM x`` -- is already in the step the error shows)."""
         try:
             return self.host.base_image(ref)
-        except ImageNotFound:
+        except (ImageNotFound, RegistryUnreachable) as e:
+            # a registry host in the name (mcr.microsoft.com/..., gcr.io/...) that does not
+            # answer is the same dead end for a student: the image is not here
+            why = f" ({e})" if isinstance(e, RegistryUnreachable) else ""
             near = ", ".join(library.nearest(ref))
             raise self.fail(
-                f"no image {ref!r} here or in layerlab's library; nearest library images: {near}",
+                f"no image {ref!r} here or in layerlab's library{why}; nearest library images: {near}",
                 instr,
             ) from None
 
