@@ -1,5 +1,9 @@
 """Real-world Dockerfiles (issue 11): they build, or stop with an error that says what to do.
 
+The corpus (issue 11 part 6): ``dockerfiles/NAME/`` holds a real project's Dockerfile and a
+minimal context, with a ``SOURCE`` note (URL, commit, licence); ``corpus_cases.py`` says what
+each must build into, and which cannot build on this branch yet (``NEEDS``).
+
 The Dockerfiles follow the templates ``docker init`` writes (Node and Python: bind mounts for
 the manifest, a cache mount for the package cache, a non-root USER) as found in public
 projects, with the base images layerlab's library has.  Tests of the simulator's behaviour on
@@ -8,10 +12,19 @@ them, not of the real tools'.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from simulator import BuildError, Engine
 from simulator.builder.builder import build
+from simulator.builder.result import BuildResult
+from simulator.dockerfile import checks
+from simulator.dockerfile.parser import parse_dockerfile
+
+from .corpus_cases import CASES, NEEDS
 
 NODE_TEMPLATE = """\
 # syntax=docker/dockerfile:1
@@ -129,3 +142,83 @@ def test_an_image_the_library_lacks_names_the_nearest(engine: Engine) -> None:
     message = str(info.value)
     assert message.startswith("Dockerfile:1: FROM golang:1.22 AS build: no image 'golang:1.22'")
     assert message.count("nearest library images:") == 1 and len(message.splitlines()) == 1
+
+
+# -- the corpus: real Dockerfiles with their context (dockerfiles/NAME/, SOURCE says where from) --
+
+CORPUS = Path(__file__).parent / "dockerfiles"
+
+
+def corpus_context(name: str) -> dict[str, tuple[bytes, int]]:
+    """The directory as a build context, without its SOURCE note."""
+    root = CORPUS / name
+    return {
+        path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mode & 0o777)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != "SOURCE"
+    }
+
+
+def corpus_params() -> list[Any]:
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(reason=NEEDS[name], strict=False))
+        if name in NEEDS
+        else name
+        for name in sorted(CASES)
+    ]
+
+
+def test_the_corpus_is_complete() -> None:
+    names = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+    assert names == sorted(CASES) and len(names) >= 30
+    assert set(NEEDS) <= set(CASES)
+    for name in names:
+        source = (CORPUS / name / "SOURCE").read_text()
+        assert re.search(r"^source: https://", source, re.M), name
+        assert re.search(r"^licence: (CC0-1.0|Apache-2.0|MIT|BSD-2-Clause|BSD-3-Clause)$", source, re.M), name
+        assert re.search(r"^retrieved: \d{4}-\d\d-\d\d$", source, re.M), name
+        parse_dockerfile((CORPUS / name / "Dockerfile").read_text())  # every one parses
+
+
+def root_layers(engine: Engine, result: BuildResult, target: str | None) -> int:
+    """How many layers the image that the target's chain of stages starts from has."""
+    stages = {s.name: s for s in result.stages}
+    stage = stages[target] if target else result.stages[-1]
+    while stage.base in stages:
+        stage = stages[stage.base]
+    return 0 if stage.base == "scratch" else len(engine.base_image(stage.base).layers)
+
+
+def matches(expected: str, actual: str) -> bool:
+    return actual.startswith(expected[:-3]) if expected.endswith("...") else actual == expected
+
+
+@pytest.mark.parametrize("name", corpus_params())
+def test_corpus_dockerfile(engine: Engine, name: str) -> None:
+    case = CASES[name]
+    result = build(engine, None, corpus_context(name), target=case.target)
+    image = result.image
+    # the layers the Dockerfile added, by their history lines
+    layered = [h.created_by for h in image.history if not h.empty_layer]
+    added = layered[-len(case.layers) :]
+    assert all(matches(e, a) for e, a in zip(case.layers, added, strict=True)), (case.layers, added)
+    assert len(image.layers) == len(layered)
+    base_layers = len(layered) - len(case.layers)
+    assert base_layers == root_layers(engine, result, case.target), "the Dockerfile made more layers"
+    layers = image.layers[base_layers:]
+    for index, paths in case.files.items():
+        for path in paths:
+            assert path in layers[index].entries, f"{path} not in the layer of {case.layers[index]!r}"
+    for attribute, value in case.config.items():
+        assert getattr(image.config, attribute) == value, attribute
+    found = {
+        (w.split(": ")[1], int(w.split(":")[1]))
+        for w in result.warnings
+        if w.startswith("Dockerfile:") and w.split(": ")[1] in checks.RULES
+    }
+    assert found == case.checks
+    if case.unsimulated is not None:
+        assert {s.line: s.unsimulated for s in result.steps if s.unsimulated} == case.unsimulated
+        if case.unsimulated:
+            with pytest.raises(BuildError, match="is not simulated"):
+                build(Engine(), None, corpus_context(name), target=case.target, strict=True)

@@ -1,0 +1,454 @@
+"""What each real-world Dockerfile of ``dockerfiles/`` must build into (issue 11 part 6).
+
+One :class:`Case` per directory.  The expectations are written from the Dockerfile and
+BuildKit's rules (history ``created_by`` of each layer, the files an install step must leave in
+its layer, the commands no simulator can run), not from a simulator run.
+
+``NEEDS`` is the one place that says which cases cannot build on this branch and why: images
+of the library branch and tools of the toolchains branch (issue 11 parts 1 and 2).  Remove an
+entry when what it names has landed; the test then has to pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PY310 = "/usr/local/lib/python3.10/site-packages"
+PY311 = "/usr/local/lib/python3.11/site-packages"
+
+
+def run(command: str, args: str = "") -> str:
+    """BuildKit's history line of a ``RUN`` (``|N NAME=value ...`` when stage ARGs are in scope)."""
+    return f"RUN {args + ' ' if args else ''}/bin/sh -c {command} # buildkit"
+
+
+def copy(sources: str, dest: str, flags: str = "") -> str:
+    return f"COPY {flags + ' ' if flags else ''}{sources} {dest} # buildkit"
+
+
+def workdir(path: str) -> str:
+    return f"WORKDIR {path}"
+
+
+def prefix(text: str) -> str:
+    """A history line checked by its start (long official-image scripts)."""
+    return text + "..."
+
+
+@dataclass(frozen=True)
+class Case:
+    """What one Dockerfile builds into.
+
+    Attributes:
+        layers: ``created_by`` of each layer the Dockerfile adds to the final image, in order
+            (a line ending in ``...`` is compared by its start).
+        files: by index in ``layers``: paths that layer must hold.
+        unsimulated: Dockerfile line -> the commands that step could not simulate, for every
+            step that has some; ``None``: not checked.
+        config: attributes of the image config that must be equal.
+        target: ``--target`` (what the project's compose file builds).
+        checks: the build checks (rule, line) the build must report.
+    """
+
+    layers: list[str]
+    files: dict[int, list[str]] = field(default_factory=dict)
+    unsimulated: dict[int, tuple[str, ...]] | None = field(default_factory=dict)
+    config: dict[str, object] = field(default_factory=dict)
+    target: str | None = None
+    checks: set[tuple[str, int]] = field(default_factory=set)
+
+
+CASES: dict[str, Case] = {
+    "awesome-compose-flask": Case(
+        [
+            workdir("/app"),
+            copy("requirements.txt", "/app"),
+            run("pip3 install -r requirements.txt"),
+            copy(".", "/app"),
+        ],
+        files={2: [f"{PY310}/flask/__init__.py"], 3: ["/app/app.py"]},
+        config={"entrypoint": ("python3",), "cmd": ("app.py",), "working_dir": "/app"},
+        target="builder",
+        checks={("FromAsCasing", 15)},
+    ),
+    "awesome-compose-fastapi": Case(
+        [
+            workdir("/app"),
+            copy("requirements.txt", "./"),
+            run("pip install -r requirements.txt"),
+            copy("./app", "./app"),
+        ],
+        files={2: ["/usr/local/lib/python3.9/site-packages/fastapi/__init__.py"], 3: ["/app/app/main.py"]},
+        target="builder",
+        checks={("FromAsCasing", 13)},
+    ),
+    "awesome-compose-django": Case(
+        [
+            workdir("/app"),
+            copy("requirements.txt", "/app"),
+            run("pip3 install -r requirements.txt --no-cache-dir"),
+            copy(".", "/app"),
+        ],
+        files={2: ["/usr/local/lib/python3.7/site-packages/django/__init__.py"], 3: ["/app/manage.py"]},
+        config={"entrypoint": ("python3",), "cmd": ("manage.py", "runserver", "0.0.0.0:8000")},
+        target="builder",
+        checks={("FromAsCasing", 12)},
+    ),
+    "awesome-compose-flask-redis": Case(
+        [
+            workdir("/code"),
+            copy("requirements.txt", "/code"),
+            run("pip3 install -r requirements.txt"),
+            copy(".", "/code"),
+        ],
+        files={2: [f"{PY310}/flask/__init__.py", f"{PY310}/redis/__init__.py"]},
+        target="builder",
+        checks={("FromAsCasing", 15)},
+    ),
+    "awesome-compose-nginx-golang": Case(
+        [copy("/code/bin/backend", "/usr/local/bin/backend")],
+        files={0: ["/usr/local/bin/backend"]},
+        config={"cmd": ("/usr/local/bin/backend",)},
+        checks={
+            ("FromAsCasing", 22),
+            ("LegacyKeyValueFormat", 6),
+            ("LegacyKeyValueFormat", 7),
+            ("LegacyKeyValueFormat", 8),
+        },
+    ),
+    "awesome-compose-nginx-flask-mysql-backend": Case(
+        [
+            workdir("/code"),
+            copy("requirements.txt", "/code"),
+            run("pip3 install -r requirements.txt"),
+            copy(".", "."),
+        ],
+        files={
+            2: [f"{PY310}/flask/__init__.py", f"{PY310}/mysql/connector/__init__.py"],
+            3: ["/code/hello.py"],
+        },
+        config={"cmd": ("flask", "run")},
+        target="builder",
+        checks={("LegacyKeyValueFormat", line) for line in (11, 12, 13, 14)},
+    ),
+    "awesome-compose-nginx-flask-mysql-proxy": Case(
+        [copy("conf", "/etc/nginx/conf.d/default.conf")], files={0: ["/etc/nginx/conf.d/default.conf"]}
+    ),
+    "awesome-compose-react-express-mysql-backend": Case(
+        [
+            workdir("/code"),
+            copy("package.json", "/code/package.json"),
+            copy("package-lock.json", "/code/package-lock.json"),
+            run("npm ci", "|2 NODE_ENV=production PORT=80"),
+            copy(".", "/code"),
+        ],
+        files={3: ["/code/node_modules/express/package.json", "/code/node_modules/knex/package.json"]},
+        config={"cmd": ("node", "src/index.js"), "user": None},
+        target="development",
+        checks={("FromAsCasing", 35), ("LegacyKeyValueFormat", 9), ("LegacyKeyValueFormat", 15)},
+    ),
+    "awesome-compose-spring-postgres": Case(
+        [
+            copy("/workdir/server/target/dependency/BOOT-INF/lib", "/app/lib"),
+            copy("/workdir/server/target/dependency/META-INF", "/app/META-INF"),
+            copy("/workdir/server/target/dependency/BOOT-INF/classes", "/app"),
+        ],
+        unsimulated={29: ("jar",)},
+        config={"entrypoint": ("java", "-cp", "app:app/lib/*", "com.company.project.Application")},
+        checks={("FromAsCasing", 26)},
+    ),
+    "awesome-compose-nginx-wsgi-flask-nginx": Case(
+        [
+            run("apk add bash"),
+            copy("nginx.conf", "/etc/nginx/nginx.conf", "--chown=nginx:nginx"),
+            copy("start.sh", "/app/start.sh", "--chown=nginx:nginx"),
+            workdir("/app"),
+            prefix(run("chown -R nginx:nginx /app && chmod -R 755 /app &&")),
+            run("touch /var/run/nginx.pid && chown -R nginx:nginx /var/run/nginx.pid"),
+        ],
+        files={0: ["/bin/bash"], 2: ["/app/start.sh"]},
+        config={"user": "nginx", "cmd": ("nginx", "-g", "'daemon off;'")},
+    ),
+    "awesome-compose-vuejs": Case(
+        [
+            run("mkdir /project"),
+            workdir("/project"),
+            copy(".", "."),
+            run("yarn global add @vue/cli"),
+            run("yarn install"),
+        ],
+        files={4: ["/project/node_modules/vue/package.json"]},
+        unsimulated=None,
+        config={"cmd": ("yarn", "run", "serve")},
+        target="development",
+        checks={("FromAsCasing", 14)},
+    ),
+    "awesome-compose-nginx-nodejs-redis-web": Case(
+        [
+            workdir("/usr/src/app"),
+            copy("package.json package-lock.json", "./"),
+            run("npm ci"),
+            copy("./server.js", "./"),
+        ],
+        files={
+            2: [
+                "/usr/src/app/node_modules/express/package.json",
+                "/usr/src/app/node_modules/redis/package.json",
+            ]
+        },
+        config={"cmd": ("npm", "start")},
+    ),
+    "awesome-compose-traefik-golang": Case(
+        [copy("/compose/hello-docker/backend", "/usr/local/bin/backend")],
+        files={0: ["/usr/local/bin/backend"]},
+        checks={("FromAsCasing", 9)},
+    ),
+    "docs-getting-started": Case(
+        [workdir("/app"), copy(".", "."), run("yarn install --production")],
+        files={2: ["/app/node_modules/express/package.json"]},
+        config={"cmd": ("node", "src/index.js")},
+    ),
+    "voting-app-vote": Case(
+        [
+            run(
+                "apt-get update &&     apt-get install -y --no-install-recommends curl &&     rm -rf /var/lib/apt/lists/*"
+            ),
+            workdir("/usr/local/app"),
+            copy("requirements.txt", "./requirements.txt"),
+            run("pip install --no-cache-dir -r requirements.txt"),
+            copy(".", "."),
+        ],
+        files={
+            0: ["/usr/bin/curl"],
+            3: [f"{PY311}/flask/__init__.py", f"{PY311}/redis/__init__.py", f"{PY311}/gunicorn/__init__.py"],
+            4: ["/usr/local/app/app.py"],
+        },
+        target="final",
+    ),
+    "voting-app-result": Case(
+        [
+            run(
+                "apt-get update &&     apt-get install -y --no-install-recommends curl tini &&     rm -rf /var/lib/apt/lists/*"
+            ),
+            workdir("/usr/local/app"),
+            run("npm install -g nodemon"),
+            copy("package*.json", "./"),
+            run("npm ci &&  npm cache clean --force &&  mv /usr/local/app/node_modules /node_modules"),
+            copy(".", "."),
+        ],
+        files={
+            0: ["/usr/bin/tini"],
+            2: ["/usr/local/lib/node_modules/nodemon/package.json"],
+            4: ["/node_modules/express/package.json"],
+        },
+        config={"entrypoint": ("/usr/bin/tini", "--"), "cmd": ("node", "server.js")},
+    ),
+    "voting-app-worker": Case(
+        [workdir("/app"), copy("/app", ".")],
+        files={1: ["/app/Worker.dll"]},
+        config={"entrypoint": ("dotnet", "Worker.dll")},
+    ),
+    "voting-app-seed-data": Case(
+        [
+            run(
+                "apt-get update     && apt-get install -y --no-install-recommends     apache2-utils     && rm -rf /var/lib/apt/lists/*"
+            ),
+            workdir("/seed"),
+            copy(".", "."),
+            run("python make-data.py"),
+        ],
+        files={0: ["/usr/bin/ab"], 2: ["/seed/generate-votes.sh"]},
+        unsimulated={14: ("python",)},
+        config={"cmd": ("/seed/generate-votes.sh",)},
+    ),
+    "microservices-demo-emailservice": Case(
+        [
+            run("apk update     && apk add --no-cache libstdc++     && rm -rf /var/cache/apk/*"),
+            workdir("/email_server"),
+            copy("/usr/local/lib/python3.14/", "/usr/local/lib/python3.14/"),
+            copy(".", "."),
+        ],
+        files={
+            2: ["/usr/local/lib/python3.14/site-packages/grpc/__init__.py"],
+            3: ["/email_server/email_server.py"],
+        },
+        config={"entrypoint": ("python", "email_server.py")},
+    ),
+    "microservices-demo-frontend": Case(
+        [
+            workdir("/src"),
+            copy("/go/bin/frontend", "/src/server"),
+            copy("./templates", "./templates"),
+            copy("./static", "./static"),
+        ],
+        files={1: ["/src/server"], 2: ["/src/templates/home.html"]},
+        config={"entrypoint": ("/src/server",)},
+    ),
+    "microservices-demo-currencyservice": Case(
+        [
+            run("apk add --no-cache nodejs"),
+            workdir("/usr/src/app"),
+            copy("/usr/src/app/node_modules", "./node_modules"),
+            copy(".", "."),
+        ],
+        files={0: ["/usr/bin/node"], 2: ["/usr/src/app/node_modules/@grpc/grpc-js/package.json"]},
+        config={"entrypoint": ("node", "server.js")},
+    ),
+    "microservices-demo-paymentservice": Case(
+        [
+            run("apk add --no-cache nodejs"),
+            workdir("/usr/src/app"),
+            copy("/usr/src/app/node_modules", "./node_modules"),
+            copy(".", "."),
+        ],
+        files={0: ["/usr/bin/node"], 3: ["/usr/src/app/index.js"]},
+        config={"entrypoint": ("node", "index.js")},
+    ),
+    "microservices-demo-productcatalogservice": Case(
+        [workdir("/src"), copy("/productcatalogservice", "./server"), copy("products.json", ".")],
+        files={1: ["/src/server"], 2: ["/src/products.json"]},
+        config={"entrypoint": ("/src/server",)},
+    ),
+    "microservices-demo-shippingservice": Case(
+        [workdir("/src"), copy("/go/bin/shippingservice", "/src/shippingservice")],
+        files={1: ["/src/shippingservice"]},
+        config={"entrypoint": ("/src/shippingservice",)},
+    ),
+    "microservices-demo-loadgenerator": Case(
+        [
+            run("apk update     && apk add --no-cache libstdc++     && rm -rf /var/cache/apk/*"),
+            workdir("/loadgen"),
+            copy("/install", "/usr/local"),
+            copy("locustfile.py", "."),
+        ],
+        files={2: ["/usr/local/bin/locust"]},
+        checks={("JSONArgsRecommended", 52)},
+    ),
+    "official-redis-7.2-alpine": Case(
+        [
+            run("set -eux; \taddgroup -S -g 1000 redis; \tadduser -S -G redis -u 999 redis"),
+            run("set -eux; \tapk add --no-cache \t\ttzdata \t;"),
+            prefix(run("set -eux; \tapk add --no-cache --virtual .gosu-fetch gnupg;")),
+            prefix(run("set -eux; \t\tapk add --no-cache --virtual .build-deps")),
+            run("mkdir /data && chown redis:redis /data"),
+            workdir("/data"),
+            copy("docker-entrypoint.sh", "/usr/local/bin/"),
+        ],
+        files={1: ["/usr/share/zoneinfo/UTC"], 6: ["/usr/local/bin/docker-entrypoint.sh"]},
+        unsimulated=None,
+        config={"entrypoint": ("docker-entrypoint.sh",), "cmd": ("redis-server",), "working_dir": "/data"},
+        checks={("LegacyKeyValueFormat", line) for line in (24, 52, 53, 54)},
+    ),
+    "official-redis-7.2-debian": Case(
+        [
+            run("set -eux; \tgroupadd -r -g 999 redis; \tuseradd -r -g redis -u 999 redis"),
+            run(
+                "set -eux; \tapt-get update; \tapt-get install -y --no-install-recommends \t\ttzdata \t; \trm -rf /var/lib/apt/lists/*"
+            ),
+            prefix(run('set -eux; \tsavedAptMark="$(apt-mark showmanual)";')),
+            prefix(run('set -eux; \t\tsavedAptMark="$(apt-mark showmanual)";')),
+            run("mkdir /data && chown redis:redis /data"),
+            workdir("/data"),
+            copy("docker-entrypoint.sh", "/usr/local/bin/"),
+        ],
+        files={1: ["/usr/share/zoneinfo/UTC"]},
+        unsimulated=None,
+        config={"entrypoint": ("docker-entrypoint.sh",), "cmd": ("redis-server",)},
+        checks={("LegacyKeyValueFormat", line) for line in (25, 59, 60, 61)},
+    ),
+    "official-httpd-2.4": Case(
+        [
+            run('mkdir -p "$HTTPD_PREFIX" \t&& chown www-data:www-data "$HTTPD_PREFIX"'),
+            workdir("/usr/local/apache2"),
+            prefix(run("set -eux; \tapt-get install --update -y --no-install-recommends")),
+            prefix(run('set -eux; \t\tsavedAptMark="$(apt-mark showmanual)";')),
+            copy("httpd-foreground", "/usr/local/bin/"),
+        ],
+        files={4: ["/usr/local/bin/httpd-foreground"]},
+        unsimulated=None,
+        config={"cmd": ("httpd-foreground",), "stop_signal": "SIGWINCH"},
+        checks={("LegacyKeyValueFormat", line) for line in (6, 7, 24, 25)},
+    ),
+    "official-python-3.12-slim-bookworm": Case(
+        [
+            prefix(
+                run(
+                    "set -eux; \tapt-get update; \tapt-get install -y --no-install-recommends \t\tca-certificates"
+                )
+            ),
+            prefix(run('set -eux; \t\tsavedAptMark="$(apt-mark showmanual)";')),
+            prefix(run("set -eux; \tfor src in idle3 pip3 pydoc3 python3 python3-config; do")),
+        ],
+        files={0: ["/etc/ssl/certs/ca-certificates.crt", "/usr/share/zoneinfo/UTC"]},
+        unsimulated=None,
+        config={"cmd": ("python3",)},
+        checks={("LegacyKeyValueFormat", line) for line in (10, 15, 27, 28, 29)}
+        | {("SecretsUsedInArgOrEnv", 27)},
+    ),
+    "official-node-22-alpine3.23": Case(
+        [
+            prefix(run("addgroup -g 1000 node     && adduser -u 1000 -G node -s /bin/sh -D node")),
+            prefix(run("apk add --no-cache --virtual .build-deps-yarn curl gnupg tar")),
+            copy("docker-entrypoint.sh", "/usr/local/bin/"),
+        ],
+        files={2: ["/usr/local/bin/docker-entrypoint.sh"]},
+        unsimulated=None,
+        config={"entrypoint": ("docker-entrypoint.sh",), "cmd": ("node",)},
+    ),
+    "official-nginx-stable-alpine-slim": Case(
+        [
+            prefix(run("set -x     && addgroup -g 101 -S nginx")),
+            copy("docker-entrypoint.sh", "/"),
+            copy("10-listen-on-ipv6-by-default.sh", "/docker-entrypoint.d"),
+            copy("15-local-resolvers.envsh", "/docker-entrypoint.d"),
+            copy("20-envsubst-on-templates.sh", "/docker-entrypoint.d"),
+            copy("30-tune-worker-processes.sh", "/docker-entrypoint.d"),
+        ],
+        files={1: ["/docker-entrypoint.sh"], 5: ["/docker-entrypoint.d/30-tune-worker-processes.sh"]},
+        unsimulated=None,
+        config={
+            "entrypoint": ("/docker-entrypoint.sh",),
+            "cmd": ("nginx", "-g", "daemon off;"),
+            "stop_signal": "SIGQUIT",
+        },
+        checks={("LegacyKeyValueFormat", line) for line in (10, 11, 12)},
+    ),
+}
+
+LIBRARY = "library branch (issue 11 part 1)"
+TOOLS = "toolchains branch (issue 11 part 2)"
+
+#: Why a case cannot build on this branch: the one table to shrink as the other branches land.
+NEEDS: dict[str, str] = {
+    "awesome-compose-flask": f"needs image python:3.10-alpine ({LIBRARY})",
+    "awesome-compose-fastapi": "needs image tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim (not in the library's plan)",
+    "awesome-compose-django": f"needs image python:3.7-alpine (older than the library's 3.10-3.13) and pip environs ({TOOLS})",
+    "awesome-compose-flask-redis": f"needs image python:3.10-alpine ({LIBRARY}) and pip redis ({TOOLS})",
+    "awesome-compose-nginx-golang": f"needs image golang:1.18-alpine ({LIBRARY}) and go ({TOOLS})",
+    "awesome-compose-nginx-flask-mysql-backend": f"needs image python:3.10-alpine ({LIBRARY}) and pip mysql-connector ({TOOLS})",
+    "awesome-compose-nginx-flask-mysql-proxy": "needs image nginx:1.13-alpine (older than the library's nginx)",
+    "awesome-compose-react-express-mysql-backend": f"needs image node:lts ({LIBRARY}) and npm ({TOOLS})",
+    "awesome-compose-spring-postgres": f"needs images maven:3.8.5-eclipse-temurin-17, eclipse-temurin:17-jre-focal ({LIBRARY}) and mvn ({TOOLS})",
+    "awesome-compose-nginx-wsgi-flask-nginx": "needs image nginx:1.19.7-alpine (older than the library's nginx)",
+    "awesome-compose-vuejs": "needs image node:14.4.0-alpine (older than the library's node) and yarn",
+    "awesome-compose-nginx-nodejs-redis-web": "needs image node:14.17.3-alpine3.14 (older than the library's node) and npm",
+    "awesome-compose-traefik-golang": f"needs image golang:1.18 ({LIBRARY}) and go ({TOOLS})",
+    "docs-getting-started": f"needs image node:lts-alpine ({LIBRARY}) and yarn ({TOOLS})",
+    "voting-app-vote": f"needs pip redis in the catalogue ({TOOLS})",
+    "voting-app-result": f"needs image node:18-slim ({LIBRARY}), npm and apt tini ({TOOLS})",
+    "voting-app-worker": f"needs images mcr.microsoft.com/dotnet/sdk:7.0 and runtime:7.0 ({LIBRARY}) and dotnet ({TOOLS})",
+    "voting-app-seed-data": "needs image python:3.9-slim (older than the library's 3.10-3.13)",
+    "microservices-demo-emailservice": "needs image python:3.14.6-alpine pinned by digest (a digest the library cannot have)",
+    "microservices-demo-frontend": "needs image golang:1.26.5-alpine pinned by digest (a digest the library cannot have)",
+    "microservices-demo-currencyservice": "needs image node:20.20.2-alpine pinned by digest (a digest the library cannot have)",
+    "microservices-demo-paymentservice": "needs image node:20.20.2-alpine pinned by digest (a digest the library cannot have)",
+    "microservices-demo-productcatalogservice": "needs image golang:1.26.5-alpine pinned by digest (a digest the library cannot have)",
+    "microservices-demo-shippingservice": "needs image golang:1.26.5-alpine pinned by digest (a digest the library cannot have)",
+    "microservices-demo-loadgenerator": "needs image python:3.14.6-alpine pinned by digest (a digest the library cannot have)",
+    "official-redis-7.2-alpine": f"needs apk tzdata in the catalogue and gosu/redis downloads ({TOOLS})",
+    "official-redis-7.2-debian": f"needs apt-mark and gosu/redis downloads ({TOOLS})",
+    "official-httpd-2.4": f"needs image debian:trixie-slim ({LIBRARY}) and apt-mark ({TOOLS})",
+    "official-python-3.12-slim-bookworm": f"needs apt-mark and the CPython build ({TOOLS})",
+    "official-node-22-alpine3.23": f"needs image alpine:3.23 ({LIBRARY})",
+    "official-nginx-stable-alpine-slim": f"needs image alpine:3.23 ({LIBRARY})",
+}
