@@ -20,6 +20,8 @@ Sources (moby/buildkit at 73ed6825, 2026-08):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulator import BuildError, Engine
@@ -127,3 +129,25 @@ def test_a_plain_copy_is_not_reused_after_a_change() -> None:
     build(engine, text.format(n=1), {"a.txt": "a"})
     second = build(engine, text.format(n=2), {"a.txt": "a"})
     assert not second.steps[-1].cached
+
+
+@pytest.mark.real
+def test_against_buildah(tmp_path: Path) -> None:
+    """buildah where it accepts ``--link``; buildah 1.28 (Debian 12) refuses the flag, and the
+    Docker CLI here has no buildx, so no real builder on this machine runs a ``--link`` copy."""
+    from tests.realtools import harness
+
+    harness.require("buildah", "skopeo", "umoci", "busybox")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM BUSYBOX\nRUN mkdir -p /srv/real && ln -s /srv/real /app\nCOPY --link a.txt /app/\n"
+    )
+    (tmp_path / "a.txt").write_text("a\n")
+    real = harness.buildah_build(tmp_path, "layerlab-link:1", check=False, no_cache=True)
+    if real.returncode != 0:
+        assert "COPY only supports the --chmod=<permissions> --chown=<uid:gid> and the --from" in real.log
+        pytest.skip("this buildah refuses COPY --link (buildah 1.28 knows only --chmod, --chown, --from)")
+    assert real.image is not None  # pragma: no cover - a buildah that knows --link
+    text = "FROM alpine:3.20\nRUN mkdir -p /srv/real && ln -s /srv/real /app\nCOPY --link a.txt /app/\n"
+    simulated = build(Engine(), text, {"a.txt": "a\n"}).steps[-1].layer
+    real_paths = {p.strip("/") for p in real.image.changesets[-1]}
+    assert real_paths == {p.strip("/") for p in simulated.entries}  # type: ignore[union-attr]
