@@ -224,7 +224,7 @@ class Checker:
         directive = next((d for d in df.directives if d.name == "check"), None)
         text = build_arg if build_arg is not None else (directive.value if directive else "")
         try:
-            return cls(parse_check_options(text.split(" ", 1)[0] if text else ""))
+            return cls(parse_check_options(text))
         except ValueError as e:
             raise DockerfileError(
                 f"failed to parse check options: {e}",

@@ -259,3 +259,10 @@ def test_suggest_follows_buildkit() -> None:
     assert checks.suggest("VERSIN", ["NODE", "VERSION"]) == "VERSION"
     assert checks.suggest("VERSION", ["VERSION"]) == ""  # an exact match suggests nothing
     assert checks.suggest("ABC", ["XYZ"]) == ""  # distance 3 is too far
+
+
+def test_rule_lists_may_have_blanks() -> None:
+    # linter.go ParseLintOptions trims each name
+    assert checks.parse_check_options(
+        "skip=JSONArgsRecommended, StageNameCasing ;error=false"
+    ) == checks.CheckConfig(skip=frozenset({"JSONArgsRecommended", "StageNameCasing"}))
