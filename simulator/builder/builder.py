@@ -588,6 +588,9 @@ class _Builder:
             )
             return
         assert isinstance(expanded, (ins.Copy, ins.Add))
+        if not getattr(expanded, "from_", None):  # convert.go: only sources from the context
+            local = [s for s in expanded.sources if "://" not in s and not s.startswith("git@")]
+            self.checker.add(checks.copy_ignored(expanded.keyword, local, self.context.ignore, instr.line))
         plan = self.copy_plan(state, instr, expanded)
         flags = "".join(
             f" --{name}={value}"

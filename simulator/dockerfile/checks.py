@@ -12,7 +12,8 @@ LegacyKeyValueFormat, WorkdirRelativePath) and ``convert_expose.go`` (EXPOSE).
 Checks on the whole file run for every stage (:func:`file_checks`); those BuildKit runs while
 it dispatches a stage run only for the stages the build needs (:func:`stage_checks`), so a
 skipped stage reports none of them -- as with ``docker build`` (``docker build --check`` would
-check every stage).  ``CopyIgnoredFile`` and ``InvalidBaseImagePlatform`` are not modelled.
+check every stage).  ``CopyIgnoredFile`` needs the build context (:func:`copy_ignored`, which
+the builder calls); ``InvalidBaseImagePlatform`` is not modelled (every image is linux/amd64).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from simulator.dockerfile import instructions as ins
+from simulator.dockerfile.dockerignore import DockerIgnore, clean_path
 from simulator.dockerfile.lexer import Lexer
 from simulator.dockerfile.parser import Dockerfile, Stage
 from simulator.errors import DockerfileError
@@ -554,4 +556,31 @@ def stage_checks(
         elif isinstance(instr, ins.Expose):
             for port in instr.ports:
                 found += _expose(port, instr.line)
+    return found
+
+
+_ROOT_PATTERNS = ("*", "**", "**/*")
+
+
+def copy_ignored(
+    keyword: str, sources: Iterable[str], ignore: DockerIgnore | None, line: int
+) -> list[CheckWarning]:
+    """CopyIgnoredFile for the context sources of a ``COPY``/``ADD`` (validations.go
+    ``validateCopySourcePath``): not checked without a ``.dockerignore`` or when it has ``!``
+    exceptions; ``.`` and ``/`` only when a pattern leaves out every root entry."""
+    if ignore is None or any(p.exclusion for p in ignore.patterns):
+        return []
+    cmd = "Add" if keyword == "ADD" else "Copy"
+    found = []
+    for source in sources:
+        src = clean_path(source) if source else "."
+        if src in (".", "/") and not any(p.pattern in _ROOT_PATTERNS for p in ignore.patterns):
+            continue
+        if src not in (".", "/") and not ignore.excludes(src):
+            continue
+        found.append(
+            CheckWarning(
+                "CopyIgnoredFile", f'Attempting to {cmd} file "{src}" that is excluded by .dockerignore', line
+            )
+        )
     return found

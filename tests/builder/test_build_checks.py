@@ -101,3 +101,23 @@ def test_legacy_env_is_one_check_not_two_warnings(engine: Engine) -> None:
     assert result.warnings == (
         'Dockerfile:2: LegacyKeyValueFormat: "ENV key=value" should be used instead of legacy "ENV key value" format',
     )
+
+
+def test_copy_ignored_file(engine: Engine) -> None:
+    # validations.go validateCopySourcePath: the source as written, against .dockerignore; a
+    # wildcard that only matches ignored files copies nothing and the build goes on
+    context = {".dockerignore": "*.log\nbuild/\n", "app.py": "x", "debug.log": "s", "Dockerfile": ""}
+    text = "FROM alpine:3.20 AS a\nCOPY app.py *.log /x/\nFROM a\nCOPY --from=a /x /y\nCOPY . /z/\n"
+    result = build(engine, text, context)
+    assert [w for w in result.warnings if "CopyIgnoredFile" in w] == [
+        'Dockerfile:2: CopyIgnoredFile: Attempting to Copy file "*.log" that is excluded by .dockerignore'
+    ]
+    assert result.image.view.listdir("/x") == ["app.py"]
+    negated = {**context, ".dockerignore": "*.log\n!keep.log\n"}
+    quiet = build(engine, "FROM alpine:3.20\nCOPY app.py *.log /x/\n", negated)
+    assert not [w for w in quiet.warnings if "CopyIgnoredFile" in w]  # exceptions: not checked
+    everything = {**context, ".dockerignore": "**\n"}
+    root = build(engine, "FROM alpine:3.20\nADD . /z/\n", everything)
+    assert [w for w in root.warnings if "CopyIgnoredFile" in w] == [
+        'Dockerfile:2: CopyIgnoredFile: Attempting to Add file "." that is excluded by .dockerignore'
+    ]
