@@ -12,7 +12,10 @@ them, not of the real tools'.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +225,45 @@ def test_corpus_dockerfile(engine: Engine, name: str) -> None:
         if case.unsimulated:
             with pytest.raises(BuildError, match="is not simulated"):
                 build(Engine(), None, corpus_context(name), target=case.target, strict=True)
+
+
+# -- against buildah: the corpus Dockerfiles whose steps need only busybox's tools ------------
+
+#: Built by buildah from the harness's busybox base (no registry image is reachable offline),
+#: with the Dockerfile's base image replaced by it: the comparison is of the Dockerfile's own
+#: layers, merged tree and config.  The others run programs busybox lacks (apk, pip, npm, go...).
+ON_BUSYBOX = ("awesome-compose-nginx-flask-mysql-proxy",)
+
+
+@pytest.fixture(scope="module")
+def realtools_session() -> Iterator[Any]:
+    from tests.realtools import harness
+
+    harness.require("buildah", "skopeo", "umoci", "busybox")
+    sess = harness.session()
+    yield sess
+    if not os.environ.get("LAYERLAB_REALTOOLS_DIR"):
+        sess.cleanup()
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("name", ON_BUSYBOX)
+def test_corpus_against_buildah(realtools_session: Any, tmp_path: Path, name: str) -> None:
+    from tests.realtools import harness
+    from tests.realtools.test_build_parity import compare, sim_build, sim_engine
+
+    ctx = tmp_path / name
+    shutil.copytree(CORPUS / name, ctx, ignore=shutil.ignore_patterns("SOURCE"))
+    text = (ctx / "Dockerfile").read_text()
+    stages = {s.alias for s in parse_dockerfile(text).stages if s.alias}
+    (ctx / "Dockerfile").write_text(
+        re.sub(
+            r"^(FROM\s+(?:--\S+\s+)*)(\S+)",
+            lambda m: m[0] if m[2].lower() in stages else m[1] + "BUSYBOX",
+            text,
+            flags=re.M | re.I,
+        )
+    )
+    real = harness.buildah_build(ctx, f"layerlab-corpus-{name}:1", no_cache=True)
+    sim = sim_build(sim_engine(), ctx)
+    compare(real, sim).assert_same()
