@@ -391,7 +391,12 @@ class _Builder:
             )
         instructions.extend(stage.instructions)
         self.checker.add(
-            checks.stage_checks(stage, shell_set=bool(state.config.shell), instructions=instructions)
+            checks.stage_checks(
+                stage,
+                shell_set=bool(state.config.shell),
+                instructions=instructions,
+                workdir_set=self.workdir_in_chain(stage),
+            )
         )
         total = 1 + sum(1 for i in instructions if isinstance(i, LAYER_STEPS))
         label = f"{stage.name if stage.alias else f'stage-{stage.index}'} " if multi else ""
@@ -421,6 +426,16 @@ class _Builder:
             created=state.history[-1].created if state.history else state.image.created,
         )
         return state
+
+    def workdir_in_chain(self, stage: Stage) -> bool:
+        """Whether a stage ``stage`` is built on (``FROM <stage>``) has a ``WORKDIR``."""
+        found = self.stage_index(self.lexer.process_word(stage.base, self.global_env))
+        while found is not None and found < stage.index:
+            parent = self.df.stages[found]
+            if any(isinstance(i, ins.Workdir) for i in parent.instructions):
+                return True
+            stage, found = parent, self.stage_index(self.lexer.process_word(parent.base, self.global_env))
+        return False
 
     # -- one instruction ------------------------------------------------------------------------
     def _workdir(self, state: _StageState, instr: ins.Workdir) -> str:

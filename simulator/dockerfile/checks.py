@@ -495,16 +495,20 @@ def _expose(port: str, line: int) -> list[CheckWarning]:
 
 
 def stage_checks(
-    stage: Stage, *, shell_set: bool = False, instructions: Iterable[ins.Instruction] = ()
+    stage: Stage,
+    *,
+    shell_set: bool = False,
+    instructions: Iterable[ins.Instruction] = (),
+    workdir_set: bool = False,
 ) -> list[CheckWarning]:
     """The checks BuildKit runs while it dispatches ``stage`` (only for stages the build needs).
 
     ``shell_set``: the base image's config has a ``Shell``; ``instructions`` replaces the
-    stage's own (ONBUILD triggers first).
+    stage's own (ONBUILD triggers first); ``workdir_set``: a stage this one is built on set a
+    ``WORKDIR`` (convert.go: ``workdirSet`` is inherited from the base stage).
     """
     found: list[CheckWarning] = []
     used: dict[str, int] = {}
-    workdir_set = False
     for instr in tuple(instructions) or stage.instructions:
         if isinstance(instr, ins.Shell):
             shell_set = True

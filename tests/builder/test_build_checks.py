@@ -121,3 +121,14 @@ def test_copy_ignored_file(engine: Engine) -> None:
     assert [w for w in root.warnings if "CopyIgnoredFile" in w] == [
         'Dockerfile:2: CopyIgnoredFile: Attempting to Add file "." that is excluded by .dockerignore'
     ]
+
+
+def test_a_workdir_of_the_base_stage_counts(engine: Engine) -> None:
+    # convert.go: ds.workdirSet = ds.base.workdirSet
+    text = "FROM alpine:3.20 AS base\nWORKDIR /app\nFROM base\nWORKDIR sub\nFROM alpine:3.20\nWORKDIR rel\n"
+    result = build(engine, text, target="1")
+    assert not [w for w in result.warnings if "WorkdirRelativePath" in w]
+    other = build(engine, text)
+    assert [w for w in other.warnings if "WorkdirRelativePath" in w] == [
+        'Dockerfile:6: WorkdirRelativePath: Relative workdir "rel" can have unexpected results if the base image changes'
+    ]
