@@ -1,3 +1,5 @@
+# Long module: BuildKit's twenty rules are one table plus the checks that fire them, each next to
+# the rule it implements; split, a reader would chase a message across files.
 """BuildKit's build checks: the ``# check=`` directive and the rules it controls.
 
 The rules are data transcribed from moby/buildkit (at 73ed6825, 2026-08):
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 from simulator.dockerfile import instructions as ins
 from simulator.dockerfile.dockerignore import DockerIgnore, clean_path
-from simulator.dockerfile.lexer import Lexer
+from simulator.dockerfile.lexer import Lexer, WordResult
 from simulator.dockerfile.parser import Dockerfile, Stage
 from simulator.errors import DockerfileError
 
@@ -371,7 +373,9 @@ def file_checks(df: Dockerfile, global_env: Mapping[str, str], lexer: Lexer) -> 
     known = sorted(declared | set(global_env))
     for stage in df.stages:  # buildDispatchStates
         line = stage.from_.line
-        base = lexer.process_word_with_matches(stage.base, global_env)
+        base = _words_or_none(lexer, stage.base, global_env)
+        if base is None:
+            continue  # a bad substitution: the build reports it at this FROM
         for name in sorted(base.unmatched - set(known)):
             close = suggest(name, known)
             message = f"FROM argument '{name}' is not declared" + (
@@ -379,7 +383,9 @@ def file_checks(df: Dockerfile, global_env: Mapping[str, str], lexer: Lexer) -> 
             )
             found.append(CheckWarning("UndefinedArgInFrom", message, line))
         if stage.platform:
-            platform = lexer.process_word_with_matches(stage.platform, global_env)
+            platform = _words_or_none(lexer, stage.platform, global_env)
+            if platform is None:
+                continue
             for name in sorted(platform.unmatched - set(known)):
                 close = suggest(name, known)
                 message = f"FROM argument '{name}' is not declared" + (
@@ -409,9 +415,15 @@ def file_checks(df: Dockerfile, global_env: Mapping[str, str], lexer: Lexer) -> 
                             line,
                         )
                     )
-    defaults = _default_global_env(df, global_env, lexer)
+    try:
+        defaults = _default_global_env(df, global_env, lexer)
+    except DockerfileError:
+        return found  # buildMetaArgs failed: BuildKit abandons this check
     for stage in df.stages:  # validateBaseImagesWithDefaultArgs
-        name = lexer.process_word(stage.base, defaults)
+        word = _words_or_none(lexer, stage.base, defaults)
+        if word is None:
+            return found
+        name = word.result
         if not _REFERENCE.fullmatch(name) or _IDENTIFIER.fullmatch(name):
             found.append(
                 CheckWarning(
@@ -421,6 +433,13 @@ def file_checks(df: Dockerfile, global_env: Mapping[str, str], lexer: Lexer) -> 
                 )
             )
     return found
+
+
+def _words_or_none(lexer: Lexer, word: str, env: Mapping[str, str]) -> WordResult | None:
+    try:
+        return lexer.process_word_with_matches(word, env)
+    except DockerfileError:
+        return None
 
 
 def _default_global_env(df: Dockerfile, global_env: Mapping[str, str], lexer: Lexer) -> dict[str, str]:

@@ -266,3 +266,7 @@ def test_rule_lists_may_have_blanks() -> None:
     assert checks.parse_check_options(
         "skip=JSONArgsRecommended, StageNameCasing ;error=false"
     ) == checks.CheckConfig(skip=frozenset({"JSONArgsRecommended", "StageNameCasing"}))
+
+
+def test_a_bad_substitution_in_from_is_left_to_the_build() -> None:
+    assert lint("FROM alpine:${TAG:?notag}\n") == []
