@@ -15,7 +15,7 @@
 
 # %%
 from simulator import Engine
-from simulator.teaching import Probe, check_layer_count
+from simulator.teaching import Probe, check_layer_count, check_layer_lines
 from simulator.viz import install_reprs, layer_stack
 from simulator.widgets import LayerExplorer, show
 
@@ -180,6 +180,27 @@ layers_added = ...  # a whole number
 check_layer_count(EXERCISE_DOCKERFILE, layers_added, EXERCISE_CONTEXT)
 
 # %% [markdown]
+# **Exercise 2.** Which lines of this Dockerfile make a layer? Answer with a set of line
+# numbers (`FROM` is line 1). Careful with the lines that change no file at all.
+
+# %%
+LINES_DOCKERFILE = """\
+FROM busybox
+WORKDIR /
+RUN true
+ENV PATH=/opt/bin:$PATH
+ADD notes.txt /srv/
+WORKDIR /srv
+USER nobody
+"""
+
+# %% tags=["answer:ex01_lines"]
+layer_lines = ...  # a set of line numbers, e.g. {2, 3}
+
+# %%
+check_layer_lines(LINES_DOCKERFILE, layer_lines, {"notes.txt": "layers are tar files\n"})
+
+# %% [markdown]
 # %% [markdown]
 # ## Summary
 #
@@ -193,7 +214,7 @@ check_layer_count(EXERCISE_DOCKERFILE, layers_added, EXERCISE_CONTEXT)
 #   row that is not an image of its own, not a missing layer.
 
 # %% [markdown]
-# ## Try it on real Docker
+# ## Try it on a real Docker host
 #
 # On any host with Docker (a test image, removed at the end):
 #

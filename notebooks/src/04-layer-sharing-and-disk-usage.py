@@ -57,11 +57,15 @@ show(sharing_dag(engine))
 # two app builds:
 
 # %%
-engine.images.build("FROM debian:bookworm-slim\nRUN echo patch-1 > /etc/team-patch\n", context={}, tag="team-base:latest")
+engine.images.build(
+    "FROM debian:bookworm-slim\nRUN echo patch-1 > /etc/team-patch\n", context={}, tag="team-base:latest"
+)
 app_a = engine.images.build("FROM team-base:latest\nRUN echo a > /app-a\n", context={}, tag="app-a:1").image
-engine.images.build("FROM debian:bookworm-slim\nRUN echo patch-2 > /etc/team-patch\n", context={}, tag="team-base:latest")
+engine.images.build(
+    "FROM debian:bookworm-slim\nRUN echo patch-2 > /etc/team-patch\n", context={}, tag="team-base:latest"
+)
 app_b = engine.images.build("FROM team-base:latest\nRUN echo b > /app-b\n", context={}, tag="app-b:1").image
-shared = [a == b for a, b in zip(app_a.chain_ids, app_b.chain_ids)]
+shared = [a == b for a, b in zip(app_a.chain_ids, app_b.chain_ids, strict=True)]
 print("layer shared by app-a and app-b:", shared)  # Debian's layer yes, team-base's layer no
 assert shared[:2] == [True, False]
 
@@ -96,7 +100,9 @@ other = Engine(image_store="containerd")
 for ref in ("debian:bookworm-slim",):
     other.images.pull(ref)
 other.images.build(
-    "FROM debian:bookworm-slim\nRUN mkdir -p /srv/www && echo hello > /srv/www/index.html\n", context={}, tag="web:1"
+    "FROM debian:bookworm-slim\nRUN mkdir -p /srv/www && echo hello > /srv/www/index.html\n",
+    context={},
+    tag="web:1",
 )
 for store, eng in (("overlay2", engine), ("containerd", other)):
     rows = eng.df().verbose().split("\n\nContainers space usage")[0].splitlines()
@@ -126,7 +132,9 @@ assert usage.images_reclaimable == unused_unique
 in_use = {chain for c in engine.containers.list(all=True) for chain in c.image.chain_ids}
 in_images = {chain for img in engine.images.list(all=True) for chain in img.chain_ids}
 prune_frees = sum(layer.size for chain, layer in engine.layers.items() if chain in in_images - in_use)
-print(f"RECLAIMABLE: {usage.images_reclaimable / 1e6:.1f} MB   docker image prune -a would free: {prune_frees / 1e6:.1f} MB")
+print(
+    f"RECLAIMABLE: {usage.images_reclaimable / 1e6:.1f} MB   docker image prune -a would free: {prune_frees / 1e6:.1f} MB"
+)
 
 # %% [markdown]
 # ## 2. What does a container cost?
@@ -285,7 +293,7 @@ check_image_id_changes(changes_id)
 #   `docker images` shows the ImageID with the overlay2 store, the manifest's digest with containerd.
 
 # %% [markdown]
-# ## Try it on real Docker
+# ## Try it on a real Docker host
 #
 # ```sh
 # docker info -f '{{.Driver}} {{json .DriverStatus}}'   # overlay2, or the containerd snapshotter

@@ -195,4 +195,17 @@ check_limits_fit(run_hog)
 #   what reserve, at scheduling (lesson 09).
 
 # %% [markdown]
+# ## Try it on a real Docker host
+#
+# ```sh
+# docker run -d --name p --cpus 1.5 --memory 512m alpine:3.20 sleep 600
+# docker inspect -f '{{.State.Pid}} {{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}' p
+# docker top p                                          # the process, as the host sees it
+# docker exec p cat /sys/fs/cgroup/cpu.max /sys/fs/cgroup/memory.max   # 150000 100000, 536870912 (cgroup v2)
+# docker stats --no-stream p
+# docker stop -t 2 p && docker inspect -f '{{.State.ExitCode}} {{.State.OOMKilled}}' p   # 137: sleep ignored SIGTERM
+# docker rm p
+# ```
+
+# %% [markdown]
 # [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb) | [08 Registries and distribution →](08-registries-and-distribution.ipynb)

@@ -11,7 +11,7 @@ SOLUTIONS: dict[str, str] = {
     # 01
     "p01_layers": 'probe = Probe("p01_layers", prediction=2, why="RUN and COPY make layers; ENV, LABEL, EXPOSE, CMD do not")',
     "ex01_count": "layers_added = 3",
-    "ex01_ids": 'changes_id = {"label", "byte", "history"}',
+    "ex01_lines": "layer_lines = {3, 5, 6}",
     # 02
     "p02_rm": 'probe = Probe("p02_rm", prediction="No", why="docker rm deletes the writable layer with the container")',
     "ex02_copy": 'command = "chmod 644 /etc/passwd"',
@@ -37,6 +37,7 @@ def stored_bytes(engine):
         for chain, layer in zip(img.chain_ids, img.layers):
             layers[chain] = layer.size
     return sum(layers.values())""",
+    "ex04_ids": 'changes_id = {"label", "byte", "history"}',
     "ex04_share": """\
 DOCKERFILE_A = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo a > /app/who\\n"
 DOCKERFILE_B = "FROM busybox\\nRUN mkdir /app\\nRUN echo shared > /app/common\\nRUN echo b > /app/who\\n"
