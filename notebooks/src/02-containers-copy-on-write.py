@@ -245,15 +245,15 @@ check_opaque_dir(ex3, "/etc/apk", command=command)
 # ## Try it on a real Docker host
 #
 # ```sh
-# docker run -d --name a alpine:3.20 sleep 600
-# docker exec a sh -c "echo 'maintenance at 18:00' >> /etc/motd && rm /etc/issue"
-# docker diff a                                          # C /etc, C /etc/motd, D /etc/issue
-# docker inspect -f '{{json .GraphDriver}}' a            # overlay2: LowerDir, UpperDir, MergedDir
-# sudo ls -la "$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' a)/etc"   # motd, and issue as c--------- 0, 0
+# docker run -d --name demo-a alpine:3.20 sleep 600
+# docker exec demo-a sh -c "echo 'maintenance at 18:00' >> /etc/motd && rm /etc/issue"
+# docker diff demo-a                                          # C /etc, C /etc/motd, D /etc/issue
+# docker inspect -f '{{json .GraphDriver}}' demo-a            # overlay2: LowerDir, UpperDir, MergedDir
+# sudo ls -la "$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' demo-a)/etc"   # motd, and issue as c--------- 0, 0
 # grep overlay /proc/mounts                              # the container's overlay mount and its options
 # docker ps -s                                           # SIZE: the writable layer's bytes
-# docker commit a site:1 && docker history site:1
-# docker rm -f a && docker rmi site:1
+# docker commit demo-a site:1 && docker history site:1
+# docker rm -f demo-a && docker rmi site:1
 # ```
 #
 # (With the containerd image store, `GraphDriver` names the snapshotter instead, and the upper

@@ -185,12 +185,12 @@ check_whiteout_on_disk(whiteout_on_disk)
 # The same layout under a running container, then a mount of your own:
 #
 # ```sh
-# docker run -d --name o alpine:3.20 sleep 600
-# docker exec o rm /etc/issue
-# docker inspect -f '{{json .GraphDriver}}' o          # LowerDir (image layers), UpperDir, WorkDir, MergedDir
+# docker run -d --name ovl-demo alpine:3.20 sleep 600
+# docker exec ovl-demo rm /etc/issue
+# docker inspect -f '{{json .GraphDriver}}' ovl-demo          # LowerDir (image layers), UpperDir, WorkDir, MergedDir
 # grep overlay /proc/mounts                            # lowerdir=...,upperdir=...,workdir=..., index=off
-# sudo stat -c '%F %t,%T' "$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' o)/etc/issue"   # character special file 0,0
-# docker rm -f o
+# sudo stat -c '%F %t,%T' "$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' ovl-demo)/etc/issue"   # character special file 0,0
+# docker rm -f ovl-demo
 # mkdir -p /tmp/ov/lower /tmp/ov/upper /tmp/ov/work /tmp/ov/merged && echo hi > /tmp/ov/lower/f
 # unshare -Urm sh -c 'mount -t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,workdir=/tmp/ov/work /tmp/ov/merged && rm /tmp/ov/merged/f && ls -l /tmp/ov/upper'   # Linux >= 5.11
 # ```
