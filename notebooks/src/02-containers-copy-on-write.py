@@ -155,14 +155,16 @@ probe.reveal(seen)
 # ## 6. `docker commit`: a writable layer becomes an image layer
 #
 # Committing a container freezes its writable layer into a new read-only layer on top of its
-# image: a new image. The sharing DAG shows it stacked on alpine's layer, stored once.
+# image: a new image. The sharing DAG shows it stacked on alpine's layer, stored once. (Similar
+# nodes are folded to fit the screen: `fold=1` draws the running containers as one node;
+# `sharing_dag(engine, fold=0)` draws each, and the playground's **Expand folded nodes** does too.)
 
 # %%
 b.exec_run("mkdir -p /srv && echo 'hi' > /srv/index.html")
 snapshot = b.commit("site", "1")
 assert len(snapshot.layers) == len(image.layers) + 1
 assert snapshot.layers[0] is image.layers[0]
-show(sharing_dag(engine))
+show(sharing_dag(engine, fold=1))
 
 # %% [markdown]
 # ## 7. Playground
