@@ -77,10 +77,12 @@ show(copy_up(a, "/etc/motd"))
 #
 # On disk, the kernel makes a whiteout as a character device with device number 0/0, and marks an
 # opaque directory with the extended attribute `trusted.overlay.opaque="y"` (lesson 06 shows
-# both on a real mount). Recent kernels (the series landed around Linux 6.7) also *read* a second
-# form that they never create: a zero-size regular file with the xattr `trusted.overlay.whiteout`
-# (`user.overlay.whiteout` on a mount with `userxattr`), meant for tools that build layers
-# without the right to make device files. In an image's layer tar, a whiteout is neither: it is
+# both on a real mount). Since Linux 6.7 the kernel also *reads* a second form that it never
+# creates: a zero-size regular file with the xattr `trusted.overlay.whiteout`
+# (`user.overlay.whiteout` on a mount with `userxattr`), in a directory marked
+# `trusted.overlay.opaque="x"`, meant for tools that build layers without the right to make
+# device files (composefs). Its format changed in 6.8 and was backported to 6.7's stable updates
+# ([ostree#3149](https://github.com/ostreedev/ostree/pull/3149)), so check `uname -r` first. In an image's layer tar, a whiteout is neither: it is
 # an empty file named `.wh.<name>`, and an opaque directory holds `.wh..wh..opq`
 # ([OCI image spec, whiteouts](https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts);
 # [kernel docs, "whiteouts and opaque directories"](https://docs.kernel.org/filesystems/overlayfs.html#whiteouts-and-opaque-directories)).

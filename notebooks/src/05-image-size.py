@@ -161,13 +161,16 @@ assert in_base == report.wasted_bytes > 0
 # %% [markdown]
 # What removes them is a new image that does not stack on the base's layers:
 #
-# - a **multi-stage** build whose final stage is `FROM scratch` (or a smaller base) and copies
-#   in only what it needs, as in section 4;
-# - **squashing** the layers into one: `docker build --squash` (classic builder only, an
-#   experimental daemon feature; [docs](https://docs.docker.com/reference/cli/docker/image/build/#squash)),
-#   or `docker export` of a container piped to `docker import` (which also drops the config).
+# - a **multi-stage** build whose final stage is `FROM scratch` (or another, smaller base) and
+#   copies in only what it needs, as in section 4;
+# - **flattening** the whole file system into one layer: `docker export` of a container piped to
+#   `docker import` (which also drops the config: `CMD`, `ENV`, history).
 #
-# A squashed image shares nothing with its base any more, so every host pulls it whole (lesson 04).
+# `docker build --squash` is *not* enough: it squashes only the layers your build made, on top
+# of the base's layers left as they are (classic builder only, an experimental daemon feature;
+# [docs](https://docs.docker.com/reference/cli/docker/build-legacy/#squash); the rule that the
+# base stays is discussed in [moby#38903](https://github.com/moby/moby/issues/38903)). A
+# flattened image shares nothing with its base any more, so every host pulls it whole (lesson 04).
 
 # %% [markdown]
 # ## Exercises
@@ -200,7 +203,8 @@ check_multi_stage(multistage_dockerfile, SOURCE, artifact="/app/hello", tools="/
 # - Set modes and owners where files are created (`COPY --chmod`, `--chown`), not in a later step.
 # - Multi-stage builds leave the build tools in a stage the final image does not include.
 # - Waste inside the base image's layers is not yours to rebuild away: only a multi-stage copy
-#   onto another base or squashing removes it (at the cost of sharing).
+#   onto another base or flattening (`export | import`) removes it, at the cost of sharing;
+#   `--squash` leaves the base's layers as they are.
 
 # %% [markdown]
 # ## Try it on a real Docker host

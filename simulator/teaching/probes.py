@@ -174,7 +174,7 @@ PROBES: dict[str, ProbeSpec] = {
             _unsound(
                 "Docker merges the layers when it builds, so the deleted files are never shipped",
                 "Docker keeps one layer per RUN, COPY and ADD; nothing is merged unless you ask for it "
-                "(squashing, lesson 05 section 5).",
+                "(flattening or squashing, lesson 05 section 5).",
             ),
             _sound(
                 "the later layer only adds whiteouts that hide the files; the earlier layer still holds them",
