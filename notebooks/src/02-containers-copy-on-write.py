@@ -57,6 +57,13 @@ show(overlay(a, "/etc/motd"))
 # and Docker's overlay2 driver does not ask for it, so count on whole-file copies.
 
 # %%
+d = engine.containers.create("alpine:3.20", name="linker").start()
+d.exec_run("ln /etc/profile /tmp/profile")  # a hard link to an image file copies it up
+print([f"{event.path} ({event.bytes} B)" for event in d.copy_ups])
+assert "/etc/profile" in [event.path for event in d.copy_ups]
+d.remove(force=True)
+
+# %%
 image_id = image.id
 a.exec_run("echo 'maintenance at 18:00' >> /etc/motd")
 for event in a.copy_ups:
