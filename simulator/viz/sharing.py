@@ -89,6 +89,7 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
     for chain, group in groups.items():
         for image in group:
             folded_images[image.short_id] = "images_" + short_id(chain)
+    below: str | None
     for image in images:
         if image.short_id in folded_images:
             # only the layers up to the shared one; the group node stands for the rest
@@ -113,7 +114,7 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
                         g.edge(below, nid)
                 below = nid
             continue
-        below: str | None = None
+        below = None
         for depth, (chain, layer) in enumerate(zip(image.chain_ids, image.layers, strict=True)):
             nid = _layer_id(chain)
             if chain not in drawn:
