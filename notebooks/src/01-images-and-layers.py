@@ -8,18 +8,20 @@
 #
 # - list the layers of an image and say which Dockerfile instruction made each one;
 # - tell the instructions that make a layer from those that only change the image's *config*;
-# - explain DiffID, ChainID and ImageID, and predict which of them a change affects;
-# - check that a layer, once made, never changes.
+# - check that a layer, once made, never changes, and that a container's writes do not reach it.
+#
+# (How layers and images are *named*, by digests of their content, comes in lesson 04, once you
+# have met containers and shared layers.)
 
 # %%
 from simulator import Engine
-from simulator.teaching import Probe, check_image_id_changes, check_layer_count
-from simulator.viz import content_addressing, install_reprs, layer_stack
+from simulator.teaching import Probe, check_layer_count, check_layer_lines
+from simulator.viz import install_reprs, layer_stack
 from simulator.widgets import LayerExplorer, show
 
 install_reprs()  # images, layers, containers and engines display as diagrams
 
-engine = Engine()
+engine = Engine(image_store="overlay2")  # Docker's classic image store (lesson 04 shows the other one)
 
 # %% [markdown]
 # ## 1. A base image
@@ -43,6 +45,12 @@ print(engine.images.history("busybox"))
 # Careful: `0B` alone does not prove there is no layer. SIZE counts the bytes of the files in a
 # layer, so a layer that only creates directories (`RUN mkdir /app`) also shows `0B`. The image
 # config records which history entries have no layer (`empty_layer: true`).
+#
+# The IMAGE column: only the top row names an image; the rows below are `<missing>`. They are
+# history entries of the image's config, not images of their own: a pulled image has no local
+# parent images, so Docker has no ID to print for them. `<missing>` does not mean a layer is
+# missing. ([`docker history`](https://docs.docker.com/reference/cli/docker/image/history/);
+# the walk over parent images is moby's `daemon/images/image_history.go`.)
 #
 # ## 2. Build an image: which instructions make layers?
 #
@@ -115,47 +123,30 @@ print(
 )
 
 # %% [markdown]
-# ## 4. Content addressing: names made from content
-#
-# Every identifier is a SHA-256 digest of bytes, computed with the OCI formulas:
-#
-# - **DiffID** of a layer = sha256 of its uncompressed tar;
-# - **ChainID** = the DiffID for the bottom layer, then sha256(ChainID below + " " + DiffID): it names
-#   a layer *together with everything under it*;
-# - **ImageID** = sha256 of the config JSON, which lists the DiffIDs and the history.
-#
-# Two digests you will meet on a real system are not these. A registry stores each layer
-# *compressed*, and the manifest names the compressed blob by its own digest: that digest is not
-# the DiffID. And Docker with the containerd image store (the default on new installs since
-# Docker 29) shows in its IMAGE ID column the digest of the *manifest* (or multi-platform index)
-# the tag points to, not the ImageID computed here.
-
-# %%
-import hashlib
-
-layer = image.layers[1]
-assert layer.diff_id == "sha256:" + hashlib.sha256(layer.tar()).hexdigest()
-chain = "sha256:" + hashlib.sha256(f"{image.chain_ids[0]} {image.diff_ids[1]}".encode()).hexdigest()
-assert chain == image.chain_ids[1]
-assert image.id == "sha256:" + hashlib.sha256(image.config_bytes()).hexdigest()
-print("DiffID  ", layer.diff_id)
-print("ChainID ", image.chain_ids[1])
-print("ImageID ", image.id)
-show(content_addressing(image))
-
 # %% [markdown]
-# What if one byte of one file in layer 1 changes? The diagram recomputes everything and marks
-# what changed.
+# ### A container is more than its files
+#
+# `c` above is a container, and this lesson looked only at its files: the image's layers plus
+# a writable layer of its own (lesson 02). A container is also **a process** (the image's `CMD`,
+# here `cat`, or what you `exec`) that the kernel isolates with **namespaces** (its own process
+# IDs, host name, mounts, network) and limits with **cgroups** (memory, CPU, number of
+# processes), and it has a **lifecycle**: created, running, exited (its writable layer is kept),
+# removed (the writable layer is gone). Lesson 07 looks at that side.
+# Sources: Docker's [What is a container?](https://docs.docker.com/get-started/docker-concepts/the-basics/what-is-a-container/),
+# the kernel's [namespaces(7)](https://man7.org/linux/man-pages/man7/namespaces.7.html) and
+# [Control Group v2](https://docs.kernel.org/admin-guide/cgroup-v2.html).
 
 # %%
-show(content_addressing(image, changed_layer=1))
+print(c.state.value, "- image:", engine.images.tags_of(c.image)[0])
+c.stop()
+print(c.state.value, "- its writable layer is kept:", c.read_file("/data/greeting.txt"))
 
 # %%
 engine.images.tag("hello:1", "hello:latest")
-assert engine.images.get("hello:latest").id == image.id  # a tag is a name, not content
+assert engine.images.get("hello:latest").id == image.id  # a tag is a second name, not a copy
 
 # %% [markdown]
-# ## 5. Explore
+# ## 4. Explore
 #
 # The layer explorer shows each layer's files, marked **A** (added), **M** (modified) or
 # **D** (deleted). Move the slider; switch to *aggregated* to see the whole file system up to
@@ -189,28 +180,54 @@ layers_added = ...  # a whole number
 check_layer_count(EXERCISE_DOCKERFILE, layers_added, EXERCISE_CONTEXT)
 
 # %% [markdown]
-# **Exercise 2.** Which of these change the ImageID? Answer with a set of names:
-# `"retag"` (give it another tag), `"label"` (rebuild with one more `LABEL`), `"byte"` (one byte
-# of one file in one layer changes), `"history"` (the recorded command text changes),
-# `"pull-again"` (the same image pulled on another machine). Try them in code first if you like.
-
-# %% tags=["answer:ex01_ids"]
-changes_id = ...  # e.g. {"retag", "byte"}
+# **Exercise 2.** Which lines of this Dockerfile make a layer? Answer with a set of line
+# numbers (`FROM` is line 1). Careful with the lines that change no file at all.
 
 # %%
-check_image_id_changes(changes_id)
+LINES_DOCKERFILE = """\
+FROM busybox
+WORKDIR /
+RUN true
+ENV PATH=/opt/bin:$PATH
+ADD notes.txt /srv/
+WORKDIR /srv
+USER nobody
+"""
 
+# %% tags=["answer:ex01_lines"]
+layer_lines = ...  # a set of line numbers, e.g. {2, 3}
+
+# %%
+check_layer_lines(LINES_DOCKERFILE, layer_lines, {"notes.txt": "layers are tar files\n"})
+
+# %% [markdown]
 # %% [markdown]
 # ## Summary
 #
 # - An image is a list of layers plus a config. With BuildKit, `RUN`, `COPY`, `ADD` and
 #   `WORKDIR` make layers (even empty ones); `ENV`, `ARG`, `LABEL`, `CMD`, `EXPOSE`, `USER` … only
 #   change the config (`0B` in `docker history`, but not every `0B` row is config-only).
-# - A layer never changes. A new image reuses the layers under it: the same objects, the same digests.
-# - Identifiers are digests of content: DiffID (one layer's tar), ChainID (a layer and all below
-#   it), ImageID (the config, which lists the DiffIDs). Change one byte in a layer and that
-#   layer's DiffID, its ChainID and every ChainID above it, and the ImageID change; the other
-#   layers' DiffIDs stay the same. A tag changes nothing.
+# - A layer never changes. A new image reuses the layers under it: the same layer objects.
+# - A container's writes go to its own writable layer, never to the image; and a container is
+#   also a process with namespaces, cgroups and a lifecycle (lesson 07).
+# - A tag is a name for an image, not a copy. `<missing>` in `docker history` marks a history
+#   row that is not an image of its own, not a missing layer.
+
+# %% [markdown]
+# ## Try it on a real Docker host
+#
+# On any host with Docker (a test image, removed at the end):
+#
+# ```sh
+# docker pull busybox
+# docker history busybox                       # one row per history entry; <missing> below the top
+# docker image inspect -f '{{json .RootFS.Layers}}' busybox   # the layers (their DiffIDs)
+# printf 'FROM busybox\nENV GREETING=hello\nRUN mkdir /data\nCMD ["sh"]\n' | docker build -t hello:1 -
+# docker history hello:1                       # ENV and CMD rows: 0B, no layer
+# docker run --name c1 hello:1 sh -c 'echo bonjour > /data/g'
+# docker diff c1                               # the container's change: A /data/g
+# docker rm c1 && docker rmi hello:1
+# ```
 
 # %% [markdown]
 # [Index](00-index.ipynb) | [02 Containers: copy-on-write over shared layers →](02-containers-copy-on-write.ipynb)

@@ -6,7 +6,8 @@
 #
 # **You will be able to**
 #
-# - explain what a container is: the image's read-only layers plus one **writable layer** of its own;
+# - explain what a container's file system is: the image's read-only layers plus one **writable
+#   layer** of its own (a container is also a process with namespaces and cgroups: lesson 07);
 # - predict when a file is **copied up** into the writable layer, and how much is copied;
 # - recognise **whiteouts** (deleted files) and **opaque directories**;
 # - read `docker diff`, and say what `docker rm` and `docker commit` do to the writable layer.
@@ -19,7 +20,7 @@ from simulator.widgets import ContainerPlayground, show
 
 install_reprs()  # images, layers, containers and engines display as diagrams
 
-engine = Engine()
+engine = Engine(image_store="overlay2")  # what `docker diff` shows is the same with containerd
 image = engine.images.pull("alpine:3.20")
 a = engine.containers.create("alpine:3.20", name="a").start()
 b = engine.containers.create("alpine:3.20", name="b").start()
@@ -43,6 +44,24 @@ show(overlay(a, "/etc/motd"))
 # `a`'s writable layer, then change the copy. First it creates the parent directory `/etc`
 # there, *empty* but with the same owner and mode (the first event below, `bytes=0`): the other
 # files of `/etc` are not copied. The image layer is not touched, and `b` still sees the original.
+#
+# What triggers a copy-up ([kernel docs, overlayfs "Non-directories"](https://docs.kernel.org/filesystems/overlayfs.html#non-directories)):
+# opening for writing, any metadata change (`chmod`, `chown`, `touch`), and **making a hard link**
+# to the file (`ln /etc/motd /tmp/m` copies `/etc/motd` up first). Docker mounts overlay2 with
+# `index=off`, so a file that already had two hard links in the image loses the link on copy-up:
+# a write through one name is not seen through the other.
+#
+# With the kernel's `metacopy=on` option a `chmod` would copy only the metadata, not the data.
+# It is off unless the kernel was built with `CONFIG_OVERLAY_FS_METACOPY=y` or the option is
+# given ([kernel docs, "Metadata only copy up"](https://docs.kernel.org/filesystems/overlayfs.html#metadata-only-copy-up)),
+# and Docker's overlay2 driver does not ask for it, so count on whole-file copies.
+
+# %%
+d = engine.containers.create("alpine:3.20", name="linker").start()
+d.exec_run("ln /etc/profile /tmp/profile")  # a hard link to an image file copies it up
+print([f"{event.path} ({event.bytes} B)" for event in d.copy_ups])
+assert "/etc/profile" in [event.path for event in d.copy_ups]
+d.remove(force=True)
 
 # %%
 image_id = image.id
@@ -62,6 +81,18 @@ show(copy_up(a, "/etc/motd"))
 # `rm -rf` of a directory from the image also ends as a single whiteout, for the directory.
 # Deleting a directory from the image and then creating a new one with the same name gives an
 # **opaque directory**: it hides everything the image had below it.
+#
+# On disk, the kernel makes a whiteout as a character device with device number 0/0, and marks an
+# opaque directory with the extended attribute `trusted.overlay.opaque="y"` (lesson 06 shows
+# both on a real mount). Since Linux 6.7 the kernel also *reads* a second form that it never
+# creates: a zero-size regular file with the xattr `trusted.overlay.whiteout`
+# (`user.overlay.whiteout` on a mount with `userxattr`), in a directory marked
+# `trusted.overlay.opaque="x"`, meant for tools that build layers without the right to make
+# device files (composefs). Its format changed in 6.8 and was backported to 6.7's stable updates
+# ([ostree#3149](https://github.com/ostreedev/ostree/pull/3149)), so check `uname -r` first. In an image's layer tar, a whiteout is neither: it is
+# an empty file named `.wh.<name>`, and an opaque directory holds `.wh..wh..opq`
+# ([OCI image spec, whiteouts](https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts);
+# [kernel docs, "whiteouts and opaque directories"](https://docs.kernel.org/filesystems/overlayfs.html#whiteouts-and-opaque-directories)).
 #
 # (`/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf` are different: Docker bind-mounts them
 # into every container, so `rm /etc/hostname` fails with "Device or resource busy", here as in Docker.)
@@ -97,6 +128,19 @@ assert "D /etc/issue" in a.diff_text().splitlines()
 assert b.diff() == []
 
 # %% [markdown]
+# **Another engine, another answer.** `podman diff` (and `docker diff` on podman's Docker-compatible
+# API) walks the writable layer alone instead of comparing two trees: the re-created `/etc/ssl`
+# is `D` there (its opaque marker says "everything below was deleted"), and the names it hides
+# are not listed. Docker shows the same lines with both of its image stores
+# (moby `daemon/containerd/image_changes.go`; containers/storage `pkg/archive/changes.go`;
+# docs/image-stores.md).
+
+# %%
+print(a.diff_text(style="podman"))
+assert "D /etc/ssl" in a.diff_text(style="podman").splitlines()
+assert "C /etc/ssl" in a.diff_text().splitlines()
+
+# %% [markdown]
 # ## 5. Is a container's writable layer permanent?
 #
 # Container `a` has changed `/etc/motd`. We now remove it (`docker rm -f a`) and start a new
@@ -120,14 +164,16 @@ probe.reveal(seen)
 # ## 6. `docker commit`: a writable layer becomes an image layer
 #
 # Committing a container freezes its writable layer into a new read-only layer on top of its
-# image: a new image. The sharing DAG shows it stacked on alpine's layer, stored once.
+# image: a new image. The sharing DAG shows it stacked on alpine's layer, stored once. (Similar
+# nodes are folded to fit the screen: `fold=1` draws the running containers as one node;
+# `sharing_dag(engine, fold=0)` draws each, and the playground's **Expand folded nodes** does too.)
 
 # %%
 b.exec_run("mkdir -p /srv && echo 'hi' > /srv/index.html")
 snapshot = b.commit("site", "1")
 assert len(snapshot.layers) == len(image.layers) + 1
 assert snapshot.layers[0] is image.layers[0]
-show(sharing_dag(engine))
+show(sharing_dag(engine, fold=1))
 
 # %% [markdown]
 # ## 7. Playground
@@ -201,8 +247,28 @@ check_opaque_dir(ex3, "/etc/apk", command=command)
 #   directories are created first, empty.
 # - Deleting an image file leaves a **whiteout**; deleting a directory from the image and
 #   creating it again makes it **opaque**.
-# - `docker diff` lists the changes; `docker rm` throws the writable layer away; `docker commit`
-#   turns it into a new image layer.
+# - `docker diff` lists the changes (podman's diff differs for re-created directories); `docker rm`
+#   throws the writable layer away; `docker commit` turns it into a new image layer.
+# - Hard links copy up too; `chmod` copies the whole file unless the kernel's metacopy is on
+#   (Docker does not turn it on).
+
+# %% [markdown]
+# ## Try it on a real Docker host
+#
+# ```sh
+# docker run -d --name demo-a alpine:3.20 sleep 600
+# docker exec demo-a sh -c "echo 'maintenance at 18:00' >> /etc/motd && rm /etc/issue"
+# docker diff demo-a                                          # C /etc, C /etc/motd, D /etc/issue
+# docker inspect -f '{{json .GraphDriver}}' demo-a            # overlay2: LowerDir, UpperDir, MergedDir
+# sudo ls -la "$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' demo-a)/etc"   # motd, and issue as c--------- 0, 0
+# grep overlay /proc/mounts                              # the container's overlay mount and its options
+# docker ps -s                                           # SIZE: the writable layer's bytes
+# docker commit demo-a site:1 && docker history site:1
+# docker rm -f demo-a && docker rmi site:1
+# ```
+#
+# (With the containerd image store, `GraphDriver` names the snapshotter instead, and the upper
+# directory lives under `/var/lib/containerd`; `docker diff` is the same.)
 
 # %% [markdown]
 # [← 01 Images are stacks of immutable layers](01-images-and-layers.ipynb) | [Index](00-index.ipynb) | [03 Dockerfile builds and the build cache →](03-dockerfile-builds-and-cache.ipynb)

@@ -10,7 +10,9 @@
 # - explain why deleting files in a later step does not make an image smaller;
 # - clean up in the same layer that made the mess;
 # - explain why `chmod` of a big file in a later step doubles its cost, and avoid it;
-# - use a multi-stage build to ship the result without the tools that made it.
+# - use a multi-stage build to ship the result without the tools that made it;
+# - tell the waste a better Dockerfile removes from the waste inside the base image, which only
+#   squashing or a multi-stage copy removes.
 
 # %%
 from simulator import Engine
@@ -21,7 +23,7 @@ from simulator.widgets import LayerExplorer, show
 
 install_reprs()  # images, layers, containers and engines display as diagrams
 
-engine = Engine()
+engine = Engine(image_store="overlay2")
 
 # %% [markdown]
 # ## 1. Deleting in a later step
@@ -139,6 +141,38 @@ assert multi.size < single.size / 5 and not multi.view.exists("/usr/bin/gcc")
 show(layer_stack(multi, name="hello:multi"))
 
 # %% [markdown]
+# ## 5. Waste in the base image: rebuilding does not remove it
+#
+# The `wasted` line of `efficiency()` says "reclaimable by rebuilding": that holds for bytes your
+# own steps shipped and a later step of yours hid; fix the Dockerfile and rebuild. It does not
+# hold when a step of yours replaces or deletes a file of the **base image**: the base's layers
+# are shipped whole, exactly as they are, whatever your Dockerfile says.
+
+# %%
+patched = engine.images.build(
+    "FROM alpine:3.20\nRUN rm -rf /etc/ssl && echo 'hello' > /etc/motd\n", context={}, tag="alpine:patched"
+).image
+base_layers = len(engine.images.get("alpine:3.20").layers)
+report = efficiency(patched)
+in_base = sum(p.bytes for p in report.paths if p.layer < base_layers)
+print(f"wasted: {report.wasted_bytes} B, of which {in_base} B sit in alpine's own layer")
+assert in_base == report.wasted_bytes > 0
+
+# %% [markdown]
+# What removes them is a new image that does not stack on the base's layers:
+#
+# - a **multi-stage** build whose final stage is `FROM scratch` (or another, smaller base) and
+#   copies in only what it needs, as in section 4;
+# - **flattening** the whole file system into one layer: `docker export` of a container piped to
+#   `docker import` (which also drops the config: `CMD`, `ENV`, history).
+#
+# `docker build --squash` is *not* enough: it squashes only the layers your build made, on top
+# of the base's layers left as they are (classic builder only, an experimental daemon feature;
+# [docs](https://docs.docker.com/reference/cli/docker/build-legacy/#squash); the rule that the
+# base stays is discussed in [moby#38903](https://github.com/moby/moby/issues/38903)). A
+# flattened image shares nothing with its base any more, so every host pulls it whole (lesson 04).
+
+# %% [markdown]
 # ## Exercises
 #
 # **Exercise 1.** Write a Dockerfile `FROM alpine:3.20` that installs `curl` and ships **no byte
@@ -168,6 +202,22 @@ check_multi_stage(multistage_dockerfile, SOURCE, artifact="/app/hello", tools="/
 # - Clean up in the same `RUN` that made the mess (or never make it: `--no-cache`).
 # - Set modes and owners where files are created (`COPY --chmod`, `--chown`), not in a later step.
 # - Multi-stage builds leave the build tools in a stage the final image does not include.
+# - Waste inside the base image's layers is not yours to rebuild away: only a multi-stage copy
+#   onto another base or flattening (`export | import`) removes it, at the cost of sharing;
+#   `--squash` leaves the base's layers as they are.
+
+# %% [markdown]
+# ## Try it on a real Docker host
+#
+# ```sh
+# printf 'FROM alpine:3.20\nRUN apk add curl\nRUN rm -rf /var/cache/apk/*\n' | docker build -t curl:rm-later -
+# docker history curl:rm-later                  # the rm layer: 0B; the apk layer still holds the cache
+# docker image inspect -f '{{.Size}}' curl:rm-later
+# docker save curl:rm-later -o /tmp/curl.tar && tar -tf /tmp/curl.tar   # one tar per layer
+# docker rmi curl:rm-later
+# ```
+#
+# Tools that report waste per layer as `efficiency()` does: [dive](https://github.com/wagoodman/dive).
 
 # %% [markdown]
 # [← 04 Layer sharing and disk usage](04-layer-sharing-and-disk-usage.ipynb) | [Index](00-index.ipynb) | [06 The real overlayfs beside the model →](06-real-overlayfs.ipynb)

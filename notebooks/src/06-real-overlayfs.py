@@ -36,6 +36,14 @@ print("real overlayfs:", "available" if status.ok else "NOT available", "-", sta
 # not possible, the line above says why, and this notebook shows the model's side only: every
 # cell still runs.
 #
+# Since Linux 5.11 an ordinary user may mount the kernel's overlayfs inside a *user namespace*
+# that they own (`unshare -Urm`); rootless podman and rootless Docker use it there, and fall back
+# to `fuse-overlayfs` on older kernels. Such a mount uses `user.overlay.*` xattrs (the `userxattr`
+# option) where a root mount uses `trusted.overlay.*`
+# ([kernel docs, overlayfs "User xattr"](https://docs.kernel.org/filesystems/overlayfs.html#user-xattr);
+# [Linux 5.11 release notes](https://kernelnewbies.org/Linux_5.11#Allow_unprivileged_overlayfs_mounts)).
+# Many JupyterHub and Binder servers forbid new user namespaces too, hence the model-only path.
+#
 # ## 1. A small image and a scenario
 
 # %%
@@ -170,6 +178,22 @@ check_whiteout_on_disk(whiteout_on_disk)
 #   option that would copy only the metadata on `chmod`).
 # - Renaming a lower directory fails with `EXDEV`, so `mv` copies and deletes instead.
 # - The test suite runs such scenarios on both and expects no differences.
+
+# %% [markdown]
+# ## Try it on a real Docker host
+#
+# The same layout under a running container, then a mount of your own:
+#
+# ```sh
+# docker run -d --name ovl-demo alpine:3.20 sleep 600
+# docker exec ovl-demo rm /etc/issue
+# docker inspect -f '{{json .GraphDriver}}' ovl-demo          # LowerDir (image layers), UpperDir, WorkDir, MergedDir
+# grep overlay /proc/mounts                            # lowerdir=...,upperdir=...,workdir=..., index=off
+# sudo stat -c '%F %t,%T' "$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' ovl-demo)/etc/issue"   # character special file 0,0
+# docker rm -f ovl-demo
+# mkdir -p /tmp/ov/lower /tmp/ov/upper /tmp/ov/work /tmp/ov/merged && echo hi > /tmp/ov/lower/f
+# unshare -Urm sh -c 'mount -t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,workdir=/tmp/ov/work /tmp/ov/merged && rm /tmp/ov/merged/f && ls -l /tmp/ov/upper'   # Linux >= 5.11
+# ```
 
 # %% [markdown]
 # [← 05 Image size: what is shipped, what is wasted](05-image-size.ipynb) | [Index](00-index.ipynb) | [07 Containers as processes and resources →](07-containers-as-processes.ipynb)

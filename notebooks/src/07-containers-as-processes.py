@@ -195,4 +195,18 @@ check_limits_fit(run_hog)
 #   what reserve, at scheduling (lesson 09).
 
 # %% [markdown]
+# ## Try it on a real Docker host
+#
+# ```sh
+# docker run -d --name proc-demo --cpus 1.5 --memory 512m alpine:3.20 sleep 600
+# docker inspect -f '{{.State.Pid}} {{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}' proc-demo
+# docker top proc-demo                                          # the process, as the host sees it
+# docker exec proc-demo cat /sys/fs/cgroup/cpu.max /sys/fs/cgroup/memory.max   # cgroup v2: 150000 100000, 536870912
+# docker exec proc-demo cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/memory/memory.limit_in_bytes   # cgroup v1: 150000, 536870912
+# docker stats --no-stream proc-demo
+# docker stop -t 2 proc-demo && docker inspect -f '{{.State.ExitCode}} {{.State.OOMKilled}}' proc-demo   # 137: sleep ignored SIGTERM
+# docker rm proc-demo
+# ```
+
+# %% [markdown]
 # [← 06 The real overlayfs beside the model](06-real-overlayfs.ipynb) | [Index](00-index.ipynb) | [08 Registries and distribution →](08-registries-and-distribution.ipynb)

@@ -21,7 +21,7 @@ from simulator.widgets import SharingDashboard, show
 
 install_reprs()
 
-engine = Engine()  # your build machine
+engine = Engine(image_store="overlay2")  # your build machine; "Already exists" depends on the store
 registry = Registry()  # an in-memory registry that speaks the OCI distribution spec
 
 # %% [markdown]
@@ -68,7 +68,7 @@ print(registry.log[-3:])  # the last requests: the manifest went last
 # the bytes received must be the digest asked for), `Download complete`, `Pull complete`.
 
 # %%
-laptop = Engine()
+laptop = Engine(image_store="overlay2")
 got = pull(laptop, "python:3.12-slim", registry)
 show(transfer_picture(got))
 
@@ -131,7 +131,7 @@ engine.images.build(
     tag="shop:1-py311",
 )
 engine.images.push("shop:1-py311", registry, quiet=True)
-ex1 = Engine()
+ex1 = Engine(image_store="overlay2")
 print(pull(ex1, "shop:1-py311", registry))
 
 # %% tags=["answer:ex08_download"]
@@ -164,6 +164,22 @@ check_mounted_push(publish)
 #   `Already exists` for the rest: by ChainID prefix with overlay2, by blob with containerd.
 # - So a pull never downloads a whole image again when it shares layers with one you have: a
 #   shared base, or your app's previous version, costs nothing the second time.
+
+# %% [markdown]
+# ## Try it on a real Docker host
+#
+# A registry of your own on this host (the `registry:2` image, or Debian's `docker-registry`):
+#
+# ```sh
+# docker run -d --name reg -p 127.0.0.1:5000:5000 registry:2
+# docker pull alpine:3.20 && docker tag alpine:3.20 localhost:5000/demo/alpine:3.20
+# docker push localhost:5000/demo/alpine:3.20          # Pushed, then the manifest's digest
+# docker push localhost:5000/demo/alpine:3.20          # Layer already exists
+# docker image inspect -f '{{json .RepoDigests}}' localhost:5000/demo/alpine:3.20
+# docker manifest inspect --insecure localhost:5000/demo/alpine:3.20   # compressed blob digests, not DiffIDs
+# docker rmi localhost:5000/demo/alpine:3.20 && docker pull localhost:5000/demo/alpine:3.20   # Already exists
+# docker rm -f reg
+# ```
 
 # %% [markdown]
 # [← 07 Containers as processes and resources](07-containers-as-processes.ipynb) | [Index](00-index.ipynb) | [09 Clusters and scheduling →](09-clusters-and-scheduling.ipynb)

@@ -142,4 +142,18 @@ check_fits_only_on(ex2, make_pod, "mid")
 #   pulling there if needed.
 
 # %% [markdown]
+# ## Try it on a real cluster
+#
+# `--dry-run=client` needs no cluster: it prints what would be sent. The other commands need one
+# (kind, minikube or k3s on your machine):
+#
+# ```sh
+# kubectl create deployment web --image=nginx:1.29 --replicas=3 --dry-run=client -o yaml > web.yaml
+# kubectl set resources -f web.yaml --local --requests=cpu=500m,memory=256Mi --limits=memory=512Mi -o yaml
+# kubectl describe node                          # Allocatable, and "Allocated resources": the requests
+# kubectl get pods -o wide                       # which node each pod went to
+# kubectl get events --field-selector reason=FailedScheduling   # "Insufficient cpu"
+# ```
+
+# %% [markdown]
 # [← 08 Registries and distribution](08-registries-and-distribution.ipynb) | [Index](00-index.ipynb)

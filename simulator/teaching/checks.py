@@ -36,6 +36,7 @@ __all__ = [
     "check_errno",
     "check_image_id_changes",
     "check_layer_count",
+    "check_layer_lines",
     "check_multi_stage",
     "check_opaque_dir",
     "check_rebuilt_steps",
@@ -103,6 +104,49 @@ def check_layer_count(dockerfile: str, answer: Any, context: Mapping[str, Any] |
         "Go through the instructions one by one. With BuildKit, RUN, COPY and ADD always make a "
         "layer, even an empty one, and so does WORKDIR (except WORKDIR /); ARG, ENV, LABEL, EXPOSE, "
         "USER, CMD and ENTRYPOINT only edit the image config.",
+    )
+
+
+def _line_set(answer: Any) -> tuple[set[int] | None, Feedback | None]:
+    """``answer`` as a set of line numbers (``{4, 5}``, ``[5, 4]``, ``{"4"}``, a lone ``4``), or
+    the feedback for one that is missing or malformed (``"45"``, ``{4.5}``, a dict)."""
+    if blank(answer):
+        return None, missing("a set of line numbers, e.g. {3, 4}")
+    numbers = [answer] if _whole_number(answer) is not None and not isinstance(answer, str) else answer
+    if isinstance(numbers, (str, bytes, Mapping)) or not isinstance(numbers, Iterable):
+        return None, wrong("Answer with a set of line numbers.", "For example {4, 5}; a single line is {4}.")
+    lines = [_whole_number(x) for x in numbers]
+    if any(n is None for n in lines):
+        return None, wrong("Answer with a set of line numbers.", "Whole numbers only, for example {4, 5}.")
+    return {n for n in lines if n is not None}, None
+
+
+def check_layer_lines(dockerfile: str, answer: Any, context: Mapping[str, Any] | None = None) -> Feedback:
+    """Which lines of ``dockerfile`` make a layer (``FROM`` is line 1)?  A set of line numbers.
+
+    The truth is BuildKit's rule as the builder applies it (``WORKDIR /`` makes none, ``RUN true``
+    an empty one); one message for every wrong set, so that it cannot be searched for.
+    """
+    guess, problem = _line_set(answer)
+    if problem is not None or guess is None:
+        return problem if problem is not None else missing("a set of line numbers")
+    result = _build(dockerfile, context)
+    truth = {s.line for s in result.steps if s.layer is not None}
+    if guess == truth:
+        empty = sorted(s.line for s in result.steps if s.layer is not None and s.layer.size == 0)
+        note = (
+            f" Line(s) {', '.join(map(str, empty))} made an empty (0B) layer, a layer all the same."
+            if empty
+            else ""
+        )
+        return right(
+            f"Right: lines {', '.join(map(str, sorted(truth)))} make layers; the others only edit the config.{note}"
+        )
+    return wrong(
+        "Not that set of lines.",
+        "Decide by the kind of instruction, not by what it changes: with BuildKit RUN, COPY and ADD "
+        "always make a layer (even an empty one), WORKDIR too unless it is WORKDIR /; ARG, ENV, "
+        "LABEL, USER, EXPOSE, CMD and ENTRYPOINT only edit the config.",
     )
 
 

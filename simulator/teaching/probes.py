@@ -11,8 +11,14 @@ prediction and a reason:
 - commit before reveal: the form says "now run the experiment"; ``reveal`` answers in the cell
   and in the form.
 
+Most probes ask **why** as a choice too (:attr:`ProbeSpec.reasons`: one sound reason and the
+misconceptions students really give, after the two-tier tests of physics education): the
+student picks the reason closest to theirs, may add their own words, and the answer gives
+feedback on the reason as well as on the prediction.  A right prediction for a wrong reason is
+not counted right.  The other probes take the reason as free text.
+
 A committed prediction cannot be changed (the form locks).  ``Probe(name, prediction=...,
-why=...)`` commits in code, as if typed in the form (what the notebooks' tests do).
+why=..., reason=...)`` commits in code, as if typed in the form (what the notebooks' tests do).
 
 :func:`reveal` is the same comparison for a probe written by hand; it also never shows the
 answer to a missing prediction.
@@ -27,9 +33,18 @@ from typing import Any
 
 from .feedback import Feedback, blank, right
 
-__all__ = ["PROBES", "Probe", "ProbeSpec", "reveal"]
+__all__ = ["PROBES", "Probe", "ProbeSpec", "Reason", "reveal"]
 
 WHOLE_NUMBER = "a whole number"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One answer to "why?": its text, whether it is sound, and the feedback it gets."""
+
+    text: str
+    sound: bool
+    feedback: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +56,23 @@ class ProbeSpec:
     choices: tuple[str, ...]
     """The predictions offered; empty for a whole number."""
     explanation: str
+    reasons: tuple[Reason, ...] = ()
+    """The reasons offered (exactly one sound); empty: the reason is free text."""
 
 
-def _spec(name: str, question: str, choices: tuple[str, ...], explanation: str) -> ProbeSpec:
-    return ProbeSpec(name, question, choices, explanation)
+def _spec(
+    name: str, question: str, choices: tuple[str, ...], explanation: str, *reasons: Reason
+) -> ProbeSpec:
+    assert not reasons or sum(r.sound for r in reasons) == 1, f"{name}: one sound reason"
+    return ProbeSpec(name, question, choices, explanation, tuple(reasons))
+
+
+def _sound(text: str, feedback: str) -> Reason:
+    return Reason(text, True, feedback)
+
+
+def _unsound(text: str, feedback: str) -> Reason:
+    return Reason(text, False, feedback)
 
 
 # The explanations were in the lessons' cells until issue 14 (facts unchanged; sources are in the
@@ -68,6 +96,20 @@ PROBES: dict[str, ProbeSpec] = {
             "The writable layer belongs to one container and is deleted with it by docker rm (docker "
             "stop and docker start keep it); the image never had the line. Keep data in a volume, or "
             "make a new image with docker commit (better: a Dockerfile).",
+            _unsound(
+                "the line was written into the image's file, so every new container sees it",
+                "a container never writes to its image: the first write copied /etc/motd up into a's "
+                "own writable layer, and the image's layer stayed read-only.",
+            ),
+            _sound(
+                "the line is only in a's writable layer, and docker rm deletes that layer",
+                "the change lived in a's writable layer, which docker rm throws away with the container.",
+            ),
+            _unsound(
+                "Docker keeps a container's changes and applies them to the next container of the image",
+                "nothing passes from one container to another. docker stop keeps the writable layer for "
+                "that same container; only docker commit or a volume carries changes further.",
+            ),
         ),
         _spec(
             "p03_label",
@@ -77,6 +119,22 @@ PROBES: dict[str, ProbeSpec] = {
             "cache key changes. An ENV change is different: the environment is part of every later "
             "RUN's key. (Docker's old classic builder, DOCKER_BUILDKIT=0, would rerun every step after "
             "the LABEL.)",
+            _unsound(
+                "any edit to the Dockerfile invalidates every step after the edited line",
+                "that is the classic builder's rule. BuildKit chains keys through the steps that do work "
+                "(FROM, RUN, COPY, ADD, WORKDIR); a LABEL feeds no later key.",
+            ),
+            _unsound(
+                "a step's cache key includes the text of the whole Dockerfile",
+                "a step's key is its parent's key plus its own instruction (and, for RUN, the "
+                "environment it runs with), never the text of other lines.",
+            ),
+            _sound(
+                "LABEL only edits the config; the install's key (its parent, its command, its "
+                "environment) did not change",
+                "the install's key is made of the steps below it and its own command and environment; "
+                "LABEL touches none of them.",
+            ),
         ),
         _spec(
             "p04_containers",
@@ -84,6 +142,21 @@ PROBES: dict[str, ProbeSpec] = {
             ("about 1.3 GB", "about 130 MB", "almost nothing"),
             "Every container reads the image's layers in place; it only gets an empty writable layer, "
             "which grows with what it writes.",
+            _unsound(
+                "each container gets its own copy of the image's files",
+                "nothing is copied when a container starts; a file is copied up only when that "
+                "container changes it.",
+            ),
+            _sound(
+                "containers share the image's read-only layers and each starts with an empty writable layer",
+                "the image's layers are stored once, whatever the number of containers; each writable "
+                "layer starts empty.",
+            ),
+            _unsound(
+                "containers use memory, not disk",
+                "they do use disk, in their writable layers (and logs): empty at first, but a container "
+                "that writes a big file shows it in docker ps -s.",
+            ),
         ),
         _spec(
             "p05_delete",
@@ -93,6 +166,20 @@ PROBES: dict[str, ProbeSpec] = {
             "that hide them. Every pull still downloads them. Docker's SIZE counts file bytes, so it is "
             "exactly the same; the download is even a little bigger, since the extra layer's tar holds "
             "the whiteout entries.",
+            _unsound(
+                "rm frees the space, so the image gets smaller",
+                "a layer is never edited: the layer of `apk add` keeps the cache; the rm layer only "
+                "records that the files are deleted.",
+            ),
+            _unsound(
+                "Docker merges the layers when it builds, so the deleted files are never shipped",
+                "Docker keeps one layer per RUN, COPY and ADD; nothing is merged unless you ask for it "
+                "(flattening or squashing, lesson 05 section 5).",
+            ),
+            _sound(
+                "the later layer only adds whiteouts that hide the files; the earlier layer still holds them",
+                "the whiteouts hide the files in the merged view, and the layer below still ships them.",
+            ),
         ),
         _spec(
             "p05_chmod",
@@ -101,6 +188,19 @@ PROBES: dict[str, ProbeSpec] = {
             "A layer stores whole files: changing only the mode copies the whole file up into the new "
             "layer (the old copy stays below, wasted). Set the mode where the file is created: "
             "COPY --chmod=755.",
+            _sound(
+                "a layer stores whole files, so the new layer holds the whole file again with its new mode",
+                "a layer is a tar of whole files: a changed mode means the file is stored again.",
+            ),
+            _unsound(
+                "chmod changes only the mode bits, a few bytes of metadata",
+                "in a running overlayfs mount with metacopy=on that would be so; but an image layer is a "
+                "tar of whole files, and Docker does not turn metacopy on anyway.",
+            ),
+            _unsound(
+                "chmod creates no file, so its step makes no layer",
+                "with BuildKit every RUN makes a layer, and this one holds the file stored again.",
+            ),
         ),
         _spec(
             "p06_whiteout",
@@ -108,6 +208,21 @@ PROBES: dict[str, ProbeSpec] = {
             ("nothing", "an empty file", "a special marker file"),
             "A whiteout: on disk, a character device with device number 0/0 named like the deleted "
             "file. overlayfs hides the lower name whenever it finds one.",
+            _unsound(
+                "unlink removes the file from the lower directory as well",
+                "overlayfs never changes a lower directory: they are read-only, and other mounts (other "
+                "containers) may share them.",
+            ),
+            _unsound(
+                "overlayfs remembers the deletion in memory",
+                "the deletion must survive an unmount and be saved with the layer (docker commit), so it "
+                "is written to the upper directory on disk.",
+            ),
+            _sound(
+                "the lower file stays, so the upper directory needs something that hides its name",
+                "the lower layer is read-only, so the deletion is recorded above it, as a marker that "
+                "hides the name.",
+            ),
         ),
         _spec(
             "p09_usage",
@@ -128,6 +243,14 @@ PROBES: dict[str, ProbeSpec] = {
             "the limits. Sixteen such containers start on this host; if they all used their 512 MiB, the "
             "kernel's OOM killer would sort it out. What reserves is a Kubernetes request, and only at "
             "scheduling: the scheduler adds up the requests on each node (lesson 09).",
+            _unsound(
+                "the limit sets 512 MiB aside for the container when it starts",
+                "memory.max is a cap the kernel checks when the process allocates; nothing is set aside.",
+            ),
+            _sound(
+                "a limit is a cap: free memory drops only by what the process really uses",
+                "the cap only matters when the process asks for memory; sleep asks for almost none.",
+            ),
         ),
         _spec(
             "p08_pull",
@@ -170,30 +293,51 @@ def _normalise(spec: ProbeSpec, value: Any) -> tuple[Any, str]:
     return None, f"{str(value)!r} is not one of: " + ", ".join(f'"{c}"' for c in spec.choices)
 
 
+LETTERS = "abcdefgh"
+
+
+def _reason_index(spec: ProbeSpec, value: Any) -> tuple[int | None, str]:
+    """``(index, "")`` for a reason given as its letter (``"b"``, ``"b)"``), its text or a
+    :class:`Reason`; else ``(None, problem)``."""
+    if blank(value):
+        return None, "choose the reason closest to yours"
+    if isinstance(value, Reason):
+        value = value.text
+    text = " ".join(str(value).strip().strip("\"'").split()).casefold()
+    for i, reason in enumerate(spec.reasons):
+        if text in (LETTERS[i], f"{LETTERS[i]})", reason.text.casefold()):
+            return i, ""
+    letters = ", ".join(LETTERS[: len(spec.reasons)])
+    return None, f"{str(value)!r} is not one of the reasons ({letters})"
+
+
 class Probe:
     """A prediction form for the probe ``name`` of :data:`PROBES`; see the module docstring.
 
     Args:
         name: the probe (``"p02_rm"``).
-        prediction, why: commit at once, as if typed in the form (both needed).
+        prediction, why, reason: commit at once, as if entered in the form: the prediction and,
+            for a probe with :attr:`~ProbeSpec.reasons`, the reason (its letter or text; ``why``
+            is then optional, the student's own words), else ``why`` (free text).
 
     Raises:
         KeyError: an unknown probe name (the message lists the known ones).
     """
 
-    def __init__(self, name: str, prediction: Any = None, why: str = "") -> None:
+    def __init__(self, name: str, prediction: Any = None, why: str = "", reason: Any = None) -> None:
         if name not in PROBES:
             raise KeyError(f"no probe {name!r}; the probes are {', '.join(sorted(PROBES))}")
         self.spec = PROBES[name]
         self.prediction: Any = None
         self.why = ""
+        self.reason: Reason | None = None
         self.actual: Any = None
         self.detail = ""
         self._revealed = False
         self._widget: Any = None
         self._controls: dict[str, Any] = {}
-        if not blank(prediction) or (why and why.strip()):
-            self.commit(prediction, why)
+        if not blank(prediction) or (why and why.strip()) or not blank(reason):
+            self.commit(prediction, why, reason)
 
     # -- the two halves -------------------------------------------------------------------------
     @property
@@ -201,17 +345,23 @@ class Probe:
         """Whether a prediction and a reason have been committed (they cannot change after)."""
         return self.prediction is not None
 
-    def commit(self, prediction: Any, why: str = "") -> Feedback:
+    def commit(self, prediction: Any, why: str = "", reason: Any = None) -> Feedback:
         """Commit ``prediction`` with its reason; the answer shows if the experiment has run."""
         if self.committed:
             return Feedback(None, f"Already committed: {self.prediction}. A prediction cannot change.")
         value, problem = _normalise(self.spec, prediction)
         if problem:
             return self._say(Feedback(None, f"Not committed: {problem}."))
-        reason = " ".join(str(why or "").split())
-        if sum(ch.isalpha() for ch in reason) < 3:
+        words = " ".join(str(why or "").split())
+        chosen: Reason | None = None
+        if self.spec.reasons:
+            index, problem = _reason_index(self.spec, reason)
+            if index is None:
+                return self._say(Feedback(None, f"Not committed: {problem}, then commit."))
+            chosen = self.spec.reasons[index]
+        elif sum(ch.isalpha() for ch in words) < 3:
             return self._say(Feedback(None, "Not committed: say why, in a few words, before you commit."))
-        self.prediction, self.why = value, reason
+        self.prediction, self.why, self.reason = value, words, chosen
         self._lock()
         if self.actual is not None:
             return self._say(self._answer())
@@ -240,6 +390,25 @@ class Probe:
     def _answer(self) -> Feedback:
         self._revealed = True
         spec, detail = self.spec, f" ({self.detail})" if self.detail else ""
+        own = f" In your words: “{self.why}”." if self.why and self.reason is not None else ""
+        if self.reason is not None:
+            verdict = "right" if self.reason.sound else "not the reason"
+            on_reason = f"Your reason, “{self.reason.text}”, is {verdict}: {self.reason.feedback}{own}"
+            if self.prediction == self.actual and self.reason.sound:
+                return right(
+                    f"Your prediction was right: {self.actual}{detail}. {on_reason} {spec.explanation}"
+                )
+            if self.prediction == self.actual:
+                return Feedback(
+                    False,
+                    f"Right prediction ({self.actual}{detail}), but not for that reason. {spec.explanation}",
+                    on_reason,
+                )
+            return Feedback(
+                False,
+                f"You predicted {self.prediction}; what happened: {self.actual}{detail}. {spec.explanation}",
+                on_reason,
+            )
         if self.prediction == self.actual:
             return right(
                 f"Your prediction was right: {self.actual}{detail}. {spec.explanation} "
@@ -269,8 +438,19 @@ class Probe:
             )
         else:
             answer = w.Text(placeholder=WHOLE_NUMBER, layout=w.Layout(width="12em"))
+        reasons: Any = None
+        if spec.reasons:
+            reasons = w.RadioButtons(
+                options=[(f"{LETTERS[i]}) {r.text}", i) for i, r in enumerate(spec.reasons)],
+                value=None,
+                layout=w.Layout(width="auto", max_width="100%"),
+            )
         why = w.Textarea(
-            placeholder="Why? One sentence: what do you expect to happen, and because of what?",
+            placeholder=(
+                "In your own words (optional)"
+                if spec.reasons
+                else "Why? One sentence: what do you expect to happen, and because of what?"
+            ),
             layout=w.Layout(width="100%", max_width="44em", height="4.5em"),
         )
         button = w.Button(
@@ -278,14 +458,19 @@ class Probe:
         )
         status = w.HTML()
         self._controls = {"answer": answer, "why": why, "button": button, "status": status}
+        if reasons is not None:
+            self._controls["reason"] = reasons
 
         def on_click(_: Any) -> None:
-            self.commit(answer.value, why.value)
+            chosen = None if reasons is None or reasons.value is None else LETTERS[reasons.value]
+            self.commit(answer.value, why.value, chosen)
 
         button.on_click(on_click)
         if self.committed:
             answer.value = self.prediction if spec.choices else str(self.prediction)
             why.value = self.why
+            if reasons is not None and self.reason is not None:
+                reasons.value = spec.reasons.index(self.reason)
             self._lock()
             status.value = (
                 self._answer() if self.actual is not None else self._committed_note()
@@ -294,6 +479,7 @@ class Probe:
             [
                 w.HTML(f"<b>Predict first:</b> {html.escape(spec.question)}"),
                 answer,
+                *([w.HTML("<b>Why?</b> Choose the reason closest to yours:"), reasons] if reasons else []),
                 why,
                 button,
                 status,
@@ -305,7 +491,7 @@ class Probe:
         return Feedback(None, f"Committed: {self.prediction}. Now run the experiment below.")
 
     def _lock(self) -> None:
-        for key in ("answer", "why", "button"):
+        for key in ("answer", "reason", "why", "button"):
             if key in self._controls:
                 self._controls[key].disabled = True
 
@@ -322,6 +508,8 @@ class Probe:
         plain = f"Predict first: {self.spec.question}" + (
             f" Choose one of: {', '.join(self.spec.choices)}." if self.spec.choices else f" ({WHOLE_NUMBER})"
         )
+        if self.spec.reasons:
+            plain += " Why? " + " ".join(f"{LETTERS[i]}) {r.text}." for i, r in enumerate(self.spec.reasons))
         if not bundle:
             return {"text/plain": plain}
         bundle["text/plain"] = plain

@@ -25,18 +25,44 @@ def _layer_id(chain: str) -> str:
 
 
 FOLD = 3
-"""Containers of one image drawn one by one up to this many; more become one node."""
+"""Similar nodes drawn one by one up to this many; more become one node: the containers of one
+image, and the images that stand on the same shared layer with nothing but their own layers
+above it."""
 
 
-def sharing_dag(engine: Any, *, fold: int | None = FOLD) -> graphviz.Digraph:
+def _sibling_groups(images: list[Any], refs: dict[str, int]) -> dict[str, list[Any]]:
+    """``{ChainID of a shared layer: the images whose own part starts right above it}``.
+
+    An image belongs to the group of its topmost shared layer when every layer above that one is
+    its own (used by no other image): those images are siblings that differ only in their own
+    layers, the "many similar nodes" of a class's dashboard.
+    """
+    groups: dict[str, list[Any]] = {}
+    for image in images:
+        shared = [i for i, chain in enumerate(image.chain_ids) if refs[chain] > 1]
+        if not shared:
+            continue
+        top = shared[-1]
+        if all(refs[chain] == 1 for chain in image.chain_ids[top + 1 :]):
+            groups.setdefault(image.chain_ids[top], []).append(image)
+    return groups
+
+
+def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -> graphviz.Digraph:
     """The sharing DAG of ``engine``: layers (once each), images, containers and df numbers.
 
     Args:
-        fold: an image with more than ``fold`` containers gets one node for all of them ("10
-            containers of python:3.12-slim", with their states and writable-layer bytes), so a
-            class's worth of containers does not widen the picture past the screen; ``None``
-            or ``0`` draws every container.
+        fold: more than ``fold`` similar nodes become one node, so that a class's worth of
+            containers or images does not widen the picture past the screen: the containers
+            of one image ("10 containers of python:3.12-slim", with their states and
+            writable-layer bytes), and the images standing on the same shared layer with only
+            their own layers above it ("5 images on L0 of debian:bookworm-slim", with their
+            tags and their own layers' bytes; their containers hang under that node).
+            ``None`` or ``0`` draws every node.
+        expand: draw every node whatever ``fold`` says (what a widget's "expand" toggle sets).
     """
+    if expand:
+        fold = None
     images = sorted(engine.images.list(all=True), key=lambda i: (i.created, i.id))
     refs: dict[str, int] = {}
     users: dict[str, list[str]] = {}
@@ -56,8 +82,39 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD) -> graphviz.Digraph:
     rows = {row.id: row for row in df.images}
     drawn: set[str] = set()
     any_shared = False
+    folded_images: dict[str, str] = {}  # image short id -> the group node it is drawn in
+    groups = {
+        chain: group for chain, group in _sibling_groups(images, refs).items() if fold and len(group) > fold
+    }
+    for chain, group in groups.items():
+        for image in group:
+            folded_images[image.short_id] = "images_" + short_id(chain)
+    below: str | None
     for image in images:
-        below: str | None = None
+        if image.short_id in folded_images:
+            # only the layers up to the shared one; the group node stands for the rest
+            shared_top = max(i for i, c in enumerate(image.chain_ids) if refs[c] > 1)
+            below = None
+            for depth, (chain, layer) in enumerate(zip(image.chain_ids, image.layers, strict=True)):
+                if depth > shared_top:
+                    break
+                nid = _layer_id(chain)
+                if chain not in drawn:
+                    drawn.add(chain)
+                    any_shared = True
+                    node(
+                        g,
+                        nid,
+                        "shared",
+                        f"L{depth} · {size_text(layer.size)}",
+                        shorten(layer.created_by or "(no command recorded)", 40),
+                        f"shared by {refs[chain]} images · ChainID {short_id(chain)}",
+                    )
+                    if below is not None:
+                        g.edge(below, nid)
+                below = nid
+            continue
+        below = None
         for depth, (chain, layer) in enumerate(zip(image.chain_ids, image.layers, strict=True)):
             nid = _layer_id(chain)
             if chain not in drawn:
@@ -88,6 +145,21 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD) -> graphviz.Digraph:
         node(g, "image_" + image.short_id, "image", *lines)
         if below is not None:
             g.edge(below, "image_" + image.short_id)
+    for chain, group in groups.items():
+        gid = "images_" + short_id(chain)
+        depth = group[0].chain_ids.index(chain)
+        names = [(engine.images.tags_of(i) or [i.short_id])[0] for i in group]
+        own = sum(sum(layer.size for layer in i.layers[depth + 1 :]) for i in group)
+        users = sum(rows[i.id].containers for i in group if i.id in rows)
+        node(
+            g,
+            gid,
+            "image",
+            f"{len(group)} images on L{depth} · {shorten(', '.join(names), 44)}",
+            f"their own layers: {size_text(own)} in all · containers: {users}",
+            "(expand, or fold=0, draws each image)",
+        )
+        g.edge(_layer_id(chain), gid)
     containers = sorted(engine.containers.list(all=True), key=lambda c: (c.created, c.id))
     by_image: dict[str, list[Any]] = {}
     for c in containers:
@@ -110,7 +182,7 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD) -> graphviz.Digraph:
             f"largest {size_text(max(c.size_rw for c in group))}",
             f"{sum(len(c.copy_ups) for c in group)} copy-ups (fold=0 draws each container)",
         )
-        g.edge("image_" + key, f"containers_{key}", style="dashed")
+        g.edge(folded_images.get(key, "image_" + key), f"containers_{key}", style="dashed")
     for c in containers:
         if c.state is State.REMOVED or c.image.short_id in folded:
             continue
@@ -123,7 +195,7 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD) -> graphviz.Digraph:
             f"writable layer: {size_text(c.size_rw)}",
             f"{len(c.copy_ups)} copy-up{'s' * (len(c.copy_ups) != 1)}",
         )
-        g.edge("image_" + c.image.short_id, cid, style="dashed")
+        g.edge(folded_images.get(c.image.short_id, "image_" + c.image.short_id), cid, style="dashed")
     g.node(
         "df",
         left_label(["docker system df", *df.table().splitlines()[:3]]),

@@ -69,9 +69,19 @@ class SharingDashboard:
         self.message = w.HTML()
         self.headline = w.HTML()
         self.table = w.HTML()
-        self.diagram = DiagramPane(
-            lambda: sharing_dag(self.engine), fallback=lambda: text_tree(self.engine), delay=delay
+        self.expand = w.ToggleButton(
+            value=False,
+            description="Expand folded nodes",
+            icon="expand",
+            tooltip="Draw every container and image one by one (a folded node stands for several)",
+            layout=w.Layout(width="auto"),
         )
+        self.diagram = DiagramPane(
+            lambda: sharing_dag(self.engine, expand=self.expand.value),
+            fallback=lambda: text_tree(self.engine),
+            delay=delay,
+        )
+        self.expand.observe(lambda _: self.diagram.request(), names="value")
 
         self.pull_button.on_click(lambda _: self.pull())
         self.build_button.on_click(lambda _: self.build())
@@ -88,6 +98,7 @@ class SharingDashboard:
                 row([self.run_picker, self.run_button, self.remove_all_button]),
                 self.message,
                 self.headline,
+                self.expand,
                 self.diagram.widget,
                 self.table,
             ]

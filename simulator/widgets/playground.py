@@ -110,6 +110,14 @@ class ContainerPlayground:
         self.selector.observe(lambda _: self._refresh(), names="value")
         self.path.observe(lambda _: self.diagram.request(), names="value")
         self.view.observe(lambda _: self.diagram.request(), names="value")
+        self.expand = w.ToggleButton(
+            value=False,
+            description="Expand folded nodes",
+            icon="expand",
+            tooltip="Sharing DAG: draw every container and image one by one (a folded node stands for several)",
+            layout=w.Layout(width="auto"),
+        )
+        self.expand.observe(lambda _: self.diagram.request(), names="value")
 
         for _ in range(containers):
             self.new_container(refresh=False)
@@ -128,7 +136,7 @@ class ContainerPlayground:
                 self.message,
             ]
         )
-        panes = w.VBox([self.view, self.path, self.diagram.widget])
+        panes = w.VBox([self.view, self.expand, self.path, self.diagram.widget])
         details = w.HBox(
             [
                 column([w.HTML("<b>docker diff</b>"), self.diff], "14em"),
@@ -300,7 +308,7 @@ class ContainerPlayground:
 
     def _diagram(self) -> Any:
         if self.view.value == VIEWS[1]:
-            return sharing_dag(self.engine)
+            return sharing_dag(self.engine, expand=self.expand.value)
         container = self.container
         if container is None or container.state is State.REMOVED:
             return None

@@ -111,12 +111,14 @@ def test_notebooks_are_what_the_build_tool_makes_from_their_sources(tmp_path: Pa
 
 @pytest.mark.parametrize("path", LESSONS[1:], ids=IDS[1:])
 def test_lesson_structure(path: Path) -> None:
-    """Objectives first, navigation, a widget, two exercises, a probe, a summary."""
+    """Objectives first, navigation, a widget, two exercises, a probe, a summary, then the
+    "Try it on real Docker" box (real commands, checked by tests/notebooks/test_real_commands.py)."""
     nb = nbformat.read(path, as_version=4)
     text = [c.source for c in nb.cells]
     assert "You will be able to" in text[1], "the lesson opens with what the student will be able to do"
     assert "Index](00-index.ipynb)" in text[0] and "Index](00-index.ipynb)" in text[-1]
-    assert "## Summary" in text[-2]
+    assert "## Summary" in text[-3]
+    assert text[-2].startswith("## Try it on a real") and "```sh\n" in text[-2], "a box of real commands last"
     source = "\n".join(text)
     assert any(
         w in source

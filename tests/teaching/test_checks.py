@@ -21,6 +21,7 @@ from simulator.teaching import (
     check_errno,
     check_image_id_changes,
     check_layer_count,
+    check_layer_lines,
     check_multi_stage,
     check_opaque_dir,
     check_rebuilt_steps,
@@ -118,6 +119,57 @@ def test_image_id_changes_right(answer):
 )
 def test_image_id_changes_wrong(answer):
     assert_wrong(check_image_id_changes(answer))
+
+
+LINES_DOCKERFILE = """\
+FROM busybox
+WORKDIR /
+RUN true
+ENV PATH=/opt/bin:$PATH
+ADD notes.txt /srv/
+WORKDIR /srv
+USER nobody
+"""
+LINES_CONTEXT = {"notes.txt": "layers are tar files\n"}
+
+
+@pytest.mark.parametrize("answer", [{3, 5, 6}, [6, 5, 3], {"3", "5", "6"}, (3, 5, 6.0)])
+def test_layer_lines_right(answer):
+    feedback = check_layer_lines(LINES_DOCKERFILE, answer, LINES_CONTEXT)
+    assert_right(feedback)
+    assert "empty" in feedback.message  # RUN true: an empty layer, a layer all the same
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {5, 6},  # "RUN true changes nothing, so no layer": the classic builder's rule
+        {2, 3, 5, 6},  # WORKDIR / makes none
+        {2, 3, 4, 5, 6, 7},  # every instruction makes a layer
+        {3, 5},  # WORKDIR /srv does
+        set(),
+        3,
+    ],
+)
+def test_layer_lines_wrong(answer):
+    feedback = check_layer_lines(LINES_DOCKERFILE, answer, LINES_CONTEXT)
+    assert_wrong(feedback)
+    assert feedback.message == "Not that set of lines."
+
+
+def test_layer_lines_feedback_cannot_enumerate_the_answer():
+    answers = [{5, 6}, {3}, {3, 5}, {3, 5, 6, 7}, set(), {1}]
+    assert len({str(check_layer_lines(LINES_DOCKERFILE, a, LINES_CONTEXT)) for a in answers}) == 1
+
+
+@pytest.mark.parametrize("answer", NO_ANSWER)
+def test_layer_lines_no_answer(answer):
+    assert_not_answered(check_layer_lines(LINES_DOCKERFILE, answer, LINES_CONTEXT))
+
+
+@pytest.mark.parametrize("answer", [{"x"}, [None], object(), {3.5, 5}, {"3": 1}, "356", b"3"])
+def test_layer_lines_malformed(answer):
+    assert_wrong(check_layer_lines(LINES_DOCKERFILE, answer, LINES_CONTEXT))
 
 
 @pytest.mark.parametrize("answer", [*NO_ANSWER, set()])
