@@ -25,7 +25,8 @@ FAMILIES = (
     "archives",  # tar gzip gunzip zcat
     "accounts",  # useradd groupadd usermod userdel adduser addgroup deluser delgroup groupdel
     "network",  # curl wget
-    "packages",  # apk apt apt-get dpkg pip python
+    "pip",  # pip pip3
+    "packages",  # apk apt apt-get dpkg python python3
 )
 """The command families, as modules of :mod:`simulator.userland`."""
 
