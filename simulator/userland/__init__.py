@@ -26,6 +26,8 @@ FAMILIES = (
     "accounts",  # useradd groupadd usermod userdel adduser addgroup deluser delgroup groupdel
     "network",  # curl wget
     "pip",  # pip pip3
+    "npm",  # npm npx yarn yarnpkg pnpm corepack
+    "jsbuild",  # vite react-scripts tsc
     "packages",  # apk apt apt-get dpkg python python3
 )
 """The command families, as modules of :mod:`simulator.userland`."""
