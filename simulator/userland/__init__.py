@@ -28,6 +28,9 @@ FAMILIES = (
     "pip",  # pip pip3
     "npm",  # npm npx yarn yarnpkg pnpm corepack
     "jsbuild",  # vite react-scripts tsc
+    "golang",  # go
+    "maven",  # mvn mvnw
+    "dotnet",  # dotnet
     "packages",  # apk apt apt-get dpkg python python3
 )
 """The command families, as modules of :mod:`simulator.userland`."""

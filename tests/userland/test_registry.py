@@ -19,7 +19,21 @@ from simulator.userland.registry import COMMANDS, ExecContext, known_commands
 # suppress(ImportError) loader it replaced); load_all() must register exactly these.
 TOOLCHAINS = frozenset(
     # issue 11: the toolchains tutorials run
-    ["npm", "npx", "yarn", "yarnpkg", "pnpm", "corepack", "vite", "react-scripts", "tsc"]
+    [
+        "npm",
+        "npx",
+        "yarn",
+        "yarnpkg",
+        "pnpm",
+        "corepack",
+        "vite",
+        "react-scripts",
+        "tsc",
+        "go",
+        "mvn",
+        "mvnw",
+        "dotnet",
+    ]
 )
 REGISTERED_BEFORE = frozenset(
     [
