@@ -130,7 +130,7 @@ def _tarball_files(entry: dict[str, Any], cache: Path) -> None:
     target = cache / "tarballs" / url.rsplit("/", 1)[-1].replace("%2f", "_")
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310 - a maintainer's https fetch
+        with urllib.request.urlopen(url, timeout=300) as response:
             target.write_bytes(response.read())
     rows: list[list[Any]] = []
     with tarfile.open(fileobj=io.BytesIO(target.read_bytes()), mode="r:*") as tar:

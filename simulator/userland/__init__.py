@@ -31,6 +31,7 @@ FAMILIES = (
     "golang",  # go
     "maven",  # mvn mvnw
     "dotnet",  # dotnet
+    "sysadmin",  # apt-mark gpg gpg2 gpgconf update-ca-certificates gosu su-exec tini tini-static
     "packages",  # apk apt apt-get dpkg python python3
 )
 """The command families, as modules of :mod:`simulator.userland`."""

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from simulator.distro.catalogue import (
+    alternatives,
     apk_installed_db,
     apk_order,
     apk_section,
@@ -351,11 +352,53 @@ def _apt_remove(ctx: ExecContext, names: list[str], quiet: int) -> int:
     return 0
 
 
+def _autoremovable(fs: FileSystem, removing: list[str], recommends: bool) -> list[str]:
+    """The auto-installed packages no manual (or Essential) package needs once ``removing`` is gone:
+    apt's autoremove, following Pre-Depends and Depends, and Recommends unless
+    ``APT::AutoRemove::RecommendsImportant=false``."""
+    status = _dpkg_status(fs)
+    auto = set()
+    for stanza in _read_text(fs, "/var/lib/apt/extended_states").split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line)
+        if fields.get("Auto-Installed") == "1" and "Package" in fields:
+            auto.add(fields["Package"])
+    fields_of = {
+        name: dict(
+            line.split(": ", 1) for line in stanza.splitlines() if ": " in line and not line.startswith(" ")
+        )
+        for name, stanza in status.items()
+    }
+    keep = [n for n in status if n not in removing and (n not in auto or fields_of[n].get("Essential") == "yes"
+                                                         or fields_of[n].get("Priority") == "required")]  # fmt: skip
+    needed: set[str] = set()
+    while keep:
+        name = keep.pop()
+        if name in needed or name not in status:
+            continue
+        needed.add(name)
+        meta = fields_of[name]
+        for field in ("Pre-Depends", "Depends", *(("Recommends",) if recommends else ())):
+            for alts in alternatives(meta.get(field, "")):
+                keep += [a for a in alts if a in status][:1]
+    return sorted(n for n in status if n in auto and n not in needed and n not in removing)
+
+
 @register("apt-get", "apt")
 def apt_get(ctx: ExecContext, argv: list[str]) -> int:
     """``apt-get update | install [-y] [--no-install-recommends] PKG... | clean | remove | purge``."""
-    opts = {a for a in argv[1:] if a.startswith("-")}
-    args = [a for a in argv[1:] if not a.startswith("-")]
+    opts: set[str] = set()
+    args: list[str] = []
+    settings: dict[str, str] = {}
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg in ("-o", "--option", "-c", "--config-file", "-t", "--target-release"):
+            value = next(rest, "")  # -o APT::X=Y: a setting, not a package
+            key, _, setting = value.partition("=")
+            settings[key] = setting
+        elif arg.startswith("-"):
+            opts.add(arg)
+        else:
+            args.append(arg)
     quiet = sum(a.count("q") for a in opts if not a.startswith("--")) + ("--quiet" in opts)
     if not args:
         ctx.err(f"E: Invalid operation {''}\n" if len(argv) > 1 else "E: No command given\n")
@@ -370,6 +413,13 @@ def apt_get(ctx: ExecContext, argv: list[str]) -> int:
     if command in ("clean", "autoclean"):
         return _apt_clean(ctx.fs)
     if command in ("remove", "purge", "autoremove"):
+        if command == "autoremove" or {"--auto-remove", "--autoremove"} & opts:
+            recommends = settings.get("APT::AutoRemove::RecommendsImportant", "true").lower() not in (
+                "false",
+                "0",
+                "no",
+            )
+            names = names + [n for n in _autoremovable(ctx.fs, names, recommends) if n not in names]
         return _apt_remove(ctx, names, quiet)
     ctx.err(f"E: Invalid operation {command}\n")
     return 100
@@ -508,7 +558,25 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
         world = [w for w in _read_text(fs, "/etc/apk/world").split() if w and w not in names]
         kept = {d for v, deps in virtuals.items() if v not in names for d in deps} | set(world)
         freed = [d for v in names if v in virtuals for d in virtuals[v] if d not in kept]
-        gone = [n for n in [*names, *freed] if n in installed and n in packages]
+
+        def closure(roots: Iterable[str]) -> set[str]:
+            seen: set[str] = set()
+            todo = list(roots)
+            while todo:
+                name = todo.pop()
+                if name not in seen and name in packages:
+                    seen.add(name)
+                    todo += packages[name]["depends"]
+            return seen
+
+        # what the removed packages pulled in and nothing left in world needs (apk's solver)
+        still = closure(kept)
+        pulled = [
+            n
+            for n in sorted(closure([*names, *freed]) - still)
+            if n in installed and not packages[n].get("base")
+        ]
+        gone = [n for n in [*names, *freed, *pulled] if n in installed and n in packages]
         gone = [n for i, n in enumerate(gone) if n not in gone[:i]]
         for i, name in enumerate(gone, 1):
             ctx.out(f"({i}/{len(gone)}) Purging {name} ({packages[name]['version']})\n")

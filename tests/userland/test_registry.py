@@ -33,6 +33,15 @@ TOOLCHAINS = frozenset(
         "mvn",
         "mvnw",
         "dotnet",
+        "apt-mark",
+        "gpg",
+        "gpg2",
+        "gpgconf",
+        "update-ca-certificates",
+        "gosu",
+        "su-exec",
+        "tini",
+        "tini-static",
     ]
 )
 REGISTERED_BEFORE = frozenset(
