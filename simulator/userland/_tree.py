@@ -66,11 +66,16 @@ def listdir(fs: FileSystem, path: str) -> list[str]:
 
 
 def write(fs: FileSystem, path: str, data: str | bytes, mode: int = 0o644) -> None:
-    """Write a small real file (its parents made)."""
-    fs.makedirs(posixpath.dirname(path))
-    if exists(fs, path) and not is_dir(fs, path):
-        fs.unlink(path)
-    fs.write_file(path, data.encode() if isinstance(data, str) else data, mode)
+    """Write a file (its parents made when missing; an existing file is replaced, with ``mode``)."""
+    content = data.encode() if isinstance(data, str) else data
+    try:
+        fs.write_file(path, content, mode)
+    except FileNotFoundError:
+        fs.makedirs(posixpath.dirname(path))
+        fs.write_file(path, content, mode)
+        return
+    if fs.stat(path).mode & 0o7777 != mode:
+        fs.chmod(path, mode)
 
 
 def put_file(fs: FileSystem, path: str, size: int, mode: int = 0o644) -> int:

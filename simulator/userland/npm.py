@@ -1,3 +1,5 @@
+# Long module: npm, yarn and pnpm share the install, the lock files and the cache model;
+# yarn and pnpm (a third of it) could move to their own module when they grow.
 """``npm``, ``npx``, ``yarn``, ``pnpm`` and ``corepack`` over the npm catalogue (``data/npm.json``).
 
 The catalogue (made by :mod:`simulator.distro.gen_npm` from registry.npmjs.org and the
@@ -14,7 +16,7 @@ largest files with their real sizes (the bytes of the others in the largest one)
   ``--production``, ``--only=prod`` and ``NODE_ENV=production`` leave out dev dependencies;
 - the cache ``$HOME/.npm/_cacache``: per package its tarball (modelled as 0.30 x the unpacked
   size: measured ratio for express 4 + nodemon 3 with npm 11, 1,168,149 / 3,876,069 bytes), its
-  package document (41.9 kB: the mean measured there) and 3 index entries of 447 bytes;
+  package document (41.9 kB: the mean measured there) and 3 index entries of 447 bytes (one file);
 - ``npm run NAME`` runs the script through the shell with ``node_modules/.bin`` on ``PATH``,
   printing npm's banner; ``npm test``/``npm start`` are ``npm run test``/``start``;
 - ``yarn install [--frozen-lockfile] [--production]`` (``yarn.lock`` v1, cache
@@ -126,9 +128,10 @@ def _cache(fs: FileSystem, home: str, nodes: list[Node]) -> None:
                  max(1, int(meta["unpackedSize"] * TARBALL_RATIO)))  # fmt: skip
         doc = hashlib.sha512(node.name.encode()).hexdigest()
         put_file(fs, f"{root}/content-v2/sha512/{doc[:2]}/{doc[2:4]}/{doc[4:]}", PACKUMENT_BYTES)
-        for i in range(3):
-            key = hashlib.sha256(f"{node.name}@{node.version}#{i}".encode()).hexdigest()
-            put_file(fs, f"{root}/index-v5/{key[:2]}/{key[2:4]}/{key[4:]}", INDEX_BYTES)
+        key = hashlib.sha256(f"{node.name}@{node.version}".encode()).hexdigest()
+        put_file(
+            fs, f"{root}/index-v5/{key[:2]}/{key[2:4]}/{key[4:]}", 3 * INDEX_BYTES
+        )  # its 3 entries, one file
 
 
 def install_tree(

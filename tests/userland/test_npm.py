@@ -208,3 +208,36 @@ def test_corepack_enable_and_npx(node: Container) -> None:
     ctx = ExecContext(fs=node, env={"HOME": "/root"}, cwd="/app", which=lambda n: "/usr/local/bin/node")
     assert COMMANDS["corepack"](ctx, ["corepack", "enable"]) == 0
     assert node.readlink("/usr/local/bin/pnpm") == "../lib/node_modules/corepack/dist/pnpm.js"
+
+
+def test_a_vite_react_project_builds_dist_by_the_size_model() -> None:
+    from simulator import Engine
+    from simulator.builder.builder import build
+    from simulator.userland import jsbuild
+
+    manifest = {"name": "web", "version": "0.0.0", "scripts": {"build": "vite build"},
+                "dependencies": {"react": "^18.2.0", "react-dom": "^18.2.0"},
+                "devDependencies": {"vite": "^5.0.0", "@vitejs/plugin-react": "^4.0.0"}}  # fmt: skip
+    context = {"package.json": json.dumps(manifest), "index.html": "<!doctype html>\n", "src/main.jsx": "x" * 5000,
+               "src/index.css": "y" * 1000}  # fmt: skip
+    dockerfile = "FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\n"
+    result = build(Engine(), dockerfile, context)
+    assert all(not s.unsimulated for s in result.steps)
+    view = result.image.view
+    assets = view.listdir("/app/dist/assets")
+    js = next(n for n in assets if n.endswith(".js"))
+    size = view.lookup(f"/app/dist/assets/{js}").size  # type: ignore[union-attr]
+    assert size == jsbuild.RUNTIME_BYTES[("react-dom", "18")] + int(5000 * 0.6) + 1_000
+    assert any(n.endswith(".css") for n in assets)
+    assert "> web@0.0.0 build" in result.log and "> vite build" in result.log
+
+
+def test_vite_build_without_install_is_not_found() -> None:
+    from simulator import BuildError, Engine
+    from simulator.builder.builder import build
+
+    manifest = {"name": "web", "version": "0.0.0", "scripts": {"build": "vite build"}}
+    with pytest.raises(BuildError) as info:
+        build(Engine(), "FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nRUN npm run build\n",
+              {"package.json": json.dumps(manifest)})  # fmt: skip
+    assert "vite: not found" in str(info.value)
