@@ -227,7 +227,18 @@ def tree_from_lock(lock: dict[str, Any]) -> dict[str, Node]:
     """The tree a lock file describes (``npm ci``): raises :class:`Gap` for a version the catalogue lacks."""
     tree: dict[str, Node] = {}
     cat = npm_catalogue()
-    for location, entry in (lock.get("packages") or {}).items():
+    packages = lock.get("packages")
+    if not packages and lock.get("dependencies"):  # lockfileVersion 1 (npm 5/6): nested "dependencies"
+        packages = {}
+
+        def flatten(prefix: str, deps: dict[str, Any]) -> None:
+            for name, entry in deps.items():
+                location = f"{prefix}node_modules/{name}"
+                packages[location] = entry
+                flatten(location + "/", entry.get("dependencies") or {})
+
+        flatten("", lock["dependencies"])
+    for location, entry in (packages or {}).items():
         if not location or entry.get("link") or not location.startswith("node_modules/"):
             continue
         name = entry.get("name") or location.rsplit("node_modules/", 1)[1]

@@ -41,7 +41,6 @@ from simulator.userland._npmtree import Gap, Node, build_tree, lock_document, np
 from simulator.userland._tree import (
     exists,
     is_dir,
-    listdir,
     put_file,
     read_json,
     read_text,
@@ -204,13 +203,15 @@ def _manifest(ctx: ExecContext, directory: str, *, create: bool = False) -> tupl
     return data, 0
 
 
-def _summary(ctx: ExecContext, count: int, flags: set[str], removed: int = 0) -> None:
+def _summary(ctx: ExecContext, count: int, flags: set[str], audited: int | None = None) -> None:
+    """npm's last lines: ``added N packages, and audited M packages in 1s`` (or ``up to date``)."""
     audit = "--no-audit" not in flags and ctx.env.get("npm_config_audit") != "false"
-    what = f"added {count} package{'s' if count != 1 else ''}"
-    if removed:
-        what += f", removed {removed} package{'s' if removed != 1 else ''}"
+    what = f"added {count} package{'s' if count != 1 else ''}" if count else "up to date"
+    total = (count if audited is None else audited) + 1
     if audit:
-        ctx.out(f"\n{what}, and audited {count + 1} packages in 1s\n\nfound 0 vulnerabilities\n")
+        ctx.out(
+            f"\n{what}, {'and ' if count else ''}audited {total} packages in 1s\n\nfound 0 vulnerabilities\n"
+        )
     else:
         ctx.out(f"\n{what} in 1s\n")
 
@@ -243,8 +244,13 @@ def _npm_install(
             root = (lock.get("packages") or {}).get("", {})
             for key in ("dependencies", "devDependencies", "optionalDependencies"):
                 for name, range_text in (manifest.get(key) or {}).items():
-                    locked = (lock.get("packages") or {}).get(f"node_modules/{name}")
-                    if (root.get(key) or {}).get(name) != range_text or locked is None:
+                    if lock.get("packages"):
+                        locked = lock["packages"].get(f"node_modules/{name}")
+                        in_sync = (root.get(key) or {}).get(name) == range_text and locked is not None
+                    else:  # lockfileVersion 1: the top-level "dependencies" hold the versions
+                        locked = (lock.get("dependencies") or {}).get(name) or {}
+                        in_sync = _ok(str(locked.get("version", "")), range_text)
+                    if not in_sync:
                         return _error(ctx, "EUSAGE", [
                             "", "`npm ci` can only install packages when your package.json and package-lock.json or "
                             "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before "
@@ -272,7 +278,12 @@ def _npm_install(
                 ctx.err(catalogue_gap(exc.name, "npm", sorted(npm_catalogue())))
             return 1
         return _gap_error(ctx, exc)
-    before = {n for n in listdir(fs, f"{project.rstrip('/')}/node_modules") if not n.startswith(".")}
+    base = project.rstrip("/")
+    before = set()
+    for location, node in tree.items():  # what is already there, in that version
+        data, _ = read_json(fs, f"{base}/{location}/package.json")
+        if isinstance(data, dict) and data.get("version") == node.version:
+            before.add(location)
     done = install_tree(fs, project, tree, omit_dev=omit_dev, libc=_libc(fs))
     if not ci:
         document = lock_document(manifest, tree)
@@ -290,12 +301,8 @@ def _npm_install(
                           "lockfileVersion": 3, "requires": True, "packages": hidden}, indent=2) + "\n")  # fmt: skip
     if "--no-cache" not in flags:
         _cache(fs, home, done)
-    added = (
-        len(done)
-        if ci
-        else len([n for n in done if n.location.count("node_modules/") > 1 or n.name not in before])
-    )
-    _summary(ctx, added, flags)
+    added = len(done) if ci else len([n for n in done if n.location not in before])
+    _summary(ctx, added, flags, audited=len(done))
     return 0
 
 

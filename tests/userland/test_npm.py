@@ -241,3 +241,21 @@ def test_vite_build_without_install_is_not_found() -> None:
         build(Engine(), "FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nRUN npm run build\n",
               {"package.json": json.dumps(manifest)})  # fmt: skip
     assert "vite: not found" in str(info.value)
+
+
+def test_ci_reads_a_version_1_lock(node: Container) -> None:
+    express = REAL["node_modules/express"]
+    lock = {"name": "app", "version": "1.0.0", "lockfileVersion": 1, "requires": True,
+            "dependencies": {"express": {"version": express, "requires": {}},
+                             "nodemon": {"version": REAL["node_modules/nodemon"].split()[0], "dev": True}}}  # fmt: skip
+    node.write_file("/app/package-lock.json", json.dumps(lock))
+    code, out, err = run(node, "npm", "ci")
+    assert code == 0, err
+    assert "added 2 packages" in out
+    assert json.loads(node.read_file("/app/node_modules/express/package.json"))["version"] == express
+
+
+def test_a_second_install_is_up_to_date(node: Container) -> None:
+    run(node, "npm", "install")
+    code, out, _ = run(node, "npm", "install")
+    assert code == 0 and out == "\nup to date, audited 100 packages in 1s\n\nfound 0 vulnerabilities\n"
