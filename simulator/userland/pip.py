@@ -445,7 +445,8 @@ def pip(ctx: ExecContext, argv: list[str]) -> int:
     version, _prefix, site, _managed = py
     args = [a for a in argv[1:] if a not in ("--disable-pip-version-check", "--no-input", "--no-color", "-v")]
     if args and args[0] in ("--version", "-V"):
-        ctx.out(f"pip 24.0 from {site}/pip (python {version})\n")
+        own = _installed(fs, site).get("pip", ("24.0", ""))[0]  # the image's pip, by its dist-info
+        ctx.out(f"pip {own} from {site}/pip (python {version})\n")
         return 0
     if not args or args[0] in ("help", "-h", "--help"):
         ctx.out("\nUsage:   \n  pip <command> [options]\n")
