@@ -209,8 +209,9 @@ def _summary(ctx: ExecContext, count: int, flags: set[str], audited: int | None 
     what = f"added {count} package{'s' if count != 1 else ''}" if count else "up to date"
     total = (count if audited is None else audited) + 1
     if audit:
+        plural = "s" if total != 1 else ""
         ctx.out(
-            f"\n{what}, {'and ' if count else ''}audited {total} packages in 1s\n\nfound 0 vulnerabilities\n"
+            f"\n{what}, {'and ' if count else ''}audited {total} package{plural} in 1s\n\nfound 0 vulnerabilities\n"
         )
     else:
         ctx.out(f"\n{what} in 1s\n")
@@ -256,6 +257,12 @@ def _npm_install(
                             "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before "
                             "continuing.", "", f"Missing: {name}@{range_text} from lock file", "",
                         ])  # fmt: skip
+            if not isinstance(lock.get("lockfileVersion"), int) or lock["lockfileVersion"] < 2:
+                ctx.err("npm warn ancient lockfile\n"
+                        "npm warn ancient lockfile The package-lock.json file was created with an old version of npm,\n"
+                        "npm warn ancient lockfile so supplemental metadata must be fetched from the registry.\n"
+                        "npm warn ancient lockfile\nnpm warn ancient lockfile This is a one-time fix-up, please be "
+                        "patient...\nnpm warn ancient lockfile\n")  # fmt: skip
             tree = tree_from_lock(lock)
             remove_tree(fs, f"{project.rstrip('/')}/node_modules")
         else:

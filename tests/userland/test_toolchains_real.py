@@ -94,3 +94,15 @@ def test_apt_mark_invalid_operation_matches_apt(tmp_path: Path) -> None:
     got = real(["apt-mark", "frob"], tmp_path)
     ours = run_script(Container(library.get("debian:12")), "apt-mark frob", env=ENV)
     assert (ours.exit_code, ours.stderr) == (got.returncode, got.stderr)
+
+
+def test_npm_ci_of_an_ancient_empty_lock_matches_npm(tmp_path: Path) -> None:
+    manifest = json.dumps({"name": "app", "version": "1.0.0"})
+    (tmp_path / "package.json").write_text(manifest)
+    (tmp_path / "package-lock.json").write_text("{}\n")
+    got = real(["npm", "ci", "--no-audit", "--cache", str(tmp_path / "cache")], tmp_path)
+    ours = run_script(node_box({"package.json": manifest, "package-lock.json": "{}\n"}), "npm ci --no-audit", env=ENV,
+                      cwd="/app")  # fmt: skip
+    assert ours.exit_code == got.returncode == 0
+    assert ours.stderr == got.stderr
+    assert ours.stdout.replace(" in 1s", "") == got.stdout.rsplit(" in ", 1)[0] + "\n"
