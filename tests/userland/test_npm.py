@@ -259,3 +259,29 @@ def test_a_second_install_is_up_to_date(node: Container) -> None:
     run(node, "npm", "install")
     code, out, _ = run(node, "npm", "install")
     assert code == 0 and out == "\nup to date, audited 100 packages in 1s\n\nfound 0 vulnerabilities\n"
+
+
+VITE_REAL = json.loads((Path(__file__).parent / "data" / "npm_vite_react.json").read_text())
+VITE_MANIFEST = {"name": "web", "version": "0.0.0", "dependencies": {"react": "^18.2.0", "react-dom": "^18.2.0",
+                 "axios": "^1.6.0"}, "devDependencies": {"vite": "^5.0.0", "@vitejs/plugin-react": "^4.0.0",
+                 "typescript": "^5.0.0"}}  # fmt: skip
+
+
+def test_vite_react_tree_and_size_are_the_real_npms() -> None:
+    """``data/npm_vite_react.json``: the real npm 11's lock for VITE_MANIFEST (same day as the
+    catalogue); its node_modules held 2,799 files, 70,674,792 bytes (esbuild's postinstall had
+    put the 9.7 MB native binary in esbuild/bin)."""
+    tree = build_tree(VITE_MANIFEST)
+    mine = {
+        k: n.version + (" dev" if n.dev else "") + (" optional" if n.optional else "")
+        for k, n in tree.items()
+    }
+    # npm's lock also lists the other platforms' optional packages (esbuild's 22, rollup's 19 ...)
+    installed = {k: v for k, v in VITE_REAL.items() if k in mine or not v.endswith(" optional")}
+    assert mine == installed
+    c = Container(library.get("node:20-slim"))
+    c.makedirs("/app")
+    c.write_file("/app/package.json", json.dumps(VITE_MANIFEST))
+    assert run(c, "npm", "install", "--no-audit")[0] == 0
+    size = tree_size(c, "/app/node_modules") - c.stat("/app/node_modules/.package-lock.json").size
+    assert size == 70_674_792
