@@ -53,6 +53,9 @@ TOOLS_THE_TESTS_USE = {
     "docker-registry",
     "docker.io",
     "kubernetes-client",  # kubectl, for tests/cluster/test_manifests.py
+    "npm",  # tests/userland/test_toolchains_real.py
+    "maven",
+    "gpg",
 }
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.distro import library
+from simulator.distro.check_toolchains import check_npm, check_pip
 from simulator.distro.jsondata import DATA, data_files, dumps
 from simulator.model.entries import Kind
 from simulator.model.image import Image
@@ -218,11 +219,17 @@ class _Files:
                 self.images(name, value)
             elif name == "packages.json":
                 self.packages(name, value)
+            elif name in ("pip.json", "npm.json"):  # the toolchain catalogues (check_toolchains)
+                for record, field, message in (check_pip if name == "pip.json" else check_npm)(value):
+                    self.problem(name, record, field, message)
             elif name.removeprefix("layers/").removesuffix(".json") in self.layer_names:
                 self.layer(name, value)
             else:
                 self.problem(
-                    name, "", "", "unknown data file (expected images.json, packages.json, layers/*.json)"
+                    name,
+                    "",
+                    "",
+                    "unknown data file (expected images.json, packages.json, pip.json, npm.json, layers/*.json)",
                 )
 
     # -- images.json ---------------------------------------------------------------------------

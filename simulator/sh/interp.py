@@ -39,6 +39,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from simulator.model.fs import FileSystem
+from simulator.model.permissions import Credentials
 from simulator.patterns import pattern_regex
 from simulator.sh import builtins as shell_builtins
 from simulator.sh.expand import Expander
@@ -165,18 +166,29 @@ class Shell(Expander):
         )
 
         def run(
-            argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | PipeEnd | None = None
+            argv: list[str],
+            *,
+            env: dict[str, str] | None = None,
+            stdin: bytes | PipeEnd | None = None,
+            user: tuple[int, int] | None = None,
         ) -> int:
-            # env CMD, xargs CMD, find -exec, busybox APPLET: a child process of this shell
+            # env CMD, xargs CMD, find -exec, busybox APPLET, gosu USER CMD: a child process of this shell
             child = self.fork()
             child.cwd = ctx.cwd
             if env is not None:
                 child.vars = dict(env)
                 child.exported = set(env)
             child_io = IO(ctx.stdin if stdin is None else stdin, ctx.stdout, ctx.stderr)
+            saved = getattr(self.fs, "credentials", None)
+            if user is not None:  # setuid/setgid before exec (gosu): the model checks as that user
+                child.uid, child.gid = user
+                if saved is not None:
+                    self.fs.credentials = Credentials(user[0], user[1], ())
             try:
                 return child.exec_external(list(argv), child_io)
             finally:
+                if user is not None and saved is not None:
+                    self.fs.credentials = saved
                 self.reap(child)
 
         ctx.run = run

@@ -25,7 +25,14 @@ FAMILIES = (
     "archives",  # tar gzip gunzip zcat
     "accounts",  # useradd groupadd usermod userdel adduser addgroup deluser delgroup groupdel
     "network",  # curl wget
-    "packages",  # apk apt apt-get dpkg pip python
+    "pip",  # pip pip3
+    "npm",  # npm npx yarn yarnpkg pnpm corepack
+    "jsbuild",  # vite react-scripts tsc
+    "golang",  # go
+    "maven",  # mvn mvnw
+    "dotnet",  # dotnet
+    "sysadmin",  # apt-mark gpg gpg2 gpgconf update-ca-certificates gosu su-exec tini tini-static
+    "packages",  # apk apt apt-get dpkg python python3
 )
 """The command families, as modules of :mod:`simulator.userland`."""
 

@@ -1,6 +1,6 @@
 # Long module: the three package managers (apt, apk, pip) share the catalogue helpers and the
 # file writer; one module each is the planned split (issue 10), not done yet.
-"""Package managers over a built-in catalogue: ``apt-get``/``apt``, ``apk``, ``pip`` (and ``dpkg -l``).
+"""Package managers over a built-in catalogue: ``apt-get``/``apt``, ``apk`` (and ``dpkg -l``); pip is :mod:`simulator.userland.pip`.
 
 The catalogue is data (:mod:`simulator.distro.catalogue`: Debian 12 for apt, Alpine 3.20 for apk,
 PyPI for pip; its file says where its figures come from).  Every file a command writes goes through
@@ -29,17 +29,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from simulator.distro.catalogue import (
+    alternatives,
     apk_installed_db,
     apk_order,
     apk_section,
     apt_resolve,
     apt_section,
-    pip_order,
-    pip_packages,
 )
 from simulator.distro.synthetic import synthetic_bytes
 from simulator.model.fs import FileSystem
 from simulator.userland._hints import catalogue_gap
+from simulator.userland.pip import python_m_pip
 from simulator.userland.registry import ExecContext, NotSimulated, register
 
 __all__ = ["python_m_pip"]
@@ -352,11 +352,53 @@ def _apt_remove(ctx: ExecContext, names: list[str], quiet: int) -> int:
     return 0
 
 
+def _autoremovable(fs: FileSystem, removing: list[str], recommends: bool) -> list[str]:
+    """The auto-installed packages no manual (or Essential) package needs once ``removing`` is gone:
+    apt's autoremove, following Pre-Depends and Depends, and Recommends unless
+    ``APT::AutoRemove::RecommendsImportant=false``."""
+    status = _dpkg_status(fs)
+    auto = set()
+    for stanza in _read_text(fs, "/var/lib/apt/extended_states").split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line)
+        if fields.get("Auto-Installed") == "1" and "Package" in fields:
+            auto.add(fields["Package"])
+    fields_of = {
+        name: dict(
+            line.split(": ", 1) for line in stanza.splitlines() if ": " in line and not line.startswith(" ")
+        )
+        for name, stanza in status.items()
+    }
+    keep = [n for n in status if n not in removing and (n not in auto or fields_of[n].get("Essential") == "yes"
+                                                         or fields_of[n].get("Priority") == "required")]  # fmt: skip
+    needed: set[str] = set()
+    while keep:
+        name = keep.pop()
+        if name in needed or name not in status:
+            continue
+        needed.add(name)
+        meta = fields_of[name]
+        for field in ("Pre-Depends", "Depends", *(("Recommends",) if recommends else ())):
+            for alts in alternatives(meta.get(field, "")):
+                keep += [a for a in alts if a in status][:1]
+    return sorted(n for n in status if n in auto and n not in needed and n not in removing)
+
+
 @register("apt-get", "apt")
 def apt_get(ctx: ExecContext, argv: list[str]) -> int:
     """``apt-get update | install [-y] [--no-install-recommends] PKG... | clean | remove | purge``."""
-    opts = {a for a in argv[1:] if a.startswith("-")}
-    args = [a for a in argv[1:] if not a.startswith("-")]
+    opts: set[str] = set()
+    args: list[str] = []
+    settings: dict[str, str] = {}
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg in ("-o", "--option", "-c", "--config-file", "-t", "--target-release"):
+            value = next(rest, "")  # -o APT::X=Y: a setting, not a package
+            key, _, setting = value.partition("=")
+            settings[key] = setting
+        elif arg.startswith("-"):
+            opts.add(arg)
+        else:
+            args.append(arg)
     quiet = sum(a.count("q") for a in opts if not a.startswith("--")) + ("--quiet" in opts)
     if not args:
         ctx.err(f"E: Invalid operation {''}\n" if len(argv) > 1 else "E: No command given\n")
@@ -371,6 +413,13 @@ def apt_get(ctx: ExecContext, argv: list[str]) -> int:
     if command in ("clean", "autoclean"):
         return _apt_clean(ctx.fs)
     if command in ("remove", "purge", "autoremove"):
+        if command == "autoremove" or {"--auto-remove", "--autoremove"} & opts:
+            recommends = settings.get("APT::AutoRemove::RecommendsImportant", "true").lower() not in (
+                "false",
+                "0",
+                "no",
+            )
+            names = names + [n for n in _autoremovable(ctx.fs, names, recommends) if n not in names]
         return _apt_remove(ctx, names, quiet)
     ctx.err(f"E: Invalid operation {command}\n")
     return 100
@@ -509,7 +558,25 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
         world = [w for w in _read_text(fs, "/etc/apk/world").split() if w and w not in names]
         kept = {d for v, deps in virtuals.items() if v not in names for d in deps} | set(world)
         freed = [d for v in names if v in virtuals for d in virtuals[v] if d not in kept]
-        gone = [n for n in [*names, *freed] if n in installed and n in packages]
+
+        def closure(roots: Iterable[str]) -> set[str]:
+            seen: set[str] = set()
+            todo = list(roots)
+            while todo:
+                name = todo.pop()
+                if name not in seen and name in packages:
+                    seen.add(name)
+                    todo += packages[name]["depends"]
+            return seen
+
+        # what the removed packages pulled in and nothing left in world needs (apk's solver)
+        still = closure(kept)
+        pulled = [
+            n
+            for n in sorted(closure([*names, *freed]) - still)
+            if n in installed and not packages[n].get("base")
+        ]
+        gone = [n for n in [*names, *freed, *pulled] if n in installed and n in packages]
         gone = [n for i, n in enumerate(gone) if n not in gone[:i]]
         for i, name in enumerate(gone, 1):
             ctx.out(f"({i}/{len(gone)}) Purging {name} ({packages[name]['version']})\n")
@@ -533,151 +600,7 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
     return 1
 
 
-# ============================================================================= pip
-def _canonical(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
-
-
-def _python_dirs(fs: FileSystem) -> tuple[str, str, bool] | None:
-    """(version, site-packages, externally managed) of the image's Python, or None."""
-    for prefix in ("/usr/local/lib", "/usr/lib"):
-        versions = sorted(n for n in _listdir(fs, prefix) if n.startswith("python3."))
-        if versions:
-            version = versions[-1][len("python") :]
-            if prefix == "/usr/local/lib":
-                return version, f"{prefix}/{versions[-1]}/site-packages", False
-            debian = _exists(fs, "/usr/lib/python3/dist-packages") or _exists(fs, "/etc/debian_version")
-            site = "/usr/lib/python3/dist-packages" if debian else f"{prefix}/{versions[-1]}/site-packages"
-            return version, site, True
-    return None
-
-
-def _requirements(ctx: ExecContext, path: str) -> list[str]:
-    text = _read_text(ctx.fs, ctx.abspath(path))
-    out = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            out.append(line)
-    return out
-
-
-@register("pip", "pip3")
-def pip(ctx: ExecContext, argv: list[str]) -> int:
-    """``pip install [--no-cache-dir] [-q] [-r requirements.txt] PKG[==VERSION]...`` and ``pip list``."""
-    fs = ctx.fs
-    found = _python_dirs(fs)
-    if found is None:
-        ctx.err(f"{argv[0]}: python not found\n")
-        return 127
-    version, site, managed = found
-    args = argv[1:]
-    if not args or args[0] not in ("install", "list", "freeze", "--version", "-V"):
-        ctx.err("ERROR: unknown command\n" if args else "Usage: pip <command> [options]\n")
-        return 1
-    if args[0] in ("--version", "-V"):
-        ctx.out(f"pip 24.0 from {site}/pip (python {version})\n")
-        return 0
-    packages = pip_packages()
-    dists = [
-        n.removesuffix(".dist-info").rsplit("-", 1) for n in _listdir(fs, site) if n.endswith(".dist-info")
-    ]
-    installed = {_canonical(d[0]): d[-1] for d in dists}
-    if args[0] in ("list", "freeze"):
-        for name, ver in sorted(installed.items()):
-            ctx.out(f"{name}=={ver}\n" if args[0] == "freeze" else f"{name:<20} {ver}\n")
-        return 0
-    opts: set[str] = set()
-    wanted: list[str] = []
-    rest = iter(args[1:])
-    for arg in rest:
-        if arg in ("-r", "--requirement") or arg.startswith("--requirement="):
-            path = arg.partition("=")[2] if "=" in arg else next(rest, "")
-            if not _exists(fs, ctx.abspath(path)):
-                ctx.err(
-                    f"ERROR: Could not open requirements file: [Errno 2] No such file or directory: '{path}'\n"
-                )
-                return 1
-            wanted += _requirements(ctx, path)
-        elif arg.startswith("-"):
-            opts.add(arg)
-        else:
-            wanted.append(arg)
-    quiet = "-q" in opts or "--quiet" in opts
-    if managed and "--break-system-packages" not in opts:
-        ctx.err(
-            "error: externally-managed-environment\n\n× This environment is externally managed\n"
-            "╰─> To install Python packages system-wide, try apt install\n    python3-xyz, where xyz is the package you are trying to\n"
-            "    install.\n\nnote: If you believe this is a mistake, please contact your Python installation or OS distribution provider. "
-            "You can override this, at the risk of breaking your Python installation or OS, by passing --break-system-packages.\n"
-            "hint: See PEP 668 for the detailed specification.\n"
-        )
-        return 1
-    names = [_canonical(w.split("==")[0].split(">=")[0].split("[")[0].strip()) for w in wanted]
-    for name in names:
-        if name not in packages:
-            ctx.err(f"ERROR: Could not find a version that satisfies the requirement {name} (from versions: none)\n"
-                    f"ERROR: No matching distribution found for {name}\n")  # fmt: skip
-            ctx.err(catalogue_gap(name, "PyPI", sorted(packages)))
-            return 1
-    order = pip_order(names)
-    new = [n for n in order if n not in installed]
-    tag = version.replace(".", "")
-    cache_dir = "--no-cache-dir" not in opts
-    for name in order:
-        p = packages[name]
-        if name in installed:
-            if not quiet:
-                ctx.out(f"Requirement already satisfied: {name} in {site} ({installed[name]})\n")
-            continue
-        wheel = f"{name.replace('-', '_')}-{p['version']}-py3-none-any.whl"
-        if not quiet:
-            ctx.out(
-                f"Collecting {name}\n  Downloading {wheel} ({max(1, round(p['wheel_size'] / 1000))} kB)\n"
-            )
-        if cache_dir:
-            key = hashlib.sha256(wheel.encode("utf-8", "surrogateescape")).hexdigest()
-            path = f"/root/.cache/pip/http-v2/{key[0]}/{key[1]}/{key[2]}/{key[3]}/{key[4]}/{key[5:]}.body"
-            fs.makedirs(posixpath.dirname(path))
-            fs.write_file(path, synthetic_bytes(path, p["wheel_size"]))
-    if new and not quiet:
-        ctx.out(f"Installing collected packages: {', '.join(new)}\n")
-    for name in new:
-        p = packages[name]
-        dist = f"{site}/{name.replace('-', '_')}-{p['version']}.dist-info"
-        for rel, size in p["files"]:
-            rel = rel.replace("cpython-312", f"cpython-{tag}")
-            _put(fs, [f"{site}/{rel}", "f", "644", size])
-        fs.makedirs(dist)
-        fs.write_file(f"{dist}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {p['version']}\n")
-        fs.write_file(f"{dist}/INSTALLER", "pip\n")
-        fs.write_file(
-            f"{dist}/WHEEL",
-            "Wheel-Version: 1.0\nGenerator: bdist_wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        )
-        fs.write_file(f"{dist}/RECORD", "".join(f"{rel},,{size}\n" for rel, size in p["files"]))
-    if new:
-        ctx.out("Successfully installed " + " ".join(f"{n}-{packages[n]['version']}" for n in new) + "\n")
-        if ctx.uid == 0:
-            ctx.err("WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour "
-                    "with the system package manager, possibly rendering your system unusable. It is recommended to use a "
-                    "virtual environment instead: https://pip.pypa.io/warnings/venv. Use the --root-user-action option if "
-                    "you know what you are doing and want to suppress this warning.\n")  # fmt: skip
-    return 0
-
-
-def python_m_pip(ctx: ExecContext, argv: list[str]) -> int:
-    """``python3 -m pip ARGS...``: pip's behaviour when ``argv`` is ``[python3, -m, pip, ...]``.
-
-    Not registered as ``python``/``python3`` (the simulator runs no Python code, and the RUN shell
-    reports ``python3 -c ...`` as an unimplemented command); the shell can route ``-m pip`` here.
-    Returns 127 when ``argv`` is not a ``-m pip`` call.
-    """
-    if len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("pip", "pip3"):
-        return pip(ctx, ["pip", *argv[3:]])
-    return 127
-
-
+# ============================================================================= python
 @register("python", "python3")
 def python(ctx: ExecContext, argv: list[str]) -> int:
     """``python3 -m pip ...`` and ``python3 --version``; other Python code is not simulated

@@ -43,10 +43,16 @@ class NotSimulated(Exception):
 
 
 class RunCommand(Protocol):
-    """``run(argv, env=None, stdin=None) -> status``: start a program the way the shell does."""
+    """``run(argv, env=None, stdin=None, user=None) -> status``: start a program the way the shell
+    does; ``user=(uid, gid)`` runs it as that user (``gosu``)."""
 
     def __call__(
-        self, argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | PipeEnd | None = None
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        stdin: bytes | PipeEnd | None = None,
+        user: tuple[int, int] | None = None,
     ) -> int: ...
 
 

@@ -24,27 +24,32 @@ def engine() -> Engine:
 
 
 def test_a_program_on_path_without_simulation_is_recorded_and_the_step_goes_on(engine: Engine) -> None:
-    text = (
-        "FROM debian:12-slim\nCOPY npm /usr/local/bin/npm\nWORKDIR /app\n"
-        "RUN npm ci && echo built > /app/done && npm run build\n"
+    text = (  # gradle: a toolchain layerlab does not model (npm, go, mvn, dotnet are modelled since issue 11)
+        "FROM debian:12-slim\nCOPY gradle /usr/local/bin/gradle\nWORKDIR /app\n"
+        "RUN gradle build && echo built > /app/done && gradle assemble\n"
     )
-    result = build(engine, text, {"npm": TOOL})
+    result = build(engine, text, {"gradle": TOOL})
     run = result.steps[-1]
-    assert run.keyword == "RUN" and run.unsimulated == ("npm",)
+    assert run.keyword == "RUN" and run.unsimulated == ("gradle",)
     assert result.image.view.read_file("/app/done") == b"built\n"  # the modelled part is in the layer
     lines = [line for line in result.log.splitlines() if "not simulated" in line]
     assert len(lines) == 1  # one line per command, not per call
     assert lines[0].startswith(f"#{run.number} ")
-    assert "layerlab: 'npm' is not simulated: its effects (node_modules/" in lines[0]
+    assert "layerlab: 'gradle' is not simulated: its effects (build/, ~/.gradle" in lines[0]
     assert "are not in this layer" in lines[0]
     assert [s.unsimulated for s in result.steps if s.keyword != "RUN"] == [(), ()]
 
 
 def test_strict_fails_on_an_unsimulated_program(engine: Engine) -> None:
     with pytest.raises(BuildError) as info:
-        build(engine, "FROM debian:12-slim\nCOPY npm /usr/bin/npm\nRUN npm ci\n", {"npm": TOOL}, strict=True)
+        build(
+            engine,
+            "FROM debian:12-slim\nCOPY gradle /usr/bin/gradle\nRUN gradle build\n",
+            {"gradle": TOOL},
+            strict=True,
+        )
     assert info.value.line == 3
-    assert "'npm' is not simulated" in str(info.value) and "strict" in str(info.value)
+    assert "'gradle' is not simulated" in str(info.value) and "strict" in str(info.value)
 
 
 def test_a_program_run_by_python_is_unsimulated_but_pip_is_modelled(engine: Engine) -> None:
@@ -121,10 +126,10 @@ def test_the_shell_records_unsimulated_programs_only_when_asked(engine: Engine) 
     from simulator.model.container import Container
 
     c = Container(image)
-    c.write_file("/usr/bin/mvn", b"#!/usr/bin/java\n", 0o755)
-    skipped = run_script(c, "mvn package; mvn -q verify; echo $?", skip_unsimulated=True)
-    assert (skipped.exit_code, skipped.stdout, skipped.unsimulated) == (0, "0\n", ("mvn",))
-    strict = run_script(c, "mvn package", skip_unsimulated=False)
-    assert strict.exit_code == 127 and strict.unsimulated == ("mvn",)
+    c.write_file("/usr/bin/cargo", b"#!/usr/bin/rustc\n", 0o755)
+    skipped = run_script(c, "cargo build; cargo -q test; echo $?", skip_unsimulated=True)
+    assert (skipped.exit_code, skipped.stdout, skipped.unsimulated) == (0, "0\n", ("cargo",))
+    strict = run_script(c, "cargo build", skip_unsimulated=False)
+    assert strict.exit_code == 127 and strict.unsimulated == ("cargo",)
     missing = run_script(c, "gradle build", skip_unsimulated=True)
     assert missing.exit_code == 127 and missing.unsimulated == () and missing.unknown_command == "gradle"

@@ -173,10 +173,10 @@ def test_apk_unknown_package() -> None:
 def test_pip_writes_site_packages_and_cache() -> None:
     c = Container(library.get("python:3.12-slim"))
     code, out, _ = run(c, "pip", "install", "requests")
-    assert code == 0 and "Successfully installed" in out and "requests-2.32.3" in out
+    assert code == 0 and "Successfully installed" in out and "requests-2.34.2" in out
     site = "/usr/local/lib/python3.12/site-packages"
     assert c.exists(f"{site}/requests/__init__.py") and c.exists(f"{site}/urllib3/__init__.py")
-    assert c.exists(f"{site}/requests-2.32.3.dist-info/METADATA")
+    assert c.exists(f"{site}/requests-2.34.2.dist-info/METADATA")
     assert c.exists("/root/.cache/pip")
     code, out, _ = run(c, "pip", "install", "requests")
     assert "Requirement already satisfied: requests" in out
@@ -195,7 +195,7 @@ def test_pip_requirements_file() -> None:
     c = Container(library.get("python:3.12-slim"))
     c.write_file("/requirements.txt", "gunicorn==23.0.0\n# a comment\nclick\n")
     code, out, _ = run(c, "pip", "install", "-r", "/requirements.txt")
-    assert code == 0 and "gunicorn-23.0.0" in out and "click-8.1.7" in out
+    assert code == 0 and "gunicorn-23.0.0" in out and "click-8.5.1" in out
 
 
 def test_pip_on_debian_python_is_externally_managed(debian: Container) -> None:

@@ -1,0 +1,262 @@
+"""npm's dependency tree over the catalogue of ``data/npm.json``: resolution, hoisting, lock files.
+
+- a range resolves as arborist resolves a new edge: a copy already visible from the dependent
+  that satisfies it is reused; otherwise the ``latest`` tag when it satisfies the range, else
+  the highest version (:func:`simulator.distro.check_toolchains.resolve`);
+- a new copy goes as high as it can (npm's hoisted layout, ``node_modules/<name>``): up from the
+  dependent's own ``node_modules`` to the root, stopping below the first copy of that name that
+  does not satisfy the range (so ``express``'s ``debug@2`` sits at the root and ``nodemon``'s
+  ``debug@4`` in ``node_modules/nodemon/node_modules``);
+- the queue is breadth first, dependents in path order, their edges in name order;
+- a package is ``dev`` when only ``devDependencies`` reach it, ``optional`` when only
+  ``optionalDependencies`` do; optional ones for another platform are skipped (os/cpu/libc).
+
+The tree is a dict ``location -> Node`` (``"node_modules/a/node_modules/b"``), the same keys as
+``package-lock.json`` version 3's ``packages``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from simulator.distro.check_toolchains import resolve
+from simulator.distro.jsondata import load
+from simulator.distro.semver import InvalidRange, satisfies
+
+__all__ = ["Gap", "Node", "build_tree", "lock_document", "npm_catalogue", "tree_from_lock"]
+
+
+@cache
+def npm_catalogue() -> dict[str, Any]:
+    """Package name -> ``latest``, ``all_versions``, ``versions`` (version -> metadata)."""
+    return dict(load("npm.json")["packages"])
+
+
+class Gap(Exception):
+    """A dependency npm would fail on (``ETARGET``, ``E404``) or the catalogue lacks; ``args[0]``
+    is npm's message, ``gap`` True when the registry has it but layerlab's catalogue does not."""
+
+    def __init__(self, message: str, *, gap: bool, name: str, code: str) -> None:
+        super().__init__(message)
+        self.gap = gap
+        self.name = name
+        self.code = code
+
+
+@dataclass
+class Node:
+    """One package in ``node_modules``."""
+
+    name: str
+    version: str
+    location: str
+    dev: bool = True
+    optional: bool = True
+    edges: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return dict(npm_catalogue()[self.name]["versions"][self.version])
+
+
+def _pick(name: str, range_text: str) -> str:
+    cat = npm_catalogue()
+    entry = cat.get(name)
+    if range_text.startswith("npm:") or range_text.startswith(("file:", "link:", "git", "http", "github:")):
+        raise Gap(f"{name}@{range_text}: layerlab installs packages from the registry only", gap=True, name=name,
+                  code="EUNSUPPORTEDPROTOCOL")  # fmt: skip
+    if entry is None:
+        raise Gap(
+            f"404 Not Found - GET https://registry.npmjs.org/{name} - Not found",
+            gap=True,
+            name=name,
+            code="E404",
+        )
+    if range_text in ("latest", "", "*") and entry["latest"] in entry["versions"]:
+        return str(entry["latest"])
+    try:
+        found = resolve(entry, range_text)
+        real = any(satisfies(v, range_text) for v in entry["all_versions"])
+    except InvalidRange:
+        raise Gap(f"Invalid tag name \"{range_text}\" of package \"{name}@{range_text}\"", gap=False, name=name,
+                  code="EINVALIDTAGNAME") from None  # fmt: skip
+    if found is None:
+        raise Gap(f"No matching version found for {name}@{range_text}.", gap=real, name=name, code="ETARGET")
+    return found
+
+
+def _parent_dirs(location: str) -> list[str]:
+    """The ``node_modules`` owners from ``location`` up to the root: ``["a/..../b", ..., ""]``."""
+    out = [location]
+    while location:
+        cut = location.rfind("/node_modules/")
+        location = location[:cut] if cut >= 0 else ""
+        out.append(location)
+    return out
+
+
+def _child(owner: str, name: str) -> str:
+    return f"{owner}/node_modules/{name}" if owner else f"node_modules/{name}"
+
+
+def _platform_ok(meta: dict[str, Any], libc: str) -> bool:
+    for key, value in (("os", "linux"), ("cpu", "x64"), ("libc", libc)):
+        allowed = meta.get(key)
+        if allowed:
+            if any(a.startswith("!") for a in allowed):
+                if f"!{value}" in allowed:
+                    return False
+            elif value not in allowed:
+                return False
+    return True
+
+
+def build_tree(manifest: dict[str, Any], *, libc: str = "glibc") -> dict[str, Node]:
+    """The hoisted tree for ``package.json`` ``manifest`` (dev and optional ones marked)."""
+    tree: dict[str, Node] = {}
+    queue: list[tuple[str, dict[str, str], dict[str, str], bool, bool]] = [
+        ("", {**manifest.get("dependencies", {}), **manifest.get("optionalDependencies", {})},
+         dict(manifest.get("optionalDependencies", {})), False, False),
+        ("", dict(manifest.get("devDependencies", {})), {}, True, False),
+    ]  # fmt: skip
+    while queue:
+        queue.sort(key=lambda q: (q[0].count("/node_modules/"), q[0]))
+        owner, deps, optional, dev, opt = queue.pop(0)
+        for name in sorted(deps):
+            range_text = deps[name]
+            owners = _parent_dirs(owner)
+            visible = next((o for o in owners if _child(o, name) in tree), None)
+            if visible is not None:
+                node = tree[_child(visible, name)]
+                try:
+                    ok = satisfies(node.version, range_text)
+                except InvalidRange:
+                    ok = True
+                if ok:
+                    continue
+            try:
+                version = _pick(name, range_text)
+            except Gap:
+                if name in optional:
+                    continue
+                raise
+            meta = npm_catalogue()[name]["versions"][version]
+            if name in optional and not _platform_ok(meta, libc):
+                continue
+            stop = owners.index(visible) if visible is not None else len(owners)
+            place = owners[max(stop - 1, 0)] if visible is not None else owners[-1]
+            location = _child(place, name)
+            node = Node(name, version, location, dev=dev, optional=opt or name in optional)
+            node.edges = {**meta.get("dependencies", {}), **meta.get("optionalDependencies", {}),
+                          **meta.get("peerDependencies", {})}  # fmt: skip
+            tree[location] = node
+            queue.append(
+                (location, node.edges, dict(meta.get("optionalDependencies", {})), node.dev, node.optional)
+            )
+    _flags(tree, manifest)
+    return dict(sorted(tree.items()))
+
+
+def _visible(tree: dict[str, Node], owner: str, name: str) -> Node | None:
+    return next((tree[_child(o, name)] for o in _parent_dirs(owner) if _child(o, name) in tree), None)
+
+
+def _flags(tree: dict[str, Node], manifest: dict[str, Any]) -> None:
+    """npm's calcDepFlags: ``dev`` unless a production edge reaches the node from the root,
+    ``optional`` unless a required edge does."""
+    for node in tree.values():
+        node.dev = node.optional = True
+
+    def walk(starts: dict[str, str], attr: str, follow_optional: bool) -> None:
+        todo = [("", name) for name in starts]
+        seen: set[str] = set()
+        while todo:
+            owner, name = todo.pop()
+            node = _visible(tree, owner, name)
+            if node is None or node.location in seen:
+                continue
+            seen.add(node.location)
+            setattr(node, attr, False)
+            meta = node.meta
+            edges = {**meta.get("dependencies", {}), **meta.get("peerDependencies", {})}
+            if follow_optional:
+                edges.update(meta.get("optionalDependencies", {}))
+            todo += [(node.location, dep) for dep in edges]
+
+    walk({**manifest.get("dependencies", {}), **manifest.get("optionalDependencies", {})}, "dev", True)
+    walk({**manifest.get("dependencies", {}), **manifest.get("devDependencies", {})}, "optional", False)
+
+
+def lock_document(manifest: dict[str, Any], tree: dict[str, Node]) -> dict[str, Any]:
+    """``package-lock.json`` (lockfileVersion 3) for ``manifest`` and ``tree``."""
+    root: dict[str, Any] = {k: manifest[k] for k in ("name", "version") if k in manifest}
+    for key in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+        if manifest.get(key):
+            root[key] = manifest[key]
+    packages: dict[str, Any] = {"": root}
+    for location, node in tree.items():
+        meta = node.meta
+        entry: dict[str, Any] = {
+            "version": node.version,
+            "resolved": meta["tarball"],
+            "integrity": meta["integrity"],
+        }
+        if node.dev:
+            entry["dev"] = True
+        if node.optional and not node.dev:
+            entry["optional"] = True
+        if meta.get("license"):
+            entry["license"] = meta["license"]
+        for key in ("dependencies", "optionalDependencies", "peerDependencies"):
+            if meta.get(key):
+                entry[key] = meta[key]
+        if meta.get("bin"):
+            entry["bin"] = meta["bin"]
+        for key in ("os", "cpu", "libc"):
+            if meta.get(key):
+                entry[key] = meta[key]
+        packages[location] = entry
+    return {"name": manifest.get("name", ""), "version": manifest.get("version", ""), "lockfileVersion": 3,
+            "requires": True, "packages": packages}  # fmt: skip
+
+
+def tree_from_lock(lock: dict[str, Any]) -> dict[str, Node]:
+    """The tree a lock file describes (``npm ci``): raises :class:`Gap` for a version the catalogue lacks."""
+    tree: dict[str, Node] = {}
+    cat = npm_catalogue()
+    packages = lock.get("packages")
+    if not packages and lock.get("dependencies"):  # lockfileVersion 1 (npm 5/6): nested "dependencies"
+        packages = {}
+
+        def flatten(prefix: str, deps: dict[str, Any]) -> None:
+            for name, entry in deps.items():
+                location = f"{prefix}node_modules/{name}"
+                packages[location] = entry
+                flatten(location + "/", entry.get("dependencies") or {})
+
+        flatten("", lock["dependencies"])
+    for location, entry in (packages or {}).items():
+        if not location or entry.get("link") or not location.startswith("node_modules/"):
+            continue
+        name = entry.get("name") or location.rsplit("node_modules/", 1)[1]
+        version = str(entry.get("version", ""))
+        if name not in cat or version not in cat[name]["versions"]:
+            real = name in cat and version in cat[name]["all_versions"]
+            raise Gap(f"{name}@{version}", gap=real or name not in cat, name=name, code="ECATALOGUE")
+        tree[location] = Node(
+            name, version, location, dev=bool(entry.get("dev")), optional=bool(entry.get("optional"))
+        )
+    return tree
+
+
+def parent_of(location: str) -> str:
+    """The location of the package whose ``node_modules`` holds ``location`` (``""``: the root)."""
+    cut = location.rfind("/node_modules/")
+    return location[:cut] if cut >= 0 else ""
+
+
+def package_dir(base: str, location: str) -> str:
+    return posixpath.join(base, location)
