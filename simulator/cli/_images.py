@@ -10,6 +10,7 @@ from pathlib import Path
 from ..reference import parse_reference
 from ._context import Context, command
 from ._errors import CommandError, UsageError
+from ._filters import filter_images, parse_filters
 from ._format import format_rows
 from ._parser import CommandParser
 from ._rows import HISTORY_HEADERS, HISTORY_TABLE, IMAGE_HEADERS, image_rows
@@ -103,19 +104,28 @@ def _images_flags(p: CommandParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="Only show image IDs")
     p.add_argument("--no-trunc", action="store_true", help="Don't truncate output")
     p.add_argument("--format", help="Pretty-print images using a Go template")
+    p.add_argument(
+        "-f",
+        "--filter",
+        action="append",
+        default=[],
+        metavar="filter",
+        help="Filter output based on conditions provided",
+    )
     p.add_argument("reference", nargs="?", metavar="REPOSITORY[:TAG]")
 
 
 @command("images", "[OPTIONS] [REPOSITORY[:TAG]]", "List images", flags=_images_flags)
 def images(ctx: Context, args: argparse.Namespace) -> int:
     engine = ctx.engine()
-    rows = image_rows(engine, all=args.all, no_trunc=args.no_trunc)
-    if args.reference:
-        # docker matches the repository, and the tag when one is given
-        _head, _, last = args.reference.rpartition("/")
-        name, _, wanted = args.reference.rpartition(":") if ":" in last else (args.reference, "", "")
-        full = parse_reference(name)[0]
-        rows = [r for r in rows if r["Repository"] in (name, full) and (not wanted or r["Tag"] == wanted)]
+    filters = parse_filters(args.filter, "images")
+    if args.reference:  # docker/cli: the positional argument is a reference filter
+        filters.setdefault("reference", []).append(args.reference)
+    if filters:
+        listed = filter_images(engine, filters, all=args.all)
+        rows = image_rows(engine, no_trunc=args.no_trunc, listed=listed)
+    else:
+        rows = image_rows(engine, all=args.all, no_trunc=args.no_trunc)
     if args.quiet:
         seen: list[str] = []
         for row in rows:
@@ -123,7 +133,7 @@ def images(ctx: Context, args: argparse.Namespace) -> int:
                 seen.append(row["ID"])
         ctx.print("\n".join(seen))
         return 0
-    if args.format is None and not args.all and not args.no_trunc and not args.reference:
+    if args.format is None and not args.all and not args.no_trunc and not filters:
         ctx.print(engine.images.table())  # the engine's `docker images`, the same as the template's
         return 0
     fmt = args.format or "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
