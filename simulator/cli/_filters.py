@@ -222,7 +222,7 @@ def filter_images(engine: Engine, filters: Filters, *, all: bool) -> list[tuple[
 
 
 def _descendants(engine: Engine, roots: list[Image]) -> set[str]:
-    found = {i.id for i in roots}
+    found: set[str] = {i.id for i in roots}
     images = engine.images.list(all=True)
     grew = True
     while grew:
