@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from ..reference import parse_reference
+from ..store.skopeo import transport_of
 from ._context import Context, command
 from ._errors import CommandError, UsageError
 from ._filters import filter_images, parse_filters
@@ -244,7 +245,12 @@ def save(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _load_flags(p: CommandParser) -> None:
-    p.add_argument("-i", "--input", required=True, help="Read from a tar archive or an OCI layout directory")
+    p.add_argument(
+        "-i",
+        "--input",
+        required=True,
+        help="Read from a tar archive, an OCI layout directory, or containers-storage:/docker-daemon:IMAGE",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="Suppress the load output")
 
 
@@ -255,13 +261,11 @@ def _load_flags(p: CommandParser) -> None:
     flags=_load_flags,
 )
 def load(ctx: Context, args: argparse.Namespace) -> int:
-    if not os.path.exists(args.input):
+    if transport_of(args.input) is None and not os.path.exists(args.input):
         raise CommandError(f"open {args.input}: no such file or directory")
     engine = ctx.engine()
-    size = os.path.getsize(args.input) if os.path.isfile(args.input) else 0
-    with Progress("Loading", total=size, unit="bytes", stream=ctx.err) as bar:
-        loaded = engine.images.load(args.input)
-        bar.advance(size)
+    with Progress("Loading", stream=ctx.err) as bar:
+        loaded = engine.images.load(args.input, progress=bar.report)
     if not args.quiet:
         for image in loaded:
             tags = engine.images.tags_of(image)
@@ -288,11 +292,18 @@ def _registry_host(ref: str) -> str | None:
 @command(
     "pull",
     "NAME[:TAG]",
-    "Pull an image from a registry, or from the built-in library when no registry is named",
+    "Pull an image from a registry, the built-in library when no registry is named, "
+    "or another store on this machine through skopeo (containers-storage:NAME, docker-daemon:NAME:TAG)",
     flags=_registry_flags,
 )
 def pull(ctx: Context, args: argparse.Namespace) -> int:
     engine = ctx.engine()
+    if transport_of(args.reference) is not None:  # podman's vocabulary: pull containers-storage:NAME
+        with Progress("Copying", stream=ctx.err) as bar:
+            (image,) = engine.images.load(args.reference, progress=bar.report)[:1]
+        name = (engine.images.tags_of(image) or [image.id])[0]
+        ctx.print(f"Digest: {image.id}\nStatus: Copied {name} from {transport_of(args.reference)}\n{name}")
+        return 0
     if _registry_host(args.reference) is not None:
         with contextlib.redirect_stdout(ctx.out):  # Docker's lines, as the registry client prints them
             engine.images.pull(args.reference)
