@@ -14,6 +14,7 @@ import builtins
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 from .._locking import synchronize
@@ -60,6 +61,9 @@ class ImageCollection:
         self._tags_by_image: dict[Digest, set[str]] = {}  # image ID -> its "name:tag"s (never empty)
         self._parents: dict[Digest, Digest] = {}  # image ID -> the image it was committed on
         self._children: dict[Digest, set[Digest]] = {}  # image ID -> images whose parent it is (never empty)
+        # a front end's bar for long work (load): label -> a ProgressReport, or None for no bar
+        # (simulator.widgets.progress.lab_engine sets the Jupyter one)
+        self.progress: Callable[[str], ProgressReport | None] | None = None
 
     # -- the indexes' only writers --------------------------------------------------------------
     def _set_tag(self, full: str, image_id: Digest) -> None:
@@ -359,6 +363,8 @@ class ImageCollection:
         (:class:`~simulator.oci.ImportLimits`).  ``progress`` is called with (done, total, what)
         as the work goes: per layer read and per layer stored.
         """
+        if progress is None and self.progress is not None:
+            progress = self.progress("Loading")
         report = progress or _no_progress
         transport = transport_of(path)
         if transport is not None:
