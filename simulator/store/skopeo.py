@@ -1,14 +1,16 @@
 """Images from other stores on this machine, through ``skopeo copy``: podman's and buildah's, Docker's.
 
-``skopeo copy SOURCE oci:DIR:TAG`` writes the image as an OCI image layout, which the simulator
-reads like any layout (``simulator.oci.read_layout``).  Sources, in skopeo's transport syntax
+``skopeo copy SOURCE oci:DIR:TAG`` writes the image as an OCI image layout (a docker-archive
+for ``docker-daemon:``, see :data:`DESTINATION`), which the simulator reads like any layout
+(``simulator.oci.read_layout``).  Sources, in skopeo's transport syntax
 (containers-transports(5)):
 
 ``containers-storage:NAME[:TAG]`` or ``containers-storage:[DRIVER@GRAPHROOT+RUNROOT]NAME``
     podman's and buildah's image store (``/var/lib/containers/storage`` for root, or the store
     named in brackets);
 ``docker-daemon:NAME:TAG``
-    the images of a running ``dockerd`` (through its socket).
+    the images of a running ``dockerd`` (through its socket: ``$DOCKER_HOST`` when set, as for
+    the docker CLI).
 
 skopeo runs with ``--insecure-policy`` (both ends are on this machine: there is no signature to
 check), bounded in time; its absence, a missing image and a timeout each give an error that says
@@ -30,6 +32,11 @@ __all__ = ["TRANSPORTS", "copy_to_layout", "local_name", "transport_of"]
 TRANSPORTS = ("containers-storage", "docker-daemon")
 TIMEOUT = 600.0
 """Seconds a copy may take (a big image from a slow disk) before it is stopped."""
+
+# Where skopeo writes.  docker-daemon: a docker-archive, which keeps Docker's config bytes (an
+# oci: copy converts a Docker config to an OCI one, dropping Docker's fields: another image ID);
+# containers-storage: an OCI layout (buildah's and podman's images are OCI images by default).
+DESTINATION = {"containers-storage": "oci", "docker-daemon": "docker-archive"}
 
 _STORE_SPEC = re.compile(r"^\[[^\]]*\]")
 
@@ -65,7 +72,7 @@ def local_name(source: str) -> str | None:
 
 
 def copy_to_layout(source: str, layout: str | os.PathLike[str], *, timeout: float = TIMEOUT) -> str:
-    """``skopeo copy SOURCE oci:LAYOUT:TAG``; returns the tag written into the layout's index.
+    """``skopeo copy SOURCE oci:LAYOUT:TAG`` (or ``docker-archive:``); returns the tag written there.
 
     Raises:
         StoreError: skopeo is not installed (errno ENOENT), it failed, or it took too long.
@@ -85,7 +92,10 @@ def copy_to_layout(source: str, layout: str | os.PathLike[str], *, timeout: floa
         missing.errno = errno.ENOENT
         raise missing
     tag = "layerlab-import"
-    argv = [skopeo, "--insecure-policy", "copy", "--quiet", source, f"oci:{os.fspath(layout)}:{tag}"]
+    argv = [skopeo, "--insecure-policy", "copy", "--quiet"]
+    if transport == "docker-daemon" and os.environ.get("DOCKER_HOST"):  # the daemon the docker CLI uses
+        argv += ["--src-daemon-host", os.environ["DOCKER_HOST"]]
+    argv += [source, f"{DESTINATION[transport]}:{os.fspath(layout)}:{tag}"]
     try:
         proc = subprocess.run(
             argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False

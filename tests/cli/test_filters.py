@@ -21,7 +21,7 @@ from ._helpers import layerlab
 def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("filters") / "store"
     engine = Engine.open(root)
-    ids = {}
+    ids: dict[str, str] = {}
     engine.images.pull("alpine:3.20")
     engine.images.pull("busybox:1.36")
     engine.build("FROM alpine:3.20\nLABEL team=web tier=front\n", tag="web:1")

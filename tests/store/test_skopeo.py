@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from realtools import harness  # tests/realtools/harness.py (tests/ is on sys.path)
 
 from simulator import Engine
 from simulator.errors import ImageNotFound, StoreError
 from simulator.store import fsck
 from simulator.store.skopeo import local_name, transport_of
+from tests.realtools import harness
+from tests.realtools.test_docker import docker as docker_daemon  # noqa: F401 - the private dockerd fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,8 +72,9 @@ def test_a_buildah_image_loads_with_its_id_and_layers(built: harness.BuildResult
 
 @pytest.mark.real
 def test_layerlab_pull_from_containers_storage(built: harness.BuildResult, tmp_path: Path) -> None:
-    from cli._helpers import layerlab  # tests/cli/_helpers.py
+    from tests.cli._helpers import layerlab
 
+    assert built.image_id is not None
     ref = harness.session().storage_ref("localhost/layerlab-skopeo:1")
     pulled = layerlab("pull", ref, root=tmp_path / "store")
     assert pulled.status == 0, pulled.err
@@ -84,8 +87,23 @@ def test_layerlab_pull_from_containers_storage(built: harness.BuildResult, tmp_p
 
 
 @pytest.mark.real
-def test_docker_daemon_images_through_skopeo(tmp_path: Path) -> None:
-    if not os.path.exists("/var/run/docker.sock"):
-        pytest.skip("no dockerd running (/var/run/docker.sock absent): docker-daemon: needs one")
-    with pytest.raises((ImageNotFound, StoreError)):
-        Engine().images.load("docker-daemon:layerlab-absent:0")
+def test_docker_daemon_images_through_skopeo(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docker-daemon: against the private dockerd of tests/realtools/test_docker.py (its app:1)."""
+    docker: dict[str, str] = request.getfixturevalue("docker_daemon")
+    monkeypatch.setenv("DOCKER_HOST", docker["DOCKER_HOST"])
+    expected = subprocess.run(
+        ["docker", "image", "inspect", "-f", "{{.Id}}", "app:1"],
+        env=docker,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    engine = Engine()
+    (image,) = engine.images.load("docker-daemon:app:1")
+    assert image.id == expected
+    assert engine.images.tags_of(image) == ["app:1"]
+    with pytest.raises(ImageNotFound):
+        engine.images.load("docker-daemon:layerlab-absent:0")
