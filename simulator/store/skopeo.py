@@ -23,7 +23,6 @@ import errno
 import os
 import re
 import shutil
-import subprocess
 
 from ..errors import ImageNotFound, StoreError
 
@@ -91,6 +90,8 @@ def copy_to_layout(source: str, layout: str | os.PathLike[str], *, timeout: floa
         )
         missing.errno = errno.ENOENT
         raise missing
+    import subprocess  # only here: importing the simulator starts no process machinery
+
     tag = "layerlab-import"
     argv = [skopeo, "--insecure-policy", "copy", "--quiet"]
     if transport == "docker-daemon" and os.environ.get("DOCKER_HOST"):  # the daemon the docker CLI uses
