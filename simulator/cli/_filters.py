@@ -4,15 +4,16 @@ Sources (read, not copied):
 
 * docker/cli ``opts/opts.go`` (``FilterOpt.Set``): each ``-f KEY=VALUE``; the key is lower-cased
   and both sides trimmed; a value without ``=`` is a flag error: ``bad format of filter (expected
-  name=value)``.
+  name=value)`` (docker/cli 20.10's layout: ``See 'docker ps --help'.``).
 * moby ``api/types/filters/parse.go``: a key given several times matches when **any** value
   matches (``Match``: the exact string, or the value as an unanchored regular expression; a
   value that is not a valid expression is skipped), except ``label`` (``MatchKVList``): every
   ``label`` value must match (``KEY`` present, or ``KEY=VALUE`` equal).  Different keys all
-  apply (AND).  ``Validate``: an unknown key is ``invalid filter 'KEY'``
-  (``api/types/filters/errors.go``).
+  apply (AND).  ``Validate``: an unknown key is ``Invalid filter 'KEY'`` (the wording of Docker
+  20.10, Debian 12's docker.io, which tests/cli/test_filters.py compares; newer moby writes
+  ``invalid filter``), and a bad value of a boolean key shows Go's ``[v]`` list.
 * moby ``daemon/images/image_list.go``: keys ``dangling`` (exactly ``true`` or ``false``, else
-  ``invalid filter 'dangling=V'``), ``label``, ``before``/``since`` (images created strictly
+  ``Invalid filter 'dangling=[V]'``), ``label``, ``before``/``since`` (images created strictly
   before the oldest / after the newest image named; an unknown image is an error),
   ``reference`` (``reference.FamiliarMatch``: Go's ``path.Match`` of the pattern against
   ``name:tag`` or ``name``; only the matching tags are listed; untagged images drop out).
@@ -22,7 +23,7 @@ Sources (read, not copied):
   ``exited`` (an integer: stopped containers that ran, with that exit code; not an integer is
   ``strconv.Atoi`` error), ``id`` (a unique ID prefix that also matches as above), ``label``,
   ``name`` (matched against ``/NAME`` and ``NAME``: a substring or an expression such as
-  ``^web$``), ``status`` (one of Docker's states, else ``invalid filter 'status=V'``; implies
+  ``^web$``), ``status`` (one of Docker's states, else ``Invalid filter 'status=V'``; implies
   ``-a``).  Without ``-a`` (and no ``status``) stopped containers stay hidden, so ``exited=0``
   needs ``-a`` as in Docker.  Keys Docker accepts that the simulator has nothing for
   (``network``, ``volume``, ``publish``, ``expose``, ``isolation``) match no container;
@@ -96,10 +97,15 @@ def _daemon(message: str) -> CommandError:
     return CommandError(f"Error response from daemon: {message}")
 
 
+def _go_list(values: Sequence[str]) -> str:
+    """Go's ``%v`` of a ``[]string`` (how the daemon prints a filter's values): ``[a b]``."""
+    return "[" + " ".join(sorted(values)) + "]"
+
+
 def _validate(filters: Filters, accepted: frozenset[str]) -> None:
     for key in filters:
         if key not in accepted:
-            raise _daemon(f"invalid filter '{key}'")
+            raise _daemon(f"Invalid filter '{key}'")
 
 
 def _search(pattern: str, text: str) -> bool:
@@ -188,7 +194,7 @@ def filter_images(engine: Engine, filters: Filters, *, all: bool) -> list[tuple[
         if "true" in filters["dangling"]:
             dangling_only = True
         elif "false" not in filters["dangling"]:
-            raise _daemon(f"invalid filter 'dangling={','.join(filters['dangling'])}'")
+            raise _daemon(f"Invalid filter 'dangling={_go_list(filters['dangling'])}'")
     before = min((_created(engine.images.get(v)) for v in filters.get("before", [])), default=None)
     since = max((_created(engine.images.get(v)) for v in filters.get("since", [])), default=None)
     images = engine.images.list(all=True)
@@ -249,10 +255,10 @@ def filter_containers(engine: Engine, filters: Filters, *, all: bool) -> list[Co
             raise _daemon(f"Unrecognised filter value for health: {value}")
     tasks = filters.get("is-task")
     if tasks is not None and "true" not in tasks and "false" not in tasks:
-        raise _daemon(f"invalid filter 'is-task={','.join(tasks)}'")
+        raise _daemon(f"Invalid filter 'is-task={_go_list(tasks)}'")
     for value in filters.get("status", []):
         if value not in DOCKER_STATES:
-            raise _daemon(f"invalid filter 'status={value}'")
+            raise _daemon(f"Invalid filter 'status={value}'")
         all = True
     before = [engine.containers.get(v) for v in filters.get("before", [])][-1:]
     since = [engine.containers.get(v) for v in filters.get("since", [])][-1:]

@@ -502,6 +502,11 @@ class Persistence:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(self.store.blobs.path(digest))
 
+    def registry_committed(self, before: int) -> None:
+        """A registry on this store committed (registry rows only): no reload when nothing else did."""
+        if self._gen == before:
+            self._gen = before + 1
+
     def fsck(self) -> FsckReport:
         return fsck(self.store.root)
 
@@ -543,9 +548,8 @@ def open_registry(
             "use simulator.registry.Registry() for an in-memory one, or Engine.open(PATH)"
         )
     if name not in persist.registries:
-        persist.registries[name] = Registry(
-            name, delete_enabled=delete_enabled, backing=RegistryTables(persist.store, name)
-        )
+        tables = RegistryTables(persist.store, name, committed=persist.registry_committed)
+        persist.registries[name] = Registry(name, delete_enabled=delete_enabled, backing=tables)
     return persist.registries[name]
 
 

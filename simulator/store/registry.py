@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..errors import StoreError
 from . import Store
@@ -42,10 +42,13 @@ class RegistryTables:
         b'blob'
     """
 
-    def __init__(self, store: Store, name: str) -> None:
+    def __init__(self, store: Store, name: str, *, committed: Callable[[int], None] | None = None) -> None:
         self.store = store
         self.name = name
         self._known: int | None = None  # the generation the registry's memory reflects
+        # told the generation before each of this registry's commits (an engine sharing the store
+        # then knows that nothing it holds changed, and skips a reload)
+        self._committed = committed
 
     def __repr__(self) -> str:
         return f"<RegistryTables {self.name} in {self.store.root}>"
@@ -122,6 +125,8 @@ class RegistryTables:
             yield
         if outer and before == self._known:  # nobody else committed in between: memory is current
             self._known = before + 1
+        if outer and self._committed is not None:
+            self._committed(before)
 
     def _put_blob(self, digest: str, data: bytes) -> None:
         if not digest.startswith("sha256:"):

@@ -3,16 +3,19 @@
 Expected semantics from moby (daemon/images/image_list.go, daemon/list.go, api/types/filters/
 parse.go and errors.go) and docker/cli (opts FilterOpt): AND across keys, OR within a key except
 ``label`` (every label must match), regexp ``name``/``id``/``status``, path-match ``reference``,
-``invalid filter 'KEY'`` for an unknown key.  See simulator/cli/_filters.py.
+``Invalid filter 'KEY'`` for an unknown key (Docker 20.10's wording: the real
+dockerd gives the same errors in test_filter_errors_match_a_real_dockerd).  See simulator/cli/_filters.py.
 """
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from simulator import Engine
+from tests.realtools.test_docker import docker as docker_daemon  # noqa: F401 - a private dockerd
 
 from ._helpers import layerlab
 
@@ -121,10 +124,10 @@ def test_ps_ancestor_label_before_since(store: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "status", "message"),
     [
-        (["images", "--filter", "colour=red"], 1, "Error response from daemon: invalid filter 'colour'"),
-        (["ps", "-f", "colour=red"], 1, "Error response from daemon: invalid filter 'colour'"),
-        (["images", "--filter", "dangling=maybe"], 1, "invalid filter 'dangling=maybe'"),
-        (["ps", "-f", "status=sleeping"], 1, "invalid filter 'status=sleeping'"),
+        (["images", "--filter", "colour=red"], 1, "Error response from daemon: Invalid filter 'colour'"),
+        (["ps", "-f", "colour=red"], 1, "Error response from daemon: Invalid filter 'colour'"),
+        (["images", "--filter", "dangling=maybe"], 1, "Invalid filter 'dangling=[maybe]'"),
+        (["ps", "-f", "status=sleeping"], 1, "Invalid filter 'status=sleeping'"),
         (["ps", "-f", "exited=abc"], 1, 'strconv.Atoi: parsing "abc": invalid syntax'),
         (["images", "--filter", "reference=[web"], 1, "syntax error in pattern"),
         (["ps", "-f", "nonsense"], 125, "bad format of filter (expected name=value)"),
@@ -136,3 +139,33 @@ def test_filter_errors_read_as_dockers(
     result = layerlab(*argv, root=Path(store["root"]))
     assert result.status == status
     assert message in result.err
+
+
+# The errors a real dockerd gives (Debian's docker.io 20.10), as ``docker ARGV`` prints them.
+REAL_ERRORS = [
+    ["images", "--filter", "colour=red"],
+    ["images", "--filter", "until=1h"],  # not in Docker 20.10's image filters either
+    ["ps", "-f", "colour=red"],
+    ["ps", "-f", "status=sleeping"],
+    ["ps", "-f", "exited=abc"],
+    ["images", "-f", "dangling=maybe"],
+    ["images", "-f", "reference=[web"],
+    ["ps", "-f", "nonsense"],
+    ["ps", "-f", "health=bogus"],
+    ["ps", "-f", "is-task=maybe"],
+]
+
+
+@pytest.mark.real
+def test_filter_errors_match_a_real_dockerd(store: dict[str, str], request: pytest.FixtureRequest) -> None:
+    from tests.realtools.test_docker import DOCKER
+
+    env: dict[str, str] = request.getfixturevalue("docker_daemon")
+    assert DOCKER is not None
+    for argv in REAL_ERRORS:
+        real = subprocess.run(
+            [DOCKER, *argv], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        ours = layerlab(*argv, root=Path(store["root"]))
+        expected = real.stderr.replace("docker", "layerlab")
+        assert (ours.status, ours.err) == (real.returncode, expected), argv
