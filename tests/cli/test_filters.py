@@ -169,3 +169,73 @@ def test_filter_errors_match_a_real_dockerd(store: dict[str, str], request: pyte
         ours = layerlab(*argv, root=Path(store["root"]))
         expected = real.stderr.replace("docker", "layerlab")
         assert (ours.status, ours.err) == (real.returncode, expected), argv
+
+
+PS_CASES = [
+    ("name=web",),
+    ("name=^web-1$",),
+    ("name=/db",),
+    ("name=db", "name=fresh"),
+    ("exited=3",),
+    ("exited=0", "exited=3"),
+    ("status=exited",),
+    ("status=created",),
+    ("status=running",),
+    ("status=exited", "name=web"),
+    ("before=db",),
+    ("since=db",),
+    ("health=none", "name=web"),
+    ("is-task=false", "status=created"),
+]
+
+
+@pytest.mark.real
+def test_ps_filters_select_what_a_real_dockerd_selects(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The same containers (names, states, exit codes, creation order) in dockerd and in layerlab."""
+    from tests.realtools.test_docker import DOCKER
+
+    env: dict[str, str] = request.getfixturevalue("docker_daemon")
+    assert DOCKER is not None
+
+    def docker(*argv: str) -> str:
+        done = subprocess.run(
+            [DOCKER, *argv], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 0, (argv, done.stderr)
+        return done.stdout
+
+    root = tmp_path / "store"
+    engine = Engine.open(root)
+    engine.images.pull("busybox:1.36")
+    plan = [
+        ("web-1", ["true"]),
+        ("db", ["sh", "-c", "exit 3"]),
+        ("fresh", None),
+        ("idle-web", ["sleep", "1000"]),
+    ]
+    for name, command in plan:
+        if command is None:
+            docker("create", "--network", "none", "--name", name, "bb:1", "true")
+            engine.containers.create("busybox:1.36", ["true"], name=name)
+        elif name == "idle-web":
+            docker("run", "-d", "--network", "none", "--name", name, "bb:1", *command)
+            engine.containers.create("busybox:1.36", command, name=name).start()
+        else:
+            subprocess.run(
+                [DOCKER, "run", "--network", "none", "--name", name, "bb:1", *command], env=env, timeout=120
+            )
+            engine.containers.run("busybox:1.36", command, name=name)
+    engine.close()
+    ours_all = set(layerlab("ps", "-a", "--format", "{{.Names}}", root=root).out.split())
+    assert ours_all == {name for name, _ in plan}
+    for filters in PS_CASES:
+        for all in (True, False):
+            argv = ["ps", *(["-a"] if all else []), "--format", "{{.Names}}"]
+            for f in filters:
+                argv += ["--filter", f]
+            real = [n for n in docker(*argv).split() if n in ours_all]  # the fixture's own "base" aside
+            ours = layerlab(*argv, root=root)
+            assert ours.status == 0, ours.err
+            assert ours.out.split() == real, (filters, all)
