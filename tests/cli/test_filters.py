@@ -239,3 +239,51 @@ def test_ps_filters_select_what_a_real_dockerd_selects(
             ours = layerlab(*argv, root=root)
             assert ours.status == 0, ours.err
             assert ours.out.split() == real, (filters, all)
+
+
+REFERENCE_PATTERNS = [
+    ("web",),
+    ("*:1",),
+    ("*/web",),
+    ("team/*",),
+    ("*/*",),
+    ("alpine:3.*",),
+    ("web:[0-9]",),
+    ("web:[^1]",),
+    ("localhost:5000/*/*",),
+    ("web", "alpine"),
+    ("*web*",),
+    ("team/web:?",),
+]
+SAME_TAGS = ["web:1", "web:2", "team/web:2", "localhost:5000/team/web:3", "alpine:3.20", "x:1"]
+
+
+@pytest.mark.real
+def test_images_reference_selects_what_a_real_dockerd_selects(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """One image under the same tags in dockerd and in layerlab: each pattern lists the same tags."""
+    from tests.realtools.test_docker import DOCKER
+
+    env: dict[str, str] = request.getfixturevalue("docker_daemon")
+    assert DOCKER is not None
+    root = tmp_path / "store"
+    engine = Engine.open(root)
+    image = engine.images.pull("busybox:1.36")
+    for tag in SAME_TAGS:
+        subprocess.run([DOCKER, "tag", "bb:1", tag], env=env, timeout=60, check=True)
+        engine.images.tag(image, tag)
+    engine.close()
+    listed = 0
+    for patterns in REFERENCE_PATTERNS:
+        argv = ["images", "--format", "{{.Repository}}:{{.Tag}}"]
+        for p in patterns:
+            argv += ["--filter", f"reference={p}"]
+        real = subprocess.run(
+            [DOCKER, *argv], env=env, capture_output=True, text=True, timeout=60, check=True
+        )
+        ours = layerlab(*argv, root=root)
+        assert ours.status == 0, ours.err
+        assert set(ours.out.split()) == set(real.stdout.split()) & set(SAME_TAGS), patterns
+        listed += bool(ours.out.split())
+    assert listed >= 9  # most patterns select something: the comparison is not of empty lists
