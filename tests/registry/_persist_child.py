@@ -3,6 +3,7 @@
 ``push ROOT``: an engine on ROOT pulls alpine:3.20 from the library and pushes it (and a second
 tag) to the store's registry; prints each request the registry completed, one per line.
 ``pull ROOT``: a fresh in-memory engine pulls both tags from the store's registry; prints image IDs.
+``push-as ROOT NAME N``: N images (alpine plus one file each) pushed as NAME/app:0..N-1.
 ``pull-into ROOT DEST``: an engine on DEST pulls the pushed image from ROOT's registry, tags it
 ``pulled:1``; prints ``pulled`` and the image ID.
 Crash points come from ``LAYERLAB_STORE_CRASH`` (simulator/store/_crash.py).
@@ -38,7 +39,7 @@ def _logged(reg: Registry) -> None:
     reg.handle = logged  # type: ignore[method-assign]
 
 
-def main(what: str, root: str, dest: str = "") -> None:
+def main(what: str, root: str, dest: str = "", *rest: str) -> None:
     if what == "push":
         engine = Engine.open(root)
         reg = open_registry(engine)
@@ -50,6 +51,17 @@ def main(what: str, root: str, dest: str = "") -> None:
         print("pushed 1", flush=True)
         engine.images.push(f"{REPO}:2", reg, quiet=True)
         print("pushed 2", flush=True)
+    elif what == "push-as":
+        from simulator import Entry, Image, Layer
+
+        engine = Engine.open(root)
+        reg = open_registry(engine)
+        base = engine.images.pull("alpine:3.20")
+        for i in range(int(rest[0])):
+            mine = Layer.of({f"/{dest}-{i}": Entry.file(f"{dest} {i}\n".encode())})
+            engine.images.add(Image.of([*base.layers, mine]), f"{dest}/app:{i}")
+            engine.images.push(f"{dest}/app:{i}", reg, quiet=True)
+            print("pushed", i, flush=True)
     elif what == "pull":
         engine = Engine()
         reg = open_registry(root)

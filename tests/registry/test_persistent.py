@@ -162,3 +162,31 @@ def test_fsck_finds_a_manifest_whose_blob_is_not_in_its_repository(tmp_path: Pat
     report = fsck(tmp_path)
     assert not report.ok
     assert any("not in the repository" in p for p in report.problems)
+
+
+def test_two_processes_push_to_one_stored_registry_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    Engine.open(root).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "registry._persist_child", "push-as", str(root), who, "4"],
+            env=ENV,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("alice", "bob")
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert out.split("\n")[-2] == "pushed 3"
+    report = fsck(root)
+    assert report.ok, report
+    reg = open_registry(root)
+    assert reg.repositories() == ["alice/app", "bob/app"]
+    for who in ("alice", "bob"):
+        assert reg.tags(f"{who}/app") == ["0", "1", "2", "3"]
+        image = Engine().images.pull(f"{who}/app:3", reg, quiet=True)
+        assert image.view.read_file(f"/{who}-3") == f"{who} 3\n".encode()
