@@ -9,6 +9,9 @@ the table also shows the first look-ups.  Also: one operation (``images.tag``: a
 its fsync) and a write from Python into a container (saving its writable layer), each on disk.
 The store is filled in one big transaction (the bench's set-up, not a user's path).
 ``--quick``: 100 images, 1,000 containers.
+
+Registries in the store: pushing images to the store's registry (one transaction per request)
+against an in-memory registry, and a new registry object (a new process's view) opening it.
 """
 
 from __future__ import annotations
@@ -71,7 +74,29 @@ def main() -> None:
     rows.append([f"images.list (builds all {n_images} images)", f"{t * 1000:.0f} ms", ""])
     t, report = timed(lambda: engine.fsck())
     rows.append([f"fsck ({report})".splitlines()[0], f"{t * 1000:.0f} ms", ""])
+    rows += registry_rows(20 if quick else 100)
     print(table(["WHAT", "MEASURED", "GOAL"], rows))
+
+
+def registry_rows(n: int) -> list[list[str]]:
+    from simulator.engine.persist import open_registry
+    from simulator.registry import Registry
+
+    engine = Engine(root=tempfile.mkdtemp(prefix="bench-registry-"))
+    base = engine.images.pull("alpine:3.20")
+    for i in range(n):
+        layer = Layer.of({f"/app{i}": Entry.file(f"{i}\n".encode())})
+        engine.images.add(Image.of([*base.layers, layer]), f"app{i}:1")
+    rows = []
+    for what, reg in (("in memory", Registry()), ("in the store", open_registry(engine))):
+        t, _ = timed(lambda reg=reg: [engine.images.push(f"app{i}:1", reg, quiet=True) for i in range(n)])
+        rows.append([f"push {n} images (2 layers, 1 shared) to a registry {what}", f"{t * 1000:.0f} ms", ""])
+    assert engine.root is not None
+    t, reg = timed(lambda: open_registry(engine.root))  # another store object, as a new process
+    rows.append([f"open the store's registry ({n} manifests)", f"{t * 1000:.1f} ms", ""])
+    t, _ = timed(lambda: Engine().images.pull("app7:1", reg, quiet=True))
+    rows.append(["pull one image from it into a new engine", f"{t * 1000:.1f} ms", ""])
+    return rows
 
 
 if __name__ == "__main__":

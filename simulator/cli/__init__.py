@@ -33,7 +33,7 @@ from ._parser import suggestion
 
 __all__ = ["CommandError", "UsageError", "default_root", "main", "open_engine", "run"]
 
-_GROUPS = {"system": "Manage layerlab"}
+_GROUPS = {"system": "Manage layerlab", "registry": "Serve the store's registry"}
 _VERSION = "layerlab 0.1.0"
 
 

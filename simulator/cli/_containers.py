@@ -8,6 +8,7 @@ from ..errors import SimulatorError
 from ..model.container import State
 from ._context import Context, command
 from ._errors import CommandError
+from ._filters import filter_containers, parse_filters
 from ._format import format_rows
 from ._parser import CommandParser
 from ._rows import CONTAINER_HEADERS, CONTAINER_TABLE, container_row
@@ -86,16 +87,28 @@ def _ps_flags(p: CommandParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="Only display container IDs")
     p.add_argument("--no-trunc", action="store_true", help="Don't truncate output")
     p.add_argument("--format", help="Pretty-print containers using a Go template")
+    p.add_argument(
+        "-f",
+        "--filter",
+        action="append",
+        default=[],
+        metavar="filter",
+        help="Filter output based on conditions provided",
+    )
 
 
 @command("ps", "[OPTIONS]", "List containers", flags=_ps_flags)
 def ps(ctx: Context, args: argparse.Namespace) -> int:
     engine = ctx.engine()
-    containers = engine.containers.list(all=args.all)
+    filters = parse_filters(args.filter, "ps")
+    if filters:
+        containers = filter_containers(engine, filters, all=args.all)
+    else:
+        containers = engine.containers.list(all=args.all)
     if args.quiet:
         ctx.print("\n".join(c.id if args.no_trunc else c.id[:12] for c in containers))
         return 0
-    if args.format is None and not args.no_trunc:
+    if args.format is None and not args.no_trunc and not filters:
         ctx.print(engine.containers.table(all=args.all, size=args.size))
         return 0
     rows = [container_row(engine, c, no_trunc=args.no_trunc) for c in containers]

@@ -62,7 +62,7 @@ class Command:
         return p
 
 
-COMMANDS: dict[str, dict[str, Command]] = {"": {}, "system": {}}
+COMMANDS: dict[str, dict[str, Command]] = {"": {}, "system": {}, "registry": {}}
 
 
 def _no_flags(parser: CommandParser) -> None:

@@ -8,8 +8,10 @@ import os
 from pathlib import Path
 
 from ..reference import parse_reference
+from ..store.skopeo import transport_of
 from ._context import Context, command
 from ._errors import CommandError, UsageError
+from ._filters import filter_images, parse_filters
 from ._format import format_rows
 from ._parser import CommandParser
 from ._rows import HISTORY_HEADERS, HISTORY_TABLE, IMAGE_HEADERS, image_rows
@@ -103,19 +105,28 @@ def _images_flags(p: CommandParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="Only show image IDs")
     p.add_argument("--no-trunc", action="store_true", help="Don't truncate output")
     p.add_argument("--format", help="Pretty-print images using a Go template")
+    p.add_argument(
+        "-f",
+        "--filter",
+        action="append",
+        default=[],
+        metavar="filter",
+        help="Filter output based on conditions provided",
+    )
     p.add_argument("reference", nargs="?", metavar="REPOSITORY[:TAG]")
 
 
 @command("images", "[OPTIONS] [REPOSITORY[:TAG]]", "List images", flags=_images_flags)
 def images(ctx: Context, args: argparse.Namespace) -> int:
     engine = ctx.engine()
-    rows = image_rows(engine, all=args.all, no_trunc=args.no_trunc)
-    if args.reference:
-        # docker matches the repository, and the tag when one is given
-        _head, _, last = args.reference.rpartition("/")
-        name, _, wanted = args.reference.rpartition(":") if ":" in last else (args.reference, "", "")
-        full = parse_reference(name)[0]
-        rows = [r for r in rows if r["Repository"] in (name, full) and (not wanted or r["Tag"] == wanted)]
+    filters = parse_filters(args.filter, "images")
+    if args.reference:  # docker/cli: the positional argument is a reference filter
+        filters.setdefault("reference", []).append(args.reference)
+    if filters:
+        listed = filter_images(engine, filters, all=args.all)
+        rows = image_rows(engine, no_trunc=args.no_trunc, listed=listed)
+    else:
+        rows = image_rows(engine, all=args.all, no_trunc=args.no_trunc)
     if args.quiet:
         seen: list[str] = []
         for row in rows:
@@ -123,7 +134,7 @@ def images(ctx: Context, args: argparse.Namespace) -> int:
                 seen.append(row["ID"])
         ctx.print("\n".join(seen))
         return 0
-    if args.format is None and not args.all and not args.no_trunc and not args.reference:
+    if args.format is None and not args.all and not args.no_trunc and not filters:
         ctx.print(engine.images.table())  # the engine's `docker images`, the same as the template's
         return 0
     fmt = args.format or "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
@@ -234,7 +245,12 @@ def save(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _load_flags(p: CommandParser) -> None:
-    p.add_argument("-i", "--input", required=True, help="Read from a tar archive or an OCI layout directory")
+    p.add_argument(
+        "-i",
+        "--input",
+        required=True,
+        help="Read from a tar archive, an OCI layout directory, or containers-storage:/docker-daemon:IMAGE",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="Suppress the load output")
 
 
@@ -245,13 +261,11 @@ def _load_flags(p: CommandParser) -> None:
     flags=_load_flags,
 )
 def load(ctx: Context, args: argparse.Namespace) -> int:
-    if not os.path.exists(args.input):
+    if transport_of(args.input) is None and not os.path.exists(args.input):
         raise CommandError(f"open {args.input}: no such file or directory")
     engine = ctx.engine()
-    size = os.path.getsize(args.input) if os.path.isfile(args.input) else 0
-    with Progress("Loading", total=size, unit="bytes", stream=ctx.err) as bar:
-        loaded = engine.images.load(args.input)
-        bar.advance(size)
+    with Progress("Loading", stream=ctx.err) as bar:
+        loaded = engine.images.load(args.input, progress=bar.report)
     if not args.quiet:
         for image in loaded:
             tags = engine.images.tags_of(image)
@@ -278,11 +292,18 @@ def _registry_host(ref: str) -> str | None:
 @command(
     "pull",
     "NAME[:TAG]",
-    "Pull an image from a registry, or from the built-in library when no registry is named",
+    "Pull an image from a registry, the built-in library when no registry is named, "
+    "or another store on this machine through skopeo (containers-storage:NAME, docker-daemon:NAME:TAG)",
     flags=_registry_flags,
 )
 def pull(ctx: Context, args: argparse.Namespace) -> int:
     engine = ctx.engine()
+    if transport_of(args.reference) is not None:  # podman's vocabulary: pull containers-storage:NAME
+        with Progress("Copying", stream=ctx.err) as bar:
+            (image,) = engine.images.load(args.reference, progress=bar.report)[:1]
+        name = (engine.images.tags_of(image) or [image.id])[0]
+        ctx.print(f"Digest: {image.id}\nStatus: Copied {name} from {transport_of(args.reference)}\n{name}")
+        return 0
     if _registry_host(args.reference) is not None:
         with contextlib.redirect_stdout(ctx.out):  # Docker's lines, as the registry client prints them
             engine.images.pull(args.reference)

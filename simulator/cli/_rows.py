@@ -88,12 +88,23 @@ def _ago(now: dt.datetime, moment: str) -> str:
     return human_duration((now - parse_time(moment)).total_seconds()) + " ago"
 
 
-def image_rows(engine: Engine, *, all: bool = False, no_trunc: bool = False) -> list[Row]:
-    """``docker images`` rows: one per tag, ``<none>`` for an untagged image (with ``-a``)."""
+def image_rows(
+    engine: Engine,
+    *,
+    all: bool = False,
+    no_trunc: bool = False,
+    listed: list[tuple[Image, list[str]]] | None = None,
+) -> list[Row]:
+    """``docker images`` rows: one per tag, ``<none>`` for an untagged image (with ``-a``).
+
+    ``listed``: the (image, tags shown) pairs to show (``--filter``), instead of every image.
+    """
     now = engine.clock_peek()
     rows = []
-    for image in engine.images.list(all=all):
-        tags = engine.images.tags_of(image) or ["<none>:<none>"]
+    if listed is None:
+        listed = [(image, engine.images.tags_of(image)) for image in engine.images.list(all=all)]
+    for image, shown in listed:
+        tags = shown or ["<none>:<none>"]
         for full in tags:
             repo, tag = full.rsplit(":", 1)
             rows.append(

@@ -133,3 +133,38 @@ def cleanup(ctx: Context, args: argparse.Namespace) -> int:
     actions = _cleanup(state_dir, all=args.all, layers=args.layers)
     ctx.print("\n".join(actions) if actions else f"nothing to clean under {state_dir}")
     return 0
+
+
+def _serve_flags(p: CommandParser) -> None:
+    p.add_argument("-p", "--port", type=int, default=5000, help="Port on 127.0.0.1 (0: any free port)")
+    p.add_argument("--name", default="registry.local", help="Which of the store's registries to serve")
+
+
+@command(
+    "serve",
+    "[OPTIONS]",
+    "Serve the store's registry over HTTP on 127.0.0.1 until interrupted",
+    flags=_serve_flags,
+    group="registry",
+)
+def registry_serve(ctx: Context, args: argparse.Namespace) -> int:
+    """distribution's ``registry serve``, on the store: pushes land in it and survive a restart."""
+    import signal
+    import threading
+
+    from ..engine.persist import open_registry
+    from ..registry import serve
+
+    engine = ctx.engine()
+    registry = open_registry(engine, args.name)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        with serve(registry, args.port) as server:
+            ctx.print(f"Serving {args.name} on {server.address} (store {engine.root}); Ctrl-C stops")
+            ctx.out.flush()
+            while not stop.wait(0.2):
+                pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0

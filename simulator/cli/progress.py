@@ -74,6 +74,13 @@ class Progress:
             self.label = label
         self._draw()
 
+    def report(self, done: int, total: int, what: str) -> None:
+        """The engine's progress protocol (:class:`simulator.engine.images.ProgressReport`)."""
+        self.total = total
+        self.done = done
+        self.label = what
+        self._draw()
+
     def _count(self, n: int) -> str:
         return human_size(n) if self.unit == "bytes" else str(n)
 

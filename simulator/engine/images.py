@@ -9,9 +9,13 @@ other after any sequence of add/tag/remove/prune (``tests/engine`` checks it aga
 
 from __future__ import annotations
 
+import atexit
 import builtins
 import os
-from typing import TYPE_CHECKING, Any, Unpack
+import shutil
+import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 from .._locking import synchronize
 from ..builder.builder import BuildOptions
@@ -21,8 +25,9 @@ from ..clock import parse_time
 from ..digest import Digest, short_id
 from ..errors import Conflict, ImageNotFound
 from ..model.image import Image
-from ..oci import ImportLimits, read_layout, write_layout
+from ..oci import ImportLimits, LayoutImage, read_layout, write_layout
 from ..reference import parse_reference
+from ..store.skopeo import copy_to_layout, local_name, transport_of
 from ..text import ellipsis, human_duration, human_size, table, truncate_id
 from .df import images_table
 from .persist import operation, reads
@@ -31,7 +36,18 @@ if TYPE_CHECKING:
     from ..registry import PushResult, Registry
     from . import Engine
 
-__all__ = ["ImageCollection", "load_images", "save_image"]
+__all__ = ["ImageCollection", "ProgressReport", "load_images", "save_image"]
+
+
+class ProgressReport(Protocol):
+    """How the engine reports coarse progress of long work (a load: per layer read and stored).
+
+    Called with the units done so far, the total (which may grow once known) and what is being
+    done.  Front ends turn it into a bar: :class:`simulator.cli.progress.Progress` on a
+    terminal, :class:`simulator.widgets.progress.WidgetProgress` in Jupyter; None shows nothing.
+    """
+
+    def __call__(self, done: int, total: int, what: str) -> None: ...
 
 
 @synchronize
@@ -45,6 +61,9 @@ class ImageCollection:
         self._tags_by_image: dict[Digest, set[str]] = {}  # image ID -> its "name:tag"s (never empty)
         self._parents: dict[Digest, Digest] = {}  # image ID -> the image it was committed on
         self._children: dict[Digest, set[Digest]] = {}  # image ID -> images whose parent it is (never empty)
+        # a front end's bar for long work (load): label -> a ProgressReport, or None for no bar
+        # (simulator.widgets.progress.lab_engine sets the Jupyter one)
+        self.progress: Callable[[str], ProgressReport | None] | None = None
 
     # -- the indexes' only writers --------------------------------------------------------------
     def _set_tag(self, full: str, image_id: Digest) -> None:
@@ -325,22 +344,64 @@ class ImageCollection:
                 tags = [full]
         return write_layout(image, path, tags, format=format, tar=tar)
 
-    @operation
     def load(
-        self, path: str | os.PathLike[str], *, limits: ImportLimits | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        limits: ImportLimits | None = None,
+        progress: ProgressReport | None = None,
     ) -> builtins.list[Image]:
         """``docker load``: read an OCI layout (directory or tar) or a docker-save archive.
 
-        Every image at ``path`` is read and checked first; nothing is registered unless all were.
-        ``limits`` bounds what a hostile file may cost (:class:`~simulator.oci.ImportLimits`).
+        ``path`` may also name an image in another store on this machine, in skopeo's transport
+        syntax: ``containers-storage:NAME[:TAG]`` (podman's and buildah's store) or
+        ``docker-daemon:NAME:TAG`` (a running dockerd); it is copied with ``skopeo copy`` (see
+        :mod:`simulator.store.skopeo`) and tagged ``NAME:TAG`` here.
+
+        Every image at ``path`` is read and checked first; nothing is registered unless all were
+        (one store operation).  ``limits`` bounds what a hostile file may cost
+        (:class:`~simulator.oci.ImportLimits`).  ``progress`` is called with (done, total, what)
+        as the work goes: per layer read and per layer stored.
         """
-        found = read_layout(path, limits=limits)
+        if progress is None and self.progress is not None:
+            progress = self.progress("Loading")
+        report = progress or _no_progress
+        transport = transport_of(path)
+        if transport is not None:
+            # the loaded image reads its files from the layout (as after any load): the copy stays
+            # until the process exits (a store has copied the blobs; a new process reads those)
+            tmp = tempfile.mkdtemp(prefix="layerlab-skopeo-")
+            try:
+                report(0, 1, f"skopeo copy {path}")
+                copy_to_layout(os.fspath(path), os.path.join(tmp, "layout"))
+                found = read_layout(os.path.join(tmp, "layout"), limits=limits)
+                name = local_name(os.fspath(path))
+                loaded = self._register(
+                    [item._replace(tags=[name] if name else []) for item in found], report
+                )
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+            return loaded
+        else:
+            report(0, 1, f"reading {os.fspath(path)}")
+            found = read_layout(path, limits=limits)
+        return self._register(found, report)
+
+    @operation
+    def _register(self, found: builtins.list[LayoutImage], report: ProgressReport) -> builtins.list[Image]:
+        total = sum(len(item.image.layers) for item in found) or 1
+        done = 0
         loaded = []
         for item in found:
             stored = self.add(item.image)
             for tag in item.tags:
                 self.tag(stored, tag)
             loaded.append(stored)
+            done += len(item.image.layers)
+            report(done, total, f"stored {(item.tags or [stored.id[:19]])[0]}")
+        report(total, total, "loaded")
         return loaded
 
 
@@ -356,10 +417,18 @@ def save_image(
 
 
 def load_images(
-    engine: Engine, path: str | os.PathLike[str], *, limits: ImportLimits | None = None
+    engine: Engine,
+    path: str | os.PathLike[str],
+    *,
+    limits: ImportLimits | None = None,
+    progress: ProgressReport | None = None,
 ) -> builtins.list[Image]:
     """``docker load`` as a function: :meth:`ImageCollection.load` into ``engine``'s images."""
-    return engine.images.load(path, limits=limits)
+    return engine.images.load(path, limits=limits, progress=progress)
+
+
+def _no_progress(done: int, total: int, what: str) -> None:
+    pass
 
 
 def _names_a_registry(ref: str) -> bool:

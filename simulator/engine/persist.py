@@ -42,11 +42,13 @@ from ..oci.changeset import read_layer, tar_source
 from ..oci.formats import OCI_CONFIG, OCI_LAYER, OCI_MANIFEST
 from ..oci.reader import config_history, image_from_config
 from ..store import FsckReport, LazyDict, Store, Thunk, fsck
+from ..store.registry import RegistryTables
 
 if TYPE_CHECKING:
+    from ..registry import Registry
     from . import Engine
 
-__all__ = ["Persistence", "operation", "reads"]
+__all__ = ["Persistence", "open_registry", "operation", "reads"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,6 +155,7 @@ class Persistence:
         self._seen: dict[str, tuple[Any, ...]] = {}  # container ID -> lifecycle fields saved
         self._cached_keys: set[str] = set()  # build cache keys stored
         self._garbage: set[str] = set()  # blobs possibly unreferenced after this operation
+        self.registries: dict[str, Registry] = {}  # open_registry(engine, name)
         self.refresh()
 
     # -- operations -------------------------------------------------------------------------------
@@ -490,18 +493,64 @@ class Persistence:
             for digest in garbage:
                 used = db.execute(
                     "SELECT 1 FROM layers WHERE diff_id = ?1 UNION SELECT 1 FROM images WHERE id = ?1 OR manifest = ?1 "
-                    "UNION SELECT 1 FROM containers WHERE upper = ?1 UNION SELECT 1 FROM build_cache WHERE diff_id = ?1",
+                    "UNION SELECT 1 FROM containers WHERE upper = ?1 UNION SELECT 1 FROM build_cache WHERE diff_id = ?1 "
+                    "UNION SELECT 1 FROM registry_blobs WHERE digest = ?1 "
+                    "UNION SELECT 1 FROM registry_manifests WHERE digest = ?1",
                     (digest,),
                 ).fetchone()
                 if used is None:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(self.store.blobs.path(digest))
 
+    def registry_committed(self, before: int) -> None:
+        """A registry on this store committed (registry rows only): no reload when nothing else did."""
+        if self._gen == before:
+            self._gen = before + 1
+
     def fsck(self) -> FsckReport:
         return fsck(self.store.root)
 
     def close(self) -> None:
         self.store.close()
+
+
+def open_registry(
+    where: Engine | str | os.PathLike[str], name: str = "registry.local", *, delete_enabled: bool = True
+) -> Registry:
+    """The registry ``name`` kept in a store: an engine's (``Engine(root=...)``) or the one at a path.
+
+    Its repositories, manifests, tags and blobs are rows and blob files of the store (blobs shared
+    with the images' when the digest is the same), one transaction per request; a new process
+    opening the same store finds them again.  An engine gets one registry object per name (push to
+    it with ``engine.images.push(ref, registry)``, serve it with :func:`simulator.registry.serve`).
+
+    Examples:
+        >>> import tempfile
+        >>> from simulator import Engine
+        >>> root = tempfile.mkdtemp()
+        >>> engine = Engine.open(root)
+        >>> reg = open_registry(engine)
+        >>> _ = engine.images.pull("alpine:3.20")
+        >>> _ = engine.images.push("alpine:3.20", reg, quiet=True)
+        >>> open_registry(root).tags("alpine")  # another store object, as in a new process
+        ['3.20']
+    """
+    from ..registry.memory import Registry  # the registry room is loaded on first use
+
+    if isinstance(where, (str, os.PathLike)):
+        return Registry(
+            name, delete_enabled=delete_enabled, backing=RegistryTables(Store(os.fspath(where)), name)
+        )
+    persist = where._persist
+    if persist is None:
+        raise StoreError(
+            "this engine keeps nothing on disk (Engine() without root=): its registries would be lost; "
+            "use simulator.registry.Registry() for an in-memory one, or Engine.open(PATH)"
+        )
+    if name not in persist.registries:
+        tables = RegistryTables(persist.store, name, committed=persist.registry_committed)
+        persist.registries[name] = Registry(name, delete_enabled=delete_enabled, backing=tables)
+    return persist.registries[name]
 
 
 def _size(path: str) -> int:

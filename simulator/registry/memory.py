@@ -7,6 +7,10 @@ only once uploaded, mounted or referenced there).  :meth:`Registry.handle` takes
 the same object serves the in-process client and :func:`simulator.registry.serve` over HTTP, so
 both see one behaviour.  Every request is appended to :attr:`Registry.log`.
 
+With a ``backing`` (:mod:`simulator.registry.backing`, e.g. a store on disk through
+:func:`simulator.engine.persist.open_registry`) every change is written through it, one
+transaction per request, and a new process finds repositories, manifests, tags and blobs again.
+
 Statuses and error codes follow spec.md's endpoint table (end-1 ... end-12) and error-code table;
 see :mod:`simulator.registry.spec`.
 """
@@ -23,7 +27,9 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from ..digest import sha256_digest
+from ..errors import StoreError
 from ..model import Layer
+from .backing import Backing
 from .spec import DIGEST_RE, ERRORS, MANIFEST_MEDIA_TYPES, NAME_MAX, NAME_RE, TAG_RE, error_body
 
 __all__ = ["LogEntry", "Registry", "Response"]
@@ -83,6 +89,7 @@ class Registry:
     Args:
         name: how messages and ``repr`` call it (``registry.local``).
         delete_enabled: answer DELETE (distribution disables it by default: then 405 UNSUPPORTED).
+        backing: where the contents live between processes (None: in memory only).
 
     Examples:
         >>> reg = Registry()
@@ -92,18 +99,51 @@ class Registry:
         404
     """
 
-    def __init__(self, name: str = "registry.local", *, delete_enabled: bool = True) -> None:
+    def __init__(
+        self, name: str = "registry.local", *, delete_enabled: bool = True, backing: Backing | None = None
+    ) -> None:
         self.name = name
         self.delete_enabled = delete_enabled
+        self.backing = backing
         self.log: list[LogEntry] = []
-        self._blobs: dict[str, bytes] = {}
+        self._blobs: dict[str, bytes] = {}  # without a backing; with one, the backing holds the bytes
         self._repos: dict[str, _Repo] = {}
         self._uploads: dict[str, _Upload] = {}
         self._layers: dict[str, Layer] = {}
         self._lock = threading.RLock()
+        self._reload()
 
     def __repr__(self) -> str:
-        return f"<Registry {self.name} {len(self._repos)} repositories, {len(self._blobs)} blobs>"
+        blobs = {d for r in self._repos.values() for d in r.blobs} if self.backing else self._blobs
+        return f"<Registry {self.name} {len(self._repos)} repositories, {len(blobs)} blobs>"
+
+    def _reload(self) -> None:
+        """Read the backing's state when another process changed it (or at construction)."""
+        if self.backing is None or (self._repos and not self.backing.changed()):
+            return
+        names, links, manifests, tags = self.backing.snapshot()
+        repos: dict[str, _Repo] = {name: _Repo() for name in names}
+        for repo, digest in links:
+            repos.setdefault(repo, _Repo()).blobs.add(digest)
+        for repo, digest, media_type, data in manifests:
+            repos.setdefault(repo, _Repo()).manifests[digest] = (media_type, data)
+        for repo, tag, digest in tags:
+            repos.setdefault(repo, _Repo()).tags[tag] = digest
+        self._repos = repos
+
+    def _data(self, digest: str) -> bytes | None:
+        if self.backing is None:
+            return self._blobs.get(digest)
+        return self.backing.blob(digest)
+
+    def _write(self, change: str, *args: object) -> None:
+        """Write one change through the backing (one transaction); a refusal is the client's error."""
+        if self.backing is None:
+            return
+        try:
+            getattr(self.backing, change)(*args)
+        except StoreError as e:
+            raise _Fail("UNSUPPORTED", str(e), status=500) from None
 
     # -- read-only views (for tests, diagrams and the in-process fast path) --------------------
     def repositories(self) -> list[str]:
@@ -118,15 +158,22 @@ class Registry:
 
     def blob(self, digest: str) -> bytes | None:
         """A stored blob's bytes, whichever repository it was pushed to."""
-        return self._blobs.get(digest)
+        with self._lock:
+            if self.backing is not None and not any(digest in r.blobs for r in self._repos.values()):
+                return None
+            return self._data(digest)
 
     def has_blob(self, name: str, digest: str) -> bool:
         """Is ``digest`` linked into repository ``name`` (what HEAD answers)?"""
+        with self._lock:
+            self._reload()
         repo = self._repos.get(name)
         return repo is not None and digest in repo.blobs
 
     def blob_bytes_total(self) -> int:
         """Bytes stored, each blob once."""
+        if self.backing is not None:
+            return sum(self.backing.blob_sizes())
         return sum(len(b) for b in self._blobs.values())
 
     def decoded_layer(self, digest: str) -> Layer | None:
@@ -135,7 +182,7 @@ class Registry:
 
     def remember_layer(self, digest: str, layer: Layer) -> None:
         """Record the (checked) layer behind blob ``digest`` so in-process pulls skip decoding."""
-        if digest in self._blobs:
+        if digest in self._blobs or any(digest in r.blobs for r in self._repos.values()):
             self._layers[digest] = layer
 
     # -- the HTTP API ---------------------------------------------------------------------------
@@ -150,6 +197,7 @@ class Registry:
         method = method.upper()
         with self._lock:
             try:
+                self._reload()
                 response = self._route(method, path, query, lowered, body)
             except _Fail as fail:
                 response = Response(
@@ -200,7 +248,9 @@ class Registry:
         if method in ("GET", "HEAD"):
             if repo is None or digest not in repo.blobs:
                 raise _Fail("BLOB_UNKNOWN", {"digest": digest})
-            data = self._blobs[digest]
+            data = self._data(digest)
+            if data is None:
+                raise _Fail("BLOB_UNKNOWN", {"digest": digest})
             headers = {
                 "Content-Type": "application/octet-stream",
                 "Content-Length": str(len(data)),
@@ -213,6 +263,7 @@ class Registry:
                 raise _Fail("UNSUPPORTED")
             if repo is None or digest not in repo.blobs:
                 raise _Fail("BLOB_UNKNOWN", {"digest": digest})
+            self._write("unlink", name, digest)
             repo.blobs.discard(digest)  # the bytes stay until garbage collection, as in distribution
             return Response(202, {"Content-Length": "0"})
         raise _Fail("UNSUPPORTED")
@@ -232,7 +283,8 @@ class Registry:
         )
 
     def _link(self, name: str, digest: str, data: bytes | None = None) -> Response:
-        if data is not None:
+        self._write("link", name, digest, data)
+        if data is not None and self.backing is None:
             self._blobs.setdefault(digest, data)
         self._repos.setdefault(name, _Repo()).blobs.add(digest)
         return Response(
@@ -352,10 +404,12 @@ class Registry:
             digest, _, _ = self._resolve(name, ref)
             repo = self._repos[name]
             if DIGEST_RE.match(ref):
+                self._write("delete_manifest", name, digest)
                 del repo.manifests[digest]
                 for tag in [t for t, d in repo.tags.items() if d == digest]:
                     del repo.tags[tag]
             else:
+                self._write("delete_tag", name, ref)
                 del repo.tags[ref]
             return Response(202, {"Content-Length": "0"})
         raise _Fail("UNSUPPORTED")
@@ -384,6 +438,9 @@ class Registry:
         digest = sha256_digest(body)
         if DIGEST_RE.match(ref) and ref != digest:
             raise _Fail("DIGEST_INVALID", {"digest": ref, "actual": digest})
+        self._write(
+            "put_manifest", name, digest, media_type, bytes(body), None if DIGEST_RE.match(ref) else ref
+        )
         self._repos[name] = repo
         repo.manifests[digest] = (media_type, bytes(body))
         if not DIGEST_RE.match(ref):

@@ -1,4 +1,4 @@
-"""The store's metadata in SQLite (``ROOT/store.db``): images, tags, layers, containers, build cache.
+"""The store's metadata in SQLite (``ROOT/store.db``): images, tags, layers, containers, build cache, registries.
 
 WAL journal mode: readers see the last committed transaction while a writer works; ``synchronous
 = FULL`` makes a committed transaction survive a power cut.  One engine operation is one
@@ -68,6 +68,23 @@ CREATE TABLE IF NOT EXISTS build_cache (
     seq INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);
+-- registries' contents (simulator.registry.Registry with a store backing): per registry name and
+-- repository, the blobs linked there, the manifests (bytes in blobs/sha256/) and the tags
+CREATE TABLE IF NOT EXISTS registry_repositories (  -- kept when emptied, as distribution's directories
+    registry TEXT NOT NULL, repository TEXT NOT NULL, PRIMARY KEY (registry, repository)
+);
+CREATE TABLE IF NOT EXISTS registry_blobs (
+    registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+    PRIMARY KEY (registry, repository, digest)
+);
+CREATE TABLE IF NOT EXISTS registry_manifests (
+    registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL, media_type TEXT NOT NULL,
+    PRIMARY KEY (registry, repository, digest)
+);
+CREATE TABLE IF NOT EXISTS registry_tags (
+    registry TEXT NOT NULL, repository TEXT NOT NULL, tag TEXT NOT NULL, digest TEXT NOT NULL,
+    PRIMARY KEY (registry, repository, tag)
+);
 """
 
 

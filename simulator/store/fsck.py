@@ -25,6 +25,7 @@ class FsckReport:
     images: int = 0
     containers: int = 0
     blobs: int = 0
+    manifests: int = 0  # registries' manifests
 
     @property
     def ok(self) -> bool:
@@ -45,6 +46,55 @@ def _json_blob(blobs: BlobStore, digest: str, what: str, report: FsckReport) -> 
         return None
     with open(blobs.path(digest), "rb") as f:
         return json.loads(f.read())
+
+
+def _registries(db: sqlite3.Connection, blobs: BlobStore, report: FsckReport) -> set[str]:
+    """Registries' rows: every linked blob and manifest present, every manifest's references linked."""
+    referenced: set[str] = set()
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'registry_blobs'").fetchone() is None:
+        return referenced  # a store no layerlab with registries has opened yet
+    links: dict[tuple[str, str], set[str]] = {}
+    for registry, repo, digest in db.execute("SELECT registry, repository, digest FROM registry_blobs"):
+        links.setdefault((registry, repo), set()).add(digest)
+        referenced.add(digest)
+        problem = blobs.verify(digest)
+        if problem:
+            report.problems.append(f"registry {registry} repository {repo}: {problem}")
+    manifests: dict[tuple[str, str], set[str]] = {}
+    used: set[tuple[str, str, str]] = set()
+    for registry, repo, digest in db.execute("SELECT registry, repository, digest FROM registry_manifests"):
+        report.manifests += 1
+        manifests.setdefault((registry, repo), set()).add(digest)
+        referenced.add(digest)
+    for (registry, repo), digests in manifests.items():
+        for digest in sorted(digests):
+            doc = _json_blob(blobs, digest, f"registry {registry} {repo} manifest", report)
+            if not isinstance(doc, dict):
+                continue
+            index = isinstance(doc.get("manifests"), list)
+            descriptors = doc["manifests"] if index else [doc.get("config"), *(doc.get("layers") or [])]
+            known = digests if index else links.get((registry, repo), set())
+            for desc in descriptors:
+                ref = desc.get("digest") if isinstance(desc, dict) else None
+                used.add((registry, repo, str(ref)))
+                if ref not in known:
+                    report.problems.append(
+                        f"registry {registry} {repo} manifest {digest} references {ref}, which is not in the repository"
+                    )
+    for registry, repo, tag, digest in db.execute(
+        "SELECT registry, repository, tag, digest FROM registry_tags"
+    ):
+        if digest not in manifests.get((registry, repo), set()):
+            report.problems.append(
+                f"registry {registry} {repo}:{tag} names manifest {digest}, which has no row"
+            )
+    loose = sum(1 for (r, repo), ds in links.items() for d in ds if (r, repo, d) not in used)
+    if loose:
+        report.notes.append(
+            f"{loose} registry blobs no manifest references (uploaded by a push that did not finish, or left "
+            "when a manifest was deleted; distribution keeps such blobs until garbage collection)"
+        )
+    return referenced
 
 
 def fsck(root: str | os.PathLike[str]) -> FsckReport:
@@ -115,6 +165,7 @@ def fsck(root: str | os.PathLike[str]) -> FsckReport:
             problem = blobs.verify(diff_id)
             if problem:
                 report.problems.append(f"build cache record {key[:19]}: {problem}")
+        referenced |= _registries(db, blobs, report)
         index_path = os.path.join(root, "oci", "index.json")
         try:
             with open(index_path, "rb") as f:
