@@ -57,6 +57,7 @@ from .paths import (
     parent,
     path_sort_key,
     resolve,
+    tree_lookup,
 )
 from .permissions import ROOT, Credentials, allows, in_group, may_hardlink, mode_without_privileges
 from .union import UnionView
@@ -147,11 +148,13 @@ class CopyOnWrite:
 
     def _lower_entry(self, path: str) -> Entry | None:
         """What the image shows at ``path`` through the upper layer (``ovl_lower_positive``)."""
-        if path == "/" or self._hidden_by_upper(path):
+        if path == "/":
             return None
-        return self.lower.lookup(path)
+        below = self.lower.lookup(path)  # first: most new paths have nothing below (O(1))
+        return None if below is None or self._hidden_by_upper(path) else below
 
-    def _lookup(self, path: str) -> Entry | None:
+    @tree_lookup  # an upper directory's ancestors are upper directories; a lower one is hidden
+    def _lookup(self, path: str) -> Entry | None:  # when an upper ancestor is not a directory
         """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
         if path == "/":
             return self._upper.get("/") or self.lower.lookup("/")  # the image's root directory
@@ -164,9 +167,8 @@ class CopyOnWrite:
             if entry.kind is Kind.HARDLINK:
                 return self._upper[entry.target]
             return entry
-        if self._hidden_by_upper(path):
-            return None
-        return self.lower.lookup(path)
+        below = self.lower.lookup(path)  # first: most new paths have nothing below (O(1))
+        return None if below is None or self._hidden_by_upper(path) else below
 
     def _names(self, path: str) -> list[str]:
         """Names visible in the directory at a normalised path."""
@@ -185,7 +187,11 @@ class CopyOnWrite:
     def _lookup_fn(self) -> Lookup:
         """The lookup a path walk uses: a non-root caller needs search permission on the way."""
         self._check()
-        return self._lookup if self.credentials.uid == 0 else self._searching_lookup
+        if self.credentials.uid != 0:
+            return self._searching_lookup
+        if any((e := self.lower.lookup(m)) is not None and e.kind is Kind.DIR for m in self.mounts):
+            return lambda path: self._lookup(path)  # a file mounted on a directory: walk it
+        return self._lookup
 
     def _resolve(self, path: str, follow_last: bool = True) -> str:
         lookup = self._lookup_fn()
@@ -321,9 +327,12 @@ class CopyOnWrite:
         self._children[parent(path)].discard(basename(path))
 
     def _copy_up_parents(self, path: str, reason: str) -> None:
-        for anc in reversed(list(ancestors(path))):
+        missing = []
+        for anc in ancestors(path):  # nearest first: an upper entry's ancestors are all upper
             if anc in self._upper:
-                continue
+                break
+            missing.append(anc)
+        for anc in reversed(missing):
             origin = self.lower.origin(anc)
             assert origin is not None and origin.entry.kind is Kind.DIR, anc
             e = origin.entry
