@@ -5,7 +5,9 @@ directory (possibly *opaque*: it hides everything below it in lower layers), a s
 link (to another path), or a whiteout (the path is deleted from the layers below).
 
 A regular file keeps its content as bytes, or, for large imported files, only its size and
-digest plus a :class:`ContentSource` that reads the bytes when they are asked for.
+digest plus a :class:`ContentSource` that reads the bytes when they are asked for.  A *sparse*
+file (extended by ``truncate``, or written past its end) keeps only the bytes written, as
+:class:`Extents`: the holes between them read as zeros and take no space, as on ext4.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-__all__ = ["ContentSource", "Entry", "Kind"]
+__all__ = ["ContentSource", "Entry", "Extents", "Kind"]
 
 
 class Kind(enum.Enum):
@@ -34,6 +36,65 @@ class ContentSource(Protocol):
 
     def read(self) -> bytes:  # pragma: no cover - protocol
         ...
+
+
+class Extents:
+    """A sparse file's content: ``runs`` of bytes at their offsets, zeros elsewhere up to ``size``.
+
+    Immutable; :meth:`read_range` and :meth:`chunks` read it without building the holes, so a
+    ``truncate -s 1T`` file costs its written bytes only.  ``stored`` is what it takes on disk.
+    """
+
+    __slots__ = ("runs", "size", "stored")
+
+    def __init__(self, runs: tuple[tuple[int, bytes], ...], size: int) -> None:
+        self.runs = tuple((o, b) for o, b in runs if b and o < size)
+        self.runs = tuple((o, b[: size - o]) for o, b in self.runs)
+        self.size = size
+        self.stored = sum(len(b) for _, b in self.runs)
+
+    def read(self) -> bytes:
+        return self.read_range(0, self.size)
+
+    def read_range(self, start: int, n: int) -> bytes:
+        end = min(self.size, start + n)
+        if end <= start:
+            return b""
+        out = bytearray(end - start)
+        for offset, data in self.runs:
+            lo, hi = max(start, offset), min(end, offset + len(data))
+            if lo < hi:
+                out[lo - start : hi - start] = data[lo - offset : hi - offset]
+        return bytes(out)
+
+    def chunks(self, chunk: int = 1 << 20) -> Iterator[bytes]:
+        for start in range(0, self.size, chunk):
+            yield self.read_range(start, chunk)
+
+    def written(self, start: int, content: bytes) -> Extents:
+        """These extents with ``content`` written at ``start`` (the file grows to cover it)."""
+        end = start + len(content)
+        runs: list[tuple[int, bytes]] = []
+        for offset, data in self.runs:
+            if offset + len(data) <= start or offset >= end:
+                runs.append((offset, data))
+                continue
+            if offset < start:
+                runs.append((offset, data[: start - offset]))
+            if offset + len(data) > end:
+                runs.append((end, data[end - offset :]))
+        runs.append((start, content))
+        runs.sort(key=lambda run: run[0])
+        merged: list[tuple[int, bytes]] = []
+        for offset, data in runs:  # adjacent runs become one (appends stay one run)
+            if merged and merged[-1][0] + len(merged[-1][1]) == offset:
+                merged[-1] = (merged[-1][0], merged[-1][1] + data)
+            else:
+                merged.append((offset, data))
+        return Extents(tuple(merged), max(self.size, end))
+
+    def __repr__(self) -> str:
+        return f"<Extents {self.stored} of {self.size} bytes stored>"
 
 
 _TYPE_CHAR = {Kind.FILE: "-", Kind.DIR: "d", Kind.SYMLINK: "l", Kind.HARDLINK: "h", Kind.WHITEOUT: "c"}
@@ -124,6 +185,47 @@ class Entry:
             return self.source.read()
         return b""
 
+    @property
+    def extents(self) -> Extents | None:
+        """A sparse file's :class:`Extents` (None for any other entry)."""
+        source = self.source if self.data is None else None
+        return source if isinstance(source, Extents) else None
+
+    def read_range(self, start: int, n: int) -> bytes:
+        """Up to ``n`` bytes of a regular file from offset ``start`` (``n < 0``: to the end);
+        a sparse file's holes are made only for the range asked."""
+        if n < 0:
+            n = max(0, self.size - start)
+        extents = self.extents
+        if extents is not None:
+            return extents.read_range(start, n)
+        return self.read()[start : start + n]
+
+    def _as_extents(self) -> Extents:
+        extents = self.extents
+        return extents if extents is not None else Extents(((0, self.read()),), self.size)
+
+    def _with_content(self, extents: Extents) -> Entry:
+        if extents.stored == extents.size:  # no hole left: plain bytes
+            data = extents.runs[0][1] if extents.runs else b""
+            return replace(self, data=data, size=len(data), digest=None, source=None)
+        return replace(self, data=None, size=extents.size, digest=None, source=extents)
+
+    def resized(self, size: int) -> Entry:
+        """A regular file cut to ``size`` bytes, or extended with a hole (``truncate``)."""
+        if size <= self.size and self.extents is None:
+            return replace(self, data=self.read()[:size], size=size, digest=None, source=None)
+        return self._with_content(Extents(self._as_extents().runs, size))
+
+    def written(self, start: int, content: bytes) -> Entry:
+        """A regular file with ``content`` written at offset ``start`` (past the end: a hole
+        between, as ``pwrite`` on ext4)."""
+        if start <= self.size and self.extents is None:
+            old = self.read()
+            new = old[:start] + content + old[start + len(content) :]
+            return replace(self, data=new, size=len(new), digest=None, source=None)
+        return self._with_content(self._as_extents().written(start, content))
+
     def iter_content(self, chunk: int = 1 << 20) -> Iterator[bytes]:
         """A regular file's bytes in pieces (sources with a ``chunks()`` method are streamed)."""
         if self.data is not None:
@@ -140,7 +242,21 @@ class Entry:
         """``sha256:<hex>`` of a regular file's content (its stored digest when lazy)."""
         if self.data is None and self.digest is not None:
             return self.digest
-        return "sha256:" + hashlib.sha256(self.read()).hexdigest()
+        h = hashlib.sha256()
+        for piece in self.iter_content():  # a sparse file is hashed in pieces, never whole
+            h.update(piece)
+        return "sha256:" + h.hexdigest()
+
+    @property
+    def allocated(self) -> int:
+        """Bytes of data this entry stores on disk (what a disk limit counts): a file's content
+        without its holes (a sparse file's hole takes no block, as on ext4), a symlink's target."""
+        if self.kind is Kind.FILE:
+            extents = self.extents
+            return self.size if extents is None else extents.stored
+        if self.kind is Kind.SYMLINK:
+            return self.size
+        return 0
 
     @property
     def disk_size(self) -> int:

@@ -11,6 +11,7 @@ import errno
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ..errors import InvalidPath
 from .entries import Entry, Kind
@@ -155,7 +156,10 @@ def _short_names(path: str) -> bool:
     return len(path) <= NAME_MAX // 4 or max(map(len, path.split("/"))) <= NAME_MAX // 4
 
 
-def tree_lookup(lookup: Callable[[str], Entry | None]) -> Callable[[str], Entry | None]:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def tree_lookup(lookup: _F) -> _F:
     """Mark a lookup function as a *tree*: every directory it shows at a normalised path has a
     directory it shows at each proper ancestor (so no symlink on the way), and it checks no
     permission.  A walk of a plain path (see ``_plain``) with such a lookup looks the parent

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.model import Container, Entry, Image, Layer
+from simulator.model.cow import CopyOnWrite
 from simulator.model.paths import lookup_path, walk_parent
 from simulator.model.union import UnionView
 
@@ -79,6 +80,7 @@ def test_the_container_resolves_like_the_component_walk(parts):
     c.symlink("/c", "/a/b/up")
     path = "/" + "/".join(parts)
     fs = c.fs
+    assert isinstance(fs, CopyOnWrite)
     fast = _outcome(lambda: lookup_path(fs._lookup, path))
     slow = _outcome(lambda: lookup_path(lambda p: fs._lookup(p), path))
     assert fast == slow
