@@ -155,3 +155,15 @@ def test_no_owner_means_no_limit():
     c = Container(Image.of([Layer.of({"/tmp": Entry.directory()})]))
     c.write_file("/tmp/f", b"x" * 100_000)
     assert cow(c).disk_used() == 100_000
+
+
+def test_a_terabyte_hole_exports_piece_by_piece():
+    c = container()
+    c.truncate("/small", TIB)  # copied up, then extended with a hole
+    layer = Layer.of(dict(cow(c).writable_entries()))
+    pieces = layer.iter_tar()
+    first = [next(pieces) for _ in range(4)]  # headers, then the file's first MiB pieces
+    assert sum(len(p) for p in first) < 8 << 20
+    with tarfile.open(fileobj=io.BytesIO(b"".join(first)), mode="r|") as tar:
+        member = tar.next()  # a PAX size: more than the 8 GiB an octal field holds
+        assert member is not None and member.name == "small" and member.size == TIB
