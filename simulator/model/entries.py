@@ -12,6 +12,7 @@ file (extended by ``truncate``, or written past its end) keeps only the bytes wr
 
 from __future__ import annotations
 
+import bisect
 import enum
 import hashlib
 from collections.abc import Iterator
@@ -39,19 +40,29 @@ class ContentSource(Protocol):
 
 
 class Extents:
-    """A sparse file's content: ``runs`` of bytes at their offsets, zeros elsewhere up to ``size``.
+    """A sparse (or long-appended) file's content: runs of bytes at their offsets, zeros
+    elsewhere up to ``size``.
 
     Immutable; :meth:`read_range` and :meth:`chunks` read it without building the holes, so a
     ``truncate -s 1T`` file costs its written bytes only.  ``stored`` is what it takes on disk.
+    :meth:`appended` costs O(1) (versions share their run lists, as Go slices do), so a file
+    written in 64 KiB appends up to a gigabyte never copies what it already holds.
     """
 
-    __slots__ = ("runs", "size", "stored")
+    __slots__ = ("_datas", "_n", "_offsets", "size", "stored")
 
     def __init__(self, runs: tuple[tuple[int, bytes], ...], size: int) -> None:
-        self.runs = tuple((o, b) for o, b in runs if b and o < size)
-        self.runs = tuple((o, b[: size - o]) for o, b in self.runs)
+        kept = [(o, b[: size - o]) for o, b in runs if b and o < size]
+        self._offsets = [o for o, _ in kept]
+        self._datas = [b for _, b in kept]
+        self._n = len(kept)
         self.size = size
-        self.stored = sum(len(b) for _, b in self.runs)
+        self.stored = sum(len(b) for b in self._datas)
+
+    @property
+    def runs(self) -> tuple[tuple[int, bytes], ...]:
+        """(offset, bytes) pairs, in order, never overlapping."""
+        return tuple(zip(self._offsets[: self._n], self._datas[: self._n], strict=True))
 
     def read(self) -> bytes:
         return self.read_range(0, self.size)
@@ -61,15 +72,33 @@ class Extents:
         if end <= start:
             return b""
         out = bytearray(end - start)
-        for offset, data in self.runs:
+        offsets, datas = self._offsets, self._datas
+        i = max(0, bisect.bisect_right(offsets, start, 0, self._n) - 1)
+        while i < self._n and offsets[i] < end:
+            offset, data = offsets[i], datas[i]
             lo, hi = max(start, offset), min(end, offset + len(data))
             if lo < hi:
                 out[lo - start : hi - start] = data[lo - offset : hi - offset]
+            i += 1
         return bytes(out)
 
     def chunks(self, chunk: int = 1 << 20) -> Iterator[bytes]:
         for start in range(0, self.size, chunk):
             yield self.read_range(start, chunk)
+
+    def appended(self, content: bytes) -> Extents:
+        """These extents with ``content`` added at the end (O(1): the run lists are shared)."""
+        other = Extents.__new__(Extents)
+        if self._n == len(self._offsets):  # the newest version: extend the shared lists
+            offsets, datas = self._offsets, self._datas
+        else:  # an older version grows another way: copy
+            offsets, datas = self._offsets[: self._n], self._datas[: self._n]
+        offsets.append(self.size)
+        datas.append(_shared_zeros(content))
+        other._offsets, other._datas, other._n = offsets, datas, self._n + 1
+        other.size = self.size + len(content)
+        other.stored = self.stored + len(content)
+        return other
 
     def written(self, start: int, content: bytes) -> Extents:
         """These extents with ``content`` written at ``start`` (the file grows to cover it)."""
@@ -96,6 +125,24 @@ class Extents:
     def __repr__(self) -> str:
         return f"<Extents {self.stored} of {self.size} bytes stored>"
 
+
+_ZERO_PIECES: dict[int, bytes] = {}
+
+
+def _shared_zeros(content: bytes) -> bytes:
+    """``content``, or one shared object when it is a common-sized piece of zeros: ``cat
+    /dev/zero > f`` keeps 1 GiB of blocks counted but not 1 GiB of the kernel's memory."""
+    n = len(content)
+    if n < 4096 or n & (n - 1) or content[:1] != b"\0":
+        return bytes(content)
+    zeros = _ZERO_PIECES.get(n)
+    if zeros is None:
+        zeros = _ZERO_PIECES.setdefault(n, bytes(n)) if n <= 1 << 20 else bytes(n)
+    return zeros if content == zeros else bytes(content)
+
+
+_LONG = 1 << 20
+"""A file this long grows by appends as :class:`Extents` runs, never copied whole."""
 
 _TYPE_CHAR = {Kind.FILE: "-", Kind.DIR: "d", Kind.SYMLINK: "l", Kind.HARDLINK: "h", Kind.WHITEOUT: "c"}
 
@@ -206,8 +253,8 @@ class Entry:
         return extents if extents is not None else Extents(((0, self.read()),), self.size)
 
     def _with_content(self, extents: Extents) -> Entry:
-        if extents.stored == extents.size:  # no hole left: plain bytes
-            data = extents.runs[0][1] if extents.runs else b""
+        if extents.stored == extents.size and (extents._n <= 1 or extents.size < _LONG):
+            data = b"".join(d for _, d in extents.runs)  # no hole: plain bytes
             return replace(self, data=data, size=len(data), digest=None, source=None)
         return replace(self, data=None, size=extents.size, digest=None, source=extents)
 
@@ -220,6 +267,8 @@ class Entry:
     def written(self, start: int, content: bytes) -> Entry:
         """A regular file with ``content`` written at offset ``start`` (past the end: a hole
         between, as ``pwrite`` on ext4)."""
+        if start == self.size and (self.size >= _LONG or self.extents is not None):
+            return self._with_content(self._as_extents().appended(content))  # O(1), no copy
         if start <= self.size and self.extents is None:
             old = self.read()
             new = old[:start] + content + old[start + len(content) :]

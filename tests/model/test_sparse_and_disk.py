@@ -167,3 +167,20 @@ def test_a_terabyte_hole_exports_piece_by_piece():
     with tarfile.open(fileobj=io.BytesIO(b"".join(first)), mode="r|") as tar:
         member = tar.next()  # a PAX size: more than the 8 GiB an octal field holds
         assert member is not None and member.name == "small" and member.size == TIB
+
+
+def test_long_appends_keep_every_byte():
+    c = container()
+    piece = bytes(range(256)) * 256  # 64 KiB
+    for _ in range(40):  # past 1 MiB the file grows by runs, never copied whole
+        c.append_file("/tmp/log", piece)
+    entry = c.stat("/tmp/log")
+    assert entry.size == entry.allocated == 40 * len(piece)
+    assert c.read_file("/tmp/log") == piece * 40
+    with c.open("/tmp/log", "r+b") as f:  # an older version written in the middle
+        f.seek(100)
+        f.write(b"XYZ")
+    data = c.read_file("/tmp/log")
+    assert data[:100] == piece[:100] and data[100:103] == b"XYZ" and data[103:] == (piece * 40)[103:]
+    c.truncate("/tmp/log", 10)
+    assert c.read_file("/tmp/log") == piece[:10]
