@@ -339,7 +339,13 @@ def follow(lookup: Lookup, last: Last, follow_last: bool, original: str) -> Foun
 def lookup_path(lookup: Lookup, path: str, *, follow_last: bool = True) -> Found:
     """The kernel's ``path_lookupat`` for an absolute ``path`` (validated, PATH_MAX checked)."""
     check_length(path)
-    return follow(lookup, walk_parent(lookup, path), follow_last, path)
+    last = walk_parent(lookup, path)
+    if not last.slash and len(last.name) <= NAME_MAX // 4:  # follow()'s first step, inline
+        real = last.path
+        entry = lookup(real)
+        if entry is None or entry.kind is not Kind.SYMLINK or not follow_last or not last.normal:
+            return Found(real, entry, False, last.links, last)  # nothing to follow
+    return follow(lookup, last, follow_last, path)
 
 
 def resolve(lookup: Lookup, path: str, *, follow_last: bool = True) -> str:
