@@ -184,7 +184,10 @@ class Entry:
     def lazy_file(
         cls, size: int, digest: str, source: ContentSource, mode: int = 0o644, uid: int = 0, gid: int = 0
     ) -> Entry:
-        """A regular file whose bytes stay outside memory until :meth:`read` is called."""
+        """A regular file whose bytes stay outside memory until :meth:`read` is called (an empty
+        one is simply an empty file: nothing to read later, no source kept)."""
+        if size == 0:
+            return cls.file(b"", mode, uid, gid)
         return cls(Kind.FILE, mode & 0o7777, uid, gid, size=size, digest=digest, source=source)
 
     @classmethod

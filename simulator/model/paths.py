@@ -121,9 +121,14 @@ def ancestors(path: str) -> Iterator[str]:
         yield path
 
 
-def path_sort_key(path: str) -> tuple[str, ...]:
-    """Sort key that orders a tree walk-like: component by component, parents first."""
-    return tuple(path.split("/"))
+def path_sort_key(path: str) -> str:
+    """Sort key that orders a tree walk-like: component by component, parents first.
+
+    The path with its slashes made NUL (a character no name holds, below every other one):
+    string order is then component order, as ``tuple(path.split("/"))`` gives, for one string
+    per path instead of a tuple of names (sorting a 1,000,000-entry layer keeps 100s of MB less).
+    """
+    return path.replace("/", "\0")
 
 
 Lookup = Callable[[str], Entry | None]
