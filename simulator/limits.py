@@ -27,6 +27,7 @@ This module imports only :mod:`simulator.errors`; everything above it may use it
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
@@ -40,6 +41,7 @@ __all__ = [
     "LimitExceeded",
     "Limits",
     "MiB",
+    "coerce",
     "resolve",
 ]  # fmt: skip
 
@@ -152,6 +154,22 @@ def resolve(limits: Limits | None) -> Limits:
     if not isinstance(limits, Limits):
         raise InvalidLimits("limits", limits, "must be a simulator.limits.Limits or None")
     return limits
+
+
+def coerce(value: Limits | Mapping[str, Any] | None) -> Limits | None:
+    """A ``limits=`` argument as the widgets take it: a :class:`Limits`, a mapping of its fields
+    (``{"time": 2, "output": 4096}``: the others keep their defaults), or None (the engine's).
+
+    Raises:
+        InvalidLimits: an unknown field, a wrong type or value, or something else entirely.
+    """
+    if value is None or isinstance(value, Limits):
+        return value
+    if isinstance(value, Mapping):
+        return DEFAULT_LIMITS.but(**dict(value))
+    raise InvalidLimits(
+        "limits", value, "must be a simulator.limits.Limits, a mapping of its fields, or None"
+    )
 
 
 class Budget:

@@ -147,7 +147,9 @@ class Container:
         self.runtime: ContainerRuntime | None = None  # the host running its main process, once started
         self._on_remove = on_remove
         self.fs: ContainerFS = (
-            fs if fs is not None else CopyOnWrite(image.view, mounts=mounts, check=self._alive)
+            fs
+            if fs is not None
+            else CopyOnWrite(image.view, mounts=mounts, check=self._alive, disk_limit=self._disk_limit)
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -269,6 +271,11 @@ class Container:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _disk_limit(self) -> int | None:
+        """The owner's ``limits.disk`` (an engine's), asked at each write; none without an owner."""
+        limits = getattr(self.owner, "limits", None)
+        return getattr(limits, "disk", None)
 
     def _alive(self) -> None:
         if self.state is State.REMOVED:

@@ -15,7 +15,7 @@ calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``,
 - errors are the builtin ``OSError`` subclasses with real errno values, and an operation either
   applies fully or changes nothing (every check runs before the first change).
 
-Long module: about 830 lines because it is one idea: every system call keeps the same tables
+Long module: about 890 lines because it is one idea: every system call keeps the same tables
 (entries, children, touched, the open files' names) consistent, and splitting the calls from
 the lookups and permission checks they share would scatter those invariants.  The path rules
 live in :mod:`.paths` and :mod:`.namei`, the open file object in :mod:`.openfile`.
@@ -57,6 +57,7 @@ from .paths import (
     parent,
     path_sort_key,
     resolve,
+    tree_lookup,
 )
 from .permissions import ROOT, Credentials, allows, in_group, may_hardlink, mode_without_privileges
 from .union import UnionView
@@ -66,6 +67,10 @@ __all__ = ["CopyOnWrite"]
 
 def _nothing() -> None:
     pass
+
+
+def _no_limit() -> int | None:
+    return None
 
 
 class _Node:
@@ -101,6 +106,7 @@ class _Node:
             fs.mounts[self.path] = entry
         else:
             holder = fs._copy_up(self.path, "write")
+            fs._charge(entry.allocated - fs._upper[holder].allocated, self.path)
             fs._upper[holder] = entry
             fs._touched.add(holder)
 
@@ -112,6 +118,9 @@ class CopyOnWrite:
         lower: the image's merged view, read-only.
         mounts: runtime bind mounts (path -> entry), kept when their directory exists below.
         check: called before every operation; raises when the owner (a container) is gone.
+        disk_limit: the most bytes of file data the writable layer may hold (``Limits.disk``,
+            asked at each write; None: no limit).  A write, a copy-up or a new directory that
+            would pass it fails with ``ENOSPC`` before anything changes, as on a full disk.
     """
 
     def __init__(
@@ -120,8 +129,11 @@ class CopyOnWrite:
         *,
         mounts: Mapping[str, Entry] | None = None,
         check: Callable[[], None] = _nothing,
+        disk_limit: Callable[[], int | None] = _no_limit,
     ) -> None:
         self.lower = lower
+        self.disk_limit = disk_limit
+        self._used: int | None = None  # bytes of file data in the upper layer (None: count again)
         self.credentials: Credentials = ROOT
         self.copy_ups: list[CopyUp] = []
         self._check = check
@@ -147,11 +159,13 @@ class CopyOnWrite:
 
     def _lower_entry(self, path: str) -> Entry | None:
         """What the image shows at ``path`` through the upper layer (``ovl_lower_positive``)."""
-        if path == "/" or self._hidden_by_upper(path):
+        if path == "/":
             return None
-        return self.lower.lookup(path)
+        below = self.lower.lookup(path)  # first: most new paths have nothing below (O(1))
+        return None if below is None or self._hidden_by_upper(path) else below
 
-    def _lookup(self, path: str) -> Entry | None:
+    @tree_lookup  # an upper directory's ancestors are upper directories; a lower one is hidden
+    def _lookup(self, path: str) -> Entry | None:  # when an upper ancestor is not a directory
         """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
         if path == "/":
             return self._upper.get("/") or self.lower.lookup("/")  # the image's root directory
@@ -164,9 +178,8 @@ class CopyOnWrite:
             if entry.kind is Kind.HARDLINK:
                 return self._upper[entry.target]
             return entry
-        if self._hidden_by_upper(path):
-            return None
-        return self.lower.lookup(path)
+        below = self.lower.lookup(path)  # first: most new paths have nothing below (O(1))
+        return None if below is None or self._hidden_by_upper(path) else below
 
     def _names(self, path: str) -> list[str]:
         """Names visible in the directory at a normalised path."""
@@ -185,7 +198,11 @@ class CopyOnWrite:
     def _lookup_fn(self) -> Lookup:
         """The lookup a path walk uses: a non-root caller needs search permission on the way."""
         self._check()
-        return self._lookup if self.credentials.uid == 0 else self._searching_lookup
+        if self.credentials.uid != 0:
+            return self._searching_lookup
+        if any((e := self.lower.lookup(m)) is not None and e.kind is Kind.DIR for m in self.mounts):
+            return lambda path: self._lookup(path)  # a file mounted on a directory: walk it
+        return self._lookup
 
     def _resolve(self, path: str, follow_last: bool = True) -> str:
         lookup = self._lookup_fn()
@@ -241,6 +258,7 @@ class CopyOnWrite:
                     holder = self._copy_up(real, "open")
                     if flags & os.O_TRUNC:
                         emptied = replace(self._upper[holder], data=b"", size=0, digest=None, source=None)
+                        self._used = None
                         self._upper[holder] = self._kill_privs(emptied)
                         self._touched.add(holder)
         node = _Node(self, real)
@@ -313,6 +331,7 @@ class CopyOnWrite:
         """Remove ``path`` and its upper subtree from the upper layer."""
         if path not in self._upper:
             return
+        self._used = None
         for name in list(self._children.get(path, ())):
             self._drop(join(path, name))
         del self._upper[path]
@@ -321,9 +340,12 @@ class CopyOnWrite:
         self._children[parent(path)].discard(basename(path))
 
     def _copy_up_parents(self, path: str, reason: str) -> None:
-        for anc in reversed(list(ancestors(path))):
+        missing = []
+        for anc in ancestors(path):  # nearest first: an upper entry's ancestors are all upper
             if anc in self._upper:
-                continue
+                break
+            missing.append(anc)
+        for anc in reversed(missing):
             origin = self.lower.origin(anc)
             assert origin is not None and origin.entry.kind is Kind.DIR, anc
             e = origin.entry
@@ -339,6 +361,7 @@ class CopyOnWrite:
         origin = self.lower.origin(path)
         assert origin is not None
         lower = origin.entry
+        self._charge(lower.allocated if lower.kind is Kind.FILE else 0, path)  # all or nothing
         copied = Entry.directory(lower.mode, lower.uid, lower.gid) if lower.kind is Kind.DIR else lower
         self._set(path, copied)
         data = lower.size if lower.kind is Kind.FILE else 0
@@ -447,6 +470,24 @@ class CopyOnWrite:
         who = self.credentials
         return entry if who is ROOT else replace(entry, uid=who.uid, gid=who.gid)
 
+    # ------------------------------------------------------------------ the disk limit
+    def disk_used(self) -> int:
+        """Bytes of file data the writable layer holds (a sparse file's hole counts nothing)."""
+        if self._used is None:
+            self._used = sum(e.allocated for e in self._upper.values())
+        return self._used
+
+    def _charge(self, growth: int, path: str, need_room: bool = False) -> None:
+        """Count ``growth`` more bytes in the writable layer, or raise ENOSPC (nothing counted)
+        when that passes :attr:`disk_limit`; ``need_room``: fail when the layer is already full."""
+        limit = self.disk_limit()
+        if limit is not None and (growth > 0 or need_room):
+            used = self.disk_used()
+            if used + growth > limit or (need_room and used >= limit):
+                raise fs_error(errno.ENOSPC, path)
+        if self._used is not None:
+            self._used = max(0, self._used + growth)
+
     # ------------------------------------------------------------------ writing files
     def _busy(self, real: str, original: str) -> None:
         """Runtime bind mounts (``/etc/hosts`` ...) cannot be removed or renamed: EBUSY."""
@@ -478,8 +519,10 @@ class CopyOnWrite:
             self._parent_dir(real, path)
             self._may_change_names_in(parent(real), path)
             self._copy_up_parents(real, f"create {real}")
+            new = self._owned(change(create))
+            self._charge(new.allocated, path)
             self._drop(real)  # a whiteout is replaced by the new file
-            self._set(real, self._owned(change(create)))
+            self._set(real, new)
         else:
             if entry.kind is Kind.DIR:
                 raise fs_error(errno.EISDIR, path)
@@ -487,6 +530,7 @@ class CopyOnWrite:
                 raise fs_error(errno.EACCES, path)
             holder = self._copy_up(real, reason)
             updated = change(self._upper[holder])
+            self._charge(updated.allocated - self._upper[holder].allocated, path)
             self._upper[holder] = self._kill_privs(updated) if writes else updated
             real = holder
         if touches or (create is not None and entry is None):
@@ -520,8 +564,7 @@ class CopyOnWrite:
         content = self._bytes(data)
 
         def change(e: Entry) -> Entry:
-            new = e.read() + content
-            return replace(e, data=new, size=len(new), digest=None, source=None)
+            return e.written(e.size, content) if content else e
 
         # the open copies the file up; an empty write leaves its mtime (docker diff shows nothing)
         self._modify_file(
@@ -540,9 +583,7 @@ class CopyOnWrite:
             raise fs_error(errno.EINVAL, path)
 
         def change(e: Entry) -> Entry:
-            old = e.read()
-            new = old[:size] + b"\0" * max(0, size - len(old))
-            return replace(e, data=new, size=size, digest=None, source=None)
+            return e.resized(size)  # extending leaves a hole: nothing is stored for it
 
         # the mtime changes even when the size does not, as on ext4 and xfs (tmpfs keeps it then)
         self._modify_file(path, change, "truncate", None)
@@ -645,6 +686,7 @@ class CopyOnWrite:
         real = create_last(self._lookup_fn(), check_path(path))[0].path  # a trailing slash is fine
         check_name(real)
         self._may_change_names_in(parent(real), path)
+        self._charge(0, path, need_room=True)  # a new directory needs a block: none on a full disk
         self._copy_up_parents(real, f"mkdir {real}")
         over_whiteout = self._upper.get(real) is not None
         self._drop(real)
@@ -692,6 +734,7 @@ class CopyOnWrite:
         real = last.path
         check_name(real)
         self._may_change_names_in(parent(real), path)
+        self._charge(Entry.symlink(target).allocated, path)
         self._copy_up_parents(real, f"symlink {real}")
         self._drop(real)
         self._set(real, self._owned(Entry.symlink(target)))
@@ -805,6 +848,7 @@ class CopyOnWrite:
         ):
             self._upper[real] = replace(moved[real], opaque=True)
         self._touched |= touched
+        self._used = None
         if target is not None or self._lower_entry(real) is not None:
             self._touched.add(real)
 
@@ -817,6 +861,7 @@ class CopyOnWrite:
         """
         self._upper = {}
         self._children = {"/": set()}
+        self._used = None
         for path in sorted(entries, key=path_sort_key):
             if path == "/":
                 self._upper["/"] = entries[path]
@@ -840,3 +885,4 @@ class CopyOnWrite:
         self._upper = {}
         self._children = {"/": set()}
         self._touched = set()
+        self._used = None

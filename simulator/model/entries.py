@@ -5,18 +5,21 @@ directory (possibly *opaque*: it hides everything below it in lower layers), a s
 link (to another path), or a whiteout (the path is deleted from the layers below).
 
 A regular file keeps its content as bytes, or, for large imported files, only its size and
-digest plus a :class:`ContentSource` that reads the bytes when they are asked for.
+digest plus a :class:`ContentSource` that reads the bytes when they are asked for.  A *sparse*
+file (extended by ``truncate``, or written past its end) keeps only the bytes written, as
+:class:`Extents`: the holes between them read as zeros and take no space, as on ext4.
 """
 
 from __future__ import annotations
 
+import bisect
 import enum
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-__all__ = ["ContentSource", "Entry", "Kind"]
+__all__ = ["ContentSource", "Entry", "Extents", "Kind"]
 
 
 class Kind(enum.Enum):
@@ -35,6 +38,111 @@ class ContentSource(Protocol):
     def read(self) -> bytes:  # pragma: no cover - protocol
         ...
 
+
+class Extents:
+    """A sparse (or long-appended) file's content: runs of bytes at their offsets, zeros
+    elsewhere up to ``size``.
+
+    Immutable; :meth:`read_range` and :meth:`chunks` read it without building the holes, so a
+    ``truncate -s 1T`` file costs its written bytes only.  ``stored`` is what it takes on disk.
+    :meth:`appended` costs O(1) (versions share their run lists, as Go slices do), so a file
+    written in 64 KiB appends up to a gigabyte never copies what it already holds.
+    """
+
+    __slots__ = ("_datas", "_n", "_offsets", "size", "stored")
+
+    def __init__(self, runs: tuple[tuple[int, bytes], ...], size: int) -> None:
+        kept = [(o, b[: size - o]) for o, b in runs if b and o < size]
+        self._offsets = [o for o, _ in kept]
+        self._datas = [b for _, b in kept]
+        self._n = len(kept)
+        self.size = size
+        self.stored = sum(len(b) for b in self._datas)
+
+    @property
+    def runs(self) -> tuple[tuple[int, bytes], ...]:
+        """(offset, bytes) pairs, in order, never overlapping."""
+        return tuple(zip(self._offsets[: self._n], self._datas[: self._n], strict=True))
+
+    def read(self) -> bytes:
+        return self.read_range(0, self.size)
+
+    def read_range(self, start: int, n: int) -> bytes:
+        end = min(self.size, start + n)
+        if end <= start:
+            return b""
+        out = bytearray(end - start)
+        offsets, datas = self._offsets, self._datas
+        i = max(0, bisect.bisect_right(offsets, start, 0, self._n) - 1)
+        while i < self._n and offsets[i] < end:
+            offset, data = offsets[i], datas[i]
+            lo, hi = max(start, offset), min(end, offset + len(data))
+            if lo < hi:
+                out[lo - start : hi - start] = data[lo - offset : hi - offset]
+            i += 1
+        return bytes(out)
+
+    def chunks(self, chunk: int = 1 << 20) -> Iterator[bytes]:
+        for start in range(0, self.size, chunk):
+            yield self.read_range(start, chunk)
+
+    def appended(self, content: bytes) -> Extents:
+        """These extents with ``content`` added at the end (O(1): the run lists are shared)."""
+        other = Extents.__new__(Extents)
+        if self._n == len(self._offsets):  # the newest version: extend the shared lists
+            offsets, datas = self._offsets, self._datas
+        else:  # an older version grows another way: copy
+            offsets, datas = self._offsets[: self._n], self._datas[: self._n]
+        offsets.append(self.size)
+        datas.append(_shared_zeros(content))
+        other._offsets, other._datas, other._n = offsets, datas, self._n + 1
+        other.size = self.size + len(content)
+        other.stored = self.stored + len(content)
+        return other
+
+    def written(self, start: int, content: bytes) -> Extents:
+        """These extents with ``content`` written at ``start`` (the file grows to cover it)."""
+        end = start + len(content)
+        runs: list[tuple[int, bytes]] = []
+        for offset, data in self.runs:
+            if offset + len(data) <= start or offset >= end:
+                runs.append((offset, data))
+                continue
+            if offset < start:
+                runs.append((offset, data[: start - offset]))
+            if offset + len(data) > end:
+                runs.append((end, data[end - offset :]))
+        runs.append((start, content))
+        runs.sort(key=lambda run: run[0])
+        merged: list[tuple[int, bytes]] = []
+        for offset, data in runs:  # adjacent runs become one (appends stay one run)
+            if merged and merged[-1][0] + len(merged[-1][1]) == offset:
+                merged[-1] = (merged[-1][0], merged[-1][1] + data)
+            else:
+                merged.append((offset, data))
+        return Extents(tuple(merged), max(self.size, end))
+
+    def __repr__(self) -> str:
+        return f"<Extents {self.stored} of {self.size} bytes stored>"
+
+
+_ZERO_PIECES: dict[int, bytes] = {}
+
+
+def _shared_zeros(content: bytes) -> bytes:
+    """``content``, or one shared object when it is a common-sized piece of zeros: ``cat
+    /dev/zero > f`` keeps 1 GiB of blocks counted but not 1 GiB of the kernel's memory."""
+    n = len(content)
+    if n < 4096 or n & (n - 1) or content[:1] != b"\0":
+        return bytes(content)
+    zeros = _ZERO_PIECES.get(n)
+    if zeros is None:
+        zeros = _ZERO_PIECES.setdefault(n, bytes(n)) if n <= 1 << 20 else bytes(n)
+    return zeros if content == zeros else bytes(content)
+
+
+_LONG = 1 << 20
+"""A file this long grows by appends as :class:`Extents` runs, never copied whole."""
 
 _TYPE_CHAR = {Kind.FILE: "-", Kind.DIR: "d", Kind.SYMLINK: "l", Kind.HARDLINK: "h", Kind.WHITEOUT: "c"}
 
@@ -76,7 +184,10 @@ class Entry:
     def lazy_file(
         cls, size: int, digest: str, source: ContentSource, mode: int = 0o644, uid: int = 0, gid: int = 0
     ) -> Entry:
-        """A regular file whose bytes stay outside memory until :meth:`read` is called."""
+        """A regular file whose bytes stay outside memory until :meth:`read` is called (an empty
+        one is simply an empty file: nothing to read later, no source kept)."""
+        if size == 0:
+            return cls.file(b"", mode, uid, gid)
         return cls(Kind.FILE, mode & 0o7777, uid, gid, size=size, digest=digest, source=source)
 
     @classmethod
@@ -124,6 +235,49 @@ class Entry:
             return self.source.read()
         return b""
 
+    @property
+    def extents(self) -> Extents | None:
+        """A sparse file's :class:`Extents` (None for any other entry)."""
+        source = self.source if self.data is None else None
+        return source if isinstance(source, Extents) else None
+
+    def read_range(self, start: int, n: int) -> bytes:
+        """Up to ``n`` bytes of a regular file from offset ``start`` (``n < 0``: to the end);
+        a sparse file's holes are made only for the range asked."""
+        if n < 0:
+            n = max(0, self.size - start)
+        extents = self.extents
+        if extents is not None:
+            return extents.read_range(start, n)
+        return self.read()[start : start + n]
+
+    def _as_extents(self) -> Extents:
+        extents = self.extents
+        return extents if extents is not None else Extents(((0, self.read()),), self.size)
+
+    def _with_content(self, extents: Extents) -> Entry:
+        if extents.stored == extents.size and (extents._n <= 1 or extents.size < _LONG):
+            data = b"".join(d for _, d in extents.runs)  # no hole: plain bytes
+            return replace(self, data=data, size=len(data), digest=None, source=None)
+        return replace(self, data=None, size=extents.size, digest=None, source=extents)
+
+    def resized(self, size: int) -> Entry:
+        """A regular file cut to ``size`` bytes, or extended with a hole (``truncate``)."""
+        if size <= self.size and self.extents is None:
+            return replace(self, data=self.read()[:size], size=size, digest=None, source=None)
+        return self._with_content(Extents(self._as_extents().runs, size))
+
+    def written(self, start: int, content: bytes) -> Entry:
+        """A regular file with ``content`` written at offset ``start`` (past the end: a hole
+        between, as ``pwrite`` on ext4)."""
+        if start == self.size and (self.size >= _LONG or self.extents is not None):
+            return self._with_content(self._as_extents().appended(content))  # O(1), no copy
+        if start <= self.size and self.extents is None:
+            old = self.read()
+            new = old[:start] + content + old[start + len(content) :]
+            return replace(self, data=new, size=len(new), digest=None, source=None)
+        return self._with_content(self._as_extents().written(start, content))
+
     def iter_content(self, chunk: int = 1 << 20) -> Iterator[bytes]:
         """A regular file's bytes in pieces (sources with a ``chunks()`` method are streamed)."""
         if self.data is not None:
@@ -140,7 +294,21 @@ class Entry:
         """``sha256:<hex>`` of a regular file's content (its stored digest when lazy)."""
         if self.data is None and self.digest is not None:
             return self.digest
-        return "sha256:" + hashlib.sha256(self.read()).hexdigest()
+        h = hashlib.sha256()
+        for piece in self.iter_content():  # a sparse file is hashed in pieces, never whole
+            h.update(piece)
+        return "sha256:" + h.hexdigest()
+
+    @property
+    def allocated(self) -> int:
+        """Bytes of data this entry stores on disk (what a disk limit counts): a file's content
+        without its holes (a sparse file's hole takes no block, as on ext4), a symlink's target."""
+        if self.kind is Kind.FILE:
+            extents = self.extents
+            return self.size if extents is None else extents.stored
+        if self.kind is Kind.SYMLINK:
+            return self.size
+        return 0
 
     @property
     def disk_size(self) -> int:

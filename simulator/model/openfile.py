@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import replace
 from typing import Protocol
 
 from .entries import Entry, Kind
@@ -89,9 +88,7 @@ class OpenFile:
             raise fs_error(errno.EBADF, self.path)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EISDIR, self.path)
-        data = entry.read()
-        end = len(data) if size < 0 else min(len(data), self._position + size)
-        chunk = data[self._position : end] if self._position < end else b""
+        chunk = entry.read_range(self._position, size)  # a sparse file's holes only as asked
         self._position += len(chunk)
         return chunk
 
@@ -103,10 +100,8 @@ class OpenFile:
             raise fs_error(errno.EBADF, self.path)
         if not content:
             return 0  # a write of nothing changes nothing, not even the mtime
-        old = entry.read()
-        start = len(old) if self.flags & os.O_APPEND else self._position
-        new = old[:start] + b"\0" * max(0, start - len(old)) + content + old[start + len(content) :]
-        self._backing.store(replace(entry, data=new, size=len(new), digest=None, source=None))
+        start = entry.size if self.flags & os.O_APPEND else self._position
+        self._backing.store(entry.written(start, content))  # past the end: a hole between
         self._position = start + len(content)
         return len(content)
 
@@ -131,9 +126,7 @@ class OpenFile:
         length = self._position if size is None else size
         if not self.writable or entry.kind is not Kind.FILE or length < 0:
             raise fs_error(errno.EINVAL, self.path)
-        old = entry.read()
-        new = old[:length] + b"\0" * max(0, length - len(old))
-        self._backing.store(replace(entry, data=new, size=length, digest=None, source=None))
+        self._backing.store(entry.resized(length))  # extending leaves a hole
         return length
 
     def close(self) -> None:

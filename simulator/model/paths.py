@@ -11,6 +11,7 @@ import errno
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ..errors import InvalidPath
 from .entries import Entry, Kind
@@ -37,6 +38,7 @@ __all__ = [
     "path_sort_key",
     "resolve",
     "split",
+    "tree_lookup",
     "walk_parent",
 ]
 
@@ -65,6 +67,8 @@ def check_path(path: object) -> str:
         raise InvalidPath(path, "contains a NUL byte")
     if not path.startswith("/"):
         raise InvalidPath(path, "paths inside a container are absolute: start it with '/'")
+    if ".." not in path:  # the common case: nothing can climb
+        return path
     depth = 0
     for part in path.split("/"):
         if part == "..":
@@ -83,6 +87,8 @@ def split(path: str) -> list[str]:
 
 def normalize(path: str) -> str:
     """Lexically normalised absolute path (``..`` resolved lexically, clamped at ``/``)."""
+    if _plain(path):
+        return path
     out: list[str] = []
     for part in split(path):
         if part == "..":
@@ -115,9 +121,14 @@ def ancestors(path: str) -> Iterator[str]:
         yield path
 
 
-def path_sort_key(path: str) -> tuple[str, ...]:
-    """Sort key that orders a tree walk-like: component by component, parents first."""
-    return tuple(path.split("/"))
+def path_sort_key(path: str) -> str:
+    """Sort key that orders a tree walk-like: component by component, parents first.
+
+    The path with its slashes made NUL (a character no name holds, below every other one):
+    string order is then component order, as ``tuple(path.split("/"))`` gives, for one string
+    per path instead of a tuple of names (sorting a 1,000,000-entry layer keeps 100s of MB less).
+    """
+    return path.replace("/", "\0")
 
 
 Lookup = Callable[[str], Entry | None]
@@ -135,9 +146,50 @@ def _length(text: str) -> int:
     return len(text.encode("utf-8", "surrogateescape"))
 
 
+def _plain(path: str) -> bool:
+    """An absolute path other than ``/`` with no empty, ``.`` or ``..`` component and no trailing
+    slash: its lexical form is already normal (the fast paths below take only such paths)."""
+    if len(path) < 2 or path[0] != "/" or path[-1] == "/" or "//" in path:
+        return False
+    if "/." not in path:
+        return True
+    return not any(part in (".", "..") for part in path.split("/"))
+
+
+def _short_names(path: str) -> bool:
+    """No component can pass ``NAME_MAX`` bytes (a character is 1 to 4 bytes)."""
+    return len(path) <= NAME_MAX // 4 or max(map(len, path.split("/"))) <= NAME_MAX // 4
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def tree_lookup(lookup: _F) -> _F:
+    """Mark a lookup function as a *tree*: every directory it shows at a normalised path has a
+    directory it shows at each proper ancestor (so no symlink on the way), and it checks no
+    permission.  A walk of a plain path (see ``_plain``) with such a lookup looks the parent
+    directory up at once instead of component by component: the result is the same, in time
+    independent of the depth (``mkdir -p`` of 2,000 levels, every lookup of the model)."""
+    lookup._tree_lookup = True  # type: ignore[attr-defined]
+    return lookup
+
+
+def _fast_parent(lookup: Lookup, path: str, links: int) -> Last | None:
+    """``walk_parent`` of a plain absolute path with a tree lookup, when its parent is a directory."""
+    if not getattr(lookup, "_tree_lookup", False) or not _plain(path) or not _short_names(path):
+        return None
+    cut = path.rfind("/")
+    directory = path[:cut] or "/"
+    if cut:
+        entry = lookup(directory)
+        if entry is None or entry.kind is not Kind.DIR:
+            return None  # the slow walk says which error
+    return Last(directory, path[cut + 1 :], False, links)
+
+
 def check_length(path: str) -> None:
     """``getname()``: a path of ``PATH_MAX`` bytes or more is refused before any lookup."""
-    if _length(path) >= PATH_MAX:
+    if len(path) * 4 >= PATH_MAX and _length(path) >= PATH_MAX:
         raise fs_error(errno.ENAMETOOLONG, path)
 
 
@@ -213,6 +265,9 @@ def walk_parent(lookup: Lookup, path: str, *, start: str = "/", links: int = 0, 
     it ...).  A relative ``path`` (a symlink's target) starts at ``start``, an absolute one at
     the root; ``..`` goes to the resolved parent and never above the root.
     """
+    fast = _fast_parent(lookup, path, links)
+    if fast is not None:
+        return fast
     original = original or path
     head, name, slash = _split_last(path)
     directory = "/" if path.startswith("/") else start
@@ -289,7 +344,13 @@ def follow(lookup: Lookup, last: Last, follow_last: bool, original: str) -> Foun
 def lookup_path(lookup: Lookup, path: str, *, follow_last: bool = True) -> Found:
     """The kernel's ``path_lookupat`` for an absolute ``path`` (validated, PATH_MAX checked)."""
     check_length(path)
-    return follow(lookup, walk_parent(lookup, path), follow_last, path)
+    last = walk_parent(lookup, path)
+    if not last.slash and len(last.name) <= NAME_MAX // 4:  # follow()'s first step, inline
+        real = last.path
+        entry = lookup(real)
+        if entry is None or entry.kind is not Kind.SYMLINK or not follow_last or not last.normal:
+            return Found(real, entry, False, last.links, last)  # nothing to follow
+    return follow(lookup, last, follow_last, path)
 
 
 def resolve(lookup: Lookup, path: str, *, follow_last: bool = True) -> str:

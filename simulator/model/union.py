@@ -21,7 +21,18 @@ from dataclasses import dataclass
 
 from .entries import Entry, Kind
 from .layer import Layer
-from .paths import ancestors, basename, check_path, fs_error, join, normalize, parent, path_sort_key, resolve
+from .paths import (
+    ancestors,
+    basename,
+    check_path,
+    fs_error,
+    join,
+    normalize,
+    parent,
+    path_sort_key,
+    resolve,
+    tree_lookup,
+)
 
 __all__ = ["Origin", "UnionView"]
 
@@ -161,6 +172,7 @@ class UnionView:
         return UnionView((*self.layers, layer), _tree=tree)
 
     # -- raw (no symlink following) -----------------------------------------------------------
+    @tree_lookup  # the merged tree's directories have directories as ancestors (Tree.put)
     def lookup(self, path: str) -> Entry | None:
         """The visible entry at a normalised path, without following symlinks."""
         found = self._tree.index.get(path)

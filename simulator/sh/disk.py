@@ -42,7 +42,7 @@ class DiskQuota:
     def _old_size(self, path: str) -> int:
         upper = _upper(self._fs)
         entry = upper.get(path) if upper is not None else None
-        return int(getattr(entry, "size", 0) or 0) if entry is not None else 0
+        return int(getattr(entry, "allocated", getattr(entry, "size", 0)) or 0) if entry is not None else 0
 
     def _grow(self, path: str, growth: int) -> None:
         if growth > 0 and self._used + growth > self._limit:
@@ -64,10 +64,11 @@ class DiskQuota:
         object.__setattr__(self, "_used", self._used + growth)
 
     def truncate(self, path: str, size: int) -> None:
-        old = self._old_size(path) or _lower_size(self._fs, path)
-        growth = size - self._old_size(path)
-        if size > old:
-            self._grow(path, growth)
+        # extending makes a hole, which takes no block (as on ext4); a lower file is copied up first
+        upper_old = self._old_size(path)
+        copied = 0 if upper_old else _lower_size(self._fs, path)
+        growth = copied + min(0, size - (upper_old or copied))
+        self._grow(path, growth)
         self._fs.truncate(path, size)
         object.__setattr__(self, "_used", max(0, self._used + growth))
 
@@ -82,6 +83,9 @@ def _upper(fs: Any) -> Any:
 
 
 def _usage(fs: Any) -> int:
+    used = getattr(getattr(fs, "fs", fs), "disk_used", None)  # the model's count: holes are free
+    if callable(used):
+        return int(used())
     try:
         return int(getattr(fs, "size_rw", 0) or 0)
     except Exception:

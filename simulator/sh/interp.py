@@ -60,7 +60,7 @@ from simulator.sh.parse import (
     heredoc_word,
     parse,
 )  # fmt: skip
-from simulator.sh.process import IO, Buffer, Exit, Loop, RedirectError, Return, Shared
+from simulator.sh.process import IO, Buffer, Exit, FileBuffer, Loop, RedirectError, Return, Shared
 from simulator.userland import load_all
 from simulator.userland.registry import COMMANDS, ExecContext, NotSimulated
 from simulator.userland.streams import BrokenPipe, Pipe, PipeEnd
@@ -702,7 +702,7 @@ class Shell(Expander):
                 "nonexistent directory" if exc.errno == errno.ENOENT else os.strerror(exc.errno or errno.EIO)
             )
             raise RedirectError(f"can't create {target}: {reason}") from None
-        buffer = Buffer(self.shared.budget)
+        buffer = FileBuffer(self.shared.budget, lambda data: self.fs.append_file(path, data))
         files.append((path, buffer))
         return buffer
 

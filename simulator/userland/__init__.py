@@ -22,6 +22,7 @@ FAMILIES = (
     "find",  # find xargs
     "info",  # id whoami uname date du nproc hostname
     "sums",  # md5sum sha1sum sha256sum sha512sum
+    "dump",  # od
     "archives",  # tar gzip gunzip zcat
     "accounts",  # useradd groupadd usermod userdel adduser addgroup deluser delgroup groupdel
     "network",  # curl wget

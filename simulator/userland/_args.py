@@ -11,6 +11,7 @@ import errno
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from simulator.model.fs import FileSystem
@@ -129,6 +130,74 @@ def read_input(ctx: ExecContext, path: str) -> bytes:
     if path in ("/dev/stdin", "/proc/self/fd/0"):
         return ctx.stdin_bytes()
     return bytes(ctx.fs.read_file(ctx.abspath(path)))
+
+
+CHUNK = 1 << 16
+"""Bytes a streaming command reads at a time (a sparse ``truncate -s 1T`` file, ``/dev/zero``)."""
+
+
+def _stdin_chunks(ctx: ExecContext) -> Iterator[bytes]:
+    stdin = ctx.stdin
+    if isinstance(stdin, (bytes, bytearray)):
+        if stdin:
+            yield bytes(stdin)
+        return
+    while piece := stdin.read(CHUNK):
+        yield piece
+
+
+def _zeros(ctx: ExecContext) -> Iterator[bytes]:
+    zeros = bytes(CHUNK)
+    while True:  # forever: the reader going (SIGPIPE) or a limit ends it
+        ctx.budget.tick()
+        yield zeros
+
+
+def _file_chunks(handle: Any, first: bytes) -> Iterator[bytes]:
+    try:
+        piece = first
+        while piece:
+            yield piece
+            piece = handle.read(CHUNK)
+    finally:
+        handle.close()
+
+
+def open_input(ctx: ExecContext, path: str) -> Iterator[bytes]:
+    """A file's bytes in pieces of :data:`CHUNK`, never whole: ``-`` is stdin, ``/dev/null``
+    empty, ``/dev/zero`` endless zeros.  Errors (ENOENT, EISDIR ...) are raised here, at the open."""
+    if path in ("-", "/dev/stdin", "/proc/self/fd/0"):
+        return _stdin_chunks(ctx)
+    if path == "/dev/null":
+        return iter(())
+    if path == "/dev/zero":
+        return _zeros(ctx)
+    handle = ctx.fs.open(ctx.abspath(path), "rb")
+    try:
+        first = handle.read(CHUNK)
+    except BaseException:
+        handle.close()
+        raise
+    return _file_chunks(handle, first)
+
+
+def stream_inputs(
+    ctx: ExecContext, cmd: str, operands: list[str]
+) -> Iterator[tuple[str, Iterator[bytes] | None]]:
+    """(name, pieces) per operand (stdin when none), opened one after the other; pieces is None
+    after printing the error (the messages of :func:`read_inputs`)."""
+    for operand in operands or ["-"]:
+        try:
+            chunks = open_input(ctx, operand)
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, IsADirectoryError) or getattr(exc, "errno", None) == errno.EISDIR:
+                ctx.err(f"{cmd}: read error: Is a directory\n")
+            else:
+                where = f"can't open '{operand}'" if cmd in ("cat", "tail", "uniq") else operand
+                ctx.err(f"{cmd}: {where}: {strerror(exc)}\n")
+            yield operand, None
+            continue
+        yield operand, chunks
 
 
 def own_new(ctx: ExecContext, path: str, symlink: bool = False) -> None:

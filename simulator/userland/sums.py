@@ -7,6 +7,7 @@ import re
 
 from simulator.userland._args import (
     is_gnu,
+    open_input,
     parse_options,
     prog_name,
     read_input,
@@ -29,11 +30,21 @@ def checksum(ctx: ExecContext, argv: list[str]) -> int:
     seen, _, operands = parsed
     if "c" not in seen:
         status = 0
-        for name, data in _inputs_quiet(ctx, cmd, operands, gnu):
-            if data is None:
+        for operand in operands or ["-"]:
+            try:
+                chunks = open_input(ctx, operand)
+                h = hashlib.new(algorithm)
+                for piece in chunks:  # in pieces: a sparse file is never made whole
+                    h.update(piece)
+            except (OSError, ValueError) as exc:
+                ctx.err(
+                    f"{cmd}: {operand}: {strerror(exc)}\n"
+                    if gnu
+                    else f"{cmd}: can't open '{operand}': {strerror(exc)}\n"
+                )
                 status = 1
                 continue
-            ctx.out(f"{hashlib.new(algorithm, data).hexdigest()}  {name}\n")
+            ctx.out(f"{h.hexdigest()}  {operand}\n")
         return status
     failed = bad_lines = checked = 0
     status = 0

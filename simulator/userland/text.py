@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from simulator.patterns import CLASSES
@@ -11,6 +12,7 @@ from simulator.userland._args import (
     parse_options,
     prog_name,
     read_inputs,
+    stream_inputs,
 )
 from simulator.userland.registry import ExecContext, register
 from simulator.userland.streams import PipeEnd
@@ -24,11 +26,12 @@ def cat(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     _, _, operands = parsed
     status = 0
-    for _, data in read_inputs(ctx, "cat", operands):
-        if data is None:
+    for _, chunks in stream_inputs(ctx, "cat", operands):  # in pieces: /dev/zero, sparse files
+        if chunks is None:
             status = 1
             continue
-        ctx.out(data)
+        for piece in chunks:
+            ctx.out(piece)
     return status
 
 
@@ -54,10 +57,15 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
             # a pipe: read only what is needed, then close it (the writer gets SIGPIPE)
             ctx.out(_head_stream(ctx.stdin, count, "c" in values))
             return 0
-        if only == "/dev/zero" and "c" in values:
-            ctx.budget.can_hold(count)
-            ctx.out(bytes(count))
-            return 0
+    if cmd == "head" and not from_start:  # read only what is shown: /dev/zero, a sparse 1T file
+        for i, (name, chunks) in enumerate(stream_inputs(ctx, cmd, operands)):
+            if chunks is None:
+                status = 1
+                continue
+            if len(operands) > 1 and "q" not in seen:
+                ctx.out(("\n" if i else "") + f"==> {name} <==\n")
+            _head_chunks(ctx, chunks, count, "c" in values)
+        return status
     inputs = read_inputs(ctx, cmd, operands)
     if cmd == "tail":  # busybox's tail leaves out the files it could not open, headers included
         status = int(any(data is None for _, data in inputs))
@@ -89,6 +97,26 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
     return status
 
 
+def _head_chunks(ctx: ExecContext, chunks: Iterator[bytes], count: int, by_bytes: bool) -> None:
+    """The first ``count`` bytes or lines of ``chunks``, printed as they come."""
+    left = count
+    for piece in chunks:
+        if left <= 0:
+            break
+        if by_bytes:
+            part = piece[:left]
+            left -= len(part)
+        else:
+            end = 0
+            while left and (nl := piece.find(b"\n", end)) >= 0:
+                end, left = nl + 1, left - 1
+            part = piece if left else piece[:end]
+        ctx.out(part)
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
+
+
 def _head_stream(stdin: PipeEnd, count: int, by_bytes: bool) -> bytes:
     out = bytearray()
     if by_bytes:
@@ -116,11 +144,18 @@ def wc(ctx: ExecContext, argv: list[str]) -> int:
     status = 0
     totals = [0, 0, 0]
     rows = []
-    for name, data in read_inputs(ctx, "wc", operands):
-        if data is None:
+    for name, chunks in stream_inputs(ctx, "wc", operands):
+        if chunks is None:
             status = 1
             continue
-        counts = [data.count(b"\n"), len(data.split()), len(data)]
+        counts = [0, 0, 0]
+        in_word = False
+        for piece in chunks:  # in pieces: a word across two pieces counts once
+            words = len(piece.split())
+            if words and in_word and not piece[:1].isspace():
+                words -= 1
+            in_word = bool(piece) and not piece[-1:].isspace() if piece else in_word
+            counts = [counts[0] + piece.count(b"\n"), counts[1] + words, counts[2] + len(piece)]
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         rows.append((counts, name if operands else ""))
     if len(rows) > 1:

@@ -8,6 +8,7 @@ container above it; the table is ``docker system df -v``; the headline puts the 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as w
@@ -15,6 +16,8 @@ import ipywidgets as w
 from ..distro import library
 from ..engine import Engine
 from ..errors import SimulatorError
+from ..limits import Limits
+from ..limits import coerce as coerce_limits
 from ..reference import parse_reference
 from ..text import human_size
 from ..viz import sharing_dag, text_tree
@@ -51,8 +54,15 @@ class SharingDashboard:
         remove_all_button: the controls.
     """
 
-    def __init__(self, engine: Engine | None = None, *, delay: float = DEFAULT_DELAY) -> None:
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        *,
+        delay: float = DEFAULT_DELAY,
+        limits: Limits | Mapping[str, Any] | None = None,
+    ) -> None:
         self.engine = engine or Engine()
+        self.limits = coerce_limits(limits)  # what each RUN step of a build may use; None: the engine's
         available = [r for r in PULLABLE if library.has(r)]
         self.pull_picker = w.Dropdown(
             options=available, value=available[0] if available else None, description="pull"
@@ -115,7 +125,7 @@ class SharingDashboard:
         """``docker build -t <tag>`` the Dockerfile box (the Build button)."""
         tag = self.build_tag.value.strip() or None
         result = self._act(
-            lambda: self.engine.images.build(self.dockerfile.value, context={}, tag=tag),
+            lambda: self.engine.images.build(self.dockerfile.value, context={}, tag=tag, limits=self.limits),
             f"built {tag}",
             select=tag,
         )

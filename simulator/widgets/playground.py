@@ -10,12 +10,15 @@ sharing DAG (``viz.sharing_dag``) grows a layer and an image.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as w
 
 from ..engine import Engine
 from ..errors import SimulatorError
+from ..limits import Limits
+from ..limits import coerce as coerce_limits
 from ..model.container import Container, State
 from ..text import human_size
 from ..viz import overlay, sharing_dag, text_tree
@@ -50,8 +53,10 @@ class ContainerPlayground:
         *,
         containers: int = 2,
         delay: float = DEFAULT_DELAY,
+        limits: Limits | Mapping[str, Any] | None = None,
     ) -> None:
         self.engine = engine or Engine()
+        self.limits = coerce_limits(limits)  # None: the engine's
         self.image = self.engine.images.get_or_pull(image)
         self.image_ref = image
         self.log: dict[str, list[str]] = {}
@@ -181,7 +186,8 @@ class ContainerPlayground:
             self.message.value = "Select a container and type a command first."
             return None
         try:
-            result = container.exec_run(text)
+            extra = {} if self.limits is None else {"limits": self.limits}
+            result = container.exec_run(text, **extra)
             output = result.output.decode("utf-8", "replace")
             status = result.exit_code
         except (SimulatorError, OSError) as exc:

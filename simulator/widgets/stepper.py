@@ -16,6 +16,8 @@ import ipywidgets as w
 from ..builder.result import BuildResult, StepRecord
 from ..engine import Engine
 from ..errors import SimulatorError
+from ..limits import Limits
+from ..limits import coerce as coerce_limits
 from ..text import human_size
 from ..viz import build_graph, layer_stack, layer_tree, text_tree
 from ..viz.display import html_table
@@ -109,8 +111,10 @@ class BuildStepper:
         *,
         tag: str = "stepper:latest",
         delay: float = DEFAULT_DELAY,
+        limits: Limits | Mapping[str, Any] | None = None,
     ) -> None:
         self.engine = engine or Engine()
+        self.limits = coerce_limits(limits)  # what each RUN step may use; None: the engine's
         self.context = dict(context if context is not None else {"app.sh": "#!/bin/sh\necho hi\n"})
         self.tag = tag
         self.result: BuildResult | None = None
@@ -184,7 +188,11 @@ class BuildStepper:
         """Build the editor's Dockerfile (the Build button's callback)."""
         try:
             result = self.engine.images.build(
-                self.editor.value, context=self.context, tag=self.tag, no_cache=self.no_cache.value
+                self.editor.value,
+                context=self.context,
+                tag=self.tag,
+                no_cache=self.no_cache.value,
+                limits=self.limits,  # None: the engine's
             )
         except (SimulatorError, OSError) as exc:
             self._clear(f'<span style="color:#b00">✗ build failed</span>{pre(str(exc))}')
