@@ -63,9 +63,11 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, help="another checkout to measure too (before/after)")
     args = parser.parse_args()
     trees = [("this tree", ROOT)] + ([("--tree", args.tree)] if args.tree else [])
-    print(f"{'checkout':<10} {'lines':>9} {'bytes':>11} {'seconds':>8} {'MB/s':>7}  {'under 1 MiB memory':<20}")
+    print(
+        f"{'checkout':<10} {'lines':>9} {'bytes':>11} {'seconds':>8} {'MB/s':>7}  {'under 1 MiB memory':<20}"
+    )
     for label, tree in trees:
-        for n, size, took, status, small in measure(tree):
+        for n, size, took, _status, small in measure(tree):
             verdict = "streams (status 0)" if small == 0 else f"held: status {small}"
             print(f"{label:<10} {n:>9,} {size:>11,} {took:>8.2f} {size / took / 1e6:>7.1f}  {verdict:<20}")
 
