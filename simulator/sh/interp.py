@@ -118,6 +118,7 @@ class Shell(Expander):
         self.var_bytes = 0  # bytes of variable values this process added (held against the memory limit)
         self.shared = shared or Shared()
         self.sinks: list[FileSink] = []  # redirected files with output pending (shared with subshells)
+        self.kept: list[FileSink | FileSource] = []  # files `exec` opened: closed when the script ends
         self.flavor = _flavor(fs)
         self.vars.setdefault("PATH", DEFAULT_PATH if self.flavor == "dash" else ASH_DEFAULT_PATH)
         self.exported.add("PATH")
@@ -436,14 +437,15 @@ class Shell(Expander):
                 io.err += ("+ " + " ".join(shown) + "\n").encode("utf-8", "surrogateescape")
         self.flush_files()  # what earlier commands wrote is in the files before this one runs
         special = bool(argv) and argv[0] in shell_builtins.SPECIAL and argv[0] not in self.functions
+        kept = argv == ["exec"]  # `exec 3> f`: the redirections stay for the rest of the script
         try:
-            cio, flush = self.redirect(node.redirects, io)
+            cio, flush = self.redirect(node.redirects, io, keep=kept)
         except RedirectError as exc:
             self.error(io, str(exc))
             if special:  # POSIX 2.8.1: a special builtin's redirection error ends the shell (ash too)
                 raise Exit(1) from None
             return 1
-        if argv == ["exec"] and node.redirects:  # `exec 3> f`: the redirections stay for what follows
+        if kept:
             io.stdin, io.out, io.err, io.extra = cio.stdin, cio.out, cio.err, cio.extra
             return self.status_of_subst
         try:
@@ -631,8 +633,11 @@ class Shell(Expander):
             self.shared.unknown = name
 
     # -- redirections ---------------------------------------------------------------------
-    def redirect(self, redirects: Sequence[Redirect], io: IO) -> tuple[IO, Callable[[], None]]:
-        """A new ``IO`` with the redirections applied, and the function that closes their files.
+    def redirect(
+        self, redirects: Sequence[Redirect], io: IO, *, keep: bool = False
+    ) -> tuple[IO, Callable[[], None]]:
+        """A new ``IO`` with the redirections applied, and the function that closes their files
+        (``keep``: they stay open until the script ends, as after ``exec 3> f``).
 
         Each file is opened here, in order, with the container's ``open`` (see
         :mod:`simulator.sh.redirect`); when one fails, those already opened are closed and
@@ -659,6 +664,9 @@ class Shell(Expander):
                 with contextlib.suppress(OSError, WriteFailed):
                     stream.close()
             raise
+        if keep:
+            self.kept.extend(opened)
+            return new, _nothing
 
         def finish() -> None:
             failure: WriteFailed | None = None
@@ -774,9 +782,10 @@ class Shell(Expander):
 
     def close_files(self) -> None:
         """The end of the script: the files that ``exec`` redirected are written out and closed."""
-        for sink in list(self.sinks):
+        for stream in [*self.sinks, *self.kept]:
             with contextlib.suppress(WriteFailed, OSError):
-                sink.close()
+                stream.close()
+        self.kept.clear()
 
     def command_substitution(self, source: str, io: IO) -> str:
         child = self.fork()
@@ -810,6 +819,7 @@ class Shell(Expander):
         child = Shell(self.fs, env=env, cwd=self.cwd, uid=self.uid, gid=self.gid, shared=self.shared)
         child.umask = self.umask
         child.sinks = self.sinks
+        child.kept = self.kept
         child.arg0 = args[0] if args else "sh"
         child.line_base = 1 if from_file else 0
         child.positional = list(args[1:])

@@ -233,7 +233,10 @@ def run_argv(
         shared.unknown = posixpath.basename(name)
         return _result(127, io, log, shared)
     with _as_user(fs, uid, gid):
-        status = _run(shared, io, lambda: shell.exec_external(list(argv), io))
+        try:
+            status = _run(shared, io, lambda: shell.exec_external(list(argv), io))
+        finally:
+            shell.close_files()  # what a nested `sh -c 'exec > f ...'` left open
     return _result(status, io, log, shared)
 
 

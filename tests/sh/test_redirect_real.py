@@ -54,6 +54,7 @@ SCRIPTS = [
     "set -C; echo x &> data/f; echo $?; echo y >& data/f; echo $?",
     "exec 3> log; echo one >&3; cat log; echo two >&3; exec 3>&-; echo three >&3; echo $?; cat log",
     "echo a > v; exec 4< v; read x <&4; echo $x",
+    "set -C; exec 3> new; echo $?; echo a >&3; cat new; exec 3> new; echo $?",
     "cat <&5; echo $?",
     "exec 3< data/f; echo x >&3; echo $?",
     "ls data/f nope &> o; echo $?; cat o",
