@@ -124,11 +124,19 @@ class QuotaFile:
         return self._handle.closed
 
     def write(self, data: bytes | str) -> int:
+        """Write within the limit; a write that does not fit writes what fits (the kernel's
+        short write on a full disk) and then fails with ENOSPC, as the retried write would."""
         content = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
         size = int(self._handle.fstat().size or 0)
         start = size if self.flags & os.O_APPEND else self._handle.tell()
         growth = max(0, start + len(content) - size) if content else 0
-        self._quota._grow(self.path, growth)
+        room = self._quota._limit - self._quota._used
+        if growth > room:
+            fits = max(0, len(content) - (growth - max(0, room)))
+            if fits:
+                self._handle.write(content[:fits])
+                self._quota._grew(max(0, start + fits - size))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self.path)
         written = self._handle.write(content)
         self._quota._grew(growth)
         return written

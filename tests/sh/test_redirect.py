@@ -200,10 +200,20 @@ def test_the_disk_limit_stops_a_streaming_writer_with_enospc() -> None:
     started = time.monotonic()
     result = run_script(c, "yes > /tmp/big; echo $?", limits=Limits(disk=1 * MiB, steps=None, time=60))
     assert (result.stdout, result.stderr) == ("1\n", "yes: write error: No space left on device\n")
-    assert len(c.read_file("/tmp/big")) <= 1 * MiB
+    assert len(c.read_file("/tmp/big")) == 1 * MiB  # the last write was short: the disk is full
     assert time.monotonic() - started < 30
     result = run_script(c, "echo hi >> /tmp/big; echo $?", limits=Limits(disk=1 * MiB))
     assert (result.stdout, result.stderr) == ("1\n", "sh: write error: No space left on device\n")
+
+
+def test_a_write_that_does_not_fit_writes_what_fits_then_fails() -> None:
+    # checked on a 4 KiB tmpfs with busybox sh: the file ends at 4096 bytes, then
+    # `echo hi >> a` is "sh: write error: No space left on device", status 1
+    c = container()
+    script = "head -c 5000 /dev/zero > /tmp/a; wc -c < /tmp/a; echo hi >> /tmp/a; echo $?"
+    result = run_script(c, script, limits=Limits(disk=4096))
+    assert result.stdout == "4096\n1\n"
+    assert result.stderr.endswith("No space left on device\nsh: write error: No space left on device\n")
 
 
 def test_the_copy_up_at_open_counts_against_the_disk_limit() -> None:
