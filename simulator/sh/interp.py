@@ -435,7 +435,8 @@ class Shell(Expander):
             shown = [f"{n}={_quote(v)}" for n, v in assigns] + [_quote(a) for a in argv]
             if shown:
                 io.err += ("+ " + " ".join(shown) + "\n").encode("utf-8", "surrogateescape")
-        self.flush_files()  # what earlier commands wrote is in the files before this one runs
+        with contextlib.suppress(WriteFailed):  # the shell's own messages: a failed write loses them
+            self.flush_files()  # what earlier commands wrote is in the files before this one runs
         special = bool(argv) and argv[0] in shell_builtins.SPECIAL and argv[0] not in self.functions
         kept = argv == ["exec"]  # `exec 3> f`: the redirections stay for the rest of the script
         try:
