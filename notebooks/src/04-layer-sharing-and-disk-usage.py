@@ -190,7 +190,7 @@ dashboard
 # gives it the image store only: `docker system df` is what you are rebuilding.
 
 # %%
-e1 = Engine(image_store="overlay2")
+e1 = Engine(image_store="overlay2")  # the layer store of Docker 28 and upgraded hosts: layer bytes
 for ref in ("debian:bookworm-slim", "python:3.11-slim", "python:3.12-slim"):
     e1.images.pull(ref)
 for img in e1.images.list():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..engine.df import image_id
 from ..errors import SimulatorError
 from ..model.container import State
 from ._context import Context, command
@@ -156,7 +157,7 @@ def commit(ctx: Context, args: argparse.Namespace) -> int:
             args.repository.rpartition(":") if ":" in last else (args.repository, "", "latest")
         )
     image = container.commit(repository, tag, message=args.message, author=args.author)
-    ctx.print(image.id)  # docker commit prints the new image's full ID
+    ctx.print(image_id(image, ctx.engine().image_store))  # docker commit prints the new image's full ID
     return 0
 
 

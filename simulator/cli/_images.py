@@ -7,6 +7,7 @@ import contextlib
 import os
 from pathlib import Path
 
+from ..engine.df import image_id
 from ..reference import parse_reference
 from ..store.skopeo import transport_of
 from ._context import Context, command
@@ -85,13 +86,13 @@ def build(ctx: Context, args: argparse.Namespace) -> int:
     for extra in tags[1:]:
         engine.images.tag(result.image, extra)
     if args.quiet:
-        ctx.print(result.image.id)
+        ctx.print(image_id(result.image, engine.image_store))  # the store's image ID (docker images)
         return 0
     if result.log:
         ctx.err.write(result.log if result.log.endswith("\n") else result.log + "\n")
     for warning in result.warnings:
         ctx.err.write(f"WARNING: {warning}\n")
-    ctx.print(f"Successfully built {result.image.short_id}")
+    ctx.print(f"Successfully built {image_id(result.image, engine.image_store)[7:19]}")
     for tag in args.tag:
         name, t = parse_reference(tag)
         ctx.print(f"Successfully tagged {name}:{t}")
@@ -273,7 +274,7 @@ def load(ctx: Context, args: argparse.Namespace) -> int:
             for t in tags:
                 ctx.print(f"Loaded image: {t}")
             if not tags:
-                ctx.print(f"Loaded image ID: {image.id}")
+                ctx.print(f"Loaded image ID: {image_id(image, engine.image_store)}")
     return 0
 
 

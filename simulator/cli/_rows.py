@@ -12,6 +12,7 @@ import datetime as dt
 
 from ..clock import parse_time
 from ..engine import Engine
+from ..engine.df import container_size, container_virtual_size, image_id, image_size
 from ..model.container import Container
 from ..model.image import Image
 from ..text import ellipsis, human_duration, human_size, truncate_id
@@ -103,20 +104,22 @@ def image_rows(
     rows = []
     if listed is None:
         listed = [(image, engine.images.tags_of(image)) for image in engine.images.list(all=all)]
-    for image, shown in listed:
-        tags = shown or ["<none>:<none>"]
+    for image, listed_tags in listed:
+        tags = listed_tags or ["<none>:<none>"]
+        shown = image_id(image, engine.image_store)  # the store's IMAGE ID (engine.df)
+        size = image_size(engine, image)
         for full in tags:
             repo, tag = full.rsplit(":", 1)
             rows.append(
                 Row(
-                    ID=image.id if no_trunc else truncate_id(image.id),
+                    ID=shown if no_trunc else truncate_id(shown),
                     Repository=repo,
                     Tag=tag,
                     Digest="<none>",
                     CreatedSince=_ago(now, image.created),
                     CreatedAt=go_time(image.created),
-                    Size=human_size(image.size),
-                    VirtualSize=human_size(image.size),
+                    Size=human_size(size),
+                    VirtualSize=human_size(size),
                     SharedSize="N/A",
                     UniqueSize="N/A",
                     Containers="N/A",
@@ -167,7 +170,7 @@ def container_row(engine: Engine, c: Container, *, no_trunc: bool = False) -> Ro
         Ports="",
         State=c.state.value,
         Status=engine.status_text(c),
-        Size=f"{human_size(c.size_rw)} (virtual {human_size(c.size_root_fs)})",
+        Size=f"{human_size(container_size(engine, c))} (virtual {human_size(container_virtual_size(engine, c))})",
         Names=c.name,
         Labels="",
         Mounts="",

@@ -89,9 +89,10 @@ class Engine:
             processes using the same root see them.  ``None`` (the default): in memory only.
         host: the machine started containers' main processes run on (CPUs, memory; see
             :mod:`simulator.runtime`); default ``Host()``: 4 CPUs, 8 GiB.
-        image_store: Docker's image store: ``"overlay2"`` (the graphdriver store of Docker 28
-            and upgraded hosts; the default here) or ``"containerd"`` (a fresh Docker 29
-            install). They differ in ``docker images`` (IMAGE ID, SIZE), ``docker system df``,
+        image_store: Docker's image store: ``"containerd"`` (the default: the containerd image
+            store of a fresh Docker 29 install) or ``"overlay2"`` (the graphdriver store of
+            Docker 28 and of hosts upgraded to 29; the real Docker 20.10 of the real-tool tests
+            uses it). They differ in ``docker images`` (IMAGE ID, SIZE), ``docker system df``,
             ``docker ps -s`` and ``docker pull``'s "Already exists" (see
             :mod:`simulator.engine.df`); ``docker diff`` is the same in both.
     """
@@ -105,7 +106,7 @@ class Engine:
         limits: Limits | None = None,
         root: str | os.PathLike[str] | None = None,
         host: Host | None = None,
-        image_store: str = "overlay2",
+        image_store: str = "containerd",
     ) -> None:
         if image_store not in IMAGE_STORES:
             raise InvalidArgument(

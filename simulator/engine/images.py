@@ -138,6 +138,14 @@ class ImageCollection:
             matches = [digest for digest in self._by_id if digest.split(":", 1)[1].startswith(hexpart)]
             if len(matches) == 1:
                 return self._by_id[matches[0]]
+            if not matches and self._engine.image_store == "containerd":
+                # the containerd store's IMAGE ID is the manifest digest (moby daemon/containerd:
+                # an ID or a prefix of it is matched against the image's target digest)
+                from .df import image_id
+
+                shown = [i for i in self._by_id.values() if image_id(i, "containerd")[7:].startswith(hexpart)]
+                if len(shown) == 1:
+                    return shown[0]
         return None
 
     @reads

@@ -202,7 +202,27 @@ RESERVED = frozenset(
         "!",
     }
 )
-_OPERATORS = ("&&", "||", ";;", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", ";", "&", "|", "(", ")", "<", ">")
+# `&>` is busybox ash's (bash's) "stdout and stderr to a file"; dash would read `&` then `>`
+_OPERATORS = (
+    "&&",
+    "||",
+    ";;",
+    "<<-",
+    "<<",
+    "<>",
+    "<&",
+    ">>",
+    ">&",
+    ">|",
+    "&>",
+    ";",
+    "&",
+    "|",
+    "(",
+    ")",
+    "<",
+    ">",
+)
 _META = set(" \t\n;&|<>()")
 _SPECIAL_PARAMS = set("@*#?-$!0123456789")
 
@@ -640,6 +660,7 @@ class _Parser:
             "<>",
             ">&",
             "<&",
+            "&>",
             "<<",
             "<<-",
         ):
@@ -668,7 +689,7 @@ class _Parser:
         line = self.peek().line
         while True:
             tok = self.peek()
-            if tok.kind == "OP" and tok.value in ("<", ">", ">>", ">|", "<>", ">&", "<&", "<<", "<<-"):
+            if tok.kind == "OP" and tok.value in ("<", ">", ">>", ">|", "<>", ">&", "<&", "&>", "<<", "<<-"):
                 redirects.append(self.redirect())
                 continue
             if tok.kind != "WORD" or tok.word is None:

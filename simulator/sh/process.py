@@ -6,9 +6,6 @@ Shared by :mod:`~simulator.sh.interp`, :mod:`~simulator.sh.expand` and :mod:`~si
 
 from __future__ import annotations
 
-import errno
-import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,32 +71,6 @@ class Buffer(bytearray):
     def done(self) -> None:
         """The data has been used: it no longer counts."""
         self.budget.release(len(self))
-
-
-class FileBuffer(Buffer):
-    """A redirection to a file (``> f``): under a disk limit, past :data:`SPILL` bytes the data
-    goes to the file at once, so ``cat /dev/zero > f`` fills the disk (ENOSPC, "write error")
-    instead of memory.  Without a disk limit it is held (the memory limit stops a runaway: the
-    model's files live in the kernel's memory)."""
-
-    SPILL = 1 << 16
-
-    def __init__(self, budget: Budget, write: Callable[[bytes], None]) -> None:
-        super().__init__(budget)
-        self.write = write
-
-    def __iadd__(self, data: Any) -> FileBuffer:  # type: ignore[misc]
-        super().__iadd__(data)
-        if len(self) >= self.SPILL and self.budget.limits.disk is not None:
-            held = bytes(self)
-            self.done()
-            self.clear()
-            try:
-                self.write(held)
-            except OSError as exc:  # the command's write(2) fails: it reports it as a write error
-                code = exc.errno or errno.EIO
-                raise OSError(code, f"write error: {os.strerror(code)}") from None
-        return self
 
 
 @dataclass

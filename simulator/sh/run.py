@@ -185,8 +185,12 @@ def run_script(
     fs = with_quota(fs, shared.budget.limits.disk)
     shell = Shell(fs, env=_default_env(fs, env, uid), cwd=cwd, uid=uid, gid=gid, shared=shared)
     shell.arg0 = "/bin/sh"  # RUN and a string CMD run ["/bin/sh", "-c", script]: messages say /bin/sh
+    work = IO(io.stdin, io.out, io.err)  # `exec >f` changes the script's streams, not the result's
     with _as_user(fs, uid, gid):
-        status = _run(shared, io, lambda: shell.run_source(script, io))
+        try:
+            status = _run(shared, io, lambda: shell.run_source(script, work))
+        finally:
+            shell.close_files()  # the files `exec` redirected: written out and closed
     return _result(status, io, log, shared)
 
 
@@ -229,7 +233,10 @@ def run_argv(
         shared.unknown = posixpath.basename(name)
         return _result(127, io, log, shared)
     with _as_user(fs, uid, gid):
-        status = _run(shared, io, lambda: shell.exec_external(list(argv), io))
+        try:
+            status = _run(shared, io, lambda: shell.exec_external(list(argv), io))
+        finally:
+            shell.close_files()  # what a nested `sh -c 'exec > f ...'` left open
     return _result(status, io, log, shared)
 
 

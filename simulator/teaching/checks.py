@@ -396,9 +396,10 @@ class ImagesOnly:
         return f"<images of an engine: {len(self.images.list())} image(s)>"
 
 
-def _other_engine() -> Engine:
-    """A second store for the check to run the student's function on (not shown in the lesson)."""
-    engine = Engine()
+def _other_engine(image_store: str) -> Engine:
+    """A second store for the check to run the student's function on (not shown in the lesson),
+    of the same kind as the lesson's (``image_store``)."""
+    engine = Engine(image_store=image_store)
     engine.images.pull("alpine:3.20")
     engine.images.pull("busybox")
     base = "FROM alpine:3.20\nRUN mkdir /opt/app && echo shared > /opt/app/common\n"
@@ -422,7 +423,14 @@ def check_disk_usage(engine: Engine, answer: Any) -> Feedback:
             "A number could be copied from docker system df. Write def stored_bytes(engine): ... that "
             "computes it from engine.images.list(); the check runs it on two engines.",
         )
-    for store in (engine, _other_engine()):
+    if engine.image_store != "overlay2":
+        return wrong(
+            f"This engine uses the {engine.image_store} image store, which counts unpacked snapshots in "
+            "disk blocks plus compressed blobs, not layer bytes.",
+            "The exercise is about Docker's overlay2 store: make the engine with "
+            "Engine(image_store='overlay2').",
+        )
+    for store in (engine, _other_engine(engine.image_store)):
         df = store.df()
         try:
             value = answer(ImagesOnly(store))

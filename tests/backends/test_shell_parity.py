@@ -1,11 +1,13 @@
 """The RUN shell against real busybox ``sh``: the same script, the same image, the same results.
 
-Each script runs twice on one image (the library's busybox image with the real static busybox
+Each script runs three times on one image (the library's busybox image with the real static busybox
 as ``/bin/busybox``, plus a layer of files to work on):
 
 - on the model, through the simulator's shell (:func:`simulator.sh.run.run_script`);
 - on a real overlay mount, as ``/bin/sh -c script`` (:meth:`RealContainer.run_program`), which is
-  what ``RUN script`` does in Docker.
+  what ``RUN script`` does in Docker;
+- on another real overlay mount, through the simulator's shell (its file operations, and the
+  ``open`` of its redirections, are real system calls on the merged directory there).
 
 Compared: the exit status, stdout, stderr (busybox's messages are deterministic), the writable
 layer entry by entry (kind, mode, owner, content, symlink target, whiteouts, opaque directories)
@@ -106,6 +108,13 @@ SCRIPTS: dict[str, str] = {
     "redirect-errors": "echo x > /nodir/f; echo $?; cat < /nope; echo $?; echo y > /app",
     "heredoc": 'N=name; cat <<EOF > /tmp/h\nhello $N\n  $(echo sub) \\$N\nEOF\ncat /tmp/h; cat <<\'RAW\'\n$N stays\nRAW\ncat <<-TABS\n\tindented\n\tTABS',
     "redirect-onto-lower": "echo more >> /app/a.txt; : > /app/b.txt; : >> /etc/app.conf",
+    "redirect-open-flags": "cat < /app/a.txt > /app/a.txt; wc -c < /app/a.txt; true <> /app/sub/c.log; cat 0<> /tmp/rw; ls /tmp",
+    "redirect-noclobber": "set -C; echo x > /app/b.txt; echo $?; echo y >| /app/b.txt; echo z > /dev/null; echo n > /tmp/n; echo x &> /tmp/n; echo $?; cat /app/b.txt",
+    "redirect-both-streams": "ls /app/a.txt /nope &> /tmp/both; echo $?; cat /tmp/both; echo a >& /tmp/amp; cat /tmp/amp",
+    "redirect-exec-fds": "exec 3> /tmp/log; echo one >&3; cat /tmp/log; echo two >&3; exec 3>&-; echo three >&3; echo $?; exec 4< /app/a.txt; read l <&4; echo $l; echo w >&4; echo $?",
+    "redirect-exec-stdout": "exec > /tmp/all; echo hidden; ls /nope; exec 2> /tmp/err; ls /nope2; echo end",
+    "redirect-special-builtin": ": > /nodir/x; echo never",
+    "redirect-not-run": "touch /tmp/ran > /nodir/x; ls /tmp; mkdir /tmp/d < /nope; ls /tmp",
     # -- cd and relative paths ------------------------------------------------------------------
     "cd-relative": "cd /app/sub; touch new; cd ..; mkdir -p rel/x; cd rel/x; echo hi > f; pwd; cd ../..; pwd; cd -; cd /nope; echo $?",
     # -- echo and printf ------------------------------------------------------------------------
@@ -262,7 +271,21 @@ def both(backend: OverlayBackend, image: Image) -> Iterator[Any]:
             "upper": upper_items(model),
             "diff": [str(c) for c in model.diff()],
         }
-        return {"model": simulated, "busybox": kernel}
+        # layerlab's shell on a real mount: its redirections open real descriptors there
+        with backend.new_container(image) as mounted:
+            mounted.start()
+            on_kernel = run_script(mounted, script, env=ENV)
+            open_files = getattr(mounted.fs, "_open_files", ())  # OverlayFS keeps its descriptors
+            leaked = [f for f in open_files if not f.closed]  # every redirection was closed
+            assert not leaked, f"descriptors left open by {script!r}: {leaked}"
+            shell_on_kernel = {
+                "status": on_kernel.exit_code,
+                "stdout": on_kernel.stdout,
+                "stderr": on_kernel.stderr,
+                "upper": upper_items(mounted),
+                "diff": [str(c) for c in mounted.diff()],
+            }
+        return {"model": simulated, "busybox": kernel, "shell-on-kernel": shell_on_kernel}
 
     yield run
 
@@ -276,3 +299,7 @@ def test_the_shell_does_what_busybox_sh_does(both: Any, script: str) -> None:
     for key in ("status", "stdout", "stderr", "diff"):
         assert model[key] == real[key], f"{key} differs for {script!r}"
     assert model["upper"] == real["upper"], f"upper differs for {script!r}"
+    # layerlab's shell on a real overlay mount (its redirections are real descriptors there)
+    mounted = result["shell-on-kernel"]
+    for key in ("status", "stdout", "stderr", "diff", "upper"):
+        assert mounted[key] == real[key], f"{key} differs for {script!r} (layerlab's shell on the real mount)"

@@ -14,6 +14,7 @@ import pytest
 
 from simulator.cli._rows import CONTAINER_TABLE, HISTORY_TABLE, IMAGE_TABLE
 from simulator.engine import Engine
+from simulator.registry.content import image_content
 
 from ._helpers import cli
 
@@ -30,8 +31,18 @@ HISTORY_JSON_KEYS = {"Comment", "CreatedAt", "CreatedBy", "CreatedSince", "ID", 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    """busybox, ``web:1`` built on it, an exited container ``c1`` and a running one ``srv``."""
-    e = Engine()
+    """busybox, ``web:1`` built on it, an exited container ``c1`` and a running one ``srv``
+    (the default store: containerd)."""
+    return _engine(tmp_path, Engine())
+
+
+@pytest.fixture
+def overlay2_engine(tmp_path: Path) -> Engine:
+    """The same with Docker's graphdriver store (overlay2)."""
+    return _engine(tmp_path, Engine(image_store="overlay2"))
+
+
+def _engine(tmp_path: Path, e: Engine) -> Engine:
     (tmp_path / "Dockerfile").write_text(
         "FROM busybox:latest\nRUN echo hi > /hello && mkdir /app\nCOPY f /app/f\n", encoding="utf-8"
     )
@@ -43,13 +54,16 @@ def engine(tmp_path: Path) -> Engine:
 
 
 def test_build_quiet_prints_the_image_id(tmp_path: Path) -> None:
-    e = Engine()
+    e = Engine(image_store="overlay2")
     (tmp_path / "Dockerfile").write_text("FROM busybox:latest\nRUN touch /x\n", encoding="utf-8")
     r = cli("build", "-q", "-t", "a:1", "-t", "b:2", str(tmp_path), engine=e)
     assert r.status == 0
     image = e.images.get("a:1")
-    assert r.out == image.id + "\n"
+    assert r.out == image.id + "\n"  # overlay2: the config digest
     assert e.images.get("b:2").id == image.id
+    # the containerd store (the default): the manifest digest, as `docker images --no-trunc` shows it
+    r = cli("build", "-q", "-t", "a:1", str(tmp_path), engine=Engine())
+    assert r.out == str(image_content(image).manifest_digest) + "\n"
 
 
 def test_build_args_target_and_file(tmp_path: Path) -> None:
@@ -83,10 +97,22 @@ def test_images_default_is_the_engines_table_and_the_default_template(engine: En
     assert cli("images", "--format", IMAGE_TABLE, engine=engine).out == r.out
 
 
+def test_images_quiet_filter_and_json_overlay2(overlay2_engine: Engine, tmp_path: Path) -> None:
+    web = overlay2_engine.images.get("web:1")  # overlay2: IMAGE ID is the config digest
+    assert cli("images", "-q", "web", engine=overlay2_engine).out == web.short_id + "\n"
+    assert cli("images", "--no-trunc", "-q", "web:1", engine=overlay2_engine).out == web.id + "\n"
+    r = cli("build", "-q", "-t", "web:1", str(tmp_path), engine=overlay2_engine)
+    assert r.out == web.id + "\n"  # build -q prints the same ID
+
+
 def test_images_quiet_filter_and_json(engine: Engine) -> None:
     web = engine.images.get("web:1")
-    assert cli("images", "-q", "web", engine=engine).out == web.short_id + "\n"
-    assert cli("images", "--no-trunc", "-q", "web:1", engine=engine).out == web.id + "\n"
+    # the containerd store's IMAGE ID is the manifest digest (moby daemon/containerd/image_list.go)
+    manifest = str(image_content(web).manifest_digest)
+    assert manifest != web.id and engine.image_store == "containerd"
+    assert cli("images", "-q", "web", engine=engine).out == manifest[7:19] + "\n"
+    assert cli("images", "--no-trunc", "-q", "web:1", engine=engine).out == manifest + "\n"
+    assert engine.images.get(manifest[7:19]) == web  # and that ID names the image
     assert cli("images", "-q", "web:2", engine=engine).out == ""
     lines = cli("images", "--format", "{{json .}}", engine=engine).out.splitlines()
     assert {tuple(sorted(json.loads(line))) for line in lines} == {tuple(sorted(IMAGE_JSON_KEYS))}
@@ -136,9 +162,16 @@ def test_exec_diff_commit_in_docker_formats(engine: Engine) -> None:
     assert cli("diff", "srv", engine=engine).out == "C /app\nA /app/n\nD /hello\n"
     r = cli("commit", "-m", "snapshot", "srv", "snap:1", engine=engine)
     image = engine.images.get("snap:1")
-    assert r.out == image.id + "\n"
+    # the containerd store prints the new manifest's digest (moby daemon/containerd/image_commit.go:
+    # writeContentsForImage returns the manifest descriptor); overlay2 the config digest (below)
+    assert r.out == str(image_content(image).manifest_digest) + "\n"
     assert image.history[-1].comment == "snapshot"
     assert cli("exec", "srv", "sh", "-c", "exit 4", engine=engine).status == 4
+
+
+def test_commit_prints_the_config_digest_with_overlay2(overlay2_engine: Engine) -> None:
+    r = cli("commit", "srv", "snap:1", engine=overlay2_engine)
+    assert r.out == overlay2_engine.images.get("snap:1").id + "\n"
 
 
 def test_exec_in_a_stopped_container_fails(engine: Engine) -> None:

@@ -19,7 +19,7 @@ def sized(name: str, size: int) -> Layer:
 
 
 def test_df_shared_and_unique_sizes_case_61():
-    engine = Engine()
+    engine = Engine(image_store="overlay2")  # the numbers of SEMANTICS' case 61: the graphdriver store
     base = sized("base", 10 * MB)
     x = engine.images.add(Image.of([base, sized("x", 5 * MB)]), "x:1")
     engine.images.add(Image.of([base, sized("y", 5 * MB)]), "y:1")
@@ -34,6 +34,28 @@ def test_df_shared_and_unique_sizes_case_61():
     text = df.table()
     assert "Images          2         1         20MB      5MB (25%)" in text
     assert "15MB      10MB          5MB           1" in df.verbose()
+
+
+def test_df_case_61_with_the_containerd_store():
+    """The same images in the containerd store: ``LayerDiskUsage`` sums every snapshot's
+    ``fs.DiskUsage`` (st_blocks * 512 per inode, ext4 4 KiB blocks, each snapshot's root
+    directory one block; moby daemon/containerd/service.go, continuity fs/du_unix.go)."""
+    engine = Engine()  # the default store
+    assert engine.image_store == "containerd"
+    base = sized("base", 10 * MB)
+    x = engine.images.add(Image.of([base, sized("x", 5 * MB)]), "x:1")
+    engine.images.add(Image.of([base, sized("y", 5 * MB)]), "y:1")
+    engine.containers.create(x, name="uses-x").start()
+    df = engine.df()
+    block = 4096
+    base_snapshot = -(-10 * MB // block) * block + block  # 2442 blocks of data + the root directory
+    top_snapshot = -(-5 * MB // block) * block + block  # 1221 blocks + the root directory
+    writable = block  # the running container's snapshot: its root directory only
+    assert df.layers_size == base_snapshot + 2 * top_snapshot + writable == 20_021_248
+    rows = {r.repository: r for r in df.images}
+    for row in rows.values():  # only snapshots are shared; the blobs are each image's own
+        assert row.shared_size == base_snapshot
+        assert row.unique_size == row.size - base_snapshot > top_snapshot
 
 
 def test_layers_stored_once_per_chain_id_and_released():
@@ -142,11 +164,18 @@ def test_tabwriter_layout_matches_docker_golden():
 
 
 def test_docker_ps_size_column():
-    engine = Engine()
+    engine = Engine(image_store="overlay2")  # bytes of files in the writable layer
     engine.images.add(Image.of([sized("f", 7_800_000)]), "app")
     c = engine.containers.create("app", name="web").start()
     c.write_file("/f", b"")
     assert "0B (virtual 7.8MB)" in engine.containers.table(size=True)
+    # containerd: the writable snapshot's disk usage, its root directory's 4 KiB block included
+    # (GetContainerLayerSize); virtual adds the image's snapshot: 1905 blocks of /f + its root
+    engine = Engine(image_store="containerd")
+    engine.images.add(Image.of([sized("f", 7_800_000)]), "app")
+    engine.containers.create("app", name="web").start().write_file("/f", b"")
+    assert 4096 + 1905 * 4096 + 4096 == 7_811_072
+    assert "4.1kB (virtual 7.81MB)" in engine.containers.table(size=True)
 
 
 PUBLIC_API = [
@@ -218,8 +247,12 @@ def test_logical_clock_starts_after_the_library_images_were_made():
     assert "Less than a second ago" not in engine.images.table()
 
 
-def test_status_column_like_docker_ps_and_reclaimable_containers():
-    engine = Engine()
+@pytest.mark.parametrize(
+    ("store", "reclaimable"),
+    [("overlay2", 3), ("containerd", 2 * 4096)],  # containerd: the snapshot's root directory + 1 block of /b
+)
+def test_status_column_like_docker_ps_and_reclaimable_containers(store: str, reclaimable: int):
+    engine = Engine(image_store=store)
     engine.images.add(Image.of([sized("f", 1)]), "app")
     up = engine.containers.create("app", name="up").start()
     up.write_file("/a", b"12345")
@@ -230,7 +263,7 @@ def test_status_column_like_docker_ps_and_reclaimable_containers():
     table = engine.containers.table(all=True)
     assert "Exited (3) 1 second ago" in table and "Up 4 seconds" in table
     df = engine.df()
-    assert df.containers_active == 1 and df.containers_reclaimable == 3
+    assert df.containers_active == 1 and df.containers_reclaimable == reclaimable
 
 
 def test_bad_arguments_are_clear_errors():

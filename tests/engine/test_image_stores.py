@@ -76,8 +76,16 @@ def test_unknown_image_store_is_a_clear_error() -> None:
     assert isinstance(info.value, SimulatorError) and isinstance(info.value, ValueError)
 
 
-def test_default_store_is_overlay2() -> None:
-    assert Engine().image_store == "overlay2"
+def test_default_store_is_containerd(tmp_path) -> None:
+    """A fresh Docker 29 install uses the containerd image store (Docker 29 release notes:
+    "containerd image store is now the default for fresh installs"); overlay2 is chosen."""
+    from simulator.cli._engine import open_engine
+
+    assert Engine().image_store == "containerd"
+    assert Engine(root=tmp_path / "store").image_store == "containerd"
+    assert open_engine(tmp_path / "cli").image_store == "containerd"  # the layerlab command
+    assert open_engine(tmp_path, persistent=False).image_store == "containerd"
+    assert Engine(image_store="overlay2").image_store == "overlay2"
 
 
 def test_snapshot_usage_counts_ext4_blocks() -> None:

@@ -415,7 +415,7 @@ def test_cache_friendly_malformed(dockerfile):
 
 @pytest.fixture(scope="module")
 def three_images() -> Engine:
-    engine = Engine()
+    engine = Engine(image_store="overlay2")  # the exercise counts the graphdriver store's layer bytes
     for ref in ("debian:bookworm-slim", "python:3.11-slim", "python:3.12-slim"):
         engine.images.pull(ref)
     return engine
@@ -445,6 +445,12 @@ def test_disk_usage_reading_df_is_refused(three_images):
     feedback = check_disk_usage(three_images, lambda engine: engine.df().layers_size)
     assert_wrong(feedback)
     assert "docker system df" in feedback.hint
+
+
+def test_disk_usage_on_the_containerd_store_says_which_store_the_exercise_is_about():
+    feedback = check_disk_usage(Engine(), _stored_bytes)  # the default store: containerd
+    assert_wrong(feedback)
+    assert "containerd image store" in feedback.message and "image_store='overlay2'" in feedback.hint
 
 
 def test_disk_usage_wrong(three_images):

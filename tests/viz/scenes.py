@@ -53,7 +53,9 @@ def other_image() -> Image:
 
 
 def engine_scene() -> tuple[Engine, Image, Image]:
-    engine = Engine()
+    # the golden diagrams' df numbers (SIZE, SHARED: layer bytes, IDs: config digests) are the
+    # overlay2 store's; the sharing picture is the graphdriver's layer store
+    engine = Engine(image_store="overlay2")
     app = engine.images.add(app_image(), "app:1")
     srv = engine.images.add(other_image(), "srv:1")
     web = engine.containers.create("app:1", name="web")
