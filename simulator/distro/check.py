@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.distro import library
+from simulator.distro import digests, library
 from simulator.distro.jsondata import DATA, data_files, dumps
 from simulator.model.entries import Kind
 from simulator.model.image import Image
@@ -216,13 +216,18 @@ class _Files:
         for name, value in self.data.items():
             if name == "images.json":
                 self.images(name, value)
+            elif name == digests.FILE:
+                self.keys(name, "", value, {"files", "layers"}, ["_comment"])
             elif name == "packages.json":
                 self.packages(name, value)
             elif name.removeprefix("layers/").removesuffix(".json") in self.layer_names:
                 self.layer(name, value)
             else:
                 self.problem(
-                    name, "", "", "unknown data file (expected images.json, packages.json, layers/*.json)"
+                    name,
+                    "",
+                    "",
+                    "unknown data file (expected images.json, packages.json, digests.json, layers/*.json)",
                 )
 
     # -- images.json ---------------------------------------------------------------------------
@@ -513,6 +518,10 @@ def check(root: Path = DATA) -> Report:
     report = Report(problems=files.problems)
     if not report.problems:
         _image_checks(root, report)
+    if not report.problems and digests.FILE in files.data:  # stale digests matter once all else is right
+        for name in digests.stale_layers(sorted(files.layer_names), root):
+            report.problems.append(Problem(digests.FILE, f"layers[{json.dumps(name)}]", "source",
+                                           "stale or missing; run: python -m simulator.distro digests"))  # fmt: skip
     return report
 
 

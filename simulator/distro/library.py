@@ -23,12 +23,13 @@ Examples:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from simulator.distro import catalogue
+from simulator.distro import catalogue, digests
 from simulator.distro.jsondata import DATA, load
 from simulator.distro.synthetic import Synthetic, synthetic_entry
 from simulator.model.entries import Entry
@@ -36,7 +37,8 @@ from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.reference import normalize_ref
 
-__all__ = ["DATA", "Synthetic", "get", "has", "image_info", "layer", "names", "nearest", "normalize_ref"]
+__all__ = ["DATA", "Synthetic", "get", "has", "image_info", "layer", "names", "nearest", "normalize_ref",
+           "without_digest_cache"]  # fmt: skip
 
 # Every function below takes the data directory (``root``): the package's own by default,
 # another one when ``python -m simulator.distro check`` is pointed at a copy.
@@ -66,7 +68,7 @@ def _rows(name: str, root: Path = DATA) -> dict[str, list[Any]]:
     return table
 
 
-def _entry(row: list[Any]) -> Entry:
+def _entry(row: list[Any], root: Path = DATA) -> Entry:
     """One data row as an Entry.
 
     Rows: ``[path, "d", mode, uid?, gid?]``, ``[path, "f", mode, size, uid?, gid?]`` (generated
@@ -83,29 +85,44 @@ def _entry(row: list[Any]) -> Entry:
     if kind == "t":
         return Entry.file(row[3].encode(), mode, uid, gid)
     if kind == "f":
-        return synthetic_entry(path, row[3], mode, uid, gid)
+        known = digests.cached_file_digest(path, row[3], root) if _USE_CACHE else None
+        return synthetic_entry(path, row[3], mode, uid, gid, digest=known)
     raise ValueError(f"layer data row for {path!r} has unknown type {kind!r}")
 
 
 def _parents(paths: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for path in paths:
-        parts = path.split("/")[1:-1]
-        for i in range(1, len(parts) + 1):
-            out.add("/" + "/".join(parts[:i]))
+        parent = path.rpartition("/")[0]
+        while parent and parent not in out:  # a parent seen before has its own parents in already
+            out.add(parent)
+            parent = parent.rpartition("/")[0]
     return out
 
 
 _LAYERS: dict[tuple[Path, str], Layer] = {}
+_USE_CACHE = True
+
+
+@contextmanager
+def without_digest_cache() -> Iterator[None]:
+    """Build layers with every digest computed from the bytes (``data/digests.json`` unread and
+    the layer cache bypassed): what ``python -m simulator.distro digests`` and its test do."""
+    global _USE_CACHE
+    saved, _USE_CACHE = _USE_CACHE, False
+    try:
+        yield
+    finally:
+        _USE_CACHE = saved
 
 
 def layer(name: str, root: Path = DATA) -> Layer:
     """The layer described by ``data/layers/<name>.json`` (built once, then shared)."""
-    cached = _LAYERS.get((root, name))
+    cached = _LAYERS.get((root, name)) if _USE_CACHE else None
     if cached is not None:
         return cached
     rows = _rows(name, root)
-    entries = {path: _entry(row) for path, row in rows.items()}
+    entries = {path: _entry(row, root) for path, row in rows.items()}
     for missing in _parents(entries) - entries.keys():  # a tar lists every parent directory
         entries[missing] = Entry.directory(0o755)
     if name == "alpine-3.20":
@@ -113,6 +130,11 @@ def layer(name: str, root: Path = DATA) -> Layer:
         entries["/lib/apk/db/installed"] = Entry.file(text.encode())
     comment = load(f"layers/{name}.json", root).get("comment", "")
     built = Layer.of(entries, created_by=name, comment=comment)
+    if not _USE_CACHE:
+        return built
+    known = digests.cached_layer(name, root)
+    if known is not None:  # the tar's digest, precomputed from these very rows (digests.py)
+        built._cache["diff_id"], built._cache["tar_size"] = known
     _LAYERS[(root, name)] = built
     return built
 

@@ -36,7 +36,7 @@ def test_the_check_passes_as_ci_runs_it() -> None:
     out = subprocess.run([sys.executable, "-m", "simulator.distro", "check"], cwd=ROOT,
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "ok: 22 files, 10 images" in out.stdout
+    assert "ok: 23 files, 10 images" in out.stdout
     assert "python:3.12-slim" in out.stdout and "size_mb" in out.stdout  # the size table
 
 

@@ -1,0 +1,43 @@
+"""``data/digests.json``: the precomputed digests are the ones the bytes really have."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from simulator.distro import check, digests, jsondata, library
+from simulator.distro.synthetic import Synthetic
+
+
+def test_every_cached_layer_digest_is_what_hashing_the_tar_gives() -> None:
+    names = sorted(p.stem for p in (jsondata.DATA / "layers").glob("*.json"))
+    assert digests.stale_layers(names) == []
+    with library.without_digest_cache():
+        for name in names:
+            fresh = library.layer(name)
+            assert (str(fresh.diff_id), fresh._cache["tar_size"]) == digests.cached_layer(name), name
+    assert all(library.layer(name).diff_id == digests.cached_layer(name)[0] for name in names)  # type: ignore[index]
+
+
+def test_cached_file_digests_match_the_generated_bytes() -> None:
+    table = digests._table()["files"]
+    assert table, "digests.json lists no files"
+    for key in sorted(table)[::25]:  # a sample: hashing all of them is the test above's job
+        size, path = key.split(" ", 1)
+        data = Synthetic(path, int(size)).read()
+        assert table[key] == hashlib.sha256(data).hexdigest(), key
+
+
+def test_a_changed_layer_is_stale_reported_by_check_and_rebuilt_correctly(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(jsondata.DATA, tmp_path / "data"))
+    layer = root / "layers/node-20-yarn.json"
+    layer.write_text(layer.read_text().replace("1015]", "1016]"), encoding="utf-8")
+    assert digests.cached_layer("node-20-yarn", root) is None
+    problems = [str(p) for p in check.check(root).problems]
+    assert problems == ['digests.json: layers["node-20-yarn"]: source: stale or missing; '
+                        "run: python -m simulator.distro digests"]  # fmt: skip
+    built = library.layer("node-20-yarn", root)
+    assert built.diff_id == hashlib.sha256(built.tar()).hexdigest().join(("sha256:", ""))
+    digests.write(root)
+    assert check.check(root).problems == []
