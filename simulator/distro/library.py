@@ -1,5 +1,6 @@
-"""The built-in base images: ``scratch``, ``busybox``, ``alpine``, ``debian``, ``ubuntu``, ``python``,
-``node`` and ``nginx``, described as data in ``simulator/distro/data``.
+"""The built-in base images (``scratch``, ``busybox``, ``alpine``, ``debian``, ``ubuntu``, ``python``,
+``node``, ``golang``, ``nginx``, ``redis``, ``postgres``, ``httpd``, ``eclipse-temurin``, ``maven``,
+.NET and distroless; docs/distro.md lists the tags), described as data in ``simulator/distro/data``.
 
 There is no network, so ``FROM debian:12`` takes its image from here.  Each image is synthetic
 but shaped like the official one: the same directory skeleton and key files (``/etc/os-release``,
@@ -125,7 +126,7 @@ def layer(name: str, root: Path = DATA) -> Layer:
     entries = {path: _entry(row, root) for path, row in rows.items()}
     for missing in _parents(entries) - entries.keys():  # a tar lists every parent directory
         entries[missing] = Entry.directory(0o755)
-    if name == "alpine-3.20":
+    if name.startswith("alpine-3."):  # every Alpine release's database from the (3.20) apk catalogue
         text = catalogue.apk_installed_db(catalogue.apk_base_names(root), root)
         entries["/lib/apk/db/installed"] = Entry.file(text.encode())
     comment = load(f"layers/{name}.json", root).get("comment", "")
@@ -200,7 +201,15 @@ def _build(key: str, root: Path) -> Image:
     own = [layer(name, root) for name in spec["layers"]]
     layers = [*(base.layers if base else ()), *own]
     history = [*(base.history if base else ()), *_history(spec, own)]
-    return Image.of(layers, ImageConfig.from_json(spec["config"]), history, created=spec["created"])
+    image = Image.of(layers, ImageConfig.from_json(spec["config"]), history, created=spec["created"])
+    if (
+        base is not None and "view" in base._cache
+    ):  # stack on the base's merged tree, as Image.with_layer does
+        view = base.view
+        for extra in own:
+            view = view.extended(extra)
+        image._cache["view"] = view
+    return image
 
 
 def _build_cached(ref: str, root: Path) -> Image:

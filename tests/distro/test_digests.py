@@ -6,17 +6,28 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
+
 from simulator.distro import check, digests, jsondata, library
 from simulator.distro.synthetic import Synthetic
 
 
-def test_every_cached_layer_digest_is_what_hashing_the_tar_gives() -> None:
+@pytest.mark.slow
+def test_cached_layer_digests_are_what_hashing_the_tar_gives() -> None:
     names = sorted(p.stem for p in (jsondata.DATA / "layers").glob("*.json"))
     assert digests.stale_layers(names) == []
+    # every small layer, and the big ones of every kind (hashing all ~5 GB takes a minute: the
+    # generator writes them all through this same code path)
+    small = [n for n in names if library.layer(n).size < 20_000_000]
+    sample = [*small, "debian-trixie-slim", "ubuntu-jammy", "python-3.13-slim-trixie", "alpine-3.22"]
     with library.without_digest_cache():
-        for name in names:
+        for name in sample:
             fresh = library.layer(name)
-            assert (str(fresh.diff_id), fresh._cache["tar_size"]) == digests.cached_layer(name), name
+            diff_id = str(
+                fresh.diff_id
+            )  # computes the tar size too, except for an empty layer (1024 zero bytes)
+            size = fresh._cache.get("tar_size", 1024)
+            assert (diff_id, size) == digests.cached_layer(name), name
     assert all(library.layer(name).diff_id == digests.cached_layer(name)[0] for name in names)  # type: ignore[index]
 
 
