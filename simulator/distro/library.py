@@ -24,6 +24,7 @@ Examples:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -146,19 +147,43 @@ def names(root: Path = DATA) -> list[str]:
     return sorted(_tag_index(root))
 
 
+_SUCCESSORS = {
+    "openjdk": "eclipse-temurin",
+    "adoptopenjdk": "eclipse-temurin",
+    "microsoft/dotnet": "mcr.microsoft.com/dotnet/sdk",
+}
+"""Deprecated repositories and the official one that replaced them (Docker Hub's notices)."""
+_POINT = re.compile(r"\d+\.\d+\.\d+")
+
+
 def nearest(ref: str, n: int = 3, root: Path = DATA) -> list[str]:
     """The ``n`` library references closest to ``ref`` (difflib's ratio over the names), best
     first: what to suggest for ``FROM pyhton:3.12``.  A name with a known repository part
-    prefers that repository's tags."""
+    prefers that repository's tags; a deprecated repository (``openjdk``) its successor's; a
+    tag without a point release (``3.9-slim``) is not answered with point-release aliases
+    (``3.13.9-slim``), and each image is suggested under one name only."""
     import difflib
 
     wanted = normalize_ref(ref)
-    all_names = names(root)
-    repo = wanted.rsplit(":", 1)[0]
-    same_repo = [name for name in all_names if name.rsplit(":", 1)[0] == repo]
-    pool = same_repo if len(same_repo) >= n else all_names
-    scored = sorted(pool, key=lambda name: (-difflib.SequenceMatcher(None, wanted, name).ratio(), name))
-    return scored[:n]
+    repo, _, tag = wanted.rpartition(":")
+    if repo.removeprefix("docker.io/library/") in _SUCCESSORS:
+        repo = _SUCCESSORS[repo.removeprefix("docker.io/library/")]
+        wanted = f"{repo}:{tag}"
+    all_names = [
+        name for name in names(root) if _POINT.search(tag) or not _POINT.search(name.rpartition(":")[2])
+    ]
+    scored = sorted(all_names, key=lambda name: (name.rsplit(":", 1)[0] != repo,  # the same repository first
+                                                 -difflib.SequenceMatcher(None, wanted, name).ratio(), name))  # fmt: skip
+    out: list[str] = []
+    seen: set[str] = set()
+    index = _tag_index(root)
+    for name in scored:
+        if index[name] not in seen:
+            seen.add(index[name])
+            out.append(name)
+        if len(out) == n:
+            break
+    return out
 
 
 def has(ref: str, root: Path = DATA) -> bool:

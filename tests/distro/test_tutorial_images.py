@@ -169,7 +169,7 @@ def test_the_trixie_and_jammy_bases_carry_their_real_release_files() -> None:
 @pytest.mark.parametrize(
     ("wanted", "expected"),
     [("node:18-alpine", "node:"), ("pyhton:3.12", "python:3.1"), ("golang:1.21-alpine", "golang:1.2"),
-     ("alpine:3.17", "alpine:3."), ("eclipse-temurin:11-jdk", "eclipse-temurin:"), ("ubuntu:20.04", "ubuntu:2")],
+     ("alpine:3.17", "alpine:3."), ("eclipse-temurin:11-jdk", "eclipse-temurin:")],
 )  # fmt: skip
 def test_the_nearest_images_hint_still_helps(wanted: str, expected: str) -> None:
     near = library.nearest(wanted)
@@ -178,3 +178,14 @@ def test_the_nearest_images_hint_still_helps(wanted: str, expected: str) -> None
         assert near[0].endswith("-alpine"), near
     if wanted == "pyhton:3.12":
         assert near[0] == "python:3.12", near
+
+
+def test_nearest_names_each_image_once_without_point_release_aliases_and_knows_successors() -> None:
+    near = library.nearest("python:3.9-slim")
+    assert near == ["python:3.10-slim", "python:3.11-slim", "python:3.12-slim"]
+    assert len({library.get(name).id for name in near}) == 3
+    assert library.nearest("openjdk:17")[0] == "eclipse-temurin:17"  # openjdk is deprecated for Temurin
+    assert library.nearest("ubuntu:20.04")[:2] == ["ubuntu:22.04", "ubuntu:24.04"]
+    assert library.nearest("python:3.12.1-slim")[0].startswith(
+        "python:3.12.1"
+    )  # a point release asks for them
