@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulator.distro import check, digests, jsondata
+from simulator.distro import check, jsondata, refresh
 
 USAGE = "usage: python -m simulator.distro format|check|digests [DATA_DIR] | generate [--dry-run] [--cache DIR] [NAME ...]"
 
@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
         return check.main(argv[1:])
     root = Path(argv[1]) if len(argv) > 1 else jsondata.DATA
     if argv[0] == "digests":
-        print(f"wrote {digests.write(root, everything=True)}")
+        print(f"wrote {refresh.write(root, everything=True)}")
         return 0
     for name in jsondata.write_canonical(root):
         print(f"formatted {name}")

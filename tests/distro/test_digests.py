@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.distro import check, digests, jsondata, library
+from simulator.distro import check, digests, jsondata, library, refresh
 from simulator.distro.synthetic import Synthetic
 
 
@@ -50,5 +50,5 @@ def test_a_changed_layer_is_stale_reported_by_check_and_rebuilt_correctly(tmp_pa
                         "run: python -m simulator.distro digests"]  # fmt: skip
     built = library.layer("node-20-yarn", root)
     assert built.diff_id == hashlib.sha256(built.tar()).hexdigest().join(("sha256:", ""))
-    digests.write(root)
+    refresh.write(root)
     assert check.check(root).problems == []

@@ -205,7 +205,7 @@ def _published(first: list[Any], then: Any) -> Any:
 
 
 def main(argv: list[str]) -> int:
-    from simulator.distro.generate import images, published, published_more, published_recipes
+    from simulator.distro.generate import common, images, published, published_more, published_recipes
 
     dry_run, no_apt, cache, root, only = False, False, Path.home() / ".cache" / "layerlab-distro", DATA, []
     args = list(argv)
@@ -229,7 +229,7 @@ def main(argv: list[str]) -> int:
         if recipe.write and not no_apt and (not only or name in only):
             print(f"apt layer {name} ...", flush=True)
             _write(
-                root, f"layers/{name}.json", apt.layer(name, images.CREATED_APT[name][:10]), dry_run, changed
+                root, f"layers/{name}.json", apt.layer(name, common.CREATED_APT[name][:10]), dry_run, changed
             )
     layers: dict[str, dict[str, Any]] = {}
     for spec in _published(published_recipes.layers(cache), lambda: published_more.more_layers(cache)):
@@ -261,7 +261,7 @@ def main(argv: list[str]) -> int:
     for name in changed:
         print(f"{'would change' if dry_run else 'wrote'} {name}")
     if changed and not dry_run:
-        from simulator.distro import digests
+        from simulator.distro import refresh
 
-        print(f"wrote {digests.write(root)}")
+        print(f"wrote {refresh.write(root)}")
     return 0

@@ -10,7 +10,7 @@ import copy
 import json
 from typing import Any
 
-from simulator.distro.generate.images import PATH, TRIXIE, _b, _image
+from simulator.distro.generate.common import PATH, TRIXIE, _b, _image
 from simulator.distro.generate.published_more import DOTNET, GO, TEMURIN
 from simulator.distro.generate.published_recipes import NODE
 from simulator.distro.jsondata import DATA
@@ -289,7 +289,8 @@ def _distroless() -> dict[str, dict[str, Any]]:
         ref = f"gcr.io/distroless/{name}"
         history = [_h_bazel("bazel build ...") for _ in layers]
         for user, workdir, tag in (("0", "/", "latest"), ("65532", "/home/nonroot", "nonroot")):
-            out[f"{ref}:{tag}"] = _image([f"{ref}:{tag}"], mb, f"GoogleContainerTools/distroless {name} (Debian 12 packages, bazel rules_oci); "
+            short = f"gcr.io/distroless/{name.removesuffix('-debian12')}:{tag}"  # the unversioned name is Debian 12's
+            out[f"{ref}:{tag}"] = _image([f"{ref}:{tag}", short], mb, f"GoogleContainerTools/distroless {name} (Debian 12 packages, bazel rules_oci); "
                                          "created is the epoch, as in the real images; Docker Hub-style size, approximate",
                                          epoch, layers, {"Env": env, "User": user, "WorkingDir": workdir}, history)  # fmt: skip
     return out

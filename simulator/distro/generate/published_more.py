@@ -158,7 +158,7 @@ def more_layers(cache: Path) -> list[Published]:
                          "mkdir -p \"$PGDATA\" && chown -R postgres:postgres \"$PGDATA\" && chmod 1777 \"$PGDATA\"", -1, "the Dockerfile",
                          [_d("/var/run/postgresql", "3777", 999, 999), _d("/var/lib/postgresql/data", "1777", 999, 999)]))  # fmt: skip
     out.append(Published("postgres-entrypoint", "postgres: COPY docker-entrypoint.sh docker-ensure-initdb.sh /usr/local/bin/; "
-                         "RUN ln -sT docker-ensure-initdb.sh /usr/local/bin/docker-enforce-initdb.sh", 13_500, "the Dockerfile",
+                         "RUN ln -sT docker-ensure-initdb.sh /usr/local/bin/docker-enforce-initdb.sh", -1, "the Dockerfile",
                          [_f("/usr/local/bin/docker-entrypoint.sh", 12_400, "755"), _f("/usr/local/bin/docker-ensure-initdb.sh", 1_100, "755"),
                           _l("/usr/local/bin/docker-enforce-initdb.sh", "docker-ensure-initdb.sh")], fold="/usr/local/bin/docker-entrypoint.sh"))  # fmt: skip
     # -- httpd
