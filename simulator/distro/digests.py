@@ -64,9 +64,10 @@ def _key_bytes(value: Any) -> bytes:
 
 
 def source_key(name: str, root: Path = DATA) -> str:
-    """sha256 over what layer ``name`` is built from (parsed, so the files' layout does not count): its
-    file, the files it includes (recursively) and, for the Alpine layers, the apk catalogue (their
-    ``/lib/apk/db/installed`` comes from it)."""
+    """sha256 over what layer ``name`` is built from: its file, the files it includes (recursively)
+    and, for the Alpine layers, the apk catalogue (their ``/lib/apk/db/installed`` comes from it).
+    The files' text is hashed as it is: ``check`` keeps every file in its one canonical form, so a
+    change of text is a change of content."""
     h = hashlib.sha256(FORMAT.encode())
     seen: set[str] = set()
 
@@ -75,7 +76,7 @@ def source_key(name: str, root: Path = DATA) -> str:
             return
         seen.add(layer)
         spec = _layer_spec(layer, root)
-        h.update(layer.encode() + b"\0" + _key_bytes(spec) + b"\0")
+        h.update(layer.encode() + b"\0" + (root / f"layers/{layer}.json").read_bytes() + b"\0")
         for included in spec.get("include", ()):
             add(included)
 
