@@ -1,7 +1,5 @@
 """The ``images.json`` entries the generator owns: tags, base, layers, config and history.
 
-# Long module: the table of every generated image's config and history, transcribed from the
-# official images' Dockerfiles, one function per family.
 
 Generation (the ``created`` dates): the Debian-trixie, Ubuntu-jammy, Alpine and language images
 model the official images of late 2025 (debian:trixie-20251117, Node.js 20.19.5/22.21.1/24.11.1,

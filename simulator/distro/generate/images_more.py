@@ -1,7 +1,5 @@
 """``images.json`` entries of node, golang, nginx, redis, postgres, httpd, eclipse-temurin, maven,
 .NET and distroless (see :mod:`simulator.distro.generate.images` for the generation and sources).
-
-# Long module: one table of data, a function per family.
 """
 
 from __future__ import annotations

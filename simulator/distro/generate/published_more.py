@@ -1,6 +1,5 @@
 """Published-figure layers of the server, JVM, Go, .NET and distroless images (see published_recipes).
 
-# Long module: one table of data, each layer with its key paths, total and source.
 
 Totals are ``docker history`` layer sizes of the amd64 images (late 2025) or the projects' own
 published archive sizes, rounded and APPROXIMATE; the key paths are the real ones (checked

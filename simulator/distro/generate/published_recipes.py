@@ -1,7 +1,5 @@
 """Layers whose files no reachable registry serves: their key paths and published totals.
 
-# Long module: one table of data (every layer of the library that is not made from .debs), kept
-# together so that its sources sit next to its figures.
 
 Figures are the layer sizes ``docker history`` shows for the amd64 images of the generation
 in ``images.py`` (late 2025), rounded; where a project publishes its own figure (the Node.js and
