@@ -32,14 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.distro import library
+from simulator.distro import digests, library
 from simulator.distro.check_toolchains import check_npm, check_pip
 from simulator.distro.jsondata import DATA, data_files, dumps
 from simulator.model.entries import Kind
 from simulator.model.image import Image
 from simulator.reference import normalize_ref
 
-__all__ = ["KNOWN_ABSENT", "TOLERANCE", "Problem", "Report", "SizeRow", "check", "main"]
+__all__ = ["KNOWN_ABSENT", "NO_SHELL", "TOLERANCE", "Problem", "Report", "SizeRow", "check", "main"]
 
 TOLERANCE = 0.15
 """How far (a fraction of ``size_mb``) a built image's size may be from the documented one."""
@@ -56,7 +56,11 @@ _MODE = re.compile(r"[0-7]{3,4}")
 # as notes; any other missing PATH directory is a problem, and so is a listed one that exists.
 KNOWN_ABSENT: dict[str, frozenset[str]] = {
     "busybox": frozenset({"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin"}),
-    "alpine": frozenset({"/usr/local/sbin"}),
+    "alpine": frozenset({"/usr/local/sbin"}),  # as in the real minirootfs (alpine-baselayout makes none)
+    "alpine:3.18": frozenset({"/usr/local/sbin"}),
+    "alpine:3.19": frozenset({"/usr/local/sbin"}),
+    "alpine:3.21": frozenset({"/usr/local/sbin"}),
+    "alpine:3.22": frozenset({"/usr/local/sbin"}),
     "debian:12": frozenset({"/usr/local/sbin", "/usr/local/bin"}),
     "debian:12-slim": frozenset({"/usr/local/sbin", "/usr/local/bin"}),
     "ubuntu:24.04": frozenset({"/usr/local/bin"}),
@@ -65,6 +69,10 @@ KNOWN_ABSENT: dict[str, frozenset[str]] = {
     "node:20-slim": frozenset({"/usr/local/sbin"}),
     "nginx:1.27": frozenset({"/usr/local/sbin", "/usr/local/bin"}),
 }
+
+NO_SHELL = frozenset({"gcr.io/distroless/static-debian12:latest", "gcr.io/distroless/static-debian12:nonroot",
+                      "gcr.io/distroless/base-debian12:latest", "gcr.io/distroless/base-debian12:nonroot"})  # fmt: skip
+"""Images that have no ``/bin/sh`` on purpose (distroless: "no shell" is the point)."""
 
 _ROW_LENGTHS = {"d": (3, 5), "f": (4, 6), "t": (4, 6), "l": (3, 3), "-": (2, 2)}
 
@@ -217,6 +225,8 @@ class _Files:
         for name, value in self.data.items():
             if name == "images.json":
                 self.images(name, value)
+            elif name == digests.FILE:
+                self.keys(name, "", value, {"files", "layers"}, ["_comment"])
             elif name == "packages.json":
                 self.packages(name, value)
             elif name in ("pip.json", "npm.json"):  # the toolchain catalogues (check_toolchains)
@@ -229,7 +239,7 @@ class _Files:
                     name,
                     "",
                     "",
-                    "unknown data file (expected images.json, packages.json, pip.json, npm.json, layers/*.json)",
+                    "unknown data file (expected images.json, packages.json, pip.json, npm.json, digests.json, layers/*.json)",
                 )
 
     # -- images.json ---------------------------------------------------------------------------
@@ -458,10 +468,18 @@ def _image_checks(root: Path, report: Report) -> None:
                     f"{row.computed_mb:.1f} MB (more than {TOLERANCE:.0%} apart)",
                 )
             )
-        report.problems.extend(_command_problems(key, image, report.notes))
+        known: set[str] = set()
+        walk: dict[str, Any] | None = spec
+        here = key
+        while walk is not None:  # what a base image lacks, the images built on it lack too
+            known |= KNOWN_ABSENT.get(here, frozenset())
+            parent = walk.get("base")
+            here = library._tag_index(root).get(normalize_ref(parent), "") if parent else ""
+            walk = specs.get(here) if here else None
+        report.problems.extend(_command_problems(key, image, report.notes, frozenset(known)))
 
 
-def _command_problems(key: str, image: Image, notes: list[Problem]) -> list[Problem]:
+def _command_problems(key: str, image: Image, notes: list[Problem], known: frozenset[str]) -> list[Problem]:
     record = f"images[{json.dumps(key)}]"
     path = image.config.env_dict().get("PATH")
     if path is None:
@@ -472,7 +490,7 @@ def _command_problems(key: str, image: Image, notes: list[Problem]) -> list[Prob
         try:
             found = view.resolve(directory)
         except (OSError, ValueError):
-            if directory in KNOWN_ABSENT.get(key, ()):
+            if directory in known:
                 notes.append(
                     Problem(
                         "images.json", record, "config.Env PATH", f"{directory} is not in the image (known)"
@@ -483,7 +501,7 @@ def _command_problems(key: str, image: Image, notes: list[Problem]) -> list[Prob
                     Problem("images.json", record, "config.Env PATH", f"{directory} is not in the image")
                 )
             continue
-        if directory in KNOWN_ABSENT.get(key, ()):
+        if directory in KNOWN_ABSENT.get(key, ()):  # only the image's own entry: a derived image may add it
             out.append(Problem("images.json", record, "config.Env PATH",
                                f"{directory} is in the image now: remove it from check.KNOWN_ABSENT"))  # fmt: skip
         if found.entry.kind is not Kind.DIR:
@@ -500,7 +518,7 @@ def _command_problems(key: str, image: Image, notes: list[Problem]) -> list[Prob
                 target = view.resolve(link)
             except (OSError, ValueError):
                 target = None
-            if target is None or target.entry.kind is not Kind.FILE:
+            if target is None or target.entry.kind not in (Kind.FILE, Kind.DIR):  # /usr/bin/X11 -> . is real
                 what = "resolves to nothing" if target is None else f"resolves to a {target.entry.kind.value}"
                 out.append(Problem(f"layers/{layer}.json", f"rows {json.dumps(link)}", "target",
                                    f"{entry.target!r} {what} in image {key!r}"))  # fmt: skip
@@ -508,7 +526,7 @@ def _command_problems(key: str, image: Image, notes: list[Problem]) -> list[Prob
         shell = view.resolve("/bin/sh").entry
     except (OSError, ValueError):
         shell = None
-    if shell is None or shell.kind is not Kind.FILE:
+    if (shell is None or shell.kind is not Kind.FILE) and key not in NO_SHELL:
         out.append(Problem("images.json", record, "/bin/sh", "missing, although the config sets PATH"))
     return out
 
@@ -520,6 +538,10 @@ def check(root: Path = DATA) -> Report:
     report = Report(problems=files.problems)
     if not report.problems:
         _image_checks(root, report)
+    if not report.problems and digests.FILE in files.data:  # stale digests matter once all else is right
+        for name in digests.stale_layers(sorted(files.layer_names), root):
+            report.problems.append(Problem(digests.FILE, f"layers[{json.dumps(name)}]", "source",
+                                           "stale or missing; run: python -m simulator.distro digests"))  # fmt: skip
     return report
 
 

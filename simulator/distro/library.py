@@ -1,5 +1,6 @@
-"""The built-in base images: ``scratch``, ``busybox``, ``alpine``, ``debian``, ``ubuntu``, ``python``,
-``node`` and ``nginx``, described as data in ``simulator/distro/data``.
+"""The built-in base images (``scratch``, ``busybox``, ``alpine``, ``debian``, ``ubuntu``, ``python``,
+``node``, ``golang``, ``nginx``, ``redis``, ``postgres``, ``httpd``, ``eclipse-temurin``, ``maven``,
+.NET and distroless; docs/distro.md lists the tags), described as data in ``simulator/distro/data``.
 
 There is no network, so ``FROM debian:12`` takes its image from here.  Each image is synthetic
 but shaped like the official one: the same directory skeleton and key files (``/etc/os-release``,
@@ -23,20 +24,25 @@ Examples:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from simulator.distro import catalogue
+from simulator.distro import catalogue, digests
 from simulator.distro.jsondata import DATA, load
 from simulator.distro.synthetic import Synthetic, synthetic_entry
 from simulator.model.entries import Entry
 from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
+from simulator.model.paths import path_sort_key
 from simulator.reference import normalize_ref
 
-__all__ = ["DATA", "Synthetic", "get", "has", "image_info", "layer", "names", "nearest", "normalize_ref"]
+__all__ = ["DATA", "Synthetic", "get", "has", "image_info", "layer", "names", "nearest", "normalize_ref",
+           "without_digest_cache"]  # fmt: skip
 
 # Every function below takes the data directory (``root``): the package's own by default,
 # another one when ``python -m simulator.distro check`` is pointed at a copy.
@@ -66,7 +72,7 @@ def _rows(name: str, root: Path = DATA) -> dict[str, list[Any]]:
     return table
 
 
-def _entry(row: list[Any]) -> Entry:
+def _entry(row: list[Any], root: Path = DATA) -> Entry:
     """One data row as an Entry.
 
     Rows: ``[path, "d", mode, uid?, gid?]``, ``[path, "f", mode, size, uid?, gid?]`` (generated
@@ -83,36 +89,60 @@ def _entry(row: list[Any]) -> Entry:
     if kind == "t":
         return Entry.file(row[3].encode(), mode, uid, gid)
     if kind == "f":
-        return synthetic_entry(path, row[3], mode, uid, gid)
+        known = digests.cached_file_digest(path, row[3], root) if _USE_CACHE else None
+        return synthetic_entry(path, row[3], mode, uid, gid, digest=known)
     raise ValueError(f"layer data row for {path!r} has unknown type {kind!r}")
 
 
 def _parents(paths: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for path in paths:
-        parts = path.split("/")[1:-1]
-        for i in range(1, len(parts) + 1):
-            out.add("/" + "/".join(parts[:i]))
+        parent = path.rpartition("/")[0]
+        while parent and parent not in out:  # a parent seen before has its own parents in already
+            out.add(parent)
+            parent = parent.rpartition("/")[0]
     return out
 
 
 _LAYERS: dict[tuple[Path, str], Layer] = {}
+_USE_CACHE = True
+
+
+@contextmanager
+def without_digest_cache() -> Iterator[None]:
+    """Build layers with every digest computed from the bytes (``data/digests.json`` unread and
+    the layer cache bypassed): what ``python -m simulator.distro digests`` and its test do."""
+    global _USE_CACHE
+    saved, _USE_CACHE = _USE_CACHE, False
+    try:
+        yield
+    finally:
+        _USE_CACHE = saved
 
 
 def layer(name: str, root: Path = DATA) -> Layer:
     """The layer described by ``data/layers/<name>.json`` (built once, then shared)."""
-    cached = _LAYERS.get((root, name))
+    cached = _LAYERS.get((root, name)) if _USE_CACHE else None
     if cached is not None:
         return cached
     rows = _rows(name, root)
-    entries = {path: _entry(row) for path, row in rows.items()}
+    entries = {path: _entry(row, root) for path, row in rows.items()}
     for missing in _parents(entries) - entries.keys():  # a tar lists every parent directory
         entries[missing] = Entry.directory(0o755)
-    if name == "alpine-3.20":
+    if name.startswith("alpine-3."):  # every Alpine release's database from the (3.20) apk catalogue
         text = catalogue.apk_installed_db(catalogue.apk_base_names(root), root)
         entries["/lib/apk/db/installed"] = Entry.file(text.encode())
     comment = load(f"layers/{name}.json", root).get("comment", "")
-    built = Layer.of(entries, created_by=name, comment=comment)
+    # The rows' paths are absolute and normalised (``check`` verifies it) and hold no hard links,
+    # so what Layer.of would add is only its order; building the Layer directly saves the
+    # per-path validation (a third of loading debian:12).
+    ordered = {path: entries[path] for path in sorted(entries, key=path_sort_key)}
+    built = Layer(MappingProxyType(ordered), name, comment)
+    if not _USE_CACHE:
+        return built
+    known = digests.cached_layer(name, root)
+    if known is not None:  # the tar's digest, precomputed from these very rows (digests.py)
+        built._cache["diff_id"], built._cache["tar_size"] = known
     _LAYERS[(root, name)] = built
     return built
 
@@ -123,19 +153,43 @@ def names(root: Path = DATA) -> list[str]:
     return sorted(_tag_index(root))
 
 
+_SUCCESSORS = {
+    "openjdk": "eclipse-temurin",
+    "adoptopenjdk": "eclipse-temurin",
+    "microsoft/dotnet": "mcr.microsoft.com/dotnet/sdk",
+}
+"""Deprecated repositories and the official one that replaced them (Docker Hub's notices)."""
+_POINT = re.compile(r"\d+\.\d+\.\d+")
+
+
 def nearest(ref: str, n: int = 3, root: Path = DATA) -> list[str]:
     """The ``n`` library references closest to ``ref`` (difflib's ratio over the names), best
     first: what to suggest for ``FROM pyhton:3.12``.  A name with a known repository part
-    prefers that repository's tags."""
+    prefers that repository's tags; a deprecated repository (``openjdk``) its successor's; a
+    tag without a point release (``3.9-slim``) is not answered with point-release aliases
+    (``3.13.9-slim``), and each image is suggested under one name only."""
     import difflib
 
     wanted = normalize_ref(ref)
-    all_names = names(root)
-    repo = wanted.rsplit(":", 1)[0]
-    same_repo = [name for name in all_names if name.rsplit(":", 1)[0] == repo]
-    pool = same_repo if len(same_repo) >= n else all_names
-    scored = sorted(pool, key=lambda name: (-difflib.SequenceMatcher(None, wanted, name).ratio(), name))
-    return scored[:n]
+    repo, _, tag = wanted.rpartition(":")
+    if repo.removeprefix("docker.io/library/") in _SUCCESSORS:
+        repo = _SUCCESSORS[repo.removeprefix("docker.io/library/")]
+        wanted = f"{repo}:{tag}"
+    all_names = [
+        name for name in names(root) if _POINT.search(tag) or not _POINT.search(name.rpartition(":")[2])
+    ]
+    scored = sorted(all_names, key=lambda name: (name.rsplit(":", 1)[0] != repo,  # the same repository first
+                                                 -difflib.SequenceMatcher(None, wanted, name).ratio(), name))  # fmt: skip
+    out: list[str] = []
+    seen: set[str] = set()
+    index = _tag_index(root)
+    for name in scored:
+        if index[name] not in seen:
+            seen.add(index[name])
+            out.append(name)
+        if len(out) == n:
+            break
+    return out
 
 
 def has(ref: str, root: Path = DATA) -> bool:
@@ -178,7 +232,15 @@ def _build(key: str, root: Path) -> Image:
     own = [layer(name, root) for name in spec["layers"]]
     layers = [*(base.layers if base else ()), *own]
     history = [*(base.history if base else ()), *_history(spec, own)]
-    return Image.of(layers, ImageConfig.from_json(spec["config"]), history, created=spec["created"])
+    image = Image.of(layers, ImageConfig.from_json(spec["config"]), history, created=spec["created"])
+    if (
+        base is not None and "view" in base._cache
+    ):  # stack on the base's merged tree, as Image.with_layer does
+        view = base.view
+        for extra in own:
+            view = view.extended(extra)
+        image._cache["view"] = view
+    return image
 
 
 def _build_cached(ref: str, root: Path) -> Image:

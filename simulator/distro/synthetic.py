@@ -58,6 +58,9 @@ class Synthetic:
 
 @cache
 def _synthetic_digest(path: str, size: int) -> str:
+    if size < _BLOCK:  # a small file: make only its own bytes, not a whole block
+        seed = hashlib.sha256(b"layerlab synthetic " + path.encode()).digest()
+        return "sha256:" + hashlib.sha256((seed * (size // 32 + 1))[:size]).hexdigest()
     source = Synthetic(path, size)
     block = source._block()
     h = hashlib.sha256()
@@ -68,10 +71,13 @@ def _synthetic_digest(path: str, size: int) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def synthetic_entry(path: str, size: int, mode: int = 0o644, uid: int = 0, gid: int = 0) -> Entry:
-    """A lazily generated regular file of ``size`` bytes."""
+def synthetic_entry(
+    path: str, size: int, mode: int = 0o644, uid: int = 0, gid: int = 0, *, digest: str | None = None
+) -> Entry:
+    """A lazily generated regular file of ``size`` bytes (``digest``: its known digest, if any,
+    which spares hashing the bytes; see :mod:`simulator.distro.digests`)."""
     source = Synthetic(path, size)
-    return Entry.lazy_file(size, source.digest(), source, mode, uid, gid)
+    return Entry.lazy_file(size, digest or source.digest(), source, mode, uid, gid)
 
 
 def synthetic_bytes(path: str, size: int) -> bytes:

@@ -92,7 +92,7 @@ CMD ["gunicorn", "app:app", "--bind=0.0.0.0:8000"]
 """
 
 GO_MULTISTAGE = """\
-FROM golang:1.22 AS build
+FROM golang:1.21 AS build
 WORKDIR /src
 COPY . .
 RUN go build -o /out/app .
@@ -142,7 +142,7 @@ def test_an_image_the_library_lacks_names_the_nearest(engine: Engine) -> None:
     with pytest.raises(BuildError) as info:
         build(engine, GO_MULTISTAGE, {"main.go": "package main\n"})
     message = str(info.value)
-    assert message.startswith("Dockerfile:1: FROM golang:1.22 AS build: no image 'golang:1.22'")
+    assert message.startswith("Dockerfile:1: FROM golang:1.21 AS build: no image 'golang:1.21'")
     assert message.count("nearest library images:") == 1 and len(message.splitlines()) == 1
 
 

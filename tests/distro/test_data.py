@@ -36,7 +36,7 @@ def test_the_check_passes_as_ci_runs_it() -> None:
     out = subprocess.run([sys.executable, "-m", "simulator.distro", "check"], cwd=ROOT,
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "files, 10 images" in out.stdout
+    assert "ok: " in out.stdout and " files, " in out.stdout
     assert "python:3.12-slim" in out.stdout and "size_mb" in out.stdout  # the size table
 
 
@@ -68,7 +68,7 @@ def test_a_corrupted_field_is_reported_with_file_record_and_field(data: Path) ->
 
 def test_schema_problems_in_images_and_packages(data: Path) -> None:
     def break_images(spec):  # type: ignore[no-untyped-def]
-        spec["images"]["alpine"]["layers"] = ["alpine-3.21"]
+        spec["images"]["alpine"]["layers"] = ["alpine-3.17"]
         del spec["images"]["busybox"]["created"]
 
     edit(data, "images.json", break_images)
@@ -76,7 +76,7 @@ def test_schema_problems_in_images_and_packages(data: Path) -> None:
     problems = [str(p) for p in check.check(data).problems]
     assert problems == [
         'images.json: images["busybox"]: created: missing',
-        'images.json: images["alpine"]: layers: no layer file layers/alpine-3.21.json',
+        'images.json: images["alpine"]: layers: no layer file layers/alpine-3.17.json',
         "packages.json: pip.packages[\"flask\"]: depends: 'nope' is not in the pip catalogue",
     ]
 

@@ -1,0 +1,142 @@
+"""The ``images.json`` entries the generator owns: tags, base, layers, config and history.
+
+
+Generation (the ``created`` dates): the Debian-trixie, Ubuntu-jammy, Alpine and language images
+model the official images of late 2025 (debian:trixie-20251117, Node.js 20.19.5/22.21.1/24.11.1,
+CPython 3.10.19/3.11.14/3.12.12/3.13.9, Go 1.22.12/1.23.12/1.24.10 ...).  Images built on Debian
+12 use the library's ``debian:12-slim``/``debian:12`` layers (debian:bookworm-20250520, 12.11),
+which the older tags pin; they share that base layer, as the official images built on that
+base build do.  Tags the library already had keep their images (the tests pin them): so
+``python:3.12-slim`` stays the bookworm image of mid-2025 although the official tag has moved
+to trixie, and ``alpine:latest``/``node:lts`` follow the same rule where noted.
+
+Configs and history are those of the Dockerfiles in docker-library/{python,node,golang,nginx,
+redis,postgres,httpd,buildpack-deps}, adoptium/containers, carlossg/docker-maven,
+dotnet/dotnet-docker and GoogleContainerTools/distroless (abridged where marked ``...``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.distro.generate import images_more
+from simulator.distro.generate.published_recipes import GO, NODE, PYTHON
+
+__all__ = ["CREATED_APT", "entries"]
+
+from simulator.distro.generate.common import CREATED_APT, PATH, TRIXIE, _b, _h, _image
+
+
+def _bases() -> dict[str, dict[str, Any]]:
+    out = {}
+    debian = "# debian.sh --arch 'amd64' out/ 'trixie' '@1763337600'"
+    out["debian:13"] = _image(["debian:13", "debian:trixie", "debian:13.2"], 120,
+                              "debian:trixie-20251117 (13.2) on Docker Hub, ~120 MB unpacked (approximate); one layer by debuerreotype",
+                              TRIXIE, ["debian-trixie"], {"Env": [PATH], "Cmd": ["bash"]},
+                              [_h(debian, comment="debuerreotype 0.16")])  # fmt: skip
+    out["debian:13-slim"] = _image(["debian:13-slim", "debian:trixie-slim", "debian:13.2-slim"], 78.6,
+                                   "debian:trixie-20251117-slim (13.2) on Docker Hub, ~78.6 MB unpacked (approximate)",
+                                   TRIXIE, ["debian-trixie-slim"], {"Env": [PATH], "Cmd": ["bash"]},
+                                   [_h(debian.replace("out/", "--slim out/"), comment="debuerreotype 0.16")])  # fmt: skip
+    out["ubuntu:22.04"] = _image(["ubuntu:22.04", "ubuntu:jammy", "ubuntu:22.04.5"], 77.9,
+                                 "ubuntu:jammy-20251013 on Docker Hub: 77.9 MB (approximate)", "2025-10-13T00:00:00Z",
+                                 ["ubuntu-jammy"], {"Env": [PATH], "Cmd": ["/bin/bash"]},
+                                 [_h("/bin/sh -c #(nop)  ARG RELEASE", True), _h("/bin/sh -c #(nop)  ARG LAUNCHPAD_BUILD_ARCH", True),
+                                  _h("/bin/sh -c #(nop)  LABEL org.opencontainers.image.ref.name=ubuntu", True),
+                                  _h("/bin/sh -c #(nop)  LABEL org.opencontainers.image.version=22.04", True),
+                                  _h("/bin/sh -c #(nop) ADD file:{layer_sha} in / "),
+                                  _h('/bin/sh -c #(nop)  CMD ["/bin/bash"]', True)])  # fmt: skip
+    out["ubuntu:22.04"]["config"]["Labels"] = {"org.opencontainers.image.ref.name": "ubuntu",
+                                               "org.opencontainers.image.version": "22.04"}  # fmt: skip
+    for xy, full, mb in (
+        ("3.18", "3.18.12", 7.34),
+        ("3.19", "3.19.9", 7.38),
+        ("3.21", "3.21.5", 7.83),
+        ("3.22", "3.22.2", 8.31),
+    ):
+        out[f"alpine:{xy}"] = _image([f"alpine:{xy}", f"alpine:{full}"], mb,
+                                     f"alpine:{full} on Docker Hub (one layer, alpine-minirootfs-{full}-x86_64.tar.gz), approximate",
+                                     "2025-10-08T00:00:00Z", [f"alpine-{xy}"], {"Env": [PATH], "Cmd": ["/bin/sh"]},
+                                     [_b("ADD alpine-minirootfs-" + full + "-x86_64.tar.gz /"), _b('CMD ["/bin/sh"]', True)])  # fmt: skip
+    # buildpack-deps: the base of the full language images
+    for suite, base in (("trixie", "debian:13"), ("bookworm", "debian:12")):
+        curl = f"buildpack-deps:{suite}-curl"
+        out[curl] = _image([curl], None, "docker-library/buildpack-deps " + suite + "/curl",
+                           TRIXIE, [f"buildpack-deps-{suite}-curl"], {"Env": [PATH], "Cmd": ["bash"]},
+                           [_b("RUN set -eux; apt-get update; apt-get install -y --no-install-recommends ca-certificates curl gnupg netbase ...; rm -rf /var/lib/apt/lists/*")],
+                           base=base)  # fmt: skip
+        scm = f"buildpack-deps:{suite}-scm"
+        out[scm] = _image([scm], None, "docker-library/buildpack-deps " + suite + "/scm", TRIXIE,
+                          [f"buildpack-deps-{suite}-scm"], {"Env": [PATH], "Cmd": ["bash"]},
+                          [_b("RUN set -eux; apt-get update; apt-get install -y --no-install-recommends git mercurial openssh-client subversion procps; rm -rf /var/lib/apt/lists/*")],
+                          base=curl)  # fmt: skip
+        out[f"buildpack-deps:{suite}"] = _image([f"buildpack-deps:{suite}"], None, "docker-library/buildpack-deps " + suite,
+                                                TRIXIE, [f"buildpack-deps-{suite}"], {"Env": [PATH], "Cmd": ["bash"]},
+                                                [_b("RUN set -ex; apt-get update; apt-get install -y --no-install-recommends autoconf automake bzip2 ... zlib1g-dev; rm -rf /var/lib/apt/lists/*")],
+                                                base=scm)  # fmt: skip
+    return out
+
+
+def _python() -> dict[str, dict[str, Any]]:
+    out = {}
+    for xy, (version, _lib, _total, _pip, _st) in PYTHON.items():
+        env = ["PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
+               f"GPG_KEY={'A035C8C19219BA821ECEA86B64E628F8D684696D' if xy in ('3.10', '3.11') else '7169605F62C751356D054A26A821E680E5FA6305'}",
+               f"PYTHON_VERSION={version}",
+               "PYTHON_SHA256=..."]  # fmt: skip
+        if xy in ("3.10", "3.11"):
+            env[0] = "PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        head = [_b(("ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), True),
+                _b(("ENV LANG=C.UTF-8"), True)]  # fmt: skip
+        build = _b("RUN |0 /bin/sh -c set -eux; savedAptMark=\"$(apt-mark showmanual)\"; apt-get update; "
+                       "apt-get install -y --no-install-recommends dpkg-dev gcc gnupg libbluetooth-dev libbz2-dev ...; "
+                       "wget -O python.tar.xz \"https://www.python.org/ftp/python/${PYTHON_VERSION%%[a-z]*}/Python-$PYTHON_VERSION.tar.xz\"; "
+                       "... ./configure --enable-loadable-sqlite-extensions --enable-optimizations --enable-option-checking=fatal "
+                       "--enable-shared --with-lto ...; make install; ... python3 --version; pip3 --version")  # fmt: skip
+        links = _b("RUN |0 /bin/sh -c set -eux; for src in idle3 pip3 pydoc3 python3 python3-config; do dst=\"$(echo \"$src\" | tr -d 3)\"; "
+                       "[ -s \"/usr/local/bin/$src\" ]; [ ! -e \"/usr/local/bin/$dst\" ]; ln -svT \"$src\" \"/usr/local/bin/$dst\"; done")  # fmt: skip
+        tail = [_b(('CMD ["python3"]'), True)]
+        config = {"Env": env, "Cmd": ["python3"]}
+        symlinks = f"python-{xy}-symlinks"
+        variants = [("slim-trixie", "debian:13-slim", ["python-runtime-deps-trixie", f"python-{xy}-slim-trixie", symlinks]),
+                    ("slim-bookworm", "debian:12-slim", ["python-runtime-deps", f"python-{xy}-slim-bookworm", symlinks]),
+                    ("alpine", "alpine:3.22", ["python-alpine-runtime-deps", f"python-{xy}-alpine", symlinks])]  # fmt: skip
+        for variant, base, layers in variants:
+            tags = [f"python:{xy}-{variant}", f"python:{version}-{variant}"]
+            if variant == "slim-trixie":
+                tags += [f"python:{xy}-slim", f"python:{version}-slim"]
+            if variant == "alpine":
+                tags += [f"python:{xy}-alpine3.22", f"python:{version}-alpine"]
+            if xy in ("3.11", "3.12") and variant == "slim-bookworm":
+                continue  # the library's existing python:3.1x-slim images are these (mid-2025)
+            if xy in ("3.11", "3.12") and variant == "slim-trixie":
+                tags = [
+                    t for t in tags if not t.endswith(f"{xy}-slim")
+                ]  # pinned to the existing bookworm image
+            deps_step = (_b("RUN /bin/sh -c apk add --no-cache ca-certificates tzdata")
+                         if variant == "alpine" else
+                         _b("RUN /bin/sh -c set -eux; apt-get update; apt-get install -y --no-install-recommends ca-certificates netbase tzdata; rm -rf /var/lib/apt/lists/*"))  # fmt: skip
+            history = [*head, deps_step, _b((f"ENV GPG_KEY={env[2].split('=')[1]}"), True),
+                       _b((f"ENV PYTHON_VERSION={version}"), True), _b(("ENV PYTHON_SHA256=..."), True), build, links, *tail]  # fmt: skip
+            out[f"python:{xy}-{variant}"] = _image(tags, None, f"docker-library/python {xy}/{variant}",
+                                                   TRIXIE, layers, config, history, base=base)  # fmt: skip
+        for suite, base in (("trixie", "buildpack-deps:trixie"), ("bookworm", "buildpack-deps:bookworm")):
+            tags = [f"python:{xy}-{suite}", f"python:{version}-{suite}"]
+            if suite == "trixie":
+                tags += [f"python:{xy}", f"python:{version}"]
+            full_deps = _b("RUN /bin/sh -c set -eux; apt-get update; apt-get install -y --no-install-recommends libbluetooth-dev tk-dev uuid-dev; rm -rf /var/lib/apt/lists/*")  # fmt: skip
+            history = [*head, full_deps, _b((f"ENV PYTHON_VERSION={version}"), True), build, links, *tail]
+            out[f"python:{xy}-{suite}"] = _image(tags, None, f"docker-library/python {xy}/{suite}",
+                                                  TRIXIE, [f"python-full-deps-{suite}", f"python-{xy}-{suite}", symlinks],
+                                                  config, history, base=base)  # fmt: skip
+    return out
+
+
+def entries() -> dict[str, dict[str, Any]]:
+    """Every generated image entry, by key."""
+    out = {**_bases(), **_python()}
+    out.update(images_more.entries())
+    return out
+
+
+__all__ += ["GO", "NODE"]
