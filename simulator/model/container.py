@@ -30,6 +30,7 @@ from .entries import Entry
 from .fs import ContainerFS, CopyUp, FileHandle
 from .image import Image
 from .layer import Layer
+from .overlay_options import DOCKER, OverlayOptions
 from .permissions import ROOT, Credentials
 from .union import UnionView
 
@@ -111,6 +112,8 @@ class Container:
             image with ``mounts``); one given here should refuse its operations once it is
             discarded (the container removed).
         owner: the engine that made it, for ``commit``, ``exec_run`` and the lifecycle's times.
+        overlay_options: the overlayfs mount options the default file system behaves by
+            (:class:`~simulator.model.overlay_options.OverlayOptions`; Docker's by default).
     """
 
     def __init__(
@@ -125,9 +128,12 @@ class Container:
         mounts: Mapping[str, Entry] | None = None,
         fs: ContainerFS | None = None,
         owner: ContainerOwner | None = None,
+        overlay_options: OverlayOptions = DOCKER,
     ) -> None:
         if fs is not None and mounts is not None:
             raise TypeError("give the mounts to the file system, not to a container given one")
+        if fs is not None and overlay_options != DOCKER:
+            raise TypeError("give the overlay options to the file system, not to a container given one")
         self.image = image
         self.id = id
         self.name = name
@@ -147,7 +153,9 @@ class Container:
         self.runtime: ContainerRuntime | None = None  # the host running its main process, once started
         self._on_remove = on_remove
         self.fs: ContainerFS = (
-            fs if fs is not None else CopyOnWrite(image.view, mounts=mounts, check=self._alive)
+            fs
+            if fs is not None
+            else CopyOnWrite(image.view, mounts=mounts, check=self._alive, options=overlay_options)
         )
 
     # ------------------------------------------------------------------ lifecycle

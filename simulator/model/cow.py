@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from ..errors import InvalidPath
 from . import fs
+from .cow_options import OptionsState
 from .entries import Entry, Kind
 from .fs import CopyUp, check_mode, check_name
 from .namei import (
@@ -44,6 +45,7 @@ from .namei import (
     wants_write,
 )
 from .openfile import OpenFile
+from .overlay_options import DOCKER, OverlayOptions
 from .paths import (
     PATH_MAX,
     Lookup,
@@ -105,13 +107,15 @@ class _Node:
             fs._touched.add(holder)
 
 
-class CopyOnWrite:
+class CopyOnWrite(OptionsState):
     """A writable layer over ``lower`` (an image's :class:`UnionView`): a :class:`~.fs.ContainerFS`.
 
     Args:
         lower: the image's merged view, read-only.
         mounts: runtime bind mounts (path -> entry), kept when their directory exists below.
         check: called before every operation; raises when the owner (a container) is gone.
+        options: the overlay mount options it behaves by (default: Docker's, all off); see
+            :mod:`.overlay_options`.
     """
 
     def __init__(
@@ -120,8 +124,18 @@ class CopyOnWrite:
         *,
         mounts: Mapping[str, Entry] | None = None,
         check: Callable[[], None] = _nothing,
+        options: OverlayOptions = DOCKER,
     ) -> None:
+        if not isinstance(options, OverlayOptions):
+            raise TypeError(f"options must be an OverlayOptions, not {type(options).__name__}")
         self.lower = lower
+        self.options = options
+        # the kernel options' state (see overlay_options): upper directory -> trusted.overlay.redirect,
+        # upper files whose data is still below (metacopy), lower inodes copied up (index)
+        self._redirects: dict[str, str] = {}
+        self._metacopy: set[str] = set()
+        self._index: dict[int, str] = {}
+        self._init_ids()
         self.credentials: Credentials = ROOT
         self.copy_ups: list[CopyUp] = []
         self._check = check
@@ -149,7 +163,33 @@ class CopyOnWrite:
         """What the image shows at ``path`` through the upper layer (``ovl_lower_positive``)."""
         if path == "/" or self._hidden_by_upper(path):
             return None
+        if self._redirects:
+            return self.lower.lookup(join(self._lower_path(parent(path)), basename(path)))
         return self.lower.lookup(path)
+
+    def _lower_path(self, path: str) -> str:
+        """Where ``path``'s lower content is looked up: ``path`` itself, or below the
+        ``trusted.overlay.redirect`` of a renamed directory on the way (``redirect_dir``)."""
+        redirects = self._redirects
+        if not redirects or path == "/":
+            return path
+        low, up = "", ""
+        for part in path[1:].split("/"):
+            up = f"{up}/{part}"
+            target = redirects.get(up)
+            if target is None:
+                low = f"{low}/{part}"
+            elif target.startswith("/"):
+                low = target
+            else:
+                low = f"{low}/{target}"
+        return low
+
+    def _merged_lower(self, path: str) -> Entry | None:
+        """The lower entry merged under ``path`` (following redirects), unless the upper hides it."""
+        if path == "/" or self._hidden_by_upper(path):
+            return None
+        return self.lower.lookup(self._lower_path(path))
 
     def _lookup(self, path: str) -> Entry | None:
         """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
@@ -166,7 +206,19 @@ class CopyOnWrite:
             return entry
         if self._hidden_by_upper(path):
             return None
+        if self._redirects or self._index:
+            return self._lookup_below(path)
         return self.lower.lookup(path)
+
+    def _lookup_below(self, path: str) -> Entry | None:
+        """A name not in the upper layer: its lower entry (through redirects), or the upper
+        file an ``index`` copy-up made of it (another name of the same lower file)."""
+        entry = self.lower.lookup(self._lower_path(path))
+        if entry is not None and self._index and entry.kind is Kind.FILE:
+            holder = self._index.get(id(entry))
+            if holder is not None:
+                return self._upper[holder] if holder in self._upper else self._index_orphans[id(entry)]
+        return entry
 
     def _names(self, path: str) -> list[str]:
         """Names visible in the directory at a normalised path."""
@@ -174,8 +226,8 @@ class CopyOnWrite:
         entry = upper.get(path)
         names = {n for n in self._children.get(path, ()) if upper[join(path, n)].kind is not Kind.WHITEOUT}
         opaque = entry is not None and entry.opaque
-        if not opaque and (path == "/" or self._lower_entry(path) is not None):
-            for name in self.lower.names(path):
+        if not opaque and (path == "/" or self._merged_lower(path) is not None):
+            for name in self.lower.names(self._lower_path(path)):
                 child = join(path, name)
                 if upper.get(child) is None:
                     names.add(name)
@@ -203,7 +255,7 @@ class CopyOnWrite:
         real = self._resolve(path)
         if real in self._upper or (real == "/" and "/" in self._upper):
             return "upper"
-        origin = self.lower.origin(real)
+        origin = self.lower.origin(self._lower_path(real))
         if origin is None or self._lookup(real) is None:
             raise fs_error(errno.ENOENT, path)
         return f"layer {origin.layer}"
@@ -261,10 +313,11 @@ class CopyOnWrite:
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:
         """The entry at ``path`` (like ``stat``/``lstat``)."""
-        entry = self._lookup(self._resolve(path, follow_symlinks))
+        real = self._resolve(path, follow_symlinks)
+        entry = self._lookup(real)
         if entry is None:
             raise fs_error(errno.ENOENT, path)
-        return entry
+        return self._with_ids(real, entry)
 
     def lstat(self, path: str) -> Entry:
         return fs.lstat(self, path)
@@ -316,6 +369,9 @@ class CopyOnWrite:
         for name in list(self._children.get(path, ())):
             self._drop(join(path, name))
         del self._upper[path]
+        if self._redirects or self._metacopy:
+            self._redirects.pop(path, None)
+            self._metacopy.discard(path)
         self._children.pop(path, None)
         self._touched.discard(path)
         self._children[parent(path)].discard(basename(path))
@@ -324,31 +380,65 @@ class CopyOnWrite:
         for anc in reversed(list(ancestors(path))):
             if anc in self._upper:
                 continue
-            origin = self.lower.origin(anc)
+            origin = self.lower.origin(self._lower_path(anc))
             assert origin is not None and origin.entry.kind is Kind.DIR, anc
             e = origin.entry
-            self._set(anc, Entry.directory(e.mode, e.uid, e.gid))
+            self._set(anc, Entry(Kind.DIR, e.mode, e.uid, e.gid, ino=self.lower.inode_number(e)))
             self.copy_ups.append(CopyUp(anc, origin.layer, Kind.DIR, 0, reason))
 
-    def _copy_up(self, path: str, reason: str) -> str:
-        """Make ``path`` (visible) live in the upper layer; returns the path that holds its data."""
+    def _copy_up(self, path: str, reason: str, *, data: bool = True) -> str:
+        """Make ``path`` (visible) live in the upper layer; returns the path that holds its data.
+
+        ``data=False`` (chmod, chown) copies a lower file's metadata only when ``metacopy`` is on;
+        its data follows at the first ``_copy_up`` that needs it.
+        """
         self._copy_up_parents(path, f"{reason} {path}")
         current = self._upper.get(path)
         if current is not None:
-            return current.target if current.kind is Kind.HARDLINK else path
-        origin = self.lower.origin(path)
+            holder = current.target if current.kind is Kind.HARDLINK else path
+            if data and self._metacopy and holder in self._metacopy:
+                self._copy_data_up(holder, reason)
+            return holder
+        origin = self.lower.origin(self._lower_path(path))
         assert origin is not None
         lower = origin.entry
+        if self._index and lower.kind is Kind.FILE and id(lower) in self._index:
+            holder = self._index[id(lower)]  # index=on: another name of a file already copied up
+            if holder not in self._upper:  # no name of it left in the upper layer: this one holds it
+                self._set(path, self._index_orphans.pop(id(lower)))
+                self._index[id(lower)] = path
+                self._index_origin[path] = lower
+                return self._copy_up(path, reason, data=data)
+            target = self._upper[holder]
+            self._set(path, Entry.hardlink(holder, target.mode, target.uid, target.gid))
+            return self._copy_up(path, reason) if data and holder in self._metacopy else holder
         copied = Entry.directory(lower.mode, lower.uid, lower.gid) if lower.kind is Kind.DIR else lower
-        self._set(path, copied)
-        data = lower.size if lower.kind is Kind.FILE else 0
-        self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, data, reason))
+        self._set(path, self._origin_ino(copied, lower))
+        size = lower.size if lower.kind is Kind.FILE else 0
+        if lower.kind is Kind.FILE:
+            if self.options.index:
+                self._index[id(lower)] = path
+                self._index_origin[path] = lower
+            if not data and self.options.metacopy:
+                self._metacopy.add(path)
+                size, reason = 0, f"{reason} (metadata only)"
+        self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, size, reason))
         return path
+
+    def _copy_data_up(self, holder: str, reason: str) -> None:
+        """metacopy: the first write to a metadata-only copy-up copies its data up now."""
+        self._metacopy.discard(holder)
+        origin = self.lower.origin(self._lower_path(holder))
+        layer = origin.layer if origin is not None else -1
+        entry = self._upper[holder]
+        self.copy_ups.append(CopyUp(holder, layer, Kind.FILE, entry.size, f"{reason} (data)"))
 
     def _remove_name(self, path: str) -> None:
         """Delete a visible name: a whiteout when it exists below, else nothing is left."""
         self._detach(path)
-        self._promote_links(path)
+        heir = self._promote_links(path)
+        if self._index:
+            self._rehome_index(path, heir)
         lower_exists = self._lower_entry(path) is not None
         self._drop(path)
         if lower_exists:
@@ -384,18 +474,21 @@ class CopyOnWrite:
             key=path_sort_key,
         )
 
-    def _promote_links(self, path: str) -> None:
-        """Before ``path`` goes away, hand its content to one of the hard links naming it."""
+    def _promote_links(self, path: str) -> str | None:
+        """Before ``path`` goes away, hand its content to one of the hard links naming it (returned)."""
         entry = self._upper.get(path)
         if entry is None or entry.kind is not Kind.FILE:
-            return
+            return None
         links = self._links_to(path)
         if not links:
-            return
+            return None
         heir, rest = links[0], links[1:]
         self._upper[heir] = entry
+        if path in self._metacopy:
+            self._metacopy.add(heir)
         for other in rest:
             self._upper[other] = replace(self._upper[other], target=heir)
+        return heir
 
     def _parent_dir(self, real: str, original: str) -> None:
         """The parent of a name to create must be a visible directory."""
@@ -591,7 +684,7 @@ class CopyOnWrite:
         if real == "/":
             self._upper["/"] = change(current)
             return
-        holder = self._copy_up(real, reason)
+        holder = self._copy_up(real, reason, data=False)
         self._upper[holder] = change(self._upper[holder])
 
     def chmod(self, path: str, mode: int) -> None:
@@ -646,9 +739,9 @@ class CopyOnWrite:
         check_name(real)
         self._may_change_names_in(parent(real), path)
         self._copy_up_parents(real, f"mkdir {real}")
-        over_whiteout = self._upper.get(real) is not None
+        opaque = self._upper.get(real) is not None or self._new_dir_opaque(real)  # over a whiteout
         self._drop(real)
-        self._set(real, self._owned(Entry.directory(mode, opaque=over_whiteout)))
+        self._set(real, self._owned(Entry.directory(mode, opaque=opaque)))
         self._touched.add(real)
 
     def makedirs(self, path: str, mode: int = 0o755, exist_ok: bool = True) -> None:
@@ -716,7 +809,7 @@ class CopyOnWrite:
         self._may_change_names_in(parent(real), dst)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EPERM, src)
-        holder = self._copy_up(source, "link")
+        holder = self._copy_up(source, "link", data=False)
         self._copy_up_parents(real, f"link {real}")
         self._drop(real)
         target = self._upper[holder]
@@ -730,6 +823,9 @@ class CopyOnWrite:
         """Two names of one file: hard links within the image, or within the writable layer
         (copy-up breaks a link, as with ``index=off``)."""
         ua, ub = self._upper.get(a), self._upper.get(b)
+        if self._index:
+            entry = self._lookup(a)
+            return entry is not None and entry.kind is Kind.FILE and self.inode_key(a) == self.inode_key(b)
         if ua is None and ub is None:
             la, lb = self._lower_entry(a), self._lower_entry(b)
             return la is not None and la is lb and la.kind is Kind.FILE
@@ -741,7 +837,7 @@ class CopyOnWrite:
 
     def _is_merge_or_lower_dir(self, path: str) -> bool:
         upper = self._upper.get(path)
-        lower = self._lower_entry(path)
+        lower = self._merged_lower(path)
         if lower is None or lower.kind is not Kind.DIR:
             return False
         return upper is None or (upper.kind is Kind.DIR and not upper.opaque)
@@ -767,13 +863,15 @@ class CopyOnWrite:
                 raise fs_error(errno.EISDIR, src, dst)
         self._busy(source, src)
         self._busy(real, dst)
-        if is_dir and self._is_merge_or_lower_dir(source):
+        was_merge = is_dir and self._is_merge_or_lower_dir(source)
+        if was_merge and not self.options.redirect_dir:
             raise fs_error(errno.EXDEV, src, dst)
         if target is not None and target.kind is Kind.DIR and self._names(real):
             raise fs_error(errno.ENOTEMPTY, src, dst)
         check_name(real)
         # -- all checks passed: change things
-        holder = self._copy_up(source, "rename")
+        redirect = self._redirect_for(source, real) if was_merge else ""
+        holder = self._copy_up(source, "rename", data=False)
         self._copy_up_parents(real, f"rename {real}")
         if holder != source:  # a hard link: the moved name keeps pointing at the same content
             moved: dict[str, Entry] = {real: self._upper[source]}
@@ -785,6 +883,7 @@ class CopyOnWrite:
             }
             for link in self._links_to(source):
                 self._upper[link] = replace(self._upper[link], target=real)
+        kept = self._moved_state(source, real)
         touched = {
             real + p[len(source) :] for p in self._touched if p == source or p.startswith(source + "/")
         }
@@ -798,8 +897,10 @@ class CopyOnWrite:
         self._drop(real)
         for p in sorted(moved, key=path_sort_key):
             self._set(p, moved[p])
+        self._restore_state(kept, redirect and {real: redirect})
         if (
             is_dir
+            and not was_merge
             and not moved[real].opaque
             and (parent(real) == "/" or self._is_merge_or_lower_dir(parent(real)))
         ):
@@ -809,12 +910,22 @@ class CopyOnWrite:
             self._touched.add(real)
 
     # ------------------------------------------------------------------ the writable layer
-    def load_upper(self, entries: Mapping[str, Entry], touched: Set[str] = frozenset()) -> None:
+    def load_upper(
+        self,
+        entries: Mapping[str, Entry],
+        touched: Set[str] = frozenset(),
+        *,
+        redirects: Mapping[str, str] | None = None,
+        metacopy: Set[str] = frozenset(),
+    ) -> None:
         """Replace the writable layer's table (for backends that read a real upper directory back).
 
         ``entries`` is path -> entry in overlay form (whiteouts, opaque directories, hard links
-        naming their first path); ``touched`` lists the non-directories whose mtime changed.
+        naming their first path); ``touched`` lists the non-directories whose mtime changed;
+        ``redirects`` and ``metacopy`` the ``trusted.overlay.redirect``/``metacopy`` xattrs.
         """
+        self._redirects = dict(redirects or {})
+        self._metacopy = set(metacopy)
         self._upper = {}
         self._children = {"/": set()}
         for path in sorted(entries, key=path_sort_key):
@@ -837,6 +948,7 @@ class CopyOnWrite:
 
     def discard(self) -> None:
         """Drop the writable layer (the container was removed)."""
+        self._redirects, self._metacopy, self._index = {}, set(), {}
         self._upper = {}
         self._children = {"/": set()}
         self._touched = set()

@@ -27,6 +27,9 @@ __all__ = ["Origin", "UnionView"]
 
 _ROOT = Entry.directory(0o755)
 
+FIRST_LOWER_INODE = 1000
+"""The model numbers the image's files from here (the writable layer's from 1,000,000)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -143,10 +146,12 @@ class UnionView:
         []
     """
 
-    __slots__ = ("_tree", "layers")
+    __slots__ = ("_inodes", "_links", "_tree", "layers")
 
     def __init__(self, layers: Sequence[Layer], *, _tree: Tree | None = None) -> None:
         self.layers = tuple(layers)
+        self._inodes: dict[int, int] = {}  # id(entry) -> inode number, given on first ask
+        self._links: dict[int, list[str]] | None = None  # id(file entry) -> its names, built on first ask
         if _tree is not None:
             self._tree = _tree
             return
@@ -216,6 +221,28 @@ class UnionView:
             if path != "/":
                 entry, layer = index[path]
                 yield Origin(path, entry, layer)
+
+    # -- inodes (what stat() reports for a file nobody has copied up) --------------------------
+    def inode_number(self, entry: Entry) -> int:
+        """The model's inode number of a lower ``entry`` (names of one hard-linked file share it).
+
+        The numbers are the model's own (the kernel's are the layer directories' ext4 inodes);
+        what is faithful is which names share one, and that a copy-up keeps it.
+        """
+        number = self._inodes.get(id(entry))
+        if number is None:
+            number = self._inodes[id(entry)] = FIRST_LOWER_INODE + len(self._inodes)
+        return number
+
+    def names_of(self, entry: Entry) -> list[str]:
+        """The merged paths that show the file ``entry`` (its hard links), sorted."""
+        if self._links is None:
+            links: dict[int, list[str]] = {}
+            for path, (found, _) in self._tree.index.items():
+                if found.kind is Kind.FILE:
+                    links.setdefault(id(found), []).append(path)
+            self._links = links
+        return sorted(self._links.get(id(entry), ()), key=path_sort_key)
 
     def __len__(self) -> int:
         return len(self._tree.index) - 1

@@ -1,0 +1,249 @@
+"""The state the overlay mount options add to :class:`~simulator.model.cow.CopyOnWrite`.
+
+A mixin, kept apart from the copy-on-write core: the directories renamed with ``redirect_dir``
+(their ``trusted.overlay.redirect``), the metadata-only copy-ups of ``metacopy``, the lower
+files copied up with ``index`` (so that their other names stay linked), and the inode numbers
+``stat()`` reports.  The rules are the kernel's, checked against it in
+``tests/backends/test_kernel_options.py``:
+
+- every object shows the overlay's ``st_dev`` (all layers on one file system, as Docker's);
+- ``st_ino`` is the underlying file's; a copy-up keeps the lower number for a directory, and
+  for a file when it has one link or ``index`` is on (the upper file records its *origin*);
+  with ``index=off`` a copied-up file with several links gets the upper file's number;
+- ``st_nlink`` of a file that nobody copied up is the lower file's, even when another of its
+  names was removed or copied up; a directory in the upper layer that merges a lower one (or
+  one in several image layers) reports 1.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Set
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .entries import Entry, Kind
+from .paths import basename, join, parent
+
+if TYPE_CHECKING:
+    from .overlay_options import OverlayOptions
+    from .union import UnionView
+
+__all__ = ["FIRST_UPPER_INODE", "OptionsState"]
+
+FIRST_UPPER_INODE = 1_000_000
+"""The model numbers a container's new files from here (its root directory has this number)."""
+
+_DEVICES = itertools.count(64)  # each mount is its own device (the kernel's anonymous st_dev)
+
+
+class OptionsState:
+    """Mixed into ``CopyOnWrite``: the kernel options' tables and the ``stat()`` numbers."""
+
+    # what CopyOnWrite provides
+    lower: UnionView
+    options: OverlayOptions
+    mounts: dict[str, Entry]
+    _upper: dict[str, Entry]
+    _children: dict[str, set[str]]
+    _redirects: dict[str, str]
+    _metacopy: set[str]
+    _index: dict[int, str]
+
+    def _init_ids(self) -> None:
+        self._index_origin: dict[str, Entry] = {}  # index holder -> the lower file it came from
+        self._index_orphans: dict[int, Entry] = {}  # index inodes whose upper names are all gone
+        self._next_ino = FIRST_UPPER_INODE + 1
+        self._mount_inos: dict[str, int] = {}
+        self.device = next(_DEVICES)
+
+    if TYPE_CHECKING:  # the core's lookups, provided by CopyOnWrite
+
+        def _lookup(self, path: str) -> Entry | None: ...
+        def _lower_path(self, path: str) -> str: ...
+        def _merged_lower(self, path: str) -> Entry | None: ...
+        def _hidden_by_upper(self, path: str) -> bool: ...
+        def _links_to(self, path: str) -> list[str]: ...
+
+    # ------------------------------------------------------------------ what the options left
+    def redirects(self) -> Mapping[str, str]:
+        """Upper directories renamed with ``redirect_dir`` -> their ``trusted.overlay.redirect``
+        (a name relative to the parent's lower directory, or an absolute lower path)."""
+        return self._redirects
+
+    def metacopy_paths(self) -> Set[str]:
+        """Upper files copied up without their data (``metacopy``): sparse, data still below."""
+        return self._metacopy
+
+    # ------------------------------------------------------------------ redirect_dir
+    def _redirect_for(self, source: str, real: str) -> str:
+        """The redirect a directory renamed from ``source`` to ``real`` gets (``ovl_set_redirect``):
+        an existing one is kept on a rename in the same directory or when absolute; otherwise
+        its name within the same directory, or its whole lower path into another one."""
+        existing = self._redirects.get(source)
+        samedir = parent(source) == parent(real)
+        if existing is not None and (samedir or existing.startswith("/")):
+            return existing
+        return basename(source) if samedir else self._lower_path(source)
+
+    def _moved_state(self, source: str, real: str) -> tuple[dict[str, str], set[str], dict[str, str]]:
+        """The options' entries at ``source`` and below, renamed to ``real`` (taken out now)."""
+
+        def inside(p: str) -> bool:
+            return p == source or p.startswith(source + "/")
+
+        def moved(p: str) -> str:
+            return real + p[len(source) :]
+
+        redirects = {moved(p): r for p, r in self._redirects.items() if inside(p)}
+        metacopy = {moved(p) for p in self._metacopy if inside(p)}
+        holders = {p: moved(p) for p in self._index_origin if inside(p)}
+        for p in [p for p in self._redirects if inside(p)]:
+            del self._redirects[p]
+        self._metacopy -= {p for p in self._metacopy if inside(p)}
+        return redirects, metacopy, holders
+
+    def _restore_state(
+        self, kept: tuple[dict[str, str], set[str], dict[str, str]], extra: Mapping[str, str] | str
+    ) -> None:
+        redirects, metacopy, holders = kept
+        self._redirects.update(redirects)
+        if isinstance(extra, Mapping):
+            self._redirects.update(extra)
+        self._metacopy |= metacopy
+        for old, new in holders.items():
+            self._move_holder(old, new)
+
+    # ------------------------------------------------------------------ index
+    def _move_holder(self, old: str, new: str | None) -> None:
+        origin = self._index_origin.pop(old, None)
+        if origin is None:
+            return
+        if new is None:
+            self._index.pop(id(origin), None)
+        else:
+            self._index[id(origin)] = new
+            self._index_origin[new] = origin
+
+    def _rehome_index(self, path: str, heir: str | None) -> None:
+        """``path`` goes: the index entry it held moves to another upper name of the same file,
+        else it lives on in the work directory's index (the kernel's ``work/index``) for the
+        lower names nobody copied up."""
+        origin = self._index_origin.get(path)
+        if origin is None:
+            return
+        if heir is None:
+            self._index_orphans[id(origin)] = self._upper[path]
+            self._index_origin.pop(path)
+            self._index[id(origin)] = ""  # no upper name: the orphan table holds the content
+            return
+        self._move_holder(path, heir)
+
+    def _new_dir_opaque(self, real: str) -> bool:
+        """Measured on Linux 6.18: with ``redirect_dir``, ``metacopy``, ``index`` or ``xino=on``
+        a directory made in a merged directory is created opaque (``trusted.overlay.opaque``);
+        with Docker's options (and ``xino=auto``) it is not."""
+        o = self.options
+        if not (o.redirect_dir or o.metacopy or o.index or o.xino == "on"):
+            return False
+        above = parent(real)
+        upper = self._upper.get(above)
+        if upper is not None and upper.opaque:
+            return False
+        return above == "/" or self._merged_lower(above) is not None
+
+    def inode_key(self, path: str) -> tuple[str, object]:
+        """Which file a normalised, visible ``path`` names (equal for two names of one file)."""
+        upper = self._upper.get(path)
+        if upper is not None:
+            return ("upper", upper.target if upper.kind is Kind.HARDLINK else path)
+        entry = self.lower.lookup(self._lower_path(path))
+        holder = self._index.get(id(entry)) if self._index else None
+        if holder:
+            return ("upper", holder)
+        if holder == "":
+            return ("index", id(entry))
+        return ("lower", id(entry))
+
+    # ------------------------------------------------------------------ stat's numbers
+    def _origin_ino(self, copied: Entry, lower: Entry) -> Entry:
+        """A copy-up keeps the lower inode number unless it breaks a hard link (index=off)."""
+        if lower.kind is Kind.FILE and not self.options.index and len(self.lower.names_of(lower)) > 1:
+            return copied
+        return replace(copied, ino=self.lower.inode_number(lower))
+
+    def _with_ids(self, real: str, entry: Entry) -> Entry:
+        """``entry`` (visible at ``real``) with the ``st_ino``, ``st_dev`` and ``st_nlink`` of stat()."""
+        if real == "/":
+            return replace(
+                entry, ino=FIRST_UPPER_INODE, dev=self.device, nlink=1 if self._merged_root() else 2
+            )
+        if real in self.mounts:
+            ino = self._mount_inos.setdefault(real, self._fresh_ino())
+            return replace(entry, ino=ino, dev=self.device, nlink=1)
+        upper = self._upper.get(real)
+        holder = None
+        if upper is not None:
+            holder = upper.target if upper.kind is Kind.HARDLINK else real
+        else:
+            lower = self.lower.lookup(self._lower_path(real))
+            assert lower is not None, real
+            holder = self._index.get(id(lower)) if self._index else None
+            if holder == "":  # an index inode with no upper name left
+                orphan = self._index_orphans[id(lower)]
+                nlink = sum(
+                    1
+                    for n in self.lower.names_of(lower)
+                    if n not in self._upper and not self._hidden_by_upper(n)
+                )
+                return replace(
+                    entry, ino=orphan.ino or self.lower.inode_number(lower), dev=self.device, nlink=nlink
+                )
+            if holder is None:
+                return replace(
+                    entry,
+                    ino=self.lower.inode_number(lower),
+                    dev=self.device,
+                    nlink=self._lower_nlink(real, lower),
+                )
+        stored = self._upper[holder]
+        if not stored.ino:
+            stored = self._upper[holder] = replace(stored, ino=self._fresh_ino())
+        return replace(entry, ino=stored.ino, dev=self.device, nlink=self._upper_nlink(holder, stored))
+
+    def _fresh_ino(self) -> int:
+        number = self._next_ino
+        self._next_ino += 1
+        return number
+
+    def _merged_root(self) -> bool:
+        return bool(self.lower.names("/"))
+
+    def _lower_nlink(self, real: str, lower: Entry) -> int:
+        if lower.kind is Kind.FILE:
+            return max(1, len(self.lower.names_of(lower)))
+        if lower.kind is not Kind.DIR:
+            return 1
+        low = self._lower_path(real)
+        if sum(1 for layer in self.lower.layers if low in layer.entries) > 1:
+            return 1  # in several image layers: a merged directory
+        names = self.lower.names(low)
+        return 2 + sum(1 for n in names if (e := self.lower.lookup(join(low, n))) is not None and e.is_dir)
+
+    def _upper_nlink(self, holder: str, stored: Entry) -> int:
+        if stored.kind is Kind.DIR:
+            if not stored.opaque and self._merged_lower(holder) is not None:
+                return 1  # a merged directory
+            kids = self._children.get(holder, ())
+            return 2 + sum(1 for n in kids if self._upper[join(holder, n)].kind is Kind.DIR)
+        if stored.kind is not Kind.FILE:
+            return 1
+        count = 1 + len(self._links_to(holder))
+        origin = self._index_origin.get(holder)
+        if origin is not None:  # index: the names below that nobody copied up are links too
+            count += sum(
+                1
+                for n in self.lower.names_of(origin)
+                if n not in self._upper and not self._hidden_by_upper(n)
+            )
+        return count
