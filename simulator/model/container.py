@@ -24,6 +24,7 @@ from ..runtime.process import exit_code_of, parse_signal
 from ..runtime.resources import Cgroup, Resources
 from ..runtime.restart import RestartPolicy
 from .cow import CopyOnWrite
+from .cow_options import changeset_entries
 from .diff import Change, changes_in_style
 from .diff import size_rw as _size_rw
 from .entries import Entry
@@ -412,9 +413,10 @@ class Container:
     # ------------------------------------------------------------------ results
     @property
     def upper(self) -> Layer:
-        """The writable layer as a changeset (a snapshot, like any layer)."""
+        """The writable layer as a changeset (a snapshot, like any layer): what ``commit`` and
+        ``export`` write (a directory renamed with ``redirect_dir`` is written whole)."""
         self._alive()
-        entries = self.fs.writable_entries()
+        entries = changeset_entries(self.fs)
         return Layer.of(((p, e) for p, e in entries.items() if p != "/"), created_by="writable layer")
 
     @property
@@ -427,7 +429,7 @@ class Container:
         """``docker ps -s`` SIZE: bytes of files and symlinks in the writable layer."""
         if self.state is State.REMOVED:
             return 0
-        return _size_rw(self.fs.writable_entries())
+        return _size_rw(changeset_entries(self.fs))
 
     @property
     def size_root_fs(self) -> int:
@@ -442,7 +444,7 @@ class Container:
         :func:`simulator.model.diff.podman_changes`).
         """
         self._alive()
-        return changes_in_style(self.fs.writable_entries(), self.fs.touched_paths(), self.lower, style)
+        return changes_in_style(changeset_entries(self.fs), self.fs.touched_paths(), self.lower, style)
 
     def diff_text(self, style: str = "docker") -> str:
         return "\n".join(str(c) for c in self.diff(style))

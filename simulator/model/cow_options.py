@@ -20,16 +20,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Set
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .entries import Entry, Kind
-from .paths import basename, join, parent
+from .paths import basename, join, parent, path_sort_key
 
 if TYPE_CHECKING:
     from .overlay_options import OverlayOptions
     from .union import UnionView
 
-__all__ = ["FIRST_UPPER_INODE", "OptionsState"]
+__all__ = ["FIRST_UPPER_INODE", "OptionsState", "changeset_entries"]
 
 FIRST_UPPER_INODE = 1_000_000
 """The model numbers a container's new files from here (its root directory has this number)."""
@@ -247,3 +247,35 @@ class OptionsState:
                 if n not in self._upper and not self._hidden_by_upper(n)
             )
         return count
+
+
+def changeset_entries(fs: Any) -> Mapping[str, Entry]:
+    """The writable layer as Docker commits, exports and diffs it.
+
+    Without redirects that is the upper directory itself.  A directory renamed with
+    ``redirect_dir`` keeps its content below, which a tar of the upper directory would lose, so
+    Docker does not use the upper directory then: moby's overlay2 checks at start whether a
+    rename leaves ``trusted.overlay.redirect`` (``doesSupportNativeDiff`` in
+    ``daemon/graphdriver/overlay2/check.go``: "kernel has CONFIG_OVERLAY_FS_REDIRECT_DIR
+    enabled") and then falls back to the naive differ, which compares the merged tree with the
+    image.  Here each redirected directory becomes an opaque directory holding its whole merged
+    content: ``docker diff`` shows it and everything below as added, the old name as deleted.
+    """
+    entries = fs.writable_entries()
+    redirects = fs.redirects() if hasattr(fs, "redirects") else {}
+    if not redirects:
+        return entries
+    out = dict(entries)
+    done: list[str] = []
+    for top in sorted(redirects, key=path_sort_key):
+        if any(top.startswith(outer + "/") for outer in done):
+            continue
+        done.append(top)
+        for path in [p for p in out if p.startswith(top + "/")]:
+            del out[path]
+        out[top] = replace(entries[top], opaque=True)
+        for path, entry in fs.walk(top):
+            out[path] = (
+                entry if entry.kind is not Kind.FILE else replace(entry, data=entry.read(), source=None)
+            )
+    return out
