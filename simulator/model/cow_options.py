@@ -20,12 +20,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Set
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .entries import Entry, Kind
 from .paths import basename, join, parent, path_sort_key
 
 if TYPE_CHECKING:
+    from .fs import ContainerFS
     from .overlay_options import OverlayOptions
     from .union import UnionView
 
@@ -249,7 +250,7 @@ class OptionsState:
         return count
 
 
-def changeset_entries(fs: Any) -> Mapping[str, Entry]:
+def changeset_entries(fs: ContainerFS) -> Mapping[str, Entry]:
     """The writable layer as Docker commits, exports and diffs it.
 
     Without redirects that is the upper directory itself.  A directory renamed with
@@ -262,7 +263,8 @@ def changeset_entries(fs: Any) -> Mapping[str, Entry]:
     content: ``docker diff`` shows it and everything below as added, the old name as deleted.
     """
     entries = fs.writable_entries()
-    redirects = fs.redirects() if hasattr(fs, "redirects") else {}
+    found = getattr(fs, "redirects", None)  # a ContainerFS of another backend may have none
+    redirects: Mapping[str, str] = found() if found is not None else {}
     if not redirects:
         return entries
     out = dict(entries)

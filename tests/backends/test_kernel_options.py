@@ -11,6 +11,7 @@ themselves are the model's own (the kernel's are the ext4 inodes of the layer di
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -220,3 +221,38 @@ def test_xino_changes_nothing_with_every_layer_on_one_file_system(backends, xino
     plain = compare(backends, OFF, ops)
     with_xino = compare(backends, OverlayOptions(xino=xino), ops)
     assert plain["inodes"][1] == with_xino["inodes"][1]
+
+
+# -- what the RUN shell shows: ls -i, find -inum, stat %i %h, with real busybox on the other side -----
+SHELL_SCRIPT = (
+    "i=$(stat -c %i /app/a.txt); ln /app/a.txt /app/a2; find /app -inum $i | sort; "
+    "stat -c '%h %n' /app/a.txt /app/a2 /app/b.txt /app; "
+    "chmod 600 /app/b.txt; set -- $(ls -i /app/b.txt); [ $1 = $(stat -c %i /app/b.txt) ] && echo ls-i; "
+    "set -- $(ls -li /app/a2); echo links $3; find /app -links +1 -type f | sort; "
+    "mkdir /app/new; stat -c '%h' /app /app/new"
+)
+
+
+@pytest.mark.parametrize("options", [OFF, INDEX, ALL], ids=str)
+def test_the_shell_shows_the_kernels_inode_relations(state_dir: str, options: OverlayOptions) -> None:
+    from simulator.sh.run import run_script
+    from tests.backends.test_shell_parity import ENV, busybox_image, dev_null
+
+    if shutil.which("unshare") is None or not os.path.exists("/usr/bin/busybox"):
+        pytest.skip("needs unshare and a static busybox at /usr/bin/busybox")
+    found = availability(state_dir)
+    if not found.ok or found.method != "kernel":
+        pytest.skip(f"the kernel's overlayfs is needed: {found.reason or found.method}")
+    image = busybox_image()
+    model = Container(image, overlay_options=options)
+    simulated = run_script(model, SHELL_SCRIPT, env=ENV)
+    with (
+        OverlayBackend.create(state_dir, overlay_options=options) as backend,
+        backend.new_container(image) as real,
+        dev_null(real.merged_dir + "/dev/null"),
+    ):
+        real.start()
+        done = real.run_program(["/bin/sh", "-c", SHELL_SCRIPT], env=ENV)
+    assert (simulated.exit_code, simulated.stderr) == (done.returncode, done.stderr.decode())
+    assert simulated.stdout == done.stdout.decode()
+    assert "/app/a.txt\n/app/a2\n" in simulated.stdout and "ls-i" in simulated.stdout

@@ -31,7 +31,7 @@ IMAGE = Image.of(
 
 
 def test_the_defaults_are_dockers_overlay2_mount_all_off() -> None:
-    assert DOCKER == OverlayOptions()
+    assert OverlayOptions() == DOCKER
     assert DOCKER.mount_options() == {"redirect_dir": "off", "metacopy": "off", "index": "off", "xino": "off"}
 
 
@@ -43,7 +43,7 @@ def test_the_defaults_are_dockers_overlay2_mount_all_off() -> None:
         ({"index": 1}, "True or False"),
     ],
 )
-def test_options_the_kernel_would_refuse_are_refused_with_the_reason(kwargs: dict, words: str) -> None:  # type: ignore[type-arg]
+def test_options_the_kernel_would_refuse_are_refused_with_the_reason(kwargs: dict, words: str) -> None:
     with pytest.raises(InvalidArgument, match=words):
         OverlayOptions(**kwargs)
 
