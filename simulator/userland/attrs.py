@@ -264,6 +264,14 @@ def _stat_format(ctx: ExecContext, fmt: str, name: str, entry: Any) -> str:
     return re.sub(r"%([a-zA-Z%])", field, fmt)
 
 
+def _device_line(entry: Any, gnu: bool) -> str:
+    """stat's third line: busybox ``Device: 40h/64d<TAB>Inode: N  Links: N``, GNU ``Device: 0,64 ...``."""
+    dev = entry.st_dev
+    where = f"{dev >> 8},{dev & 0xFF}" if gnu else f"{dev:x}h/{dev}d"
+    inode = f"{entry.st_ino:<11}" if gnu else f"{entry.st_ino:<10} "
+    return f"Device: {where}\tInode: {inode} Links: {entry.st_nlink or 1}\n"
+
+
 @register("stat")
 def stat(ctx: ExecContext, argv: list[str]) -> int:
     """``stat [-L] [-c FORMAT] FILE...``; layers keep no times, so the times are the epoch."""
@@ -291,8 +299,8 @@ def stat(ctx: ExecContext, argv: list[str]) -> int:
             continue
         fmt = (
             "  File: %N\n  Size: %s\tBlocks: %b\tIO Block: 4096\t%F\n"
-            "Device: %Dh/%dd\tInode: %i\tLinks: %h\n"
-            "Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\n"
+            + _device_line(entry, gnu).replace("%", "%%")
+            + "Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\n"
             "Access: %x\nModify: %y\nChange: %z\n"
         )
         ctx.out(_stat_format(ctx, fmt, operand, entry).replace("(%04a", "("))
