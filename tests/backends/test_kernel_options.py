@@ -256,3 +256,10 @@ def test_the_shell_shows_the_kernels_inode_relations(state_dir: str, options: Ov
     assert (simulated.exit_code, simulated.stderr) == (done.returncode, done.stderr.decode())
     assert simulated.stdout == done.stdout.decode()
     assert "/app/a.txt\n/app/a2\n" in simulated.stdout and "ls-i" in simulated.stdout
+
+
+def test_metacopy_rename_and_link_copy_metadata_only(backends) -> None:
+    result = compare(
+        backends, METACOPY, [("rename", "/d/g", "/x/g"), ("link", "/c", "/x/c2"), ("read_file", "/x/c2")]
+    )
+    assert result["metacopy"][1] == {"/x/g", "/c"}
