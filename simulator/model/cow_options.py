@@ -181,7 +181,7 @@ class OptionsState:
             )
         if real in self.mounts:
             ino = self._mount_inos.setdefault(real, self._fresh_ino())
-            return replace(entry, ino=ino, dev=self.device, nlink=1)
+            return entry.with_ids(ino, self.device, 1)
         upper = self._upper.get(real)
         holder = None
         if upper is not None:
@@ -197,20 +197,15 @@ class OptionsState:
                     for n in self.lower.names_of(lower)
                     if n not in self._upper and not self._hidden_by_upper(n)
                 )
-                return replace(
-                    entry, ino=orphan.ino or self.lower.inode_number(lower), dev=self.device, nlink=nlink
-                )
+                return entry.with_ids(orphan.ino or self.lower.inode_number(lower), self.device, nlink)
             if holder is None:
-                return replace(
-                    entry,
-                    ino=self.lower.inode_number(lower),
-                    dev=self.device,
-                    nlink=self._lower_nlink(real, lower),
+                return entry.with_ids(
+                    self.lower.inode_number(lower), self.device, self._lower_nlink(real, lower)
                 )
         stored = self._upper[holder]
         if not stored.ino:
             stored = self._upper[holder] = replace(stored, ino=self._fresh_ino())
-        return replace(entry, ino=stored.ino, dev=self.device, nlink=self._upper_nlink(holder, stored))
+        return entry.with_ids(stored.ino, self.device, self._upper_nlink(holder, stored))
 
     def _fresh_ino(self) -> int:
         number = self._next_ino
@@ -225,11 +220,7 @@ class OptionsState:
             return max(1, len(self.lower.names_of(lower)))
         if lower.kind is not Kind.DIR:
             return 1
-        low = self._lower_path(real)
-        if sum(1 for layer in self.lower.layers if low in layer.entries) > 1:
-            return 1  # in several image layers: a merged directory
-        names = self.lower.names(low)
-        return 2 + sum(1 for n in names if (e := self.lower.lookup(join(low, n))) is not None and e.is_dir)
+        return self.lower.dir_nlink(self._lower_path(real))
 
     def _upper_nlink(self, holder: str, stored: Entry) -> int:
         if stored.kind is Kind.DIR:

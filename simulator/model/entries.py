@@ -104,6 +104,13 @@ class Entry:
         """The path is deleted from the layers below."""
         return cls(Kind.WHITEOUT, 0o000)
 
+    def with_ids(self, ino: int, dev: int, nlink: int) -> Entry:
+        """This entry as ``stat()`` reports it: with ``st_ino``, ``st_dev`` and ``st_nlink``."""
+        return Entry(
+            self.kind, self.mode, self.uid, self.gid, self.data, self.size, self.digest,
+            self.target, self.opaque, self.source, ino, dev, nlink,
+        )  # fmt: skip
+
     # -- queries ------------------------------------------------------------------------------
     @property
     def st_ino(self) -> int:

@@ -146,12 +146,13 @@ class UnionView:
         []
     """
 
-    __slots__ = ("_inodes", "_links", "_tree", "layers")
+    __slots__ = ("_dir_links", "_inodes", "_links", "_tree", "layers")
 
     def __init__(self, layers: Sequence[Layer], *, _tree: Tree | None = None) -> None:
         self.layers = tuple(layers)
         self._inodes: dict[int, int] = {}  # id(entry) -> inode number, given on first ask
         self._links: dict[int, list[str]] | None = None  # id(file entry) -> its names, built on first ask
+        self._dir_links: dict[str, int] = {}  # directory -> st_nlink, computed on first ask
         if _tree is not None:
             self._tree = _tree
             return
@@ -243,6 +244,19 @@ class UnionView:
                     links.setdefault(id(found), []).append(path)
             self._links = links
         return sorted(self._links.get(id(entry), ()), key=path_sort_key)
+
+    def dir_nlink(self, path: str) -> int:
+        """``st_nlink`` of the lower directory ``path`` on a mount: 1 when two or more layers list
+        it (overlayfs reports 1 for a merged directory), else 2 plus its subdirectories."""
+        found = self._dir_links.get(path)
+        if found is None:
+            if sum(1 for layer in self.layers if path in layer.entries) > 1:
+                found = 1
+            else:
+                index = self._tree.index
+                found = 2 + sum(1 for n in self.names(path) if index[join(path, n)][0].kind is Kind.DIR)
+            self._dir_links[path] = found
+        return found
 
     def __len__(self) -> int:
         return len(self._tree.index) - 1

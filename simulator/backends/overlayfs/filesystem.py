@@ -384,10 +384,8 @@ class OverlayFS:
         if real == "/":
             self._sync()
             root = self._table.writable_entries().get("/") or Entry.directory()
-            return replace(root, ino=info.st_ino, dev=info.st_dev, nlink=info.st_nlink)
-        return replace(
-            self._fd_content(fd, real, info), ino=info.st_ino, dev=info.st_dev, nlink=info.st_nlink
-        )
+            return root.with_ids(info.st_ino, info.st_dev, info.st_nlink)
+        return self._fd_content(fd, real, info).with_ids(info.st_ino, info.st_dev, info.st_nlink)
 
     def _fd_content(self, fd: int, real: str, info: os.stat_result) -> Entry:
         mode, uid, gid = st.S_IMODE(info.st_mode), info.st_uid, info.st_gid
