@@ -21,6 +21,7 @@ from simulator.backends import OverlayBackend, availability
 from simulator.backends.compare import run_op, snapshot
 from simulator.model import Container, Entry, Image, Layer
 from simulator.model.overlay_options import OverlayOptions
+from tests.realtools.test_docker import docker  # noqa: F401 - the private dockerd fixture
 
 pytestmark = pytest.mark.real
 
@@ -263,3 +264,26 @@ def test_metacopy_rename_and_link_copy_metadata_only(backends) -> None:
         backends, METACOPY, [("rename", "/d/g", "/x/g"), ("link", "/c", "/x/c2"), ("read_file", "/x/c2")]
     )
     assert result["metacopy"][1] == {"/x/g", "/c"}
+
+
+# -- Docker's own mounts on this machine: the defaults are what dockerd passes -----------------------
+def test_dockerd_mounts_overlay_with_the_default_options(request: pytest.FixtureRequest) -> None:
+    """A private dockerd (tests/realtools' helper) runs a container; its overlay line in
+    /proc/mounts has index=off and neither redirect_dir nor metacopy on, the options
+    ``OverlayOptions()`` mounts with; and with no redirects its native differ is in use."""
+    from tests.realtools.test_docker import _docker
+
+    env = request.getfixturevalue("docker")
+    info = _docker(env, "info")
+    assert "Native Overlay Diff: true" in info  # doesSupportNativeDiff: no redirect_dir here
+    _docker(env, "run", "-d", "--network", "none", "--name", "ll-mounts", "bb:1", "sleep", "30")
+    try:
+        merged = _docker(env, "inspect", "-f", "{{.GraphDriver.Data.MergedDir}}", "ll-mounts").strip()
+        with open("/proc/self/mounts") as f:
+            (line,) = [line for line in f if line.split()[1] == merged]
+        options = dict(o.partition("=")[::2] for o in line.split()[3].split(","))
+    finally:
+        _docker(env, "rm", "-f", "ll-mounts")
+    assert options.get("index") in (None, "off")
+    assert options.get("redirect_dir", "off") == "off" and options.get("metacopy", "off") == "off"
+    assert options.get("xino", "off") == OverlayOptions().xino
