@@ -4,7 +4,8 @@
 
 :class:`CopyOnWrite` is the model's file system of a container.  Its operations mirror system
 calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``, no
-``redirect_dir``, no ``metacopy``):
+``redirect_dir``, no ``metacopy``; other mount options: :mod:`.overlay_options`, their state in
+:mod:`.cow_options`):
 
 - the first modification of a lower file copies it up whole (chmod and chown too), after
   copying up its parent directories; every copy-up is recorded as a :class:`CopyUp` event;
@@ -15,7 +16,7 @@ calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``,
 - errors are the builtin ``OSError`` subclasses with real errno values, and an operation either
   applies fully or changes nothing (every check runs before the first change).
 
-Long module: about 830 lines because it is one idea: every system call keeps the same tables
+Long module: about 910 lines because it is one idea: every system call keeps the same tables
 (entries, children, touched, the open files' names) consistent, and splitting the calls from
 the lookups and permission checks they share would scatter those invariants.  The path rules
 live in :mod:`.paths` and :mod:`.namei`, the open file object in :mod:`.openfile`.
@@ -167,30 +168,6 @@ class CopyOnWrite(OptionsState):
             return self.lower.lookup(join(self._lower_path(parent(path)), basename(path)))
         return self.lower.lookup(path)
 
-    def _lower_path(self, path: str) -> str:
-        """Where ``path``'s lower content is looked up: ``path`` itself, or below the
-        ``trusted.overlay.redirect`` of a renamed directory on the way (``redirect_dir``)."""
-        redirects = self._redirects
-        if not redirects or path == "/":
-            return path
-        low, up = "", ""
-        for part in path[1:].split("/"):
-            up = f"{up}/{part}"
-            target = redirects.get(up)
-            if target is None:
-                low = f"{low}/{part}"
-            elif target.startswith("/"):
-                low = target
-            else:
-                low = f"{low}/{target}"
-        return low
-
-    def _merged_lower(self, path: str) -> Entry | None:
-        """The lower entry merged under ``path`` (following redirects), unless the upper hides it."""
-        if path == "/" or self._hidden_by_upper(path):
-            return None
-        return self.lower.lookup(self._lower_path(path))
-
     def _lookup(self, path: str) -> Entry | None:
         """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""
         if path == "/":
@@ -209,16 +186,6 @@ class CopyOnWrite(OptionsState):
         if self._redirects or self._index:
             return self._lookup_below(path)
         return self.lower.lookup(path)
-
-    def _lookup_below(self, path: str) -> Entry | None:
-        """A name not in the upper layer: its lower entry (through redirects), or the upper
-        file an ``index`` copy-up made of it (another name of the same lower file)."""
-        entry = self.lower.lookup(self._lower_path(path))
-        if entry is not None and self._index and entry.kind is Kind.FILE:
-            holder = self._index.get(id(entry))
-            if holder is not None:
-                return self._upper[holder] if holder in self._upper else self._index_orphans[id(entry)]
-        return entry
 
     def _names(self, path: str) -> list[str]:
         """Names visible in the directory at a normalised path."""
@@ -424,14 +391,6 @@ class CopyOnWrite(OptionsState):
                 size, reason = 0, f"{reason} (metadata only)"
         self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, size, reason))
         return path
-
-    def _copy_data_up(self, holder: str, reason: str) -> None:
-        """metacopy: the first write to a metadata-only copy-up copies its data up now."""
-        self._metacopy.discard(holder)
-        origin = self.lower.origin(self._lower_path(holder))
-        layer = origin.layer if origin is not None else -1
-        entry = self._upper[holder]
-        self.copy_ups.append(CopyUp(holder, layer, Kind.FILE, entry.size, f"{reason} (data)"))
 
     def _remove_name(self, path: str) -> None:
         """Delete a visible name: a whiteout when it exists below, else nothing is left."""

@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .entries import Entry, Kind
+from .fs import CopyUp
 from .paths import basename, join, parent, path_sort_key
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class OptionsState:
     _redirects: dict[str, str]
     _metacopy: set[str]
     _index: dict[int, str]
+    copy_ups: list[CopyUp]
 
     def _init_ids(self) -> None:
         self._index_origin: dict[str, Entry] = {}  # index holder -> the lower file it came from
@@ -61,10 +63,51 @@ class OptionsState:
     if TYPE_CHECKING:  # the core's lookups, provided by CopyOnWrite
 
         def _lookup(self, path: str) -> Entry | None: ...
-        def _lower_path(self, path: str) -> str: ...
-        def _merged_lower(self, path: str) -> Entry | None: ...
         def _hidden_by_upper(self, path: str) -> bool: ...
         def _links_to(self, path: str) -> list[str]: ...
+
+    # ------------------------------------------------------------------ lookups through the options
+    def _lower_path(self, path: str) -> str:
+        """Where ``path``'s lower content is looked up: ``path`` itself, or below the
+        ``trusted.overlay.redirect`` of a renamed directory on the way (``redirect_dir``)."""
+        redirects = self._redirects
+        if not redirects or path == "/":
+            return path
+        low, up = "", ""
+        for part in path[1:].split("/"):
+            up = f"{up}/{part}"
+            target = redirects.get(up)
+            if target is None:
+                low = f"{low}/{part}"
+            elif target.startswith("/"):
+                low = target
+            else:
+                low = f"{low}/{target}"
+        return low
+
+    def _merged_lower(self, path: str) -> Entry | None:
+        """The lower entry merged under ``path`` (following redirects), unless the upper hides it."""
+        if path == "/" or self._hidden_by_upper(path):
+            return None
+        return self.lower.lookup(self._lower_path(path))
+
+    def _lookup_below(self, path: str) -> Entry | None:
+        """A name not in the upper layer: its lower entry (through redirects), or the upper
+        file an ``index`` copy-up made of it (another name of the same lower file)."""
+        entry = self.lower.lookup(self._lower_path(path))
+        if entry is not None and self._index and entry.kind is Kind.FILE:
+            holder = self._index.get(id(entry))
+            if holder is not None:
+                return self._upper[holder] if holder in self._upper else self._index_orphans[id(entry)]
+        return entry
+
+    def _copy_data_up(self, holder: str, reason: str) -> None:
+        """metacopy: the first write to a metadata-only copy-up copies its data up now."""
+        self._metacopy.discard(holder)
+        origin = self.lower.origin(self._lower_path(holder))
+        layer = origin.layer if origin is not None else -1
+        entry = self._upper[holder]
+        self.copy_ups.append(CopyUp(holder, layer, Kind.FILE, entry.size, f"{reason} (data)"))
 
     # ------------------------------------------------------------------ what the options left
     def redirects(self) -> Mapping[str, str]:
