@@ -386,6 +386,7 @@ class CopyOnWrite(OptionsState):
             if self.options.index:
                 self._index[id(lower)] = path
                 self._index_origin[path] = lower
+                self._index_nlink.setdefault(id(lower), self.lower.file_nlink(lower))
             if not data and self.options.metacopy:
                 self._metacopy.add(path)
                 size, reason = 0, f"{reason} (metadata only)"
@@ -396,8 +397,8 @@ class CopyOnWrite(OptionsState):
         """Delete a visible name: a whiteout when it exists below, else nothing is left."""
         self._detach(path)
         heir = self._promote_links(path)
-        if self._index:
-            self._rehome_index(path, heir)
+        if self.options.index:
+            self._index_before_unlink(path, heir)
         lower_exists = self._lower_entry(path) is not None
         self._drop(path)
         if lower_exists:
@@ -769,6 +770,8 @@ class CopyOnWrite(OptionsState):
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EPERM, src)
         holder = self._copy_up(source, "link", data=False)
+        if self.options.index:
+            self._index_linked(holder)
         self._copy_up_parents(real, f"link {real}")
         self._drop(real)
         target = self._upper[holder]
@@ -849,6 +852,8 @@ class CopyOnWrite(OptionsState):
         lower_at_source = self._lower_entry(source) is not None
         if target is not None:
             self._detach(real)
+            if self.options.index and target.kind is Kind.FILE:
+                self._index_before_unlink(real, self._promote_links(real))
         self._remap(source, real)
         self._drop(source)
         if lower_at_source:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from .entries import Entry, Kind
 from .fs import CopyUp
 from .paths import basename, join, parent, path_sort_key
+from .permissions import ROOT
 
 if TYPE_CHECKING:
     from .fs import ContainerFS
@@ -56,6 +57,7 @@ class OptionsState:
     def _init_ids(self) -> None:
         self._index_origin: dict[str, Entry] = {}  # index holder -> the lower file it came from
         self._index_orphans: dict[int, Entry] = {}  # index inodes whose upper names are all gone
+        self._index_nlink: dict[int, int] = {}  # index inode -> st_nlink (trusted.overlay.nlink)
         self._next_ino = FIRST_UPPER_INODE + 1
         self._mount_inos: dict[str, int] = {}
         self.device = next(_DEVICES)
@@ -183,6 +185,40 @@ class OptionsState:
             return
         self._move_holder(path, heir)
 
+    def _index_before_unlink(self, path: str, heir: str | None) -> None:
+        """index=on: removing a name of a file with other names keeps the file in the index
+        (``ovl_nlink_start`` copies a lower one there first), so the other names count one
+        link less."""
+        key = self._index_key(path)
+        if key is not None:
+            self._index_nlink[key] -= 1
+        if path in self._upper:
+            if self._index:
+                self._rehome_index(path, heir)
+            return
+        lower = self.lower.lookup(self._lower_path(path))
+        if lower is None or lower.kind is not Kind.FILE or id(lower) in self._index:
+            return
+        if self.lower.file_nlink(lower) > 1:
+            self._index_orphans[id(lower)] = lower.with_ids(self.lower.inode_number(lower), 0, 0)
+            self._index[id(lower)] = ""
+            self._index_nlink[id(lower)] = self.lower.file_nlink(lower) - 1
+
+    def _index_key(self, path: str) -> int | None:
+        """The index inode (id of its lower file) a visible name belongs to, if any."""
+        upper = self._upper.get(path)
+        if upper is not None:
+            origin = self._index_origin.get(upper.target if upper.kind is Kind.HARDLINK else path)
+            return id(origin) if origin is not None else None
+        lower = self.lower.lookup(self._lower_path(path))
+        return id(lower) if lower is not None and id(lower) in self._index else None
+
+    def _index_linked(self, path: str) -> None:
+        """index=on: a new hard link to ``path`` adds a link to its index inode."""
+        key = self._index_key(path)
+        if key is not None:
+            self._index_nlink[key] += 1
+
     def _new_dir_opaque(self, real: str) -> bool:
         """Measured on Linux 6.18: with ``redirect_dir``, ``metacopy``, ``index`` or ``xino=on``
         a directory made in a merged directory is created opaque (``trusted.overlay.opaque``);
@@ -212,16 +248,14 @@ class OptionsState:
     # ------------------------------------------------------------------ stat's numbers
     def _origin_ino(self, copied: Entry, lower: Entry) -> Entry:
         """A copy-up keeps the lower inode number unless it breaks a hard link (index=off)."""
-        if lower.kind is Kind.FILE and not self.options.index and len(self.lower.names_of(lower)) > 1:
+        if lower.kind is Kind.FILE and not self.options.index and self.lower.file_nlink(lower) > 1:
             return copied
         return replace(copied, ino=self.lower.inode_number(lower))
 
     def _with_ids(self, real: str, entry: Entry) -> Entry:
         """``entry`` (visible at ``real``) with the ``st_ino``, ``st_dev`` and ``st_nlink`` of stat()."""
         if real == "/":
-            return replace(
-                entry, ino=FIRST_UPPER_INODE, dev=self.device, nlink=1 if self._merged_root() else 2
-            )
+            return entry.with_ids(FIRST_UPPER_INODE, self.device, 1)  # upper + lower: always merged
         if real in self.mounts:
             ino = self._mount_inos.setdefault(real, self._fresh_ino())
             return entry.with_ids(ino, self.device, 1)
@@ -235,11 +269,7 @@ class OptionsState:
             holder = self._index.get(id(lower)) if self._index else None
             if holder == "":  # an index inode with no upper name left
                 orphan = self._index_orphans[id(lower)]
-                nlink = sum(
-                    1
-                    for n in self.lower.names_of(lower)
-                    if n not in self._upper and not self._hidden_by_upper(n)
-                )
+                nlink = self._index_nlink[id(lower)]
                 return entry.with_ids(orphan.ino or self.lower.inode_number(lower), self.device, nlink)
             if holder is None:
                 return entry.with_ids(
@@ -255,12 +285,9 @@ class OptionsState:
         self._next_ino += 1
         return number
 
-    def _merged_root(self) -> bool:
-        return bool(self.lower.names("/"))
-
     def _lower_nlink(self, real: str, lower: Entry) -> int:
         if lower.kind is Kind.FILE:
-            return max(1, len(self.lower.names_of(lower)))
+            return self.lower.file_nlink(lower)
         if lower.kind is not Kind.DIR:
             return 1
         return self.lower.dir_nlink(self._lower_path(real))
@@ -273,15 +300,10 @@ class OptionsState:
             return 2 + sum(1 for n in kids if self._upper[join(holder, n)].kind is Kind.DIR)
         if stored.kind is not Kind.FILE:
             return 1
-        count = 1 + len(self._links_to(holder))
         origin = self._index_origin.get(holder)
-        if origin is not None:  # index: the names below that nobody copied up are links too
-            count += sum(
-                1
-                for n in self.lower.names_of(origin)
-                if n not in self._upper and not self._hidden_by_upper(n)
-            )
-        return count
+        if origin is not None:  # index: the kernel's count, kept as names come and go
+            return self._index_nlink[id(origin)]
+        return 1 + len(self._links_to(holder))
 
 
 def changeset_entries(fs: ContainerFS) -> Mapping[str, Entry]:
@@ -303,15 +325,21 @@ def changeset_entries(fs: ContainerFS) -> Mapping[str, Entry]:
         return entries
     out = dict(entries)
     done: list[str] = []
-    for top in sorted(redirects, key=path_sort_key):
-        if any(top.startswith(outer + "/") for outer in done):
-            continue
-        done.append(top)
-        for path in [p for p in out if p.startswith(top + "/")]:
-            del out[path]
-        out[top] = replace(entries[top], opaque=True)
-        for path, entry in fs.walk(top):
-            out[path] = (
-                entry if entry.kind is not Kind.FILE else replace(entry, data=entry.read(), source=None)
-            )
+    saved, fs.credentials = fs.credentials, ROOT  # the daemon reads the tree as root
+    try:
+        for top in sorted(redirects, key=path_sort_key):
+            if any(top.startswith(outer + "/") for outer in done):
+                continue
+            done.append(top)
+            for path in [p for p in out if p.startswith(top + "/")]:
+                del out[path]
+            out[top] = replace(entries[top], opaque=True)
+            for path, entry in fs.walk(top):
+                if entry.kind is Kind.FILE:
+                    entry = replace(entry, data=entry.read(), source=None)
+                elif entry.kind is Kind.DIR and entry.opaque:
+                    entry = replace(entry, opaque=False)  # below an opaque directory: plain
+                out[path] = entry
+    finally:
+        fs.credentials = saved
     return out

@@ -146,13 +146,14 @@ class UnionView:
         []
     """
 
-    __slots__ = ("_dir_links", "_inodes", "_links", "_tree", "layers")
+    __slots__ = ("_dir_links", "_file_links", "_inodes", "_links", "_tree", "layers")
 
     def __init__(self, layers: Sequence[Layer], *, _tree: Tree | None = None) -> None:
         self.layers = tuple(layers)
         self._inodes: dict[int, int] = {}  # id(entry) -> inode number, given on first ask
         self._links: dict[int, list[str]] | None = None  # id(file entry) -> its names, built on first ask
         self._dir_links: dict[str, int] = {}  # directory -> st_nlink, computed on first ask
+        self._file_links: dict[int, int] | None = None  # id(file entry) -> names in its layer
         if _tree is not None:
             self._tree = _tree
             return
@@ -245,18 +246,53 @@ class UnionView:
             self._links = links
         return sorted(self._links.get(id(entry), ()), key=path_sort_key)
 
+    def file_nlink(self, entry: Entry) -> int:
+        """``st_nlink`` of the image file ``entry``: its names in its own layer's directory (where
+        the kernel finds it), whatever the layers above did to them."""
+        if self._file_links is None:
+            counts: dict[int, int] = {}
+            for layer in self.layers:
+                entries = layer.entries
+                for e in entries.values():
+                    if e.kind is Kind.FILE:
+                        counts[id(e)] = counts.get(id(e), 0) + 1
+                    elif e.kind is Kind.HARDLINK:
+                        target = entries.get(normalize(e.target))
+                        if target is not None and target.kind is Kind.FILE:
+                            counts[id(target)] = counts.get(id(target), 0) + 1
+            self._file_links = counts
+        return self._file_links.get(id(entry), 1)
+
     def dir_nlink(self, path: str) -> int:
         """``st_nlink`` of the lower directory ``path`` on a mount: 1 when two or more layers list
         it (overlayfs reports 1 for a merged directory), else 2 plus its subdirectories."""
         found = self._dir_links.get(path)
         if found is None:
-            if sum(1 for layer in self.layers if path in layer.entries) > 1:
+            if self._dir_layers(path) > 1:
                 found = 1
             else:
                 index = self._tree.index
                 found = 2 + sum(1 for n in self.names(path) if index[join(path, n)][0].kind is Kind.DIR)
             self._dir_links[path] = found
         return found
+
+    def _dir_layers(self, path: str) -> int:
+        """How many layers' directories the kernel merges at ``path`` (from the top down to a
+        non-directory, a whiteout or an opaque directory at the path or above it)."""
+        count = 0
+        above = list(ancestors(path))
+        for layer in reversed(self.layers):
+            entries = layer.entries
+            entry = entries.get(path)
+            if entry is not None:
+                if entry.kind is not Kind.DIR:
+                    break
+                count += 1
+                if entry.opaque:
+                    break
+            if any((e := entries.get(a)) is not None and (e.kind is not Kind.DIR or e.opaque) for a in above):
+                break
+        return count
 
     def __len__(self) -> int:
         return len(self._tree.index) - 1

@@ -21,6 +21,7 @@ from simulator.backends import OverlayBackend, availability
 from simulator.backends.compare import run_op, snapshot
 from simulator.model import Container, Entry, Image, Layer
 from simulator.model.overlay_options import OverlayOptions
+from simulator.model.permissions import ROOT
 from tests.realtools.test_docker import docker  # noqa: F401 - the private dockerd fixture
 
 pytestmark = pytest.mark.real
@@ -75,7 +76,8 @@ def backends(state_dir: str) -> Iterator[dict[OverlayOptions, OverlayBackend]]:
 
 
 def inode_relations(container: Any) -> dict[str, tuple[int, int, bool]]:
-    """path -> (inode class, st_nlink, st_dev is the root's): inode classes numbered in walk order."""
+    """path -> (inode class, st_nlink, st_dev is the root's): inode classes numbered in path order."""
+    container.credentials = ROOT
     root = container.stat("/")
     classes: dict[int, int] = {}
     out = {}
@@ -287,3 +289,39 @@ def test_dockerd_mounts_overlay_with_the_default_options(request: pytest.Fixture
     assert options.get("index") in (None, "off")
     assert options.get("redirect_dir", "off") == "off" and options.get("metacopy", "off") == "off"
     assert options.get("xino", "off") == OverlayOptions().xino
+
+
+# -- generated scenarios, as test_parity.py, with the options on ------------------------------------
+@pytest.mark.parametrize("options", [REDIRECT, INDEX, ALL], ids=str)
+def test_generated_scenarios_agree_with_the_options_on(backends, options: OverlayOptions) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as s
+
+    from simulator.backends.compare import differences
+    from tests.backends.test_parity import HELD, images, ops, run_step, scenario_text
+
+    examples = int(os.environ.get("LAYERLAB_PARITY_EXAMPLES", "150")) // 3
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(image=images(), sequence=s.lists(ops(), min_size=1, max_size=8))
+    def agree(image: Image, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
+        model = Container(image, overlay_options=options)
+        with backends[options].new_container(image) as real:
+            for step, op in enumerate(sequence):
+                expected, got = run_step(model, op), run_step(real, op)
+                assert (expected.ok, expected.error, expected.errno, expected.result) == (
+                    got.ok,
+                    got.error,
+                    got.errno,
+                    got.result,
+                ), f"step {step} {op!r}: model {expected}, kernel {got}\n{scenario_text(image, sequence)}"
+            for c in (model, real):
+                held = HELD.pop(id(c), None)
+                if held is not None:
+                    held.close()
+            found = differences(snapshot(model), snapshot(real))
+            assert not found, "\n".join([*found, scenario_text(image, sequence)])
+            assert inode_relations(model) == inode_relations(real), scenario_text(image, sequence)
+            assert dict(model.fs.redirects()) == dict(real.fs.redirects())  # type: ignore[attr-defined]
+
+    agree()

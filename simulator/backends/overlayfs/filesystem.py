@@ -457,6 +457,8 @@ class OverlayFS:
         copied-up source is looked for at its new name.
         """
         before = {p: self._in_upper(p) for p, _ in plan}
+        metacopy = self.options.overlay.metacopy
+        meta_before = {p for p, _ in plan if before[p] and self._is_metacopy(p)} if metacopy else set()
         done = False
         try:
             yield
@@ -466,12 +468,17 @@ class OverlayFS:
             view = self.lower
             seen: set[str] = set()
             for path, reason in plan:
+                if path in meta_before and path not in seen and not self._is_metacopy(path):
+                    origin = view.origin(path)  # metacopy: the data follows now
+                    if origin is not None:
+                        self.copy_ups.append(
+                            CopyUp(path, origin.layer, Kind.FILE, origin.entry.size, f"{reason} (data)")
+                        )
                 if before[path] or path in seen:  # a rename plans the shared parent twice
                     continue
                 seen.add(path)
-                info = self._upper_lstat(
-                    moved[1] if done and moved is not None and path == moved[0] else path
-                )
+                where = moved[1] if done and moved is not None and path == moved[0] else path
+                info = self._upper_lstat(where)
                 if info is None or (st.S_ISCHR(info.st_mode) and info.st_rdev == 0):
                     continue
                 origin = view.origin(path)
@@ -479,7 +486,19 @@ class OverlayFS:
                     continue
                 kind = origin.entry.kind
                 size = origin.entry.size if kind is Kind.FILE else 0
+                if metacopy and kind is Kind.FILE and self._is_metacopy(where):
+                    size, reason = 0, f"{reason} (metadata only)"
                 self.copy_ups.append(CopyUp(path, origin.layer, kind, size, reason))
+
+    def _is_metacopy(self, path: str) -> bool:
+        """The upper file at ``path`` holds metadata only (``overlay.metacopy`` xattr)."""
+        try:
+            os.getxattr(
+                self.upper_dir + path, f"{self.options.xattr_ns}.overlay.metacopy", follow_symlinks=False
+            )
+        except OSError:
+            return False
+        return True
 
     @staticmethod
     def _parents(real: str, reason: str) -> list[tuple[str, str]]:
