@@ -23,6 +23,7 @@ and the kernel by default) side by side.
 
 from __future__ import annotations
 
+from ..model.overlay_options import DOCKER, OverlayOptions
 from .base import Backend
 from .compare import busybox_layer, compare_backends, compare_scenario
 from .memory import MemoryBackend
@@ -45,7 +46,9 @@ __all__ = [
 ]
 
 
-def backend_named(name: str, *, state_dir: str | None = None) -> Backend:
+def backend_named(
+    name: str, *, state_dir: str | None = None, overlay_options: OverlayOptions = DOCKER
+) -> Backend:
     """The backend called ``name``: ``"memory"``, or ``"overlayfs"`` (in ``state_dir``).
 
     Raises:
@@ -53,9 +56,9 @@ def backend_named(name: str, *, state_dir: str | None = None) -> Backend:
         BackendUnavailable: overlayfs cannot run here (the reason says why).
     """
     if name == "memory":
-        return MemoryBackend()
+        return MemoryBackend(overlay_options)
     if name == "overlayfs":
-        return OverlayBackend.create(state_dir)
+        return OverlayBackend.create(state_dir, overlay_options=overlay_options)
     raise ValueError(f"unknown backend {name!r}; choose 'memory' or 'overlayfs'")
 
 

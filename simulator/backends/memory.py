@@ -6,6 +6,7 @@ from typing import Any
 
 from ..model.container import Container
 from ..model.image import Image
+from ..model.overlay_options import DOCKER, OverlayOptions
 
 __all__ = ["MemoryBackend"]
 
@@ -15,7 +16,16 @@ class MemoryBackend:
 
     name = "memory"
 
+    def __init__(self, overlay_options: OverlayOptions = DOCKER) -> None:
+        if not isinstance(overlay_options, OverlayOptions):
+            raise TypeError(
+                f"overlay_options must be an OverlayOptions, not {type(overlay_options).__name__}"
+            )
+        self.overlay_options = overlay_options
+
     def new_container(self, image: Image, **meta: Any) -> Container:
+        if self.overlay_options != DOCKER and "fs" not in meta:
+            meta["overlay_options"] = self.overlay_options
         return Container(image, **meta)
 
     def close(self) -> None:

@@ -44,6 +44,7 @@ from ..limits import Limits
 from ..limits import resolve as resolve_limits
 from ..model.container import Container, runtime_mounts
 from ..model.image import HistoryEntry, Image
+from ..model.overlay_options import DOCKER, OverlayOptions
 from ..reference import parse_reference
 from ..runtime.host import Host
 from ..runtime.workload import Workload
@@ -95,6 +96,10 @@ class Engine:
             uses it). They differ in ``docker images`` (IMAGE ID, SIZE), ``docker system df``,
             ``docker ps -s`` and ``docker pull``'s "Already exists" (see
             :mod:`simulator.engine.df`); ``docker diff`` is the same in both.
+        overlay_options: the overlayfs mount options containers behave by
+            (:class:`~simulator.model.overlay_options.OverlayOptions`: ``redirect_dir``,
+            ``metacopy``, ``index``, ``xino``); default: Docker's overlay2 mounts, all off.
+            Given to a backend named here; a backend object has its own.
     """
 
     def __init__(
@@ -107,6 +112,7 @@ class Engine:
         root: str | os.PathLike[str] | None = None,
         host: Host | None = None,
         image_store: str = "containerd",
+        overlay_options: OverlayOptions | None = None,
     ) -> None:
         if image_store not in IMAGE_STORES:
             raise InvalidArgument(
@@ -116,9 +122,18 @@ class Engine:
         self.image_store: str = image_store
         self._lock = new_lock()  # every public operation holds it (simulator._locking)
         # a name is mapped to its backend (BackendUnavailable says why overlayfs cannot run)
-        self.backend: Backend = (
-            backend_named(backend, state_dir=state_dir) if isinstance(backend, str) else backend
-        )
+        if isinstance(backend, str):
+            self.backend: Backend = backend_named(
+                backend, state_dir=state_dir, overlay_options=overlay_options or DOCKER
+            )
+        else:
+            if overlay_options is not None and getattr(backend, "overlay_options", DOCKER) != overlay_options:
+                raise InvalidArgument(
+                    f"overlay_options={overlay_options} differ from the backend's own; give them to the "
+                    f"backend ({type(backend).__name__}(overlay_options=...)) or pass the backend by name"
+                )
+            self.backend = backend
+        self.overlay_options: OverlayOptions = getattr(self.backend, "overlay_options", DOCKER)
         self.limits: Limits = resolve_limits(limits)
         self.clock = clock or LogicalClock()
         self.layers = LayerStore()

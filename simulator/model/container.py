@@ -24,12 +24,14 @@ from ..runtime.process import exit_code_of, parse_signal
 from ..runtime.resources import Cgroup, Resources
 from ..runtime.restart import RestartPolicy
 from .cow import CopyOnWrite
+from .cow_options import changeset_entries
 from .diff import Change, changes_in_style
 from .diff import size_rw as _size_rw
 from .entries import Entry
 from .fs import ContainerFS, CopyUp, FileHandle
 from .image import Image
 from .layer import Layer
+from .overlay_options import DOCKER, OverlayOptions
 from .permissions import ROOT, Credentials
 from .union import UnionView
 
@@ -111,6 +113,8 @@ class Container:
             image with ``mounts``); one given here should refuse its operations once it is
             discarded (the container removed).
         owner: the engine that made it, for ``commit``, ``exec_run`` and the lifecycle's times.
+        overlay_options: the overlayfs mount options the default file system behaves by
+            (:class:`~simulator.model.overlay_options.OverlayOptions`; Docker's by default).
     """
 
     def __init__(
@@ -125,9 +129,12 @@ class Container:
         mounts: Mapping[str, Entry] | None = None,
         fs: ContainerFS | None = None,
         owner: ContainerOwner | None = None,
+        overlay_options: OverlayOptions = DOCKER,
     ) -> None:
         if fs is not None and mounts is not None:
             raise TypeError("give the mounts to the file system, not to a container given one")
+        if fs is not None and overlay_options != DOCKER:
+            raise TypeError("give the overlay options to the file system, not to a container given one")
         self.image = image
         self.id = id
         self.name = name
@@ -149,7 +156,13 @@ class Container:
         self.fs: ContainerFS = (
             fs
             if fs is not None
-            else CopyOnWrite(image.view, mounts=mounts, check=self._alive, disk_limit=self._disk_limit)
+            else CopyOnWrite(
+                image.view,
+                mounts=mounts,
+                check=self._alive,
+                disk_limit=self._disk_limit,
+                options=overlay_options,
+            )
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -411,9 +424,10 @@ class Container:
     # ------------------------------------------------------------------ results
     @property
     def upper(self) -> Layer:
-        """The writable layer as a changeset (a snapshot, like any layer)."""
+        """The writable layer as a changeset (a snapshot, like any layer): what ``commit`` and
+        ``export`` write (a directory renamed with ``redirect_dir`` is written whole)."""
         self._alive()
-        entries = self.fs.writable_entries()
+        entries = changeset_entries(self.fs)
         return Layer.of(((p, e) for p, e in entries.items() if p != "/"), created_by="writable layer")
 
     @property
@@ -426,7 +440,7 @@ class Container:
         """``docker ps -s`` SIZE: bytes of files and symlinks in the writable layer."""
         if self.state is State.REMOVED:
             return 0
-        return _size_rw(self.fs.writable_entries())
+        return _size_rw(changeset_entries(self.fs))
 
     @property
     def size_root_fs(self) -> int:
@@ -441,7 +455,7 @@ class Container:
         :func:`simulator.model.diff.podman_changes`).
         """
         self._alive()
-        return changes_in_style(self.fs.writable_entries(), self.fs.touched_paths(), self.lower, style)
+        return changes_in_style(changeset_entries(self.fs), self.fs.touched_paths(), self.lower, style)
 
     def diff_text(self, style: str = "docker") -> str:
         return "\n".join(str(c) for c in self.diff(style))

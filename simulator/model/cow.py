@@ -4,7 +4,8 @@
 
 :class:`CopyOnWrite` is the model's file system of a container.  Its operations mirror system
 calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``, no
-``redirect_dir``, no ``metacopy``):
+``redirect_dir``, no ``metacopy``; other mount options: :mod:`.overlay_options`, their state in
+:mod:`.cow_options`):
 
 - the first modification of a lower file copies it up whole (chmod and chown too), after
   copying up its parent directories; every copy-up is recorded as a :class:`CopyUp` event;
@@ -15,7 +16,7 @@ calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``,
 - errors are the builtin ``OSError`` subclasses with real errno values, and an operation either
   applies fully or changes nothing (every check runs before the first change).
 
-Long module: about 890 lines because it is one idea: every system call keeps the same tables
+Long module: about 930 lines because it is one idea: every system call keeps the same tables
 (entries, children, touched, the open files' names) consistent, and splitting the calls from
 the lookups and permission checks they share would scatter those invariants.  The path rules
 live in :mod:`.paths` and :mod:`.namei`, the open file object in :mod:`.openfile`.
@@ -31,6 +32,7 @@ from dataclasses import replace
 
 from ..errors import InvalidPath
 from . import fs
+from .cow_options import OptionsState
 from .entries import Entry, Kind
 from .fs import CopyUp, check_mode, check_name
 from .namei import (
@@ -44,6 +46,7 @@ from .namei import (
     wants_write,
 )
 from .openfile import OpenFile
+from .overlay_options import DOCKER, OverlayOptions
 from .paths import (
     PATH_MAX,
     Lookup,
@@ -111,7 +114,7 @@ class _Node:
             fs._touched.add(holder)
 
 
-class CopyOnWrite:
+class CopyOnWrite(OptionsState):
     """A writable layer over ``lower`` (an image's :class:`UnionView`): a :class:`~.fs.ContainerFS`.
 
     Args:
@@ -121,6 +124,8 @@ class CopyOnWrite:
         disk_limit: the most bytes of file data the writable layer may hold (``Limits.disk``,
             asked at each write; None: no limit).  A write, a copy-up or a new directory that
             would pass it fails with ``ENOSPC`` before anything changes, as on a full disk.
+        options: the overlay mount options it behaves by (default: Docker's, all off); see
+            :mod:`.overlay_options`.
     """
 
     def __init__(
@@ -130,10 +135,20 @@ class CopyOnWrite:
         mounts: Mapping[str, Entry] | None = None,
         check: Callable[[], None] = _nothing,
         disk_limit: Callable[[], int | None] = _no_limit,
+        options: OverlayOptions = DOCKER,
     ) -> None:
+        if not isinstance(options, OverlayOptions):
+            raise TypeError(f"options must be an OverlayOptions, not {type(options).__name__}")
         self.lower = lower
         self.disk_limit = disk_limit
         self._used: int | None = None  # bytes of file data in the upper layer (None: count again)
+        self.options = options
+        # the kernel options' state (see overlay_options): upper directory -> trusted.overlay.redirect,
+        # upper files whose data is still below (metacopy), lower inodes copied up (index)
+        self._redirects: dict[str, str] = {}
+        self._metacopy: set[str] = set()
+        self._index: dict[int, str] = {}
+        self._init_ids()
         self.credentials: Credentials = ROOT
         self.copy_ups: list[CopyUp] = []
         self._check = check
@@ -161,6 +176,12 @@ class CopyOnWrite:
         """What the image shows at ``path`` through the upper layer (``ovl_lower_positive``)."""
         if path == "/":
             return None
+        if self._redirects:
+            return (
+                None
+                if self._hidden_by_upper(path)
+                else self.lower.lookup(join(self._lower_path(parent(path)), basename(path)))
+            )
         below = self.lower.lookup(path)  # first: most new paths have nothing below (O(1))
         return None if below is None or self._hidden_by_upper(path) else below
 
@@ -178,6 +199,8 @@ class CopyOnWrite:
             if entry.kind is Kind.HARDLINK:
                 return self._upper[entry.target]
             return entry
+        if self._redirects or self._index:
+            return None if self._hidden_by_upper(path) else self._lookup_below(path)
         below = self.lower.lookup(path)  # first: most new paths have nothing below (O(1))
         return None if below is None or self._hidden_by_upper(path) else below
 
@@ -187,8 +210,8 @@ class CopyOnWrite:
         entry = upper.get(path)
         names = {n for n in self._children.get(path, ()) if upper[join(path, n)].kind is not Kind.WHITEOUT}
         opaque = entry is not None and entry.opaque
-        if not opaque and (path == "/" or self._lower_entry(path) is not None):
-            for name in self.lower.names(path):
+        if not opaque and (path == "/" or self._merged_lower(path) is not None):
+            for name in self.lower.names(self._lower_path(path)):
                 child = join(path, name)
                 if upper.get(child) is None:
                     names.add(name)
@@ -220,7 +243,7 @@ class CopyOnWrite:
         real = self._resolve(path)
         if real in self._upper or (real == "/" and "/" in self._upper):
             return "upper"
-        origin = self.lower.origin(real)
+        origin = self.lower.origin(self._lower_path(real))
         if origin is None or self._lookup(real) is None:
             raise fs_error(errno.ENOENT, path)
         return f"layer {origin.layer}"
@@ -279,10 +302,11 @@ class CopyOnWrite:
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:
         """The entry at ``path`` (like ``stat``/``lstat``)."""
-        entry = self._lookup(self._resolve(path, follow_symlinks))
+        real = self._resolve(path, follow_symlinks)
+        entry = self._lookup(real)
         if entry is None:
             raise fs_error(errno.ENOENT, path)
-        return entry
+        return self._with_ids(real, entry)
 
     def lstat(self, path: str) -> Entry:
         return fs.lstat(self, path)
@@ -335,6 +359,9 @@ class CopyOnWrite:
         for name in list(self._children.get(path, ())):
             self._drop(join(path, name))
         del self._upper[path]
+        if self._redirects or self._metacopy:
+            self._redirects.pop(path, None)
+            self._metacopy.discard(path)
         self._children.pop(path, None)
         self._touched.discard(path)
         self._children[parent(path)].discard(basename(path))
@@ -346,32 +373,62 @@ class CopyOnWrite:
                 break
             missing.append(anc)
         for anc in reversed(missing):
-            origin = self.lower.origin(anc)
+            origin = self.lower.origin(self._lower_path(anc))
             assert origin is not None and origin.entry.kind is Kind.DIR, anc
             e = origin.entry
-            self._set(anc, Entry.directory(e.mode, e.uid, e.gid))
+            self._set(anc, Entry(Kind.DIR, e.mode, e.uid, e.gid, ino=self.lower.inode_number(e)))
             self.copy_ups.append(CopyUp(anc, origin.layer, Kind.DIR, 0, reason))
 
-    def _copy_up(self, path: str, reason: str) -> str:
-        """Make ``path`` (visible) live in the upper layer; returns the path that holds its data."""
+    def _copy_up(self, path: str, reason: str, *, data: bool = True) -> str:
+        """Make ``path`` (visible) live in the upper layer; returns the path that holds its data.
+
+        ``data=False`` (chmod, chown) copies a lower file's metadata only when ``metacopy`` is on;
+        its data follows at the first ``_copy_up`` that needs it.
+        """
         self._copy_up_parents(path, f"{reason} {path}")
         current = self._upper.get(path)
         if current is not None:
-            return current.target if current.kind is Kind.HARDLINK else path
-        origin = self.lower.origin(path)
+            holder = current.target if current.kind is Kind.HARDLINK else path
+            if data and self._metacopy and holder in self._metacopy:
+                self._copy_data_up(holder, reason)
+            return holder
+        origin = self.lower.origin(self._lower_path(path))
         assert origin is not None
         lower = origin.entry
-        self._charge(lower.allocated if lower.kind is Kind.FILE else 0, path)  # all or nothing
+        if self._index and lower.kind is Kind.FILE and id(lower) in self._index:
+            holder = self._index[id(lower)]  # index=on: another name of a file already copied up
+            if holder not in self._upper:  # no name of it left in the upper layer: this one holds it
+                self._set(path, self._index_orphans.pop(id(lower)))
+                self._index[id(lower)] = path
+                self._index_origin[path] = lower
+                return self._copy_up(path, reason, data=data)
+            target = self._upper[holder]
+            self._set(path, Entry.hardlink(holder, target.mode, target.uid, target.gid))
+            return self._copy_up(path, reason) if data and holder in self._metacopy else holder
+        metadata_only = not data and self.options.metacopy
+        self._charge(
+            lower.allocated if lower.kind is Kind.FILE and not metadata_only else 0, path
+        )  # all or nothing
         copied = Entry.directory(lower.mode, lower.uid, lower.gid) if lower.kind is Kind.DIR else lower
-        self._set(path, copied)
-        data = lower.size if lower.kind is Kind.FILE else 0
-        self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, data, reason))
+        self._set(path, self._origin_ino(copied, lower))
+        size = lower.size if lower.kind is Kind.FILE else 0
+        if lower.kind is Kind.FILE:
+            if self.options.index:
+                self._index[id(lower)] = path
+                self._index_origin[path] = lower
+                self._index_nlink.setdefault(id(lower), self.lower.file_nlink(lower))
+            if not data and self.options.metacopy:
+                self._metacopy.add(path)
+                size, reason = 0, f"{reason} (metadata only)"
+        self.copy_ups.append(CopyUp(path, origin.layer, lower.kind, size, reason))
         return path
 
     def _remove_name(self, path: str) -> None:
         """Delete a visible name: a whiteout when it exists below, else nothing is left."""
         self._detach(path)
-        self._promote_links(path)
+        heir = self._promote_links(path)
+        if self.options.index:
+            self._index_before_unlink(path, heir)
         lower_exists = self._lower_entry(path) is not None
         self._drop(path)
         if lower_exists:
@@ -407,18 +464,21 @@ class CopyOnWrite:
             key=path_sort_key,
         )
 
-    def _promote_links(self, path: str) -> None:
-        """Before ``path`` goes away, hand its content to one of the hard links naming it."""
+    def _promote_links(self, path: str) -> str | None:
+        """Before ``path`` goes away, hand its content to one of the hard links naming it (returned)."""
         entry = self._upper.get(path)
         if entry is None or entry.kind is not Kind.FILE:
-            return
+            return None
         links = self._links_to(path)
         if not links:
-            return
+            return None
         heir, rest = links[0], links[1:]
         self._upper[heir] = entry
+        if path in self._metacopy:
+            self._metacopy.add(heir)
         for other in rest:
             self._upper[other] = replace(self._upper[other], target=heir)
+        return heir
 
     def _parent_dir(self, real: str, original: str) -> None:
         """The parent of a name to create must be a visible directory."""
@@ -474,7 +534,8 @@ class CopyOnWrite:
     def disk_used(self) -> int:
         """Bytes of file data the writable layer holds (a sparse file's hole counts nothing)."""
         if self._used is None:
-            self._used = sum(e.allocated for e in self._upper.values())
+            # a metadata-only copy-up (metacopy) holds no data blocks: its data is still below
+            self._used = sum(e.allocated for p, e in self._upper.items() if p not in self._metacopy)
         return self._used
 
     def _charge(self, growth: int, path: str, need_room: bool = False) -> None:
@@ -632,7 +693,7 @@ class CopyOnWrite:
         if real == "/":
             self._upper["/"] = change(current)
             return
-        holder = self._copy_up(real, reason)
+        holder = self._copy_up(real, reason, data=False)
         self._upper[holder] = change(self._upper[holder])
 
     def chmod(self, path: str, mode: int) -> None:
@@ -688,9 +749,9 @@ class CopyOnWrite:
         self._may_change_names_in(parent(real), path)
         self._charge(0, path, need_room=True)  # a new directory needs a block: none on a full disk
         self._copy_up_parents(real, f"mkdir {real}")
-        over_whiteout = self._upper.get(real) is not None
+        opaque = self._upper.get(real) is not None or self._new_dir_opaque(real)  # over a whiteout
         self._drop(real)
-        self._set(real, self._owned(Entry.directory(mode, opaque=over_whiteout)))
+        self._set(real, self._owned(Entry.directory(mode, opaque=opaque)))
         self._touched.add(real)
 
     def makedirs(self, path: str, mode: int = 0o755, exist_ok: bool = True) -> None:
@@ -759,7 +820,9 @@ class CopyOnWrite:
         self._may_change_names_in(parent(real), dst)
         if entry.kind is Kind.DIR:
             raise fs_error(errno.EPERM, src)
-        holder = self._copy_up(source, "link")
+        holder = self._copy_up(source, "link", data=False)
+        if self.options.index:
+            self._index_linked(holder)
         self._copy_up_parents(real, f"link {real}")
         self._drop(real)
         target = self._upper[holder]
@@ -773,6 +836,9 @@ class CopyOnWrite:
         """Two names of one file: hard links within the image, or within the writable layer
         (copy-up breaks a link, as with ``index=off``)."""
         ua, ub = self._upper.get(a), self._upper.get(b)
+        if self._index:
+            entry = self._lookup(a)
+            return entry is not None and entry.kind is Kind.FILE and self.inode_key(a) == self.inode_key(b)
         if ua is None and ub is None:
             la, lb = self._lower_entry(a), self._lower_entry(b)
             return la is not None and la is lb and la.kind is Kind.FILE
@@ -784,7 +850,7 @@ class CopyOnWrite:
 
     def _is_merge_or_lower_dir(self, path: str) -> bool:
         upper = self._upper.get(path)
-        lower = self._lower_entry(path)
+        lower = self._merged_lower(path)
         if lower is None or lower.kind is not Kind.DIR:
             return False
         return upper is None or (upper.kind is Kind.DIR and not upper.opaque)
@@ -810,13 +876,15 @@ class CopyOnWrite:
                 raise fs_error(errno.EISDIR, src, dst)
         self._busy(source, src)
         self._busy(real, dst)
-        if is_dir and self._is_merge_or_lower_dir(source):
+        was_merge = is_dir and self._is_merge_or_lower_dir(source)
+        if was_merge and not self.options.redirect_dir:
             raise fs_error(errno.EXDEV, src, dst)
         if target is not None and target.kind is Kind.DIR and self._names(real):
             raise fs_error(errno.ENOTEMPTY, src, dst)
         check_name(real)
         # -- all checks passed: change things
-        holder = self._copy_up(source, "rename")
+        redirect = self._redirect_for(source, real) if was_merge else ""
+        holder = self._copy_up(source, "rename", data=False)
         self._copy_up_parents(real, f"rename {real}")
         if holder != source:  # a hard link: the moved name keeps pointing at the same content
             moved: dict[str, Entry] = {real: self._upper[source]}
@@ -828,12 +896,15 @@ class CopyOnWrite:
             }
             for link in self._links_to(source):
                 self._upper[link] = replace(self._upper[link], target=real)
+        kept = self._moved_state(source, real)
         touched = {
             real + p[len(source) :] for p in self._touched if p == source or p.startswith(source + "/")
         }
         lower_at_source = self._lower_entry(source) is not None
         if target is not None:
             self._detach(real)
+            if self.options.index and target.kind is Kind.FILE:
+                self._index_before_unlink(real, self._promote_links(real))
         self._remap(source, real)
         self._drop(source)
         if lower_at_source:
@@ -841,8 +912,10 @@ class CopyOnWrite:
         self._drop(real)
         for p in sorted(moved, key=path_sort_key):
             self._set(p, moved[p])
+        self._restore_state(kept, redirect and {real: redirect})
         if (
             is_dir
+            and not was_merge
             and not moved[real].opaque
             and (parent(real) == "/" or self._is_merge_or_lower_dir(parent(real)))
         ):
@@ -853,12 +926,22 @@ class CopyOnWrite:
             self._touched.add(real)
 
     # ------------------------------------------------------------------ the writable layer
-    def load_upper(self, entries: Mapping[str, Entry], touched: Set[str] = frozenset()) -> None:
+    def load_upper(
+        self,
+        entries: Mapping[str, Entry],
+        touched: Set[str] = frozenset(),
+        *,
+        redirects: Mapping[str, str] | None = None,
+        metacopy: Set[str] = frozenset(),
+    ) -> None:
         """Replace the writable layer's table (for backends that read a real upper directory back).
 
         ``entries`` is path -> entry in overlay form (whiteouts, opaque directories, hard links
-        naming their first path); ``touched`` lists the non-directories whose mtime changed.
+        naming their first path); ``touched`` lists the non-directories whose mtime changed;
+        ``redirects`` and ``metacopy`` the ``trusted.overlay.redirect``/``metacopy`` xattrs.
         """
+        self._redirects = dict(redirects or {})
+        self._metacopy = set(metacopy)
         self._upper = {}
         self._children = {"/": set()}
         self._used = None
@@ -882,6 +965,7 @@ class CopyOnWrite:
 
     def discard(self) -> None:
         """Drop the writable layer (the container was removed)."""
+        self._redirects, self._metacopy, self._index = {}, set(), {}
         self._upper = {}
         self._children = {"/": set()}
         self._touched = set()

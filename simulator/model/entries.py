@@ -161,6 +161,8 @@ class Entry:
         target: a symlink's target, or the absolute path a hard link points to.
         opaque: for a directory, whether it hides all lower layers' children.
         source: where a lazily read file's bytes come from.
+        ino, dev, nlink: what ``stat()`` reports as ``st_ino``, ``st_dev`` and ``st_nlink``
+            (filled in by a file system's ``stat``; 0 in a layer's entries; never compared).
     """
 
     kind: Kind
@@ -173,6 +175,9 @@ class Entry:
     target: str = ""
     opaque: bool = False
     source: ContentSource | None = field(default=None, compare=False, repr=False)
+    ino: int = field(default=0, compare=False, repr=False)
+    dev: int = field(default=0, compare=False, repr=False)
+    nlink: int = field(default=0, compare=False, repr=False)
 
     # -- constructors -------------------------------------------------------------------------
     @classmethod
@@ -210,7 +215,29 @@ class Entry:
         """The path is deleted from the layers below."""
         return cls(Kind.WHITEOUT, 0o000)
 
+    def with_ids(self, ino: int, dev: int, nlink: int) -> Entry:
+        """This entry as ``stat()`` reports it: with ``st_ino``, ``st_dev`` and ``st_nlink``."""
+        return Entry(
+            self.kind, self.mode, self.uid, self.gid, self.data, self.size, self.digest,
+            self.target, self.opaque, self.source, ino, dev, nlink,
+        )  # fmt: skip
+
     # -- queries ------------------------------------------------------------------------------
+    @property
+    def st_ino(self) -> int:
+        """The inode number ``stat()`` reported (0 for an entry of a layer)."""
+        return self.ino
+
+    @property
+    def st_dev(self) -> int:
+        """The device number ``stat()`` reported (0 for an entry of a layer)."""
+        return self.dev
+
+    @property
+    def st_nlink(self) -> int:
+        """The link count ``stat()`` reported (0 for an entry of a layer)."""
+        return self.nlink
+
     @property
     def is_dir(self) -> bool:
         return self.kind is Kind.DIR

@@ -38,6 +38,9 @@ __all__ = ["Origin", "UnionView"]
 
 _ROOT = Entry.directory(0o755)
 
+FIRST_LOWER_INODE = 1000
+"""The model numbers the image's files from here (the writable layer's from 1,000,000)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -154,10 +157,14 @@ class UnionView:
         []
     """
 
-    __slots__ = ("_tree", "layers")
+    __slots__ = ("_dir_links", "_file_links", "_inodes", "_links", "_tree", "layers")
 
     def __init__(self, layers: Sequence[Layer], *, _tree: Tree | None = None) -> None:
         self.layers = tuple(layers)
+        self._inodes: dict[int, int] = {}  # id(entry) -> inode number, given on first ask
+        self._links: dict[int, list[str]] | None = None  # id(file entry) -> its names, built on first ask
+        self._dir_links: dict[str, int] = {}  # directory -> st_nlink, computed on first ask
+        self._file_links: dict[int, int] | None = None  # id(file entry) -> names in its layer
         if _tree is not None:
             self._tree = _tree
             return
@@ -228,6 +235,76 @@ class UnionView:
             if path != "/":
                 entry, layer = index[path]
                 yield Origin(path, entry, layer)
+
+    # -- inodes (what stat() reports for a file nobody has copied up) --------------------------
+    def inode_number(self, entry: Entry) -> int:
+        """The model's inode number of a lower ``entry`` (names of one hard-linked file share it).
+
+        The numbers are the model's own (the kernel's are the layer directories' ext4 inodes);
+        what is faithful is which names share one, and that a copy-up keeps it.
+        """
+        number = self._inodes.get(id(entry))
+        if number is None:
+            number = self._inodes[id(entry)] = FIRST_LOWER_INODE + len(self._inodes)
+        return number
+
+    def names_of(self, entry: Entry) -> list[str]:
+        """The merged paths that show the file ``entry`` (its hard links), sorted."""
+        if self._links is None:
+            links: dict[int, list[str]] = {}
+            for path, (found, _) in self._tree.index.items():
+                if found.kind is Kind.FILE:
+                    links.setdefault(id(found), []).append(path)
+            self._links = links
+        return sorted(self._links.get(id(entry), ()), key=path_sort_key)
+
+    def file_nlink(self, entry: Entry) -> int:
+        """``st_nlink`` of the image file ``entry``: its names in its own layer's directory (where
+        the kernel finds it), whatever the layers above did to them."""
+        if self._file_links is None:
+            counts: dict[int, int] = {}
+            for layer in self.layers:
+                entries = layer.entries
+                for e in entries.values():
+                    if e.kind is Kind.FILE:
+                        counts[id(e)] = counts.get(id(e), 0) + 1
+                    elif e.kind is Kind.HARDLINK:
+                        target = entries.get(normalize(e.target))
+                        if target is not None and target.kind is Kind.FILE:
+                            counts[id(target)] = counts.get(id(target), 0) + 1
+            self._file_links = counts
+        return self._file_links.get(id(entry), 1)
+
+    def dir_nlink(self, path: str) -> int:
+        """``st_nlink`` of the lower directory ``path`` on a mount: 1 when two or more layers list
+        it (overlayfs reports 1 for a merged directory), else 2 plus its subdirectories."""
+        found = self._dir_links.get(path)
+        if found is None:
+            if self._dir_layers(path) > 1:
+                found = 1
+            else:
+                index = self._tree.index
+                found = 2 + sum(1 for n in self.names(path) if index[join(path, n)][0].kind is Kind.DIR)
+            self._dir_links[path] = found
+        return found
+
+    def _dir_layers(self, path: str) -> int:
+        """How many layers' directories the kernel merges at ``path`` (from the top down to a
+        non-directory, a whiteout or an opaque directory at the path or above it)."""
+        count = 0
+        above = list(ancestors(path))
+        for layer in reversed(self.layers):
+            entries = layer.entries
+            entry = entries.get(path)
+            if entry is not None:
+                if entry.kind is not Kind.DIR:
+                    break
+                count += 1
+                if entry.opaque:
+                    break
+            if any((e := entries.get(a)) is not None and (e.kind is not Kind.DIR or e.opaque) for a in above):
+                break
+        return count
 
     def __len__(self) -> int:
         return len(self._tree.index) - 1

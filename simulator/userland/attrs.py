@@ -138,10 +138,11 @@ def chown(ctx: ExecContext, argv: list[str]) -> int:
 @register("ls")
 def ls(ctx: ExecContext, argv: list[str]) -> int:
     """Minimal ls: one name per line (not a terminal); -l with a fixed date (layers keep no mtimes)."""
-    parsed = parse_options(ctx, argv, "laA1dRhFnpe")
+    parsed = parse_options(ctx, argv, "laA1dRhFnpei")
     if parsed is None:
         return 1
     seen, _, operands = parsed
+    gnu = is_gnu(ctx, argv)
     status = 0
     files: list[str] = []
     dirs: list[str] = []
@@ -157,18 +158,30 @@ def ls(ctx: ExecContext, argv: list[str]) -> int:
         else:
             files.append(operand)
 
+    width = 7  # ls -i: the inode number first (busybox: 7 wide; GNU: as wide as the widest listed)
+
+    def widen(paths: list[str]) -> None:
+        nonlocal width
+        if "i" in seen and gnu:
+            width = max((len(str(ctx.fs.lstat(p).st_ino)) for p in paths), default=1)
+
     def line(name: str, path: str) -> str:
+        inode = ""
+        if "i" in seen:
+            inode = f"{ctx.fs.lstat(path).st_ino:>{width}} "
         if "l" not in seen and "n" not in seen:
-            return name
+            return inode + name
         entry = ctx.fs.lstat(path)
         owner = str(entry.uid) if "n" in seen else user_name(ctx.fs, entry.uid)
         group = str(entry.gid) if "n" in seen else group_name(ctx.fs, entry.gid)
         size = entry.size if entry.is_file or entry.is_symlink else 4096
-        text = f"{entry.mode_string()}    1 {owner:<8} {group:<8} {size:>9} Jan  1 00:00 {name}"
+        links = entry.st_nlink or 1
+        text = f"{inode}{entry.mode_string()} {links:>4} {owner:<8} {group:<8} {size:>9} Jan  1 00:00 {name}"
         if entry.is_symlink:
             text += f" -> {entry.target}"
         return text
 
+    widen([ctx.abspath(name) for name in files])
     for name in sorted(files):
         ctx.out(line(name, ctx.abspath(name)) + "\n")
     first = not files
@@ -190,8 +203,10 @@ def ls(ctx: ExecContext, argv: list[str]) -> int:
             names = [".", "..", *names]
         elif "A" not in seen:
             names = [n for n in names if not n.startswith(".")]
-        for name in names:
-            ctx.out(line(name, posixpath.join(path, name) if name not in (".", "..") else path) + "\n")
+        shown = [(name, posixpath.join(path, name) if name not in (".", "..") else path) for name in names]
+        widen([p for _, p in shown])
+        for name, where in shown:
+            ctx.out(line(name, where) + "\n")
         if "R" in seen:
             subdirs = [
                 n for n in names if n not in (".", "..") and ctx.fs.lstat(posixpath.join(path, n)).is_dir
@@ -226,12 +241,13 @@ def _stat_format(ctx: ExecContext, fmt: str, name: str, entry: Any) -> str:
             "U": user_name(ctx.fs, entry.uid),
             "G": group_name(ctx.fs, entry.gid),
             "F": _kind_text(entry, size),
-            "h": "1",
+            "h": str(entry.st_nlink or 1),
             "b": str((size + 511) // 512 if not entry.is_symlink else 0),
             "B": "512",
             "o": "4096",
-            "i": "0",
-            "d": "0",
+            "i": str(entry.st_ino),
+            "d": str(entry.st_dev),
+            "D": f"{entry.st_dev:x}",
             "t": "0",
             "T": "0",
             "X": "0",
@@ -246,6 +262,14 @@ def _stat_format(ctx: ExecContext, fmt: str, name: str, entry: Any) -> str:
         return values.get(code, "?")
 
     return re.sub(r"%([a-zA-Z%])", field, fmt)
+
+
+def _device_line(entry: Any, gnu: bool) -> str:
+    """stat's third line: busybox ``Device: 40h/64d<TAB>Inode: N  Links: N``, GNU ``Device: 0,64 ...``."""
+    dev = entry.st_dev
+    where = f"{dev >> 8},{dev & 0xFF}" if gnu else f"{dev:x}h/{dev}d"
+    inode = f"{entry.st_ino:<11}" if gnu else f"{entry.st_ino:<10} "
+    return f"Device: {where}\tInode: {inode} Links: {entry.st_nlink or 1}\n"
 
 
 @register("stat")
@@ -275,7 +299,8 @@ def stat(ctx: ExecContext, argv: list[str]) -> int:
             continue
         fmt = (
             "  File: %N\n  Size: %s\tBlocks: %b\tIO Block: 4096\t%F\n"
-            "Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\n"
+            + _device_line(entry, gnu).replace("%", "%%")
+            + "Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\n"
             "Access: %x\nModify: %y\nChange: %z\n"
         )
         ctx.out(_stat_format(ctx, fmt, operand, entry).replace("(%04a", "("))

@@ -77,7 +77,7 @@ Groups = list[list[tuple[Primary, bool]]]  # ORed groups of ANDed (primary, inve
 
 _WITH_ARGUMENT = {
     "-name", "-iname", "-path", "-wholename", "-ipath", "-regex", "-type", "-perm", "-user", "-group",
-    "-size", "-mindepth", "-maxdepth",
+    "-size", "-mindepth", "-maxdepth", "-inum", "-links",
 }  # fmt: skip
 _TYPES = {"f": "is_file", "d": "is_dir", "l": "is_symlink"}
 
@@ -157,6 +157,8 @@ class _Find:
             return self.owner(arg, value)
         if arg == "-size":
             return self.size(value)
+        if arg in ("-inum", "-links"):
+            return self.number(arg, value)
         if arg == "-empty":
             return lambda n: (
                 not self.ctx.fs.listdir(n.path) if n.entry.is_dir else n.entry.is_file and n.entry.size == 0
@@ -218,6 +220,20 @@ class _Find:
         def test(n: _Node) -> bool:  # busybox compares bytes with N units, without rounding
             size = 4096 if n.entry.is_dir else len(n.entry.target) if n.entry.is_symlink else n.entry.size
             return size > wanted if how == "+" else size < wanted if how == "-" else size == wanted
+
+        return test
+
+    def number(self, arg: str, value: str) -> Primary:
+        """``-inum N`` and ``-links N`` (``+N`` more, ``-N`` fewer): the st_ino and st_nlink of lstat."""
+        how = value[:1] if value[:1] in ("+", "-") else ""
+        if not value[len(how) :].isdigit():
+            raise _FindError(f"invalid argument '{value}' to '{arg}'")
+        wanted = int(value[len(how) :])
+
+        def test(n: _Node) -> bool:
+            entry = self.ctx.fs.lstat(n.path)
+            got = entry.st_ino if arg == "-inum" else entry.st_nlink
+            return got > wanted if how == "+" else got < wanted if how == "-" else got == wanted
 
         return test
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import BackendUnavailable
 from ...model.entries import Entry
 from ...model.image import Image
+from ...model.overlay_options import DOCKER, OverlayOptions
 from ...model.union import UnionView
 from .cleanup import cleanup, mounts_under, owner_text
 from .layout import materialise
@@ -90,7 +91,13 @@ class OverlayBackend:
         xattr_ns: str = "trusted",
         use_openat2: bool | None = None,
         mount_api: str = "auto",
+        overlay_options: OverlayOptions = DOCKER,
     ) -> None:
+        if not isinstance(overlay_options, OverlayOptions):
+            raise TypeError(
+                f"overlay_options must be an OverlayOptions, not {type(overlay_options).__name__}"
+            )
+        self.overlay_options = overlay_options
         self.state_dir = os.path.realpath(state_dir or DEFAULT_STATE_DIR)
         self.method = method
         self.xattr_ns = xattr_ns
@@ -173,7 +180,9 @@ class OverlayBackend:
 
         lower_dirs = self.layer_dirs(image)
         directory = self.container_dir(meta.get("id") or meta.get("name") or "")
-        options = MountOptions(self.method, self.xattr_ns, self.use_openat2, self.mount_api)
+        options = MountOptions(
+            self.method, self.xattr_ns, self.use_openat2, self.mount_api, self.overlay_options
+        )
         container = RealContainer(image, lower_dirs=lower_dirs, directory=directory, options=options, **meta)
         self._containers.add(container)
         return container

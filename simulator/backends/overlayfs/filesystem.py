@@ -31,7 +31,7 @@ import subprocess
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ...errors import InvalidPath
@@ -40,6 +40,7 @@ from ...model.cow import CopyOnWrite
 from ...model.entries import Entry, Kind
 from ...model.fs import CopyUp, check_mode, check_name
 from ...model.namei import open_flags, wants_write
+from ...model.overlay_options import DOCKER, OverlayOptions
 from ...model.paths import ancestors, check_path, fs_error, join, normalize, resolve
 from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
@@ -104,6 +105,7 @@ class MountOptions:
     xattr_ns: str = "trusted"
     use_openat2: bool | None = None
     mount_api: str = "auto"
+    overlay: OverlayOptions = DOCKER
 
 
 def _nothing() -> None:
@@ -141,7 +143,7 @@ class OverlayFS:
         self.copy_ups: list[CopyUp] = []
         self.mounts: dict[str, Entry] = {}  # no runtime bind mounts on a real mount
         self._check = check
-        self._table = CopyOnWrite(lower)  # the upper directory read back, in the model's form
+        self._table = CopyOnWrite(lower, options=options.overlay)  # the upper directory read back
         self.upper_dir = os.path.join(self.directory, "upper")
         self.work_dir = os.path.join(self.directory, "work")
         self.merged_dir = os.path.join(self.directory, "merged")
@@ -168,6 +170,7 @@ class OverlayFS:
                 method=options.method,
                 userxattr=options.xattr_ns == "user",
                 api=options.mount_api,
+                overlay=options.overlay,
             )
             self._held.mounted = True
             self._fs = RootFS(self.merged_dir, use_openat2=options.use_openat2)
@@ -203,7 +206,13 @@ class OverlayFS:
         if self._synced == self._generation:
             return
         entries, stats = read_upper(self.upper_dir, namespaces=(self.options.xattr_ns,))
-        self._table.load_upper(entries, self._touched_paths(entries, stats))
+        redirects, metacopy = self._option_xattrs(entries)
+        for path in metacopy:  # the upper file is sparse: its data is the lower file's, read it there
+            with open(self.merged_dir + path, "rb") as f:
+                entries[path] = replace(entries[path], data=f.read(), digest=None, source=None)
+        self._table.load_upper(
+            entries, self._touched_paths(entries, stats), redirects=redirects, metacopy=metacopy
+        )
         self._upper_stats = stats
         self._synced = self._generation
 
@@ -226,6 +235,40 @@ class OverlayFS:
             if lower.st_mtime_ns != stats[path].st_mtime_ns:
                 touched.add(path)
         return touched
+
+    def _option_xattrs(self, entries: Mapping[str, Entry]) -> tuple[dict[str, str], set[str]]:
+        """The upper directory's ``overlay.redirect`` (directories) and ``overlay.metacopy`` (files)."""
+        overlay = self.options.overlay
+        redirects: dict[str, str] = {}
+        metacopy: set[str] = set()
+        if not (overlay.redirect_dir or overlay.metacopy):
+            return redirects, metacopy
+        ns = self.options.xattr_ns
+        for path, entry in entries.items():
+            if path == "/" or entry.kind not in (Kind.DIR, Kind.FILE):
+                continue
+            where = self.upper_dir + path
+            try:
+                if entry.kind is Kind.DIR:
+                    redirects[path] = os.getxattr(
+                        where, f"{ns}.overlay.redirect", follow_symlinks=False
+                    ).decode()
+                else:
+                    os.getxattr(where, f"{ns}.overlay.metacopy", follow_symlinks=False)
+                    metacopy.add(path)
+            except OSError:
+                continue
+        return redirects, metacopy
+
+    def redirects(self) -> Mapping[str, str]:
+        """The upper directories' ``trusted.overlay.redirect`` (renamed with ``redirect_dir``)."""
+        self._sync()
+        return self._table.redirects()
+
+    def metacopy_paths(self) -> Set[str]:
+        """Upper files holding metadata only (``trusted.overlay.metacopy``)."""
+        self._sync()
+        return self._table.metacopy_paths()
 
     def writable_entries(self) -> Mapping[str, Entry]:
         self._sync()
@@ -337,11 +380,14 @@ class OverlayFS:
 
     def _fd_entry(self, fd: int, real: str) -> Entry:
         """The :class:`Entry` an ``O_PATH`` descriptor names (a file's data read as root)."""
+        info = os.stat(fd)
         if real == "/":
             self._sync()
-            root = self._table.writable_entries().get("/")
-            return root if root is not None else Entry.directory()
-        info = os.stat(fd)
+            root = self._table.writable_entries().get("/") or Entry.directory()
+            return root.with_ids(info.st_ino, info.st_dev, info.st_nlink)
+        return self._fd_content(fd, real, info).with_ids(info.st_ino, info.st_dev, info.st_nlink)
+
+    def _fd_content(self, fd: int, real: str, info: os.stat_result) -> Entry:
         mode, uid, gid = st.S_IMODE(info.st_mode), info.st_uid, info.st_gid
         if st.S_ISDIR(info.st_mode):
             return Entry.directory(mode, uid, gid, opaque=self._upper_opaque(real))
@@ -411,6 +457,8 @@ class OverlayFS:
         copied-up source is looked for at its new name.
         """
         before = {p: self._in_upper(p) for p, _ in plan}
+        metacopy = self.options.overlay.metacopy
+        meta_before = {p for p, _ in plan if before[p] and self._is_metacopy(p)} if metacopy else set()
         done = False
         try:
             yield
@@ -420,12 +468,17 @@ class OverlayFS:
             view = self.lower
             seen: set[str] = set()
             for path, reason in plan:
+                if path in meta_before and path not in seen and not self._is_metacopy(path):
+                    origin = view.origin(path)  # metacopy: the data follows now
+                    if origin is not None:
+                        self.copy_ups.append(
+                            CopyUp(path, origin.layer, Kind.FILE, origin.entry.size, f"{reason} (data)")
+                        )
                 if before[path] or path in seen:  # a rename plans the shared parent twice
                     continue
                 seen.add(path)
-                info = self._upper_lstat(
-                    moved[1] if done and moved is not None and path == moved[0] else path
-                )
+                where = moved[1] if done and moved is not None and path == moved[0] else path
+                info = self._upper_lstat(where)
                 if info is None or (st.S_ISCHR(info.st_mode) and info.st_rdev == 0):
                     continue
                 origin = view.origin(path)
@@ -433,7 +486,19 @@ class OverlayFS:
                     continue
                 kind = origin.entry.kind
                 size = origin.entry.size if kind is Kind.FILE else 0
+                if metacopy and kind is Kind.FILE and self._is_metacopy(where):
+                    size, reason = 0, f"{reason} (metadata only)"
                 self.copy_ups.append(CopyUp(path, origin.layer, kind, size, reason))
+
+    def _is_metacopy(self, path: str) -> bool:
+        """The upper file at ``path`` holds metadata only (``overlay.metacopy`` xattr)."""
+        try:
+            os.getxattr(
+                self.upper_dir + path, f"{self.options.xattr_ns}.overlay.metacopy", follow_symlinks=False
+            )
+        except OSError:
+            return False
+        return True
 
     @staticmethod
     def _parents(real: str, reason: str) -> list[tuple[str, str]]:

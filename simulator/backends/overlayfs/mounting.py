@@ -14,6 +14,7 @@ import shutil
 import subprocess
 
 from ...errors import BackendUnavailable
+from ...model.overlay_options import DOCKER, OverlayOptions
 from . import _sys
 
 __all__ = ["MAX_STACK", "escape", "mount_options", "mount_overlay", "overlay_params", "unmount"]
@@ -29,19 +30,27 @@ def escape(path: str) -> str:
     return path.replace("\\", "\\\\").replace(":", "\\:").replace(",", "\\,")
 
 
-def overlay_params() -> dict[str, str]:
-    """Options that make the mount behave as Docker's (``index=off``, no ``redirect_dir``/``metacopy``).
+def overlay_params(options: OverlayOptions = DOCKER) -> dict[str, str]:
+    """The mount options for ``options`` (default: Docker's, ``index=off``, no ``redirect_dir``/``metacopy``).
 
     Only options the running kernel knows are given (it lists them in
-    ``/sys/module/overlay/parameters``).
+    ``/sys/module/overlay/parameters``; ``xino`` is given only when not ``off``).
+
+    Raises:
+        BackendUnavailable: an option asked on that this kernel does not have.
     """
     known = set()
     with contextlib.suppress(OSError):
         known = set(os.listdir("/sys/module/overlay/parameters"))
+    wanted = options.mount_options()
     out: dict[str, str] = {}
     for name in ("index", "redirect_dir", "metacopy"):
         if name in known:
-            out[name] = "off"
+            out[name] = wanted[name]
+        elif wanted[name] != "off":
+            raise BackendUnavailable(f"this kernel's overlayfs has no {name} option (asked {name}=on)")
+    if wanted["xino"] != "off":
+        out["xino"] = wanted["xino"]
     return out
 
 
@@ -66,6 +75,7 @@ def mount_overlay(
     method: str = "kernel",
     userxattr: bool = False,
     api: str = "auto",
+    overlay: OverlayOptions = DOCKER,
 ) -> str:
     """Mount an overlay at ``target``; ``lowers`` is top first.  Returns the API used.
 
@@ -80,8 +90,13 @@ def mount_overlay(
         raise BackendUnavailable(
             f"the image has {len(lowers)} layers; overlayfs stacks at most {MAX_STACK} lower directories"
         )
-    extra = overlay_params()
+    extra = overlay_params(overlay)
     if method == "fuse":
+        if overlay != DOCKER:
+            raise BackendUnavailable(
+                f"fuse-overlayfs has no redirect_dir, metacopy, index or xino option (asked {overlay}); "
+                "use the kernel's overlayfs"
+            )
         options = mount_options(lowers, upper, work, {}, False)
         binary = shutil.which("fuse-overlayfs")
         if binary is None:
