@@ -251,7 +251,8 @@ def _resolve(ctx: Context, target: str, tag: str | None) -> tuple[str, Image]:
             )
         item = found[0]
         return (item.tags[0] if item.tags else target), item.image
-    engine = ctx.engine(persistent=False)
+    # an image built or loaded earlier is in the store; without a store, the library's are enough
+    engine = ctx.engine(persistent=os.path.isdir(ctx.root))
     return target, engine.images.get_or_pull(target)
 
 
