@@ -38,7 +38,6 @@ from typing import Any
 from ..digest import canonical_json, sha256_stream
 from ..errors import ImageFormatError
 from ..model import Image, Layer
-from ..text import human_size
 from .changeset import tar_source
 from .formats import (
     ANNOTATION_CONTAINERD_NAME,
@@ -193,9 +192,7 @@ def _fill(image: Image, root: str, tags: Sequence[str], format: str, progress: P
         for number, layer in enumerate(image.layers, 1):
             layers.append(_write_layer(layer, blobs, compress))
             short = layer.diff_id.split(":", 1)[-1][:12]
-            progress(
-                number, total, f"wrote layer {number}/{total} {short} ({human_size(layers[-1]['size'])})"
-            )
+            progress(number, total, f"wrote layer {number}/{total} {short} ({layers[-1]['size']} bytes)")
     config_digest, config_size = _write_blob(blobs, [image.config_bytes()])
     config = {"mediaType": OCI_CONFIG, "digest": config_digest, "size": config_size}
     manifest_bytes = _manifest(image, config, layers)
