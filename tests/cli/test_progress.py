@@ -198,9 +198,10 @@ def test_the_widget_bar_through_a_build_and_a_push(monkeypatch: pytest.MonkeyPat
     assert pushing.text.value.startswith("1: digest: sha256:")
     seen: list[tuple[int, int]] = []
     bar = WidgetProgress("Building", display=False)
-    engine.build(
-        "FROM alpine:3.20\nRUN echo c > /c\n",
-        {},
-        progress=lambda d, t, w: (bar(d, t, w), seen.append((bar.bar.value, bar.bar.max))),
-    )
+
+    def explicit(done: int, total: int, what: str) -> None:
+        bar(done, total, what)
+        seen.append((bar.bar.value, bar.bar.max))
+
+    engine.build("FROM alpine:3.20\nRUN echo c > /c\n", {}, progress=explicit)
     assert seen == [(0, 2), (0, 2), (1, 2), (2, 2)]  # an explicit bar: per step, then done
