@@ -24,9 +24,10 @@ Differences from :func:`simulator.analysis.efficiency` are explained in ``docs/a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from ..digest import short_id
 from ..model.entries import Kind
 from ..model.image import Image
 from ..model.layer import Layer
@@ -168,8 +169,11 @@ def humanize_bytes(n: int) -> str:
     return f"{value:.1f} {units[exponent]}" if value < 10 else f"{value:.0f} {units[exponent]}"
 
 
-def dive_efficiency(image: Image) -> DiveReport:
-    """dive's efficiency score, wasted bytes and inefficient files for ``image``."""
+def dive_efficiency(image: Image, progress: Callable[[int, int, str], None] | None = None) -> DiveReport:
+    """dive's efficiency score, wasted bytes and inefficient files for ``image``.
+
+    ``progress`` is called ``(done, total, what)`` per layer read (total: the image's layers).
+    """
     trees = [_layer_tree(layer) for layer in image.layers]
     data: dict[str, list[int]] = {}  # path -> [cumulative, minimum]
     layers_of: dict[str, list[int]] = {}
@@ -196,6 +200,12 @@ def dive_efficiency(image: Image) -> DiveReport:
             layers_of.setdefault(key, []).append(index)
             if len(layers_of[key]) == 2:
                 matches.append(key)
+        if progress is not None:
+            progress(
+                index + 1,
+                len(trees),
+                f"read layer {index + 1}/{len(trees)} {short_id(image.layers[index].diff_id)}",
+            )
     minimum = sum(v[1] for v in data.values())
     discovered = sum(v[0] for v in data.values())
     score = 1.0 if discovered == 0 else minimum / discovered

@@ -19,8 +19,10 @@ squashing the layers, or better, by not shipping it (see each path's ``fix``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..digest import short_id
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.paths import ancestors
@@ -146,8 +148,10 @@ def _hider(entry: Entry, path: str, later: list[dict[str, Entry]], start: int) -
     return None
 
 
-def efficiency(image: Image) -> Report:
+def efficiency(image: Image, progress: Callable[[int, int, str], None] | None = None) -> Report:
     """Which shipped bytes of ``image`` a container never sees, and why.
+
+    ``progress`` is called ``(done, total, what)`` per layer read (total: the image's layers).
 
     Examples:
         >>> from simulator import Entry, Image, Layer
@@ -173,5 +177,11 @@ def efficiency(image: Image) -> Report:
                 continue
             reason, by_layer, by_path = found
             wasted.append(WastedPath(path, number, size, reason, by_layer, by_path))
+        if progress is not None:
+            progress(
+                number + 1,
+                len(tables),
+                f"read layer {number + 1}/{len(tables)} {short_id(image.layers[number].diff_id)}",
+            )
     total = sum(layer.size for layer in image.layers)
     return Report(total, sum(p.bytes for p in wasted), tuple(wasted))

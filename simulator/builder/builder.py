@@ -23,7 +23,7 @@ copy-ups, whiteouts and opaque directories exactly as on overlayfs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 
@@ -156,8 +156,13 @@ class _Builder:
         strict: bool = False,
         secrets: Mapping[str, bytes] | None = None,
         urls: Mapping[str, bytes] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
     ) -> None:
         self.host = host
+        # (done, total, what) per step, as BuildKit numbers them ``[stage i/n]``; None: no reports
+        self.progress = progress
+        self.steps_done = 0
+        self.steps_total = 0
         self.strict = strict
         self.secrets = dict(secrets or {})
         self.urls = dict(urls or {})
@@ -289,6 +294,19 @@ class _Builder:
         visit(target)
         return sorted(order)
 
+    # -- progress -------------------------------------------------------------------------------
+    @staticmethod
+    def estimate(stage: Stage) -> int:
+        """A stage's steps before its base is known: FROM and each layer step (``[1/n]``...)."""
+        return 1 + sum(1 for i in stage.instructions if isinstance(i, LAYER_STEPS))
+
+    def report(self, what: str) -> None:
+        """A step starts: the steps before it are done (a WORKDIR / or a trigger may shift n)."""
+        assert self.progress is not None
+        self.steps_total = max(self.steps_total, self.steps_done + 1)
+        self.progress(self.steps_done, self.steps_total, what)
+        self.steps_done += 1
+
     # -- the build ------------------------------------------------------------------------------
     def run(self) -> BuildResult:
         if self.target is not None:
@@ -299,6 +317,9 @@ class _Builder:
         else:
             target = len(self.df.stages) - 1
         needed = self.needed(target)
+        if self.progress is not None:
+            self.steps_total = sum(self.estimate(self.df.stages[i]) for i in needed)
+            self.progress(0, self.steps_total, "load build definition")
         self.log += [
             f"#{self.next_vertex()} [internal] load build definition from {self.df.filename}",
             f"#{self.vertex} DONE 0.0s",
@@ -331,6 +352,8 @@ class _Builder:
             name, tag = parse_reference(self.tag)
             self.log.append(f"#{v} naming to docker.io/library/{name}:{tag} done")
         self.log.append(f"#{v} DONE 0.0s")
+        if self.progress is not None:
+            self.progress(self.steps_total, self.steps_total, f"writing image {image.id}")
         summary = self.checker.summary()
         if summary:
             self.log += ["", *summary]
@@ -403,6 +426,9 @@ class _Builder:
         base_text = self.lexer.process_word(stage.base, self.global_env)
         v = self.next_vertex()
         self.log += [f"#{v} [{label}1/{total}] FROM {base_text}"]
+        if self.progress is not None:
+            self.steps_total += total - self.estimate(stage)  # ONBUILD triggers known now
+            self.report(f"[{label}1/{total}] FROM {base_text}")
         platform = self.lexer.process_word(stage.platform, self.global_env) if stage.platform else ""
         if platform and platform.rstrip("/") not in (PLATFORM_ARGS["BUILDPLATFORM"], "linux/amd64/v1"):
             note = (
@@ -810,6 +836,8 @@ class _Builder:
         v = self.next_vertex()
         shown = " ".join(instr.original.split())
         self.log.append(f"#{v} [{label}{position[0]}/{position[1]}] {shown}")
+        if self.progress is not None:
+            self.report(f"[{label}{position[0]}/{position[1]}] {shown}")
         output = ""
         self.step_unsimulated = []
         if record is not None:
@@ -897,6 +925,7 @@ class BuildOptions(TypedDict, total=False):
     strict: bool
     secrets: Mapping[str, bytes] | None
     urls: Mapping[str, bytes] | None
+    progress: Callable[[int, int, str], None] | None
 
 
 def build(
@@ -913,6 +942,7 @@ def build(
     strict: bool = False,
     secrets: Mapping[str, bytes] | None = None,
     urls: Mapping[str, bytes] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildResult:
     """Build an image the way BuildKit would (see the module docstring).
 
@@ -933,6 +963,9 @@ def build(
         secrets: ``--secret id=...``: what ``RUN --mount=type=secret,id=ID`` reads (at
             ``/run/secrets/ID`` or in ``env=``); never in a layer nor in the cache key.
         urls: the content ``ADD <url>`` would download (layerlab has no network), by URL.
+        progress: called ``(done, total, what)`` as each step starts (``what`` is BuildKit's
+            ``[stage i/n] INSTRUCTION``) and with ``(total, total, ...)`` once the image is
+            written; ``total`` counts the needed stages' steps (it may grow with ONBUILD triggers).
 
     Raises:
         DockerfileError: the Dockerfile does not parse (line, column, caret, hint).
@@ -955,5 +988,6 @@ def build(
         strict=strict,
         secrets=secrets,
         urls=urls,
+        progress=progress,
     )
     return builder.run()

@@ -251,7 +251,8 @@ def _resolve(ctx: Context, target: str, tag: str | None) -> tuple[str, Image]:
             )
         item = found[0]
         return (item.tags[0] if item.tags else target), item.image
-    engine = ctx.engine(persistent=False)
+    # an image built or loaded earlier is in the store; without a store, the library's are enough
+    engine = ctx.engine(persistent=os.path.isdir(ctx.root))
     return target, engine.images.get_or_pull(target)
 
 
@@ -301,13 +302,13 @@ def analyze(ctx: Context, args: argparse.Namespace) -> int:
             if flag is not None:
                 values[key] = flag
     rules = ci_rules(values) if args.ci else []
-    with Progress("Analyzing", total=3, stream=ctx.err) as bar:
+    with Progress("Analyzing", stream=ctx.err) as bar:
         name, image = _resolve(ctx, args.target, args.image)
-        bar.advance(label=f"Analyzing {name}")
-        report = efficiency(image)
-        bar.advance()
-        dive = dive_efficiency(image)
-        bar.advance()
+        n = len(image.layers)  # each layer is read twice: for the wasted bytes, then for dive's numbers
+        report = efficiency(image, lambda done, total, what: bar.report(done, 2 * n, f"{name}: {what}"))
+        dive = dive_efficiency(
+            image, lambda done, total, what: bar.report(n + done, 2 * n, f"{name}: {what}")
+        )
     changes = layer_changes(image) if (args.tree or args.json) else []
     if args.json:  # written as it is encoded: a 100k-file image's JSON is never one string
         json.dump(_as_json(name, image, report, dive, changes, rules), ctx.out, indent=2)

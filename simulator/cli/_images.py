@@ -81,8 +81,8 @@ def build(ctx: Context, args: argparse.Namespace) -> int:
             target=args.target,
             no_cache=args.no_cache,
             filename=filename,
+            progress=bar.report,
         )
-        bar.advance()
     for extra in tags[1:]:
         engine.images.tag(result.image, extra)
     if args.quiet:
@@ -239,9 +239,8 @@ def save(ctx: Context, args: argparse.Namespace) -> int:
     engine = ctx.engine()
     fmt, tar = SAVE_FORMATS[args.format]
     image = engine.images.get(args.image)
-    with Progress(f"Saving {args.image}", total=image.size, unit="bytes", stream=ctx.err) as bar:
-        engine.images.save(args.image, args.output, format=fmt, tar=tar)
-        bar.advance(image.size)
+    with Progress(f"Saving {args.image}", total=len(image.layers), stream=ctx.err) as bar:
+        engine.images.save(args.image, args.output, format=fmt, tar=tar, progress=bar.report)
     return 0
 
 
@@ -306,8 +305,9 @@ def pull(ctx: Context, args: argparse.Namespace) -> int:
         ctx.print(f"Digest: {image.id}\nStatus: Copied {name} from {transport_of(args.reference)}\n{name}")
         return 0
     if _registry_host(args.reference) is not None:
-        with contextlib.redirect_stdout(ctx.out):  # Docker's lines, as the registry client prints them
-            engine.images.pull(args.reference)
+        # Docker's lines, as the registry client prints them; the bar (a terminal only) per blob
+        with Progress("Pulling", stream=ctx.err) as bar, contextlib.redirect_stdout(ctx.out):
+            engine.images.pull(args.reference, progress=bar.report)
         return 0
     image = engine.images.pull(args.reference)
     name, t = parse_reference(args.reference)
@@ -324,6 +324,6 @@ def push(ctx: Context, args: argparse.Namespace) -> int:
             status=1,
         )
     engine = ctx.engine()
-    with contextlib.redirect_stdout(ctx.out):
-        engine.images.push(args.reference)
+    with Progress("Pushing", stream=ctx.err) as bar, contextlib.redirect_stdout(ctx.out):
+        engine.images.push(args.reference, progress=bar.report)
     return 0

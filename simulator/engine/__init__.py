@@ -270,10 +270,12 @@ class Engine:
         self, dockerfile: str | None = None, context: ContextSource = None, **options: Unpack[BuildOptions]
     ) -> BuildResult:
         """Build an image the way BuildKit would: ``tag=``, ``build_args=``, ``target=``, ``no_cache=``,
-        ``filename=``, ``limits=``, ``strict=``, ``secrets=``, ``urls=`` as
+        ``filename=``, ``limits=``, ``strict=``, ``secrets=``, ``urls=``, ``progress=`` as
         :func:`simulator.builder.builder.build` takes them."""
         if self._persist is not None:
             self._persist.load_build_cache()
+        if options.get("progress") is None and self.images.progress is not None:
+            options["progress"] = self.images.progress("Building")  # the front end's bar
         return _build(self, dockerfile, context, **options)
 
     def base_image(self, ref: str) -> Image:

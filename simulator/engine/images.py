@@ -65,6 +65,12 @@ class ImageCollection:
         # (simulator.widgets.progress.lab_engine sets the Jupyter one)
         self.progress: Callable[[str], ProgressReport | None] | None = None
 
+    def _progress(self, progress: ProgressReport | None, label: str) -> ProgressReport | None:
+        """The reports of one long operation: the caller's, else the front end's bar, else None."""
+        if progress is None and self.progress is not None:
+            return self.progress(label)
+        return progress
+
     # -- the indexes' only writers --------------------------------------------------------------
     def _set_tag(self, full: str, image_id: Digest) -> None:
         if full in self._tags:
@@ -173,6 +179,7 @@ class ImageCollection:
         store: str | None = None,
         platform: str = "linux/amd64",
         quiet: bool = False,
+        progress: ProgressReport | None = None,
     ) -> Image:
         """``docker pull``: from a registry, or else from the built-in library (no network).
 
@@ -181,7 +188,8 @@ class ImageCollection:
         then Docker's lines are printed (unless ``quiet``) and only missing blobs are fetched, with
         "Already exists" decided as ``store`` does (``"overlay2"``: by ChainID prefix,
         ``"containerd"``: by blob; default: the engine's ``image_store``). Library images are
-        already local and print nothing.
+        already local and print nothing.  ``progress`` is called with (done, total, what) per
+        blob fetched from a registry (the config, then each layer).
         """
         if registry is None and not _names_a_registry(ref):
             existing = self._lookup(ref)
@@ -192,15 +200,31 @@ class ImageCollection:
         from ..registry import pull  # the registry's client needs sockets: loaded on first use
 
         store = self._engine.image_store if store is None else store
-        result = pull(self._engine, ref, registry, store=store, platform=platform, quiet=quiet)
+        result = pull(
+            self._engine,
+            ref,
+            registry,
+            store=store,
+            platform=platform,
+            quiet=quiet,
+            progress=self._progress(progress, "Pulling"),
+        )
         return result.image
 
-    def push(self, ref: str, registry: Registry | str | None = None, *, quiet: bool = False) -> PushResult:
+    def push(
+        self,
+        ref: str,
+        registry: Registry | str | None = None,
+        *,
+        quiet: bool = False,
+        progress: ProgressReport | None = None,
+    ) -> PushResult:
         """``docker push``: upload the image's missing blobs and its manifest; Docker's lines are printed
-        (unless ``quiet``) and kept in the result."""
+        (unless ``quiet``) and kept in the result.  ``progress`` is called with (done, total, what)
+        per blob (each layer, then the config)."""
         from ..registry import push
 
-        return push(self._engine, ref, registry, quiet=quiet)
+        return push(self._engine, ref, registry, quiet=quiet, progress=self._progress(progress, "Pushing"))
 
     @operation
     def get_or_pull(self, ref: str | Image) -> Image:
@@ -338,19 +362,23 @@ class ImageCollection:
         path: str | os.PathLike[str],
         format: str = "oci",
         tar: bool | None = None,
+        *,
+        progress: ProgressReport | None = None,
     ) -> str:
         """``docker save``: write the image as an OCI layout (``format="oci"``) or docker-save archive.
 
         A tag (``web:1``) is saved with that name, an image ID or :class:`Image` without one (as
-        ``docker save <id>`` does).  See :func:`simulator.oci.write_layout` for ``format`` and ``tar``.
+        ``docker save <id>`` does).  See :func:`simulator.oci.write_layout` for ``format`` and ``tar``;
+        ``progress`` is called with (done, total, what) per layer written.
         """
+        progress = self._progress(progress, "Saving")
         image = self.get(ref)
         tags: builtins.list[str] = []
         if isinstance(ref, str):
             full = self._full_tag(ref)
             if full in self._tags_by_image.get(image.id, ()):
                 tags = [full]
-        return write_layout(image, path, tags, format=format, tar=tar)
+        return write_layout(image, path, tags, format=format, tar=tar, progress=progress)
 
     def load(
         self,
@@ -371,9 +399,7 @@ class ImageCollection:
         (:class:`~simulator.oci.ImportLimits`).  ``progress`` is called with (done, total, what)
         as the work goes: per layer read and per layer stored.
         """
-        if progress is None and self.progress is not None:
-            progress = self.progress("Loading")
-        report = progress or _no_progress
+        report = self._progress(progress, "Loading") or _no_progress
         transport = transport_of(path)
         if transport is not None:
             # the loaded image reads its files from the layout (as after any load): the copy stays
@@ -419,9 +445,11 @@ def save_image(
     path: str | os.PathLike[str],
     format: str = "oci",
     tar: bool | None = None,
+    *,
+    progress: ProgressReport | None = None,
 ) -> str:
     """``docker save`` as a function: :meth:`ImageCollection.save` of ``engine``'s images."""
-    return engine.images.save(ref, path, format=format, tar=tar)
+    return engine.images.save(ref, path, format=format, tar=tar, progress=progress)
 
 
 def load_images(

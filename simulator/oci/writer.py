@@ -31,7 +31,7 @@ import shutil
 import tarfile
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -58,6 +58,8 @@ __all__ = ["FORMATS", "manifest_digest", "write_layout"]
 FORMATS = ("oci", "docker")
 _CHUNK = 1 << 20
 _GZIP_LEVEL = 6
+
+Progress = Callable[[int, int, str], None]  # (done, total, what): simulator.engine.images.ProgressReport
 
 
 def _write_blob(blobs: str, chunks: Iterable[bytes]) -> tuple[str, int]:
@@ -178,11 +180,19 @@ def _tar_directory(directory: str, target: str) -> None:
         raise
 
 
-def _fill(image: Image, root: str, tags: Sequence[str], format: str) -> None:
+def _fill(image: Image, root: str, tags: Sequence[str], format: str, progress: Progress | None) -> None:
     blobs = os.path.join(root, "blobs", "sha256")
     os.makedirs(blobs)
     compress = format == "oci"
-    layers = [_write_layer(layer, blobs, compress) for layer in image.layers]
+    if progress is None:
+        layers = [_write_layer(layer, blobs, compress) for layer in image.layers]
+    else:
+        layers = []
+        total = len(image.layers)
+        for number, layer in enumerate(image.layers, 1):
+            layers.append(_write_layer(layer, blobs, compress))
+            short = layer.diff_id.split(":", 1)[-1][:12]
+            progress(number, total, f"wrote layer {number}/{total} {short} ({layers[-1]['size']} bytes)")
     config_digest, config_size = _write_blob(blobs, [image.config_bytes()])
     config = {"mediaType": OCI_CONFIG, "digest": config_digest, "size": config_size}
     manifest_bytes = _manifest(image, config, layers)
@@ -240,6 +250,7 @@ def write_layout(
     *,
     format: str = "oci",
     tar: bool | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """Write ``image`` to ``path`` as an OCI layout (``format="oci"``) or docker-save (``"docker"``).
 
@@ -249,6 +260,8 @@ def write_layout(
         tags: names such as ``"web:1"`` (index annotations, ``RepoTags``).
         format: ``"oci"`` (gzip layers) or ``"docker"`` (Docker ≥ 25 ``docker save``).
         tar: write a tar archive; by default when ``path`` ends in ``.tar`` or ``format="docker"``.
+        progress: called ``(done, total, what)`` per layer blob written (``total``: the image's
+            layers), and ``(total, total, ...)`` once the layout or archive is in place.
 
     Returns:
         The path written.
@@ -270,7 +283,9 @@ def write_layout(
     work = tempfile.mkdtemp(dir=parent, prefix=".layerlab-save-")
     try:
         layout = os.path.join(work, "layout")
-        _fill(image, layout, _normal_tags(tags), format)
+        if progress is not None:
+            progress(0, len(image.layers), f"writing {os.path.basename(target)}")
+        _fill(image, layout, _normal_tags(tags), format, progress)
         if as_tar:
             _tar_directory(layout, target)
         else:
@@ -279,4 +294,6 @@ def write_layout(
             os.replace(layout, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if progress is not None:
+        progress(len(image.layers), len(image.layers), f"saved {os.path.basename(target)}")
     return target

@@ -22,7 +22,7 @@ from __future__ import annotations
 import builtins
 import json
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -199,9 +199,21 @@ def _record(engine: Any, digest: str, remote: Remote) -> None:
         places.append(where)
 
 
+Progress = Callable[[int, int, str], None]  # (done, total, what): simulator.engine.images.ProgressReport
+
+
+def _no_progress(done: int, total: int, what: str) -> None:
+    pass
+
+
 # -- push -----------------------------------------------------------------------------------------
 def push(
-    engine: EngineLike, ref: str, registry: Registry | str | None = None, *, quiet: bool = False
+    engine: EngineLike,
+    ref: str,
+    registry: Registry | str | None = None,
+    *,
+    quiet: bool = False,
+    progress: Progress | None = None,
 ) -> PushResult:
     """``docker push ref``: upload the image's missing blobs, then its manifest under its tag.
 
@@ -210,6 +222,8 @@ def push(
         ref: the local name, also the remote ``[host:port/]repository[:tag]``.
         registry: a :class:`Registry`, a ``host:port`` string, or None for ``host:port/...`` refs.
         quiet: do not print the lines (they are in the result either way).
+        progress: called ``(done, total, what)`` per blob: each layer (top first, as Docker
+            lists them; ``what`` is Docker's line for it), then the config; total = layers + 1.
     """
     remote = resolve(ref, registry)
     if remote.digest or not remote.tag:
@@ -225,7 +239,10 @@ def push(
     pushed: list[Digest] = []
     mounted: list[Digest] = []
     existing: list[Digest] = []
-    for i in order:
+    blobs = len(order) + 1  # the layers and the config
+    if progress is not None:
+        progress(0, blobs, f"The push refers to repository [{remote.display}]")
+    for number, i in enumerate(order, 1):
         desc, data = content.layers[i], content.layer_data[i]
         status = _push_blob(engine, remote, desc.digest, data)
         {"exists": existing, "pushed": pushed}.get(status, mounted).append(desc.digest)
@@ -241,9 +258,13 @@ def push(
         )
         if isinstance(client.transport, MemoryTransport):
             client.transport.registry.remember_layer(desc.digest, image.layers[i])
+        if progress is not None:
+            progress(number, blobs, lines[-1])
     _push_blob(engine, remote, content.config.digest, image.config_bytes())
     client.put_manifest(remote.repository, remote.tag, OCI_MANIFEST, content.manifest)
     lines.append(f"{remote.tag}: digest: {content.manifest_digest} size: {len(content.manifest)}")
+    if progress is not None:
+        progress(blobs, blobs, lines[-1])
     if not quiet:
         print("\n".join(lines))
     return PushResult(
@@ -328,6 +349,7 @@ def pull(
     store: str = "overlay2",
     platform: str = "linux/amd64",
     quiet: bool = False,
+    progress: Progress | None = None,
 ) -> PullResult:
     """``docker pull ref``: fetch what is missing, check every digest, then register and tag.
 
@@ -335,6 +357,8 @@ def pull(
         store: ``"overlay2"`` (classic: "Already exists" by ChainID prefix) or ``"containerd"``
             (per compressed blob in the content store).
         platform: ``os/architecture[/variant]`` chosen from a multi-platform index.
+        progress: called ``(done, total, what)`` per blob: the config, then each layer the
+            manifest lists (one already here counts done at once); total = layers + 1.
 
     Raises:
         PlatformNotFound: an index without that platform.
@@ -367,10 +391,14 @@ def pull(
     downloaded: list[Digest] = []
     existing: list[Digest] = []
     image = by_id.get(config_desc["digest"])
+    blobs = len(manifest["layers"]) + 1
+    report = progress or _no_progress
+    report(0, blobs, lines[0])
     if image is None:
         config_bytes = client.get_blob(name, config_desc["digest"], config_desc["size"])
+        report(1, blobs, f"config {config_desc['digest'].split(':', 1)[-1][:12]}")
         image, layer_lines, downloaded, existing = _fetch_layers(
-            engine, remote, manifest, data, config_bytes, local, store, where
+            engine, remote, manifest, data, config_bytes, local, store, where, report
         )
         lines += layer_lines
     try:
@@ -387,6 +415,7 @@ def pull(
     lines.append(
         f"Status: {'Image is up to date' if up_to_date else 'Downloaded newer image'} for {remote.local_name}"
     )
+    report(blobs, blobs, lines[-1])
     if not quiet:
         print("\n".join(lines))
     return PullResult(tuple(lines), stored, Digest(resolved), tuple(downloaded), tuple(existing), up_to_date)
@@ -401,6 +430,7 @@ def _fetch_layers(
     local: list[Image],
     store: str,
     where: str,
+    report: Progress,
 ) -> tuple[Image, list[str], list[Digest], list[Digest]]:
     try:
         diff_ids = json.loads(config_bytes)["rootfs"]["diff_ids"]
@@ -428,6 +458,8 @@ def _fetch_layers(
     layers: dict[str, Layer] = {}
     to_fetch: list[dict[str, Any]] = []
     existing: list[Digest] = []
+    done = 1  # the config
+    pending: list[str] = []  # the layers "Pulling fs layer", a repeated blob as often as listed
     for desc, key in zip(manifest["layers"], keys, strict=True):
         sid = desc["digest"].split(":", 1)[1][:12]
         found = None if (missing_below and store == "overlay2") else present.get(key)
@@ -435,9 +467,12 @@ def _fetch_layers(
             lines.append(f"{sid}: Already exists")
             layers[desc["digest"]] = found
             existing.append(Digest(desc["digest"]))
+            done += 1
+            report(done, len(keys) + 1, lines[-1])
         else:
             missing_below = True
             lines.append(f"{sid}: Pulling fs layer")
+            pending.append(desc["digest"])
             if desc["digest"] not in [d["digest"] for d in to_fetch]:
                 to_fetch.append(desc)
     memory = (
@@ -458,6 +493,9 @@ def _fetch_layers(
         layers[digest] = layer
         sid = digest.split(":", 1)[1][:12]
         lines += [f"{sid}: Verifying Checksum", f"{sid}: Download complete"]
+        # a blob the manifest lists twice is fetched once: both count done
+        done += pending.count(digest)
+        report(done, len(keys) + 1, lines[-1])
     lines += [f"{d['digest'].split(':', 1)[1][:12]}: Pull complete" for d in to_fetch]
     image = build_image(manifest_bytes, config_bytes, layers, where)
     return image, lines, [Digest(d["digest"]) for d in to_fetch], existing

@@ -67,7 +67,7 @@ class WidgetProgress:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def notebook_progress(label: str) -> WidgetProgress | None:
+def notebook_progress(label: str = "") -> WidgetProgress | None:
     """A displayed :class:`WidgetProgress` in Jupyter; None elsewhere (no bar, no output)."""
     if not in_notebook():
         return None
