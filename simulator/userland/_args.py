@@ -8,6 +8,7 @@ context they take is :class:`~simulator.userland.registry.ExecContext`.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import posixpath
 import re
@@ -167,7 +168,9 @@ def open_input(ctx: ExecContext, path: str) -> Iterator[bytes]:
     """A file's bytes in pieces of :data:`CHUNK`, never whole: ``-`` is stdin, ``/dev/null``
     empty, ``/dev/zero`` endless zeros.  Errors (ENOENT, EISDIR ...) are raised here, at the open."""
     if path in ("-", "/dev/stdin", "/proc/self/fd/0"):
-        return _stdin_chunks(ctx)
+        chunks = _stdin_chunks(ctx)
+        first = next(chunks, b"")  # a failing first read (``cat < dir``: EISDIR) is raised here
+        return itertools.chain([first] if first else [], chunks)
     if path == "/dev/null":
         return iter(())
     if path == "/dev/zero":
