@@ -171,6 +171,28 @@ def shorten(text: str, width: int = 44) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+LINE = 30
+"""Characters per line of a node (16 pt Helvetica: ~250 pt).  Two such nodes side by side, or
+three of ``NARROW``, keep a diagram under ~780 pt, which scaled to the narrowest notebook
+column (~590 px at 1024x768) still shows 16 pt text at 12 px (simulator.viz.fit)."""
+
+NARROW = 24
+"""Characters per line of a node drawn three or more side by side."""
+
+
+def wrap(text: str, width: int = LINE, lines: int = 2) -> list[str]:
+    """``text`` on at most ``lines`` lines of at most ``width`` characters (``…`` marks a cut);
+    long words (digests, paths) are broken where they reach the width."""
+    import textwrap
+
+    flat = " ".join(str(text).split())
+    out = textwrap.wrap(flat, width, break_on_hyphens=False) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return out
+
+
 def size_text(n: int) -> str:
     """``6.4kB (6405 B)``: Docker's decimal size and the exact byte count."""
     from ..text import human_size
