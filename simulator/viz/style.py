@@ -130,7 +130,7 @@ def new_digraph(name: str, title: str, *, rankdir: str = "TB") -> graphviz.Digra
     g = graphviz.Digraph(name=name)
     g.attr(
         "graph",
-        label=label(title),
+        label=label(*(line for part in title.split("\n") for line in wrap(part, TITLE_LINE, 3))),
         labelloc="t",
         fontname=FONT,
         fontsize=TITLE,
@@ -175,6 +175,9 @@ LINE = 30
 """Characters per line of a node (16 pt Helvetica: ~250 pt).  Two such nodes side by side, or
 three of ``NARROW``, keep a diagram under ~780 pt, which scaled to the narrowest notebook
 column (~590 px at 1024x768) still shows 16 pt text at 12 px (simulator.viz.fit)."""
+
+TITLE_LINE = 48
+"""Characters per line of a diagram's title (20 pt)."""
 
 NARROW = 24
 """Characters per line of a node drawn three or more side by side."""
