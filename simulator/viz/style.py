@@ -196,6 +196,26 @@ def wrap(text: str, width: int = LINE, lines: int = 2) -> list[str]:
     return out
 
 
+def narrow(lines: Iterable[str], width: int = NARROW) -> list[str]:
+    """``lines`` re-cut for a narrow node: a line longer than ``width`` is split at its `` · ``
+    separators, then before a parenthesis, then wrapped (no text is dropped)."""
+    import textwrap
+
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        for part in line.split(" · "):
+            pieces = [part]
+            if len(part) > width and " (" in part:
+                head, _, tail = part.partition(" (")
+                pieces = [head, "(" + tail]
+            for piece in pieces:
+                out.extend(textwrap.wrap(piece, width, break_on_hyphens=False) or [""])
+    return out
+
+
 def size_text(n: int) -> str:
     """``6.4kB (6405 B)``: Docker's decimal size and the exact byte count."""
     from ..text import human_size
