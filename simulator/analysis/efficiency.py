@@ -30,7 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import InvalidArgument
-
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.paths import ancestors

@@ -140,7 +140,7 @@ def test_without_a_base_the_summary_does_not_promise_a_rebuild_removes_it():
 def test_a_base_that_is_not_the_bottom_of_the_image_is_refused():
     import pytest
 
-    base, image = _based()
+    _, image = _based()
     other = Image.of([Layer.of({"/x": F(b"x")})])
     with pytest.raises(ValueError, match="not the bottom"):
         efficiency(image, base=other)

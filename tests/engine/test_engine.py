@@ -254,7 +254,9 @@ def test_bad_arguments_are_clear_errors():
 
 # moby daemon/names/names.go RestrictedNamePattern `^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`, checked with
 # one leading "/" trimmed; the daemon's message names the refused name and the allowed characters.
-@pytest.mark.parametrize("bad", ["a", "/a", "_web", "-web", ".web", "web app", "wéb", "", "/", "web/1", "//web"])
+@pytest.mark.parametrize(
+    "bad", ["a", "/a", "_web", "-web", ".web", "web app", "wéb", "", "/", "web/1", "//web"]
+)
 def test_a_container_name_docker_refuses_is_refused_with_its_message(bad: str) -> None:
     from simulator.errors import InvalidContainerName
 

@@ -19,7 +19,7 @@ from simulator.viz import (
     sharing_dag,
 )
 
-from .scenes import flat, base_layer, build_result, engine_scene
+from .scenes import base_layer, build_result, engine_scene, flat
 
 
 def _all_diagrams():
