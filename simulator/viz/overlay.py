@@ -16,7 +16,7 @@ from ..model.image import Image
 from ..model.paths import ancestors
 from ..model.union import UnionView
 from .dispatch import diagram_for
-from .style import add_legend, new_digraph, node, size_text, wrap
+from .style import CONTINUED, LINE, add_legend, new_digraph, node, size_text, wrap
 
 __all__ = ["copy_up", "overlay"]
 
@@ -116,7 +116,7 @@ def overlay(obj: Container | Image, path: str | None = None) -> graphviz.Digraph
         used.add(look)
         lines = text.split("\n")
         if nid in notes:
-            lines.append(notes[nid])
+            lines.extend(wrap(notes[nid], LINE, 3))
         extra = {}
         if nid == resolved:
             used.add("resolved")
@@ -133,7 +133,8 @@ def overlay(obj: Container | Image, path: str | None = None) -> graphviz.Digraph
                 continue
             used.add(kind)
             word = "whiteout" if kind == "whiteout" else "opaque dir"
-            shown = [f"{word} {p}" for p in items[:MAX_MARKS]]
+            # narrow: the word on a line of its own, then the paths
+            shown = [word + CONTINUED, items[0]] if len(items) == 1 else [word + "s", *items[:MAX_MARKS]]
             if len(items) > MAX_MARKS:
                 shown.append(f"+{len(items) - MAX_MARKS} more")
             mark = f"{nid}_{kind}"
@@ -147,9 +148,11 @@ def overlay(obj: Container | Image, path: str | None = None) -> graphviz.Digraph
             else:
                 g.edge(beside, mark, style="invis")
             beside = mark
-    view_lines = ["merged view", "(what the container sees)"]
+    view_lines = ["merged view" + CONTINUED, "(what the container sees)"]
     if path:
-        view_lines.append(f"{path} ← {resolved}" if resolved else f"{path}: not found (ENOENT)")
+        view_lines.extend(
+            wrap(f"{path} ← {resolved}" if resolved else f"{path}: not found (ENOENT)", LINE, 3)
+        )
         if resolved is None:
             used.add("missing")
     used.add("merged")

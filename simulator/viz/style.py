@@ -183,9 +183,16 @@ NARROW = 24
 """Characters per line of a node drawn three or more side by side."""
 
 
+CONTINUED = "\u00a0"
+"""Ends a label line that :func:`wrap` or :func:`narrow` broke inside a phrase (a no-break
+space: invisible at the end of a line), so that the text outline
+(:mod:`simulator.viz.outline`) joins it to the next line with a space, not with `` · ``."""
+
+
 def wrap(text: str, width: int = LINE, lines: int = 2) -> list[str]:
     """``text`` on at most ``lines`` lines of at most ``width`` characters (``…`` marks a cut);
-    long words (digests, paths) are broken where they reach the width."""
+    long words (digests, paths) are broken where they reach the width.  Every line but the last
+    ends with :data:`CONTINUED`."""
     import textwrap
 
     flat = " ".join(str(text).split())
@@ -193,7 +200,7 @@ def wrap(text: str, width: int = LINE, lines: int = 2) -> list[str]:
     if len(out) > lines:
         out = out[:lines]
         out[-1] = out[-1][: width - 1] + "…"
-    return out
+    return [line + CONTINUED for line in out[:-1]] + out[-1:]
 
 
 def narrow(lines: Iterable[str], width: int = NARROW) -> list[str]:
@@ -211,8 +218,10 @@ def narrow(lines: Iterable[str], width: int = NARROW) -> list[str]:
             if len(part) > width and " (" in part:
                 head, _, tail = part.partition(" (")
                 pieces = [head, "(" + tail]
+            cut: list[str] = []
             for piece in pieces:
-                out.extend(textwrap.wrap(piece, width, break_on_hyphens=False) or [""])
+                cut.extend(textwrap.wrap(piece, width, break_on_hyphens=False) or [""])
+            out.extend([line + CONTINUED for line in cut[:-1]] + cut[-1:])
     return out
 
 

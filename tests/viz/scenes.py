@@ -113,4 +113,4 @@ def build_result() -> BuildResult:
 def flat(dot: str) -> str:
     """A diagram's DOT text with the line breaks inside its labels read as spaces: the facts a
     test looks for, whatever width the labels are wrapped to (simulator.viz.style.wrap)."""
-    return dot.replace("\\n", " ")
+    return dot.replace("\u00a0", "").replace("\\n", " ")
