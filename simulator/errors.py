@@ -9,6 +9,7 @@ subclass of :class:`SimulatorError`, which also inherits the builtin whose contr
     ├── InvalidPath (ValueError)            a path that is not absolute, has a NUL byte, ...
     ├── InvalidArgument (ValueError)        a chmod mode beyond 0o7777, open flags not modelled
     ├── InvalidReference (ValueError)       an image name that is not ``name[:tag]``
+    ├── InvalidContainerName (ValueError)   a container name Docker refuses
     ├── NotFound (LookupError)
     │   ├── ImageNotFound
     │   ├── ContainerNotFound
@@ -37,6 +38,7 @@ __all__ = [
     "ImageFormatError",
     "ImageNotFound",
     "InvalidArgument",
+    "InvalidContainerName",
     "InvalidPath",
     "InvalidReference",
     "InvalidResource",
@@ -80,6 +82,16 @@ class InvalidReference(SimulatorError, ValueError):
             f"invalid image reference {ref!r}: "
             + (reason or "use a non-empty string like 'alpine' or 'alpine:3.20'")
         )
+
+
+class InvalidContainerName(SimulatorError, ValueError):
+    """A container name Docker refuses: it must match ``[a-zA-Z0-9][a-zA-Z0-9_.-]+`` (so at least
+    two characters), optionally after one leading ``/`` (moby ``daemon/names``,
+    ``RestrictedNamePattern``; the message is the daemon's)."""
+
+    def __init__(self, name: object) -> None:
+        self.name = name
+        super().__init__(f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
 
 
 class NotFound(SimulatorError, LookupError):

@@ -22,9 +22,9 @@ install_reprs()  # images, layers, containers and engines display as diagrams
 
 engine = Engine(image_store="overlay2")  # what `docker diff` shows is the same with containerd
 image = engine.images.pull("alpine:3.20")
-a = engine.containers.create("alpine:3.20", name="a").start()
-b = engine.containers.create("alpine:3.20", name="b").start()
-print(a, b, sep="\n")
+alpha = engine.containers.create("alpine:3.20", name="alpha").start()
+beta = engine.containers.create("alpine:3.20", name="beta").start()
+print(alpha, beta, sep="\n")
 
 # %% [markdown]
 # ## 1. Two containers, one image
@@ -33,17 +33,17 @@ print(a, b, sep="\n")
 # when they started: each writable layer is empty.
 
 # %%
-assert a.read_file("/etc/motd") == b.read_file("/etc/motd") == image.read_file("/etc/motd")
-assert a.size_rw == b.size_rw == 0
-show(overlay(a, "/etc/motd"))
+assert alpha.read_file("/etc/motd") == beta.read_file("/etc/motd") == image.read_file("/etc/motd")
+assert alpha.size_rw == beta.size_rw == 0
+show(overlay(alpha, "/etc/motd"))
 
 # %% [markdown]
 # ## 2. Copy-up: the first write copies the whole file
 #
-# Appending one line to `/etc/motd` in container `a` makes overlayfs copy the whole file into
-# `a`'s writable layer, then change the copy. First it creates the parent directory `/etc`
+# Appending one line to `/etc/motd` in container `alpha` makes overlayfs copy the whole file into
+# `alpha`'s writable layer, then change the copy. First it creates the parent directory `/etc`
 # there, *empty* but with the same owner and mode (the first event below, `bytes=0`): the other
-# files of `/etc` are not copied. The image layer is not touched, and `b` still sees the original.
+# files of `/etc` are not copied. The image layer is not touched, and `beta` still sees the original.
 #
 # What triggers a copy-up ([kernel docs, overlayfs "Non-directories"](https://docs.kernel.org/filesystems/overlayfs.html#non-directories)):
 # opening for writing, any metadata change (`chmod`, `chown`, `touch`), and **making a hard link**
@@ -65,12 +65,12 @@ d.remove(force=True)
 
 # %%
 image_id = image.id
-a.exec_run("echo 'maintenance at 18:00' >> /etc/motd")
-for event in a.copy_ups:
+alpha.exec_run("echo 'maintenance at 18:00' >> /etc/motd")
+for event in alpha.copy_ups:
     print(event)
-assert b.read_file("/etc/motd") == image.read_file("/etc/motd")
+assert beta.read_file("/etc/motd") == image.read_file("/etc/motd")
 assert image.id == image_id
-show(copy_up(a, "/etc/motd"))
+show(copy_up(alpha, "/etc/motd"))
 
 # %% [markdown]
 # ## 3. Whiteouts and opaque directories
@@ -98,14 +98,14 @@ show(copy_up(a, "/etc/motd"))
 # into every container, so `rm /etc/hostname` fails with "Device or resource busy", here as in Docker.)
 
 # %%
-a.exec_run("rm /etc/issue")
-a.exec_run("rm -rf /etc/ssl && mkdir /etc/ssl && echo new > /etc/ssl/only-this")
-upper = a.upper_entries
+alpha.exec_run("rm /etc/issue")
+alpha.exec_run("rm -rf /etc/ssl && mkdir /etc/ssl && echo new > /etc/ssl/only-this")
+upper = alpha.upper_entries
 assert upper["/etc/issue"].is_whiteout
 assert upper["/etc/ssl"].is_dir and upper["/etc/ssl"].opaque
 assert image.read_file("/etc/issue")  # still in the image
-print(a.exec_run("ls /etc/ssl").output.decode())
-show(overlay(a))
+print(alpha.exec_run("ls /etc/ssl").output.decode())
+show(overlay(alpha))
 
 # %% [markdown]
 # ## 4. `docker diff`
@@ -123,9 +123,9 @@ show(overlay(a))
 # the lines of one directory in no fixed order; layerlab sorts them.)
 
 # %%
-print(a.diff_text())
-assert "D /etc/issue" in a.diff_text().splitlines()
-assert b.diff() == []
+print(alpha.diff_text())
+assert "D /etc/issue" in alpha.diff_text().splitlines()
+assert beta.diff() == []
 
 # %% [markdown]
 # **Another engine, another answer.** `podman diff` (and `docker diff` on podman's Docker-compatible
@@ -136,28 +136,28 @@ assert b.diff() == []
 # docs/image-stores.md).
 
 # %%
-print(a.diff_text(style="podman"))
-assert "D /etc/ssl" in a.diff_text(style="podman").splitlines()
-assert "C /etc/ssl" in a.diff_text().splitlines()
+print(alpha.diff_text(style="podman"))
+assert "D /etc/ssl" in alpha.diff_text(style="podman").splitlines()
+assert "C /etc/ssl" in alpha.diff_text().splitlines()
 
 # %% [markdown]
 # ## 5. Is a container's writable layer permanent?
 #
-# Container `a` has changed `/etc/motd`. We now remove it (`docker rm -f a`) and start a new
-# container `c` from the same image.
+# Container `alpha` has changed `/etc/motd`. We now remove it (`docker rm -f alpha`) and start a new
+# container `gamma` from the same image.
 #
 # ### Predict first
 #
-# Will `c` see the line `maintenance at 18:00` in `/etc/motd`? Choose in the form, say why, and press **Commit**: the answer shows only after that.
+# Will `gamma` see the line `maintenance at 18:00` in `/etc/motd`? Choose in the form, say why, and press **Commit**: the answer shows only after that.
 
 # %% tags=["answer:p02_rm"]
 probe = Probe("p02_rm")
 probe
 
 # %%
-a.remove(force=True)
-c = engine.containers.create("alpine:3.20", name="c").start()
-seen = "yes" if b"maintenance" in c.read_file("/etc/motd") else "no"
+alpha.remove(force=True)
+gamma = engine.containers.create("alpine:3.20", name="gamma").start()
+seen = "yes" if b"maintenance" in gamma.read_file("/etc/motd") else "no"
 probe.reveal(seen)
 
 # %% [markdown]
@@ -169,8 +169,8 @@ probe.reveal(seen)
 # `sharing_dag(engine, fold=0)` draws each, and the playground's **Expand folded nodes** does too.)
 
 # %%
-b.exec_run("mkdir -p /srv && echo 'hi' > /srv/index.html")
-snapshot = b.commit("site", "1")
+beta.exec_run("mkdir -p /srv && echo 'hi' > /srv/index.html")
+snapshot = beta.commit("site", "1")
 assert len(snapshot.layers) == len(image.layers) + 1
 assert snapshot.layers[0] is image.layers[0]
 show(sharing_dag(engine, fold=1))

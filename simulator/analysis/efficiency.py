@@ -13,8 +13,16 @@ it.  Each wasted entry gets one reason, from the first layer above that hides it
 - ``shadowed``: a later layer put a non-directory where a parent directory was.
 
 Score = useful bytes / shipped bytes, where shipped bytes is the image size (``docker images``)
-and useful bytes are the entries a container sees.  Everything wasted could be reclaimed by
-squashing the layers, or better, by not shipping it (see each path's ``fix``).
+and useful bytes are the entries a container sees.
+
+Where the waste sits decides what removes it.  Waste in the layers the image's own build made
+is *reclaimable by rebuilding*: fix the Dockerfile (each path's ``fix``) and the hidden copy is
+never shipped.  Waste in the **base image's** layers (a file of the base replaced or deleted by a
+step on top) is not: the base's layers are shipped as they are whatever the Dockerfile says, and
+``docker build --squash`` squashes only the build's own layers.  Only a new image that does not
+stack on those layers removes it: a multi-stage build whose final stage starts from another base
+(or ``scratch``), or flattening (``docker export`` piped to ``docker import``).  Pass ``base=``
+to :func:`efficiency` to split the figure.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..digest import short_id
+from ..errors import InvalidArgument
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.paths import ancestors
@@ -78,6 +87,8 @@ class Report:
     total_bytes: int
     wasted_bytes: int
     paths: tuple[WastedPath, ...]
+    base_layers: int | None = None
+    """How many bottom layers are the base image's (``None``: not known)."""
 
     @property
     def useful_bytes(self) -> int:
@@ -89,9 +100,24 @@ class Report:
         return 1.0 if self.total_bytes == 0 else self.useful_bytes / self.total_bytes
 
     @property
+    def wasted_in_base_layers(self) -> int:
+        """Wasted bytes in the base image's layers: a rebuild on the same base ships them again
+        (0 when the base is not known)."""
+        below = self.base_layers or 0
+        return sum(p.bytes for p in self.paths if p.layer < below)
+
+    @property
+    def wasted_in_own_layers(self) -> int:
+        """Wasted bytes in the layers the image's own build made (all of them when the base is
+        not known)."""
+        return self.wasted_bytes - self.wasted_in_base_layers
+
+    @property
     def reclaimable(self) -> int:
-        """Bytes a rebuild could avoid shipping: all wasted bytes."""
-        return self.wasted_bytes
+        """Bytes a rebuild with a fixed Dockerfile stops shipping: the waste in the image's own
+        layers only (the base's layers are shipped as they are).  With ``base_layers=None``
+        every layer counts as the image's own: pass ``base=`` to :func:`efficiency`."""
+        return self.wasted_in_own_layers
 
     @property
     def by_reason(self) -> dict[str, int]:
@@ -105,8 +131,24 @@ class Report:
         lines = [
             f"efficiency: {self.score * 100:.2f} %  (useful {human_size(self.useful_bytes)} of "
             f"{human_size(self.total_bytes)} shipped)",
-            f"wasted: {self.wasted_bytes} bytes ({human_size(self.wasted_bytes)}), reclaimable by rebuilding",
+            f"wasted: {self.wasted_bytes} bytes ({human_size(self.wasted_bytes)})",
         ]
+        if self.base_layers is None:
+            lines.append(
+                "  (which layers are the base image's is not known: pass base= to split what a rebuild "
+                "removes from what only a multi-stage build onto another base or docker export | "
+                "docker import removes)"
+            )
+        else:
+            own, in_base = self.wasted_in_own_layers, self.wasted_in_base_layers
+            layers = "layer" if self.base_layers == 1 else f"{self.base_layers} layers"
+            lines.append(
+                f"  in this image's own layers: {own} bytes ({human_size(own)}), reclaimable by rebuilding"
+            )
+            lines.append(
+                f"  in the base image's {layers}: {in_base} bytes ({human_size(in_base)}), not removed by "
+                "rebuilding (only by a multi-stage build onto another base, or docker export | docker import)"
+            )
         for reason, n in self.by_reason.items():
             lines.append(f"  {reason:<14} {n:>10} B  {REASONS[reason]}")
         for p in sorted(self.paths, key=lambda p: (-p.bytes, p.path, p.layer)):
@@ -148,9 +190,34 @@ def _hider(entry: Entry, path: str, later: list[dict[str, Entry]], start: int) -
     return None
 
 
-def efficiency(image: Image, progress: Callable[[int, int, str], None] | None = None) -> Report:
+def _base_layers(image: Image, base: Image | int | None) -> int | None:
+    if base is None:
+        return None
+    if isinstance(base, Image):
+        n = len(base.layers)
+        if image.diff_ids[:n] != base.diff_ids:
+            raise InvalidArgument(
+                f"efficiency(base=...): the base image's {n} layer(s) are not the bottom of this image's "
+                f"{len(image.layers)} layers; pass the image it was built FROM, or the number of base layers"
+            )
+        return n
+    if isinstance(base, bool) or not isinstance(base, int) or not 0 <= base <= len(image.layers):
+        raise InvalidArgument(
+            f"efficiency(base={base!r}): the number of base layers must be an int from 0 to {len(image.layers)}"
+        )
+    return base
+
+
+def efficiency(
+    image: Image,
+    progress: Callable[[int, int, str], None] | None = None,
+    *,
+    base: Image | int | None = None,
+) -> Report:
     """Which shipped bytes of ``image`` a container never sees, and why.
 
+    ``base``: the image it was built ``FROM`` (or the number of its bottom layers that are the
+    base's), to split the waste into what rebuilding removes and what it does not.
     ``progress`` is called ``(done, total, what)`` per layer read (total: the image's layers).
 
     Examples:
@@ -161,6 +228,7 @@ def efficiency(image: Image, progress: Callable[[int, int, str], None] | None = 
         >>> report.wasted_bytes, report.paths[0].reason
         (100, 'deleted')
     """
+    base_layers = _base_layers(image, base)
     view = image.view
     tables = [dict(layer.entries) for layer in image.layers]
     wasted: list[WastedPath] = []
@@ -184,4 +252,4 @@ def efficiency(image: Image, progress: Callable[[int, int, str], None] | None = 
                 f"read layer {number + 1}/{len(tables)} {short_id(image.layers[number].diff_id)}",
             )
     total = sum(layer.size for layer in image.layers)
-    return Report(total, sum(p.bytes for p in wasted), tuple(wasted))
+    return Report(total, sum(p.bytes for p in wasted), tuple(wasted), base_layers)

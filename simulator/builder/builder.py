@@ -31,6 +31,7 @@ from simulator.builder.cache import BuildCache, cache_key, env_pairs
 from simulator.builder.context import BuildContext
 from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
 from simulator.builder.host import BuildHost, ContextSource
+from simulator.builder.internal import full_name, reads_context
 from simulator.builder.mounts import PreparedMount, strip_layer
 from simulator.builder.mounts import install as install_mounts
 from simulator.builder.mounts import prepare as prepare_mount
@@ -182,6 +183,7 @@ class _Builder:
         self.lexer = Lexer(dockerfile.escape_token)
         self.steps: list[StepRecord] = []
         self.log: list[str] = []
+        self.context_to_load = False
         self.warnings: list[str] = [
             f"{dockerfile.filename}:{w.line}: {w.message}"
             for w in dockerfile.warnings
@@ -248,6 +250,20 @@ class _Builder:
         return expanded.instruction
 
     # -- stage graph ----------------------------------------------------------------------------
+    def base_images(self, needed: Iterable[int]) -> list[str]:
+        """The images the needed stages start from (not ``scratch``, not an earlier stage), once
+        each, fully qualified as BuildKit prints them."""
+        names: list[str] = []
+        for index in needed:
+            stage = self.df.stages[index]
+            base = self.lexer.process_word(stage.base, self.global_env)
+            found = self.stage_index(base)
+            if (found is not None and found < stage.index) or base.lower() == "scratch":
+                continue
+            if full_name(base) not in names:
+                names.append(full_name(base))
+        return names
+
     def stage_index(self, name: str) -> int | None:
         for stage in self.df.stages:
             if stage.alias is not None and stage.alias == name.lower():
@@ -326,6 +342,15 @@ class _Builder:
             "",
         ]
         self.log += [f"#{self.next_vertex()} [internal] load .dockerignore", f"#{self.vertex} DONE 0.0s", ""]
+        for name in self.base_images(needed):  # internal.py: BuildKit's order
+            self.log += [
+                f"#{self.next_vertex()} [internal] load metadata for {name}",
+                f"#{self.vertex} DONE 0.0s",
+                "",
+            ]
+        self.context_to_load = any(
+            reads_context(i) for index in needed for i in self.df.stages[index].instructions
+        )
         for index in needed:
             self.done[index] = self.build_stage(self.df.stages[index], multi=len(self.df.stages) > 1)
         failed = self.checker.error()  # convert.go finalizeResultImage: before the export
@@ -438,6 +463,13 @@ class _Builder:
             self.log.append(f"#{v} 0.000 layerlab: {note}")
             self.warnings.append(f"{self.df.filename}:{stage.from_.line}: {note}")
         self.log += [f"#{v} DONE 0.0s", ""]
+        if self.context_to_load:  # once, after the first FROM (a real build's order)
+            self.context_to_load = False
+            self.log += [
+                f"#{self.next_vertex()} [internal] load build context",
+                f"#{self.vertex} DONE 0.0s",
+                "",
+            ]
         position = 1
         for instr in instructions:
             if isinstance(instr, LAYER_STEPS) and not (

@@ -11,13 +11,14 @@ from __future__ import annotations
 import builtins
 import hashlib
 import itertools
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .._locking import synchronize
 from ..clock import rfc3339
 from ..digest import Digest
-from ..errors import Conflict, ContainerNotFound
+from ..errors import Conflict, ContainerNotFound, InvalidContainerName
 from ..limits import Limits
 from ..model.container import Container, State
 from ..model.image import Image
@@ -26,6 +27,19 @@ from ..runtime.restart import RestartPolicy
 from ..runtime.workload import Workload, workload_for
 from .df import ps_table
 from .persist import operation, reads
+
+# moby daemon/names/names.go: RestrictedNameChars and RestrictedNamePattern (anchored, one or
+# more of the second class, so a name has at least two characters); the daemon checks the name
+# with one leading "/" trimmed (daemon/names.go reserveName, daemon/rename.go).
+_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
+
+
+def _valid_name(name: object) -> str:
+    """``name`` as stored (without a leading ``/``), or :class:`InvalidContainerName`."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name.removeprefix("/")):
+        raise InvalidContainerName(name)
+    return name.removeprefix("/")
+
 
 if TYPE_CHECKING:
     from . import Engine
@@ -133,7 +147,10 @@ class ContainerCollection:
 
         Raises:
             InvalidResource: an option Docker refuses (nothing is created).
+            InvalidContainerName: ``name`` is not ``[a-zA-Z0-9][a-zA-Z0-9_.-]+`` (Docker's rule).
         """
+        if name is not None:
+            name = _valid_name(name)
         limits = Resources.from_options(host_cpus=self._engine.host.cpus, **resources)
         policy = RestartPolicy.parse(restart_policy)
         img = self._engine.images.get_or_pull(image)
@@ -214,8 +231,10 @@ class ContainerCollection:
 
         Raises:
             Conflict: another container has that name.
+            InvalidContainerName: ``name`` is not ``[a-zA-Z0-9][a-zA-Z0-9_.-]+`` (Docker's rule).
         """
         container = self.get(ref) if isinstance(ref, str) else ref
+        name = _valid_name(name)
         if container.name == name:
             return container
         if name in self._by_name:

@@ -91,7 +91,7 @@ PROBES: dict[str, ProbeSpec] = {
         ),
         _spec(
             "p02_rm",
-            "Will the new container c see the line `maintenance at 18:00` in /etc/motd?",
+            "Will the new container gamma see the line `maintenance at 18:00` in /etc/motd?",
             ("yes", "no"),
             "The writable layer belongs to one container and is deleted with it by docker rm (docker "
             "stop and docker start keep it); the image never had the line. Keep data in a volume, or "

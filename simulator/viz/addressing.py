@@ -17,7 +17,7 @@ from ..digest import short_id
 from ..model.entries import Entry, Kind
 from ..model.image import Image
 from ..model.layer import Layer
-from .style import add_legend, new_digraph, node
+from .style import add_legend, label, new_digraph, node
 
 __all__ = ["content_addressing", "one_byte_changed"]
 
@@ -87,10 +87,10 @@ def content_addressing(
             return "unchanged", [what, _id(before), "unchanged"]
         return "changed", [what, f"{_id(before)} →", f"{_id(after)}", "CHANGED"]
 
-    title = "content addressing: DiffID → ChainID → config → ImageID"
+    title = "content addressing:\nDiffID → ChainID → config → ImageID"
     if note:
         title += f"\none byte changed: {note}"
-    g = new_digraph("content_addressing", title, rankdir="LR")
+    g = new_digraph("content_addressing", title, rankdir="TB")  # top down: fits a column
     used: set[str] = set()
     diff_ids, chains = image.diff_ids, image.chain_ids
     new_diff = other.diff_ids if other else [None] * len(diff_ids)
@@ -101,16 +101,22 @@ def content_addressing(
             look, lines = look_and(d, nd, f"L{i} DiffID")
             used.add(look)
             node(c, f"diff{i}", look, *lines)
+            if i:  # one column, L0 on top, beside the ChainIDs' column
+                c.edge(f"diff{i - 1}", f"diff{i}", style="invis")
     with g.subgraph(name="cluster_chainids") as c:
-        c.attr(label="ChainID(n) = sha256(ChainID(n-1) + ' ' + DiffID(n))", fontsize="16", style="rounded")
+        c.attr(
+            label=label("ChainID(n) = sha256(", "ChainID(n-1) + ' ' + DiffID(n))"),
+            fontsize="16",
+            style="rounded",
+        )
         for i, (d, nd) in enumerate(zip(chains, new_chain, strict=True)):
             look, lines = look_and(d, nd, f"L{i} ChainID" + (" = DiffID" if i == 0 else ""))
             used.add(look)
             node(c, f"chain{i}", look, *lines)
     for i in range(len(diff_ids)):
         g.edge(f"diff{i}", f"chain{i}")
-        if i:  # drawn, but not a rank step: the ChainIDs stay one column, not a staircase
-            g.edge(f"chain{i - 1}", f"chain{i}", constraint="false")
+        if i:  # down the ChainIDs' column, L0 first
+            g.edge(f"chain{i - 1}", f"chain{i}")
     config_lines = [
         "config JSON",
         "(rootfs.diff_ids, history, Env ...)",
@@ -124,6 +130,8 @@ def content_addressing(
         config_look, config_lines = "changed", [*config_lines, "CHANGED: it lists the new DiffID"]
     used.add(config_look)
     node(g, "config", config_look, *config_lines)
+    if chains:  # the config under the ChainIDs, not beside them: one column fits a notebook
+        g.edge(f"chain{len(chains) - 1}", "config", style="invis")
     for i in range(len(diff_ids)):
         g.edge(f"diff{i}", "config", style="dashed", label=" listed in " if i == len(diff_ids) - 1 else "")
     look, lines = look_and(image.id, other.id if other else None, "ImageID = sha256(config)")

@@ -9,12 +9,14 @@ does not need are drawn grey and dashed, with no steps.
 
 from __future__ import annotations
 
+import itertools
+
 import graphviz
 
 from ..builder.result import BuildResult, StageRecord, StepRecord
 from ..text import human_size
 from .dispatch import diagram_for
-from .style import SMALL, add_legend, label, new_digraph, node, shorten
+from .style import LINE, SMALL, add_legend, label, narrow, new_digraph, node, shorten, wrap
 
 __all__ = ["build_graph"]
 
@@ -66,7 +68,7 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
             name = stage.name if stage.name and stage.name != str(stage.index) else f"#{stage.index}"
             state = "" if stage.built else " · SKIPPED (the target does not need it)"
             c.attr(
-                label=label(f"stage {name}{state}"),
+                label=label(*narrow([f"stage {name}{state}"], LINE)),
                 fontsize="16",
                 style="rounded,dashed" if not stage.built else "rounded",
                 color="#999999" if not stage.built else "#000000",
@@ -81,11 +83,7 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
                     continue  # drawn as the stage's head
                 sid = ids[id(step)]
                 k, n = step.position
-                words = (
-                    f"#{step.number} [{k}/{n}] {shorten(step.instruction, 40)}"
-                    if k
-                    else shorten(step.instruction, 40)
-                )
+                words = wrap(f"#{step.number} [{k}/{n}] {step.instruction}" if k else step.instruction)
                 if step.layer is None:
                     look, status = "meta_step", "no layer (config only)"
                 elif step.cached:
@@ -93,16 +91,21 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
                 elif step is first_miss:
                     look, status = (
                         "first_miss",
-                        f"FIRST MISS: {shorten(step.miss_reason or 'no reason recorded', 40)}",
+                        f"FIRST MISS: {step.miss_reason or 'no reason recorded'}",
                     )
                 else:
                     why = f" ({shorten(step.miss_reason, 30)})" if step.miss_reason else " (parent changed)"
                     look, status = "rebuilt", f"rebuilt{why} · {human_size(step.layer.size)}"
                 used.add(look)
-                node(c, sid, look, words, status, f"line {step.line}")
+                status_lines = wrap(status, LINE, 3) if look == "first_miss" else narrow([status], LINE)
+                node(c, sid, look, *words, *status_lines, f"line {step.line}")
                 c.edge(previous, sid)
                 previous = sid
             last[stage.index] = previous
+    # the stages one under the other, in the Dockerfile's order, not side by side: the picture
+    # grows down and fits a notebook column (simulator.viz.fit)
+    for upper, lower in itertools.pairwise(stages):
+        g.edge(last[upper.index], f"stage{lower.index}", style="invis")
     for stage in stages:
         source = _stage_key(stages, stage.base)
         if source is not None and source != stage.index:
@@ -136,7 +139,7 @@ def build_graph(result: BuildResult) -> graphviz.Digraph:
             fontsize=SMALL,
         )
     if result.warnings:
-        node(g, "warnings", "metadata", *[shorten(w, 60) for w in result.warnings[:5]])
+        node(g, "warnings", "metadata", *[line for w in result.warnings[:5] for line in wrap(w, LINE, 3)])
     order = ["image", "stage", "cached", "first_miss", "rebuilt", "meta_step", "skipped"]
     extra = [("bold", "FROM (stage base)"), ("solid", "next step")]
     if copy_seen:

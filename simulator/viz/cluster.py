@@ -20,7 +20,7 @@ from ..cluster import Cluster, Decision, Node, Pod
 from ..text import human_size
 from . import ops_looks as _ops_looks  # noqa: F401  (registers the looks used below)
 from .dispatch import Tree, diagram_for, table_for, tree_for
-from .style import LOOKS, MONO, add_legend, left_label, new_digraph, node, shorten
+from .style import LINE, LOOKS, MONO, NARROW, add_legend, left_label, narrow, new_digraph, node, wrap
 from .tables import html_table
 
 __all__ = [
@@ -121,34 +121,44 @@ def cluster_picture(cluster: Cluster) -> graphviz.Digraph:
             used_looks.append(look)
         return look
 
+    # The nodes stand one under the other (an invisible edge from each node's last row to the
+    # next node), each with its pods and images in a row under it: the picture grows down, not
+    # sideways, and stays within a notebook column (simulator.viz.fit).
+    above: str | None = None
     for n in cluster.nodes:
         nid = _id("node", n.name)
         with g.subgraph(name=f"cluster_{n.name}") as sub:
             sub.attr(label="", style="rounded", color="#000000" if n.ready else "#999999")
             look = "k8s_node" if n.ready and not n.unschedulable else "k8s_node_down"
-            node(sub, nid, use(look), *node_lines(n))
+            node(sub, nid, use(look), *narrow(node_lines(n), LINE))
+            if above is not None:
+                g.edge(above, nid, style="invis")
+            above = nid
             for p in sorted(n.pods, key=lambda p: p.name):
                 pid = _id("pod", p.key)
-                node(sub, pid, use(pod_look(p)), f"pod {p.name} · {pod_status(p)}", _requests_text(p))
+                node(sub, pid, use(pod_look(p)), f"pod {p.name}", pod_status(p), *narrow([_requests_text(p)]))
                 sub.edge(nid, pid, style="solid")
+                above = pid
             for ref, size in sorted(n.images.items()):
                 iid = _id("image", n.name, ref)
-                node(sub, iid, use("node_image"), f"image {shorten(ref, 32)}", human_size(size))
+                node(sub, iid, use("node_image"), *wrap(f"image {ref}", NARROW), human_size(size))
                 sub.edge(nid, iid, style="dotted", arrowhead="none")
     pending = sorted((p for p in pods if not p.node), key=lambda p: p.name)
     if pending:
         with g.subgraph(name="cluster_pending") as sub:
             sub.attr(label="not scheduled (no node fits)", style="dashed", color="#999999")
             for p in pending:
-                why = textwrap.wrap(p.message, 44) if p.message else ["waiting for the scheduler"]
+                why = textwrap.wrap(p.message, LINE) if p.message else ["waiting for the scheduler"]
                 node(
                     sub,
                     _id("pod", p.key),
                     use("pod_pending"),
                     f"pod {p.name} · Pending",
-                    _requests_text(p),
+                    *narrow([_requests_text(p)], LINE),
                     *why,
                 )
+                if above is not None:
+                    g.edge(above, _id("pod", p.key), style="invis")
     order = [
         k
         for k in (
@@ -201,7 +211,14 @@ def scheduler_table(decision: Decision) -> graphviz.Digraph:
     title += ")" if examined == decision.num_nodes else f", {examined} examined)"
     g = new_digraph("scheduler_table", title, rankdir="LR")
     images = ", ".join(p.images) or "none"
-    node(g, "pod", "pod_pending", f"pod {p.name}", _requests_text(p), f"image {shorten(images, 40)}")
+    node(
+        g,
+        "pod",
+        "pod_pending",
+        f"pod {p.name}",
+        *narrow([_requests_text(p)], 16),  # an ellipse is wider than its text
+        *wrap(f"image {images}", 16, 3),
+    )
     looks: list[str] = []
     with g.subgraph(name="rows") as rows:
         rows.attr(rank="same")
@@ -215,16 +232,18 @@ def scheduler_table(decision: Decision) -> graphviz.Digraph:
             if previous is not None:
                 rows.edge(previous, rid, style="invis")
             previous = rid
+        if decision.skipped:  # under the rows, not beside the pod: the picture stays narrow
+            rows.node(
+                "skipped",
+                left_label(["PreScore Skip (score 0):", *textwrap.wrap(", ".join(decision.skipped), NARROW)]),
+                shape="note",
+                fontname=MONO,
+            )
+            if previous is not None:
+                rows.edge(previous, "skipped", style="invis")
     for name, look, _ in _verdict_rows(decision):
         style = {"selected": "bold", "feasible": "solid", "filtered": "dashed"}[look]
         g.edge("pod", _id("row", name), style=style)
-    if decision.skipped:
-        g.node(
-            "skipped",
-            left_label([f"PreScore Skip (score 0): {', '.join(decision.skipped)}"]),
-            shape="note",
-            fontname=MONO,
-        )
     order = [k for k in ("selected", "feasible", "filtered") if k in looks]
     add_legend(
         g,

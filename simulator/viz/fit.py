@@ -9,6 +9,14 @@ the width.  :func:`fitted_html` is how every notebook display and widget pane sh
 - the SVG scales down to the column (``width: 100%``), but **never below the scale that keeps
   its smallest text at** ``MIN_TEXT_PX`` (12 px) on screen: a diagram too wide for that keeps
   this minimum width inside a box that scrolls sideways, and the box never overflows the column;
+- at browser zoom (a device pixel ratio of 1.25 or 1.5, what 125 % and 150 % zoom give on an
+  ordinary screen or projector), the floor is divided by the ratio: 12 px *on screen* then need
+  fewer CSS px, so a diagram that fits the column at 100 % still fits the narrower column at
+  150 % (a CSS media query on ``resolution``; the inline ``min-width`` stays the floor where
+  styles are stripped, e.g. an untrusted notebook).  Higher ratios (a "retina" screen at 100 %)
+  keep the 100 % floor: their pixels are small, not zoomed;
+- the lesson diagrams are laid out (simulator.viz.style: ``LINE``, ``NARROW``, ``wrap``) so that
+  their floor fits the narrowest column measured (~590 px at 1024x768): no scroll box;
 - ``full_size`` (widgets): a link opens the diagram alone at natural size in a new tab.
 
 Files for slides (:func:`~simulator.viz.render`) keep the legend inside the picture.
@@ -31,6 +39,9 @@ MIN_TEXT_PX = 12.0
 
 PT = 4 / 3
 """CSS px per point: Graphviz's SVG sizes are in pt."""
+
+ZOOMS = (1.25, 1.5)
+"""Device pixel ratios (browser zoom) at which the floor is divided by the ratio, in order."""
 
 
 def without_legend(graph: graphviz.Digraph) -> graphviz.Digraph:
@@ -118,7 +129,14 @@ def fitted_svg(svg: str, *, min_text_px: float = MIN_TEXT_PX) -> str:
     smallest = min(fonts) * PT if fonts else 16.0
     floor = min(natural, natural * min_text_px / smallest)
     style = f"width:100%;max-width:{natural:.0f}px;min-width:{floor:.0f}px;height:auto;display:block"
-    return f'<svg style="{style}"' + element[len("<svg") :]
+    name = f"layerlab-fit-{floor:.0f}"
+    zoomed = "".join(
+        f"@media (min-resolution:{ratio}dppx){{svg.{name}{{min-width:{floor / ratio:.0f}px !important}}}}"
+        for ratio in ZOOMS
+    )
+    opened = f'<svg style="{style}" class="{name}"' + element[len("<svg") :]
+    end = opened.index(">") + 1
+    return opened[:end] + f"<style>{zoomed}</style>" + opened[end:]
 
 
 def fitted_html(graph: graphviz.Digraph, *, full_size: bool = False) -> str:

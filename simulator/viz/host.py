@@ -20,7 +20,7 @@ from ..runtime import Host
 from ..runtime.stats import bytes_size
 from . import ops_looks as _ops_looks  # noqa: F401  (registers the looks used below)
 from .dispatch import Tree, diagram_for, table_for, tree_for
-from .style import add_legend, new_digraph, node
+from .style import LINE, add_legend, narrow, new_digraph, node
 from .tables import html_table
 
 __all__ = ["container_lines", "host_lines", "host_picture", "host_table", "host_tree"]
@@ -85,14 +85,14 @@ def host_picture(host: Host) -> graphviz.Digraph:
         f"{sum(1 for c in containers if _running(c))} running",
         rankdir="TB",
     )
-    node(g, "host", "host", *host_lines(host))
+    node(g, "host", "host", *narrow(host_lines(host), LINE))
     looks = ["host"]
     for c in containers:
         look = "process" if _running(c) else "exited"
         if look not in looks:
             looks.append(look)
         cid = _id("container", c.name)
-        node(g, cid, look, *container_lines(host, c))
+        node(g, cid, look, *narrow(container_lines(host, c)))
         g.edge("host", cid, style="solid" if _running(c) else "dashed")
     add_legend(g, looks, extra=[("solid", "a running process"), ("dashed", "no process now")])
     return g

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from .dispatch import Tree
+from .style import CONTINUED
 
 __all__ = ["graph_outline", "graph_tree"]
 
@@ -158,7 +159,18 @@ def _set_label(g: _Graph, scope: str, label: str) -> None:
 
 
 def _text(node: _Node, named: set[str], g: _Graph) -> Tree:
-    lines = [line.strip() for line in node.label.splitlines() if line.strip()] or [node.name]
+    lines: list[str] = []
+    joined = True  # a line that viz.style wrapped inside a phrase ends with CONTINUED
+    for raw in node.label.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if lines and not joined:
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+        joined = not raw.endswith(CONTINUED)
+    lines = lines or [node.name]
     leaves: list[Tree] = []
     if node.left_justified and len(lines) > 1:
         text = lines[0]

@@ -16,7 +16,7 @@ from ..model.image import Image
 from ..model.paths import ancestors
 from ..model.union import UnionView
 from .dispatch import diagram_for
-from .style import add_legend, new_digraph, node, shorten, size_text
+from .style import CONTINUED, LINE, add_legend, new_digraph, node, size_text, wrap
 
 __all__ = ["copy_up", "overlay"]
 
@@ -42,7 +42,9 @@ def _layers(obj: Container | Image) -> tuple[Image, list[tuple[str, str, dict[st
     rows = [
         (
             f"L{i}",
-            f"L{i} · {size_text(layer.size)}\n{shorten(layer.created_by or '(no command recorded)', 40)}",
+            "\n".join(
+                [f"L{i} · {size_text(layer.size)}", *wrap(layer.created_by or "(no command recorded)")]
+            ),
             dict(layer.entries),
         )
         for i, layer in enumerate(image.layers)
@@ -53,7 +55,7 @@ def _layers(obj: Container | Image) -> tuple[Image, list[tuple[str, str, dict[st
         rows.append(
             (
                 "upper",
-                f"writable layer (upperdir) · {size_text(size)}\ncontainer {obj.name or obj.id[:12]}",
+                f"writable layer (upperdir)\n{size_text(size)}\ncontainer {obj.name or obj.id[:12]}",
                 upper,
             )
         )
@@ -114,7 +116,7 @@ def overlay(obj: Container | Image, path: str | None = None) -> graphviz.Digraph
         used.add(look)
         lines = text.split("\n")
         if nid in notes:
-            lines.append(notes[nid])
+            lines.extend(wrap(notes[nid], LINE, 3))
         extra = {}
         if nid == resolved:
             used.add("resolved")
@@ -125,24 +127,32 @@ def overlay(obj: Container | Image, path: str | None = None) -> graphviz.Digraph
         previous = nid
         whiteouts = [p for p, e in entries.items() if e.kind is Kind.WHITEOUT]
         opaques = [p for p, e in entries.items() if e.kind is Kind.DIR and e.opaque]
+        beside = None  # the marks of a layer stand in one column beside it, not in a row
         for kind, items in (("whiteout", whiteouts), ("opaque", opaques)):
             if not items:
                 continue
             used.add(kind)
             word = "whiteout" if kind == "whiteout" else "opaque dir"
-            shown = [f"{word} {p}" for p in items[:MAX_MARKS]]
+            # narrow: the word on a line of its own, then the paths
+            shown = [word + CONTINUED, items[0]] if len(items) == 1 else [word + "s", *items[:MAX_MARKS]]
             if len(items) > MAX_MARKS:
                 shown.append(f"+{len(items) - MAX_MARKS} more")
             mark = f"{nid}_{kind}"
             node(g, mark, kind, *shown, fontsize="14")
             g.edge(nid, mark, style="dashed", arrowhead="none", constraint="false")
-            with g.subgraph() as same:
-                same.attr(rank="same")
-                same.node(nid)
-                same.node(mark)
-    view_lines = ["merged view (what the container sees)"]
+            if beside is None:
+                with g.subgraph() as same:
+                    same.attr(rank="same")
+                    same.node(nid)
+                    same.node(mark)
+            else:
+                g.edge(beside, mark, style="invis")
+            beside = mark
+    view_lines = ["merged view" + CONTINUED, "(what the container sees)"]
     if path:
-        view_lines.append(f"{path} ← {resolved}" if resolved else f"{path}: not found (ENOENT)")
+        view_lines.extend(
+            wrap(f"{path} ← {resolved}" if resolved else f"{path}: not found (ENOENT)", LINE, 3)
+        )
         if resolved is None:
             used.add("missing")
     used.add("merged")

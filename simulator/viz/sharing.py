@@ -15,7 +15,7 @@ import graphviz
 from ..digest import short_id
 from ..model.container import State
 from ..text import human_size
-from .style import MONO, SMALL, add_legend, left_label, new_digraph, node, shorten, size_text
+from .style import FONTSIZE, LINE, MONO, NARROW, add_legend, left_label, new_digraph, node, size_text, wrap
 
 __all__ = ["sharing_dag"]
 
@@ -107,8 +107,9 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
                         nid,
                         "shared",
                         f"L{depth} · {size_text(layer.size)}",
-                        shorten(layer.created_by or "(no command recorded)", 40),
-                        f"shared by {refs[chain]} images · ChainID {short_id(chain)}",
+                        *wrap(layer.created_by or "(no command recorded)", NARROW),
+                        f"shared by {refs[chain]} images",
+                        f"ChainID {short_id(chain)}",
                     )
                     if below is not None:
                         g.edge(below, nid)
@@ -127,20 +128,20 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
                     nid,
                     "shared" if shared else "layer",
                     f"L{depth} · {size_text(layer.size)}",
-                    shorten(layer.created_by or "(no command recorded)", 40),
-                    f"{who} · ChainID {short_id(chain)}",
+                    *wrap(layer.created_by or "(no command recorded)", NARROW),
+                    *wrap(who, NARROW),
+                    f"ChainID {short_id(chain)}",
                 )
                 if below is not None:
                     g.edge(below, nid)
             below = nid
         usage = rows.get(image.id)
         tags = engine.images.tags_of(image)
-        lines = [f"{tags[0] if tags else '<none>'} · image {image.short_id}"]
+        lines = [*wrap(tags[0] if tags else "<none>", NARROW), f"image {image.short_id}"]
         if usage is not None:
-            lines.append(
-                f"SIZE {human_size(usage.size)} · SHARED {human_size(usage.shared_size, 4)} "
-                f"· UNIQUE {human_size(usage.unique_size, 4)}"
-            )
+            lines.append(f"SIZE {human_size(usage.size)}")
+            lines.append(f"SHARED {human_size(usage.shared_size, 4)}")
+            lines.append(f"UNIQUE {human_size(usage.unique_size, 4)}")
             lines.append(f"containers: {usage.containers}")
         node(g, "image_" + image.short_id, "image", *lines)
         if below is not None:
@@ -155,9 +156,12 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
             g,
             gid,
             "image",
-            f"{len(group)} images on L{depth} · {shorten(', '.join(names), 44)}",
-            f"their own layers: {size_text(own)} in all · containers: {users}",
-            "(expand, or fold=0, draws each image)",
+            f"{len(group)} images on L{depth}",
+            *wrap(", ".join(names), LINE),
+            f"their own layers: {size_text(own)}",
+            f"containers: {users}",
+            "(expand, or fold=0,",
+            "draws each image)",
         )
         g.edge(_layer_id(chain), gid)
     containers = sorted(engine.containers.list(all=True), key=lambda c: (c.created, c.id))
@@ -176,11 +180,13 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
             g,
             f"containers_{key}",
             "container",
-            f"{len(group)} containers of {tags[0] if tags else 'image ' + key}",
-            " · ".join(f"{n} {state}" for state, n in sorted(states.items())),
-            f"writable layers: {size_text(sum(c.size_rw for c in group))} in all, "
+            f"{len(group)} containers of",
+            *wrap(tags[0] if tags else "image " + key, LINE),
+            *wrap(" · ".join(f"{n} {state}" for state, n in sorted(states.items())), LINE),
+            f"writable layers: {size_text(sum(c.size_rw for c in group))}",
             f"largest {size_text(max(c.size_rw for c in group))}",
-            f"{sum(len(c.copy_ups) for c in group)} copy-ups (fold=0 draws each container)",
+            f"{sum(len(c.copy_ups) for c in group)} copy-ups",
+            "(fold=0 draws each container)",
         )
         g.edge(folded_images.get(key, "image_" + key), f"containers_{key}", style="dashed")
     for c in containers:
@@ -191,8 +197,10 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
             g,
             cid,
             "container",
-            f"container {c.name or c.id[:12]} · {c.state.value}",
-            f"writable layer: {size_text(c.size_rw)}",
+            *wrap(f"container {c.name or c.id[:12]}", NARROW),
+            c.state.value,
+            "writable layer:",
+            size_text(c.size_rw),
             f"{len(c.copy_ups)} copy-up{'s' * (len(c.copy_ups) != 1)}",
         )
         g.edge(folded_images.get(c.image.short_id, "image_" + c.image.short_id), cid, style="dashed")
@@ -201,10 +209,13 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
         left_label(["docker system df", *df.table().splitlines()[:3]]),
         shape="note",
         fontname=MONO,
-        fontsize=SMALL,
+        fontsize=FONTSIZE,  # as large as the rest: the smallest text sets the scale (viz.fit)
         style="filled",
         fillcolor="#FFFFFF",
     )
+    roots = [_layer_id(i.chain_ids[0]) for i in images if i.chain_ids]
+    if roots:  # under the graph, not beside it
+        g.edge("df", roots[0], style="invis")
     looks = (["container"] if containers else []) + ["image"] + (["shared"] if any_shared else []) + ["layer"]
     add_legend(g, looks, extra=[("solid", "stacked on"), ("dashed", "container runs image")], bottom_up=True)
     return g

@@ -15,7 +15,7 @@ from ..model.image import Image
 from ..model.layer import Layer
 from ..text import human_size
 from .dispatch import diagram_for
-from .style import add_legend, new_digraph, node, shorten, size_text
+from .style import NARROW, add_legend, new_digraph, node, shorten, size_text, wrap
 
 __all__ = ["layer_stack", "layer_tree"]
 
@@ -37,42 +37,48 @@ def layer_stack(image: Image, *, name: str | None = None) -> graphviz.Digraph:
     """
     title = f"{name or 'image ' + image.short_id}: {_plural(len(image.layers), 'layer')}, {human_size(image.size)}"
     g = new_digraph("layer_stack", title, rankdir="BT")
-    previous: str | None = None
-    pending_notes: list[tuple[int, str]] = []  # metadata entries before the first layer
+    # One note per layer for the history entries that follow it (before the first layer: one
+    # note under it), so that the picture is never wider than a layer and one note.
+    notes: dict[int, list[str]] = {}
     layer_no = -1
-    note_no = 0
+    note_count = 0
+    layers: list[tuple[Layer, str]] = []
     for entry, layer in image.layer_history():
         if layer is None:
-            note_no += 1
-            text = shorten(entry.created_by or entry.comment or "(no command recorded)", 40)
-            note = f"meta{note_no}"
-            node(g, note, "metadata", text, "config only: no layer")
-            if previous is None:
-                pending_notes.append((note_no, note))
-            else:
-                g.edge(previous, note, style="dashed", arrowhead="none", constraint="false")
-                with g.subgraph() as same:
-                    same.attr(rank="same")
-                    same.node(previous)
-                    same.node(note)
+            note_count += 1
+            text = shorten(entry.created_by or entry.comment or "(no command recorded)", 2 * NARROW)
+            notes.setdefault(layer_no, []).extend(wrap(text, NARROW))
             continue
         layer_no += 1
-        current = f"L{layer_no}"
-        created = shorten(entry.created_by or layer.created_by or "(no command recorded)", 44)
+        layers.append((layer, entry.created_by or layer.created_by or "(no command recorded)"))
+    previous: str | None = None
+    for number, (layer, created) in enumerate(layers):
+        current = f"L{number}"
         node(
             g,
             current,
             "layer",
-            f"L{layer_no} · {size_text(layer.size)}",
-            created,
-            f"{_plural(len(layer), 'change')} · DiffID {short_id(layer.diff_id)}",
+            f"L{number} · {size_text(layer.size)}",
+            *wrap(created),
+            _plural(len(layer), "change"),
+            f"DiffID {short_id(layer.diff_id)}",
         )
         if previous is not None:
             g.edge(previous, current)
-        else:
-            for _, note in pending_notes:
-                g.edge(note, current, style="dashed", arrowhead="none")
         previous = current
+    for after, lines in notes.items():
+        note = f"meta{after + 1}"
+        node(g, note, "metadata", *lines, "config only: no layer")
+        if after < 0:
+            if layers:
+                g.edge(note, "L0", style="dashed", arrowhead="none")
+            continue
+        g.edge(f"L{after}", note, style="dashed", arrowhead="none", constraint="false")
+        with g.subgraph() as same:
+            same.attr(rank="same")
+            same.node(f"L{after}")
+            same.node(note)
+    note_no = note_count
     top = "image"
     node(
         g,

@@ -130,7 +130,7 @@ def new_digraph(name: str, title: str, *, rankdir: str = "TB") -> graphviz.Digra
     g = graphviz.Digraph(name=name)
     g.attr(
         "graph",
-        label=label(title),
+        label=label(*(line for part in title.split("\n") for line in wrap(part, TITLE_LINE, 3))),
         labelloc="t",
         fontname=FONT,
         fontsize=TITLE,
@@ -169,6 +169,60 @@ def shorten(text: str, width: int = 44) -> str:
     """One line of at most ``width`` characters (``…`` marks a cut), whitespace collapsed."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+LINE = 30
+"""Characters per line of a node (16 pt Helvetica: ~250 pt).  Two such nodes side by side, or
+three of ``NARROW``, keep a diagram under ~780 pt, which scaled to the narrowest notebook
+column (~590 px at 1024x768) still shows 16 pt text at 12 px (simulator.viz.fit)."""
+
+TITLE_LINE = 48
+"""Characters per line of a diagram's title (20 pt)."""
+
+NARROW = 24
+"""Characters per line of a node drawn three or more side by side."""
+
+
+CONTINUED = "\u00a0"
+"""Ends a label line that :func:`wrap` or :func:`narrow` broke inside a phrase (a no-break
+space: invisible at the end of a line), so that the text outline
+(:mod:`simulator.viz.outline`) joins it to the next line with a space, not with `` · ``."""
+
+
+def wrap(text: str, width: int = LINE, lines: int = 2) -> list[str]:
+    """``text`` on at most ``lines`` lines of at most ``width`` characters (``…`` marks a cut);
+    long words (digests, paths) are broken where they reach the width.  Every line but the last
+    ends with :data:`CONTINUED`."""
+    import textwrap
+
+    flat = " ".join(str(text).split())
+    out = textwrap.wrap(flat, width, break_on_hyphens=False) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return [line + CONTINUED for line in out[:-1]] + out[-1:]
+
+
+def narrow(lines: Iterable[str], width: int = NARROW) -> list[str]:
+    """``lines`` re-cut for a narrow node: a line longer than ``width`` is split at its `` · ``
+    separators, then before a parenthesis, then wrapped (no text is dropped)."""
+    import textwrap
+
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        for part in line.split(" · "):
+            pieces = [part]
+            if len(part) > width and " (" in part:
+                head, _, tail = part.partition(" (")
+                pieces = [head, "(" + tail]
+            cut: list[str] = []
+            for piece in pieces:
+                cut.extend(textwrap.wrap(piece, width, break_on_hyphens=False) or [""])
+            out.extend([line + CONTINUED for line in cut[:-1]] + cut[-1:])
+    return out
 
 
 def size_text(n: int) -> str:

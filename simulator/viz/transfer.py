@@ -22,7 +22,7 @@ from ..registry.transfer import PullResult, PushResult
 from ..text import human_size
 from . import ops_looks as _ops_looks  # noqa: F401  (registers the looks used below)
 from .dispatch import Tree, diagram_for, table_for, tree_for
-from .style import add_legend, label, new_digraph, node
+from .style import FONTSIZE, NARROW, add_legend, label, new_digraph, node, wrap
 from .tables import html_table
 
 __all__ = ["BlobRow", "blob_rows", "transfer_picture", "transfer_table", "transfer_tree"]
@@ -164,15 +164,25 @@ def transfer_picture(result: PushResult | PullResult) -> graphviz.Digraph:
     pull = isinstance(result, PullResult)
     g = new_digraph("transfer", _title(result, rows), rankdir="LR")
     repo = _repository(result)
-    node(g, "registry", "registry", f"registry: repository {repo}", "blobs stored once, by digest")
-    g.node("engine", label("this engine's image store", "local layers, by content"), shape="box3d")
+    # narrow ends and no label on each blob's arrow (the legend says what bold means): the
+    # picture stays within a notebook column (simulator.viz.fit)
+    node(
+        g,
+        "registry",
+        "registry",
+        "registry:",
+        *wrap(f"repository {repo}", NARROW),
+        "blobs stored once,",
+        "by digest",
+    )
+    g.node("engine", label("this engine's", "image store:", "local layers,", "by content"), shape="box3d")
     used: list[str] = []
     manifest_digest = str(result.digest)
     with g.subgraph(name="cluster_blobs") as sub:
         sub.attr(
-            label="layer blobs" + (" (bottom first)" if pull else " (top first, as docker push lists them)")
+            label=label("layer blobs", "(bottom first)" if pull else "(top first, as docker push lists them)")
         )
-        sub.attr(style="rounded", color="#999999")
+        sub.attr(style="rounded", color="#999999", fontsize=FONTSIZE)
         for i, row in enumerate(rows):
             if row.look not in used:
                 used.append(row.look)
@@ -182,19 +192,19 @@ def transfer_picture(result: PushResult | PullResult) -> graphviz.Digraph:
     for i, row in enumerate(rows):
         if row.moved:
             g.edge(source, f"blob{i}", style="bold")
-            g.edge(f"blob{i}", target, style="bold", label="download" if pull else "upload")
+            g.edge(f"blob{i}", target, style="bold")
         elif row.look == "blob_mounted":
             g.edge("registry", f"blob{i}", style="dashed", label=row.status)
         else:
             g.edge(f"blob{i}" if pull else "registry", "engine" if pull else f"blob{i}", style="dotted")
     g.edge(source, "manifest", style="bold")
-    g.edge("manifest", target, style="bold", label="GET" if pull else "PUT")
+    g.edge("manifest", target, style="bold", label="GET" if pull else "PUT", fontsize=FONTSIZE)
     order = [k for k in ("blob_moved", "blob_kept", "blob_mounted") if k in used]
     add_legend(
         g,
         [*order, "manifest", "registry"],
         extra=[
-            ("bold", "sent over the network"),
+            ("bold", "sent over the network (" + ("download" if pull else "upload") + ")"),
             ("dotted", "already there: nothing sent"),
             *([("dashed", "mounted inside the registry")] if "blob_mounted" in used else []),
         ],

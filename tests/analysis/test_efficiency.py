@@ -96,3 +96,53 @@ def test_summary_lists_paths_largest_first():
 
 def test_empty_image():
     assert efficiency(Image.of([])).score == 1.0
+
+
+# Rebuilding removes only waste in the layers the build made: the base image's layers are shipped
+# as they are whatever a Dockerfile on top does (only a multi-stage build onto another base, or
+# flattening with docker export | docker import, removes them; --squash keeps the base's layers).
+def _based():
+    base = Image.of([Layer.of({"/etc/ssl/cert": F(b"c" * 100), "/etc/motd": F(b"m" * 7)})])
+    own = Layer.of({"/tmp/junk": F(b"j" * 30), "/etc/motd": F(b"hello\n")})
+    cleanup = Layer.of({"/tmp/junk": Entry.whiteout(), "/etc/ssl": Entry.whiteout()})
+    return base, base.with_layer(own, _entry("RUN a")).with_layer(cleanup, _entry("RUN b"))
+
+
+def _entry(created_by):
+    from simulator import HistoryEntry
+
+    return HistoryEntry(created_by)
+
+
+def test_waste_is_split_between_the_image_own_layers_and_the_base_layers():
+    base, image = _based()
+    for given in (base, 1):
+        report = efficiency(image, base=given)
+        assert report.base_layers == 1
+        assert report.wasted_bytes == 137
+        assert (report.wasted_in_base_layers, report.wasted_in_own_layers) == (107, 30)
+        assert report.reclaimable == 30  # a rebuild removes only the junk of its own RUN
+        text = report.summary()
+        assert "in this image's own layers: 30 bytes (30B), reclaimable by rebuilding" in text
+        assert "in the base image's layer: 107 bytes (107B), not removed by rebuilding" in text
+        assert "multi-stage" in text and "export" in text
+
+
+def test_without_a_base_the_summary_does_not_promise_a_rebuild_removes_it():
+    _, image = _based()
+    report = efficiency(image)
+    assert report.base_layers is None
+    assert report.wasted_bytes == 137 and report.wasted_in_base_layers == 0
+    assert "reclaimable by rebuilding" not in report.summary()
+    assert "base=" in report.summary()
+
+
+def test_a_base_that_is_not_the_bottom_of_the_image_is_refused():
+    import pytest
+
+    _, image = _based()
+    other = Image.of([Layer.of({"/x": F(b"x")})])
+    with pytest.raises(ValueError, match="not the bottom"):
+        efficiency(image, base=other)
+    with pytest.raises(ValueError, match="0 to 3"):
+        efficiency(image, base=4)

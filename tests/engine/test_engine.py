@@ -283,3 +283,37 @@ def test_bad_arguments_are_clear_errors():
     with pytest.raises(InvalidPath):
         c.rename("/f", None)  # type: ignore[arg-type]
     assert c.upper_entries == {}
+
+
+# moby daemon/names/names.go RestrictedNamePattern `^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`, checked with
+# one leading "/" trimmed; the daemon's message names the refused name and the allowed characters.
+@pytest.mark.parametrize(
+    "bad", ["a", "/a", "_web", "-web", ".web", "web app", "wéb", "", "/", "web/1", "//web"]
+)
+def test_a_container_name_docker_refuses_is_refused_with_its_message(bad: str) -> None:
+    from simulator.errors import InvalidContainerName
+
+    engine = Engine()
+    with pytest.raises(InvalidContainerName) as raised:
+        engine.containers.create("alpine:3.20", name=bad)
+    assert str(raised.value) == f"Invalid container name ({bad}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+    assert isinstance(raised.value, ValueError)
+    assert engine.containers.list(all=True) == []
+
+
+@pytest.mark.parametrize("good", ["ab", "a1", "9z", "web_1.a-b", "/web"])
+def test_names_docker_accepts_are_accepted(good: str) -> None:
+    engine = Engine()
+    container = engine.containers.create("alpine:3.20", name=good)
+    assert container.name == good.removeprefix("/")
+    assert engine.containers.get(good.removeprefix("/")) is container
+
+
+def test_rename_checks_the_new_name_too() -> None:
+    from simulator.errors import InvalidContainerName
+
+    engine = Engine()
+    container = engine.containers.create("alpine:3.20", name="web")
+    with pytest.raises(InvalidContainerName, match=r"Invalid container name \(x\)"):
+        engine.containers.rename(container, "x")
+    assert container.name == "web"

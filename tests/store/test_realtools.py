@@ -30,7 +30,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("store")
     engine = Engine(root=root)
     engine.build("FROM alpine:3.20\nRUN echo hi > /x\n", tag="web:1")
-    c = engine.containers.create("web:1", name="c")
+    c = engine.containers.create("web:1", name="c1")
     c.write_file("/y", b"from python\n")
     c.commit(repository="example.com/team/app", tag="2")
     return root

@@ -22,7 +22,7 @@ def test_images_tags_and_parents_survive_a_reopen(tmp_path: Path) -> None:
     with Engine(root=tmp_path) as engine:
         image = engine.images.add(_base(), "demo:1")
         engine.images.tag("demo:1", "demo:latest")
-        c = engine.containers.create("demo:1", name="c")
+        c = engine.containers.create("demo:1", name="c1")
         c.write_file("/etc/motd", b"changed\n")
         child = c.commit(repository="child", tag="2")
         history = engine.images.history("child:2")
@@ -61,7 +61,7 @@ def test_containers_keep_their_writable_layer_state_and_output(tmp_path: Path) -
 def test_removing_forgets_and_frees_the_blobs(tmp_path: Path) -> None:
     engine = Engine(root=tmp_path)
     engine.images.add(_base(), "demo:1")
-    c = engine.containers.create("demo:1", name="c")
+    c = engine.containers.create("demo:1", name="c1")
     c.write_file("/big", b"x" * 1000)
     blobs = set(Store(tmp_path).blobs)
     c.remove()

@@ -110,3 +110,9 @@ def build_result() -> BuildResult:
         StageRecord(2, "1", "alpine:3.20", True, image=image, depends_on=(0,)),
     )
     return BuildResult(image, steps, stages, tag="app:2")
+
+
+def flat(dot: str) -> str:
+    """A diagram's DOT text with the line breaks inside its labels read as spaces: the facts a
+    test looks for, whatever width the labels are wrapped to (simulator.viz.style.wrap)."""
+    return dot.replace("\u00a0", "").replace("\\n", " ")

@@ -53,3 +53,36 @@ def test_fitted_html_scrolls_in_its_box_instead_of_overflowing(scene):
     assert 'class="layerlab-diagram-box" style="overflow-x:auto;max-width:100%"' in page
     assert "Legend:" in page and "open full size" in page and "data:image/svg+xml;base64," in page
     assert "cluster_legend" not in page
+
+
+def test_at_150_percent_zoom_the_floor_is_12_px_on_screen_not_12_css_px():
+    """Issue 14 measures text on screen (device px): at 150 % zoom a CSS px is 1.5 screen px, so
+    the floor in CSS px is divided by 1.5 (a media query overriding the inline floor)."""
+    svg = '<svg width="600pt" height="100pt" viewBox="0 0 600 100"><text font-size="16.00">a</text></svg>'
+    out = fitted_svg(svg)
+    floor = 600 * PT * MIN_TEXT_PX / (16 * PT)
+    assert f"min-width:{floor:.0f}px;" in out
+    assert (
+        f"@media (min-resolution:1.5dppx){{svg.layerlab-fit-{floor:.0f}{{min-width:{floor / 1.5:.0f}px !important}}}}"
+        in out
+    )
+    assert "2dppx" not in out  # a retina screen at 100 % keeps the 100 % floor
+    assert out.startswith("<svg style=") and out.index("<style>") > out.index(">")  # inside the svg
+
+
+def _floor(graph) -> float:
+    found = re.search(r"min-width:(\d+)px", fitted_html(graph))
+    assert found
+    return float(found.group(1))
+
+
+COLUMN_PX = 585
+"""The narrowest notebook column measured (JupyterLab at 1024x768: 592 px), less a margin."""
+
+
+@requires_dot
+@pytest.mark.render
+@pytest.mark.parametrize("name", sorted(_diagrams()))
+def test_every_diagram_of_the_golden_scenes_fits_the_narrowest_column(name):
+    """No scroll box at 1024x768: the floor (12 px text) is within the column (issue 14)."""
+    assert _floor(_diagrams()[name]()) <= COLUMN_PX

@@ -13,6 +13,8 @@ from simulator import Engine
 from simulator.viz import sharing_dag
 from simulator.widgets import ContainerPlayground, SharingDashboard
 
+from .scenes import flat
+
 
 def _siblings(n: int) -> Engine:
     """An engine with ``n`` images built on busybox, each with one small layer of its own."""
@@ -29,7 +31,7 @@ def test_sharing_dag_folds_many_images_on_one_shared_layer():
     engine.containers.create("app1:1", name="on-app1").start()
     folded = sharing_dag(engine).source
     assert "6 images on L0" in folded and "busybox:latest, app0:1" in folded
-    assert "their own layers: 10 B in all · containers: 1" in folded  # "0\n".."4\n": 2 B each
+    assert "their own layers: 10 B containers: 1" in flat(folded)  # "0\n".."4\n": 2 B each
     nodes = re.findall(r"^\t\"?([\w-]+)\"? \[", folded.split("subgraph cluster_legend")[0], flags=re.M)
     nodes = [n for n in nodes if n not in ("graph", "node", "edge")]
     assert sorted(n.split("_")[0] for n in nodes) == ["container", "df", "images", "layer"]
@@ -48,9 +50,9 @@ def test_sharing_dag_never_folds_images_that_share_more_than_the_base():
     engine.images.build("FROM app0:1\nRUN echo x > /x\n", context={}, tag="child:1")
     dot = sharing_dag(engine).source
     assert "4 images on L0" in dot  # busybox, app1..app3; app0 has a child, so its layer is shared
-    group = re.search(r'"4 images on L0 · ([^\\"]*)', dot)
+    group = re.search(r'"4 images on L0\\n([^"]*?)\\ntheir own', dot)
     assert group and "app0:1" not in group.group(1) and "child:1" not in group.group(1)
-    assert "app0:1 · image" in dot and "child:1 · image" in dot  # drawn one by one
+    assert "app0:1 image" in flat(dot) and "child:1 image" in flat(dot)  # drawn one by one
 
 
 def test_the_dashboard_toggle_expands_and_folds_again() -> None:
@@ -58,7 +60,7 @@ def test_the_dashboard_toggle_expands_and_folds_again() -> None:
     dash.diagram.request()
     assert "6 images on L0" in dash.diagram.last_dot
     dash.expand.value = True
-    assert "images on" not in dash.diagram.last_dot and "app4:1 · image" in dash.diagram.last_dot
+    assert "images on" not in dash.diagram.last_dot and "app4:1 image" in flat(dash.diagram.last_dot)
     dash.expand.value = False
     assert "6 images on L0" in dash.diagram.last_dot
 

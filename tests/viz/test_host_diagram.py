@@ -12,6 +12,8 @@ from simulator.runtime import Host
 from simulator.viz import diagram_for, host_picture, table_for, text_tree, tree_for
 from simulator.viz.host import host_table, host_tree
 
+from .scenes import flat
+
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -42,12 +44,12 @@ def test_dot_matches_golden() -> None:
 def test_the_picture_agrees_with_docker_stats() -> None:
     engine = scene()
     dot = host_picture(engine.host).source
-    assert "container web · running" in dot and "memory.max 536870912" in dot
-    assert "cpu.max 150000 100000 (CPU limit 1.5)" in dot
+    assert "container web running" in flat(dot) and "memory.max 536870912" in dot
+    assert "cpu.max 150000 100000 (CPU limit 1.5)" in flat(dot)
     assert "CPU 150.00%" in dot and "150.00%" in engine.host.stats_table()  # busy, throttled
-    assert "container hog · exited (1)" in dot and "OOMKilled" in dot
+    assert "container hog exited (1)" in flat(dot) and "OOMKilled" in dot
     # a limit is not memory taken: used is what runs, the limits are summed apart
-    assert "used 200MiB, free 7.805GiB" in dot and "sum of memory limits 512MiB" in dot
+    assert "used 200MiB, free 7.805GiB" in flat(dot) and "sum of memory limits 512MiB" in flat(dot)
     assert 'style="filled,dashed"' in dot  # the exited one, in shape as well as colour
 
 
@@ -62,4 +64,4 @@ def test_registered_for_the_host() -> None:
 
 def test_an_empty_host() -> None:
     dot = host_picture(Host(cpus=2, memory="1g", name="tiny")).source
-    assert "host tiny · 2 CPUs" in dot and "0 containers" in dot and "free 1GiB" in dot
+    assert "host tiny · 2 CPUs" in flat(dot) and "0 containers" in flat(dot) and "free 1GiB" in flat(dot)

@@ -317,7 +317,9 @@ def test_stepper_multi_stage_shows_each_stage_stack(engine: Engine) -> None:
     stepper.build()
     stepper.slider.value = 1
     assert (
-        "stage build" in stepper.step_title.value and "stage build after #4 [2/2]" in stepper.diagram.last_dot
+        "stage build" in stepper.step_title.value
+        # #5: load build definition, .dockerignore, metadata for busybox, FROM, then this RUN
+        and "stage build after #5 [2/2]" in stepper.diagram.last_dot
     )
     stepper.slider.value = 2
     assert "COPY --from=build" in stepper.step_title.value and "/artifact" in stepper.changes.value
