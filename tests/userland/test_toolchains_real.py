@@ -20,9 +20,22 @@ pytestmark = pytest.mark.real
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
 
 
+# layerlab's npm is the npm of the official node images (npm 10 and 11); Debian 12's own npm
+# package is 9.2, whose messages differ: the comparison needs a modern npm (e.g. NodeSource's).
+NPM_MAJOR_MODELLED = 10
+
+
 def real(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     if shutil.which(argv[0]) is None:
         pytest.skip(f"{argv[0]} is not installed on this machine")
+    if argv[0] == "npm":
+        version = subprocess.run(
+            ["npm", "--version"], capture_output=True, text=True, timeout=60
+        ).stdout.strip()
+        if int(version.split(".")[0] or 0) < NPM_MAJOR_MODELLED:
+            pytest.skip(
+                f"npm {version} here; layerlab models npm >= {NPM_MAJOR_MODELLED} (the node images' npm)"
+            )
     return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(env or {})}, check=False)  # fmt: skip
 
