@@ -20,7 +20,6 @@ Optional dependencies for another platform (``os``/``cpu`` not ``linux``/``x64``
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import tarfile
@@ -30,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from simulator.distro.jsondata import DATA, dumps
+from simulator.distro.jsondata import generator_main
 from simulator.distro.semver import InvalidRange, max_satisfying, satisfies
 
 __all__ = ["ROOTS", "main", "pick"]
@@ -210,14 +209,7 @@ def generate(cache: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/layerlab-npm-cache"))
-    parser.add_argument("--out", type=Path, default=DATA / "npm.json")
-    args = parser.parse_args(argv)
-    args.cache.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(dumps(generate(args.cache)), encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return generator_main(argv, __doc__, generate, "/tmp/layerlab-npm-cache", "npm.json")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ does the same).  ``file_count`` records how many files the real install has.
 
 from __future__ import annotations
 
-import argparse
 import configparser
 import csv
 import io
@@ -32,7 +31,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from simulator.distro.jsondata import DATA, dumps
+from simulator.distro.jsondata import generator_main
 
 __all__ = ["EXTRAS", "KEEP", "ROOTS", "main"]
 
@@ -200,14 +199,7 @@ def generate(cache: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/layerlab-pypi-cache"))
-    parser.add_argument("--out", type=Path, default=DATA / "pip.json")
-    args = parser.parse_args(argv)
-    args.cache.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(dumps(generate(args.cache)), encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return generator_main(argv, __doc__, generate, "/tmp/layerlab-pypi-cache", "pip.json")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ Examples:
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,3 +94,22 @@ def write_canonical(root: Path = DATA) -> list[str]:
             path.write_text(canonical, encoding="utf-8")
             changed.append(name)
     return changed
+
+
+def generator_main(
+    argv: list[str] | None,
+    description: str | None,
+    generate: Callable[[Path], Any],
+    cache: str,
+    out: str,
+) -> int:
+    """The command line of a catalogue generator (``python -m simulator.distro.gen_pip`` ...):
+    ``--cache DIR`` for the downloads, ``--out FILE`` (default: ``DATA/out``) for the catalogue."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0] if description else None)
+    parser.add_argument("--cache", type=Path, default=Path(cache))
+    parser.add_argument("--out", type=Path, default=DATA / out)
+    args = parser.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(dumps(generate(args.cache)), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
