@@ -43,7 +43,8 @@ def reference(data: bytes) -> tuple[list[tuple], int] | str:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r|") as tar:
             out = []
             for member in tar:
-                content = tar.extractfile(member).read() if member.isreg() else b""
+                fobj = tar.extractfile(member) if member.isreg() else None
+                content = fobj.read() if fobj is not None else b""
                 out.append((*(getattr(member, f) for f in FIELDS), content))
             return out, tar.offset
     except tarfile.TarError as e:
