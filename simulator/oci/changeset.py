@@ -2,7 +2,7 @@
 
 The blob is read once, front to back: the compressed bytes are hashed (the layer *digest* of
 the manifest), decompressed, hashed again (the *DiffID* of the config) and parsed with
-``tarfile`` in stream mode.  Regular files keep only their offset in the uncompressed stream,
+a streaming header reader (:mod:`simulator.oci.tarstream`; ``tarfile`` for unusual headers).  Regular files keep only their offset in the uncompressed stream,
 their size and their sha256; their bytes are read again from the blob when someone asks
 (:class:`~simulator.oci.blobs.BlobContent`).
 
@@ -41,6 +41,7 @@ from ..model import Entry, Kind, Layer
 from ..model.tar import OPAQUE_MARKER, WHITEOUT_PREFIX
 from .blobs import CHUNK, BlobContent, HashingReader, LayerBlob, detect_compression
 from .limits import DEFAULT_LIMITS, Budget, ImportLimits
+from .tarstream import TarStream
 
 __all__ = ["OCIWarning", "read_layer", "safe_member_path", "tar_source"]
 """Key under which an imported layer keeps its :class:`LayerBlob` in ``Layer._cache``."""
@@ -180,13 +181,12 @@ class _Collector:
         return entries
 
 
-def _members(tar: tarfile.TarFile, budget: Budget) -> Iterator[tarfile.TarInfo]:
+def _members(tar: TarStream, budget: Budget) -> Iterator[tarfile.TarInfo]:
     count = 0
     while True:
         member = tar.next()
         if member is None:
             return
-        tar.members.clear()  # type: ignore[attr-defined]  # stream mode keeps every TarInfo otherwise
         count += 1
         budget.entry(count)
         yield member
@@ -228,10 +228,10 @@ def read_layer(
         plain = HashingReader(budget, "sha256", tail=4 * _TAR_BUFSIZE)
         collector = _Collector(where)
         try:
-            with tarfile.open(fileobj=plain, mode="r|", bufsize=_TAR_BUFSIZE) as tar:  # type: ignore[call-overload]
-                for member in _members(tar, budget):
-                    _convert(tar, member, collector, layer_blob)
-                end = tar.offset
+            tar = TarStream(plain, _TAR_BUFSIZE)  # ustar/GNU/pax headers parsed fast, tarfile for the rest
+            for member in _members(tar, budget):
+                _convert(tar, member, collector, layer_blob)
+            end = tar.end
         except (tarfile.TarError, EOFError) as e:
             raise ImageFormatError(f"{where}: not a valid layer tar ({e})") from None
         try:
@@ -303,9 +303,7 @@ class _Prefixed:
         return self._rest.read(n)  # type: ignore[attr-defined]
 
 
-def _convert(
-    tar: tarfile.TarFile, member: tarfile.TarInfo, collector: _Collector, layer_blob: LayerBlob
-) -> None:
+def _convert(tar: TarStream, member: tarfile.TarInfo, collector: _Collector, layer_blob: LayerBlob) -> None:
     where = collector.where
     path = safe_member_path(member.name, where)
     if path == "/":
@@ -321,16 +319,9 @@ def _convert(
             "importer does not read them"
         )
     elif member.isreg():
-        fobj = tar.extractfile(member)
-        assert fobj is not None
         h = hashlib.sha256()
-        left = member.size
-        while left:
-            data = fobj.read(min(left, CHUNK))
-            if not data:
-                raise ImageFormatError(f"{where}: truncated content of {path}")
+        for data in tar.data(member, CHUNK):  # a short member raises tarfile's ReadError
             h.update(data)
-            left -= len(data)
         content_digest = "sha256:" + h.hexdigest()
         source = BlobContent(layer_blob, member.offset_data, member.size, content_digest, path)
         collector.add(path, Entry.lazy_file(member.size, content_digest, source, mode, uid, gid))

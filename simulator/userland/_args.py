@@ -123,14 +123,26 @@ def stat_or_none(ctx: ExecContext, path: str) -> Any:
 
 
 def read_input(ctx: ExecContext, path: str) -> bytes:
-    """A file's bytes; ``-`` is stdin and ``/dev/null`` is empty."""
-    if path == "-":
+    """A file's bytes, all of them (``sort``, ``tac``...); ``-`` is stdin and ``/dev/null`` is empty.
+
+    What is read whole counts against the memory limit, as the file's memory would: a file
+    larger than what is left (a sparse ``truncate -s 1T`` file) or ``/dev/zero`` ends the command
+    with the memory limit's message before anything is read (``sort: memory exhausted``)."""
+    if path in ("-", "/dev/stdin", "/proc/self/fd/0"):
+        handle = getattr(ctx.stdin, "handle", None)  # ``< file``: as large as the file is
+        if handle is not None and hasattr(handle, "fstat") and hasattr(handle, "tell"):
+            ctx.budget.can_hold(max(0, handle.fstat().size - handle.tell()))
         return ctx.stdin_bytes()
-    if path in ("/dev/null", "/dev/zero"):
+    if path == "/dev/null":
         return b""
-    if path in ("/dev/stdin", "/proc/self/fd/0"):
-        return ctx.stdin_bytes()
-    return bytes(ctx.fs.read_file(ctx.abspath(path)))
+    if path == "/dev/zero":
+        for _ in _zeros(ctx):  # endless: the memory limit, or with none the time limit
+            ctx.budget.can_hold(1 << 62)
+    full = ctx.abspath(path)
+    entry = ctx.fs.stat(full)
+    if entry.is_file:
+        ctx.budget.can_hold(entry.size)
+    return bytes(ctx.fs.read_file(full))
 
 
 CHUNK = 1 << 16

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from simulator.patterns import CLASSES, bracket_class
 from simulator.userland._args import (
+    is_gnu,
+    open_input,
     parse_options,
     prog_name,
-    read_input,
-    read_inputs,
     stat_or_none,
+    stream_inputs,
 )
 from simulator.userland.registry import ExecContext, register
 
@@ -78,7 +80,7 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
         ctx,
         argv,
         "qvicnlLFExwshHrRo",
-        "e",
+        "em",
         {
             "quiet": "q",
             "invert-match": "v",
@@ -87,6 +89,7 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
             "line-number": "n",
             "silent": "q",
             "regexp": "e",
+            "max-count": "m",
         },
         repeated="e",
     )
@@ -119,17 +122,29 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
         except re.error:
             ctx.err(f"grep: bad regex '{pattern}'\n")
             return 2
+    most = None
+    if "m" in values:
+        try:
+            most = int(values["m"])
+            if most < 0:
+                raise ValueError
+        except ValueError:
+            ctx.err(f"grep: invalid number '{values['m']}'\n")
+            return 2
+        if most == 0:  # busybox 1.35 prints nothing and succeeds; GNU grep 3.8 fails (status 1)
+            return 1 if is_gnu(ctx, argv) else 0
     matched = False
     error = False
     # busybox names the files when there are several, or when -r walks a directory
     walks = bool(seen & {"r", "R"}) and len(operands) == 1 and _is_dir(ctx, operands[0])
     many = ((len(operands) > 1 or walks) and "h" not in seen) or "H" in seen
-    for name, data in _grep_inputs(ctx, operands, seen):
-        if data is None:
+    for name, chunks in _grep_inputs(ctx, operands, seen):
+        if chunks is None:
             error = True
             continue
         count = 0
-        for number, raw in enumerate(data.decode("utf-8", "surrogateescape").splitlines(), 1):
+        for number, line in enumerate(_lines(ctx, chunks), 1):  # line by line, as they come
+            raw = line.decode("utf-8", "surrogateescape")
             hit = any(r.match(raw) if "x" in seen else r.search(raw) for r in regexes)
             if hit == ("v" in seen):
                 continue
@@ -140,9 +155,13 @@ def grep(ctx: ExecContext, argv: list[str]) -> int:
                 break
             matched = True
             if "l" in seen or "c" in seen:
+                if most is not None and count >= most:
+                    break
                 continue
             prefix = (f"{name}:" if many else "") + (f"{number}:" if "n" in seen else "")
             ctx.out((prefix + raw + "\n").encode("utf-8", "surrogateescape"))
+            if most is not None and count >= most:
+                break
         if "c" in seen:
             ctx.out((f"{name}:" if many else "") + f"{count}\n")
         if ("l" in seen and count) or ("L" in seen and not count):
@@ -158,8 +177,40 @@ def _is_dir(ctx: ExecContext, path: str) -> bool:
     return entry is not None and entry.is_dir
 
 
+def _lines(ctx: ExecContext, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The lines of ``chunks`` without their ``\\n`` (only ``\\n`` ends a line, as in grep), the
+    last one even without it; a line being read counts against the memory limit, so an endless
+    one (``/dev/zero``) ends with the memory limit's message as grep's ``memory exhausted``."""
+    partial = bytearray()
+    held = 0
+    try:
+        for piece in chunks:
+            ctx.budget.tick()
+            parts = piece.split(b"\n")
+            if len(parts) == 1:
+                partial += piece
+                ctx.budget.hold(len(piece))
+                held += len(piece)
+                continue
+            first = bytes(partial + parts[0])
+            ctx.budget.release(held)
+            held = 0
+            partial = bytearray(parts[-1])
+            yield first
+            yield from parts[1:-1]
+            ctx.budget.hold(len(partial))
+            held = len(partial)
+        if partial:
+            yield bytes(partial)
+    finally:
+        ctx.budget.release(held)
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
 def _grep_inputs(ctx: ExecContext, operands: list[str], seen: set[str]) -> Any:
-    """(name, data) per file to search, data None after an error.
+    """(name, pieces) per file to search, pieces None after an error.
 
     A directory reads as nothing (busybox does not complain) unless -r/-R walks it.  -r follows
     symlinks only on the command line and, below it, skips symlinks to directories; -R follows
@@ -170,16 +221,16 @@ def _grep_inputs(ctx: ExecContext, operands: list[str], seen: set[str]) -> Any:
             if "r" in seen or "R" in seen:
                 yield from _grep_tree(ctx, operand, "R" in seen, "s" in seen)
             else:
-                yield operand, b""
+                yield operand, iter(())
         else:
             yield _grep_read(ctx, operand, "s" in seen)
 
 
-def _grep_read(ctx: ExecContext, name: str, quiet: bool) -> tuple[str, bytes | None]:
+def _grep_read(ctx: ExecContext, name: str, quiet: bool) -> tuple[str, Iterator[bytes] | None]:
     if not quiet:
-        return read_inputs(ctx, "grep", [name])[0]
+        return next(iter(stream_inputs(ctx, "grep", [name])))
     try:
-        return name, read_input(ctx, name)
+        return name, open_input(ctx, name)
     except (OSError, ValueError):
         return name, None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,9 @@ from simulator.userland._args import (
     prog_name,
     read_inputs,
     stream_inputs,
+    strerror,
 )
+from simulator.userland._tail import open_tail_input, tail_one
 from simulator.userland.registry import ExecContext, register
 from simulator.userland.streams import PipeEnd
 
@@ -66,13 +69,9 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
                 ctx.out(("\n" if i else "") + f"==> {name} <==\n")
             _head_chunks(ctx, chunks, count, "c" in values)
         return status
+    if cmd == "tail":
+        return _tail(ctx, operands, count, "c" in values, from_start, "q" in seen)
     inputs = read_inputs(ctx, cmd, operands)
-    if cmd == "tail":  # busybox's tail leaves out the files it could not open, headers included
-        status = int(any(data is None for _, data in inputs))
-        inputs = [(name, data) for name, data in inputs if data is not None]
-        if not inputs:
-            ctx.err("tail: no files\n")
-            return 1
     for i, (name, data) in enumerate(inputs):
         if data is None:
             status = 1
@@ -95,6 +94,44 @@ def head(ctx: ExecContext, argv: list[str]) -> int:
                 part = b"".join(lines[-count:]) if count else b""
         ctx.out(part)
     return status
+
+
+_DIRECTORY = object()
+
+
+def _tail(
+    ctx: ExecContext, operands: list[str], count: int, by_bytes: bool, from_start: bool, quiet: bool
+) -> int:
+    """busybox's tail: the files it could not open are left out, headers included."""
+    opened = []
+    for name, source in _open_all(ctx, operands):
+        if source is not None:
+            opened.append((name, source))
+    status = int(len(opened) < len(operands or ["-"]))
+    if not opened:
+        ctx.err("tail: no files\n")
+        return 1
+    for i, (name, source) in enumerate(opened):
+        if len(opened) > 1 and not quiet:
+            ctx.out(("\n" if i else "") + f"==> {name} <==\n")
+        if source is _DIRECTORY:  # opened, then its read fails: header, message, status 1
+            ctx.err("tail: read error: Is a directory\n")
+            status = 1
+            continue
+        tail_one(ctx, source, count, by_bytes, from_start)
+    return status
+
+
+def _open_all(ctx: ExecContext, operands: list[str]) -> Iterator[tuple[str, Any]]:
+    for operand in operands or ["-"]:
+        try:
+            yield operand, open_tail_input(ctx, operand)
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, IsADirectoryError) or getattr(exc, "errno", None) == errno.EISDIR:
+                yield operand, _DIRECTORY
+                continue
+            ctx.err(f"tail: can't open '{operand}': {strerror(exc)}\n")
+            yield operand, None
 
 
 def _head_chunks(ctx: ExecContext, chunks: Iterator[bytes], count: int, by_bytes: bool) -> None:

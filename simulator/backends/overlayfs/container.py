@@ -52,7 +52,9 @@ class RealContainer(Container):
         on_remove: Callable[[Container], None] | None = None,
         owner: ContainerOwner | None = None,
     ) -> None:
-        self.overlay = OverlayFS(image.view, lower_dirs, directory, options, check=self._alive)
+        self.overlay = OverlayFS(
+            image.view, lower_dirs, directory, options, check=self._alive, disk_limit=self._disk_limit
+        )
         super().__init__(
             image,
             id=id,

@@ -45,6 +45,7 @@ from ...model.paths import ancestors, check_path, fs_error, join, normalize, res
 from ...model.permissions import ROOT, Credentials
 from ...model.union import UnionView
 from ._args import check_ids, check_mode_type, check_size, file_bytes
+from ._disk import DiskCheck, allocated
 from ._inroot import InRoot, fchownat_empty, split_last
 from ._rootfs import RootFS
 from .layout import _xattr, read_upper
@@ -108,6 +109,14 @@ class MountOptions:
     overlay: OverlayOptions = DOCKER
 
 
+def _exists(dirfd: int, name: str) -> bool:
+    try:
+        os.stat(name.rstrip("/") or name, dir_fd=dirfd, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
 def _nothing() -> None:
     pass
 
@@ -134,6 +143,7 @@ class OverlayFS:
         options: MountOptions,
         *,
         check: Callable[[], None] = _nothing,
+        disk_limit: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.lower = lower
         self.lower_dirs = lower_dirs
@@ -147,6 +157,7 @@ class OverlayFS:
         self.upper_dir = os.path.join(self.directory, "upper")
         self.work_dir = os.path.join(self.directory, "work")
         self.merged_dir = os.path.join(self.directory, "merged")
+        self._disk = DiskCheck(self.upper_dir, disk_limit)  # Limits.disk, checked before each write
         self._held = MountResources(directory, self.merged_dir, options.method)
         self._release = guard(self, self._held)  # unmounts on close, collection or exit
         for d in (self.upper_dir, self.work_dir, self.merged_dir):
@@ -504,10 +515,47 @@ class OverlayFS:
     def _parents(real: str, reason: str) -> list[tuple[str, str]]:
         return [(anc, reason) for anc in reversed(list(ancestors(real)))]
 
+    # ------------------------------------------------------------------ the disk limit
+    def _copy_cost(self, real: str, *, data: bool = True) -> int:
+        """Data bytes a copy-up of ``real`` adds to the upper directory (the model's charge):
+        a lower regular file's stored bytes; nothing when it is up already (unless only its
+        metadata is), and nothing for a metadata-only copy-up (``data=False`` under metacopy)."""
+        info = self._upper_lstat(real)
+        metacopy = self.options.overlay.metacopy
+        if info is not None and not (st.S_ISCHR(info.st_mode) and info.st_rdev == 0):
+            if not (data and metacopy and st.S_ISREG(info.st_mode) and self._is_metacopy(real)):
+                return 0
+        elif not data and metacopy:
+            return 0
+        origin = self.lower.origin(real)
+        return origin.entry.allocated if origin is not None and origin.entry.kind is Kind.FILE else 0
+
+    def _room_for_write(self, path: str, fd: int, flags: int, size: int) -> None:
+        """ENOSPC before ``write(fd)`` of ``size`` bytes that would pass the limit: the bytes past
+        the end (a dense file), or all of them (a sparse one: they may fill a hole)."""
+        info = os.fstat(fd)
+        start = info.st_size if flags & os.O_APPEND else os.lseek(fd, 0, os.SEEK_CUR)
+        dense = allocated(info) >= info.st_size
+        self._disk.room(path, new=max(0, start + size - info.st_size) if dense else size)
+
+    def _stored(self, real: str) -> int:
+        """Data bytes the upper directory holds for ``real`` now."""
+        info = self._upper_lstat(real)
+        return 0 if info is None else allocated(info)
+
+    def _room_to_write(self, path: str, real: str, grow: Callable[[int], int] | None) -> None:
+        """ENOSPC before a write open of the existing file ``real``: its copy-up, then ``grow``."""
+        copy = self._copy_cost(real)
+        current = copy if copy else self._stored(real)
+        self._disk.room(path, copy=copy, current=current, new=None if grow is None else grow(current))
+
     # ------------------------------------------------------------------ writing files
-    def _open_tracked(self, path: str, flags: int, perms: int, reason: str) -> tuple[int, bool]:
+    def _open_tracked(
+        self, path: str, flags: int, perms: int, reason: str, grow: Callable[[int], int] | None = None
+    ) -> tuple[int, bool]:
         """``openat2(path, flags)`` as the caller asked, the copy-ups it does recorded; a file it
-        creates gets ``perms`` exactly (no umask).  Returns ``(fd, created)``."""
+        creates gets ``perms`` exactly (no umask).  Returns ``(fd, created)``.  ``grow``: the
+        bytes the file will store, from the bytes it stores (for the disk limit's check)."""
         nofollow = flags & os.O_NOFOLLOW or (flags & os.O_CREAT and flags & os.O_EXCL)
         found = self._probe(path, os.O_PATH | (os.O_NOFOLLOW if nofollow else 0))
         missing = isinstance(found, OSError) and found.errno == errno.ENOENT
@@ -516,8 +564,10 @@ class OverlayFS:
             real, info = found
             if wants_write(flags) and st.S_ISREG(info.st_mode):
                 plan = [*self._parents(real, f"{reason} {real}"), (real, reason)]
+                self._room_to_write(path, real, grow)
         elif missing and flags & os.O_CREAT:
             plan = self._create_plan(path, "create")
+            self._disk.room(path, new=0 if grow is None else grow(0))
         with self._tracking(plan):
             fd = self._open(path, flags, 0o600)
             created = missing and bool(flags & os.O_CREAT)
@@ -532,7 +582,9 @@ class OverlayFS:
         return fd, created
 
     def _write(self, path: str, data: bytes, flags: int, reason: str, create_mode: int) -> None:
-        fd, _ = self._open_tracked(path, os.O_WRONLY | os.O_CREAT | flags, create_mode, reason)
+        size = len(data)
+        grow = (lambda _: size) if flags & os.O_TRUNC else (lambda stored: stored + size)
+        fd, _ = self._open_tracked(path, os.O_WRONLY | os.O_CREAT | flags, create_mode, reason, grow)
         try:
             with self._kernel(path):
                 _write_all(fd, data)
@@ -564,6 +616,8 @@ class OverlayFS:
         with self._opened(path, os.O_PATH | (0 if follow else os.O_NOFOLLOW)) as fd:
             real = self._root.where(fd)
             plan = [] if real == "/" else [*self._parents(real, f"{reason} {real}"), (real, reason)]
+            if real != "/":  # chmod and chown copy metadata only under metacopy
+                self._disk.room(path, copy=self._copy_cost(real, data=reason not in ("chmod", "chown")))
             with self._tracking(plan), self._kernel(path):
                 apply(fd)
 
@@ -608,6 +662,8 @@ class OverlayFS:
             real = self._root.where(dirfd, name)
             if self._root.last_is_plain(name):
                 check_name(real)
+            if not _exists(dirfd, name):  # EEXIST first, then a full disk has no block for it
+                self._disk.full(path)
             with self._tracking(self._parents(real, f"mkdir {real}")), self._kernel(path):
                 os.mkdir(name, 0o700, dir_fd=dirfd)
                 fd = os.open(name.rstrip("/"), os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dirfd)
@@ -648,6 +704,8 @@ class OverlayFS:
         def call(dirfd: int, name: str) -> None:
             if self._root.last_is_plain(name):
                 check_name(self._root.where(dirfd, name))
+            if not _exists(dirfd, name):
+                self._disk.room(path, new=len(target.encode("utf-8", "surrogateescape")))
             os.symlink(target, name, dir_fd=dirfd)
 
         self._name_call(path, "symlink", call)
@@ -798,6 +856,8 @@ class RealFile:
     def write(self, data: bytes | str) -> int:
         content = data.encode() if isinstance(data, str) else bytes(data)
         fd = self._live()
+        if content:
+            self._fs._room_for_write(self.path, fd, self.flags, len(content))
         try:
             with self._fs._kernel(self.path):
                 if not content:
