@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from simulator import Engine
+from simulator.engine.df import image_id
 from simulator.errors import ImageNotFound, StoreError
 from simulator.store import fsck
 from simulator.store.skopeo import local_name, transport_of
@@ -80,7 +81,12 @@ def test_layerlab_pull_from_containers_storage(built: harness.BuildResult, tmp_p
     assert pulled.status == 0, pulled.err
     assert f"Digest: {built.image_id}" in pulled.out
     listed = layerlab("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", root=tmp_path / "store")
-    assert f"localhost/layerlab-skopeo:1 {built.image_id[7:19]}" in listed.out
+    engine = Engine.open(tmp_path / "store")
+    image = engine.images.get("localhost/layerlab-skopeo:1")
+    assert image.id == built.image_id  # the config digest: buildah's image ID
+    # docker images shows the store's IMAGE ID: the config digest in overlay2, the manifest in containerd
+    assert f"localhost/layerlab-skopeo:1 {image_id(image, engine.image_store)[7:19]}" in listed.out
+    engine.close()
     missing = layerlab("pull", harness.session().storage_ref("localhost/absent:1"), root=tmp_path / "store")
     assert missing.status == 1
     assert "no such image in that store" in missing.err
