@@ -51,7 +51,11 @@ def test_default_stat_matches_real_busybox(name: str) -> None:
     with tempfile.TemporaryDirectory() as d:
         script = SETUP.replace("/tmp", d) + f" && {BUSYBOX} stat {name}"
         proc = subprocess.run(
-            [BUSYBOX or "busybox", "sh", "-c", script], capture_output=True, text=True, timeout=30, check=False
+            [BUSYBOX or "busybox", "sh", "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
     assert proc.returncode == 0, proc.stderr
     assert _mask(simulated(name)) == _mask(proc.stdout)
