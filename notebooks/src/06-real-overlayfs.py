@@ -140,8 +140,8 @@ else:
 
 # %%
 from simulator.backends.compare import busybox_layer
-from simulator.backends.realdiff import podman_diff
 from simulator.sh.run import run_script
+from simulator.teaching.realdiff import podman_diff
 
 SCRIPT = "echo edited >> /etc/motd && rm /etc/issue && rm -rf /etc/conf.d && mkdir /etc/conf.d"
 STATIC_BUSYBOX = "/usr/bin/busybox"  # Debian's busybox-static: the containers' /bin/sh

@@ -7,9 +7,9 @@ import os
 import pytest
 
 from simulator.backends.compare import busybox_layer
-from simulator.backends.realdiff import RealDiff, podman_diff
 from simulator.model import Container, Entry, Image, Layer
 from simulator.sh.run import run_script
+from simulator.teaching.realdiff import RealDiff, podman_diff
 from tests.engine.test_image_stores import SCENARIOS
 from tests.realtools import harness
 
