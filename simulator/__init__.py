@@ -33,6 +33,7 @@ from .model import (
     Kind,
     Layer,
     Origin,
+    OverlayOptions,
     State,
     UnionView,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "LogicalClock",
     "NotFound",
     "Origin",
+    "OverlayOptions",
     "SimulatorError",
     "StageRecord",
     "State",

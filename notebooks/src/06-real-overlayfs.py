@@ -103,8 +103,10 @@ show(overlay(model))
 # ## 2. The same scenario on the kernel
 #
 # `compare_scenario` runs the operations on a model container and on a real overlay mount of
-# the same image, lists the kernel's upper directory as `ls -l` shows it, and reports every
-# difference.
+# the same image (mounted with Docker's overlay2 options), lists the kernel's upper directory as
+# `ls -l` shows it, and reports every difference. Its two `docker diff` listings are layerlab's
+# algorithm run on each side's writable layer, not a real tool's output: the real tool's comes
+# in section 3.
 
 # %%
 if status.ok:
@@ -128,14 +130,54 @@ else:
         )
 
 # %% [markdown]
-# ## 3. Playground
+# ## 3. The real tool's diff
+#
+# What the engine prints depends on the engine: after the same commands, Docker (both of its
+# image stores) lists the re-created `/etc/conf.d` as changed (`C`) with its old files deleted,
+# while podman (containers/storage) lists the opaque directory itself as deleted (`D`). Where
+# podman runs on this machine, the next cell runs the commands in a real podman container and
+# puts `podman diff` beside the model's answer in podman's style.
+
+# %%
+from simulator.backends.compare import busybox_layer
+from simulator.sh.run import run_script
+from simulator.teaching.realdiff import podman_diff
+
+SCRIPT = "echo edited >> /etc/motd && rm /etc/issue && rm -rf /etc/conf.d && mkdir /etc/conf.d"
+STATIC_BUSYBOX = "/usr/bin/busybox"  # Debian's busybox-static: the containers' /bin/sh
+APPLETS = ("sh", "echo", "rm", "mkdir")
+if os.path.exists(STATIC_BUSYBOX):
+    shell = busybox_layer(STATIC_BUSYBOX, APPLETS)
+else:  # the model's shell needs only the names; the real container needs the binary
+    shell = Layer.of(
+        {"/bin": Entry.directory(), "/bin/busybox": Entry.file(b"", 0o755)}
+        | {f"/bin/{a}": Entry.symlink("busybox") for a in APPLETS}
+    )
+runnable = Image.of([*image.layers, shell])
+shell_model = Container(runnable)
+assert run_script(shell_model, SCRIPT).exit_code == 0
+print("docker diff (the model, Docker's answer):", shell_model.diff_text(), sep="\n")
+print("\npodman diff (the model, podman's answer):", shell_model.diff_text("podman"), sep="\n")
+if os.path.exists(STATIC_BUSYBOX):
+    real = podman_diff(runnable, SCRIPT)
+else:
+    real = "no static busybox to give the real container a shell"
+if isinstance(real, str):
+    print("\nReal podman skipped:", real)
+else:
+    print(f"\npodman diff (real {real.tool}):", *real.lines, sep="\n")
+    # podman lists the upper directory in readdir order: compare the lines, not their order
+    assert sorted(real.lines) == sorted(shell_model.diff_text("podman").splitlines())
+
+# %% [markdown]
+# ## 4. Playground
 #
 # Why `EXDEV`? The contents of `/data` live in a read-only image layer, and overlayfs cannot
 # move them. It could record "this directory is really `/data`" in the upper directory (the
-# `redirect_dir` feature), but that feature is usually off and Docker's setup does not use it. So
-# `rename(2)` answers `EXDEV`, "cross-device link", the same answer as for a move between two
-# file systems, and `mv` does what it does then: it copies the directory, then deletes the
-# original (which leaves a whiteout).
+# `redirect_dir` mount option), but Docker mounts overlay2 with `redirect_dir` off. So, with
+# Docker's mount options, `rename(2)` answers `EXDEV`, "cross-device link", the same answer as
+# for a move between two file systems, and `mv` does what it does then: it copies the
+# directory, then deletes the original (which leaves a whiteout).
 #
 # The same container operations in shell form, on a model container (`mv /etc/apk /tmp/apk`
 # shows the `EXDEV` fallback).
@@ -145,6 +187,32 @@ playground = ContainerPlayground(Engine(), "alpine:3.20", containers=1)
 playground.run("mv /etc/apk /tmp/apk && ls /tmp/apk")
 assert playground.container.upper_entries["/etc/apk"].is_whiteout
 playground
+
+# %% [markdown]
+# ### Other mount options
+#
+# The answers above hold for Docker's mount options. Mounted with `redirect_dir=on`, the same
+# rename succeeds: the upper `/srv` carries the xattr `overlay.redirect` naming `/data`, and
+# `docker diff` (which compares the trees) shows `D /data` plus an `A` for the whole moved tree.
+# With `metacopy=on` too (the kernel wants `redirect_dir` with it), a `chmod` copies up only the
+# file's metadata: no data bytes until the file is written. Try other options on the engine.
+
+# %%
+from simulator import OverlayOptions
+
+moving = Engine(overlay_options=OverlayOptions(redirect_dir=True))
+moving.images.add(image, "demo:1")
+moved = moving.containers.create("demo:1")
+moved.rename("/data", "/srv")  # no EXDEV with redirect_dir
+print(moved.diff_text())
+assert moved.diff_text().splitlines() == ["D /data", "A /srv", "A /srv/big"]
+
+meta = Engine(overlay_options=OverlayOptions(redirect_dir=True, metacopy=True))
+meta.images.add(image, "demo:1")
+chmodded = meta.containers.create("demo:1")
+chmodded.chmod("/data/big", 0o600)
+print(chmodded.copy_ups[-1])
+assert chmodded.copy_ups[-1].reason == "chmod (metadata only)" and chmodded.copy_ups[-1].bytes == 0
 
 # %% [markdown]
 # ## Exercises
@@ -174,9 +242,11 @@ check_whiteout_on_disk(whiteout_on_disk)
 # - overlayfs stacks read-only lower directories under one writable upper directory; the model
 #   does the same with layers.
 # - Whiteouts are character devices 0/0; opaque directories carry the `overlay.opaque` xattr;
-#   any change to a lower file copies it up whole (Docker mounts overlayfs without `metacopy`, the
-#   option that would copy only the metadata on `chmod`).
-# - Renaming a lower directory fails with `EXDEV`, so `mv` copies and deletes instead.
+#   with Docker's mount options, any change to a lower file copies it up whole (`metacopy=on`
+#   would copy only the metadata on `chmod`: `OverlayOptions(redirect_dir=True, metacopy=True)`).
+# - With Docker's mount options, renaming a lower directory fails with `EXDEV`, so `mv` copies
+#   and deletes instead; with `redirect_dir=on` it succeeds.
+# - `docker diff` and `podman diff` differ on a re-created directory: the answer depends on the engine.
 # - The test suite runs such scenarios on both and expects no differences.
 
 # %% [markdown]

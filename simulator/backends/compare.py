@@ -202,7 +202,8 @@ def compare_backends(
 
     The report lists each operation with both outcomes, then each side's writable layer (a real
     upper directory as ``ls -l`` shows it: whiteouts are ``c 0,0`` devices, opaque directories
-    carry the xattr), both ``docker diff`` outputs, and every difference.  ``labels`` name the
+    carry the xattr), ``docker diff`` of each (layerlab's algorithm run on each side's writable
+    layer: not a real tool's output), and every difference.  ``labels`` name the
     sides (default: the backends' names).  The containers are removed afterwards; the
     backends stay open.
     """
@@ -218,10 +219,10 @@ def compare_backends(
         lines += _upper_section(two, b) + _upper_section(one, a)
         lines += [
             "",
-            f"docker diff ({one}):",
+            f"docker diff, layerlab's algorithm on the {one}'s writable layer:",
             a.diff_text() or "(nothing)",
             "",
-            f"docker diff ({two}):",
+            f"docker diff, layerlab's algorithm on the {two}'s writable layer:",
             b.diff_text() or "(nothing)",
         ]
         found = differences(snapshot(a), snapshot(b), (one, two))

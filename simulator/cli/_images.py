@@ -105,6 +105,7 @@ def _images_flags(p: CommandParser) -> None:
     )
     p.add_argument("-q", "--quiet", action="store_true", help="Only show image IDs")
     p.add_argument("--no-trunc", action="store_true", help="Don't truncate output")
+    p.add_argument("--digests", action="store_true", help="Show digests")
     p.add_argument("--format", help="Pretty-print images using a Go template")
     p.add_argument(
         "-f",
@@ -135,10 +136,14 @@ def images(ctx: Context, args: argparse.Namespace) -> int:
                 seen.append(row["ID"])
         ctx.print("\n".join(seen))
         return 0
-    if args.format is None and not args.all and not args.no_trunc and not filters:
+    if args.format is None and not (args.all or args.no_trunc or args.digests or filters):
         ctx.print(engine.images.table())  # the engine's `docker images`, the same as the template's
         return 0
-    fmt = args.format or "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+    digest = "{{.Digest}}\t" if args.digests else ""  # docker/cli formatter/image.go with --digests
+    fmt = (
+        args.format
+        or f"table {{{{.Repository}}}}\t{{{{.Tag}}}}\t{digest}{{{{.ID}}}}\t{{{{.CreatedSince}}}}\t{{{{.Size}}}}"
+    )
     ctx.print(format_rows(fmt, rows, IMAGE_HEADERS))
     return 0
 
@@ -311,7 +316,10 @@ def pull(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     image = engine.images.pull(args.reference)
     name, t = parse_reference(args.reference)
-    ctx.print(f"Digest: {image.id}\nStatus: Downloaded newer image for {name}:{t}\n{name}:{t}")
+    # "Digest:" is the pulled manifest's digest in both stores (docker/cli pull output; the
+    # config digest is the overlay2 store's IMAGE ID, never printed here)
+    digest = image_id(image, "containerd")
+    ctx.print(f"Digest: {digest}\nStatus: Downloaded newer image for {name}:{t}\n{name}:{t}")
     return 0
 
 

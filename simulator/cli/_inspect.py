@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from ..engine import Engine
+from ..engine.df import image_id, image_size
 from ..errors import NotFound
 from ..model.container import Container, State
 from ..model.image import Image
@@ -61,18 +62,20 @@ def image_json(engine: Engine, image: Image) -> dict[str, Any]:
     """``docker image inspect`` of ``image``."""
     parent = engine.images.parent_of(image)
     config = _drop_none(_config(image), ("Env", "Cmd", "Volumes", "Entrypoint", "OnBuild", "Labels"))
+    # the store's answers (moby daemon/containerd/image_inspect.go ImageInspect: ID is the
+    # target (manifest) digest, Size the manifest's content + unpacked snapshots, as image list)
     return {
-        "Id": image.id,
+        "Id": image_id(image, engine.image_store),
         "RepoTags": engine.images.tags_of(image),
-        "RepoDigests": [],
-        "Parent": parent.id if parent is not None else "",
+        "RepoDigests": engine.images.repo_digests(image),
+        "Parent": image_id(parent, engine.image_store) if parent is not None else "",
         "Comment": image.history[-1].comment if image.history else "",
         "Created": image.created,
         "Author": image.author,
         "Config": config,
         "Architecture": image.architecture,
         "Os": image.os,
-        "Size": image.size,
+        "Size": image_size(engine, image),
         "RootFS": {"Type": "layers", "Layers": list(image.diff_ids)},
     }
 
@@ -99,7 +102,7 @@ def container_json(engine: Engine, c: Container, *, size: bool = False) -> dict[
             "StartedAt": c.started_at or "0001-01-01T00:00:00Z",
             "FinishedAt": c.finished_at or "0001-01-01T00:00:00Z",
         },
-        "Image": c.image.id,
+        "Image": image_id(c.image, engine.image_store),
         "Name": "/" + c.name,
     }
     if size:

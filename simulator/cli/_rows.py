@@ -108,6 +108,7 @@ def image_rows(
         tags = listed_tags or ["<none>:<none>"]
         shown = image_id(image, engine.image_store)  # the store's IMAGE ID (engine.df)
         size = image_size(engine, image)
+        digests = {d.split("@")[0]: d.split("@")[1] for d in engine.images.repo_digests(image)}
         for full in tags:
             repo, tag = full.rsplit(":", 1)
             rows.append(
@@ -115,7 +116,7 @@ def image_rows(
                     ID=shown if no_trunc else truncate_id(shown),
                     Repository=repo,
                     Tag=tag,
-                    Digest="<none>",
+                    Digest=digests.get(repo, "<none>"),
                     CreatedSince=_ago(now, image.created),
                     CreatedAt=go_time(image.created),
                     Size=human_size(size),

@@ -48,6 +48,7 @@ __all__ = [
     "ps_table",
     "snapshot_usage",
     "status_text",
+    "stored_once",
 ]
 
 
@@ -103,6 +104,25 @@ def image_size(engine: Engine, image: Image) -> int:
     if engine.image_store == "containerd":
         return content_size(image) + sum(_layer_usage(engine, c) for c in image.chain_ids)
     return image.size
+
+
+def stored_once(engine: Engine, images: Iterable[Image]) -> tuple[int, int]:
+    """What ``images`` keep on disk, each piece once: ``(layers, blobs)``.  overlay2: the
+    layers' files and no blobs; containerd: the unpacked snapshots' usage and the distinct
+    blobs of the content store (manifests, configs, compressed layers)."""
+    from ..registry.content import image_content
+
+    images = list(images)
+    chains = {chain for image in images for chain in image.chain_ids}
+    if engine.image_store != "containerd":
+        return sum(engine.layers[c].size for c in chains), 0
+    blobs: dict[Digest, int] = {}
+    for image in images:
+        content = image_content(image)
+        blobs[content.manifest_digest] = len(content.manifest)
+        blobs[content.config.digest] = content.config.size
+        blobs.update((d.digest, d.size) for d in content.layers)
+    return sum(_layer_usage(engine, c) for c in chains), sum(blobs.values())
 
 
 def _layer_usage(engine: Engine, chain: Digest) -> int:

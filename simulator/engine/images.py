@@ -61,6 +61,9 @@ class ImageCollection:
         self._tags_by_image: dict[Digest, set[str]] = {}  # image ID -> its "name:tag"s (never empty)
         self._parents: dict[Digest, Digest] = {}  # image ID -> the image it was committed on
         self._children: dict[Digest, set[Digest]] = {}  # image ID -> images whose parent it is (never empty)
+        # image ID -> repositories it was pulled from: the graphdriver store's reference store keeps
+        # "repo@digest" for pulled images only (kept in memory: not in the SQLite store)
+        self._pulled: dict[Digest, set[str]] = {}
         # a front end's bar for long work (load): label -> a ProgressReport, or None for no bar
         # (simulator.widgets.progress.lab_engine sets the Jupyter one)
         self.progress: Callable[[str], ProgressReport | None] | None = None
@@ -193,10 +196,10 @@ class ImageCollection:
         """
         if registry is None and not _names_a_registry(ref):
             existing = self._lookup(ref)
-            if existing is not None:
-                return existing
-            image = self._engine.library_image(ref)
-            return self.add(image, self._full_tag(ref))
+            if existing is None:
+                existing = self.add(self._engine.library_image(ref), self._full_tag(ref))
+            self._pulled_from(existing, ref)
+            return existing
         from ..registry import pull  # the registry's client needs sockets: loaded on first use
 
         store = self._engine.image_store if store is None else store
@@ -209,7 +212,34 @@ class ImageCollection:
             quiet=quiet,
             progress=self._progress(progress, "Pulling"),
         )
+        self._pulled_from(result.image, ref)
         return result.image
+
+    def _pulled_from(self, image: Image, ref: str) -> None:
+        repo = _repository(self._full_tag(ref))
+        self._pulled.setdefault(image.id, set()).add(repo)
+
+    def repo_digests(self, image: Image, store: str | None = None) -> builtins.list[str]:
+        """``RepoDigests`` of ``docker image inspect`` (and ``docker images --digests``), as
+        ``store`` keeps them (default: the engine's ``image_store``):
+
+        - ``"containerd"``: ``repo@<manifest digest>`` for every repository that tags the image
+          (moby daemon/containerd/image_inspect.go ``collectRepoTagsAndDigests``: each tag's name
+          with the image's target digest), built images included, none for a dangling image;
+        - ``"overlay2"``: ``repo@<manifest digest>`` for the repositories it was pulled from only
+          (the graphdriver's reference store records the digest at pull); a built image has none.
+
+        The digest is the manifest's, the one ``docker pull`` prints after "Digest:" (the
+        simulator's images are single-platform: no index)."""
+        from .df import image_id
+
+        store = self._engine.image_store if store is None else store
+        if store == "containerd":
+            repos = {_repository(t) for t in self.tags_of(image)}
+        else:
+            repos = set(self._pulled.get(image.id, ()))
+        digest = image_id(image, "containerd")
+        return [f"{repo}@{digest}" for repo in sorted(repos)]
 
     def push(
         self,
@@ -293,6 +323,7 @@ class ImageCollection:
         if image.id in self._children:
             return events  # a child image still needs it as its parent
         del self._by_id[image.id]
+        self._pulled.pop(image.id, None)
         self._set_parent(image.id, None)
         self._engine.layers.release(image)
         if self._engine._persist is not None:
@@ -474,3 +505,9 @@ def _names_a_registry(ref: str) -> bool:
     if not slash or first in ("docker.io", "index.docker.io"):
         return False
     return "." in first or ":" in first or first == "localhost"
+
+
+def _repository(full: str) -> str:
+    """The repository of a ``name:tag`` (``localhost:5000/app:1`` -> ``localhost:5000/app``)."""
+    name, colon, tag = full.rpartition(":")
+    return name if colon and "/" not in tag else full

@@ -6,6 +6,7 @@ from .entries import ContentSource, Entry, Kind
 from .fs import ContainerFS, FileSystem
 from .image import HistoryEntry, Image, ImageConfig
 from .layer import Layer
+from .overlay_options import OverlayOptions
 from .union import Origin, UnionView
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Kind",
     "Layer",
     "Origin",
+    "OverlayOptions",
     "State",
     "UnionView",
 ]

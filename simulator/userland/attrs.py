@@ -224,14 +224,37 @@ def _kind_text(entry: Any, size: int) -> str:
     return "regular file" if size else "regular empty file"
 
 
-def _stat_format(ctx: ExecContext, fmt: str, name: str, entry: Any) -> str:
+_DIRECTIVE = re.compile(r"%([-0 #+']*)(\d*)(?:\.(\d*))?([a-zA-Z%])")
+_NUMERIC = set("sbBoighduDtTXYZWf")  # directives printed as numbers: the 0 flag pads them with zeros
+
+
+def _pad(text: str, code: str, flags: str, width: str, precision: str | None) -> str:
+    """printf's flags, width and precision applied to one directive's text, as stat passes them
+    on (``%5u``, ``%-8U``, ``%04a``, ``%.3n``)."""
+    if precision is not None and code not in _NUMERIC:
+        text = text[: int(precision or 0)]
+    size = int(width or 0)
+    if "-" in flags:
+        return text.ljust(size)
+    if "0" in flags and code in _NUMERIC | {"a"}:
+        return text.zfill(size)
+    return text.rjust(size)
+
+
+def _stat_format(ctx: ExecContext, fmt: str, name: str, entry: Any, *, gnu: bool = True) -> str:
     size = entry.size if entry.is_file or entry.is_symlink else 4096
+    quoted = f"'{name}'" if gnu or entry.is_symlink else name  # busybox quotes only a link's name
 
     def field(m: re.Match[str]) -> str:
-        code = m.group(1)
+        flags, width, precision, code = m.groups()
+        if code == "%":
+            return "%"
+        return _pad(value(code), code, flags, width, precision)
+
+    def value(code: str) -> str:
         values = {
             "n": name,
-            "N": f"'{name}'" + (f" -> '{entry.target}'" if entry.is_symlink else ""),
+            "N": quoted + (f" -> '{entry.target}'" if entry.is_symlink else ""),
             "s": str(size),
             "a": f"{entry.mode & 0o7777:o}",
             "A": entry.mode_string(),
@@ -261,7 +284,7 @@ def _stat_format(ctx: ExecContext, fmt: str, name: str, entry: Any) -> str:
         }
         return values.get(code, "?")
 
-    return re.sub(r"%([a-zA-Z%])", field, fmt)
+    return _DIRECTIVE.sub(field, fmt)
 
 
 def _device_line(entry: Any, gnu: bool) -> str:
@@ -270,6 +293,11 @@ def _device_line(entry: Any, gnu: bool) -> str:
     where = f"{dev >> 8},{dev & 0xFF}" if gnu else f"{dev:x}h/{dev}d"
     inode = f"{entry.st_ino:<11}" if gnu else f"{entry.st_ino:<10} "
     return f"Device: {where}\tInode: {inode} Links: {entry.st_nlink or 1}\n"
+
+
+def _plain_name(name: str) -> bool:
+    """A name GNU's shell-escape quoting prints as it is."""
+    return re.fullmatch(r"[A-Za-z0-9_./+,:@%=-]+", name) is not None
 
 
 @register("stat")
@@ -295,15 +323,23 @@ def stat(ctx: ExecContext, argv: list[str]) -> int:
             status = 1
             continue
         if "c" in values:
-            ctx.out(_stat_format(ctx, values["c"], operand, entry) + "\n")
+            ctx.out(_stat_format(ctx, values["c"], operand, entry, gnu=gnu) + "\n")
             continue
+        # busybox's and GNU's default format (coreutils stat.c default_format, busybox
+        # coreutils/stat.c do_stat): the same columns; GNU adds a Birth line we cannot know
         fmt = (
-            "  File: %N\n  Size: %s\tBlocks: %b\tIO Block: 4096\t%F\n"
+            "  File: %N\n  Size: %-10s\tBlocks: %-10b IO Block: %-6o %F\n"
             + _device_line(entry, gnu).replace("%", "%%")
             + "Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\n"
             "Access: %x\nModify: %y\nChange: %z\n"
         )
-        ctx.out(_stat_format(ctx, fmt, operand, entry).replace("(%04a", "("))
+        # the default format quotes a name only when it must (GNU's shell-escape style)
+        shown = operand if not gnu or _plain_name(operand) else f"'{operand}'"
+        text = _stat_format(ctx, fmt, shown, entry, gnu=False)
+        if gnu and entry.is_symlink:
+            target = entry.target if _plain_name(entry.target) else f"'{entry.target}'"
+            text = f"  File: {shown} -> {target}\n" + text.split("\n", 1)[1]
+        ctx.out(text)
     return status
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import graphviz
 
 from ..digest import short_id
+from ..engine.df import image_id, image_size, stored_once
 from ..model.container import State
 from ..text import human_size
 from .style import FONTSIZE, LINE, MONO, NARROW, add_legend, left_label, new_digraph, node, size_text, wrap
@@ -71,15 +72,24 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
         for chain in dict.fromkeys(image.chain_ids):
             refs[chain] = refs.get(chain, 0) + 1
             users.setdefault(chain, []).append(tag)
-    stored = sum(layer.size for chain, layer in engine.layers.items() if chain in refs)
-    naive = sum(image.size for image in images)
-    title = (
-        f"{len(images)} images, {len(refs)} layers stored once: {human_size(stored)} on disk "
-        f"(without sharing: {human_size(naive)})"
-    )
+    # the numbers are the engine's image store's (engine.df): overlay2 keeps layers' files,
+    # containerd unpacked snapshots plus the compressed blobs, and IDs differ (image_id)
+    stored, blobs = stored_once(engine, images)
+    naive = sum(image_size(engine, image) for image in images)
+    if engine.image_store == "containerd":
+        title = (
+            f"{len(images)} images, {len(refs)} snapshots stored once: {human_size(stored)} unpacked "
+            f"+ {human_size(blobs)} blobs (without sharing: {human_size(naive)}) · containerd store"
+        )
+    else:
+        title = (
+            f"{len(images)} images, {len(refs)} layers stored once: {human_size(stored)} on disk "
+            f"(without sharing: {human_size(naive)}) · overlay2 store"
+        )
     g = new_digraph("sharing_dag", title, rankdir="BT")
     df = engine.df()
-    rows = {row.id: row for row in df.images}
+    rows = {row.id: row for row in df.images}  # keyed by the store's image ID
+    store_ids = {image.id: image_id(image, engine.image_store) for image in images}
     drawn: set[str] = set()
     any_shared = False
     folded_images: dict[str, str] = {}  # image short id -> the group node it is drawn in
@@ -135,9 +145,9 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
                 if below is not None:
                     g.edge(below, nid)
             below = nid
-        usage = rows.get(image.id)
+        usage = rows.get(store_ids[image.id])
         tags = engine.images.tags_of(image)
-        lines = [*wrap(tags[0] if tags else "<none>", NARROW), f"image {image.short_id}"]
+        lines = [*wrap(tags[0] if tags else "<none>", NARROW), f"image {short_id(store_ids[image.id])}"]
         if usage is not None:
             lines.append(f"SIZE {human_size(usage.size)}")
             lines.append(f"SHARED {human_size(usage.shared_size, 4)}")
@@ -151,7 +161,7 @@ def sharing_dag(engine: Any, *, fold: int | None = FOLD, expand: bool = False) -
         depth = group[0].chain_ids.index(chain)
         names = [(engine.images.tags_of(i) or [i.short_id])[0] for i in group]
         own = sum(sum(layer.size for layer in i.layers[depth + 1 :]) for i in group)
-        users = sum(rows[i.id].containers for i in group if i.id in rows)
+        users = sum(rows[store_ids[i.id]].containers for i in group if store_ids[i.id] in rows)
         node(
             g,
             gid,

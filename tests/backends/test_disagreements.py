@@ -186,3 +186,28 @@ def test_touch_of_a_directory_a_user_may_not_touch_is_eisdir(backend) -> None:  
     open's error."""
     outcomes, _, _ = both(backend, {"/d": Entry.directory()}, [("become", 1000), ("touch", "/d")])
     assert outcomes[1] == ("IsADirectoryError [EISDIR]", "IsADirectoryError [EISDIR]")
+
+
+def test_o_creat_with_o_directory_is_einval_before_the_path_length(backend, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """open(2) checks its flags (``build_open_flags``: O_CREAT|O_DIRECTORY is EINVAL since Linux
+    6.4) before it copies the path in (``getname``: ENAMETOOLONG), so a path of 4097 bytes with
+    those flags is EINVAL.  Found by test_parity: the real backend measured the path in user space
+    before calling openat2, so it answered ENAMETOOLONG; a plain open(2) on the host decides."""
+    import errno
+    import os
+
+    long = "/" + "./" * 2047 + "xx"  # 4097 bytes, made of /./ components
+    flags = os.O_RDONLY | os.O_CREAT | os.O_DIRECTORY
+    try:
+        os.close(os.open(str(tmp_path) + long, flags))
+    except OSError as exc:
+        host = exc.errno
+    assert host == errno.EINVAL
+    image = Image.of([])
+    for c in (Container(image), backend.new_container(image)):
+        with pytest.raises(OSError) as caught:
+            c.open(long, flags)
+        assert caught.value.errno == host
+        with pytest.raises(OSError) as caught:
+            c.open(long, os.O_RDONLY)
+        assert caught.value.errno == errno.ENAMETOOLONG

@@ -209,12 +209,15 @@ def test_inspect_images_and_containers(engine: Engine) -> None:
     [image] = json.loads(cli("inspect", "web:1", engine=engine).out)
     web = engine.images.get("web:1")
     assert list(image)[:4] == ["Id", "RepoTags", "RepoDigests", "Parent"]
-    assert image["Id"] == web.id and image["RepoTags"] == ["web:1"]
+    digest = str(image_content(web).manifest_digest)  # containerd store: the target's digest
+    assert image["Id"] == digest and image["RepoTags"] == ["web:1"]
     assert image["RootFS"] == {"Type": "layers", "Layers": list(web.diff_ids)}
     [container] = json.loads(cli("inspect", "--size", "srv", engine=engine).out)
     assert container["Name"] == "/srv" and container["State"]["Running"] is True
     assert (container["Path"], container["Args"]) == ("sleep", ["1000"])
-    assert container["Image"] == web.id and "SizeRw" in container
+    # containerd store: the container's image is the target digest too (moby
+    # daemon/containerd/image.go GetImage builds the image with ID = target digest)
+    assert container["Image"] == digest and "SizeRw" in container
     out = cli("inspect", "-f", "{{.State.Status}} {{json .Config.Cmd}}", "srv", engine=engine).out
     assert out == 'running ["sleep","1000"]\n'
 

@@ -31,7 +31,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     engine.build("FROM alpine:3.20\nLABEL team=web tier=front\n", tag="web:1")
     engine.build("FROM web:1\nLABEL tier=back\n", tag="api:1")
     engine.build("FROM alpine:3.20\nRUN echo 1 > /a\n", tag="x:1")
-    ids["dangling"] = image_id(engine.images.get("x:1"), engine.image_store)  # the store's IMAGE ID
+    # the ID `images -q --no-trunc` prints: the engine's store's (containerd: the manifest digest)
+    ids["dangling"] = image_id(engine.images.get("x:1"), engine.image_store)
     engine.build("FROM alpine:3.20\nRUN echo 2 > /a\n", tag="x:1")  # the first x:1 is now dangling
     engine.images.tag(engine.images.get("web:1"), "team/web:2")
     engine.containers.run("web:1", "true", name="web-1")

@@ -207,6 +207,7 @@ PUBLIC_API = [
     "LogicalClock",
     "NotFound",
     "Origin",
+    "OverlayOptions",
     "SimulatorError",
     "StageRecord",
     "State",

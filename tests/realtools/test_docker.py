@@ -132,3 +132,27 @@ def test_history_created_by_and_sizes(docker: dict[str, str]) -> None:
     from simulator.text import human_size
 
     assert top[1] == human_size(image.layers[-1].size)
+
+
+def test_inspect_and_digests_of_a_committed_image(docker: dict[str, str]) -> None:
+    """overlay2 store: ``Id`` is the config digest (what ``images -q --no-trunc`` lists), ``Size``
+    the sum of the layers' sizes (``history``), no RepoDigests and DIGEST ``<none>`` for an image
+    that was never pulled; layerlab's overlay2 engine answers the same way."""
+    import json
+
+    from tests.cli._helpers import cli
+
+    [real] = json.loads(_docker(docker, "image", "inspect", "app:1"))
+    real_ids = _docker(docker, "images", "-q", "--no-trunc", "app:1").split()
+    real_sizes = _docker(docker, "history", "-H=false", "--format", "{{.Size}}", "app:1").split()
+    real_digest = _docker(docker, "images", "--digests", "--format", "{{.Digest}}", "app:1").split()
+    assert real["Id"] == real_ids[0] and real["Id"].startswith("sha256:")
+    assert real["Size"] == sum(int(s) for s in real_sizes)
+    assert real["RepoDigests"] == [] and real_digest == ["<none>"]
+    engine = _model()
+    [model] = json.loads(cli("inspect", "app:1", engine=engine).out)
+    image = engine.images.get("app:1")
+    assert model["Id"] == cli("images", "-q", "--no-trunc", "app", engine=engine).out.split()[0] == image.id
+    assert model["Size"] == sum(layer.size for layer in image.layers)
+    digests = cli("images", "--digests", "--format", "{{.Digest}}", "app", engine=engine).out.split()
+    assert model["RepoDigests"] == [] and digests == ["<none>"]

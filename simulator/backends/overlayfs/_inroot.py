@@ -64,8 +64,11 @@ class InRoot:
             raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), path)
 
     def open(self, path: str, flags: int, mode: int = 0) -> int:
-        """``openat2`` of the whole path inside the root (the kernel follows what it follows)."""
-        self.check_length(path)
+        """``openat2`` of the whole path inside the root (the kernel follows what it follows).
+
+        The path goes to the kernel unmeasured: ``openat2`` checks the flags (``build_open_flags``,
+        e.g. ``O_CREAT|O_DIRECTORY`` is EINVAL) before it copies the path in (``getname``,
+        ENAMETOOLONG), and that order is the kernel's to decide."""
         creates = flags & os.O_CREAT or flags & os.O_TMPFILE == os.O_TMPFILE
         return _sys.openat2(self.fd, path, flags | os.O_CLOEXEC, _RESOLVE, mode if creates else 0)
 
