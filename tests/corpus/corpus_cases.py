@@ -31,8 +31,9 @@ def workdir(path: str) -> str:
 
 
 def prefix(text: str) -> str:
-    """A history line checked by its start (long official-image scripts)."""
-    return text + "..."
+    """A history line checked by its start (long official-image scripts): ``prefix(run(x))``
+    is the start ``RUN /bin/sh -c x`` (without the `` # buildkit`` that ends the whole line)."""
+    return text.removesuffix(" # buildkit") + "..."
 
 
 @dataclass(frozen=True)
