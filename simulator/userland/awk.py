@@ -36,7 +36,9 @@ def _parse(program: str) -> list[list[list[str]]] | None:
             continue
         if not re.match(r"print\b", statement):
             return None
-        rest, items, current, at = statement[5:], [], [], 0
+        rest, at = statement[5:], 0
+        items: list[list[str]] = []
+        current: list[str] = []
         while at < len(rest.rstrip()):
             item = _ITEM.match(rest, at)
             if item is None:
@@ -90,7 +92,8 @@ def awk(ctx: ExecContext, argv: list[str]) -> int:
     statements = _parse(args[0])
     if statements is None:
         raise NotSimulated(f"awk program {args[0]!r} is not simulated; layerlab runs '{{ print $N, ... }}'")
-    status, out, number = 0, [], 0
+    status, number = 0, 0
+    out: list[str] = []
     for _name, data in read_inputs(ctx, "awk", args[1:]):
         if data is None:
             status = 2

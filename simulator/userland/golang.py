@@ -162,12 +162,16 @@ def _files_binary(ctx: ExecContext, files: list[str], strip: bool) -> int:
             return -1
         text = read_text(ctx.fs, path) or ""
         total += len(text.encode())
-        head = re.split(r"^(?:func|var|type|const)\b", text, maxsplit=1, flags=re.M)[0]  # the imports come first
+        head = re.split(r"^(?:func|var|type|const)\b", text, maxsplit=1, flags=re.M)[
+            0
+        ]  # the imports come first
         for match in _IMPORT.finditer(head.split("package", 1)[-1].split("\n", 1)[-1]):
             if "." in match.group(1).split("/")[0]:
                 at = text.index(f'"{match.group(1)}"')  # Go names the import's line:column
                 where = f"{text.count(chr(10), 0, at) + 1}:{at - text.rfind(chr(10), 0, at)}"
-                ctx.err(f"{name}:{where}: no required module provides package {match.group(1)}: {_NO_MOD[4:]}")
+                ctx.err(
+                    f"{name}:{where}: no required module provides package {match.group(1)}: {_NO_MOD[4:]}"
+                )
                 return -1
     size = HELLO_BYTES + total // 2
     return int(size * STRIP) if strip else size
@@ -211,7 +215,8 @@ def _build(ctx: ExecContext, args: list[str], *, install: bool) -> int:
         size = _files_binary(ctx, targets, strip)
         if size < 0:
             return 1
-        module, full, project = "", [], ctx.cwd
+        full: list[tuple[str, str]] = []
+        module, project = "", ctx.cwd
     elif go_mod is None:
         if install and targets and "@" in targets[0]:
             raise NotSimulated(f"go install {targets[0]}: layerlab fetches no module to build it")

@@ -445,9 +445,18 @@ SUBSTITUTE: dict[str, tuple[str, str]] = {
     "node:14.4.0-alpine": ("node:20-alpine", "the oldest Node.js LTS of the library, Alpine"),
     "node:18-slim": ("node:20-slim", "the oldest Node.js LTS of the library, Debian slim"),
     "maven:3.8.5-eclipse-temurin-17": ("maven:3.9-eclipse-temurin-21", "the library's only Maven image"),
-    "eclipse-temurin:17-jre-focal": ("eclipse-temurin:17-jre", "the same JRE on the library's Ubuntu (noble)"),
-    "mcr.microsoft.com/dotnet/sdk:7.0": ("mcr.microsoft.com/dotnet/sdk:8.0", ".NET 7 is out of support: the next LTS"),
-    "mcr.microsoft.com/dotnet/runtime:7.0": ("mcr.microsoft.com/dotnet/runtime:8.0", ".NET 7 is out of support: the next LTS"),
+    "eclipse-temurin:17-jre-focal": (
+        "eclipse-temurin:17-jre",
+        "the same JRE on the library's Ubuntu (noble)",
+    ),
+    "mcr.microsoft.com/dotnet/sdk:7.0": (
+        "mcr.microsoft.com/dotnet/sdk:8.0",
+        ".NET 7 is out of support: the next LTS",
+    ),
+    "mcr.microsoft.com/dotnet/runtime:7.0": (
+        "mcr.microsoft.com/dotnet/runtime:8.0",
+        ".NET 7 is out of support: the next LTS",
+    ),
     "alpine:3.23": ("alpine:3.22", "the newest Alpine of the library"),
     "node:20.20.2-alpine@sha256:fb4cd12c85ee03686f6af5362a0b0d56d50c58a04632e6c0fb8363f609372293": (
         "node:20-alpine",

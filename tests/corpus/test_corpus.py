@@ -24,8 +24,8 @@ import pytest
 from simulator import BuildError, Engine
 from simulator.builder.builder import build
 from simulator.builder.result import BuildResult
-from simulator.dockerfile import checks
 from simulator.distro import library
+from simulator.dockerfile import checks
 from simulator.dockerfile.parser import parse_dockerfile
 
 from .corpus_cases import CASES, NEEDS, SUBSTITUTE
