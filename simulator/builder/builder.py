@@ -53,7 +53,7 @@ from simulator.model.container import Container, runtime_mounts
 from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.model.paths import normalize
-from simulator.reference import parse_reference
+from simulator.reference import normalize_ref, parse_reference
 from simulator.sh.run import DEFAULT_PATH, run_argv
 from simulator.userland._hints import missing_program_hint, unsimulated_effects
 from simulator.userland.users import UnknownUser, resolve_user
@@ -213,10 +213,23 @@ class _Builder:
         try:
             return self.host.base_image(ref)
         except (ImageNotFound, RegistryUnreachable) as e:
+            if isinstance(e, RegistryUnreachable) and library.has(ref):
+                # the library holds images under their registry's name (gcr.io/distroless/...,
+                # mcr.microsoft.com/dotnet/...): with that registry out of reach, they are here
+                return self.host.store_image(library.get(ref), normalize_ref(ref))
             # a registry host in the name (mcr.microsoft.com/..., gcr.io/...) that does not
             # answer is the same dead end for a student: the image is not here
             why = f" ({e})" if isinstance(e, RegistryUnreachable) else ""
-            near = ", ".join(library.nearest(ref))
+            near = ", ".join(library.nearest(ref.partition("@")[0]))
+            if "@" in ref:
+                # BuildKit resolves name:tag@digest by the digest alone (the tag is ignored):
+                # the library's images have their own digests, never the one pinned here
+                raise self.fail(
+                    f"no image {ref!r}: a digest-pinned reference names one exact image, and "
+                    f"layerlab's library cannot have it (its images have their own digests){why}; "
+                    f"drop the @sha256:... to use a library tag: {near}",
+                    instr,
+                ) from None
             raise self.fail(
                 f"no image {ref!r} here or in layerlab's library{why}; nearest library images: {near}",
                 instr,

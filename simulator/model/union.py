@@ -106,7 +106,11 @@ class Tree:
 
     def put(self, path: str, entry: Entry, layer: int) -> None:
         """Place ``entry`` at ``path`` with tar-extraction semantics (dirs merge, others replace)."""
-        for anc in reversed(list(ancestors(path))):
+        up = parent(path)
+        found = self.index.get(up)
+        # a directory in the tree has directories as all its ancestors (this method keeps it so):
+        # a parent that is one needs no walk up (layers list parents first, so this is the rule)
+        for anc in () if found is not None and found[0].kind is Kind.DIR else reversed(list(ancestors(path))):
             existing = self.index.get(anc)
             if existing is None or existing[0].kind is not Kind.DIR:
                 if existing is not None:

@@ -19,6 +19,7 @@ FAMILIES = (
     "text",  # cat head tail wc sort uniq seq tr cut
     "grep",  # grep egrep fgrep
     "sed",  # sed
+    "awk",  # awk mawk gawk (one action of print statements)
     "find",  # find xargs
     "info",  # id whoami uname date du nproc hostname
     "sums",  # md5sum sha1sum sha256sum sha512sum

@@ -148,6 +148,35 @@ def _go_source(ctx: ExecContext, directory: str) -> int:
     return total
 
 
+_IMPORT = re.compile(r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"([^"]+)"', re.M)
+
+
+def _files_binary(ctx: ExecContext, files: list[str], strip: bool) -> int:
+    """The size of ``go build a.go b.go`` outside a module, or -1 after Go's error: a missing
+    file, or an import outside the standard library (a path whose first element has a dot)."""
+    total = 0
+    for name in files:
+        path = ctx.abspath(name)
+        if not exists(ctx.fs, path):
+            ctx.err(f"stat {path}: no such file or directory\n")
+            return -1
+        text = read_text(ctx.fs, path) or ""
+        total += len(text.encode())
+        head = re.split(r"^(?:func|var|type|const)\b", text, maxsplit=1, flags=re.M)[
+            0
+        ]  # the imports come first
+        for match in _IMPORT.finditer(head.split("package", 1)[-1].split("\n", 1)[-1]):
+            if "." in match.group(1).split("/")[0]:
+                at = text.index(f'"{match.group(1)}"')  # Go names the import's line:column
+                where = f"{text.count(chr(10), 0, at) + 1}:{at - text.rfind(chr(10), 0, at)}"
+                ctx.err(
+                    f"{name}:{where}: no required module provides package {match.group(1)}: {_NO_MOD[4:]}"
+                )
+                return -1
+    size = HELLO_BYTES + total // 2
+    return int(size * STRIP) if strip else size
+
+
 def _build(ctx: ExecContext, args: list[str], *, install: bool) -> int:
     go_mod = _find_mod(ctx)
     output = None
@@ -178,19 +207,32 @@ def _build(ctx: ExecContext, args: list[str], *, install: bool) -> int:
             continue
         else:
             targets.append(arg)
-    if go_mod is None:
+    files = bool(targets) and all(t.endswith(".go") for t in targets)
+    if go_mod is None and files and not install:
+        # "go build main.go": the files are the package command-line-arguments, which needs no
+        # go.mod while it imports only the standard library (cmd/go: GoFilesPackage); the
+        # binary is named after the first file
+        size = _files_binary(ctx, targets, strip)
+        if size < 0:
+            return 1
+        full: list[tuple[str, str]] = []
+        module, project = "", ctx.cwd
+    elif go_mod is None:
         if install and targets and "@" in targets[0]:
             raise NotSimulated(f"go install {targets[0]}: layerlab fetches no module to build it")
         ctx.err(_NO_MOD)
         return 1
-    module, full, _mod_only = _modules(ctx, go_mod)
-    project = posixpath.dirname(go_mod)
-    if not _go_source(ctx, project):
-        ctx.err(f"no Go files in {ctx.cwd}\n")
-        return 1
-    size = binary_size(ctx, project, len(full), strip)
+    else:
+        module, full, _mod_only = _modules(ctx, go_mod)
+        project = posixpath.dirname(go_mod)
+        if not _go_source(ctx, project):
+            ctx.err(f"no Go files in {ctx.cwd}\n")
+            return 1
+        size = binary_size(ctx, project, len(full), strip)
     name = posixpath.basename(module) or posixpath.basename(project)
-    if targets and targets[0] not in (".", "./...") and not targets[0].startswith("./"):
+    if files:
+        name = posixpath.basename(targets[0])[: -len(".go")]
+    elif targets and targets[0] not in (".", "./...") and not targets[0].startswith("./"):
         name = posixpath.basename(targets[0])
     elif targets and targets[0].startswith("./") and targets[0] not in ("./...",):
         name = posixpath.basename(targets[0].rstrip("/")) or name

@@ -684,6 +684,8 @@ def yarn(ctx: ExecContext, argv: list[str]) -> int:
             manifest.setdefault(key, {})[name] = rng
         write(ctx.fs, f"{ctx.cwd.rstrip('/')}/package.json", json.dumps(manifest, indent=2) + "\n")
         return _project_install(ctx, frozen=False, omit_dev=False, tool="yarn")
+    if args[0] == "global" and args[1:2] == ["add"]:
+        return _yarn_global_add(ctx, args[2:])
     if args[0] == "cache" and args[1:2] == ["clean"]:
         remove_tree(ctx.fs, "/usr/local/share/.cache/yarn")
         ctx.out("success Cleared cache.\n")
@@ -691,6 +693,51 @@ def yarn(ctx: ExecContext, argv: list[str]) -> int:
     script = args[1] if args[0] == "run" and len(args) > 1 else args[0]
     rest = args[2:] if args[0] == "run" else args[1:]
     return _npm_run(ctx, script, rest, silent=True)
+
+
+def _yarn_global_add(ctx: ExecContext, specs: list[str]) -> int:
+    """``yarn global add PKG...`` (Yarn 1): a project in the global folder, whose packages'
+    binaries are linked in the global bin directory.  Yarn's constants: as root the folder is
+    ``/usr/local/share/.config/yarn/global`` and the bin directory ``/usr/local/bin`` (the
+    prefix of ``node``); else ``~/.config/yarn/global`` and ``~/.yarn/bin``.  The links point at
+    the package's file directly (Yarn goes through ``node_modules/.bin``)."""
+    home = ctx.env.get("HOME", "/root") or "/root"
+    root = home == "/root"
+    folder = "/usr/local/share/.config/yarn/global" if root else f"{home}/.config/yarn/global"
+    bin_dir = "/usr/local/bin" if root else f"{home}/.yarn/bin"
+    if not specs:
+        ctx.err("error Missing list of packages to add to your project.\n")
+        return 1
+    manifest, _status = _manifest(ctx, folder, create=True)
+    manifest = manifest or {}
+    for spec in specs:
+        name, rng = _split_spec(spec)
+        manifest.setdefault("dependencies", {})[name] = rng
+    try:
+        tree = build_tree(manifest, libc=_libc(ctx.fs))
+    except Gap as exc:
+        return _gap_error(ctx, exc)
+    for spec in specs:  # yarn add saves the caret range of the version it resolved
+        name, rng = _split_spec(spec)
+        if rng in ("latest", "*", ""):
+            manifest["dependencies"][name] = "^" + tree[f"node_modules/{name}"].version
+    write(ctx.fs, f"{folder}/package.json", json.dumps(manifest, indent=2) + "\n")
+    nodes = install_tree(ctx.fs, folder, tree, omit_dev=True, libc=_libc(ctx.fs))
+    _cache(ctx.fs, home, nodes)
+    for spec in specs:
+        name, _rng = _split_spec(spec)
+        top = tree[f"node_modules/{name}"]
+        binaries = sorted(top.meta.get("bin", {}).items())
+        for bin_name, target in binaries:
+            link = f"{bin_dir}/{bin_name}"
+            if exists(ctx.fs, link):
+                ctx.fs.unlink(link)
+            ctx.fs.makedirs(bin_dir)
+            ctx.fs.symlink(f"{folder}/node_modules/{name}/{target.lstrip('./')}", link)
+        ctx.out(f'success Installed "{name}@{top.version}" with binaries:\n')
+        ctx.out("".join(f"      - {b}\n" for b, _t in binaries))
+    ctx.out("Done in 0.00s.\n")
+    return 0
 
 
 @register("pnpm")

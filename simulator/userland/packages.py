@@ -157,6 +157,13 @@ def _lists_present(fs: FileSystem) -> bool:
     )
 
 
+def _codename(fs: FileSystem) -> str:
+    for line in _read_text(fs, "/etc/os-release").splitlines():
+        if line.startswith("VERSION_CODENAME="):
+            return line.partition("=")[2].strip('"')
+    return ""
+
+
 def _os_id(fs: FileSystem) -> str:
     for line in _read_text(fs, "/etc/os-release").splitlines():
         if line.startswith("ID="):
@@ -406,12 +413,30 @@ def apt_get(ctx: ExecContext, argv: list[str]) -> int:
     command, names = args[0], args[1:]
     if argv[0].endswith("apt") and quiet < 2:
         ctx.err("\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\n")
+    # apt's versions: bullseye 2.2, jammy 2.4, bookworm 2.6, noble 2.7.14, trixie 3.0
+    codename = _codename(ctx.fs)
+    modern = codename not in ("bookworm", "bullseye", "jammy", "focal")  # apt >= 2.7.8: dist-clean
+    if "--update" in opts and (codename == "noble" or not modern or command not in ("install", "upgrade")):
+        # apt 2.9 added "install --update"; an older apt rejects an option it does not know
+        ctx.err("E: Command line option --update is not understood in combination with the other options\n")
+        return 100
     if command == "update":
         return _apt_update(ctx, quiet)
     if command == "install":
+        if "--update" in opts:  # apt 3.0: "--update": run update first
+            status = _apt_update(ctx, quiet)
+            if status:
+                return status
         return _apt_install(ctx, names, opts, quiet)
     if command in ("clean", "autoclean"):
         return _apt_clean(ctx.fs)
+    if command == "dist-clean" and modern:
+        # apt 2.7.8+: clean, and delete the package lists too (apt-get(8), trixie's images use it)
+        _apt_clean(ctx.fs)
+        for name in _listdir(ctx.fs, "/var/lib/apt/lists"):
+            if name not in ("partial", "lock", "auxfiles"):
+                ctx.fs.unlink(f"/var/lib/apt/lists/{name}")
+        return 0
     if command in ("remove", "purge", "autoremove"):
         if command == "autoremove" or {"--auto-remove", "--autoremove"} & opts:
             recommends = settings.get("APT::AutoRemove::RecommendsImportant", "true").lower() not in (
@@ -498,6 +523,9 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
             opts.add(arg)
         else:
             args.append(arg)
+    if "--print-arch" in opts:  # apk-tools: the arch of the database, then exit
+        ctx.out("x86_64\n")
+        return 0
     if not args:
         ctx.err("usage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n")
         return 1

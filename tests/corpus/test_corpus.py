@@ -24,10 +24,11 @@ import pytest
 from simulator import BuildError, Engine
 from simulator.builder.builder import build
 from simulator.builder.result import BuildResult
+from simulator.distro import library
 from simulator.dockerfile import checks
 from simulator.dockerfile.parser import parse_dockerfile
 
-from .corpus_cases import CASES, NEEDS
+from .corpus_cases import CASES, NEEDS, SUBSTITUTE
 
 NODE_TEMPLATE = """\
 # syntax=docker/dockerfile:1
@@ -146,6 +147,25 @@ def test_an_image_the_library_lacks_names_the_nearest(engine: Engine) -> None:
     assert message.count("nearest library images:") == 1 and len(message.splitlines()) == 1
 
 
+def test_library_images_under_a_registry_host_need_no_network(engine: Engine) -> None:
+    # the library holds gcr.io/distroless/static:latest and mcr.microsoft.com/dotnet/...: FROM
+    # finds them with gcr.io and mcr.microsoft.com out of reach (microservices-demo, voting-app)
+    result = build(engine, "FROM gcr.io/distroless/static\nCOPY a /a\n", {"a": "x\n"})
+    assert result.image.layers[:-1] == library.get("gcr.io/distroless/static:latest").layers
+    result = build(engine, "FROM mcr.microsoft.com/dotnet/runtime:8.0\n", {})
+    assert result.image.layers == library.get("mcr.microsoft.com/dotnet/runtime:8.0").layers
+
+
+def test_a_digest_pinned_image_says_the_digest_wins(engine: Engine) -> None:
+    # BuildKit resolves name:tag@sha256:... by the digest alone: no library image can have it
+    pinned = "node:20.20.2-alpine@sha256:" + "fb4cd12c" * 8
+    with pytest.raises(BuildError) as info:
+        build(engine, f"FROM {pinned} AS builder\n", {})
+    message = str(info.value)
+    assert f"no image {pinned!r}: a digest-pinned reference names one exact image" in message
+    assert "drop the @sha256:... to use a library tag: node:20-alpine" in message
+
+
 # -- the corpus: real Dockerfiles with their context (dockerfiles/NAME/, SOURCE says where from) --
 
 CORPUS = Path(__file__).parent / "dockerfiles"
@@ -159,6 +179,26 @@ def corpus_context(name: str) -> dict[str, tuple[bytes, int]]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and path.name != "SOURCE"
     }
+
+
+FROM_REF = re.compile(r"^(FROM\s+(?:--\S+\s+)*)(\S+)", re.M | re.I)
+
+
+def substituted(engine: Engine, name: str) -> dict[str, tuple[bytes, int]]:
+    """The case's context with SUBSTITUTE applied: a tag the library lacks is the library image
+    tagged under that name in ``engine``; a digest-pinned reference is rewritten in the copy."""
+    context = corpus_context(name)
+    text, mode = context["Dockerfile"]
+    for ref in FROM_REF.findall(text.decode()):
+        if ref[1] not in SUBSTITUTE:
+            continue
+        old, (new, _why) = ref[1], SUBSTITUTE[ref[1]]
+        if "@" in old:
+            text = text.replace(f"{ref[0]}{old}".encode(), f"{ref[0]}{new}".encode())
+        else:
+            engine.images.tag(library.get(new), old)
+    context["Dockerfile"] = (text, mode)
+    return context
 
 
 def corpus_params() -> list[Any]:
@@ -198,7 +238,7 @@ def matches(expected: str, actual: str) -> bool:
 @pytest.mark.parametrize("name", corpus_params())
 def test_corpus_dockerfile(engine: Engine, name: str) -> None:
     case = CASES[name]
-    result = build(engine, None, corpus_context(name), target=case.target)
+    result = build(engine, None, substituted(engine, name), target=case.target)
     image = result.image
     # the layers the Dockerfile added, by their history lines
     layered = [h.created_by for h in image.history if not h.empty_layer]
@@ -223,7 +263,8 @@ def test_corpus_dockerfile(engine: Engine, name: str) -> None:
         assert {s.line: s.unsimulated for s in result.steps if s.unsimulated} == case.unsimulated
         if case.unsimulated:
             with pytest.raises(BuildError, match="is not simulated"):
-                build(Engine(), None, corpus_context(name), target=case.target, strict=True)
+                strict = Engine()
+                build(strict, None, substituted(strict, name), target=case.target, strict=True)
 
 
 # -- against buildah: the corpus Dockerfiles whose steps need only busybox's tools ------------

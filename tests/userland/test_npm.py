@@ -285,3 +285,18 @@ def test_vite_react_tree_and_size_are_the_real_npms() -> None:
     assert run(c, "npm", "install", "--no-audit")[0] == 0
     size = tree_size(c, "/app/node_modules") - c.stat("/app/node_modules/.package-lock.json").size
     assert size == 70_674_792
+
+
+def test_yarn_global_add_installs_in_yarns_global_folder(node: Container) -> None:
+    # Yarn 1 as root: the global folder /usr/local/share/.config/yarn/global (a project of its
+    # own) and the binaries in /usr/local/bin (awesome-compose vuejs: yarn global add @vue/cli)
+    code, out, _ = run(node, "yarn", "global", "add", "nodemon", cwd="/")
+    assert code == 0, out
+    folder = "/usr/local/share/.config/yarn/global"
+    version = json.loads(node.read_file(f"{folder}/node_modules/nodemon/package.json"))["version"]
+    assert json.loads(node.read_file(f"{folder}/package.json")) == {
+        "dependencies": {"nodemon": f"^{version}"}
+    }
+    assert out.startswith(f'success Installed "nodemon@{version}" with binaries:\n      - nodemon\n')
+    assert node.readlink("/usr/local/bin/nodemon") == f"{folder}/node_modules/nodemon/bin/nodemon.js"
+    assert not node.exists("/usr/local/lib/node_modules/nodemon")  # not npm's global folder

@@ -203,3 +203,23 @@ def test_pip_on_debian_python_is_externally_managed(debian: Container) -> None:
     run(debian, "apt-get", "install", "-y", "--no-install-recommends", "python3")
     code, _, err = run(debian, "pip", "install", "requests")
     assert code == 1 and "externally-managed-environment" in err
+
+
+def test_apt_install_update_and_dist_clean_follow_the_apt_version() -> None:
+    # apt 3.0 (trixie): "install --update" runs update first, "dist-clean" also deletes the lists
+    # (official httpd:2.4 Dockerfile); apt 2.6 (bookworm) knows neither (apt-get(8) per version)
+    trixie = Container(library.get("debian:trixie-slim"))
+    assert run(trixie, "apt-get", "install", "--update", "-y", "ca-certificates")[0] == 0
+    assert "ii  ca-certificates" in run(trixie, "dpkg", "-l")[1]
+    assert run(trixie, "apt-get", "dist-clean")[0] == 0
+    assert not [n for n in trixie.listdir("/var/lib/apt/lists") if n.endswith(("Packages", ".lz4"))]
+    bookworm = Container(library.get("debian:bookworm-slim"))
+    status, _out, err = run(bookworm, "apt-get", "install", "--update", "-y", "ca-certificates")
+    assert status == 100
+    assert err == "E: Command line option --update is not understood in combination with the other options\n"
+    assert run(bookworm, "apt-get", "dist-clean") == (100, "", "E: Invalid operation dist-clean\n")
+
+
+def test_apk_print_arch() -> None:
+    alpine = Container(library.get("alpine:3.22"))
+    assert run(alpine, "apk", "--print-arch") == (0, "x86_64\n", "")

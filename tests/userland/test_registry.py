@@ -42,6 +42,10 @@ TOOLCHAINS = frozenset(
         "su-exec",
         "tini",
         "tini-static",
+        # the one-action awk programs of official images' install scripts (issue 11 corpus)
+        "awk",
+        "mawk",
+        "gawk",
     ]
 )
 REGISTERED_BEFORE = frozenset(

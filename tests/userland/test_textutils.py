@@ -33,6 +33,7 @@ APPLETS = (
     "sort",
     "cd",
     "sed",
+    "awk",
     "tr",
     "cut",
     "sha256sum",
@@ -134,6 +135,13 @@ SAME = [
     "printf 'nodelim\\n' | cut -d: -f2",
     "printf 'nodelim\\n' | cut -s -d: -f2",
     "printf 'a\\tb\\n' | cut -f2",
+    # awk: the one-action programs of install scripts (official images' Dockerfiles)
+    "printf 'amd64\\n' | awk -F- '{ print $NF }'",
+    "printf 'x86_64-linux-gnu\\n' | awk -F- '{ print $1 }'",
+    "printf '  a b  c\\n d e\\n' | awk '{ print $2, $NF; print NF \"-\" $(NF-1) }'",
+    "printf 'a b\\n\\nc\\n' | awk '{ print $(NF-1) }'",
+    "printf 'a:b\\nc:d\\n' > /tmp/f; awk -F: '{print $2 \"!\"}' /tmp/f; awk '{ print }' /tmp/f",
+    "printf 'a\\tb c\\n' | awk -F'\\t' '{print $2}'",
     # checksums
     "printf 'abc\\n' > /tmp/x; sha256sum /tmp/x; md5sum /tmp/x; sha1sum /tmp/x",
     "printf 'abc' | sha256sum",

@@ -70,6 +70,23 @@ def test_go_without_go_mod_fails_as_go_does(box: Container) -> None:
     )
 
 
+def test_go_build_of_files_needs_no_go_mod_for_the_standard_library(box: Container) -> None:
+    # cmd/go: "go build main.go" builds the package command-line-arguments; outside a module it
+    # builds while every import is in the standard library (awesome-compose traefik-golang)
+    box.write_file("/src/main.go", 'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc main() {}\n')
+    result = sh(box, "CGO_ENABLED=0 go build -o backend main.go && go build main.go")
+    assert result.exit_code == 0, result.output
+    assert box.stat("/src/backend").mode & 0o111 and box.exists("/src/main")  # named after the first file
+    box.write_file("/src/web.go", 'package main\n\nimport "github.com/gin-gonic/gin"\n\nfunc main() {}\n')
+    result = sh(box, "go build web.go")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "web.go:3:8: no required module provides package github.com/gin-gonic/gin: go.mod file not found"
+        " in current directory or any parent directory; see 'go help modules'\n"
+    )
+    assert sh(box, "go build .").stderr.startswith("go: go.mod file not found")  # a package path needs one
+
+
 def test_go_build_binary_size_model(box: Container) -> None:
     box.write_file("/src/go.mod", GO_MOD)
     box.write_file("/src/main.go", "package main\n" + "//" * 500 + "\n")

@@ -106,7 +106,11 @@ def more_layers(cache: Path) -> list[Published]:
                 _t("/usr/share/nginx/html/index.html", text_of("nginx-1.27", "/usr/share/nginx/html/index.html")),
                 _d("/var/cache/nginx", "755", 101, 101), _l("/var/log/nginx/access.log", "/dev/stdout"),
                 _l("/var/log/nginx/error.log", "/dev/stderr"), _f("/usr/bin/envsubst", 47_000, "755"),
-                _f("/usr/lib/nginx/modules/ngx_http_geoip_module.so", 30_000), _f("/usr/lib/libpcre2-8.so.0.14.0", 1)]  # fmt: skip
+                _f("/usr/lib/nginx/modules/ngx_http_geoip_module.so", 30_000), _f("/usr/lib/libpcre2-8.so.0.14.0", 1),
+                # the user and group of "addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -h /var/cache/nginx
+                # -s /sbin/nologin -G nginx -g nginx nginx" (nginxinc/docker-nginx alpine-slim/Dockerfile) on alpine:3.21
+                _t("/etc/passwd", text_of("alpine-3.21", "/etc/passwd") + "nginx:x:101:101:nginx:/var/cache/nginx:/sbin/nologin\n"),
+                _t("/etc/group", text_of("alpine-3.21", "/etc/group") + "nginx:x:101:nginx\n")]  # fmt: skip
         out.append(Published(f"nginx-{line}-alpine-slim", f"nginx:{line}-alpine-slim's RUN layer: nginx {version} from nginx.org's "
                              "Alpine packages, the nginx user (101), gettext's envsubst, the log symlinks.", total, DH, rows,
                              fold="/usr/lib/libpcre2-8.so.0.14.0"))  # fmt: skip
