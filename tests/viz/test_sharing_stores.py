@@ -25,7 +25,9 @@ def test_each_image_node_shows_its_df_row(store: str) -> None:
     for image in engine.images.list():
         row = rows[image_id(image, store)]
         tag = engine.images.tags_of(image)[0]
-        assert f"{tag} image {image_id(image, store)[7:19]} SIZE {human_size(row.size)} SHARED " in flat(source)
+        assert f"{tag} image {image_id(image, store)[7:19]} SIZE {human_size(row.size)} SHARED " in flat(
+            source
+        )
         assert f"containers: {row.containers}" in source
     layers, blobs = stored_once(engine, engine.images.list())
     if store == "containerd":

@@ -29,7 +29,13 @@ DH = "docker history (amd64, late 2025), approximate"
 NODE = {
     "20": ("20.19.5", "10.8.2", "0.34.0", "1.22.22", 117_900_000),
     "22": ("22.21.1", "10.9.4", "0.34.0", "1.22.22", 121_000_000),
-    "24": ("24.11.1", "11.6.2", "", "1.22.22", 124_000_000),  # yarn: nodejs/docker-node 24/*/Dockerfile (ENV YARN_VERSION 1.22.22)
+    "24": (
+        "24.11.1",
+        "11.6.2",
+        "",
+        "1.22.22",
+        124_000_000,
+    ),  # yarn: nodejs/docker-node 24/*/Dockerfile (ENV YARN_VERSION 1.22.22)
 }
 # x.y -> (full version, libpython bytes, whole /usr/local layer total slim, pip version, setuptools?)
 PYTHON = {
