@@ -35,6 +35,7 @@ __all__ = [
     "ContainerNotFound",
     "ContainerStateError",
     "DockerfileError",
+    "FileTooLarge",
     "ImageFormatError",
     "ImageNotFound",
     "InvalidArgument",
@@ -232,3 +233,9 @@ class InvalidResource(SimulatorError, ValueError):
 
 class WaitTimeout(SimulatorError, TimeoutError):
     """``container.wait(timeout=...)``: the container was still running when the time ran out."""
+
+
+class FileTooLarge(SimulatorError, MemoryError):
+    """``container.read_file(path)`` of a file bigger than the engine's memory limit (a sparse
+    terabyte, say): returning it whole would hold it all in memory.  The message gives the size,
+    the limit and the way to read it in pieces (``container.open(path, "rb").read(n)``)."""

@@ -14,12 +14,13 @@ command): the container asks its *owner*, an object given at creation that imple
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
 from .._locking import synchronize
-from ..errors import ContainerStateError
+from ..errors import ContainerStateError, FileTooLarge
 from ..runtime.process import exit_code_of, parse_signal
 from ..runtime.resources import Cgroup, Resources
 from ..runtime.restart import RestartPolicy
@@ -335,7 +336,22 @@ class Container:
         return self.fs.open(path, mode, perms)
 
     def read_file(self, path: str) -> bytes:
-        """Content of a regular file (symlinks followed)."""
+        """Content of a regular file (symlinks followed).
+
+        Raises:
+            FileTooLarge: the file is bigger than the owner engine's memory limit
+                (``limits.memory``): read it in pieces with :meth:`open` instead.
+        """
+        limit = getattr(getattr(self.owner, "limits", None), "memory", None)
+        if limit is not None:
+            with contextlib.suppress(OSError):  # the read itself reports a missing file
+                size = self.fs.stat(path).size
+                if size > limit:
+                    raise FileTooLarge(
+                        f"{path} is {size:,} bytes, more than the engine's memory limit ({limit:,} bytes): "
+                        f"read it in pieces with container.open({path!r}, 'rb').read(n), "
+                        "or raise Limits(memory=...)"
+                    )
         return self.fs.read_file(path)
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> Entry:

@@ -184,3 +184,21 @@ def test_long_appends_keep_every_byte():
     assert data[:100] == piece[:100] and data[100:103] == b"XYZ" and data[103:] == (piece * 40)[103:]
     c.truncate("/tmp/log", 10)
     assert c.read_file("/tmp/log") == piece[:10]
+
+
+def test_reading_a_terabyte_hole_whole_is_a_clear_error() -> None:
+    from simulator import Engine
+    from simulator.errors import FileTooLarge
+
+    engine = Engine()
+    c = engine.containers.create("busybox")
+    c.write_file("/big", b"")
+    c.truncate("/big", 1 << 40)  # a sparse terabyte: nothing materialised
+    with pytest.raises(
+        FileTooLarge, match=r"/big is 1,099,511,627,776 bytes.*container.open\('/big', 'rb'\)"
+    ):
+        c.read_file("/big")
+    with c.open("/big", "rb") as f:  # the way the message gives
+        assert f.read(4) == b"\0\0\0\0"
+    c.write_file("/small", b"ok")
+    assert c.read_file("/small") == b"ok"
