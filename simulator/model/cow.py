@@ -16,7 +16,7 @@ calls and behave like the kernel's overlayfs as Docker mounts it (``index=off``,
 - errors are the builtin ``OSError`` subclasses with real errno values, and an operation either
   applies fully or changes nothing (every check runs before the first change).
 
-Long module: about 930 lines because it is one idea: every system call keeps the same tables
+Long module: about 970 lines because it is one idea: every system call keeps the same tables
 (entries, children, touched, the open files' names) consistent, and splitting the calls from
 the lookups and permission checks they share would scatter those invariants.  The path rules
 live in :mod:`.paths` and :mod:`.namei`, the open file object in :mod:`.openfile`.
