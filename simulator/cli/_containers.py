@@ -9,7 +9,7 @@ from ..errors import SimulatorError
 from ..model.container import State
 from ._context import Context, command
 from ._errors import CommandError
-from ._filters import filter_containers, parse_filters
+from ._filters import add_filter_flag, filter_containers, parse_filters
 from ._format import format_rows
 from ._parser import CommandParser
 from ._rows import CONTAINER_HEADERS, CONTAINER_TABLE, container_row
@@ -88,14 +88,7 @@ def _ps_flags(p: CommandParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="Only display container IDs")
     p.add_argument("--no-trunc", action="store_true", help="Don't truncate output")
     p.add_argument("--format", help="Pretty-print containers using a Go template")
-    p.add_argument(
-        "-f",
-        "--filter",
-        action="append",
-        default=[],
-        metavar="filter",
-        help="Filter output based on conditions provided",
-    )
+    add_filter_flag(p)
 
 
 @command("ps", "[OPTIONS]", "List containers", flags=_ps_flags)

@@ -32,6 +32,7 @@ Sources (read, not copied):
 
 from __future__ import annotations
 
+import argparse
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -74,6 +75,18 @@ DOCKER_STATES = ("paused", "restarting", "removing", "running", "dead", "created
 _NOTHING_HERE = ("network", "volume", "publish", "expose", "isolation")  # no container has them
 # moby container/health.go IsValidHealthString; a container without a healthcheck is "none"
 HEALTH_STATES = ("starting", "healthy", "unhealthy", "none")
+
+
+def add_filter_flag(p: argparse.ArgumentParser) -> None:
+    """``-f, --filter filter`` as ``docker images`` and ``docker ps`` take it (repeatable)."""
+    p.add_argument(
+        "-f",
+        "--filter",
+        action="append",
+        default=[],
+        metavar="filter",
+        help="Filter output based on conditions provided",
+    )
 
 
 def parse_filters(values: Iterable[str], command: str) -> Filters:

@@ -12,7 +12,7 @@ from ..reference import parse_reference
 from ..store.skopeo import transport_of
 from ._context import Context, command
 from ._errors import CommandError, UsageError
-from ._filters import filter_images, parse_filters
+from ._filters import add_filter_flag, filter_images, parse_filters
 from ._format import format_rows
 from ._parser import CommandParser
 from ._rows import HISTORY_HEADERS, HISTORY_TABLE, IMAGE_HEADERS, image_rows
@@ -107,14 +107,7 @@ def _images_flags(p: CommandParser) -> None:
     p.add_argument("--no-trunc", action="store_true", help="Don't truncate output")
     p.add_argument("--digests", action="store_true", help="Show digests")
     p.add_argument("--format", help="Pretty-print images using a Go template")
-    p.add_argument(
-        "-f",
-        "--filter",
-        action="append",
-        default=[],
-        metavar="filter",
-        help="Filter output based on conditions provided",
-    )
+    add_filter_flag(p)
     p.add_argument("reference", nargs="?", metavar="REPOSITORY[:TAG]")
 
 

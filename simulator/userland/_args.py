@@ -196,6 +196,15 @@ def open_input(ctx: ExecContext, path: str) -> Iterator[bytes]:
     return _file_chunks(handle, first)
 
 
+def _input_error(ctx: ExecContext, cmd: str, operand: str, exc: Exception) -> None:
+    """busybox's message for an operand that cannot be read (a directory, a missing file ...)."""
+    if isinstance(exc, IsADirectoryError) or getattr(exc, "errno", None) == errno.EISDIR:
+        ctx.err(f"{cmd}: read error: Is a directory\n")
+    else:
+        where = f"can't open '{operand}'" if cmd in ("cat", "tail", "uniq") else operand
+        ctx.err(f"{cmd}: {where}: {strerror(exc)}\n")
+
+
 def stream_inputs(
     ctx: ExecContext, cmd: str, operands: list[str]
 ) -> Iterator[tuple[str, Iterator[bytes] | None]]:
@@ -205,11 +214,7 @@ def stream_inputs(
         try:
             chunks = open_input(ctx, operand)
         except (OSError, ValueError) as exc:
-            if isinstance(exc, IsADirectoryError) or getattr(exc, "errno", None) == errno.EISDIR:
-                ctx.err(f"{cmd}: read error: Is a directory\n")
-            else:
-                where = f"can't open '{operand}'" if cmd in ("cat", "tail", "uniq") else operand
-                ctx.err(f"{cmd}: {where}: {strerror(exc)}\n")
+            _input_error(ctx, cmd, operand, exc)
             yield operand, None
             continue
         yield operand, chunks
@@ -246,11 +251,7 @@ def read_inputs(ctx: ExecContext, cmd: str, operands: list[str]) -> list[tuple[s
         try:
             out.append((operand, read_input(ctx, operand)))
         except (OSError, ValueError) as exc:
-            if isinstance(exc, IsADirectoryError) or getattr(exc, "errno", None) == errno.EISDIR:
-                ctx.err(f"{cmd}: read error: Is a directory\n")
-            else:
-                where = f"can't open '{operand}'" if cmd in ("cat", "tail", "uniq") else operand
-                ctx.err(f"{cmd}: {where}: {strerror(exc)}\n")
+            _input_error(ctx, cmd, operand, exc)
             out.append((operand, None))
     return out
 
