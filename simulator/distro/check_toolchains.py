@@ -14,7 +14,7 @@ from typing import Any
 
 from simulator.distro.semver import InvalidRange, max_satisfying, satisfies
 
-__all__ = ["check_npm", "check_pip"]
+__all__ = ["check_npm", "check_pip", "platform_ok"]
 
 _PIP_KEYS = {"name", "version", "summary", "wheel", "wheel_size", "installed_size", "file_count", "depends",
              "extras", "console_scripts", "versions", "dist_info", "files"}  # fmt: skip
@@ -36,6 +36,20 @@ def check_pip(top: Any) -> list[tuple[str, str, str]]:
                     and row[1] >= 0):  # fmt: skip
                 out.append((name, "files", f"{row!r} is not [relative path, size]"))
     return out
+
+
+def platform_ok(meta: dict[str, Any], platform: dict[str, str]) -> bool:
+    """Whether a package version's ``os``/``cpu``/``libc`` lists admit ``platform`` (npm's
+    ``checkPlatform``: a list of names, or of ``!name`` exclusions)."""
+    for key, value in platform.items():
+        allowed = meta.get(key)
+        if isinstance(allowed, list) and allowed:
+            if any(a.startswith("!") for a in allowed):
+                if f"!{value}" in allowed:
+                    return False
+            elif value not in allowed:
+                return False
+    return True
 
 
 def resolve(entry: dict[str, Any], range_text: str) -> str | None:

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from simulator.distro.check_toolchains import platform_ok
 from simulator.distro.jsondata import generator_main
 from simulator.distro.semver import InvalidRange, max_satisfying, satisfies
 
@@ -71,18 +72,6 @@ def pick(doc: dict[str, Any], range_text: str) -> str | None:
         return max_satisfying(doc.get("versions", {}), range_text)
     except InvalidRange:
         return None
-
-
-def _platform_ok(meta: dict[str, Any]) -> bool:
-    for key, value in PLATFORM.items():
-        allowed = meta.get(key)
-        if isinstance(allowed, list) and allowed:
-            if any(a.startswith("!") for a in allowed):
-                if f"!{value}" in allowed:
-                    return False
-            elif value not in allowed:
-                return False
-    return True
 
 
 def _version_entry(meta: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +175,7 @@ def generate(cache: Path) -> dict[str, Any]:
                         continue
                     docs[dep] = sub
                     chosen = pick(sub, dep_range)
-                    if chosen and _platform_ok(sub["versions"][chosen]):
+                    if chosen and platform_ok(sub["versions"][chosen], PLATFORM):
                         todo.append((dep, dep_range))
             print(f"{len(packages)} packages, {len(todo)} edges to follow")
     with ThreadPoolExecutor(8) as pool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from simulator.distro.check_toolchains import resolve
+from simulator.distro.check_toolchains import platform_ok, resolve
 from simulator.distro.jsondata import load
 from simulator.distro.semver import InvalidRange, satisfies
 
@@ -102,18 +102,6 @@ def _child(owner: str, name: str) -> str:
     return f"{owner}/node_modules/{name}" if owner else f"node_modules/{name}"
 
 
-def _platform_ok(meta: dict[str, Any], libc: str) -> bool:
-    for key, value in (("os", "linux"), ("cpu", "x64"), ("libc", libc)):
-        allowed = meta.get(key)
-        if allowed:
-            if any(a.startswith("!") for a in allowed):
-                if f"!{value}" in allowed:
-                    return False
-            elif value not in allowed:
-                return False
-    return True
-
-
 def build_tree(manifest: dict[str, Any], *, libc: str = "glibc") -> dict[str, Node]:
     """The hoisted tree for ``package.json`` ``manifest`` (dev and optional ones marked)."""
     tree: dict[str, Node] = {}
@@ -144,7 +132,7 @@ def build_tree(manifest: dict[str, Any], *, libc: str = "glibc") -> dict[str, No
                     continue
                 raise
             meta = npm_catalogue()[name]["versions"][version]
-            if name in optional and not _platform_ok(meta, libc):
+            if name in optional and not platform_ok(meta, {"os": "linux", "cpu": "x64", "libc": libc}):
                 continue
             stop = owners.index(visible) if visible is not None else len(owners)
             place = owners[max(stop - 1, 0)] if visible is not None else owners[-1]
