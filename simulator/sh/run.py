@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -186,12 +186,7 @@ def run_script(
     shell = Shell(fs, env=_default_env(fs, env, uid), cwd=cwd, uid=uid, gid=gid, shared=shared)
     shell.arg0 = "/bin/sh"  # RUN and a string CMD run ["/bin/sh", "-c", script]: messages say /bin/sh
     work = IO(io.stdin, io.out, io.err)  # `exec >f` changes the script's streams, not the result's
-    with _as_user(fs, uid, gid):
-        try:
-            status = _run(shared, io, lambda: shell.run_source(script, work))
-        finally:
-            shell.close_files()  # the files `exec` redirected: written out and closed
-    return _result(status, io, log, shared)
+    return _execute(fs, uid, gid, shell, shared, io, log, lambda: shell.run_source(script, work))
 
 
 def run_argv(
@@ -232,11 +227,19 @@ def run_argv(
             io.err += f'exec: "{name}": executable file not found in $PATH\n'.encode()
         shared.unknown = posixpath.basename(name)
         return _result(127, io, log, shared)
+    return _execute(fs, uid, gid, shell, shared, io, log, lambda: shell.exec_external(list(argv), io))
+
+
+def _execute(
+    fs: Any, uid: int, gid: int, shell: Shell, shared: Shared, io: IO, log: bytearray, body: Callable[[], int]
+) -> ShellResult:
+    """Run ``body`` as the user, then close the files ``exec`` redirections kept open (also
+    those a nested ``sh -c 'exec > f ...'`` left), and make the result."""
     with _as_user(fs, uid, gid):
         try:
-            status = _run(shared, io, lambda: shell.exec_external(list(argv), io))
+            status = _run(shared, io, body)
         finally:
-            shell.close_files()  # what a nested `sh -c 'exec > f ...'` left open
+            shell.close_files()
     return _result(status, io, log, shared)
 
 
