@@ -31,7 +31,14 @@ from simulator.builder.cache import BuildCache, cache_key, env_pairs
 from simulator.builder.context import BuildContext
 from simulator.builder.copying import CopyPlan, apply_copy, plan_copy
 from simulator.builder.host import BuildHost, ContextSource
-from simulator.builder.internal import full_name, reads_context
+from simulator.builder.internal import (
+    Base,
+    from_vertex_owners,
+    full_name,
+    reads_context,
+    source_names,
+    step_prefix,
+)
 from simulator.builder.mounts import PreparedMount, strip_layer
 from simulator.builder.mounts import install as install_mounts
 from simulator.builder.mounts import prepare as prepare_mount
@@ -194,6 +201,10 @@ class _Builder:
             self.used_args.add("BUILDKIT_DOCKERFILE_CHECK")
         self.checker = checks.Checker.for_dockerfile(dockerfile, check_arg)
         self.vertex = 0
+        self.multi = False  # [name i/n] labels: set by run()
+        self.owners: dict[str, int] = {}  # image -> the stage naming its FROM vertex
+        self.from_printed: set[str] = set()
+        self.triggers: set[int] = set()  # id() of the current stage's ONBUILD trigger steps
         self.done: dict[int, _StageState] = {}
         self.global_env = self._global_args()
         self.checker.add(checks.file_checks(dockerfile, self.global_env, self.lexer))
@@ -264,18 +275,75 @@ class _Builder:
 
     # -- stage graph ----------------------------------------------------------------------------
     def base_images(self, needed: Iterable[int]) -> list[str]:
-        """The images the needed stages start from (not ``scratch``, not an earlier stage), once
-        each, fully qualified as BuildKit prints them."""
+        """The images BuildKit loads metadata for, once each, fully qualified as it prints them:
+        those the needed stages start from (not ``scratch``, not an earlier stage), and those a
+        ``COPY --from`` or ``RUN --mount=from=`` names (dockerfile2llb makes each an unnamed
+        stage and resolves it like a base; Docker 20.10's BuildKit did not print those)."""
         names: list[str] = []
         for index in needed:
-            stage = self.df.stages[index]
-            base = self.lexer.process_word(stage.base, self.global_env)
-            found = self.stage_index(base)
-            if (found is not None and found < stage.index) or base.lower() == "scratch":
-                continue
-            if full_name(base) not in names:
-                names.append(full_name(base))
+            kind, value = self.base_of(index)
+            images = [value] if kind == "image" else []
+            images += self.image_sources([index])
+            names += [str(n) for n in images if n not in names]
         return names
+
+    def base_of(self, index: int) -> Base:
+        """What stage ``index`` starts from: an earlier stage, ``scratch`` or an image."""
+        base = self.lexer.process_word(self.df.stages[index].base, self.global_env)
+        found = self.stage_index(base)
+        if found is not None and found < index:
+            return ("stage", found)
+        if base.lower() == "scratch":
+            return ("scratch", None)
+        return ("image", full_name(base))
+
+    def stage_sources(self, index: int) -> list[int]:
+        """The other stages the steps of stage ``index`` copy or mount from, in order."""
+        found = [
+            self.stage_index(name) for i in self.df.stages[index].instructions for name in source_names(i)
+        ]
+        return [f for f in found if f is not None and f != index]
+
+    def image_sources(self, indices: Iterable[int]) -> list[str]:
+        """The images (not stages) the steps of these stages copy or mount from, fully qualified."""
+        names: list[str] = []
+        for index in indices:
+            for instr in self.df.stages[index].instructions:
+                for name in source_names(instr):
+                    if self.stage_index(name) is None and full_name(name) not in names:
+                        names.append(full_name(name))
+        return names
+
+    def label(self, stage: Stage) -> str:
+        """The stage's name in ``[name i/n]``: its alias, else ``stage-N``; none when the build
+        has one stage and no step reads an image (BuildKit makes such an image a stage too)."""
+        if not self.multi:
+            return ""
+        return f"{stage.name if stage.alias else f'stage-{stage.index}'} "
+
+    def resolved(self, ref: str) -> str:
+        """``ref`` as BuildKit names its ``FROM`` vertex: fully qualified, with the digest its
+        resolver returned (dockerfile2llb ``resolveBaseImage``: ``reference.WithDigest``) when
+        the host knows the image's manifest digest (it was pulled with its ``Digest:`` line)."""
+        name = full_name(ref)
+        lookup = getattr(self.host, "resolved_digest", None)
+        digest = lookup(ref) if lookup is not None and "@" not in name else None
+        return f"{name}@{digest}" if digest else name
+
+    def stage_total(self, stage: Stage, triggers: int) -> int:
+        """``n`` of ``[i/n]``: the FROM when it is an image's, the layer steps, and every
+        ONBUILD trigger of the base, layer step or not (dockerfile2llb ``cmdTotal``)."""
+        own_from = self.base_of(stage.index)[0] == "image"
+        return int(own_from) + triggers + sum(1 for i in stage.instructions if isinstance(i, LAYER_STEPS))
+
+    def image_vertex(self, ref: str) -> None:
+        """The ``FROM`` vertex of an image a step copies or mounts from: once, unnumbered."""
+        name = self.resolved(ref)
+        if name in self.from_printed:
+            return
+        self.from_printed.add(name)
+        v = self.next_vertex()
+        self.log += [f"#{v} FROM {name}", f"#{v} DONE 0.0s", ""]
 
     def stage_index(self, name: str) -> int | None:
         for stage in self.df.stages:
@@ -324,10 +392,13 @@ class _Builder:
         return sorted(order)
 
     # -- progress -------------------------------------------------------------------------------
-    @staticmethod
-    def estimate(stage: Stage) -> int:
-        """A stage's steps before its base is known: FROM and each layer step (``[1/n]``...)."""
-        return 1 + sum(1 for i in stage.instructions if isinstance(i, LAYER_STEPS))
+    def estimate(self, needed: Iterable[int]) -> int:
+        """The numbered lines before the bases are known: one FROM per base image and each
+        layer step (ONBUILD triggers add theirs when the base is read)."""
+        indices = list(needed)
+        images = {self.base_of(i)[1] for i in indices if self.base_of(i)[0] == "image"}
+        steps = sum(1 for i in indices for s in self.df.stages[i].instructions if isinstance(s, LAYER_STEPS))
+        return len(images) + steps
 
     def report(self, what: str) -> None:
         """A step starts: the steps before it are done (a WORKDIR / or a trigger may shift n)."""
@@ -346,8 +417,10 @@ class _Builder:
         else:
             target = len(self.df.stages) - 1
         needed = self.needed(target)
+        self.multi = len(self.df.stages) > 1 or bool(self.image_sources(range(len(self.df.stages))))
+        self.owners = from_vertex_owners(target, self.base_of, self.stage_sources)
         if self.progress is not None:
-            self.steps_total = sum(self.estimate(self.df.stages[i]) for i in needed)
+            self.steps_total = self.estimate(needed)
             self.progress(0, self.steps_total, "load build definition")
         self.log += [
             f"#{self.next_vertex()} [internal] load build definition from {self.df.filename}",
@@ -365,7 +438,7 @@ class _Builder:
             reads_context(i) for index in needed for i in self.df.stages[index].instructions
         )
         for index in needed:
-            self.done[index] = self.build_stage(self.df.stages[index], multi=len(self.df.stages) > 1)
+            self.done[index] = self.build_stage(self.df.stages[index])
         failed = self.checker.error()  # convert.go finalizeResultImage: before the export
         if failed is not None:
             raise BuildError(
@@ -439,7 +512,7 @@ class _Builder:
             image.id if image.layers else "scratch",
         )
 
-    def build_stage(self, stage: Stage, multi: bool) -> _StageState:
+    def build_stage(self, stage: Stage) -> _StageState:
         state = self.base_state(stage)
         triggers = list(state.config.on_build)
         state.config = replace(state.config, on_build=())
@@ -450,6 +523,7 @@ class _Builder:
                 replace(i, line=stage.from_.line, end_line=stage.from_.line)
                 for i in parsed.stages[0].instructions
             )
+        self.triggers = {id(i) for i in instructions}
         instructions.extend(stage.instructions)
         self.checker.add(
             checks.stage_checks(
@@ -459,23 +533,39 @@ class _Builder:
                 workdir_set=self.workdir_in_chain(stage),
             )
         )
-        total = 1 + sum(1 for i in instructions if isinstance(i, LAYER_STEPS))
-        label = f"{stage.name if stage.alias else f'stage-{stage.index}'} " if multi else ""
+        total = self.stage_total(stage, len(triggers))
+        label = self.label(stage)
         base_text = self.lexer.process_word(stage.base, self.global_env)
-        v = self.next_vertex()
-        self.log += [f"#{v} [{label}1/{total}] FROM {base_text}"]
-        if self.progress is not None:
-            self.steps_total += total - self.estimate(stage)  # ONBUILD triggers known now
-            self.report(f"[{label}1/{total}] FROM {base_text}")
+        kind, image_name = self.base_of(stage.index)
+        if self.progress is not None:  # ONBUILD triggers known now
+            self.steps_total += sum(1 for i in instructions[: len(triggers)] if isinstance(i, LAYER_STEPS))
+        v = 0
+        # one FROM vertex per image (stages FROM the same image share it, named by one of them,
+        # see internal.from_vertex_owners); none for scratch, an earlier stage, or an image
+        # without layers (dockerfile2llb: "isScratch"), which still counts as step 1
+        if kind == "image" and image_name not in self.from_printed:
+            self.from_printed.add(str(image_name))
+            if state.image.layers:
+                owner = self.df.stages[self.owners.get(str(image_name), stage.index)]
+                shown = f"{step_prefix(self.label(owner), 1, self.stage_total(owner, len(triggers)))} FROM "
+                shown += self.resolved(base_text)
+                v = self.next_vertex()
+                self.log.append(f"#{v} {shown}")
+                if self.progress is not None:
+                    self.report(shown)
+            elif self.progress is not None:
+                self.steps_total -= 1
         platform = self.lexer.process_word(stage.platform, self.global_env) if stage.platform else ""
         if platform and platform.rstrip("/") not in (PLATFORM_ARGS["BUILDPLATFORM"], "linux/amd64/v1"):
             note = (
                 f"FROM --platform={platform}: layerlab's images are linux/amd64 only; "
                 "this stage is built for linux/amd64"
             )
-            self.log.append(f"#{v} 0.000 layerlab: {note}")
+            if v:
+                self.log.append(f"#{v} 0.000 layerlab: {note}")
             self.warnings.append(f"{self.df.filename}:{stage.from_.line}: {note}")
-        self.log += [f"#{v} DONE 0.0s", ""]
+        if v:
+            self.log += [f"#{v} DONE 0.0s", ""]
         if self.context_to_load:  # once, after the first FROM (a real build's order)
             self.context_to_load = False
             self.log += [
@@ -483,7 +573,7 @@ class _Builder:
                 f"#{self.vertex} DONE 0.0s",
                 "",
             ]
-        position = 1
+        position = 1 if kind == "image" else 0
         for instr in instructions:
             if isinstance(instr, LAYER_STEPS) and not (
                 isinstance(instr, ins.Workdir) and self._workdir(state, instr) == "/"
@@ -737,6 +827,7 @@ class _Builder:
                 view = self.done[index].image.view
             else:
                 view = self.image_or_fail(source_name, f"{expanded.keyword} --from={source_name}", instr).view
+                self.image_vertex(source_name)
             keep_owner = True
         else:
             view = self.context.view
@@ -787,6 +878,7 @@ class _Builder:
                     stage_view = self.done[index].image.view
                 else:
                     stage_view = self.image_or_fail(mount.from_, f"--mount=from={mount.from_}", instr).view
+                    self.image_vertex(mount.from_)
             try:
                 prepared = prepare_mount(
                     mount,
@@ -880,9 +972,11 @@ class _Builder:
         record = None if self.no_cache else self.cache.records.get(key)
         v = self.next_vertex()
         shown = " ".join(instr.original.split())
-        self.log.append(f"#{v} [{label}{position[0]}/{position[1]}] {shown}")
+        # BuildKit v0.17+ marks a base's ONBUILD trigger (dockerfile2llb prefixCommand)
+        title = f"{step_prefix(label, *position)} {'ONBUILD ' if id(instr) in self.triggers else ''}{shown}"
+        self.log.append(f"#{v} {title}")
         if self.progress is not None:
-            self.report(f"[{label}{position[0]}/{position[1]}] {shown}")
+            self.report(title)
         output = ""
         self.step_unsimulated = []
         if record is not None:

@@ -20,24 +20,16 @@ prints.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from simulator.dockerfile import instructions as ins
 from simulator.dockerfile.mounts import MountError, parse_mount
+from simulator.reference import full_name
 
-__all__ = ["full_name", "reads_context"]
+__all__ = ["Base", "from_vertex_owners", "full_name", "reads_context", "source_names", "step_prefix"]
 
-
-def full_name(ref: str) -> str:
-    """The fully qualified name BuildKit prints: ``alpine:3.20`` -> ``docker.io/library/alpine:3.20``,
-    ``user/app`` -> ``docker.io/user/app:latest``; a registry host (``localhost:5000/a``, a name
-    with a dot or a port) stays (docker/distribution reference.ParseNormalizedNamed)."""
-    name, at, digest = ref.partition("@")
-    first, slash, _ = name.partition("/")
-    has_domain = bool(slash) and ("." in first or ":" in first or first == "localhost")
-    path = name if has_domain else ("docker.io/" + (name if slash else "library/" + name))
-    last = path.rsplit("/", 1)[-1]
-    if ":" not in last and not at:
-        path += ":latest"
-    return path + (at + digest if at else "")
+Base = tuple[str, str | int | None]
+"""What a stage starts from: ``("stage", index)``, ``("image", full name)`` or ``("scratch", None)``."""
 
 
 def _is_remote(source: str) -> bool:
@@ -62,3 +54,54 @@ def reads_context(instruction: ins.Instruction) -> bool:
             if getattr(mount, "type", "") == "bind" and not getattr(mount, "from_", None):
                 return True
     return False
+
+
+def source_names(instruction: ins.Instruction) -> list[str]:
+    """The names a step reads another stage or an image by, as written: ``COPY --from=NAME``
+    and ``RUN --mount=...,from=NAME`` (BuildKit expands no variable in either)."""
+    names = [getattr(instruction, "from_", None)]
+    for text in getattr(instruction, "mounts", ()):
+        try:
+            names.append(parse_mount(text).from_)
+        except MountError:
+            continue  # reported when the RUN runs
+    return [n for n in names if n]
+
+
+def step_prefix(label: str, index: int, total: int) -> str:
+    """``[label i/n]`` as BuildKit prints it: ``i`` right-aligned to the width of ``n``
+    (dockerfile2llb ``prefixCommand``: ``%*d/%d`` with width ``1+log10(n)``, since BuildKit
+    v0.7.0, so Docker 20.10 too), so ``[ 1/12]``; ``label`` is ``"name "`` or ``""``."""
+    return f"[{label}{index:>{len(str(total))}}/{total}]"
+
+
+def from_vertex_owners(
+    target: int, base_of: Callable[[int], Base], sources_of: Callable[[int], Iterable[int]]
+) -> dict[str, int]:
+    """Which stage names the one ``FROM`` vertex of each base image.
+
+    Two stages ``FROM`` the same image make the same LLB operation, so BuildKit runs and prints
+    it once; the Definition keeps one name per operation, the last one marshalled
+    (client/llb ``marshal``: ``def.Metadata[dgst] = mergeMetadata(...)``, a depth-first walk
+    from the target through each operation's inputs in order: a step's own stage before the
+    stage it copies or mounts from).  Checked against Docker 20.10: ``FROM bb AS a``, ``FROM bb
+    AS b``, ``FROM bb`` copying from a then b prints ``[b 1/2] FROM``.  ``base_of(i)`` is what
+    stage ``i`` starts from; ``sources_of(i)`` the stages its steps read, in order.
+    """
+    owners: dict[str, int] = {}
+    seen: set[int] = set()
+
+    def visit(index: int) -> None:
+        if index in seen:
+            return
+        seen.add(index)
+        kind, value = base_of(index)
+        if kind == "stage" and isinstance(value, int):
+            visit(value)
+        elif kind == "image" and isinstance(value, str):
+            owners[value] = index
+        for source in sources_of(index):
+            visit(source)
+
+    visit(target)
+    return owners

@@ -255,7 +255,8 @@ def test_scratch_label_only_has_no_layers_case_66(engine):
 
 def test_progress_output_looks_like_buildkit(engine):
     result = build(engine, "FROM base:1\nENV A=1\nCOPY a /a\n", {"a": b"a"}, tag="demo:1")
-    assert "#4 [1/2] FROM base:1" in result.log or "[1/2] FROM base:1" in result.log
+    assert "#3 [internal] load metadata for docker.io/library/base:1" in result.log
+    assert "#4 [1/2] FROM docker.io/library/base:1\n" in result.log  # BuildKit's fully qualified name
     assert "[2/2] COPY a /a" in result.log
     assert "naming to docker.io/library/demo:1 done" in result.log
     again = build(engine, "FROM base:1\nENV A=1\nCOPY a /a\n", {"a": b"a"})

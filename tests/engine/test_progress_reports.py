@@ -135,7 +135,7 @@ def test_build_reports_each_buildkit_step() -> None:
     whats = rec.check(4)  # FROM and three RUNs
     steps = [w for w in whats if w.startswith("[")]
     assert steps == [
-        "[1/4] FROM alpine:3.20",
+        "[1/4] FROM docker.io/library/alpine:3.20",
         "[2/4] RUN echo a > /a",
         "[3/4] RUN echo b > /b",
         "[4/4] RUN rm /a",
