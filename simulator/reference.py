@@ -45,6 +45,8 @@ def split_domain(ref: str) -> tuple[str, str]:
     """``(registry, remainder)`` as ``splitDockerDomain`` splits them: ``python:3.12`` ->
     ``("docker.io", "library/python:3.12")``, ``index.docker.io/user/a`` -> ``("docker.io",
     "user/a")``, ``gcr.io/distroless/static`` -> ``("gcr.io", "distroless/static")``."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise InvalidReference(ref)
     first, slash, rest = ref.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
         domain, remainder = first, rest

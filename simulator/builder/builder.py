@@ -60,7 +60,7 @@ from simulator.model.container import Container, runtime_mounts
 from simulator.model.image import HistoryEntry, Image, ImageConfig
 from simulator.model.layer import Layer
 from simulator.model.paths import normalize
-from simulator.reference import normalize_ref, parse_reference
+from simulator.reference import parse_reference
 from simulator.sh.run import DEFAULT_PATH, run_argv
 from simulator.userland._hints import missing_program_hint, unsimulated_effects
 from simulator.userland.users import UnknownUser, resolve_user
@@ -224,11 +224,8 @@ class _Builder:
         try:
             return self.host.base_image(ref)
         except (ImageNotFound, RegistryUnreachable) as e:
-            if isinstance(e, RegistryUnreachable) and library.has(ref):
-                # the library holds images under their registry's name (gcr.io/distroless/...,
-                # mcr.microsoft.com/dotnet/...): with that registry out of reach, they are here
-                return self.host.store_image(library.get(ref), normalize_ref(ref))
-            # a registry host in the name (mcr.microsoft.com/..., gcr.io/...) that does not
+            # the library is asked first under any spelling (engine.images.pull, which the host's
+            # base_image uses): a registry host in the name (mcr.microsoft.com/..., gcr.io/...) that does not
             # answer is the same dead end for a student: the image is not here
             why = f" ({e})" if isinstance(e, RegistryUnreachable) else ""
             near = ", ".join(library.nearest(ref.partition("@")[0]))
@@ -326,8 +323,7 @@ class _Builder:
         resolver returned (dockerfile2llb ``resolveBaseImage``: ``reference.WithDigest``) when
         the host knows the image's manifest digest (it was pulled with its ``Digest:`` line)."""
         name = full_name(ref)
-        lookup = getattr(self.host, "resolved_digest", None)
-        digest = lookup(ref) if lookup is not None and "@" not in name else None
+        digest = self.host.resolved_digest(ref) if "@" not in name else None
         return f"{name}@{digest}" if digest else name
 
     def stage_total(self, stage: Stage, triggers: int) -> int:

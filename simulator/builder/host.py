@@ -44,6 +44,12 @@ class BuildHost(Protocol):
         """
         ...
 
+    def resolved_digest(self, ref: str) -> str | None:
+        """The manifest digest ``ref``'s image was pulled with, if known: BuildKit names the
+        ``FROM`` vertex ``name@digest`` with it.  None: the name alone (an image only built or
+        tagged locally)."""
+        ...
+
     def store_image(self, image: Image, tag: str | None = None) -> Image:
         """Keep the built ``image`` (tagged ``tag`` when given); returns the stored image."""
         ...

@@ -302,17 +302,10 @@ def pull(ctx: Context, args: argparse.Namespace) -> int:
         name = (engine.images.tags_of(image) or [image.id])[0]
         ctx.print(f"Digest: {image.id}\nStatus: Copied {name} from {transport_of(args.reference)}\n{name}")
         return 0
-    if _registry_host(args.reference) is not None:
-        # Docker's lines, as the registry client prints them; the bar (a terminal only) per blob
-        with Progress("Pulling", stream=ctx.err) as bar, contextlib.redirect_stdout(ctx.out):
-            engine.images.pull(args.reference, progress=bar.report)
-        return 0
-    image = engine.images.pull(args.reference)
-    name, t = parse_reference(args.reference)
-    # "Digest:" is the pulled manifest's digest in both stores (docker/cli pull output; the
-    # config digest is the overlay2 store's IMAGE ID, never printed here)
-    digest = image_id(image, "containerd")
-    ctx.print(f"Digest: {digest}\nStatus: Downloaded newer image for {name}:{t}\n{name}:{t}")
+    # Docker's lines, as engine.images.pull prints them (a registry's or the library's); the bar
+    # (a terminal only) per blob
+    with Progress("Pulling", stream=ctx.err) as bar, contextlib.redirect_stdout(ctx.out):
+        engine.images.pull(args.reference, progress=bar.report)
     return 0
 
 

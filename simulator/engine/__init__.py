@@ -282,6 +282,10 @@ class Engine:
         """The image ``FROM ref`` starts from: a stored one, else pulled from the library."""
         return self.images.get_or_pull(ref)
 
+    def resolved_digest(self, ref: str) -> str | None:
+        """The manifest digest a build names ``FROM ref`` with (see :meth:`ImageCollection.resolved_digest`)."""
+        return self.images.resolved_digest(ref)
+
     @operation
     def store_image(self, image: Image, tag: str | None = None) -> Image:
         """Keep a built image (tagged ``tag`` when given); returns the stored image."""

@@ -26,11 +26,12 @@ from ..digest import Digest, short_id
 from ..errors import Conflict, ImageNotFound
 from ..model.image import Image
 from ..oci import ImportLimits, LayoutImage, read_layout, write_layout
-from ..reference import parse_reference
+from ..reference import familiar_name, parse_reference
 from ..store.skopeo import copy_to_layout, local_name, transport_of
 from ..text import ellipsis, human_duration, human_size, table, truncate_id
 from .df import images_table
 from .persist import operation, reads
+from .pull_lines import default_tag_line, library_pull_lines, pulled_name
 
 if TYPE_CHECKING:
     from ..registry import PushResult, Registry
@@ -64,6 +65,9 @@ class ImageCollection:
         # image ID -> repositories it was pulled from: the graphdriver store's reference store keeps
         # "repo@digest" for pulled images only (kept in memory: not in the SQLite store)
         self._pulled: dict[Digest, set[str]] = {}
+        # image ID -> the manifest digest its last pull printed after "Digest:" (BuildKit names a
+        # FROM vertex with it: FROM docker.io/library/python:3.12@sha256:...)
+        self._digests: dict[Digest, str] = {}
         # a front end's bar for long work (load): label -> a ProgressReport, or None for no bar
         # (simulator.widgets.progress.lab_engine sets the Jupyter one)
         self.progress: Callable[[str], ProgressReport | None] | None = None
@@ -122,7 +126,9 @@ class ImageCollection:
         return stored
 
     def _full_tag(self, ref: str) -> str:
-        name, tag = parse_reference(ref)
+        """``name:tag`` as the store keys it: Docker Hub's familiar name
+        (``docker.io/library/python:3.12`` is ``python:3.12``), the default tag ``latest``."""
+        name, tag = parse_reference(familiar_name(ref))
         return f"{name}:{tag}"
 
     @operation
@@ -184,22 +190,33 @@ class ImageCollection:
         quiet: bool = False,
         progress: ProgressReport | None = None,
     ) -> Image:
-        """``docker pull``: from a registry, or else from the built-in library (no network).
+        """``docker pull``: from the built-in library, or else from a registry (no network).
 
-        A registry is used when one is given (an in-memory :class:`~simulator.registry.Registry`
-        or ``"host:port"``) or when ``ref`` names one (``localhost:5000/app:1``, ``reg.example/app``);
-        then Docker's lines are printed (unless ``quiet``) and only missing blobs are fetched, with
-        "Already exists" decided as ``store`` does (``"overlay2"``: by ChainID prefix,
-        ``"containerd"``: by blob; default: the engine's ``image_store``). Library images are
-        already local and print nothing.  ``progress`` is called with (done, total, what) per
-        blob fetched from a registry (the config, then each layer).
+        Without ``registry``, the built-in library is asked first, under any spelling of the name
+        (``python:3.12``, ``docker.io/library/python:3.12``, ``index.docker.io/library/python:3.12``,
+        ``mcr.microsoft.com/dotnet/sdk:8.0``, ``gcr.io/distroless/static-debian12``): it stands
+        for Docker Hub and the registries its images come from.  A registry is used when one is
+        given (an in-memory :class:`~simulator.registry.Registry` or ``"host:port"``) or when
+        ``ref`` names one the library does not have (``localhost:5000/app:1``); only missing
+        blobs are fetched.  Either way Docker's lines are printed unless ``quiet``::
+
+            3.12: Pulling from library/python
+            6f2f0108c0ba: Already exists
+            b9951a43c1b0: Pulling fs layer
+            ...
+            Digest: sha256:...
+            Status: Downloaded newer image for python:3.12
+            docker.io/library/python:3.12
+
+        with "Already exists" decided as ``store`` does (``"overlay2"``: by ChainID prefix,
+        ``"containerd"``: by blob; default: the engine's ``image_store``).  The image is tagged
+        with its familiar name (``python:3.12``).  ``progress`` is called with (done, total,
+        what) per blob fetched from a registry (the config, then each layer), once for the library.
         """
-        if registry is None and not _names_a_registry(ref):
-            existing = self._lookup(ref)
-            if existing is None:
-                existing = self.add(self._engine.library_image(ref), self._full_tag(ref))
-            self._pulled_from(existing, ref)
-            return existing
+        if registry is None:
+            library_ref = self._library_ref(ref)
+            if library_ref is not None or not _names_a_registry(ref):
+                return self._pull_library(ref, library_ref, quiet=quiet, progress=progress)
         from ..registry import pull  # the registry's client needs sockets: loaded on first use
 
         store = self._engine.image_store if store is None else store
@@ -209,11 +226,64 @@ class ImageCollection:
             registry,
             store=store,
             platform=platform,
-            quiet=quiet,
+            quiet=True,
             progress=self._progress(progress, "Pulling"),
         )
+        if not quiet:
+            print("\n".join(default_tag_line(ref) + list(result.lines) + [pulled_name(ref, registry)]))
         self._pulled_from(result.image, ref)
+        self._digests[result.image.id] = str(result.digest)
         return result.image
+
+    def _library_ref(self, ref: str) -> str | None:
+        """The library's name for ``ref`` if the built-in library has it, whatever the spelling
+        (``docker.io/library/python:3.12``, ``index.docker.io/...``, ``mcr.microsoft.com/dotnet/sdk:8.0``,
+        ``gcr.io/distroless/static-debian12``): the one lookup a pull and a build's ``FROM``
+        (through :meth:`get_or_pull`) share, before any registry is asked."""
+        if "@" in ref:
+            return None  # a digest names one exact image: the library cannot have it
+        return self._full_tag(ref) if self._engine.library_has(familiar_name(ref)) else None
+
+    def _pull_library(
+        self, ref: str, library_ref: str | None, *, quiet: bool, progress: ProgressReport | None
+    ) -> Image:
+        """``docker pull`` from the built-in library, Docker Hub's (or that registry's) stand-in:
+        its lines as the real client prints them (checked against docker 20.10 pulling from a
+        local docker-registry), "Already exists" by the engine's store rule."""
+        if library_ref is None:  # not in the library: a name only this store has
+            existing = self._lookup(ref)
+            if existing is None:
+                self._engine.library_image(ref)  # raises ImageNotFound with the library's names
+                raise ImageNotFound(f"no image {ref!r}")  # pragma: no cover - library_image raised
+            self._pulled_from(existing, ref)
+            return existing
+        image = self._engine.library_image(library_ref)
+        previous = self._lookup(library_ref)
+        up_to_date = previous is not None and previous.id == image.id
+        report = self._progress(progress, "Pulling") or _no_progress
+        lines: builtins.list[str] = []
+        if not quiet:
+            lines, digest = library_pull_lines(
+                ref, image, up_to_date, self._by_id.values(), self._engine.image_store
+            )
+            self._digests[image.id] = digest
+        report(0, 1, f"{library_ref}: pulling from the built-in library")
+        stored = self.add(image, library_ref)
+        self._pulled_from(stored, ref)
+        report(1, 1, lines[-2] if lines else f"Status: pulled {library_ref}")
+        if lines:
+            print("\n".join(lines))
+        return stored
+
+    def resolved_digest(self, ref: str) -> str | None:
+        """The manifest digest the last pull of ``ref``'s image printed (``Digest:``), if it was
+        pulled under that repository: what BuildKit's resolver gives a ``FROM`` to name its vertex
+        ``FROM docker.io/library/python:3.12@sha256:...``.  None for an image only built, tagged
+        or imported here (Docker 20.10's BuildKit prints no digest for any local image)."""
+        image = self._lookup(ref)
+        if image is None or _repository(self._full_tag(ref)) not in self._pulled.get(image.id, ()):
+            return None
+        return self._digests.get(image.id)
 
     def _pulled_from(self, image: Image, ref: str) -> None:
         repo = _repository(self._full_tag(ref))
@@ -261,7 +331,7 @@ class ImageCollection:
         if isinstance(ref, Image):
             return self.add(ref)
         found = self._lookup(ref)
-        return found if found is not None else self.pull(ref)
+        return found if found is not None else self.pull(ref, quiet=True)
 
     def tags_of(self, image: Image) -> builtins.list[str]:
         """The ``name:tag``s of ``image``, sorted (empty for a dangling image)."""
@@ -324,6 +394,7 @@ class ImageCollection:
             return events  # a child image still needs it as its parent
         del self._by_id[image.id]
         self._pulled.pop(image.id, None)
+        self._digests.pop(image.id, None)
         self._set_parent(image.id, None)
         self._engine.layers.release(image)
         if self._engine._persist is not None:

@@ -530,7 +530,7 @@ def open_registry(
         >>> root = tempfile.mkdtemp()
         >>> engine = Engine.open(root)
         >>> reg = open_registry(engine)
-        >>> _ = engine.images.pull("alpine:3.20")
+        >>> _ = engine.images.pull("alpine:3.20", quiet=True)
         >>> _ = engine.images.push("alpine:3.20", reg, quiet=True)
         >>> open_registry(root).tags("alpine")  # another store object, as in a new process
         ['3.20']

@@ -11,7 +11,7 @@ Examples:
     >>> from simulator import Engine
     >>> from simulator.registry import Registry, push, pull
     >>> engine, reg = Engine(), Registry()
-    >>> _ = engine.images.pull("alpine:3.20")
+    >>> _ = engine.images.pull("alpine:3.20", quiet=True)
     >>> print(push(engine, "alpine:3.20", reg, quiet=True))  # doctest: +ELLIPSIS
     The push refers to repository [alpine]
     ...: Preparing

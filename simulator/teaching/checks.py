@@ -400,8 +400,8 @@ def _other_engine(image_store: str) -> Engine:
     """A second store for the check to run the student's function on (not shown in the lesson),
     of the same kind as the lesson's (``image_store``)."""
     engine = Engine(image_store=image_store)
-    engine.images.pull("alpine:3.20")
-    engine.images.pull("busybox")
+    engine.images.pull("alpine:3.20", quiet=True)
+    engine.images.pull("busybox", quiet=True)
     base = "FROM alpine:3.20\nRUN mkdir /opt/app && echo shared > /opt/app/common\n"
     engine.images.build(base + "RUN echo one > /opt/app/who\n", context={}, tag="one:1")
     engine.images.build(base + "RUN echo two > /opt/app/who\n", context={}, tag="two:1")

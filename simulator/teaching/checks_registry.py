@@ -81,7 +81,7 @@ def check_mounted_push(publish: Any) -> Feedback:
     if not callable(publish):
         return wrong(f"{publish!r} is not a function.", "Write def publish(engine, registry): ...")
     engine, registry = Engine(), Registry()
-    engine.images.pull("python:3.12-slim")
+    engine.images.pull("python:3.12-slim", quiet=True)
     shop = engine.images.build(SHOP_DOCKERFILE, context=SHOP_CONTEXT, tag="shop:1").image
     try:
         result = publish(engine, registry)

@@ -119,7 +119,7 @@ class SharingDashboard:
     def pull(self, ref: str | None = None) -> Any:
         """``docker pull`` from the built-in library (the Pull button)."""
         ref = ref or self.pull_picker.value
-        return self._act(lambda: self.engine.images.pull(ref), f"pulled {ref}", select=ref)
+        return self._act(lambda: self.engine.images.pull(ref, quiet=True), f"pulled {ref}", select=ref)
 
     def build(self) -> Any:
         """``docker build -t <tag>`` the Dockerfile box (the Build button)."""

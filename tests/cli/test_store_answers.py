@@ -64,7 +64,10 @@ def test_pull_prints_the_manifest_digest_in_both_stores(store: str) -> None:
     e = Engine(image_store=store)
     out = cli("pull", "alpine:3.19", engine=e).out
     image = e.images.get("alpine:3.19")
-    assert out.splitlines()[0] == f"Digest: {image_content(image).manifest_digest}"
+    lines = out.splitlines()  # docker pull's lines (docker/cli image/pull.go, moby pull_v2.go)
+    assert lines[0] == "3.19: Pulling from library/alpine"
+    assert f"Digest: {image_content(image).manifest_digest}" in lines
+    assert lines[-2:] == ["Status: Downloaded newer image for alpine:3.19", "docker.io/library/alpine:3.19"]
 
 
 def test_images_digests_column_follows_the_store(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def test_push_then_pull_into_another_engine_keeps_the_image_id(capsys: pytest.Ca
 
 def test_a_second_push_uploads_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     reg, engine = Registry(), Engine()
-    engine.images.pull("busybox")
+    engine.images.pull("busybox", quiet=True)
     engine.images.push("busybox", reg, quiet=True)
     again = engine.images.push("busybox", reg, quiet=True)
     assert "Layer already exists" in str(again)
