@@ -62,7 +62,7 @@ EXPECTED = {
             "[next 1/1] RUN echo b > /b",
             "[stage-2 1/1] RUN echo c > /c",
         ],
-    ),  # fmt: skip
+    ),
     # COPY --from=<image>: an unnamed stage, so the build is multi-stage ("stage-0"), and an
     # unnumbered FROM vertex for the image (today's BuildKit also loads its metadata; 20.10 did not)
     "copy-from-an-image": (
