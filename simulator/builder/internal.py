@@ -16,6 +16,9 @@ BuildKit numbers vertices as it meets them, so the real numbers are out of order
 numbers the lines in the order it prints them.  Newer BuildKit (buildx, Docker 23+) prints the
 metadata before ``load .dockerignore``; the order here is the one the real tool on this machine
 prints.
+
+The numbered step lines (:func:`step_prefix`, :func:`from_vertex_owners`) follow today's
+dockerfile2llb; docs/build-log.md lists the rules and where 20.10 differs.
 """
 
 from __future__ import annotations
