@@ -393,13 +393,30 @@ def unzip(ctx: ExecContext, argv: list[str]) -> int:
         return 1
     chosen = [(info, data) for info, data in entries
               if not wanted or any(info.filename.rstrip("/") == w or info.filename.startswith(w + "/") for w in wanted)]  # fmt: skip
-    ctx.out(f"Archive:  {name}\n")
+    quiet = "q" in flags and "l" not in flags
+    if not quiet:
+        ctx.out(f"Archive:  {name}\n")
+    warned = False
+
+    def busybox_name(entry_name: str) -> str:
+        """busybox drops a leading ``/`` and ``../`` once it has said so."""
+        nonlocal warned
+        stripped = entry_name
+        while stripped.startswith(("/", "../")):
+            what = "/" if stripped.startswith("/") else "../"
+            stripped = stripped[len(what) :]
+            if not warned:  # even with -q
+                ctx.err(f"unzip: removing leading '{what}' from member names\n")
+                warned = True
+        return stripped
+
     if "l" in flags:
         total = sum(info.file_size for info, _ in chosen)
         date = "1980-01-01" if info_zip else "01-01-1980"
         ctx.out("  Length      Date    Time    Name\n---------  ---------- -----   ----\n")
         for info, _ in chosen:
-            ctx.out(f"{info.file_size:>9}  {date} 00:00   {info.filename}\n")
+            shown = info.filename if info_zip else busybox_name(info.filename)
+            ctx.out(f"{info.file_size:>9}  {date} 00:00   {shown}\n")
         rule = "---------" if info_zip else " --------"
         ctx.out(
             f"{rule}                     -------\n{total:>9}{len(chosen):>22} file{'s' if len(chosen) != 1 else ''}\n"
@@ -408,6 +425,15 @@ def unzip(ctx: ExecContext, argv: list[str]) -> int:
     base = ctx.abspath(directory) if directory else ctx.cwd
     status = 0
     for info, data in chosen:
+        if not info_zip:
+            busybox_name(info.filename)
+        elif not quiet:  # Info-ZIP -q: no warnings, and they do not change the status
+            if info.filename.startswith("/"):
+                ctx.out(f"warning:  stripped absolute path spec from {info.filename}\n")
+                status = 1
+            if ".." in info.filename.split("/"):
+                ctx.out(f'warning:  skipped "../" path component(s) in {info.filename}\n')
+                status = 1
         parts = _safe_parts(info.filename)
         if not parts:
             continue
@@ -434,8 +460,10 @@ def unzip(ctx: ExecContext, argv: list[str]) -> int:
             ctx.err(f"error:  cannot create {shown}\n" if info_zip else f"unzip: can't create '{shown}'\n")
             status = 1
             continue
-        if "q" not in flags:
-            verb = "   creating" if info.is_dir() else "  inflating" if info.compress_type else " extracting"
+        if not quiet:
+            verb = "   creating" if info.is_dir() else "  inflating"
+            if info_zip and not info.is_dir() and not info.compress_type:
+                verb = " extracting"
             pad = "" if info.is_dir() or not info_zip else " " * max(22 - len(shown), 0) + "  "
             ctx.out(f"{verb}: {shown}{pad}\n")
     return status

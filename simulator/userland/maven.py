@@ -36,7 +36,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from simulator.distro.synthetic import synthetic_bytes
 from simulator.userland import _bootjar, _spring
 from simulator.userland._bootjar import BOOT_LOADER
 from simulator.userland._tree import is_dir, listdir, read_text, remove_tree, write
@@ -258,7 +257,7 @@ def _package(
     files: list[tuple[str, bytes]] = []
     compiled = _bootjar.classes_of(sources)
     for rel, size, _text in compiled:
-        data = synthetic_bytes(f"{target}/classes/{rel}", size)
+        data = _bootjar.class_bytes(f"{target}/classes/{rel}", size)
         write(ctx.fs, f"{target}/classes/{rel}", data)
         files.append((rel, data))
     for path, _size in _sources(ctx, f"{project}/src/main/resources"):
