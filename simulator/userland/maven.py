@@ -36,6 +36,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from simulator.model.fs import FileSystem
 from simulator.userland import _bootjar, _spring
 from simulator.userland._bootjar import BOOT_LOADER
 from simulator.userland._tree import is_dir, listdir, read_text, remove_tree, write
@@ -87,8 +88,17 @@ def _repo(ctx: ExecContext) -> str:
     return f"{ctx.env.get('HOME', '/root') or '/root'}/.m2/repository"
 
 
+def _is_file(fs: FileSystem, path: str) -> bool:
+    try:
+        return fs.stat(path).is_file
+    except (OSError, ValueError):
+        return False
+
+
 def _put_artifact(ctx: ExecContext, repo: str, group: str, artifact: str, version: str, size: int) -> None:
     base = f"{repo}/{group.replace('.', '/')}/{artifact}/{version}/{artifact}-{version}"
+    if _is_file(ctx.fs, f"{base}.jar"):
+        return  # already in the local repository: Maven does not download it again
     write(ctx.fs, f"{base}.jar", stub_jar(f"{base}.jar", size))
     write(ctx.fs, f"{base}.pom", f"<project><groupId>{group}</groupId><artifactId>{artifact}</artifactId>"
                                  f"<version>{version}</version></project>\n")  # fmt: skip
