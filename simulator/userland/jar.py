@@ -21,6 +21,10 @@ on one zip implementation (:mod:`simulator.userland._zip`).
   real tool, its first line and JDK 17's stack trace, status 1;
 - timestamps: layers keep none, so entries carry 1980-01-01 and extracted files get no date.
 
+- by the image's JDK (``JAVA_VERSION``): ``-x -C DIR`` / ``--dir DIR`` from JDK 21 (JDK-8173970;
+  JDK 17 says "Error parsing file arguments"), ``-c`` makes the missing parents of its file from
+  JDK 19 (JDK-8281104); ``-k`` (``--keep-old-files``, JDK-8335912) keeps existing files.
+
 ``-u`` (update), ``-i`` and ``-d`` are not simulated.  ``unzip`` is described at :func:`unzip`.
 """
 
@@ -29,6 +33,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 
 from simulator.userland._args import lstat_or_none, read_input, stat_or_none, umask_of
 from simulator.userland._bootjar import manifest
@@ -38,8 +43,9 @@ from simulator.userland.registry import ExecContext, NotSimulated, register
 __all__ = ["jar", "unzip"]
 
 _USAGE = "Usage: jar [OPTION...] [ [--release VERSION] [-C dir] files] ...\nTry `jar --help' for more information.\n"
-_LONG = {"create": "c", "extract": "x", "list": "t", "update": "u", "file": "f", "verbose": "v",
+_LONG = {"create": "c", "extract": "x", "list": "t", "update": "u", "file": "f", "verbose": "v", "dir": "C",
          "main-class": "e", "manifest": "m", "no-manifest": "M", "no-compress": "0", "generate-index": "i",
+         "keep-old-files": "k",
          "describe-module": "d"}  # fmt: skip
 
 # JDK 17.0.15's stack traces (as `jar` prints them on this machine) for an archive it cannot open:
@@ -67,6 +73,13 @@ _FRAMES = {
                "java.base/java.util.zip.ZipFile$Source.initCEN(ZipFile.java:1645)",
                "java.base/java.util.zip.ZipFile$Source.<init>(ZipFile.java:1483)",
                "java.base/java.util.zip.ZipFile$Source.get(ZipFile.java:1445)", *_ZIPFILE],
+    "move": ["java.base/sun.nio.fs.UnixException.translateToIOException(UnixException.java:92)",
+             "java.base/sun.nio.fs.UnixException.rethrowAsIOException(UnixException.java:106)",
+             "java.base/sun.nio.fs.UnixCopyFile.move(UnixCopyFile.java:477)",
+             "java.base/sun.nio.fs.UnixFileSystemProvider.move(UnixFileSystemProvider.java:266)",
+             "java.base/java.nio.file.Files.move(Files.java:1432)",
+             "jdk.jartool/sun.tools.jar.Main.validateAndClose(Main.java:462)",
+             "jdk.jartool/sun.tools.jar.Main.run(Main.java:334)", "jdk.jartool/sun.tools.jar.Main.main(Main.java:1681)"],
     "x": ["jdk.jartool/sun.tools.jar.Main.extract(Main.java:1386)", "jdk.jartool/sun.tools.jar.Main.run(Main.java:389)",
           "jdk.jartool/sun.tools.jar.Main.main(Main.java:1681)"],
     "t": ["jdk.jartool/sun.tools.jar.Main.list(Main.java:1503)", "jdk.jartool/sun.tools.jar.Main.run(Main.java:368)",
@@ -74,8 +87,8 @@ _FRAMES = {
 }  # fmt: skip
 
 
-def _parse(argv: list[str]) -> tuple[set[str], dict[str, str], list[str]] | None:
-    """(flags, values of f/m/e, operands with their ``-C DIR``); None when the options are wrong."""
+def _parse(argv: list[str]) -> tuple[set[str], dict[str, str], list[str]] | str:
+    """(flags, values of f/m/e, operands with their ``-C DIR``), or the message of a wrong option."""
     args = list(argv[1:])
     if args and not args[0].startswith("-"):
         args[0] = "-" + args[0]  # jar xf F: the old style is the grouped short options
@@ -93,24 +106,32 @@ def _parse(argv: list[str]) -> tuple[set[str], dict[str, str], list[str]] | None
             name, eq, value = arg[2:].partition("=")
             letter = _LONG.get(name)
             if letter is None:
-                return None
+                return f"unrecognized option : {arg}"
             flags.add(letter)
-            if letter in "fme":
+            if letter in "fmeC":
                 if not eq:
                     if i >= len(args):
-                        return None
+                        return _USAGE.split("\n")[0]
                     value, i = args[i], i + 1
-                values[letter] = value
+                if letter == "C":
+                    operands += ["-C", value]
+                else:
+                    values[letter] = value
             continue
         for letter in arg[1:]:
-            if letter not in "ctxuvfmeM0id":
-                return None
+            if letter not in "ctxuvfmeM0idk":
+                return f"Illegal option: {letter}"
             flags.add(letter)
             if letter in "fme":
                 if i >= len(args):
-                    return None
+                    return _USAGE.split("\n")[0]
                 values[letter], i = args[i], i + 1
     return flags, values, operands
+
+
+def _jdk_major(ctx: ExecContext) -> int:
+    found = re.search(r"(\d+)", ctx.env.get("JAVA_VERSION", ""))
+    return int(found.group(1)) if found else 17
 
 
 def _java_exception(ctx: ExecContext, kind: str, name: str, op: str) -> int:
@@ -175,7 +196,7 @@ def _extract_member(
     ctx.fs.write_file(target, data, mode=mode & ~umask)
 
 
-def _created_by(ctx: ExecContext) -> str:
+def _created_by(ctx: ExecContext) -> str:  # java.version (vendor)
     found = re.search(r"(\d+(?:\.\d+)*)", ctx.env.get("JAVA_VERSION", ""))
     return f"{found.group(1) if found else '17.0.15'} (Eclipse Adoptium)"
 
@@ -184,10 +205,12 @@ def _created_by(ctx: ExecContext) -> str:
 def jar(ctx: ExecContext, argv: list[str]) -> int:
     """``jar c|t|x[vf0Mme] [archive] [manifest] [main class] [-C dir] [files...]``."""
     parsed = _parse(argv)
-    if parsed is None or not parsed[0] & set("ctxuid"):
-        ctx.err(_USAGE)
+    if isinstance(parsed, str) or not parsed[0] & set("ctxuid"):
+        ctx.err(_USAGE if not isinstance(parsed, str) or parsed.startswith("Usage") else
+                parsed + "\nTry `jar --help' for more information.\n")  # fmt: skip
         return 1
     flags, values, operands = parsed
+    flags.discard("C")
     if len(flags & set("ctxuid")) > 1:
         ctx.err(
             "You may not specify more than one '-cuxtid' options\nTry `jar --help' for more information.\n"
@@ -199,6 +222,14 @@ def jar(ctx: ExecContext, argv: list[str]) -> int:
     if "c" in flags:
         return _create(ctx, flags, values, operands)
     op = "x" if "x" in flags else "t"
+    base = ctx.cwd
+    if op == "x" and "-C" in operands:  # extract into a directory: JDK 21 and later (JDK-8173970)
+        at = operands.index("-C")
+        if _jdk_major(ctx) < 21 or at + 1 >= len(operands):
+            ctx.err("Error parsing file arguments\nTry `jar --help' for more information.\n")
+            return 1
+        base = ctx.abspath(operands[at + 1])
+        operands = operands[:at] + operands[at + 2 :]
     entries = _open(ctx, name, op)
     if isinstance(entries, int):
         return entries
@@ -217,8 +248,16 @@ def jar(ctx: ExecContext, argv: list[str]) -> int:
         if not parts:
             continue
         shown = "/".join(parts) + ("/" if info.is_dir() else "")
+        if (
+            "k" in flags
+            and not info.is_dir()
+            and lstat_or_none(ctx, posixpath.join(base, *parts)) is not None
+        ):
+            if "v" in flags:
+                ctx.out(f"  skipped: {shown} exists\n")
+            continue
         try:
-            _extract_member(ctx, ctx.cwd, parts, data, info.is_dir(), 0o666)
+            _extract_member(ctx, base, parts, data, info.is_dir(), 0o666)
         except (OSError, ValueError) as exc:
             ctx.err(f"java.io.IOException: {shown} : could not create {'directory' if info.is_dir() else 'file'}"
                     f" ({exc.strerror if isinstance(exc, OSError) else exc})\n")  # fmt: skip
@@ -311,14 +350,24 @@ def _create(ctx: ExecContext, flags: set[str], values: dict[str, str], operands:
         ctx.err("".join(verbose))
         return 0
     target = ctx.abspath(name)
+    parent = stat_or_none(ctx, posixpath.dirname(target))
+    # JDK-8281104 (JDK 19): jar --create makes the missing parents of its file
+    if (
+        parent is None
+        and _jdk_major(ctx) >= 19
+        and _makedirs(ctx, posixpath.dirname(target), 0o777 & ~umask_of(ctx))
+    ):
+        parent = stat_or_none(ctx, posixpath.dirname(target))
+    if parent is None or not parent.is_dir:
+        # JDK 17 writes a temporary file in /tmp first, then fails to move it (the number is random)
+        stem = posixpath.basename(name).removesuffix(".jar")
+        ctx.err(f"java.nio.file.NoSuchFileException: /tmp/{stem}{zlib.crc32(name.encode()) * 4093:019d}.jar -> {name}\n"
+                + "".join(f"\tat {frame}\n" for frame in _FRAMES["move"]))  # fmt: skip
+        return 1
     try:
         ctx.fs.write_file(target, archive, mode=0o666 & ~umask_of(ctx))
     except (OSError, ValueError) as exc:
-        ctx.err(
-            f"java.nio.file.NoSuchFileException: {name}\n"
-            if isinstance(exc, FileNotFoundError)
-            else f"{exc}\n"
-        )
+        ctx.err(f"java.io.IOException: {name}: {exc.strerror if isinstance(exc, OSError) else exc}\n")
         return 1
     ctx.out("".join(verbose))
     return 0

@@ -403,3 +403,59 @@ def test_info_zip_unzip_on_debian() -> None:
         9,
         "unzip:  cannot find or open nope, nope.zip or nope.ZIP.\n",
     )
+
+
+def test_jar_option_errors() -> None:
+    c = box()
+    sample_jar(c)
+    result = sh(c, "jar -xz app.jar")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Illegal option: z\nTry `jar --help' for more information.\n",
+    )
+    result = sh(c, "jar --bogus")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "unrecognized option : --bogus\nTry `jar --help' for more information.\n",
+    )
+
+
+def test_jar_extract_into_a_directory_is_jdk_21s() -> None:
+    c = box()  # the maven image's JDK 21
+    sample_jar(c)
+    assert sh(c, "jar xf app.jar -C out").exit_code == 0
+    assert c.exists("/src/out/BOOT-INF/lib/dep.jar")
+    image = "eclipse-temurin:17-jdk"
+    c17 = box(image)
+    sample_jar(c17)
+    result = sh(c17, "jar xf app.jar -C out", image)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error parsing file arguments\nTry `jar --help' for more information.\n",
+    )
+
+
+def test_jar_keep_old_files() -> None:
+    c = box()
+    sample_jar(c)
+    c.makedirs("/src/bin")
+    c.write_file("/src/bin/run.sh", "old\n")
+    result = sh(c, "jar -xkvf app.jar bin")
+    assert (result.exit_code, result.stdout) == (0, "  skipped: bin/run.sh exists\n")
+    assert c.read_file("/src/bin/run.sh") == b"old\n"
+
+
+def test_jar_create_into_a_missing_directory() -> None:
+    c = box()  # JDK 21 makes the parents (JDK-8281104)
+    c.write_file("/src/a.txt", "a")
+    assert sh(c, "jar cf sub/dir/x.jar a.txt").exit_code == 0
+    assert c.exists("/src/sub/dir/x.jar")
+    image = "eclipse-temurin:17-jdk"
+    c17 = box(image)
+    c17.write_file("/src/a.txt", "a")
+    result = sh(c17, "jar cf sub/dir/x.jar a.txt", image)
+    assert result.exit_code == 1 and not c17.exists("/src/sub")
+    assert (
+        result.stderr.startswith("java.nio.file.NoSuchFileException: /tmp/x")
+        and " -> sub/dir/x.jar\n" in result.stderr
+    )

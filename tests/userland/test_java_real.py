@@ -94,7 +94,7 @@ def test_real_jar_usage_and_create_errors(tmp_path: Path) -> None:
     c = box()
     (tmp_path / "a.txt").write_text("a")
     c.write_file("/src/a.txt", "a")
-    for args in ([], ["-cf", "x.jar"], ["cf", "out.jar", "a.txt", "nothere"]):
+    for args in ([], ["-cf", "x.jar"], ["cf", "out.jar", "a.txt", "nothere"], ["-xz", "a.jar"], ["--bogus"]):
         got = real(["jar", *args], tmp_path)
         ours = sh(c, " ".join(["jar", *args]))
         assert (ours.exit_code, ours.stdout, ours.stderr) == (got.returncode, got.stdout, got.stderr)
@@ -134,3 +134,20 @@ def test_real_unzip_matches(tool: str, tmp_path: Path) -> None:
         assert (ours.exit_code, ours.stdout, ours.stderr) == (got.returncode, got.stdout, got.stderr), args
     for rel in ("out/bin/run.sh", "out/META-INF/MANIFEST.MF", "out/BOOT-INF/lib", "bin/run.sh"):
         assert c.stat(f"/src/{rel}").mode & 0o7777 == (tmp_path / rel).stat().st_mode & 0o7777, rel
+
+
+def test_real_jar_keep_old_files_matches(tmp_path: Path) -> None:
+    jdk_major()
+    c = box()
+    sample_jar(c)
+    (tmp_path / "app.jar").write_bytes(c.read_file("/src/app.jar"))
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "run.sh").write_text("old\n")
+    c.makedirs("/src/bin")
+    c.write_file("/src/bin/run.sh", "old\n")
+    got = real(["jar", "-xkvf", "app.jar"], tmp_path)
+    if "Illegal option: k" in got.stderr:
+        pytest.skip("this JDK's jar has no -k (JDK-8335912: JDK 24, backported to the 17 and 21 updates)")
+    ours = sh(c, "jar -xkvf app.jar")
+    assert (ours.exit_code, ours.stdout, ours.stderr) == (got.returncode, got.stdout, got.stderr)
+    assert (tmp_path / "bin" / "run.sh").read_text() == c.read_file("/src/bin/run.sh").decode() == "old\n"
