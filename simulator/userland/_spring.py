@@ -233,15 +233,26 @@ def line_of(boot_version: str) -> int:
     return 1 if major.isdigit() and int(major) >= 3 else 0
 
 
-def resolve(artifact: str, boot_version: str) -> list[tuple[str, str, str, int]]:
+def resolve(
+    artifact: str, boot_version: str, declared: frozenset[str] = frozenset()
+) -> list[tuple[str, str, str, int]]:
     """``(groupId, artifactId, version, size)`` of ``artifact`` and everything it brings, in
-    Maven's classpath order (depth first, each jar once); ``[]`` when the table lacks it."""
+    Maven's classpath order (depth first, each jar once); ``[]`` when the table lacks it.
+
+    ``declared``: the other artifacts the POM names itself; they and what they bring are left
+    out (Maven's nearest definition wins: a direct dependency's own scope applies to its tree,
+    so ``spring-boot-starter-tomcat`` declared ``provided`` stays provided under the web starter)."""
     line = line_of(boot_version)
     out: list[tuple[str, str, str, int]] = []
     seen: set[str] = set()
 
     def visit(key: str) -> None:
-        if key in seen or key not in ARTIFACTS or (line == 0 and key in _ONLY_3):
+        if (
+            key in seen
+            or key not in ARTIFACTS
+            or (line == 0 and key in _ONLY_3)
+            or (key != artifact and key in declared)
+        ):
             return
         seen.add(key)
         group, family, size, deps = ARTIFACTS[key]

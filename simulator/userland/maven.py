@@ -203,8 +203,10 @@ def mvn(ctx: ExecContext, argv: list[str]) -> int:
     libs: list[tuple[str, str, str, int]] = []  # what the executable jar nests, in classpath order
     placed: set[tuple[str, str]] = set()
     nested: set[tuple[str, str]] = set()
+    provided: list[tuple[str, str, str, int]] = []  # a war's WEB-INF/lib-provided (Boot) or nothing
+    declared = frozenset(a for _g, a, _v, _s in deps)
     for g, a, v, scope in deps:
-        tree = _spring.resolve(a, boot or _spring.DEFAULT_BOOT) or [(g, a, v, JAR_BYTES)]
+        tree = _spring.resolve(a, boot or _spring.DEFAULT_BOOT, declared) or [(g, a, v, JAR_BYTES)]
         tree[0] = (g or tree[0][0], a, v, tree[0][3])
         for jar in tree:
             if (jar[0], jar[1]) not in placed:
@@ -218,6 +220,8 @@ def mvn(ctx: ExecContext, argv: list[str]) -> int:
             ):
                 nested.add((jar[0], jar[1]))
                 libs.append(jar)
+            elif scope == "provided" and jar not in provided:
+                provided.append(jar)
     start = props.get("start-class", "") or _plugin_setting(pom, "spring-boot-maven-plugin", "mainClass")
     target = f"{posixpath.dirname(pom_path)}/target"
     for goal in goals:
@@ -231,8 +235,9 @@ def mvn(ctx: ExecContext, argv: list[str]) -> int:
         ):
             continue
         elif goal in ("compile", "test", "package", "verify", "install"):
-            error = _package(ctx, pom_path, target, goal, (group, artifact, version, packaging), libs, boot,
-                             value(start), repo, say)  # fmt: skip
+            kept = [jar for jar in provided if (jar[0], jar[1]) not in nested]
+            error = _package(ctx, pom_path, target, goal, (group, artifact, version, packaging), (libs, kept),
+                             boot, value(start), repo, say)  # fmt: skip
             if error:
                 say("[INFO] ------------------------------------------------------------------------\n"
                     "[INFO] BUILD FAILURE\n[INFO] ------------------------------------------------------------------------\n")  # fmt: skip
@@ -255,9 +260,11 @@ def _java_release(ctx: ExecContext) -> str:
 
 def _package(
     ctx: ExecContext, pom_path: str, target: str, goal: str, gav: tuple[str, str, str, str],
-    libs: list[tuple[str, str, str, int]], boot: str, start: str, repo: str, say: Callable[[str], None],
+    jars: tuple[list[tuple[str, str, str, int]], list[tuple[str, str, str, int]]], boot: str, start: str,
+    repo: str, say: Callable[[str], None],
 ) -> str | None:  # fmt: skip
-    """Compile, and from ``package`` on write the jar; the error's text when it fails."""
+    """Compile, and from ``package`` on write the jar (the war); the error's text when it fails.
+    ``jars``: the compile/runtime and the provided dependencies, in classpath order."""
     project = posixpath.dirname(pom_path)
     group, artifact, version, packaging = gav
     sources = [
@@ -281,28 +288,36 @@ def _package(
           f"artifactId={artifact}\ngroupId={group}\nversion={version}\n")  # fmt: skip
     ext = "war" if packaging == "war" else "jar"
     jar = f"{target}/{artifact}-{version}.{ext}"
-    head = [("Manifest-Version", "1.0"), ("Created-By", "Maven JAR Plugin 3.4.1"),
-            ("Build-Jdk-Spec", _java_release(ctx))]  # fmt: skip
+    plugin = "Maven WAR Plugin 3.4.0" if ext == "war" else "Maven JAR Plugin 3.4.1"
+    head = [("Manifest-Version", "1.0"), ("Created-By", plugin), ("Build-Jdk-Spec", _java_release(ctx))]
     pom = bytes(ctx.fs.read_file(pom_path))
-    thin = _bootjar.plain_jar(head, files, (group, artifact, version), pom)
+
+    def contents(listed: list[tuple[str, str, str, int]]) -> list[tuple[str, bytes]]:
+        return [(f"{a}-{v}.jar", bytes(ctx.fs.read_file(f"{repo}/{g.replace('.', '/')}/{a}/{v}/{a}-{v}.jar")))
+                for g, a, v, _size in listed]  # fmt: skip
+
+    libs, provided = jars
+    webapp = []
+    if ext == "war":
+        for path, _size in _sources(ctx, f"{project}/src/main/webapp"):
+            webapp.append(
+                (posixpath.relpath(path, f"{project}/src/main/webapp"), bytes(ctx.fs.read_file(path)))
+            )
+    thin = _bootjar.plain_jar(head, files, (group, artifact, version), pom,
+                              (webapp, contents(libs)) if ext == "war" else None)  # fmt: skip
     write(ctx.fs, jar, thin)
-    say(f"[INFO] Building jar: {jar}\n")
+    say(f"[INFO] Building {ext}: {jar}\n")
     if boot:
         start_class = start or _bootjar.main_class(compiled)
         if not start_class:
             return (f"Failed to execute goal org.springframework.boot:spring-boot-maven-plugin:{boot}:repackage "
                     f"(repackage) on project {artifact}: Execution repackage of goal org.springframework.boot:"
                     f"spring-boot-maven-plugin:{boot}:repackage failed: Unable to find main class")  # fmt: skip
-        nested = []
-        for g, a, v, _size in libs:
-            path = f"{repo}/{g.replace('.', '/')}/{a}/{v}/{a}-{v}.jar"
-            nested.append((f"{a}-{v}.jar", bytes(ctx.fs.read_file(path))))
         write(ctx.fs, f"{jar}.original", thin)
-        write(
-            ctx.fs,
-            jar,
-            _bootjar.boot_jar(head, files, (group, artifact, version), pom, start_class, boot, nested),
-        )
+        war = (webapp, contents(provided)) if ext == "war" else None
+        executable = _bootjar.boot_jar(head, files, (group, artifact, version), pom, start_class, boot,
+                                       contents(libs), war)  # fmt: skip
+        write(ctx.fs, jar, executable)
         say(f"[INFO] Replacing main artifact {jar} with repackaged archive, adding nested dependencies in BOOT-INF/.\n"
             f"[INFO] The original artifact has been renamed to {jar}.original\n")  # fmt: skip
     if goal == "install":

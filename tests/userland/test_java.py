@@ -459,3 +459,56 @@ def test_jar_create_into_a_missing_directory() -> None:
         result.stderr.startswith("java.nio.file.NoSuchFileException: /tmp/x")
         and " -> sub/dir/x.jar\n" in result.stderr
     )
+
+
+def test_war_packaging_plain_and_spring_boot() -> None:
+    c = box()
+    text = pom(
+        deps=dep("postgresql", "org.postgresql") + dep("jakarta.servlet-api", "jakarta.servlet", "provided")
+    )
+    project(
+        c,
+        text.replace(
+            "<version>0.0.1-SNAPSHOT</version>", "<version>0.0.1-SNAPSHOT</version><packaging>war</packaging>"
+        ),
+    )
+    c.makedirs("/src/src/main/webapp/WEB-INF")
+    c.write_file("/src/src/main/webapp/index.jsp", "<html/>\n")
+    result = sh(c, "mvn -B package")
+    assert result.exit_code == 0, result.output
+    assert "[INFO] Building war: /src/target/demo-0.0.1-SNAPSHOT.war" in result.stdout
+    names = open_jar(c, "/src/target/demo-0.0.1-SNAPSHOT.war").namelist()
+    assert {"index.jsp", "WEB-INF/classes/com/example/demo/DemoApplication.class",
+            "WEB-INF/lib/postgresql-42.7.4.jar", "WEB-INF/lib/checker-qual-3.42.0.jar"} <= set(names)  # fmt: skip
+    assert not any("servlet-api" in n for n in names)  # provided: the container has it
+    boot = box()
+    deps = dep("spring-boot-starter-web") + dep("spring-boot-starter-tomcat", scope="provided")
+    text = pom(boot_parent("3.3.5"), deps, BOOT_PLUGIN)
+    project(
+        boot,
+        text.replace(
+            "<version>0.0.1-SNAPSHOT</version>", "<version>0.0.1-SNAPSHOT</version><packaging>war</packaging>"
+        ),
+    )
+    assert sh(boot, "mvn -q package").exit_code == 0
+    z = open_jar(boot, "/src/target/demo-0.0.1-SNAPSHOT.war")
+    m = manifest_of(z)
+    assert m["Main-Class"] == "org.springframework.boot.loader.launch.WarLauncher"
+    assert (m["Spring-Boot-Classes"], m["Spring-Boot-Lib"]) == ("WEB-INF/classes/", "WEB-INF/lib/")
+    names = z.namelist()
+    assert "WEB-INF/classes/com/example/demo/DemoApplication.class" in names
+    assert "WEB-INF/lib/spring-webmvc-6.1.14.jar" in names and "WEB-INF/classpath.idx" in names
+    # the web starter brings the tomcat starter, but its own provided declaration is nearer: it wins
+    assert "WEB-INF/lib-provided/spring-boot-starter-tomcat-3.3.5.jar" in names
+    assert "WEB-INF/lib-provided/tomcat-embed-core-10.1.31.jar" in names  # the provided starter's tree
+    assert "WEB-INF/lib/tomcat-embed-core-10.1.31.jar" not in names
+    assert not any(n.startswith("BOOT-INF") for n in names)
+
+
+def test_jar_update_is_not_simulated_and_jre_images_have_no_jar() -> None:
+    c = box()
+    sample_jar(c)
+    result = sh(c, "jar uf app.jar x")
+    assert result.exit_code == 127 and "not simulated" in result.stderr
+    image = "eclipse-temurin:17-jre"
+    assert sh(box(image), "jar tf x.jar", image).exit_code == 127
