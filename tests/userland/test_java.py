@@ -11,12 +11,14 @@ import io
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.distro import library
 from simulator.model.container import Container
 from simulator.sh.run import run_script
 from simulator.userland import _bootjar, _spring
-from simulator.userland._zip import ZipMember, make_zip, stub_jar
+from simulator.userland._zip import BadZip, ZipMember, make_zip, mode_of, read_zip, stub_jar
 
 JDK = "maven:3.9-eclipse-temurin-21"
 
@@ -512,3 +514,37 @@ def test_jar_update_is_not_simulated_and_jre_images_have_no_jar() -> None:
     assert result.exit_code == 127 and "not simulated" in result.stderr
     image = "eclipse-temurin:17-jre"
     assert sh(box(image), "jar tf x.jar", image).exit_code == 127
+
+
+# ------------------------------------------------------------------ properties
+names = st.lists(st.text("abcXYZ019_-.", min_size=1, max_size=8), min_size=1, max_size=4).map("/".join)
+
+
+@given(st.lists(st.tuples(names, st.binary(max_size=300), st.sampled_from([0o644, 0o755, 0o600]), st.booleans()),
+                max_size=8))  # fmt: skip
+def test_zip_round_trip(members: list[tuple[str, bytes, int, bool]]) -> None:
+    made = [ZipMember(name, data, mode, stored) for name, data, mode, stored in members]
+    read = read_zip(make_zip(made))
+    first: dict[str, ZipMember] = {}
+    for member in made:
+        first.setdefault(member.name, member)
+    assert [info.filename for info, _ in read] == list(first)
+    for info, data in read:
+        assert data == first[info.filename].data
+        assert mode_of(info) == first[info.filename].mode
+
+
+@given(st.lists(st.tuples(st.from_regex(r"[A-Za-z][A-Za-z-]{0,30}", fullmatch=True),
+                          st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=200)), max_size=5))  # fmt: skip
+def test_manifest_lines_fit_72_bytes_and_unfold_to_the_values(attributes: list[tuple[str, str]]) -> None:
+    text = _bootjar.manifest(attributes)
+    assert text.endswith(b"\r\n\r\n")
+    lines = text[:-4].split(b"\r\n") if attributes else []
+    assert all(len(line) <= 72 for line in lines)
+    unfolded = text.decode().replace("\r\n ", "").split("\r\n")
+    assert [tuple(line.split(": ", 1)) for line in unfolded if line] == attributes
+
+
+def test_not_a_zip_is_bad_zip() -> None:
+    with pytest.raises(BadZip, match="not a zip archive"):
+        read_zip(b"not a zip at all")
