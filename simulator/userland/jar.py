@@ -19,8 +19,7 @@ on one zip implementation (:mod:`simulator.userland._zip`).
   not exist is ``NAME : no such file or directory`` and no archive is written;
 - an archive that is missing, a directory or not a zip is the Java exception that escapes the
   real tool, its first line and JDK 17's stack trace, status 1;
-- timestamps: layers keep none, so entries carry 1980-01-01 and extracted files get no date.
-
+- timestamps: layers keep none, so entries carry 1980-01-01 and extracted files get no date;
 - by the image's JDK (``JAVA_VERSION``): ``-x -C DIR`` / ``--dir DIR`` from JDK 21 (JDK-8173970;
   JDK 17 says "Error parsing file arguments"), ``-c`` makes the missing parents of its file from
   JDK 19 (JDK-8281104); ``-k`` (``--keep-old-files``, JDK-8335912) keeps existing files.
