@@ -56,6 +56,8 @@ TOOLS_THE_TESTS_USE = {
     "npm",  # tests/userland/test_toolchains_real.py
     "maven",
     "gpg",
+    "openjdk-17-jdk-headless",  # jar, for tests/userland/test_java_real.py
+    "unzip",
 }
 
 

@@ -25,6 +25,7 @@ FAMILIES = (
     "sums",  # md5sum sha1sum sha256sum sha512sum
     "dump",  # od
     "archives",  # tar gzip gunzip zcat
+    "jar",  # jar unzip
     "accounts",  # useradd groupadd usermod userdel adduser addgroup deluser delgroup groupdel
     "network",  # curl wget
     "pip",  # pip pip3

@@ -154,7 +154,20 @@ CASES: dict[str, Case] = {
             copy("/workdir/server/target/dependency/META-INF", "/app/META-INF"),
             copy("/workdir/server/target/dependency/BOOT-INF/classes", "/app"),
         ],
-        unsimulated={29: ("jar",)},
+        files={
+            # jar -xf of mvn install's executable jar (Spring Boot 2.2.5: the BOM's 2.x line of jars)
+            0: [
+                "/app/lib/spring-boot-2.2.5.RELEASE.jar",
+                "/app/lib/spring-boot-starter-web-2.2.5.RELEASE.jar",
+                "/app/lib/postgresql-42.3.8.jar",
+            ],
+            1: ["/app/META-INF/MANIFEST.MF"],
+            2: [
+                "/app/com/company/project/Application.class",
+                "/app/application.properties",
+                "/app/templates/home.ftlh",
+            ],
+        },
         config={"entrypoint": ("java", "-cp", "app:app/lib/*", "com.company.project.Application")},
         checks={("FromAsCasing", 26)},
     ),
@@ -427,7 +440,6 @@ NEEDS: dict[str, str] = {
     "awesome-compose-nginx-flask-mysql-backend": f"pip mysql-connector==2.2.9 is not in {PYPI}",
     "awesome-compose-nginx-nodejs-redis-web": f"the lock's body-parser@1.19.2 (express 4.17) is not in {NPM}",
     "awesome-compose-react-express-mysql-backend": f"the lock's @sindresorhus/is@0.14.0 (nodemon 2's tree) is not in {NPM}",
-    "awesome-compose-spring-postgres": "jar -xf is not simulated, so target/dependency/BOOT-INF that the last stage COPYs is never made",
     "awesome-compose-vuejs": f"yarn global add @vue/cli: @vue/cli is not in {NPM}",
     "docs-getting-started": f"mysql2@^2.3.3 is not in {NPM} (node:lts has yarn 1.22.22 now, as docker-node's 24 images)",
     "microservices-demo-currencyservice": f"@google-cloud/profiler is not in {NPM}",

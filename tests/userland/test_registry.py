@@ -32,6 +32,8 @@ TOOLCHAINS = frozenset(
         "go",
         "mvn",
         "mvnw",
+        "jar",
+        "unzip",
         "dotnet",
         "apt-mark",
         "gpg",

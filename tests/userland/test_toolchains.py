@@ -5,13 +5,16 @@ here with the programs at the official images' paths (/usr/local/go/bin/go,
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from simulator.distro import library
 from simulator.model.container import Container
 from simulator.sh.run import run_script
 from simulator.userland import dotnet as dotnetmod
-from simulator.userland import golang, maven
+from simulator.userland import golang
 
 PATH = "/usr/local/go/bin:/go/bin:/usr/share/maven/bin:/usr/share/dotnet:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 ENV = {"PATH": PATH, "HOME": "/root", "GOPATH": "/go"}
@@ -127,14 +130,23 @@ POM = """<?xml version="1.0" encoding="UTF-8"?>
 def test_mvn_package_spring_boot(box: Container) -> None:
     box.write_file("/src/pom.xml", POM)
     box.makedirs("/src/src/main/java/com/example")
-    box.write_file("/src/src/main/java/com/example/App.java", "class App {}\n" * 100)
+    box.write_file(
+        "/src/src/main/java/com/example/App.java",
+        "package com.example;\n@SpringBootApplication\npublic class App {\n"
+        "  public static void main(String[] args) {}\n}\n" + "// padding\n" * 100,
+    )
     result = sh(box, "mvn -B -DskipTests package")
     assert result.exit_code == 0, result.output
     assert "[INFO] BUILD SUCCESS" in result.stdout
     assert box.exists("/src/target/classes/com/example/App.class")
-    jar = box.stat("/src/target/demo-0.0.1-SNAPSHOT.jar").size
-    thin = box.stat("/src/target/demo-0.0.1-SNAPSHOT.jar.original").size
-    assert jar == thin + maven.BOOT_LOADER + 2 * maven.JAR_BYTES  # web + jjwt-api; not the test scope
+    jar = zipfile.ZipFile(io.BytesIO(box.read_file("/src/target/demo-0.0.1-SNAPSHOT.jar")))
+    thin = zipfile.ZipFile(io.BytesIO(box.read_file("/src/target/demo-0.0.1-SNAPSHOT.jar.original")))
+    libs = [n for n in jar.namelist() if n.startswith("BOOT-INF/lib/") and n.endswith(".jar")]
+    assert "BOOT-INF/lib/jjwt-api-0.12.6.jar" in libs and "BOOT-INF/lib/spring-webmvc-6.1.14.jar" in libs
+    assert not any("junit" in n for n in libs)  # the test scope is not nested
+    assert "com/example/App.class" in thin.namelist() and not any(
+        n.startswith("BOOT-INF") for n in thin.namelist()
+    )
     assert box.exists("/root/.m2/repository/io/jsonwebtoken/jjwt-api/0.12.6/jjwt-api-0.12.6.jar")
     assert box.exists("/root/.m2/repository/org/apache/maven/plugins/maven-compiler-plugin")
 
