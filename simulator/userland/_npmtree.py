@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from simulator.distro.check_toolchains import platform_ok, resolve
+from simulator.distro.check_toolchains import alias_target, platform_ok, resolve
 from simulator.distro.jsondata import load
 from simulator.distro.semver import InvalidRange, satisfies
 
@@ -56,16 +56,23 @@ class Node:
     dev: bool = True
     optional: bool = True
     edges: dict[str, str] = field(default_factory=dict)
+    package: str = ""
+    """The package installed when ``name`` is an alias (``"@vue/vue-loader-v15": "npm:vue-loader@^15"``)."""
+
+    @property
+    def pkg(self) -> str:
+        """The registry package: ``package`` for an alias, else ``name``."""
+        return self.package or self.name
 
     @property
     def meta(self) -> dict[str, Any]:
-        return dict(npm_catalogue()[self.name]["versions"][self.version])
+        return dict(npm_catalogue()[self.pkg]["versions"][self.version])
 
 
 def _pick(name: str, range_text: str) -> str:
     cat = npm_catalogue()
     entry = cat.get(name)
-    if range_text.startswith("npm:") or range_text.startswith(("file:", "link:", "git", "http", "github:")):
+    if range_text.startswith(("file:", "link:", "git", "http", "github:")):
         raise Gap(f"{name}@{range_text}: layerlab installs packages from the registry only", gap=True, name=name,
                   code="EUNSUPPORTEDPROTOCOL")  # fmt: skip
     if entry is None:
@@ -115,29 +122,33 @@ def build_tree(manifest: dict[str, Any], *, libc: str = "glibc") -> dict[str, No
         owner, deps, optional, dev, opt = queue.pop(0)
         for name in sorted(deps):
             range_text = deps[name]
+            pkg, real_range = (
+                alias_target(range_text) if range_text.startswith("npm:") else (name, range_text)
+            )
             owners = _parent_dirs(owner)
             visible = next((o for o in owners if _child(o, name) in tree), None)
             if visible is not None:
                 node = tree[_child(visible, name)]
                 try:
-                    ok = satisfies(node.version, range_text)
+                    ok = node.pkg == pkg and satisfies(node.version, real_range)
                 except InvalidRange:
                     ok = True
                 if ok:
                     continue
             try:
-                version = _pick(name, range_text)
+                version = _pick(pkg, real_range)
             except Gap:
                 if name in optional:
                     continue
                 raise
-            meta = npm_catalogue()[name]["versions"][version]
+            meta = npm_catalogue()[pkg]["versions"][version]
             if name in optional and not platform_ok(meta, {"os": "linux", "cpu": "x64", "libc": libc}):
                 continue
             stop = owners.index(visible) if visible is not None else len(owners)
             place = owners[max(stop - 1, 0)] if visible is not None else owners[-1]
             location = _child(place, name)
-            node = Node(name, version, location, dev=dev, optional=opt or name in optional)
+            node = Node(name, version, location, dev=dev, optional=opt or name in optional,
+                        package=pkg if pkg != name else "")  # fmt: skip
             node.edges = {**meta.get("dependencies", {}), **meta.get("optionalDependencies", {}),
                           **meta.get("peerDependencies", {})}  # fmt: skip
             tree[location] = node
@@ -187,7 +198,8 @@ def lock_document(manifest: dict[str, Any], tree: dict[str, Node]) -> dict[str, 
     packages: dict[str, Any] = {"": root}
     for location, node in tree.items():
         meta = node.meta
-        entry: dict[str, Any] = {
+        entry: dict[str, Any] = {"name": node.pkg} if node.package else {}
+        entry |= {
             "version": node.version,
             "resolved": meta["tarball"],
             "integrity": meta["integrity"],
@@ -229,14 +241,18 @@ def tree_from_lock(lock: dict[str, Any]) -> dict[str, Node]:
     for location, entry in (packages or {}).items():
         if not location or entry.get("link") or not location.startswith("node_modules/"):
             continue
-        name = entry.get("name") or location.rsplit("node_modules/", 1)[1]
+        if entry.get("inBundle") or entry.get("bundled"):  # inside its parent's tarball
+            continue
+        alias = location.rsplit("node_modules/", 1)[1]
+        name = entry.get("name") or alias
         version = str(entry.get("version", ""))
+        if version.startswith("npm:"):  # lockfileVersion 1's alias: "version": "npm:vue-loader@15.10.1"
+            name, version = alias_target(version)
         if name not in cat or version not in cat[name]["versions"]:
             real = name in cat and version in cat[name]["all_versions"]
             raise Gap(f"{name}@{version}", gap=real or name not in cat, name=name, code="ECATALOGUE")
-        tree[location] = Node(
-            name, version, location, dev=bool(entry.get("dev")), optional=bool(entry.get("optional"))
-        )
+        tree[location] = Node(alias, version, location, dev=bool(entry.get("dev")),
+                              optional=bool(entry.get("optional")), package=name if name != alias else "")  # fmt: skip
     return tree
 
 
