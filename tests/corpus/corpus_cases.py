@@ -426,6 +426,10 @@ DEB = "layerlab's Debian catalogue (packages.json: 187 Debian 12 packages)"
 NEEDS: dict[str, str] = {
     "awesome-compose-nginx-flask-mysql-backend": f"pip mysql-connector==2.2.9 is not in {PYPI}",
     "awesome-compose-spring-postgres": "jar -xf is not simulated, so target/dependency/BOOT-INF that the last stage COPYs is never made",
+    "microservices-demo-currencyservice": f"apk nodejs (the last stage's node) is not in {APK}; the builder stage's "
+    "npm install --only=production builds",
+    "microservices-demo-paymentservice": f"apk nodejs (the last stage's node) is not in {APK}; the builder stage's "
+    "npm install --only=production builds",
     "microservices-demo-emailservice": f"apk linux-headers and g++ are not in {APK}; and python:3.14 is not in the library "
     "(the Dockerfile COPYs /usr/local/lib/python3.14 by name)",
     "microservices-demo-loadgenerator": f"apk linux-headers and g++ are not in {APK}",
