@@ -31,6 +31,8 @@ catalogue resolves (:func:`simulator.distro.check_toolchains.check_npm`).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
@@ -176,15 +178,28 @@ KEEP = 12
 """How many files of a package the catalogue keeps (``package.json``, the bins, the largest others)."""
 
 
+def _intact(data: bytes, integrity: str) -> bool:
+    """Whether ``data`` matches an SRI ``integrity`` (``sha512-<base64>``; ``sha1-`` of old packages)."""
+    algorithm, _, expected = integrity.partition("-")
+    if algorithm not in ("sha512", "sha384", "sha256", "sha1"):
+        return True
+    return base64.b64encode(hashlib.new(algorithm, data).digest()).decode() == expected
+
+
 def _tarball_files(entry: dict[str, Any], cache: Path) -> None:
     """Fill ``unpackedSize``, ``fileCount`` and ``files`` from the tarball itself (this registry
     mirror's documents lack ``dist.unpackedSize``): every member's real size, the largest kept."""
     url = entry["tarball"]
-    target = cache / "tarballs" / url.rsplit("/", 1)[-1].replace("%2f", "_")
-    if not target.exists():
+    scope = url.split("/-/")[0].rsplit("/", 2)[-2]  # "@types" in .../@types/cookie/-/cookie-0.4.1.tgz
+    name = url.rsplit("/", 1)[-1]  # cookie-0.4.1.tgz: @types/cookie's as well as cookie's
+    target = cache / "tarballs" / (f"{scope}_{name}" if scope.startswith("@") else name)
+    if not target.exists() or not _intact(target.read_bytes(), entry["integrity"]):
         target.parent.mkdir(parents=True, exist_ok=True)
         with urllib.request.urlopen(url, timeout=300) as response:
-            target.write_bytes(response.read())
+            data = response.read()
+        if not _intact(data, entry["integrity"]):
+            raise ValueError(f"{url}: the download does not match dist.integrity {entry['integrity']}")
+        target.write_bytes(data)
     rows: list[list[Any]] = []
     with tarfile.open(fileobj=io.BytesIO(target.read_bytes()), mode="r:*") as tar:
         for member in tar.getmembers():

@@ -251,6 +251,10 @@ def _npm_install(
     if lock is None:
         lock, problem = read_json(fs, f"{project.rstrip('/')}/npm-shrinkwrap.json")
     omit_dev = _omit_dev(ctx, flags, values)
+    if "--only" in values:  # npm's deprecated configs (@npmcli/config definitions)
+        ctx.err("npm warn config only Use `--omit=dev` to omit dev dependencies from the install.\n")
+    if "--production" in flags:
+        ctx.err("npm warn config production Use `--omit=dev` instead.\n")
     try:
         if ci:
             if lock is None or problem:
@@ -260,29 +264,25 @@ def _npm_install(
                     "later to generate a package-lock.json file, then try again.", "", "Clean install a project",
                     "", "Usage:", "npm ci", "", 'Run "npm help ci" for more info',
                 ])  # fmt: skip
-            root = (lock.get("packages") or {}).get("", {})
-            for key in ("dependencies", "devDependencies", "optionalDependencies"):
-                for name, range_text in (manifest.get(key) or {}).items():
-                    if lock.get("packages"):
-                        locked = lock["packages"].get(f"node_modules/{name}")
-                        in_sync = (root.get(key) or {}).get(name) == range_text and locked is not None
-                    else:  # lockfileVersion 1: the top-level "dependencies" hold the versions
-                        locked = (lock.get("dependencies") or {}).get(name) or {}
-                        in_sync = _ok(str(locked.get("version", "")), range_text)
-                    if not in_sync:
-                        return _error(ctx, "EUSAGE", [
-                            "", "`npm ci` can only install packages when your package.json and package-lock.json or "
-                            "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before "
-                            "continuing.", "", f"Missing: {name}@{range_text} from lock file", "",
-                        ])  # fmt: skip
-            if not isinstance(lock.get("lockfileVersion"), int) or lock["lockfileVersion"] < 2:
-                ctx.err("npm warn ancient lockfile\n"
-                        "npm warn ancient lockfile The package-lock.json file was created with an old version of npm,\n"
-                        "npm warn ancient lockfile so supplemental metadata must be fetched from the registry.\n"
-                        "npm warn ancient lockfile\nnpm warn ancient lockfile This is a one-time fix-up, please be "
-                        "patient...\nnpm warn ancient lockfile\n")  # fmt: skip
+            missing = _out_of_sync(manifest, lock)
+            if missing:
+                return _error(ctx, "EUSAGE", [
+                    "", "`npm ci` can only install packages when your package.json and package-lock.json or "
+                    "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before "
+                    "continuing.", "", f"Missing: {missing} from lock file", "",
+                ])  # fmt: skip
+            _old_lock_warning(ctx, lock)
             tree = tree_from_lock(lock)
             remove_tree(fs, f"{project.rstrip('/')}/node_modules")
+        elif (
+            not args
+            and lock is not None
+            and not problem
+            and lock.get("packages", lock.get("dependencies"))
+            and not _out_of_sync(manifest, lock)
+        ):
+            _old_lock_warning(ctx, lock)
+            tree = tree_from_lock(lock)  # npm install keeps the versions of a lock in sync with package.json
         else:
             for spec in args:
                 name, range_text = _split_spec(spec)
@@ -331,6 +331,34 @@ def _npm_install(
     added = len(done) if ci else len([n for n in done if n.location not in before])
     _summary(ctx, added, flags, audited=len(done))
     return 0
+
+
+def _old_lock_warning(ctx: ExecContext, lock: dict[str, Any]) -> None:
+    """npm's warning for a lock older than version 2 (arborist's ``#inflateAncientLockfile``):
+    ``ancient lockfile`` when it also lacks ``"requires": true`` (npm 5 and older), else ``old lockfile``."""
+    if isinstance(lock.get("lockfileVersion"), int) and lock["lockfileVersion"] >= 2:
+        return
+    heading = "npm warn " + ("old lockfile" if lock.get("requires") else "ancient lockfile")
+    lines = ["", "The package-lock.json file was created with an old version of npm,",
+             "so supplemental metadata must be fetched from the registry.", "",
+             "This is a one-time fix-up, please be patient...", ""]  # fmt: skip
+    ctx.err("".join(f"{heading} {line}".rstrip() + "\n" for line in lines))
+
+
+def _out_of_sync(manifest: dict[str, Any], lock: dict[str, Any]) -> str | None:
+    """The first ``name@range`` of ``package.json`` the lock does not hold (``None``: in sync)."""
+    root = (lock.get("packages") or {}).get("", {})
+    for key in ("dependencies", "devDependencies", "optionalDependencies"):
+        for name, range_text in (manifest.get(key) or {}).items():
+            if lock.get("packages"):
+                locked = lock["packages"].get(f"node_modules/{name}")
+                in_sync = (root.get(key) or {}).get(name) == range_text and locked is not None
+            else:  # lockfileVersion 1: the top-level "dependencies" hold the versions
+                entry = (lock.get("dependencies") or {}).get(name) or {}
+                in_sync = _ok(str(entry.get("version", "")), range_text)
+            if not in_sync:
+                return f"{name}@{range_text}"
+    return None
 
 
 def _split_spec(spec: str) -> tuple[str, str]:
