@@ -143,7 +143,14 @@ CASES: dict[str, Case] = {
             run("npm ci", "|2 NODE_ENV=production PORT=80"),
             copy(".", "/code"),
         ],
-        files={3: ["/code/node_modules/express/package.json", "/code/node_modules/knex/package.json"]},
+        files={
+            3: [
+                "/code/node_modules/express/package.json",
+                "/code/node_modules/knex/package.json",
+                "/code/node_modules/mysql2/package.json",
+                "/code/node_modules/.package-lock.json",
+            ]
+        },
         config={"cmd": ("node", "src/index.js"), "user": ""},
         target="development",
         checks={("FromAsCasing", 35), ("LegacyKeyValueFormat", 9), ("LegacyKeyValueFormat", 15)},
@@ -178,7 +185,17 @@ CASES: dict[str, Case] = {
             run("yarn global add @vue/cli"),
             run("yarn install"),
         ],
-        files={4: ["/project/node_modules/vue/package.json"]},
+        files={
+            3: [
+                "/usr/local/share/.config/yarn/global/node_modules/@vue/cli/package.json",
+                "/usr/local/bin/vue",
+            ],
+            4: [
+                "/project/node_modules/vue/package.json",
+                "/project/node_modules/@vue/cli-service/package.json",
+                "/project/node_modules/.bin/vue-cli-service",
+            ],
+        },
         unsimulated=None,
         config={"cmd": ("yarn", "run", "serve")},
         target="development",
@@ -195,6 +212,7 @@ CASES: dict[str, Case] = {
             2: [
                 "/usr/src/app/node_modules/express/package.json",
                 "/usr/src/app/node_modules/redis/package.json",
+                "/usr/src/app/node_modules/body-parser/package.json",
             ]
         },
         config={"cmd": ("npm", "start")},
@@ -206,7 +224,15 @@ CASES: dict[str, Case] = {
     ),
     "docs-getting-started": Case(
         [workdir("/app"), copy(".", "."), run("yarn install --production")],
-        files={2: ["/app/node_modules/express/package.json"]},
+        files={
+            2: [
+                "/app/node_modules/express/package.json",
+                "/app/node_modules/mysql2/package.json",
+                "/app/node_modules/sqlite3/package.json",
+                "/app/node_modules/wait-port/package.json",
+                "/app/yarn.lock",
+            ]
+        },
         config={"cmd": ("node", "src/index.js")},
     ),
     "voting-app-vote": Case(
@@ -239,8 +265,12 @@ CASES: dict[str, Case] = {
         ],
         files={
             0: ["/usr/bin/tini"],
-            2: ["/usr/local/lib/node_modules/nodemon/package.json"],
-            4: ["/node_modules/express/package.json"],
+            2: ["/usr/local/lib/node_modules/nodemon/package.json", "/usr/local/bin/nodemon"],
+            4: [
+                "/node_modules/express/package.json",
+                "/node_modules/socket.io/package.json",
+                "/node_modules/@socket.io/component-emitter/package.json",
+            ],
         },
         config={"entrypoint": ("/usr/bin/tini", "--"), "cmd": ("node", "server.js")},
     ),
@@ -292,7 +322,13 @@ CASES: dict[str, Case] = {
             copy("/usr/src/app/node_modules", "./node_modules"),
             copy(".", "."),
         ],
-        files={0: ["/usr/bin/node"], 2: ["/usr/src/app/node_modules/@grpc/grpc-js/package.json"]},
+        files={
+            0: ["/usr/bin/node"],
+            2: [
+                "/usr/src/app/node_modules/@grpc/grpc-js/package.json",
+                "/usr/src/app/node_modules/@google-cloud/profiler/package.json",
+            ],
+        },
         config={"entrypoint": ("node", "server.js")},
     ),
     "microservices-demo-paymentservice": Case(
@@ -302,7 +338,11 @@ CASES: dict[str, Case] = {
             copy("/usr/src/app/node_modules", "./node_modules"),
             copy(".", "."),
         ],
-        files={0: ["/usr/bin/node"], 3: ["/usr/src/app/index.js"]},
+        files={
+            0: ["/usr/bin/node"],
+            2: ["/usr/src/app/node_modules/@google-cloud/profiler/package.json"],
+            3: ["/usr/src/app/index.js"],
+        },
         config={"entrypoint": ("node", "index.js")},
     ),
     "microservices-demo-productcatalogservice": Case(
