@@ -19,8 +19,8 @@ largest files with their real sizes (the bytes of the others in the largest one)
   package document (41.9 kB: the mean measured there) and 3 index entries of 447 bytes (one file);
 - ``npm run NAME`` runs the script through the shell with ``node_modules/.bin`` on ``PATH``,
   printing npm's banner; ``npm test``/``npm start`` are ``npm run test``/``start``;
-- ``yarn install [--frozen-lockfile] [--production]`` (``yarn.lock`` v1, cache
-  ``/usr/local/share/.cache/yarn``), ``pnpm install [--frozen-lockfile] [--prod]`` (content-addressed
+- ``yarn install [--frozen-lockfile] [--production]`` and ``yarn global add`` (``yarn.lock`` v1,
+  cache ``/usr/local/share/.cache/yarn/v6``), ``pnpm install [--frozen-lockfile] [--prod]`` (content-addressed
   store ``/root/.local/share/pnpm/store/v3``, ``node_modules/.pnpm/NAME@VERSION`` hard-linked from
   it, symlinks for the direct dependencies), ``npx BIN`` and ``corepack enable``.
 
@@ -30,11 +30,13 @@ in :mod:`simulator.userland.jsbuild`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import posixpath
 from typing import Any
 
+from simulator.distro.synthetic import synthetic_bytes
 from simulator.model.fs import FileSystem
 from simulator.userland._hints import catalogue_gap
 from simulator.userland._npmtree import Gap, Node, build_tree, lock_document, npm_catalogue, tree_from_lock
@@ -81,8 +83,23 @@ def _libc(fs: FileSystem) -> str:
     return "musl" if exists(fs, "/etc/alpine-release") else "glibc"
 
 
-def _write_package(fs: FileSystem, directory: str, node: Node) -> int:
-    """One package's directory: its ``package.json`` and files; returns the bytes written."""
+def _mkdirs(fs: FileSystem, path: str, made: set[str]) -> None:
+    """``mkdir -p path`` remembering in ``made`` what exists (``fs.makedirs`` stats every
+    component, and a ``stat`` of a big ``node_modules`` counts its subdirectories)."""
+    if path in made or path == "/":
+        return
+    _mkdirs(fs, posixpath.dirname(path), made)
+    with contextlib.suppress(FileExistsError):
+        fs.mkdir(path, 0o755)
+    made.add(path)
+
+
+def _write_package(fs: FileSystem, directory: str, node: Node, made: set[str] | None = None) -> int:
+    """One package's directory: its ``package.json`` and files; returns the bytes written.
+
+    ``made``: the directories this install has made already.  A package directory that did not
+    exist gets its files written straight (no ``stat`` per file: a ``node_modules`` has
+    thousands); one that did goes through :func:`put_file` (an existing file keeps no stale mode)."""
     meta = node.meta
     manifest = {"name": node.pkg, "version": node.version, "main": meta.get("main", "index.js")}
     if meta.get("bin"):
@@ -92,14 +109,21 @@ def _write_package(fs: FileSystem, directory: str, node: Node) -> int:
             manifest[key] = meta[key]
     if meta.get("license"):
         manifest["license"] = meta["license"]
+    made = set() if made is None else made
+    fresh = directory not in made and not exists(fs, directory)
     total = 0
     for rel, size, mode in meta.get("files", []):
         path = posixpath.normpath(f"{directory}/{rel}")
         if rel == "package.json":
             text = json.dumps(manifest, indent=2) + "\n"
-            write(fs, path, text + " " * max(0, size - len(text.encode())))
+            data = (text + " " * max(0, size - len(text.encode()))).encode()
         else:
-            put_file(fs, path, size, int(mode, 8))
+            data = synthetic_bytes(path, size)
+        if fresh:
+            _mkdirs(fs, posixpath.dirname(path), made)
+            fs.write_file(path, data, int(mode, 8))
+        else:
+            write(fs, path, data, int(mode, 8))
         total += size
     if not meta.get("files"):
         write(fs, f"{directory}/package.json", json.dumps(manifest, indent=2) + "\n")
@@ -118,19 +142,46 @@ def _link_bins(fs: FileSystem, bin_dir: str, pkg_dir: str, node: Node) -> None:
             fs.chmod(full, 0o755)
 
 
+def _put_files(fs: FileSystem, files: list[tuple[str, int]]) -> None:
+    """Cache files (``0644``, content by size) written without a ``stat`` each."""
+    made: set[str] = set()
+    for path, size in files:
+        _mkdirs(fs, posixpath.dirname(path), made)
+        fs.write_file(path, synthetic_bytes(path, size), 0o644)
+
+
 def _cache(fs: FileSystem, home: str, nodes: list[Node]) -> None:
+    """npm's cache ``$HOME/.npm/_cacache``: per package its tarball, its package document and its index."""
     root = f"{home}/.npm/_cacache"
+    files = []
     for node in nodes:
         meta = node.meta
         digest = hashlib.sha512(meta["integrity"].encode()).hexdigest()
-        put_file(fs, f"{root}/content-v2/sha512/{digest[:2]}/{digest[2:4]}/{digest[4:]}",
-                 max(1, int(meta["unpackedSize"] * TARBALL_RATIO)))  # fmt: skip
-        doc = hashlib.sha512(node.name.encode()).hexdigest()
-        put_file(fs, f"{root}/content-v2/sha512/{doc[:2]}/{doc[2:4]}/{doc[4:]}", PACKUMENT_BYTES)
-        key = hashlib.sha256(f"{node.name}@{node.version}".encode()).hexdigest()
-        put_file(
-            fs, f"{root}/index-v5/{key[:2]}/{key[2:4]}/{key[4:]}", 3 * INDEX_BYTES
+        files.append((f"{root}/content-v2/sha512/{digest[:2]}/{digest[2:4]}/{digest[4:]}",
+                      max(1, int(meta["unpackedSize"] * TARBALL_RATIO))))  # fmt: skip
+        doc = hashlib.sha512(node.pkg.encode()).hexdigest()
+        files.append((f"{root}/content-v2/sha512/{doc[:2]}/{doc[2:4]}/{doc[4:]}", PACKUMENT_BYTES))
+        key = hashlib.sha256(f"{node.pkg}@{node.version}".encode()).hexdigest()
+        files.append(
+            (f"{root}/index-v5/{key[:2]}/{key[2:4]}/{key[4:]}", 3 * INDEX_BYTES)
         )  # its 3 entries, one file
+    _put_files(fs, files)
+
+
+YARN_CACHE = "/usr/local/share/.cache/yarn/v6"
+"""Yarn 1's cache folder as root (``yarn cache dir`` in the node images)."""
+
+
+def _yarn_cache(fs: FileSystem, nodes: list[Node]) -> None:
+    """Yarn 1's cache: per package a folder named after it, its version and its integrity's hash."""
+    files = []
+    for node in nodes:
+        meta = node.meta
+        digest = hashlib.sha1(meta["integrity"].encode()).hexdigest()
+        folder = f"{YARN_CACHE}/npm-{node.pkg.replace('/', '-')}-{node.version}-{digest}-integrity"
+        files.append((f"{folder}/node_modules/{node.pkg}/.yarn-tarball.tgz",
+                      max(1, int(meta["unpackedSize"] * TARBALL_RATIO))))  # fmt: skip
+    _put_files(fs, files)
 
 
 def install_tree(
@@ -138,6 +189,7 @@ def install_tree(
 ) -> list[Node]:
     """Write ``tree`` under ``base`` (a project directory); returns the nodes installed."""
     done = []
+    made: set[str] = set()
     for location, node in tree.items():
         if omit_dev and node.dev:
             continue
@@ -145,7 +197,7 @@ def install_tree(
         if node.optional and not _platform(meta, libc):
             continue
         directory = f"{base.rstrip('/')}/{location}"
-        _write_package(fs, directory, node)
+        _write_package(fs, directory, node, made)
         owner = directory.rsplit("/node_modules/", 1)[0]
         _link_bins(fs, f"{owner}/node_modules/.bin", directory, node)
         done.append(node)
@@ -569,11 +621,7 @@ def _project_install(ctx: ExecContext, *, frozen: bool, omit_dev: bool, tool: st
         return 1
     if tool == "yarn":
         done = install_tree(fs, project, tree, omit_dev=omit_dev, libc=_libc(fs))
-        for node in done:
-            meta = node.meta
-            put_file(fs, f"/usr/local/share/.cache/yarn/v6/npm-{node.name.replace('/', '-')}-{node.version}-"
-                     f"{hashlib.sha1(meta['integrity'].encode()).hexdigest()}-integrity/node_modules/{node.name}/.yarn-tarball.tgz",
-                     max(1, int(meta["unpackedSize"] * TARBALL_RATIO)))  # fmt: skip
+        _yarn_cache(fs, done)
         write(
             fs,
             f"{project}/node_modules/.yarn-integrity",
@@ -753,7 +801,7 @@ def _yarn_global_add(ctx: ExecContext, specs: list[str]) -> int:
             manifest["dependencies"][name] = "^" + tree[f"node_modules/{name}"].version
     write(ctx.fs, f"{folder}/package.json", json.dumps(manifest, indent=2) + "\n")
     nodes = install_tree(ctx.fs, folder, tree, omit_dev=True, libc=_libc(ctx.fs))
-    _cache(ctx.fs, home, nodes)
+    _yarn_cache(ctx.fs, nodes)  # yarn's cache, not npm's
     for spec in specs:
         name, _rng = _split_spec(spec)
         top = tree[f"node_modules/{name}"]

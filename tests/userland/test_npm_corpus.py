@@ -147,3 +147,15 @@ def test_the_microservices_builder_stage_installs_the_profiler(case: str) -> Non
     for name in ("@google-cloud/profiler", "@grpc/grpc-js", "pino"):
         assert f"/usr/src/app/node_modules/{name}/package.json" in layer.entries
     assert result.image.history[-1].created_by == "RUN /bin/sh -c npm install --only=production # buildkit"
+
+
+def test_yarn_global_add_fills_yarns_cache_not_npms() -> None:
+    # awesome-compose vuejs: yarn global add @vue/cli (as root: yarn's cache /usr/local/share/.cache/yarn/v6)
+    c = Container(library.get("node:20-alpine"))
+    code, out, err = run(c, "yarn", "global", "add", "@vue/cli", cwd="/")
+    assert code == 0, err
+    assert out.startswith('success Installed "@vue/cli@') and "      - vue\n" in out
+    assert c.exists("/usr/local/share/.config/yarn/global/node_modules/@vue/cli/package.json")
+    cached = c.listdir("/usr/local/share/.cache/yarn/v6")
+    assert any(name.startswith("npm-@vue-cli-5.") for name in cached) and len(cached) > 500
+    assert not c.exists("/root/.npm/_cacache")
