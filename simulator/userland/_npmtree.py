@@ -26,7 +26,7 @@ from simulator.distro.check_toolchains import alias_target, platform_ok, resolve
 from simulator.distro.jsondata import load
 from simulator.distro.semver import InvalidRange, satisfies
 
-__all__ = ["Gap", "Node", "build_tree", "lock_document", "npm_catalogue", "tree_from_lock"]
+__all__ = ["Gap", "Node", "build_tree", "lock_document", "npm_catalogue", "parse_yarn_lock", "tree_from_lock"]
 
 
 @cache
@@ -109,8 +109,29 @@ def _child(owner: str, name: str) -> str:
     return f"{owner}/node_modules/{name}" if owner else f"node_modules/{name}"
 
 
-def build_tree(manifest: dict[str, Any], *, libc: str = "glibc") -> dict[str, Node]:
-    """The hoisted tree for ``package.json`` ``manifest`` (dev and optional ones marked)."""
+def parse_yarn_lock(text: str) -> dict[tuple[str, str], str]:
+    """``yarn.lock`` v1 as ``(name, range) -> version``: each entry's header names the specs
+    (``"@babel/core@^7.12.0", "@babel/core@^7.16.0":``) its ``version`` line resolves."""
+    out: dict[tuple[str, str], str] = {}
+    specs: list[str] = []
+    for line in text.splitlines():
+        if line and not line.startswith((" ", "#")) and line.endswith(":"):
+            specs = [spec.strip().strip('"') for spec in line[:-1].split(",")]
+        elif line.startswith("  version ") and specs:
+            version = line.split(None, 1)[1].strip().strip('"')
+            for spec in specs:
+                at = spec.find("@", 1)
+                if at > 0:
+                    out[(spec[:at], spec[at + 1 :])] = version
+            specs = []
+    return out
+
+
+def build_tree(
+    manifest: dict[str, Any], *, libc: str = "glibc", locked: dict[tuple[str, str], str] | None = None
+) -> dict[str, Node]:
+    """The hoisted tree for ``package.json`` ``manifest`` (dev and optional ones marked);
+    ``locked``: the versions a ``yarn.lock`` gives ``(name, range)`` edges, used before resolving."""
     tree: dict[str, Node] = {}
     queue: list[tuple[str, dict[str, str], dict[str, str], bool, bool]] = [
         ("", {**manifest.get("dependencies", {}), **manifest.get("optionalDependencies", {})},
@@ -136,7 +157,11 @@ def build_tree(manifest: dict[str, Any], *, libc: str = "glibc") -> dict[str, No
                 if ok:
                     continue
             try:
-                version = _pick(pkg, real_range)
+                version = (locked or {}).get((name, range_text)) or _pick(pkg, real_range)
+                if version not in npm_catalogue().get(pkg, {}).get("versions", {}):
+                    known = version in npm_catalogue().get(pkg, {}).get("all_versions", ())
+                    raise Gap(f"{pkg}@{version}", gap=known or pkg not in npm_catalogue(), name=pkg,
+                              code="ECATALOGUE")  # fmt: skip
             except Gap:
                 if name in optional:
                     continue

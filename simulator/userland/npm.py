@@ -19,7 +19,8 @@ largest files with their real sizes (the bytes of the others in the largest one)
   package document (41.9 kB: the mean measured there) and 3 index entries of 447 bytes (one file);
 - ``npm run NAME`` runs the script through the shell with ``node_modules/.bin`` on ``PATH``,
   printing npm's banner; ``npm test``/``npm start`` are ``npm run test``/``start``;
-- ``yarn install [--frozen-lockfile] [--production]`` and ``yarn global add`` (``yarn.lock`` v1,
+- ``yarn install [--frozen-lockfile] [--production]`` (the versions of an existing ``yarn.lock``
+  kept) and ``yarn global add`` (``yarn.lock`` v1,
   cache ``/usr/local/share/.cache/yarn/v6``), ``pnpm install [--frozen-lockfile] [--prod]`` (content-addressed
   store ``/root/.local/share/pnpm/store/v3``, ``node_modules/.pnpm/NAME@VERSION`` hard-linked from
   it, symlinks for the direct dependencies), ``npx BIN`` and ``corepack enable``.
@@ -39,7 +40,15 @@ from typing import Any
 from simulator.distro.synthetic import synthetic_bytes
 from simulator.model.fs import FileSystem
 from simulator.userland._hints import catalogue_gap
-from simulator.userland._npmtree import Gap, Node, build_tree, lock_document, npm_catalogue, tree_from_lock
+from simulator.userland._npmtree import (
+    Gap,
+    Node,
+    build_tree,
+    lock_document,
+    npm_catalogue,
+    parse_yarn_lock,
+    tree_from_lock,
+)
 from simulator.userland._tree import (
     exists,
     is_dir,
@@ -596,17 +605,20 @@ def _project_install(ctx: ExecContext, *, frozen: bool, omit_dev: bool, tool: st
     manifest, status = _manifest(ctx, ctx.cwd)
     if manifest is None:
         return status
+    project = ctx.cwd.rstrip("/")
+    old = read_text(fs, f"{project}/{'yarn.lock' if tool == 'yarn' else 'pnpm-lock.yaml'}")
+    locked = parse_yarn_lock(old) if tool == "yarn" and old else None  # yarn keeps the lock's versions
     try:
-        tree = build_tree(manifest, libc=_libc(fs))
+        tree = build_tree(manifest, libc=_libc(fs), locked=locked)
     except Gap as exc:
-        ctx.err(f"error {exc}\n" if tool == "yarn" else f" ERR_PNPM_NO_MATCHING_VERSION  {exc}\n")
+        if exc.code == "ECATALOGUE":
+            ctx.err(f"error layerlab: yarn.lock names {exc}, which is not in layerlab's npm catalogue\n")
+        else:
+            ctx.err(f"error {exc}\n" if tool == "yarn" else f" ERR_PNPM_NO_MATCHING_VERSION  {exc}\n")
         if exc.gap:
             ctx.err(catalogue_gap(exc.name, "npm", sorted(npm_catalogue())))
         return 1
-    project = ctx.cwd.rstrip("/")
-    lock_name = "yarn.lock" if tool == "yarn" else "pnpm-lock.yaml"
     text = _yarn_lock(manifest, tree) if tool == "yarn" else _pnpm_lock(manifest, tree)
-    old = read_text(fs, f"{project}/{lock_name}")
     if frozen and old is not None and old != text and not _lock_covers(old, manifest):
         if tool == "yarn":
             ctx.err("error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.\n")
