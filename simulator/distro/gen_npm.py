@@ -27,6 +27,11 @@ out (they come inside their parent's tarball).  A pinned version adds no closure
 the lock pins its dependencies too; only a dependency range that no catalogue version
 satisfies (a peer npm 6 did not install) is resolved and followed, so that every range of the
 catalogue resolves (:func:`simulator.distro.check_toolchains.check_npm`).
+
+An alias (``"@vue/vue-loader-v15": "npm:vue-loader@^15.9.7"``) is followed as the package it
+names.  A cached tarball is read only when it matches its ``dist.integrity`` (scoped and
+unscoped packages can share a file name: ``@types/cookie`` and ``cookie`` both publish
+``cookie-0.4.1.tgz``, so scoped ones are cached as ``@scope_name-version.tgz``).
 """
 
 from __future__ import annotations
