@@ -6,7 +6,9 @@
 - a new copy goes as high as it can (npm's hoisted layout, ``node_modules/<name>``): up from the
   dependent's own ``node_modules`` to the root, stopping below the first copy of that name that
   does not satisfy the range (so ``express``'s ``debug@2`` sits at the root and ``nodemon``'s
-  ``debug@4`` in ``node_modules/nodemon/node_modules``);
+  ``debug@4`` in ``node_modules/nodemon/node_modules``), and below a place where it would break
+  an edge (arborist's ``CanPlaceDep``: that directory's own package needs another version, or a
+  package under it reaches a copy above that the new one would shadow);
 - the queue is breadth first, dependents in path order, their edges in name order;
 - a package is ``dev`` when only ``devDependencies`` reach it, ``optional`` when only
   ``optionalDependencies`` do; optional ones for another platform are skipped (os/cpu/libc).
@@ -170,7 +172,11 @@ def build_tree(
             if name in optional and not platform_ok(meta, {"os": "linux", "cpu": "x64", "libc": libc}):
                 continue
             stop = owners.index(visible) if visible is not None else len(owners)
-            place = owners[max(stop - 1, 0)] if visible is not None else owners[-1]
+            place = owner
+            for target in owners[1:stop]:  # as high as it can go without shadowing a copy another needs
+                if _conflicts(tree, manifest, target, name, pkg, version):
+                    break
+                place = target
             location = _child(place, name)
             node = Node(name, version, location, dev=dev, optional=opt or name in optional,
                         package=pkg if pkg != name else "")  # fmt: skip
@@ -182,6 +188,41 @@ def build_tree(
             )
     _flags(tree, manifest)
     return dict(sorted(tree.items()))
+
+
+def _valid(version: str, range_text: str) -> bool:
+    try:
+        return satisfies(version, range_text)
+    except InvalidRange:
+        return True
+
+
+def _conflicts(
+    tree: dict[str, Node], manifest: dict[str, Any], target: str, name: str, pkg: str, version: str
+) -> bool:
+    """Whether ``pkg@version`` in ``target``'s ``node_modules`` (as ``name``) would break an edge
+    (arborist's ``CanPlaceDep``): ``target``'s own edge to ``name``, or the edge of a package
+    below ``target`` that now reaches a copy above it and that the new copy does not satisfy
+    (``send``'s ``ms@2.1.3`` keeps ``debug@2``'s ``ms@2.0.0`` out of ``send/node_modules``)."""
+    own = (
+        {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {}),
+         **manifest.get("optionalDependencies", {})}
+        if not target else tree[target].edges
+    )  # fmt: skip
+    if name in own and not own[name].startswith("npm:") and not _valid(version, own[name]):
+        return True
+    current = _visible(tree, target, name)
+    if current is None:
+        return False
+    below = target + "/node_modules/" if target else "node_modules/"
+    for node in tree.values():
+        range_text = node.edges.get(name)
+        if range_text is None or not node.location.startswith(below) or range_text.startswith("npm:"):
+            continue
+        reaches = _visible(tree, node.location, name) is current and _valid(current.version, range_text)
+        if reaches and (not _valid(version, range_text) or pkg != current.pkg):
+            return True
+    return False
 
 
 def _visible(tree: dict[str, Node], owner: str, name: str) -> Node | None:

@@ -27,8 +27,11 @@ RUNS: dict[str, tuple[list[str], dict[str, str]]] = {
     "awesome-compose-nginx-nodejs-redis-web": (["npm", "ci"], {}),
     "awesome-compose-react-express-mysql-backend": (["npm", "ci"], {"NODE_ENV": "production"}),
     "microservices-demo-currencyservice": (["npm", "install", "--only=production"], {}),
+    # no lock (its yarn.lock is trimmed): npm resolves the Vue CLI project's 912 packages itself
+    "awesome-compose-vuejs": (["npm", "install"], {}),
 }
-"""Case -> the npm command of its Dockerfile and the environment it runs in."""
+"""Case -> the npm command of its Dockerfile (vuejs: yarn's; npm's resolver is compared) and
+its environment; the case's ``package-lock.json`` is copied when it has one."""
 
 WARNINGS = ("npm warn old lockfile", "npm warn ancient lockfile", "npm warn config")
 """The warnings recorded (not ``deprecated``: the catalogue keeps no deprecation messages)."""
@@ -37,7 +40,8 @@ WARNINGS = ("npm warn old lockfile", "npm warn ancient lockfile", "npm warn conf
 def record(case: str, argv: list[str], env: dict[str, str]) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("package.json", "package-lock.json"):
-            shutil.copy(CORPUS / case / name, Path(tmp) / name)
+            if (CORPUS / case / name).exists():
+                shutil.copy(CORPUS / case / name, Path(tmp) / name)
         command = [*argv, "--ignore-scripts", "--no-audit", "--no-fund"]
         done = subprocess.run(command, cwd=tmp, env={**os.environ, **env}, check=True, timeout=600,
                               capture_output=True, text=True)  # fmt: skip
