@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from simulator.distro.check_toolchains import alias_target, platform_ok, resolve
@@ -88,11 +88,11 @@ def _pick(name: str, range_text: str) -> str:
         return str(entry["latest"])
     try:
         found = resolve(entry, range_text)
-        real = any(satisfies(v, range_text) for v in entry["all_versions"])
     except InvalidRange:
         raise Gap(f"Invalid tag name \"{range_text}\" of package \"{name}@{range_text}\"", gap=False, name=name,
                   code="EINVALIDTAGNAME") from None  # fmt: skip
     if found is None:
+        real = any(satisfies(v, range_text) for v in entry["all_versions"])  # the registry has one
         raise Gap(f"No matching version found for {name}@{range_text}.", gap=real, name=name, code="ETARGET")
     return found
 
@@ -135,6 +135,7 @@ def build_tree(
     """The hoisted tree for ``package.json`` ``manifest`` (dev and optional ones marked);
     ``locked``: the versions a ``yarn.lock`` gives ``(name, range)`` edges, used before resolving."""
     tree: dict[str, Node] = {}
+    wanters: dict[str, list[Node]] = {}
     queue: list[tuple[str, dict[str, str], dict[str, str], bool, bool]] = [
         ("", {**manifest.get("dependencies", {}), **manifest.get("optionalDependencies", {})},
          dict(manifest.get("optionalDependencies", {})), False, False),
@@ -152,11 +153,7 @@ def build_tree(
             visible = next((o for o in owners if _child(o, name) in tree), None)
             if visible is not None:
                 node = tree[_child(visible, name)]
-                try:
-                    ok = node.pkg == pkg and satisfies(node.version, real_range)
-                except InvalidRange:
-                    ok = True
-                if ok:
+                if node.pkg == pkg and _valid(node.version, real_range):
                     continue
             try:
                 version = (locked or {}).get((name, range_text)) or _pick(pkg, real_range)
@@ -174,7 +171,7 @@ def build_tree(
             stop = owners.index(visible) if visible is not None else len(owners)
             place = owner
             for target in owners[1:stop]:  # as high as it can go without shadowing a copy another needs
-                if _conflicts(tree, manifest, target, name, pkg, version):
+                if _conflicts(tree, manifest, wanters.get(name, []), target, name, pkg, version):
                     break
                 place = target
             location = _child(place, name)
@@ -183,6 +180,8 @@ def build_tree(
             node.edges = {**meta.get("dependencies", {}), **meta.get("optionalDependencies", {}),
                           **meta.get("peerDependencies", {})}  # fmt: skip
             tree[location] = node
+            for edge in node.edges:
+                wanters.setdefault(edge, []).append(node)
             queue.append(
                 (location, node.edges, dict(meta.get("optionalDependencies", {})), node.dev, node.optional)
             )
@@ -190,7 +189,10 @@ def build_tree(
     return dict(sorted(tree.items()))
 
 
+@lru_cache(maxsize=1 << 16)
 def _valid(version: str, range_text: str) -> bool:
+    """``satisfies``, remembered (a tree asks the same pairs thousands of times); a range npm
+    reads as a tag or URL counts as satisfied."""
     try:
         return satisfies(version, range_text)
     except InvalidRange:
@@ -198,7 +200,13 @@ def _valid(version: str, range_text: str) -> bool:
 
 
 def _conflicts(
-    tree: dict[str, Node], manifest: dict[str, Any], target: str, name: str, pkg: str, version: str
+    tree: dict[str, Node],
+    manifest: dict[str, Any],
+    wanters: list[Node],
+    target: str,
+    name: str,
+    pkg: str,
+    version: str,
 ) -> bool:
     """Whether ``pkg@version`` in ``target``'s ``node_modules`` (as ``name``) would break an edge
     (arborist's ``CanPlaceDep``): ``target``'s own edge to ``name``, or the edge of a package
@@ -215,7 +223,7 @@ def _conflicts(
     if current is None:
         return False
     below = target + "/node_modules/" if target else "node_modules/"
-    for node in tree.values():
+    for node in wanters:  # the packages with an edge to name
         range_text = node.edges.get(name)
         if range_text is None or not node.location.startswith(below) or range_text.startswith("npm:"):
             continue
