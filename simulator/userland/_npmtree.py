@@ -130,20 +130,38 @@ def parse_yarn_lock(text: str) -> dict[tuple[str, str], str]:
 
 
 def build_tree(
-    manifest: dict[str, Any], *, libc: str = "glibc", locked: dict[tuple[str, str], str] | None = None
+    manifest: dict[str, Any],
+    *,
+    libc: str = "glibc",
+    locked: dict[tuple[str, str], str] | None = None,
+    start: dict[str, Node] | None = None,
 ) -> dict[str, Node]:
-    """The hoisted tree for ``package.json`` ``manifest`` (dev and optional ones marked);
-    ``locked``: the versions a ``yarn.lock`` gives ``(name, range)`` edges, used before resolving."""
-    tree: dict[str, Node] = {}
+    """The hoisted tree for ``package.json`` ``manifest`` (dev and optional ones marked).
+
+    ``locked``: the versions a ``yarn.lock`` gives ``(name, range)`` edges, used before resolving.
+    ``start``: the tree of a ``package-lock.json`` (:func:`tree_from_lock`) that ``npm install``
+    starts from, as arborist builds its ideal tree from the lock: only the edges it leaves
+    unsatisfied are resolved, and a package nothing reaches any more goes."""
+    tree: dict[str, Node] = dict(start or {})
     wanters: dict[str, list[Node]] = {}
-    queue: list[tuple[str, dict[str, str], dict[str, str], bool, bool]] = [
-        ("", {**manifest.get("dependencies", {}), **manifest.get("optionalDependencies", {})},
+    for node in tree.values():
+        for edge in node.edges:
+            wanters.setdefault(edge, []).append(node)
+    queue: list[tuple[str, Node | None, dict[str, str], dict[str, str], bool, bool]] = [
+        ("", None, {**manifest.get("dependencies", {}), **manifest.get("optionalDependencies", {})},
          dict(manifest.get("optionalDependencies", {})), False, False),
-        ("", dict(manifest.get("devDependencies", {})), {}, True, False),
+        ("", None, dict(manifest.get("devDependencies", {})), {}, True, False),
     ]  # fmt: skip
+    if start:  # the lock's packages whose own edges are not all satisfied
+        for node in tree.values():
+            meta = node.meta
+            queue.append((node.location, node, node.edges, dict(meta.get("optionalDependencies", {})), node.dev,
+                          node.optional))  # fmt: skip
     while queue:
         queue.sort(key=lambda q: (q[0].count("/node_modules/"), q[0]))
-        owner, deps, optional, dev, opt = queue.pop(0)
+        owner, owner_node, deps, optional, dev, opt = queue.pop(0)
+        if owner_node is not None and tree.get(owner) is not owner_node:
+            continue  # replaced or pruned since it was queued
         for name in sorted(deps):
             range_text = deps[name]
             pkg, real_range = (
@@ -174,7 +192,17 @@ def build_tree(
                 if _conflicts(tree, manifest, wanters.get(name, []), target, name, pkg, version):
                     break
                 place = target
+            else:  # up to the copy in the way: replaced when newer and no one else needs the old one
+                if start and visible is not None and stop > 0:
+                    current = tree[_child(visible, name)]
+                    newer = current.pkg == pkg and _valid(version, f">={current.version}")
+                    if newer and not _breaks(tree, manifest, wanters.get(name, []), current, name, version):
+                        place = visible
             location = _child(place, name)
+            replaced = location in tree
+            if replaced:  # its own node_modules goes with it
+                for gone in [k for k in tree if k.startswith(location + "/node_modules/")]:
+                    del tree[gone]
             node = Node(name, version, location, dev=dev, optional=opt or name in optional,
                         package=pkg if pkg != name else "")  # fmt: skip
             node.edges = {**meta.get("dependencies", {}), **meta.get("optionalDependencies", {}),
@@ -183,10 +211,77 @@ def build_tree(
             for edge in node.edges:
                 wanters.setdefault(edge, []).append(node)
             queue.append(
-                (location, node.edges, dict(meta.get("optionalDependencies", {})), node.dev, node.optional)
+                (
+                    location,
+                    node,
+                    node.edges,
+                    dict(meta.get("optionalDependencies", {})),
+                    node.dev,
+                    node.optional,
+                )
             )
+            if replaced and start:  # arborist's pruneForReplacement: the copies the new one cannot
+                for dep, dep_range in node.edges.items():  # use go, and what only the old ones needed
+                    cur = _visible(tree, location, dep)
+                    dep_pkg, dep_real = (
+                        alias_target(dep_range) if dep_range.startswith("npm:") else (dep, dep_range)
+                    )
+                    if cur is not None and not (cur.pkg == dep_pkg and _valid(cur.version, dep_real)):
+                        for gone in [
+                            k for k in tree if k == cur.location or k.startswith(cur.location + "/")
+                        ]:
+                            del tree[gone]
+                _prune(tree, manifest)
+    if start:
+        _prune(tree, manifest)
     _flags(tree, manifest)
     return dict(sorted(tree.items()))
+
+
+def _prune(tree: dict[str, Node], manifest: dict[str, Any]) -> None:
+    """Remove the packages no edge from the root reaches any more (npm's extraneous ones)."""
+    seen = _reached(tree, manifest)
+    for location in [k for k in tree if k not in seen]:
+        del tree[location]
+
+
+def _reached(tree: dict[str, Node], manifest: dict[str, Any]) -> set[str]:
+    """The locations the root's edges reach, through the packages' edges."""
+    roots = {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {}),
+             **manifest.get("optionalDependencies", {})}  # fmt: skip
+    todo = [("", name) for name in roots]
+    seen: set[str] = set()
+    while todo:
+        owner, name = todo.pop()
+        node = _visible(tree, owner, name)
+        if node is None or node.location in seen:
+            continue
+        seen.add(node.location)
+        todo += [(node.location, dep) for dep in node.edges]
+    return seen
+
+
+def _breaks(
+    tree: dict[str, Node],
+    manifest: dict[str, Any],
+    wanters: list[Node],
+    current: Node,
+    name: str,
+    version: str,
+) -> bool:
+    """Whether replacing ``current`` by ``version`` breaks an edge that reaches it (arborist's
+    ``canReplaceWith``)."""
+    if current.location == f"node_modules/{name}":
+        roots = {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {}),
+                 **manifest.get("optionalDependencies", {})}  # fmt: skip
+        if name in roots and not _valid(version, roots[name]):
+            return True
+    return any(
+        tree.get(node.location) is node
+        and _visible(tree, node.location, name) is current
+        and not _valid(version, node.edges[name])
+        for node in wanters
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -224,6 +319,8 @@ def _conflicts(
         return False
     below = target + "/node_modules/" if target else "node_modules/"
     for node in wanters:  # the packages with an edge to name
+        if tree.get(node.location) is not node:
+            continue  # replaced or pruned
         range_text = node.edges.get(name)
         if range_text is None or not node.location.startswith(below) or range_text.startswith("npm:"):
             continue
@@ -325,8 +422,12 @@ def tree_from_lock(lock: dict[str, Any]) -> dict[str, Node]:
         if name not in cat or version not in cat[name]["versions"]:
             real = name in cat and version in cat[name]["all_versions"]
             raise Gap(f"{name}@{version}", gap=real or name not in cat, name=name, code="ECATALOGUE")
-        tree[location] = Node(alias, version, location, dev=bool(entry.get("dev")),
-                              optional=bool(entry.get("optional")), package=name if name != alias else "")  # fmt: skip
+        node = Node(alias, version, location, dev=bool(entry.get("dev")),
+                    optional=bool(entry.get("optional")), package=name if name != alias else "")  # fmt: skip
+        meta = cat[name]["versions"][version]
+        node.edges = {**meta.get("dependencies", {}), **meta.get("optionalDependencies", {}),
+                      **meta.get("peerDependencies", {})}  # fmt: skip
+        tree[location] = node
     return tree
 
 

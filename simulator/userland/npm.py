@@ -9,7 +9,9 @@ dependencies, bins and every file's real size.  The tree is npm's hoisted layout
 largest files with their real sizes (the bytes of the others in the largest one), so a
 ``node_modules`` weighs what the real one weighs.
 
-- ``npm install`` / ``npm i`` (writes ``package-lock.json`` and ``node_modules/.package-lock.json``),
+- ``npm install`` / ``npm i`` (writes ``package-lock.json`` and ``node_modules/.package-lock.json``;
+  an existing lock's versions kept: all of them when it is in sync, else the tree is built from
+  it as arborist does, :func:`simulator.userland._npmtree.build_tree`'s ``start``),
   ``npm install PKG[@RANGE]`` (adds ``^VERSION`` to ``package.json``), ``npm install -g PKG``
   (``/usr/local/lib/node_modules``, bins in ``/usr/local/bin``); ``npm ci`` (needs the lock
   file, removes ``node_modules`` first, installs the lock's versions); ``--omit=dev``,
@@ -354,7 +356,14 @@ def _npm_install(
                 deps = dict(manifest.get(key) or {})
                 deps[name] = range_text if range_text not in ("latest", "") else f"^{version}"
                 manifest[key] = dict(sorted(deps.items()))
-            tree = build_tree(manifest, libc=_libc(fs))
+            start = None
+            if lock is not None and not problem and lock.get("packages", lock.get("dependencies")):
+                try:  # npm keeps the lock's versions and resolves only what changed
+                    start = tree_from_lock(lock)
+                    _old_lock_warning(ctx, lock)
+                except Gap:  # a version the catalogue lacks: everything is resolved anew
+                    start = None
+            tree = build_tree(manifest, libc=_libc(fs), start=start)
     except Gap as exc:
         if exc.code == "ECATALOGUE":
             ctx.err(

@@ -7,7 +7,8 @@ Dockerfile's npm command there with ``--ignore-scripts`` (the catalogue models n
 script but esbuild's) and the Dockerfile's ``NODE_ENV``, and records npm's version, the command,
 ``node_modules/.package-lock.json`` as ``location -> "version[ dev][ optional]"``, and the
 number and bytes of the regular files under ``node_modules`` (``.package-lock.json`` left out),
-the lock and config warnings npm printed and its summary line (without the time).
+the lock and config warnings npm printed and its summary line (without the time); and under
+``changes``, the lock ``npm install`` writes over a corpus lock after a change (:data:`CHANGES`).
 """
 
 from __future__ import annotations
@@ -69,8 +70,32 @@ def record(case: str, argv: list[str], env: dict[str, str]) -> dict[str, object]
                 "summary": added.rsplit(" in ", 1)[0]}  # fmt: skip
 
 
+CHANGES: dict[str, tuple[str, dict[str, str], list[str]]] = {
+    "nginx-nodejs-redis, express moved to ^4.18.2": (
+        "awesome-compose-nginx-nodejs-redis-web", {"express": "^4.18.2"}, ["npm", "install"]),
+    "nginx-nodejs-redis, npm install cors": ("awesome-compose-nginx-nodejs-redis-web", {}, ["npm", "install", "cors"]),
+}  # fmt: skip
+"""``npm install`` over a corpus lock after a change (``package.json`` dependencies set, or a
+package named): the lock npm writes (``--package-lock-only``), as ``location -> version``."""
+
+
+def record_change(case: str, deps: dict[str, str], argv: list[str]) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(CORPUS / case / name, Path(tmp) / name)
+        manifest = json.loads((Path(tmp) / "package.json").read_text())
+        manifest["dependencies"].update(deps)
+        (Path(tmp) / "package.json").write_text(json.dumps(manifest, indent=2))
+        command = [*argv, "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"]
+        subprocess.run(command, cwd=tmp, check=True, timeout=600, capture_output=True)
+        lock = json.loads((Path(tmp) / "package-lock.json").read_text())
+        return {"case": case, "dependencies": deps, "command": " ".join(argv),
+                "tree": {k: v["version"] for k, v in sorted(lock["packages"].items()) if k}}  # fmt: skip
+
+
 def main() -> None:
-    out = {case: record(case, argv, env) for case, (argv, env) in RUNS.items()}
+    out: dict[str, object] = {case: record(case, argv, env) for case, (argv, env) in RUNS.items()}
+    out["changes"] = {what: record_change(*args) for what, args in CHANGES.items()}
     (HERE / "npm_corpus.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
 
 
