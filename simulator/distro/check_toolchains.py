@@ -14,7 +14,7 @@ from typing import Any
 
 from simulator.distro.semver import InvalidRange, max_satisfying, satisfies
 
-__all__ = ["check_npm", "check_pip", "platform_ok"]
+__all__ = ["alias_target", "check_npm", "check_pip", "platform_ok"]
 
 _PIP_KEYS = {"name", "version", "summary", "wheel", "wheel_size", "installed_size", "file_count", "depends",
              "extras", "console_scripts", "versions", "dist_info", "files"}  # fmt: skip
@@ -52,6 +52,14 @@ def platform_ok(meta: dict[str, Any], platform: dict[str, str]) -> bool:
     return True
 
 
+def alias_target(range_text: str) -> tuple[str, str]:
+    """The package and range an npm alias names: ``npm:vue-loader@^15.9.7`` -> ``("vue-loader", "^15.9.7")``,
+    ``npm:@scope/x`` -> ``("@scope/x", "latest")``."""
+    spec = range_text.removeprefix("npm:")
+    at = spec.find("@", 1)
+    return (spec, "latest") if at < 0 else (spec[:at], spec[at + 1 :] or "latest")
+
+
 def resolve(entry: dict[str, Any], range_text: str) -> str | None:
     """npm's choice among the catalogue's versions: ``latest`` when it satisfies, else the highest."""
     latest = entry.get("latest", "")
@@ -76,6 +84,8 @@ def check_npm(top: Any) -> list[tuple[str, str, str]]:
             if version not in p["all_versions"]:
                 out.append((record, "", "not a published version"))
             for dep, range_text in {**v.get("dependencies", {}), **v.get("peerDependencies", {})}.items():
+                if range_text.startswith("npm:"):  # an alias ("npm:vue-loader@^15.9.7"): that package
+                    dep, range_text = alias_target(range_text)
                 if dep not in packages:
                     out.append((record, "dependencies", f"{dep!r} is not a package of this file"))
                     continue

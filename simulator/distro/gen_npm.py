@@ -16,24 +16,44 @@ as npm does (``ETARGET``) and a version the catalogue lacks is told apart from a
 A range resolves as npm's arborist resolves a new dependency: the ``latest`` tag when it
 satisfies the range, else the highest version that does (:mod:`simulator.distro.semver`).
 Optional dependencies for another platform (``os``/``cpu`` not ``linux``/``x64``) are left out.
+
+The corpus of real Dockerfiles (``tests/corpus/dockerfiles``, :data:`CORPUS`, read when the
+generator runs from a checkout) adds roots: the ranges of every ``package.json`` there
+(``dependencies``, ``devDependencies``, ``optionalDependencies``: npm and yarn resolve dev
+dependencies even when they install without them) with their closure, and every version a
+lock file there pins (``package-lock.json`` versions 1 to 3, ``yarn.lock`` v1), for every
+platform (``npm ci`` reads the whole lock; what it skips is its business), bundled ones left
+out (they come inside their parent's tarball).  A pinned version adds no closure of its own:
+the lock pins its dependencies too; only a dependency range that no catalogue version
+satisfies (a peer npm 6 did not install) is resolved and followed, so that every range of the
+catalogue resolves (:func:`simulator.distro.check_toolchains.check_npm`).
+
+An alias (``"@vue/vue-loader-v15": "npm:vue-loader@^15.9.7"``) is followed as the package it
+names.  A cached tarball is read only when it matches its ``dist.integrity`` (scoped and
+unscoped packages can share a file name: ``@types/cookie`` and ``cookie`` both publish
+``cookie-0.4.1.tgz``, so scoped ones are cached as ``@scope_name-version.tgz``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
+import re
 import tarfile
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from simulator.distro.check_toolchains import platform_ok
+from simulator.distro.check_toolchains import alias_target, platform_ok, resolve
 from simulator.distro.jsondata import generator_main
 from simulator.distro.semver import InvalidRange, max_satisfying, satisfies
 
-__all__ = ["ROOTS", "main", "pick"]
+__all__ = ["CORPUS", "ROOTS", "corpus_roots", "main", "pick"]
 
 ROOTS: dict[str, tuple[str, ...]] = {
     "express": ("^4.18.2", "^5.0.0"), "react": ("^18.2.0", "^19.0.0"), "react-dom": ("^18.2.0", "^19.0.0"),
@@ -46,18 +66,70 @@ ROOTS: dict[str, tuple[str, ...]] = {
     "@types/react-dom": ("^18.2.0",), "ts-node": ("^10.9.1",), "redis": ("^4.6.0",), "socket.io": ("^4.7.0",),
     "pm2": ("^5.3.0",), "serve": ("^14.2.0",), "http-server": ("^14.1.1",), "yarn": ("^1.22.0",),
     "pnpm": ("^9.0.0",), "eslint": ("^8.57.0",), "prettier": ("^3.0.0",), "tsx": ("^4.7.0",),
+    "@vue/cli": ("latest",),  # yarn global add @vue/cli (awesome-compose vuejs)
 }  # fmt: skip
-"""Packages tutorials use, with the ranges their ``package.json`` files write."""
+"""Packages tutorials use, with the ranges their ``package.json`` files write (and the global
+installs their Dockerfiles run)."""
+
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "dockerfiles"
+"""The corpus whose manifests and lock files are roots too (absent outside a checkout)."""
+
+_YARN_ENTRY = re.compile(r'^"?((?:@[^@/"]+/)?[^@"]+)@[^\n]*:\n  version "([^"]+)"', re.MULTILINE)
+
+
+def _lock_pins(lock: dict[str, Any]) -> set[tuple[str, str]]:
+    """``(name, version)`` of every registry package ``package-lock.json`` pins (v1's nested
+    ``dependencies`` or v2/v3's ``packages``), an alias as the package it names, bundled ones and URLs left out."""
+    pins: set[tuple[str, str]] = set()
+    for location, entry in (lock.get("packages") or {}).items():
+        inside = location.startswith("node_modules/") or "/node_modules/" in location
+        if inside and not entry.get("link") and not entry.get("inBundle"):
+            name = entry.get("name") or location.rsplit("node_modules/", 1)[1]
+            pins.add((name, str(entry.get("version", ""))))
+
+    def walk(deps: dict[str, Any]) -> None:
+        for name, entry in deps.items():
+            version = str(entry.get("version", ""))
+            if not entry.get("bundled"):  # v1 writes an alias as "version": "npm:vue-loader@15.10.1"
+                pins.add(alias_target(version) if version.startswith("npm:") else (name, version))
+            walk(entry.get("dependencies") or {})
+
+    if not lock.get("packages"):
+        walk(lock.get("dependencies") or {})
+    return {(n, v) for n, v in pins if re.fullmatch(r"\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?", v)}
+
+
+def corpus_roots(corpus: Path = CORPUS) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+    """The corpus' roots: ``package.json`` ranges ``(name, range)`` and lock pins ``(name, version)``."""
+    ranges: list[tuple[str, str]] = []
+    pins: set[tuple[str, str]] = set()
+    for path in sorted(corpus.glob("*/package.json")) if corpus.is_dir() else []:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("dependencies", "devDependencies", "optionalDependencies"):
+            ranges += sorted((manifest.get(key) or {}).items())
+    for path in sorted(corpus.glob("*/package-lock.json")) if corpus.is_dir() else []:
+        pins |= _lock_pins(json.loads(path.read_text(encoding="utf-8")))
+    for path in sorted(corpus.glob("*/yarn.lock")) if corpus.is_dir() else []:
+        pins |= set(_YARN_ENTRY.findall(path.read_text(encoding="utf-8")))
+    return ranges, pins
+
 
 PLATFORM = {"os": "linux", "cpu": "x64"}
 
 
 def _get(name: str, cache: Path) -> dict[str, Any]:
+    """The package document of ``name`` (``{}`` when the registry has no such package)."""
     target = cache / (name.replace("/", "%2f") + ".json")
     if not target.exists():
         url = "https://registry.npmjs.org/" + urllib.parse.quote(name, safe="@")
-        with urllib.request.urlopen(url, timeout=120) as response:
-            target.write_bytes(response.read())
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                target.write_bytes(response.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404:
+                raise
+            print(f"{name}: not in the registry (404); skipped")
+            return {}
     return json.loads(target.read_bytes())
 
 
@@ -111,15 +183,28 @@ KEEP = 12
 """How many files of a package the catalogue keeps (``package.json``, the bins, the largest others)."""
 
 
+def _intact(data: bytes, integrity: str) -> bool:
+    """Whether ``data`` matches an SRI ``integrity`` (``sha512-<base64>``; ``sha1-`` of old packages)."""
+    algorithm, _, expected = integrity.partition("-")
+    if algorithm not in ("sha512", "sha384", "sha256", "sha1"):
+        return True
+    return base64.b64encode(hashlib.new(algorithm, data).digest()).decode() == expected
+
+
 def _tarball_files(entry: dict[str, Any], cache: Path) -> None:
     """Fill ``unpackedSize``, ``fileCount`` and ``files`` from the tarball itself (this registry
     mirror's documents lack ``dist.unpackedSize``): every member's real size, the largest kept."""
     url = entry["tarball"]
-    target = cache / "tarballs" / url.rsplit("/", 1)[-1].replace("%2f", "_")
-    if not target.exists():
+    scope = url.split("/-/")[0].rsplit("/", 2)[-2]  # "@types" in .../@types/cookie/-/cookie-0.4.1.tgz
+    name = url.rsplit("/", 1)[-1]  # cookie-0.4.1.tgz: @types/cookie's as well as cookie's
+    target = cache / "tarballs" / (f"{scope}_{name}" if scope.startswith("@") else name)
+    if not target.exists() or not _intact(target.read_bytes(), entry["integrity"]):
         target.parent.mkdir(parents=True, exist_ok=True)
         with urllib.request.urlopen(url, timeout=300) as response:
-            target.write_bytes(response.read())
+            data = response.read()
+        if not _intact(data, entry["integrity"]):
+            raise ValueError(f"{url}: the download does not match dist.integrity {entry['integrity']}")
+        target.write_bytes(data)
     rows: list[list[Any]] = []
     with tarfile.open(fileobj=io.BytesIO(target.read_bytes()), mode="r:*") as tar:
         for member in tar.getmembers():
@@ -139,20 +224,41 @@ def _tarball_files(entry: dict[str, Any], cache: Path) -> None:
     entry["files"] = sorted(kept)
 
 
+def _unresolved(packages: dict[str, dict[str, Any]]) -> list[tuple[str, str, bool]]:
+    """The dependency ranges of the catalogue's versions that no catalogue version satisfies."""
+    out = []
+    for entry in packages.values():
+        for ve in entry["versions"].values():
+            for dep, dep_range in {**ve["dependencies"], **ve["peerDependencies"]}.items():
+                try:
+                    if dep not in packages or resolve(packages[dep], dep_range) is None:
+                        out.append((dep, dep_range, True))
+                except InvalidRange:
+                    continue
+    return sorted(set(out))
+
+
 def generate(cache: Path) -> dict[str, Any]:
-    """The catalogue: every root range and the closure of what it resolves to."""
+    """The catalogue: every root range and the closure of what it resolves to, and the corpus' pins."""
     packages: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[str, str]] = [(n, r) for n, ranges in ROOTS.items() for r in ranges]
+    ranges, pins = corpus_roots()
+    todo: list[tuple[str, str, bool]] = [(n, r, True) for n, rs in ROOTS.items() for r in rs]
+    todo += [(n, r, True) for n, r in ranges] + [(n, v, False) for n, v in sorted(pins)]
     docs: dict[str, dict[str, Any]] = {}
+    tried: set[tuple[str, str, bool]] = set()
+    followed: set[tuple[str, str]] = set()
     with ThreadPoolExecutor(8) as pool:
         while todo:
-            names = sorted({n for n, _ in todo if n not in docs})
+            names = sorted({n for n, r, _ in todo if n not in docs and not r.startswith("npm:")})
             for name, doc in zip(names, pool.map(lambda n: _get(n, cache), names), strict=True):
                 docs[name] = doc
             batch, todo = todo, []
-            for name, range_text in batch:
+            for name, range_text, follow in batch:
+                if range_text.startswith("npm:"):  # an alias: "npm:vue-loader@^15.9.7" installs vue-loader
+                    todo.append((*alias_target(range_text), follow))
+                    continue
                 doc = docs[name]
-                version = pick(doc, range_text)
+                version = pick(doc, range_text) if doc else None
                 if version is None:
                     print(f"{name}@{range_text}: no version; skipped")
                     continue
@@ -161,13 +267,16 @@ def generate(cache: Path) -> dict[str, Any]:
                     {"latest": doc.get("dist-tags", {}).get("latest", ""), "all_versions": list(doc.get("versions", {})),
                      "versions": {}},
                 )  # fmt: skip
-                if version in entry["versions"]:
+                if version not in entry["versions"]:
+                    entry["versions"][version] = _version_entry(doc["versions"][version])
+                ve = entry["versions"][version]
+                if (
+                    not follow or (name, version) in followed
+                ):  # a lock's pin: the lock pins its dependencies too
                     continue
-                meta = doc["versions"][version]
-                ve = _version_entry(meta)
-                entry["versions"][version] = ve
+                followed.add((name, version))
                 for dep, dep_range in {**ve["dependencies"], **ve["peerDependencies"]}.items():
-                    todo.append((dep, dep_range))
+                    todo.append((dep, dep_range, True))
                 for dep, dep_range in ve["optionalDependencies"].items():
                     try:
                         sub = docs.get(dep) or _get(dep, cache)
@@ -176,7 +285,10 @@ def generate(cache: Path) -> dict[str, Any]:
                     docs[dep] = sub
                     chosen = pick(sub, dep_range)
                     if chosen and platform_ok(sub["versions"][chosen], PLATFORM):
-                        todo.append((dep, dep_range))
+                        todo.append((dep, dep_range, True))
+            if not todo:  # the pins' ranges no catalogue version satisfies, each tried once
+                todo = [t for t in _unresolved(packages) if t not in tried]
+                tried.update(todo)
             print(f"{len(packages)} packages, {len(todo)} edges to follow")
     with ThreadPoolExecutor(8) as pool:
         jobs = [ve for entry in packages.values() for ve in entry["versions"].values()]
@@ -188,7 +300,8 @@ def generate(cache: Path) -> dict[str, Any]:
             "The npm catalogue of simulator.userland.npm, made by python -m simulator.distro.gen_npm from "
             "https://registry.npmjs.org package documents (see that module).",
             "Per package: the latest dist-tag, every published version, and for the versions the roots' ranges "
-            "and their dependency closure resolve to (for linux x64): dependencies, optional and non-optional peer "
+            "(ROOTS and the package.json files of tests/corpus) and their dependency closure resolve to (for linux "
+            "x64), and the versions the corpus' lock files pin: dependencies, optional and non-optional peer "
             "dependencies, bin, main, dist.integrity and dist.tarball; unpackedSize, fileCount and the files (the "
             f"{KEEP} kept: package.json, bins, main, the largest; the others' bytes added to the largest kept) are read "
             "from the tarball itself.",

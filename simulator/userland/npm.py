@@ -9,7 +9,9 @@ dependencies, bins and every file's real size.  The tree is npm's hoisted layout
 largest files with their real sizes (the bytes of the others in the largest one), so a
 ``node_modules`` weighs what the real one weighs.
 
-- ``npm install`` / ``npm i`` (writes ``package-lock.json`` and ``node_modules/.package-lock.json``),
+- ``npm install`` / ``npm i`` (writes ``package-lock.json`` and ``node_modules/.package-lock.json``;
+  an existing lock's versions kept: all of them when it is in sync, else the tree is built from
+  it as arborist does, :func:`simulator.userland._npmtree.build_tree`'s ``start``),
   ``npm install PKG[@RANGE]`` (adds ``^VERSION`` to ``package.json``), ``npm install -g PKG``
   (``/usr/local/lib/node_modules``, bins in ``/usr/local/bin``); ``npm ci`` (needs the lock
   file, removes ``node_modules`` first, installs the lock's versions); ``--omit=dev``,
@@ -19,8 +21,9 @@ largest files with their real sizes (the bytes of the others in the largest one)
   package document (41.9 kB: the mean measured there) and 3 index entries of 447 bytes (one file);
 - ``npm run NAME`` runs the script through the shell with ``node_modules/.bin`` on ``PATH``,
   printing npm's banner; ``npm test``/``npm start`` are ``npm run test``/``start``;
-- ``yarn install [--frozen-lockfile] [--production]`` (``yarn.lock`` v1, cache
-  ``/usr/local/share/.cache/yarn``), ``pnpm install [--frozen-lockfile] [--prod]`` (content-addressed
+- ``yarn install [--frozen-lockfile] [--production]`` (the versions of an existing ``yarn.lock``
+  kept) and ``yarn global add`` (``yarn.lock`` v1,
+  cache ``/usr/local/share/.cache/yarn/v6``), ``pnpm install [--frozen-lockfile] [--prod]`` (content-addressed
   store ``/root/.local/share/pnpm/store/v3``, ``node_modules/.pnpm/NAME@VERSION`` hard-linked from
   it, symlinks for the direct dependencies), ``npx BIN`` and ``corepack enable``.
 
@@ -30,14 +33,24 @@ in :mod:`simulator.userland.jsbuild`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import posixpath
 from typing import Any
 
+from simulator.distro.synthetic import synthetic_bytes
 from simulator.model.fs import FileSystem
 from simulator.userland._hints import catalogue_gap
-from simulator.userland._npmtree import Gap, Node, build_tree, lock_document, npm_catalogue, tree_from_lock
+from simulator.userland._npmtree import (
+    Gap,
+    Node,
+    build_tree,
+    lock_document,
+    npm_catalogue,
+    parse_yarn_lock,
+    tree_from_lock,
+)
 from simulator.userland._tree import (
     exists,
     is_dir,
@@ -81,10 +94,25 @@ def _libc(fs: FileSystem) -> str:
     return "musl" if exists(fs, "/etc/alpine-release") else "glibc"
 
 
-def _write_package(fs: FileSystem, directory: str, node: Node) -> int:
-    """One package's directory: its ``package.json`` and files; returns the bytes written."""
+def _mkdirs(fs: FileSystem, path: str, made: set[str]) -> None:
+    """``mkdir -p path`` remembering in ``made`` what exists (``fs.makedirs`` stats every
+    component, and a ``stat`` of a big ``node_modules`` counts its subdirectories)."""
+    if path in made or path == "/":
+        return
+    _mkdirs(fs, posixpath.dirname(path), made)
+    with contextlib.suppress(FileExistsError):
+        fs.mkdir(path, 0o755)
+    made.add(path)
+
+
+def _write_package(fs: FileSystem, directory: str, node: Node, made: set[str] | None = None) -> int:
+    """One package's directory: its ``package.json`` and files; returns the bytes written.
+
+    ``made``: the directories this install has made already.  A package directory that did not
+    exist gets its files written straight (no ``stat`` per file: a ``node_modules`` has
+    thousands); one that did goes through :func:`put_file` (an existing file keeps no stale mode)."""
     meta = node.meta
-    manifest = {"name": node.name, "version": node.version, "main": meta.get("main", "index.js")}
+    manifest = {"name": node.pkg, "version": node.version, "main": meta.get("main", "index.js")}
     if meta.get("bin"):
         manifest["bin"] = meta["bin"]
     for key in ("dependencies", "optionalDependencies", "peerDependencies"):
@@ -92,14 +120,21 @@ def _write_package(fs: FileSystem, directory: str, node: Node) -> int:
             manifest[key] = meta[key]
     if meta.get("license"):
         manifest["license"] = meta["license"]
+    made = set() if made is None else made
+    fresh = directory not in made and not exists(fs, directory)
     total = 0
     for rel, size, mode in meta.get("files", []):
         path = posixpath.normpath(f"{directory}/{rel}")
         if rel == "package.json":
             text = json.dumps(manifest, indent=2) + "\n"
-            write(fs, path, text + " " * max(0, size - len(text.encode())))
+            data = (text + " " * max(0, size - len(text.encode()))).encode()
         else:
-            put_file(fs, path, size, int(mode, 8))
+            data = synthetic_bytes(path, size)
+        if fresh:
+            _mkdirs(fs, posixpath.dirname(path), made)
+            fs.write_file(path, data, int(mode, 8))
+        else:
+            write(fs, path, data, int(mode, 8))
         total += size
     if not meta.get("files"):
         write(fs, f"{directory}/package.json", json.dumps(manifest, indent=2) + "\n")
@@ -118,19 +153,46 @@ def _link_bins(fs: FileSystem, bin_dir: str, pkg_dir: str, node: Node) -> None:
             fs.chmod(full, 0o755)
 
 
+def _put_files(fs: FileSystem, files: list[tuple[str, int]]) -> None:
+    """Cache files (``0644``, content by size) written without a ``stat`` each."""
+    made: set[str] = set()
+    for path, size in files:
+        _mkdirs(fs, posixpath.dirname(path), made)
+        fs.write_file(path, synthetic_bytes(path, size), 0o644)
+
+
 def _cache(fs: FileSystem, home: str, nodes: list[Node]) -> None:
+    """npm's cache ``$HOME/.npm/_cacache``: per package its tarball, its package document and its index."""
     root = f"{home}/.npm/_cacache"
+    files = []
     for node in nodes:
         meta = node.meta
         digest = hashlib.sha512(meta["integrity"].encode()).hexdigest()
-        put_file(fs, f"{root}/content-v2/sha512/{digest[:2]}/{digest[2:4]}/{digest[4:]}",
-                 max(1, int(meta["unpackedSize"] * TARBALL_RATIO)))  # fmt: skip
-        doc = hashlib.sha512(node.name.encode()).hexdigest()
-        put_file(fs, f"{root}/content-v2/sha512/{doc[:2]}/{doc[2:4]}/{doc[4:]}", PACKUMENT_BYTES)
-        key = hashlib.sha256(f"{node.name}@{node.version}".encode()).hexdigest()
-        put_file(
-            fs, f"{root}/index-v5/{key[:2]}/{key[2:4]}/{key[4:]}", 3 * INDEX_BYTES
+        files.append((f"{root}/content-v2/sha512/{digest[:2]}/{digest[2:4]}/{digest[4:]}",
+                      max(1, int(meta["unpackedSize"] * TARBALL_RATIO))))  # fmt: skip
+        doc = hashlib.sha512(node.pkg.encode()).hexdigest()
+        files.append((f"{root}/content-v2/sha512/{doc[:2]}/{doc[2:4]}/{doc[4:]}", PACKUMENT_BYTES))
+        key = hashlib.sha256(f"{node.pkg}@{node.version}".encode()).hexdigest()
+        files.append(
+            (f"{root}/index-v5/{key[:2]}/{key[2:4]}/{key[4:]}", 3 * INDEX_BYTES)
         )  # its 3 entries, one file
+    _put_files(fs, files)
+
+
+YARN_CACHE = "/usr/local/share/.cache/yarn/v6"
+"""Yarn 1's cache folder as root (``yarn cache dir`` in the node images)."""
+
+
+def _yarn_cache(fs: FileSystem, nodes: list[Node]) -> None:
+    """Yarn 1's cache: per package a folder named after it, its version and its integrity's hash."""
+    files = []
+    for node in nodes:
+        meta = node.meta
+        digest = hashlib.sha1(meta["integrity"].encode()).hexdigest()
+        folder = f"{YARN_CACHE}/npm-{node.pkg.replace('/', '-')}-{node.version}-{digest}-integrity"
+        files.append((f"{folder}/node_modules/{node.pkg}/.yarn-tarball.tgz",
+                      max(1, int(meta["unpackedSize"] * TARBALL_RATIO))))  # fmt: skip
+    _put_files(fs, files)
 
 
 def install_tree(
@@ -138,6 +200,7 @@ def install_tree(
 ) -> list[Node]:
     """Write ``tree`` under ``base`` (a project directory); returns the nodes installed."""
     done = []
+    made: set[str] = set()
     for location, node in tree.items():
         if omit_dev and node.dev:
             continue
@@ -145,7 +208,7 @@ def install_tree(
         if node.optional and not _platform(meta, libc):
             continue
         directory = f"{base.rstrip('/')}/{location}"
-        _write_package(fs, directory, node)
+        _write_package(fs, directory, node, made)
         owner = directory.rsplit("/node_modules/", 1)[0]
         _link_bins(fs, f"{owner}/node_modules/.bin", directory, node)
         done.append(node)
@@ -251,6 +314,10 @@ def _npm_install(
     if lock is None:
         lock, problem = read_json(fs, f"{project.rstrip('/')}/npm-shrinkwrap.json")
     omit_dev = _omit_dev(ctx, flags, values)
+    if "--only" in values:  # npm's deprecated configs (@npmcli/config definitions)
+        ctx.err("npm warn config only Use `--omit=dev` to omit dev dependencies from the install.\n")
+    if "--production" in flags:
+        ctx.err("npm warn config production Use `--omit=dev` instead.\n")
     try:
         if ci:
             if lock is None or problem:
@@ -260,29 +327,25 @@ def _npm_install(
                     "later to generate a package-lock.json file, then try again.", "", "Clean install a project",
                     "", "Usage:", "npm ci", "", 'Run "npm help ci" for more info',
                 ])  # fmt: skip
-            root = (lock.get("packages") or {}).get("", {})
-            for key in ("dependencies", "devDependencies", "optionalDependencies"):
-                for name, range_text in (manifest.get(key) or {}).items():
-                    if lock.get("packages"):
-                        locked = lock["packages"].get(f"node_modules/{name}")
-                        in_sync = (root.get(key) or {}).get(name) == range_text and locked is not None
-                    else:  # lockfileVersion 1: the top-level "dependencies" hold the versions
-                        locked = (lock.get("dependencies") or {}).get(name) or {}
-                        in_sync = _ok(str(locked.get("version", "")), range_text)
-                    if not in_sync:
-                        return _error(ctx, "EUSAGE", [
-                            "", "`npm ci` can only install packages when your package.json and package-lock.json or "
-                            "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before "
-                            "continuing.", "", f"Missing: {name}@{range_text} from lock file", "",
-                        ])  # fmt: skip
-            if not isinstance(lock.get("lockfileVersion"), int) or lock["lockfileVersion"] < 2:
-                ctx.err("npm warn ancient lockfile\n"
-                        "npm warn ancient lockfile The package-lock.json file was created with an old version of npm,\n"
-                        "npm warn ancient lockfile so supplemental metadata must be fetched from the registry.\n"
-                        "npm warn ancient lockfile\nnpm warn ancient lockfile This is a one-time fix-up, please be "
-                        "patient...\nnpm warn ancient lockfile\n")  # fmt: skip
+            missing = _out_of_sync(manifest, lock)
+            if missing:
+                return _error(ctx, "EUSAGE", [
+                    "", "`npm ci` can only install packages when your package.json and package-lock.json or "
+                    "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before "
+                    "continuing.", "", f"Missing: {missing} from lock file", "",
+                ])  # fmt: skip
+            _old_lock_warning(ctx, lock)
             tree = tree_from_lock(lock)
             remove_tree(fs, f"{project.rstrip('/')}/node_modules")
+        elif (
+            not args
+            and lock is not None
+            and not problem
+            and lock.get("packages", lock.get("dependencies"))
+            and not _out_of_sync(manifest, lock)
+        ):
+            _old_lock_warning(ctx, lock)
+            tree = tree_from_lock(lock)  # npm install keeps the versions of a lock in sync with package.json
         else:
             for spec in args:
                 name, range_text = _split_spec(spec)
@@ -293,7 +356,14 @@ def _npm_install(
                 deps = dict(manifest.get(key) or {})
                 deps[name] = range_text if range_text not in ("latest", "") else f"^{version}"
                 manifest[key] = dict(sorted(deps.items()))
-            tree = build_tree(manifest, libc=_libc(fs))
+            start = None
+            if lock is not None and not problem and lock.get("packages", lock.get("dependencies")):
+                try:  # npm keeps the lock's versions and resolves only what changed
+                    start = tree_from_lock(lock)
+                    _old_lock_warning(ctx, lock)
+                except Gap:  # a version the catalogue lacks: everything is resolved anew
+                    start = None
+            tree = build_tree(manifest, libc=_libc(fs), start=start)
     except Gap as exc:
         if exc.code == "ECATALOGUE":
             ctx.err(
@@ -331,6 +401,34 @@ def _npm_install(
     added = len(done) if ci else len([n for n in done if n.location not in before])
     _summary(ctx, added, flags, audited=len(done))
     return 0
+
+
+def _old_lock_warning(ctx: ExecContext, lock: dict[str, Any]) -> None:
+    """npm's warning for a lock older than version 2 (arborist's ``#inflateAncientLockfile``):
+    ``ancient lockfile`` when it also lacks ``"requires": true`` (npm 5 and older), else ``old lockfile``."""
+    if isinstance(lock.get("lockfileVersion"), int) and lock["lockfileVersion"] >= 2:
+        return
+    heading = "npm warn " + ("old lockfile" if lock.get("requires") else "ancient lockfile")
+    lines = ["", "The package-lock.json file was created with an old version of npm,",
+             "so supplemental metadata must be fetched from the registry.", "",
+             "This is a one-time fix-up, please be patient...", ""]  # fmt: skip
+    ctx.err("".join(f"{heading} {line}".rstrip() + "\n" for line in lines))
+
+
+def _out_of_sync(manifest: dict[str, Any], lock: dict[str, Any]) -> str | None:
+    """The first ``name@range`` of ``package.json`` the lock does not hold (``None``: in sync)."""
+    root = (lock.get("packages") or {}).get("", {})
+    for key in ("dependencies", "devDependencies", "optionalDependencies"):
+        for name, range_text in (manifest.get(key) or {}).items():
+            if lock.get("packages"):
+                locked = lock["packages"].get(f"node_modules/{name}")
+                in_sync = (root.get(key) or {}).get(name) == range_text and locked is not None
+            else:  # lockfileVersion 1: the top-level "dependencies" hold the versions
+                entry = (lock.get("dependencies") or {}).get(name) or {}
+                in_sync = _ok(str(entry.get("version", "")), range_text)
+            if not in_sync:
+                return f"{name}@{range_text}"
+    return None
 
 
 def _split_spec(spec: str) -> tuple[str, str]:
@@ -516,17 +614,20 @@ def _project_install(ctx: ExecContext, *, frozen: bool, omit_dev: bool, tool: st
     manifest, status = _manifest(ctx, ctx.cwd)
     if manifest is None:
         return status
+    project = ctx.cwd.rstrip("/")
+    old = read_text(fs, f"{project}/{'yarn.lock' if tool == 'yarn' else 'pnpm-lock.yaml'}")
+    locked = parse_yarn_lock(old) if tool == "yarn" and old else None  # yarn keeps the lock's versions
     try:
-        tree = build_tree(manifest, libc=_libc(fs))
+        tree = build_tree(manifest, libc=_libc(fs), locked=locked)
     except Gap as exc:
-        ctx.err(f"error {exc}\n" if tool == "yarn" else f" ERR_PNPM_NO_MATCHING_VERSION  {exc}\n")
+        if exc.code == "ECATALOGUE":
+            ctx.err(f"error layerlab: yarn.lock names {exc}, which is not in layerlab's npm catalogue\n")
+        else:
+            ctx.err(f"error {exc}\n" if tool == "yarn" else f" ERR_PNPM_NO_MATCHING_VERSION  {exc}\n")
         if exc.gap:
             ctx.err(catalogue_gap(exc.name, "npm", sorted(npm_catalogue())))
         return 1
-    project = ctx.cwd.rstrip("/")
-    lock_name = "yarn.lock" if tool == "yarn" else "pnpm-lock.yaml"
     text = _yarn_lock(manifest, tree) if tool == "yarn" else _pnpm_lock(manifest, tree)
-    old = read_text(fs, f"{project}/{lock_name}")
     if frozen and old is not None and old != text and not _lock_covers(old, manifest):
         if tool == "yarn":
             ctx.err("error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.\n")
@@ -541,11 +642,7 @@ def _project_install(ctx: ExecContext, *, frozen: bool, omit_dev: bool, tool: st
         return 1
     if tool == "yarn":
         done = install_tree(fs, project, tree, omit_dev=omit_dev, libc=_libc(fs))
-        for node in done:
-            meta = node.meta
-            put_file(fs, f"/usr/local/share/.cache/yarn/v6/npm-{node.name.replace('/', '-')}-{node.version}-"
-                     f"{hashlib.sha1(meta['integrity'].encode()).hexdigest()}-integrity/node_modules/{node.name}/.yarn-tarball.tgz",
-                     max(1, int(meta["unpackedSize"] * TARBALL_RATIO)))  # fmt: skip
+        _yarn_cache(fs, done)
         write(
             fs,
             f"{project}/node_modules/.yarn-integrity",
@@ -573,8 +670,10 @@ def _lock_covers(old: str, manifest: dict[str, Any]) -> bool:
 def _yarn_lock(manifest: dict[str, Any], tree: dict[str, Node]) -> str:
     out = ["# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.\n# yarn lockfile v1\n\n"]
     ranges: dict[tuple[str, str], set[str]] = {}
+    nodes: dict[tuple[str, str], Node] = {}
     for node in tree.values():
         ranges.setdefault((node.name, node.version), set())
+        nodes[(node.name, node.version)] = node
     root = {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {})}
     for edges in [root, *(n.edges for n in tree.values())]:
         for name, rng in edges.items():
@@ -582,7 +681,7 @@ def _yarn_lock(manifest: dict[str, Any], tree: dict[str, Node]) -> str:
                 if node.name == name and _ok(node.version, rng):
                     ranges[(node.name, node.version)].add(rng)
     for (name, version), rngs in sorted(ranges.items()):
-        meta = npm_catalogue()[name]["versions"][version]
+        meta = nodes[(name, version)].meta
         keys = ", ".join(
             f'"{name}@{r}"' if " " in r or name.startswith("@") else f"{name}@{r}" for r in sorted(rngs)
         )
@@ -723,7 +822,7 @@ def _yarn_global_add(ctx: ExecContext, specs: list[str]) -> int:
             manifest["dependencies"][name] = "^" + tree[f"node_modules/{name}"].version
     write(ctx.fs, f"{folder}/package.json", json.dumps(manifest, indent=2) + "\n")
     nodes = install_tree(ctx.fs, folder, tree, omit_dev=True, libc=_libc(ctx.fs))
-    _cache(ctx.fs, home, nodes)
+    _yarn_cache(ctx.fs, nodes)  # yarn's cache, not npm's
     for spec in specs:
         name, _rng = _split_spec(spec)
         top = tree[f"node_modules/{name}"]

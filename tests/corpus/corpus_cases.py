@@ -143,8 +143,15 @@ CASES: dict[str, Case] = {
             run("npm ci", "|2 NODE_ENV=production PORT=80"),
             copy(".", "/code"),
         ],
-        files={3: ["/code/node_modules/express/package.json", "/code/node_modules/knex/package.json"]},
-        config={"cmd": ("node", "src/index.js"), "user": None},
+        files={
+            3: [
+                "/code/node_modules/express/package.json",
+                "/code/node_modules/knex/package.json",
+                "/code/node_modules/mysql2/package.json",
+                "/code/node_modules/.package-lock.json",
+            ]
+        },
+        config={"cmd": ("node", "src/index.js"), "user": ""},
         target="development",
         checks={("FromAsCasing", 35), ("LegacyKeyValueFormat", 9), ("LegacyKeyValueFormat", 15)},
     ),
@@ -191,7 +198,17 @@ CASES: dict[str, Case] = {
             run("yarn global add @vue/cli"),
             run("yarn install"),
         ],
-        files={4: ["/project/node_modules/vue/package.json"]},
+        files={
+            3: [
+                "/usr/local/share/.config/yarn/global/node_modules/@vue/cli/package.json",
+                "/usr/local/bin/vue",
+            ],
+            4: [
+                "/project/node_modules/vue/package.json",
+                "/project/node_modules/@vue/cli-service/package.json",
+                "/project/node_modules/.bin/vue-cli-service",
+            ],
+        },
         unsimulated=None,
         config={"cmd": ("yarn", "run", "serve")},
         target="development",
@@ -208,6 +225,7 @@ CASES: dict[str, Case] = {
             2: [
                 "/usr/src/app/node_modules/express/package.json",
                 "/usr/src/app/node_modules/redis/package.json",
+                "/usr/src/app/node_modules/body-parser/package.json",
             ]
         },
         config={"cmd": ("npm", "start")},
@@ -219,7 +237,15 @@ CASES: dict[str, Case] = {
     ),
     "docs-getting-started": Case(
         [workdir("/app"), copy(".", "."), run("yarn install --production")],
-        files={2: ["/app/node_modules/express/package.json"]},
+        files={
+            2: [
+                "/app/node_modules/express/package.json",
+                "/app/node_modules/mysql2/package.json",
+                "/app/node_modules/sqlite3/package.json",
+                "/app/node_modules/wait-port/package.json",
+                "/app/yarn.lock",
+            ]
+        },
         config={"cmd": ("node", "src/index.js")},
     ),
     "voting-app-vote": Case(
@@ -252,8 +278,12 @@ CASES: dict[str, Case] = {
         ],
         files={
             0: ["/usr/bin/tini"],
-            2: ["/usr/local/lib/node_modules/nodemon/package.json"],
-            4: ["/node_modules/express/package.json"],
+            2: ["/usr/local/lib/node_modules/nodemon/package.json", "/usr/local/bin/nodemon"],
+            4: [
+                "/node_modules/express/package.json",
+                "/node_modules/socket.io/package.json",
+                "/node_modules/@socket.io/component-emitter/package.json",
+            ],
         },
         config={"entrypoint": ("/usr/bin/tini", "--"), "cmd": ("node", "server.js")},
     ),
@@ -305,7 +335,13 @@ CASES: dict[str, Case] = {
             copy("/usr/src/app/node_modules", "./node_modules"),
             copy(".", "."),
         ],
-        files={0: ["/usr/bin/node"], 2: ["/usr/src/app/node_modules/@grpc/grpc-js/package.json"]},
+        files={
+            0: ["/usr/bin/node"],
+            2: [
+                "/usr/src/app/node_modules/@grpc/grpc-js/package.json",
+                "/usr/src/app/node_modules/@google-cloud/profiler/package.json",
+            ],
+        },
         config={"entrypoint": ("node", "server.js")},
     ),
     "microservices-demo-paymentservice": Case(
@@ -315,7 +351,11 @@ CASES: dict[str, Case] = {
             copy("/usr/src/app/node_modules", "./node_modules"),
             copy(".", "."),
         ],
-        files={0: ["/usr/bin/node"], 3: ["/usr/src/app/index.js"]},
+        files={
+            0: ["/usr/bin/node"],
+            2: ["/usr/src/app/node_modules/@google-cloud/profiler/package.json"],
+            3: ["/usr/src/app/index.js"],
+        },
         config={"entrypoint": ("node", "index.js")},
     ),
     "microservices-demo-productcatalogservice": Case(
@@ -438,12 +478,10 @@ DEB = "layerlab's Debian catalogue (packages.json: 187 Debian 12 packages)"
 #: or models, not of the Dockerfile); remove the entry when it lands, and the case has to pass.
 NEEDS: dict[str, str] = {
     "awesome-compose-nginx-flask-mysql-backend": f"pip mysql-connector==2.2.9 is not in {PYPI}",
-    "awesome-compose-nginx-nodejs-redis-web": f"the lock's body-parser@1.19.2 (express 4.17) is not in {NPM}",
-    "awesome-compose-react-express-mysql-backend": f"the lock's @sindresorhus/is@0.14.0 (nodemon 2's tree) is not in {NPM}",
-    "awesome-compose-vuejs": f"yarn global add @vue/cli: @vue/cli is not in {NPM}",
-    "docs-getting-started": f"mysql2@^2.3.3 is not in {NPM} (node:lts has yarn 1.22.22 now, as docker-node's 24 images)",
-    "microservices-demo-currencyservice": f"@google-cloud/profiler is not in {NPM}",
-    "microservices-demo-paymentservice": f"@google-cloud/profiler is not in {NPM}",
+    "microservices-demo-currencyservice": f"apk nodejs (the last stage's node) is not in {APK}; the builder stage's "
+    "npm install --only=production builds",
+    "microservices-demo-paymentservice": f"apk nodejs (the last stage's node) is not in {APK}; the builder stage's "
+    "npm install --only=production builds",
     "microservices-demo-emailservice": f"apk linux-headers and g++ are not in {APK}; and python:3.14 is not in the library "
     "(the Dockerfile COPYs /usr/local/lib/python3.14 by name)",
     "microservices-demo-loadgenerator": f"apk linux-headers and g++ are not in {APK}",
@@ -453,7 +491,6 @@ NEEDS: dict[str, str] = {
     "official-python-3.12-slim-bookworm": f"apt libbluetooth-dev (CPython's build deps) is not in {DEB}",
     "official-redis-7.2-alpine": f"apk tzdata is not in {APK}",
     "official-redis-7.2-debian": "wget of gosu's release from github.com: no network, and no model of that download",
-    "voting-app-result": f"the lock's @socket.io/component-emitter@3.1.0 is not in {NPM}",
     "voting-app-seed-data": f"apt apache2-utils is not in {DEB}",
 }
 
