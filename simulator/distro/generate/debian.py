@@ -103,8 +103,12 @@ class Archive:
         stanza = self.packages[name]
         return _fetch(f"{self.suite.mirror}/{stanza['Filename']}", self.cache / stanza["Filename"])
 
-    def closure(self, roots: Iterable[str]) -> list[str]:
-        """``roots`` with everything they Depend/Pre-Depend on (first installable alternative), sorted."""
+    def closure(self, roots: Iterable[str], have: Iterable[str] = ()) -> list[str]:
+        """``roots`` with everything they Depend/Pre-Depend on (first installable alternative), sorted.
+
+        ``have``: packages already installed: not expanded, and chosen first among alternatives
+        (as apt keeps an installed ``usr-is-merged`` rather than pulling in ``usrmerge``)."""
+        have = set(have)
         out: set[str] = set()
         todo = list(roots)
         wanted = set(roots)
@@ -117,14 +121,14 @@ class Archive:
             if name not in self.packages:  # a virtual package: a provider asked for anyway, else the first
                 candidates = sorted(providers.get(name, ()), key=lambda p: (p not in wanted, p))
                 name = candidates[0] if candidates else ""
-            if not name or name in out:
+            if not name or name in out or name in have:
                 continue
             out.add(name)
             stanza = self.packages[name]
             for field in ("Pre-Depends", "Depends"):
                 for group in stanza.get(field, "").split(","):
                     alts = [a.strip().split(" ")[0].split(":")[0] for a in group.split("|") if a.strip()]
-                    chosen = next((a for a in alts if a in out), None) or next(
+                    chosen = next((a for a in alts if a in out or a in have), None) or next(
                         (a for a in alts if a in self.packages or a in self.provides), None
                     )
                     if chosen:
