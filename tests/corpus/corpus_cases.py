@@ -421,7 +421,7 @@ CASES: dict[str, Case] = {
 
 NPM = "layerlab's npm catalogue (simulator/distro/data/npm.json, made by python -m simulator.distro.gen_npm)"
 PYPI = "layerlab's PyPI catalogue (pip.json, gen_pip)"
-APK = "layerlab's Alpine catalogue (packages.json: Alpine 3.20's 62 packages)"
+APK = "layerlab's Alpine catalogue (packages.json: Alpine 3.20's packages)"
 DEB = "layerlab's Debian catalogue (packages.json: Debian 12 packages)"
 
 #: Why a case cannot build yet: each names the one thing missing (a gap of the simulator's data
@@ -435,16 +435,20 @@ NEEDS: dict[str, str] = {
     "docs-getting-started": f"mysql2@^2.3.3 is not in {NPM} (node:lts has yarn 1.22.22 now, as docker-node's 24 images)",
     "microservices-demo-currencyservice": f"@google-cloud/profiler is not in {NPM}",
     "microservices-demo-paymentservice": f"@google-cloud/profiler is not in {NPM}",
-    "microservices-demo-emailservice": f"apk linux-headers and g++ are not in {APK}; and python:3.14 is not in the library "
-    "(the Dockerfile COPYs /usr/local/lib/python3.14 by name)",
-    "microservices-demo-loadgenerator": f"apk linux-headers and g++ are not in {APK}",
+    "microservices-demo-emailservice": f"pip: cachetools==5.3.2 and most of the pinned grpc/google-cloud tree are not in {PYPI} "
+    "(the apk g++ linux-headers step builds); and python:3.14 is not in the library (the Dockerfile COPYs "
+    "/usr/local/lib/python3.14 by name)",
+    "microservices-demo-loadgenerator": f"pip: locust==2.43.0's pinned tree (bidict, gevent, geventhttpclient, pyzmq ...) is "
+    f"not in {PYPI} (the apk g++ linux-headers step builds)",
     "official-httpd-2.4": "wget of httpd's source tarball (dlcdn.apache.org, then archive.apache.org) before its sha256 "
     "check: no network, as in an offline docker build (the apt steps before it build)",
-    "official-nginx-stable-alpine-slim": f"apk openssl (and nginx.org's nginx packages) are not in {APK}",
+    "official-nginx-stable-alpine-slim": "wget of nginx.org's signing key before its sha512 check: no network, as in an "
+    "offline docker build (apk openssl installs before it; nginx.org's own apk repository is not modelled either)",
     "official-node-22-alpine3.23": "curl of nodejs.org's tarball: no network, and no model of that download",
     "official-python-3.12-slim-bookworm": "wget of CPython's source tarball (www.python.org) before its sha256 check: "
     "no network, as in an offline docker build (CPython's apt build deps install before it)",
-    "official-redis-7.2-alpine": f"apk tzdata is not in {APK}",
+    "official-redis-7.2-alpine": f"apk gnupg (gosu's signature check) is not in {APK} (tzdata installs); after it, "
+    "the wget of gosu's release from github.com: no network, as in an offline docker build",
     "official-redis-7.2-debian": "wget of gosu's release from github.com: no network, and no model of that download",
     "voting-app-result": f"the lock's @socket.io/component-emitter@3.1.0 is not in {NPM}",
 }
