@@ -125,7 +125,12 @@ CASES: dict[str, Case] = {
             copy(".", "."),
         ],
         files={
-            2: [f"{PY310}/flask/__init__.py", f"{PY310}/mysql/connector/__init__.py"],
+            2: [
+                f"{PY310}/flask/__init__.py",
+                f"{PY310}/mysql/connector/__init__.py",
+                f"{PY310}/mysqlx/__init__.py",
+                f"{PY310}/mysql_connector-2.2.9.dist-info/RECORD",
+            ],
             3: ["/code/hello.py"],
         },
         config={"cmd": ("flask", "run")},
@@ -427,7 +432,6 @@ DEB = "layerlab's Debian catalogue (packages.json: Debian 12 packages)"
 #: Why a case cannot build yet: each names the one thing missing (a gap of the simulator's data
 #: or models, not of the Dockerfile); remove the entry when it lands, and the case has to pass.
 NEEDS: dict[str, str] = {
-    "awesome-compose-nginx-flask-mysql-backend": f"pip mysql-connector==2.2.9 is not in {PYPI}",
     "awesome-compose-nginx-nodejs-redis-web": f"the lock's body-parser@1.19.2 (express 4.17) is not in {NPM}",
     "awesome-compose-react-express-mysql-backend": f"the lock's @sindresorhus/is@0.14.0 (nodemon 2's tree) is not in {NPM}",
     "awesome-compose-spring-postgres": "jar -xf is not simulated, so target/dependency/BOOT-INF that the last stage COPYs is never made",
