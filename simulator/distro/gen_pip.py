@@ -44,7 +44,7 @@ from typing import Any
 
 from simulator.distro.jsondata import DATA, dumps, generator_main
 
-__all__ = ["EXTRAS", "KEEP", "ROOTS", "SDISTS", "main"]
+__all__ = ["CORPUS_ROOTS", "EXTRAS", "KEEP", "ROOTS", "SDISTS", "main"]
 
 ROOTS = (
     "flask", "django", "fastapi", "uvicorn", "gunicorn", "requests", "numpy", "pandas", "redis",
@@ -54,6 +54,22 @@ ROOTS = (
     "beautifulsoup4", "setuptools", "wheel", "waitress", "marshmallow", "mysql-connector",
 )  # fmt: skip
 """The packages tutorials install."""
+
+CORPUS_ROOTS = (
+    # microservices-demo loadgenerator/requirements.txt (locust's pinned tree)
+    "bidict", "brotli", "configargparse", "faker", "flask-login", "gevent", "geventhttpclient", "greenlet", "locust",
+    "msgpack", "psutil", "python-engineio", "python-socketio", "pyzmq", "simple-websocket", "websocket-client",
+    "wsproto", "zope-event", "zope-interface",
+    # microservices-demo emailservice/requirements.txt (grpc, google-cloud-trace, opentelemetry)
+    "cachetools", "google-api-core", "google-auth", "google-cloud-trace", "googleapis-common-protos", "grpcio",
+    "grpcio-health-checking", "grpcio-status", "importlib-metadata", "opentelemetry-distro",
+    "opentelemetry-exporter-otlp-proto-common", "opentelemetry-exporter-otlp-proto-grpc",
+    "opentelemetry-instrumentation", "opentelemetry-instrumentation-grpc", "opentelemetry-proto", "opentelemetry-sdk",
+    "opentelemetry-semantic-conventions", "proto-plus", "protobuf", "pyasn1", "pyasn1-modules", "python-json-logger",
+    "rsa", "wrapt", "zipp",
+)  # fmt: skip
+"""The pinned requirements of the corpus' Dockerfiles (tests/corpus) beyond :data:`ROOTS`."""
+
 
 EXTRAS = {"uvicorn": ("standard",), "celery": ("redis",), "psycopg": ("binary",)}
 """Extras whose dependencies are in the closure (``pip install uvicorn[standard]``)."""
@@ -274,7 +290,7 @@ SDIST_NOTE = (
 
 
 def generate(
-    cache: Path, roots: tuple[str, ...] = ROOTS, have: dict[str, Any] | None = None
+    cache: Path, roots: tuple[str, ...] = ROOTS + CORPUS_ROOTS, have: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The whole catalogue (roots and their closure); with ``have`` (the packages of the current
     file), only ``roots`` and the dependencies it lacks are fetched, the others kept as they are."""

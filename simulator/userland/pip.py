@@ -90,6 +90,29 @@ def _release(v: str) -> tuple[tuple[int, ...], bool]:
     return nums, bool(re.search(r"(a|b|c|rc|alpha|beta|pre|preview|dev)\d*", m.group(2), re.I))
 
 
+_PEP440 = re.compile(
+    r"^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?"
+    r"(?:[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?"
+)
+_PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
+
+
+def _key(v: str) -> tuple[Any, ...]:
+    """PEP 440's order of ``v``: release, then dev < a < b < rc < final < post (``1.0b1 < 1.0``)."""
+    m = _PEP440.match(v.strip().lower())
+    if not m:
+        return (_release(v)[0],)
+    nums, pre, pre_n, post, post_n, dev, dev_n = m.groups()
+    release = _release(nums)[0]
+    if pre:
+        phase: tuple[int, int] = (_PRE_RANK[pre], int(pre_n or 0))
+    elif dev and not post:
+        phase = (-1, 0)  # 1.0.dev1 sorts before 1.0a1
+    else:
+        phase = (3, 0)
+    return (release, phase, int(post_n or 0) if post else -1, int(dev_n or 0) if dev else 1 << 30)
+
+
 def _matches(version: str, op: str, want: str) -> bool:
     if op == "===":
         return version == want
@@ -99,6 +122,11 @@ def _matches(version: str, op: str, want: str) -> bool:
         same = got[: len(prefix)] == prefix + (0,) * 0 if prefix else True
         return same if op == "==" else not same
     a, b = _release(version)[0], _release(want)[0]
+    if op != "~=":
+        ka, kb = _key(version), _key(want)
+        return {"==": ka == kb, "!=": ka != kb, "<=": ka <= kb, ">=": ka >= kb, "<": ka < kb, ">": ka > kb}[
+            op
+        ]
     if op == "~=":
         stem = _release(want[: want.rfind(".")])[0] if "." in want else b
         padded = a + (0,) * 8
@@ -245,14 +273,16 @@ def _resolve(
             )
         version = entry["version"]
         if not _satisfies(version, specs):
-            fits = [v for v in entry["versions"] if _satisfies(v, specs) and not _release(v)[1]]
+            # PEP 440 (pip's SpecifierSet): a specifier that names a pre-release admits pre-releases
+            pre = any(_release(want)[1] for _op, want in specs)
+            fits = [v for v in entry["versions"] if _satisfies(v, specs) and (pre or not _release(v)[1])]
             if not fits:
-                shown = ", ".join(sorted(entry["versions"], key=_release))
+                shown = ", ".join(sorted(entry["versions"], key=_key))
                 raise _Bad(
                     f"ERROR: Could not find a version that satisfies the requirement {text} (from versions: {shown})\n"
                     f"ERROR: No matching distribution found for {text}\n"
                 )
-            version = max(fits, key=_release)
+            version = max(fits, key=_key)
         chosen[name] = version
     for _text, extras, _specs, name in wanted:
         if not any(n == name for n, _ in order):

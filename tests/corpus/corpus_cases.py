@@ -439,11 +439,8 @@ NEEDS: dict[str, str] = {
     "docs-getting-started": f"mysql2@^2.3.3 is not in {NPM} (node:lts has yarn 1.22.22 now, as docker-node's 24 images)",
     "microservices-demo-currencyservice": f"@google-cloud/profiler is not in {NPM}",
     "microservices-demo-paymentservice": f"@google-cloud/profiler is not in {NPM}",
-    "microservices-demo-emailservice": f"pip: cachetools==5.3.2 and most of the pinned grpc/google-cloud tree are not in {PYPI} "
-    "(the apk g++ linux-headers step builds); and python:3.14 is not in the library (the Dockerfile COPYs "
-    "/usr/local/lib/python3.14 by name)",
-    "microservices-demo-loadgenerator": f"pip: locust==2.43.0's pinned tree (bidict, gevent, geventhttpclient, pyzmq ...) is "
-    f"not in {PYPI} (the apk g++ linux-headers step builds)",
+    "microservices-demo-emailservice": "python:3.14 is not in the library: the Dockerfile COPYs "
+    "/usr/local/lib/python3.14 by name from its builder stage (its apk and pip steps build on the python:3.13 stand-in)",
     "official-httpd-2.4": "wget of httpd's source tarball (dlcdn.apache.org, then archive.apache.org) before its sha256 "
     "check: no network, as in an offline docker build (the apt steps before it build)",
     "official-nginx-stable-alpine-slim": "wget of nginx.org's signing key before its sha512 check: no network, as in an "

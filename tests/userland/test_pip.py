@@ -258,3 +258,17 @@ def test_an_sdist_is_built_by_pep517_where_wheel_is_missing(py: Container) -> No
     assert not py.exists("/root/.cache/pip")  # --no-cache-dir: no wheel kept
     entry = pipmod.pip_catalogue()["mysql-connector"]
     assert entry["sdist"]["size"] == 11852649 and entry["installed_size"] > 1_000_000
+
+
+def test_a_pin_to_a_pre_release_admits_it(py: Container) -> None:
+    # PEP 440: pre-releases are excluded unless a specifier names one (opentelemetry's 0.60b1)
+    code, out, err = run(py, "pip", "install", "--no-deps", "--no-cache-dir", "opentelemetry-distro==0.60b1")
+    assert code == 0, err
+    assert "Successfully installed opentelemetry-distro-0.60b1\n" in out
+    assert py.exists(f"{SITE}/opentelemetry_distro-0.60b1.dist-info/RECORD")
+
+
+def test_versions_compare_by_pep440_order() -> None:
+    assert pipmod._matches("0.60b0", "==", "0.60b1") is False  # the pre-release part counts
+    assert pipmod._matches("2.0rc1", "<", "2.0") and pipmod._matches("2.0.post1", ">", "2.0")
+    assert pipmod._matches("1.0.dev1", "<", "1.0a1") and pipmod._matches("1.0", "==", "1.0.0")
