@@ -120,8 +120,16 @@ def closure_debs(names: list[str], apt: dict[str, Any], cache: Path) -> list[Pat
     missing = [n for n in names if n not in archive.packages]
     if missing:
         raise SystemExit(f"gen_debs: not in bookworm's Packages index: {' '.join(missing)}")
-    have = set(apt["packages"]) | set(apt["base"])
-    wanted = archive.closure(names, have)
+    apt["base_provides"] = sorted(  # what apt sees as installed through the base packages' Provides
+        {
+            a.strip().split(" ")[0]
+            for b in apt["base"]
+            for a in archive.packages.get(b, {}).get("Provides", "").split(",")
+        }
+        - {""}
+    )
+    have = set(apt["packages"]) | set(apt["base"]) | set(apt["base_provides"])
+    wanted = archive.closure(names, have, provides=True)
     return [archive.deb(n) for n in wanted if n not in have]
 
 
