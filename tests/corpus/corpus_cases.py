@@ -448,8 +448,8 @@ NEEDS: dict[str, str] = {
     "official-node-22-alpine3.23": "curl of nodejs.org's tarball: no network, and no model of that download",
     "official-python-3.12-slim-bookworm": "wget of CPython's source tarball (www.python.org) before its sha256 check: "
     "no network, as in an offline docker build (CPython's apt build deps install before it)",
-    "official-redis-7.2-alpine": f"apk gnupg (gosu's signature check) is not in {APK} (tzdata installs); after it, "
-    "the wget of gosu's release from github.com: no network, as in an offline docker build",
+    "official-redis-7.2-alpine": "wget of gosu's release (and its .asc) from github.com before its sha256 check: no "
+    "network, as in an offline docker build (apk tzdata and gnupg install before it)",
     "official-redis-7.2-debian": "wget of gosu's release from github.com: no network, and no model of that download",
     "voting-app-result": f"the lock's @socket.io/component-emitter@3.1.0 is not in {NPM}",
 }

@@ -243,3 +243,15 @@ def test_apk_tzdata_linux_headers_and_the_arch_file() -> None:
     assert code == 0 and "Installing tzdata (2024b-r0)" in out
     assert c.exists("/usr/share/zoneinfo/UTC") and c.exists("/usr/include/linux/seccomp.h")
     assert "P:tzdata" in c.read_file("/lib/apk/db/installed").decode()
+
+
+def test_apk_gnupg_as_a_virtual_package_comes_and_goes() -> None:
+    # redis' alpine Dockerfile: apk add --no-cache --virtual .gosu-fetch gnupg ... apk del --no-network .gosu-fetch
+    c = Container(library.get("alpine:3.20"))
+    code, out, _ = run(c, "apk", "add", "--no-cache", "--virtual", ".gosu-fetch", "gnupg")
+    assert code == 0 and "Installing gnupg (2.4.5-r0)" in out and "Installing libgcrypt (" in out
+    assert c.exists("/usr/bin/gpg") and c.exists("/usr/bin/gpg-agent") and c.exists("/usr/bin/dirmngr")
+    code, _, _ = run(c, "apk", "del", "--no-network", ".gosu-fetch")
+    assert code == 0
+    assert not c.exists("/usr/bin/gpg") and not c.exists("/usr/lib/libgcrypt.so.20.4.3")
+    assert c.exists("/usr/lib/libcrypto.so.3")  # alpine's own packages stay
