@@ -79,6 +79,7 @@ def format_size(n: float) -> str:
 
 
 # ----------------------------------------------------------------------------- versions
+@cache  # a project's versions are compared again for every requirement naming it
 def _release(v: str) -> tuple[tuple[int, ...], bool]:
     """(release numbers, is a pre/dev release) of a PEP 440 version, good enough to compare."""
     m = re.match(r"^v?(\d+(?:\.\d+)*)(.*)$", v.strip())
@@ -97,6 +98,7 @@ _PEP440 = re.compile(
 _PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
 
 
+@cache
 def _key(v: str) -> tuple[Any, ...]:
     """PEP 440's order of ``v``: release, then dev < a < b < rc < final < post (``1.0b1 < 1.0``)."""
     m = _PEP440.match(v.strip().lower())
