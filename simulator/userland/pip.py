@@ -39,6 +39,9 @@ from typing import Any
 from simulator.distro.jsondata import load
 from simulator.model.fs import FileSystem
 from simulator.userland._hints import catalogue_gap
+from simulator.userland._pep440 import key as _key
+from simulator.userland._pep440 import release as _release
+from simulator.userland._pep440 import satisfies as _satisfies
 from simulator.userland._tree import exists, listdir, put_file, read_text, remove_tree, write
 from simulator.userland.registry import ExecContext, NotSimulated, register
 
@@ -76,68 +79,6 @@ def format_size(n: float) -> str:
     if n > 1000:
         return f"{n / 1000.0:.1f} kB"
     return f"{int(n)} bytes"
-
-
-# ----------------------------------------------------------------------------- versions
-@cache  # a project's versions are compared again for every requirement naming it
-def _release(v: str) -> tuple[tuple[int, ...], bool]:
-    """(release numbers, is a pre/dev release) of a PEP 440 version, good enough to compare."""
-    m = re.match(r"^v?(\d+(?:\.\d+)*)(.*)$", v.strip())
-    if not m:
-        return (), True
-    nums = tuple(int(x) for x in m.group(1).split("."))
-    while len(nums) > 1 and nums[-1] == 0:
-        nums = nums[:-1]
-    return nums, bool(re.search(r"(a|b|c|rc|alpha|beta|pre|preview|dev)\d*", m.group(2), re.I))
-
-
-_PEP440 = re.compile(
-    r"^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?"
-    r"(?:[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?"
-)
-_PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
-
-
-@cache
-def _key(v: str) -> tuple[Any, ...]:
-    """PEP 440's order of ``v``: release, then dev < a < b < rc < final < post (``1.0b1 < 1.0``)."""
-    m = _PEP440.match(v.strip().lower())
-    if not m:
-        return (_release(v)[0],)
-    nums, pre, pre_n, post, post_n, dev, dev_n = m.groups()
-    release = _release(nums)[0]
-    if pre:
-        phase: tuple[int, int] = (_PRE_RANK[pre], int(pre_n or 0))
-    elif dev and not post:
-        phase = (-1, 0)  # 1.0.dev1 sorts before 1.0a1
-    else:
-        phase = (3, 0)
-    return (release, phase, int(post_n or 0) if post else -1, int(dev_n or 0) if dev else 1 << 30)
-
-
-def _matches(version: str, op: str, want: str) -> bool:
-    if op == "===":
-        return version == want
-    if want.endswith(".*") and op in ("==", "!="):
-        prefix = _release(want[:-2])[0]
-        got = _release(version)[0] + (0,) * 8
-        same = got[: len(prefix)] == prefix + (0,) * 0 if prefix else True
-        return same if op == "==" else not same
-    a, b = _release(version)[0], _release(want)[0]
-    if op != "~=":
-        ka, kb = _key(version), _key(want)
-        return {"==": ka == kb, "!=": ka != kb, "<=": ka <= kb, ">=": ka >= kb, "<": ka < kb, ">": ka > kb}[
-            op
-        ]
-    if op == "~=":
-        stem = _release(want[: want.rfind(".")])[0] if "." in want else b
-        padded = a + (0,) * 8
-        return a >= b and padded[: len(stem)] == stem + (0,) * 0
-    return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[op]
-
-
-def _satisfies(version: str, specs: list[tuple[str, str]]) -> bool:
-    return all(_matches(version, op, want) for op, want in specs)
 
 
 # ----------------------------------------------------------------------------- requirements
