@@ -60,14 +60,30 @@ def alternatives(field: str) -> list[list[str]]:
     return out
 
 
+def _providers() -> dict[str, list[str]]:
+    """Virtual package -> the catalogue packages whose ``Provides`` name it (in name order)."""
+    out: dict[str, list[str]] = {}
+    for name, p in sorted(apt_section()["packages"].items()):
+        for alts in alternatives(p["meta"].get("Provides", "")):
+            out.setdefault(alts[0], []).append(name)
+    return out
+
+
 def apt_resolve(
     wanted: list[str], installed: dict[str, str], recommends: bool
 ) -> tuple[list[str], str | None]:
     """Packages to install, dependencies first; or the name apt cannot locate."""
-    packages = apt_section()["packages"]
-    provided = {name for name in installed} | set(apt_section()["base"])
+    section = apt_section()
+    packages = section["packages"]
+    provided = {name for name in installed} | set(section["base"]) | set(section.get("base_provides", ()))
+    providers = _providers()
+    for name in installed:
+        provided |= {v for v, who in providers.items() if name in who}
     order: list[str] = []
     seen: set[str] = set()
+
+    def have(name: str) -> bool:  # installed, chosen, or a virtual package one of those provides
+        return name in provided or name in seen or any(p in seen for p in providers.get(name, ()))
 
     def visit(name: str) -> None:
         if name in seen or name in provided:
@@ -79,9 +95,12 @@ def apt_resolve(
             fields.append(meta.get("Recommends", ""))
         for field in fields:
             for alts in alternatives(field):
-                if any(a in provided or a in seen for a in alts):
+                if any(have(a) for a in alts):
                     continue
-                choice = next((a for a in alts if a in packages), None)
+                # a real package first (apt's order), else the provider of a virtual one (libc-dev)
+                choice = next((a for a in alts if a in packages), None) or next(
+                    (p for a in alts for p in providers.get(a, ()) if p in packages), None
+                )
                 if choice is not None:
                     visit(choice)
         order.append(name)

@@ -374,8 +374,11 @@ class _Files:
         if not self.keys(file, "", top, {"apt", "apk", "pip"}, ["_comment"]):
             return
         apt = top["apt"]
-        if self.keys(file, "apt", apt, {"packages", "base", "lists"}):
+        if self.keys(file, "apt", apt, {"packages", "base", "lists"}, ["base_provides"]):
             self.expect(file, "apt", "base", apt["base"], _is_str_list, "a list of package names")
+            if "base_provides" in apt:
+                self.expect(file, "apt", "base_provides", apt["base_provides"], _is_str_list,
+                            "a list of the names the base packages provide")  # fmt: skip
             self.expect(file, "apt", "lists", apt["lists"], _is_pairs, "a list of [file name, size]")
             for name, p in self.section(file, "apt.packages", apt["packages"]):
                 record = f"apt.packages[{json.dumps(name)}]"

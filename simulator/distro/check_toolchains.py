@@ -1,7 +1,7 @@
 """The checks of the toolchain catalogues ``data/pip.json`` and ``data/npm.json`` (called by
 :mod:`simulator.distro.check`): each problem as ``(record, field, what is wrong)``.
 
-- pip: every package has its fields; a dependency (or an extra's) names a package of the file;
+- pip: every package has its fields (``sdist`` too for a project PyPI has no wheel of); a dependency (or an extra's) names a package of the file;
   its files are ``[relative path, size >= 0]``;
 - npm: every package has ``latest``, ``all_versions`` and ``versions``; each catalogue version is
   one npm published; each dependency range of a version resolves, with npm's rule, to a version
@@ -26,9 +26,18 @@ def check_pip(top: Any) -> list[tuple[str, str, str]]:
     if not isinstance(packages, dict):
         return [("", "packages", "missing or not an object")]
     for name, p in packages.items():
-        if not isinstance(p, dict) or set(p) != _PIP_KEYS:
-            out.append((name, "", f"expected the keys {sorted(_PIP_KEYS)}"))
+        if not isinstance(p, dict) or set(p) - {"sdist"} != _PIP_KEYS:
+            out.append(
+                (
+                    name,
+                    "",
+                    f"expected the keys {sorted(_PIP_KEYS)} (and 'sdist' for a project without wheels)",
+                )
+            )
             continue
+        sdist = p.get("sdist", {})
+        if not isinstance(sdist, dict) or (sdist and set(sdist) != {"filename", "size", "build", "left_out"}):
+            out.append((name, "sdist", "expected the keys build, filename, left_out, size"))
         deps = list(p["depends"]) + [d for ds in p["extras"].values() for d in ds]
         out += [(name, "depends", f"{d!r} is not a package of this file") for d in deps if d not in packages]
         for row in p["files"]:

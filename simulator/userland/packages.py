@@ -557,7 +557,7 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
                 ctx.err(catalogue_gap(n, "Alpine 3.20", sorted(packages)))
             return 1
         order = apk_order(names, installed)
-        total = len(order)
+        total = len(order) + (1 if virtual else 0)  # apk counts the virtual package as one more to install
         for i, name in enumerate(order, 1):
             ctx.out(f"({i}/{total}) Installing {name} ({packages[name]['version']})\n")
             for row in packages[name]["files"]:
@@ -569,7 +569,7 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
         virtuals = _apk_virtuals(fs)
         if virtual:
             virtuals[virtual] = names
-            ctx.out(f"({total + 1}/{total + 1}) Installing {virtual} (20240101.000000)\n")
+            ctx.out(f"({total}/{total}) Installing {virtual} (20240101.000000)\n")
         if order or virtual:
             db = apk_installed_db(n for n in installed if n in packages)
             db += "".join(f"P:{v}\nV:20240101.000000\nD:{' '.join(d)}\n\n" for v, d in virtuals.items())
@@ -579,7 +579,7 @@ def apk(ctx: ExecContext, argv: list[str]) -> int:
                 "/etc/apk/world",
                 "".join(w + "\n" for w in sorted(set(world) | {virtual or n for n in names})),
             )
-        ctx.out(f"OK: {_apk_total(fs, installed)} in {len(installed)} packages\n")
+        ctx.out(f"OK: {_apk_total(fs, installed)} in {len(installed) + len(virtuals)} packages\n")
         return 0
     if command == "del":
         virtuals = _apk_virtuals(fs)

@@ -16,6 +16,12 @@ What ``pip install`` writes, as pip does:
 - the downloaded wheels in pip's HTTP cache, ``/root/.cache/pip/http-v2`` (``$HOME/.cache/pip``),
   unless ``--no-cache-dir`` or ``PIP_NO_CACHE_DIR``; ``--no-compile`` leaves out the ``.pyc`` files.
 
+A project PyPI has only as an sdist (``mysql-connector``: its catalogue entry has ``sdist``) is
+downloaded as the ``.tar.gz`` and built into a wheel as pip does: ``setup.py bdist_wheel`` where
+setuptools and wheel are installed (``Preparing metadata (setup.py)``, ``Building wheel for ...
+(setup.py)``), else PEP 517 (``(pyproject.toml)``, after the build dependencies); the wheel goes
+to pip's wheel cache.  Not modelled: pip < 23.1's ``setup.py install`` when wheel is missing.
+
 A version pinned to one that PyPI has but the catalogue does not (``flask==2.3.2``) is installed
 under that version with the files of the catalogue's version (sizes of the nearest release we
 measured); a version PyPI never had fails as pip does, listing the real versions.
@@ -33,6 +39,9 @@ from typing import Any
 from simulator.distro.jsondata import load
 from simulator.model.fs import FileSystem
 from simulator.userland._hints import catalogue_gap
+from simulator.userland._pep440 import key as _key
+from simulator.userland._pep440 import release as _release
+from simulator.userland._pep440 import satisfies as _satisfies
 from simulator.userland._tree import exists, listdir, put_file, read_text, remove_tree, write
 from simulator.userland.registry import ExecContext, NotSimulated, register
 
@@ -70,38 +79,6 @@ def format_size(n: float) -> str:
     if n > 1000:
         return f"{n / 1000.0:.1f} kB"
     return f"{int(n)} bytes"
-
-
-# ----------------------------------------------------------------------------- versions
-def _release(v: str) -> tuple[tuple[int, ...], bool]:
-    """(release numbers, is a pre/dev release) of a PEP 440 version, good enough to compare."""
-    m = re.match(r"^v?(\d+(?:\.\d+)*)(.*)$", v.strip())
-    if not m:
-        return (), True
-    nums = tuple(int(x) for x in m.group(1).split("."))
-    while len(nums) > 1 and nums[-1] == 0:
-        nums = nums[:-1]
-    return nums, bool(re.search(r"(a|b|c|rc|alpha|beta|pre|preview|dev)\d*", m.group(2), re.I))
-
-
-def _matches(version: str, op: str, want: str) -> bool:
-    if op == "===":
-        return version == want
-    if want.endswith(".*") and op in ("==", "!="):
-        prefix = _release(want[:-2])[0]
-        got = _release(version)[0] + (0,) * 8
-        same = got[: len(prefix)] == prefix + (0,) * 0 if prefix else True
-        return same if op == "==" else not same
-    a, b = _release(version)[0], _release(want)[0]
-    if op == "~=":
-        stem = _release(want[: want.rfind(".")])[0] if "." in want else b
-        padded = a + (0,) * 8
-        return a >= b and padded[: len(stem)] == stem + (0,) * 0
-    return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[op]
-
-
-def _satisfies(version: str, specs: list[tuple[str, str]]) -> bool:
-    return all(_matches(version, op, want) for op, want in specs)
 
 
 # ----------------------------------------------------------------------------- requirements
@@ -239,14 +216,16 @@ def _resolve(
             )
         version = entry["version"]
         if not _satisfies(version, specs):
-            fits = [v for v in entry["versions"] if _satisfies(v, specs) and not _release(v)[1]]
+            # PEP 440 (pip's SpecifierSet): a specifier that names a pre-release admits pre-releases
+            pre = any(_release(want)[1] for _op, want in specs)
+            fits = [v for v in entry["versions"] if _satisfies(v, specs) and (pre or not _release(v)[1])]
             if not fits:
-                shown = ", ".join(sorted(entry["versions"], key=_release))
+                shown = ", ".join(sorted(entry["versions"], key=_key))
                 raise _Bad(
                     f"ERROR: Could not find a version that satisfies the requirement {text} (from versions: {shown})\n"
                     f"ERROR: No matching distribution found for {text}\n"
                 )
-            version = max(fits, key=_release)
+            version = max(fits, key=_key)
         chosen[name] = version
     for _text, extras, _specs, name in wanted:
         if not any(n == name for n, _ in order):
@@ -289,6 +268,54 @@ def _install_one(
         record.append(f"{posixpath.relpath(path, site)},,")
     record.append(f"{dist_info}/RECORD,,")
     write(fs, f"{site}/{dist_info}/RECORD", "\n".join(record) + "\n")
+
+
+# ----------------------------------------------------------------------------- sdists
+_PREPARE = {
+    "setup.py": (),
+    "pyproject.toml": ("Installing build dependencies", "Getting requirements to build wheel"),
+}
+
+
+def _build_form(fs: FileSystem, site: str) -> str:
+    """How pip builds a wheel from a ``setup.py`` sdist with the image's Python (``site``: its own
+    site-packages): ``setup.py bdist_wheel`` when setuptools and wheel are importable there (the
+    python:3.10/3.11 images install both), else PEP 517 in an isolated build environment (pip
+    >= 23.1: src/pip/_internal/pyproject.py load_pyproject_toml; python:3.12+ have neither)."""
+    legacy = exists(fs, f"{site}/setuptools") and exists(fs, f"{site}/wheel")
+    return "setup.py" if legacy else "pyproject.toml"
+
+
+def _steps(steps: tuple[str, ...], last: str) -> str:
+    """pip's spinner lines when its output is not a terminal (``docker build``): started/finished."""
+    return "".join(f"  {s}: started\n  {s}: finished with status 'done'\n" for s in (*steps, last))
+
+
+def _build_wheels(
+    fs: FileSystem, built: list[tuple[str, str]], python: str, form: str, cache: str | None
+) -> str:
+    """pip's "Building wheels for collected packages" block, and the wheels it stores."""
+    cat = pip_catalogue()
+    tag = "cp" + python.replace(".", "")
+    out = [f"Building wheels for collected packages: {', '.join(cat[n]['name'] for n, _ in built)}\n"]
+    for n, v in built:
+        entry = cat[n]
+        wheel = entry["wheel"].replace(f"-{entry['version']}-", f"-{v}-").replace("cp312", tag)
+        key = hashlib.sha224(entry["sdist"]["filename"].replace(entry["version"], v).encode()).hexdigest()
+        parts = f"{key[:2]}/{key[2:4]}/{key[4:6]}/{key[6:]}"
+        where = (
+            f"{cache}/wheels/{parts}" if cache else f"/tmp/pip-ephem-wheel-cache-{key[-8:]}/wheels/{parts}"
+        )
+        if cache:
+            put_file(fs, f"{where}/{wheel}", entry["wheel_size"], 0o644)
+        digest = hashlib.sha256(wheel.encode()).hexdigest()
+        out.append(_steps((), f"Building wheel for {entry['name']} ({form})"))
+        out.append(
+            f"  Created wheel for {entry['name']}: filename={wheel} size={entry['wheel_size']} sha256={digest}\n"
+        )
+        out.append(f"  Stored in directory: {where}\n")
+    out.append(f"Successfully built {' '.join(cat[n]['name'] for n, _ in built)}\n")
+    return "".join(out)
 
 
 def _digest(seed: str) -> str:
@@ -381,12 +408,21 @@ def _install(ctx: ExecContext, args: list[str], py: tuple[str, str, str, bool]) 
             say(f"Requirement already satisfied: {n} in {site} ({v})\n")
     no_cache = "--no-cache-dir" in opts or bool(ctx.env.get("PIP_NO_CACHE_DIR"))
     cache_root = opts.get("--cache-dir") or f"{home}/.cache/pip"
+    form = _build_form(fs, py[2])
+    built: list[tuple[str, str]] = []
     for n, v in new:
         entry = cat[n]
-        wheel = entry["wheel"].replace(f"-{entry['version']}-", f"-{v}-")
-        say(f"Collecting {n}\n  Downloading {wheel} ({format_size(entry['wheel_size'])})\n")
+        sdist = entry.get("sdist")
+        download = (sdist["filename"], sdist["size"]) if sdist else (entry["wheel"], entry["wheel_size"])
+        download = (download[0].replace(f"-{entry['version']}", f"-{v}"), download[1])
+        say(f"Collecting {n}\n  Downloading {download[0]} ({format_size(download[1])})\n")
         if not no_cache:
-            _cache_wheel(fs, cache_root, wheel, entry["wheel_size"])
+            _cache_wheel(fs, cache_root, download[0], download[1])
+        if sdist:
+            say(_steps(_PREPARE[form], f"Preparing metadata ({form})"))
+            built.append((n, v))
+    if built:
+        say(_build_wheels(fs, built, version, form, None if no_cache else cache_root))
     if not new:
         return 0
     shown = [cat[n]["name"] for n, _ in new]

@@ -1,8 +1,8 @@
 """Issue 11: package managers in real Dockerfiles.
 
 - a package missing from layerlab's catalogue fails in the real tool's wording *and* says it is
-  the simulator's gap (pip ``fastapi``, apk ``tzdata``, apt ``tini`` in the issue's corpus; pip and apt
-  have those since: ``scipy`` and ``cowsay`` stand for a gap here);
+  the simulator's gap (pip ``fastapi``, apk ``tzdata``, apt ``tini`` in the issue's corpus; the
+  catalogues have those since: ``scipy``, ``figlet`` and ``cowsay`` stand for a gap here);
 - ``apk add --virtual .build-deps gcc ...`` (``-t``): ``.build-deps`` names a virtual package
   that depends on the others, and ``apk del .build-deps`` removes them (apk(8), "add -t");
 - ``pip install -r requirements.txt`` without the file fails as pip does: ``ERROR: Could not
@@ -27,8 +27,8 @@ def engine() -> Engine:
     [
         ("FROM python:3.12-slim\nRUN pip install scipy\n",
          "ERROR: No matching distribution found for scipy", "PyPI"),
-        ("FROM alpine:3.20\nRUN apk add --no-cache tzdata\n",
-         "ERROR: unable to select packages:\n  tzdata (no such package):", "Alpine 3.20"),
+        ("FROM alpine:3.20\nRUN apk add --no-cache figlet\n",
+         "ERROR: unable to select packages:\n  figlet (no such package):", "Alpine 3.20"),
         ("FROM debian:12-slim\nRUN apt-get update && apt-get install -y cowsay\n",
          "E: Unable to locate package cowsay", "Debian 12"),
     ],

@@ -223,3 +223,35 @@ def test_apt_install_update_and_dist_clean_follow_the_apt_version() -> None:
 def test_apk_print_arch() -> None:
     alpine = Container(library.get("alpine:3.22"))
     assert run(alpine, "apk", "--print-arch") == (0, "x86_64\n", "")
+
+
+def test_apk_virtual_package_counts_as_one_more() -> None:
+    # apk-tools 2.14 (nginx's alpine-slim Dockerfile): the virtual package is the last of the
+    # numbered installs, and it is one of the packages of the final "OK:" line
+    c = Container(library.get("alpine:3.20"))
+    code, out, _ = run(c, "apk", "add", "--no-cache", "--virtual", ".checksum-deps", "openssl")
+    assert code == 0
+    assert "(1/2) Installing openssl (3.3.2-r0)\n(2/2) Installing .checksum-deps (" in out
+    assert out.endswith(" in 16 packages\n")  # alpine:3.20's 14, openssl and .checksum-deps
+    assert c.exists("/usr/bin/openssl")
+
+
+def test_apk_tzdata_linux_headers_and_the_arch_file() -> None:
+    c = Container(library.get("alpine:3.20"))
+    assert run(c, "cat", "/etc/apk/arch")[1] == "x86_64\n"  # what `apkArch="$(cat /etc/apk/arch)"` reads
+    code, out, _ = run(c, "apk", "add", "--no-cache", "tzdata", "linux-headers")
+    assert code == 0 and "Installing tzdata (2024b-r0)" in out
+    assert c.exists("/usr/share/zoneinfo/UTC") and c.exists("/usr/include/linux/seccomp.h")
+    assert "P:tzdata" in c.read_file("/lib/apk/db/installed").decode()
+
+
+def test_apk_gnupg_as_a_virtual_package_comes_and_goes() -> None:
+    # redis' alpine Dockerfile: apk add --no-cache --virtual .gosu-fetch gnupg ... apk del --no-network .gosu-fetch
+    c = Container(library.get("alpine:3.20"))
+    code, out, _ = run(c, "apk", "add", "--no-cache", "--virtual", ".gosu-fetch", "gnupg")
+    assert code == 0 and "Installing gnupg (2.4.5-r0)" in out and "Installing libgcrypt (" in out
+    assert c.exists("/usr/bin/gpg") and c.exists("/usr/bin/gpg-agent") and c.exists("/usr/bin/dirmngr")
+    code, _, _ = run(c, "apk", "del", "--no-network", ".gosu-fetch")
+    assert code == 0
+    assert not c.exists("/usr/bin/gpg") and not c.exists("/usr/lib/libgcrypt.so.20.4.3")
+    assert c.exists("/usr/lib/libcrypto.so.3")  # alpine's own packages stay

@@ -7,6 +7,7 @@ import pytest
 
 from simulator.distro import library
 from simulator.model.container import Container
+from simulator.userland import _pep440 as pep440
 from simulator.userland import pip as pipmod
 from simulator.userland.registry import COMMANDS, ExecContext
 
@@ -209,3 +210,66 @@ def test_flask_target_install_is_within_one_percent_of_the_real_pip(py: Containe
     assert code == 0, err
     assert abs(tree_size(py, "/deps") - 4_987_097) < 0.01 * 4_987_097
     assert py.exists("/deps/bin/flask")
+
+
+# -- a project PyPI has only as an sdist: mysql-connector 2.2.9 (awesome-compose nginx-flask-mysql) --
+
+
+def test_an_sdist_is_built_with_setup_py_where_setuptools_and_wheel_are_installed() -> None:
+    # python:3.10's images pip-install setuptools and 'wheel<0.46' (docker-library/python), so
+    # pip 23.0.1 runs setup.py bdist_wheel; its spinner lines are the non-terminal ones (docker build)
+    c = Container(library.get("python:3.10-alpine"))
+    code, out, err = run(c, "pip", "install", "mysql-connector==2.2.9")
+    assert code == 0, err
+    assert "Collecting mysql-connector\n  Downloading mysql-connector-2.2.9.tar.gz (11.9 MB)\n" in out
+    assert (
+        "  Preparing metadata (setup.py): started\n  Preparing metadata (setup.py): finished with status 'done'\n"
+        in out
+    )
+    assert "Building wheels for collected packages: mysql-connector\n" in out
+    assert "  Building wheel for mysql-connector (setup.py): finished with status 'done'\n" in out
+    assert (
+        "  Created wheel for mysql-connector: filename=mysql_connector-2.2.9-cp310-cp310-linux_x86_64.whl size="
+        in out
+    )
+    assert "  Stored in directory: /root/.cache/pip/wheels/" in out
+    assert "Successfully built mysql-connector\n" in out
+    assert out.index("Successfully built") < out.index("Installing collected packages")
+    site = "/usr/local/lib/python3.10/site-packages"
+    for path in ("mysql/connector/__init__.py", "mysqlx/__init__.py", "mysql_connector-2.2.9.dist-info/RECORD",
+                 "mysql/connector/__pycache__/cursor.cpython-310.pyc"):  # fmt: skip
+        assert c.exists(f"{site}/{path}"), path
+    assert not [
+        p for p in c.listdir(site) if p.startswith("_mysql_connector")
+    ]  # the C extension is not built
+    wheels = [p for p, _ in c.walk("/root/.cache/pip/wheels") if p.endswith(".whl")]
+    assert [p.rsplit("/", 1)[1] for p in wheels] == ["mysql_connector-2.2.9-cp310-cp310-linux_x86_64.whl"]
+
+
+def test_an_sdist_is_built_by_pep517_where_wheel_is_missing(py: Container) -> None:
+    # python:3.12+ images have no setuptools nor wheel: pip >= 23.1 builds in an isolated env
+    code, out, err = run(py, "pip", "install", "--no-cache-dir", "mysql-connector")
+    assert code == 0, err
+    assert "  Installing build dependencies: started\n" in out
+    assert "  Getting requirements to build wheel: finished with status 'done'\n" in out
+    assert "  Preparing metadata (pyproject.toml): finished with status 'done'\n" in out
+    assert "  Building wheel for mysql-connector (pyproject.toml): started\n" in out
+    assert "filename=mysql_connector-2.2.9-cp312-cp312-linux_x86_64.whl" in out
+    assert "  Stored in directory: /tmp/pip-ephem-wheel-cache-" in out
+    assert not py.exists("/root/.cache/pip")  # --no-cache-dir: no wheel kept
+    entry = pipmod.pip_catalogue()["mysql-connector"]
+    assert entry["sdist"]["size"] == 11852649 and entry["installed_size"] > 1_000_000
+
+
+def test_a_pin_to_a_pre_release_admits_it(py: Container) -> None:
+    # PEP 440: pre-releases are excluded unless a specifier names one (opentelemetry's 0.60b1)
+    code, out, err = run(py, "pip", "install", "--no-deps", "--no-cache-dir", "opentelemetry-distro==0.60b1")
+    assert code == 0, err
+    assert "Successfully installed opentelemetry-distro-0.60b1\n" in out
+    assert py.exists(f"{SITE}/opentelemetry_distro-0.60b1.dist-info/RECORD")
+
+
+def test_versions_compare_by_pep440_order() -> None:
+    assert pep440.matches("0.60b0", "==", "0.60b1") is False  # the pre-release part counts
+    assert pep440.matches("2.0rc1", "<", "2.0") and pep440.matches("2.0.post1", ">", "2.0")
+    assert pep440.matches("1.0.dev1", "<", "1.0a1") and pep440.matches("1.0", "==", "1.0.0")

@@ -103,8 +103,15 @@ class Archive:
         stanza = self.packages[name]
         return _fetch(f"{self.suite.mirror}/{stanza['Filename']}", self.cache / stanza["Filename"])
 
-    def closure(self, roots: Iterable[str]) -> list[str]:
-        """``roots`` with everything they Depend/Pre-Depend on (first installable alternative), sorted."""
+    def closure(self, roots: Iterable[str], have: Iterable[str] = (), provides: bool = False) -> list[str]:
+        """``roots`` with everything they Depend/Pre-Depend on (first installable alternative), sorted.
+
+        ``have``: packages already installed: not expanded, and chosen first among alternatives
+        (as apt keeps an installed ``usr-is-merged`` rather than pulling in ``usrmerge``).
+        ``provides``: a dependency is met by a package that ``Provides`` it, as apt does
+        (bookworm's ``sysvinit-utils`` provides ``lsb-base``; ``x11proto-dev`` the
+        ``x11proto-*-dev`` names) -- off for the layer recipes, whose sets were made without it."""
+        have = set(have)
         out: set[str] = set()
         todo = list(roots)
         wanted = set(roots)
@@ -117,14 +124,16 @@ class Archive:
             if name not in self.packages:  # a virtual package: a provider asked for anyway, else the first
                 candidates = sorted(providers.get(name, ()), key=lambda p: (p not in wanted, p))
                 name = candidates[0] if candidates else ""
-            if not name or name in out:
+            if not name or name in out or name in have:
                 continue
             out.add(name)
             stanza = self.packages[name]
             for field in ("Pre-Depends", "Depends"):
                 for group in stanza.get(field, "").split(","):
                     alts = [a.strip().split(" ")[0].split(":")[0] for a in group.split("|") if a.strip()]
-                    chosen = next((a for a in alts if a in out), None) or next(
+                    if provides and any(p in out or p in have for a in alts for p in providers.get(a, ())):
+                        continue
+                    chosen = next((a for a in alts if a in out or a in have), None) or next(
                         (a for a in alts if a in self.packages or a in self.provides), None
                     )
                     if chosen:

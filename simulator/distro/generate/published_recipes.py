@@ -83,7 +83,8 @@ def _wheel_size(package: str, version: str, cache: Path) -> int:
         with urllib.request.urlopen(url, timeout=120) as r, path.open("wb") as out:
             out.write(r.read())
     with zipfile.ZipFile(path) as wheel:
-        record = next(n for n in wheel.namelist() if n.endswith(".dist-info/RECORD"))
+        # the wheel's own RECORD, not a vendored package's (setuptools 79 ships _vendor/*.dist-info)
+        record = next(n for n in wheel.namelist() if n.endswith(".dist-info/RECORD") and n.count("/") == 1)
         lines = wheel.read(record).decode().splitlines()
     return sum(int(line.rsplit(",", 1)[1]) for line in lines if line.rsplit(",", 1)[1].isdigit())
 
@@ -166,10 +167,13 @@ def _python(xy: str, suite: str, cache: Path, full: bool = False) -> Published:
             _f(f"/usr/local/lib/python{xy}/lib-dynload/_ssl.cpython-{xy.replace('.', '')}-x86_64-linux-{'musl' if suite == 'alpine' else 'gnu'}.so", 800000, "755"),
             _f(f"/usr/local/lib/python{xy}/stdlib.bundle", 1)]  # fmt: skip
     note = f"pip {pip} ({pip_size} bytes: its wheel's RECORD, in pip/__init__.py)"
-    if setuptools:
-        st = _wheel_size("setuptools", "65.5.1", cache)
+    if setuptools:  # docker-library/python 3.10|3.11/*/Dockerfile (54a65f4f, Oct 2025): pip3 install
+        # 'setuptools==79.0.1' 'wheel<0.46' (issue 1023): pip builds sdists with setup.py bdist_wheel there
+        st = _wheel_size("setuptools", "79.0.1", cache)
+        wh = _wheel_size("wheel", "0.45.1", cache)
         rows.append(_f(f"/usr/local/lib/python{xy}/site-packages/setuptools/__init__.py", st))
-        note += f", setuptools 65.5.1 ({st} bytes)"
+        rows.append(_f(f"/usr/local/lib/python{xy}/site-packages/wheel/__init__.py", wh))
+        note += f", setuptools 79.0.1 ({st} bytes), wheel 0.45.1 ({wh} bytes)"
     variant = suite if full or suite == "alpine" else f"slim-{suite}"
     return Published(f"python-{xy}-{variant}",
                      f"python:{xy}-{variant}'s build layer: CPython {version} built "
