@@ -174,8 +174,9 @@ def nearest(ref: str, n: int = 3, root: Path = DATA) -> list[str]:
     first: what to suggest for ``FROM pyhton:3.12``.  A name with a known repository part
     prefers that repository's tags; a deprecated repository (``openjdk``) its successor's; a
     tag without a point release (``3.9-slim``) is not answered with point-release aliases
-    (``3.13.9-slim``) nor first with moving ones less precise than it (``3-slim``, ``slim``), and
-    each image is suggested under one name only."""
+    (``3.13.9-slim``) nor first with moving ones less precise than it (``3-slim``, ``slim``; a
+    point release, ``20.20.2-alpine``, still gets its line's tag, ``20-alpine``), and each image is
+    suggested under one name only."""
     import difflib
 
     wanted = normalize_ref(ref)
@@ -188,7 +189,7 @@ def nearest(ref: str, n: int = 3, root: Path = DATA) -> list[str]:
     ]
     asked = _precision(tag)
     scored = sorted(all_names, key=lambda name: (name.rsplit(":", 1)[0] != repo,  # the same repository first
-                                                 _precision(name.rpartition(":")[2]) < asked,  # moving aliases last
+                                                 _precision(name.rpartition(":")[2]) < asked <= 2,  # moving aliases last
                                                  -difflib.SequenceMatcher(None, wanted, name).ratio(), name))  # fmt: skip
     out: list[str] = []
     seen: set[str] = set()

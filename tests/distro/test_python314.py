@@ -100,3 +100,11 @@ def test_nearest_suggests_the_3_14_line_for_a_newer_patch() -> None:
     assert library.nearest("python:3.14.6-alpine")[0].startswith("python:3.14"), library.nearest(
         "python:3.14.6-alpine"
     )
+
+
+def test_the_moving_aliases_do_not_crowd_out_the_nearest_lines() -> None:
+    # python:3 and python:latest are the 3.14 image under its least precise names: a student asking
+    # for an x.y line gets x.y lines first (difflib alone put python:3-slim first for 3.9-slim)
+    for wanted in ("python:3.9", "python:3.9-slim", "python:3.8-alpine"):
+        near = library.nearest(wanted)
+        assert all(name.removeprefix("python:")[:3].startswith("3.1") for name in near), (wanted, near)
