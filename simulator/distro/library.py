@@ -162,12 +162,21 @@ _SUCCESSORS = {
 _POINT = re.compile(r"\d+\.\d+\.\d+")
 
 
+def _precision(tag: str) -> int:
+    """How many version components a tag names: 2 for ``3.9-slim``, 1 for the moving alias
+    ``3-slim``, 0 for ``slim`` or ``latest``."""
+    match = re.match(r"\d+(?:\.\d+)*", tag)
+    return match.group().count(".") + 1 if match else 0
+
+
 def nearest(ref: str, n: int = 3, root: Path = DATA) -> list[str]:
     """The ``n`` library references closest to ``ref`` (difflib's ratio over the names), best
     first: what to suggest for ``FROM pyhton:3.12``.  A name with a known repository part
     prefers that repository's tags; a deprecated repository (``openjdk``) its successor's; a
     tag without a point release (``3.9-slim``) is not answered with point-release aliases
-    (``3.13.9-slim``), and each image is suggested under one name only."""
+    (``3.13.9-slim``) nor first with moving ones less precise than it (``3-slim``, ``slim``; a
+    point release, ``20.20.2-alpine``, still gets its line's tag, ``20-alpine``), and each image is
+    suggested under one name only."""
     import difflib
 
     wanted = normalize_ref(ref)
@@ -178,7 +187,9 @@ def nearest(ref: str, n: int = 3, root: Path = DATA) -> list[str]:
     all_names = [
         name for name in names(root) if _POINT.search(tag) or not _POINT.search(name.rpartition(":")[2])
     ]
+    asked = _precision(tag)
     scored = sorted(all_names, key=lambda name: (name.rsplit(":", 1)[0] != repo,  # the same repository first
+                                                 _precision(name.rpartition(":")[2]) < asked <= 2,  # moving aliases last
                                                  -difflib.SequenceMatcher(None, wanted, name).ratio(), name))  # fmt: skip
     out: list[str] = []
     seen: set[str] = set()

@@ -552,7 +552,7 @@ SUBSTITUTE: dict[str, tuple[str, str]] = {
         "digest-pinned: the newest Go of the library, Alpine",
     ),
     "python:3.14.6-alpine@sha256:26730869004e2b9c4b9ad09cab8625e81d256d1ce97e72df5520e806b1709f92": (
-        "python:3.13-alpine",
-        "digest-pinned: the newest Python of the library, Alpine",
+        "python:3.14-alpine",
+        "digest-pinned: the same Python line (3.14) on Alpine",
     ),
 }

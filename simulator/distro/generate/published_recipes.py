@@ -20,7 +20,7 @@ from typing import Any
 
 from simulator.distro.generate.published import Published
 
-__all__ = ["GO", "NODE", "PYTHON", "layers"]
+__all__ = ["GO", "NODE", "PYTHON", "PYTHON_NEW", "layers"]
 
 MB = 1_000_000
 DH = "docker history (amd64, late 2025), approximate"
@@ -43,6 +43,25 @@ PYTHON = {
     "3.11": ("3.11.14", 24_000_000, 45 * MB, "24.0", True),
     "3.12": ("3.12.12", 25_000_000, 45 * MB, "25.0.1", False),
     "3.13": ("3.13.9", 27_000_000, 47 * MB, "25.3", False),
+    # 3.14: the patch release current on 2026-12-07 (Debian unstable's python3.14 3.14.10-1, uploaded
+    # 2026-10-26; docker-library/python ships each release within a day).  docker history is not
+    # reachable here: the libpython and layer figures are 3.13's above scaled by the growth of
+    # Debian's own builds of the two from one suite (unstable, 2026-12-07: libpython3.14 8540 KiB vs
+    # libpython3.13 7801 KiB, x1.095; libpython3.X, -minimal, -stdlib, python3.X, python3.X-minimal
+    # 33716 KiB vs 31002 KiB, x1.088).  pip: the newest pip release on PyPI before 3.14.10 (26.2.1,
+    # 2026-08-04) as the bundled ensurepip wheel, approximate (the CPython tarball is not reachable).
+    "3.14": ("3.14.10", 29_560_000, 51 * MB, "26.2.1", False),
+}
+# x.y -> rows the line adds to the generic ones: modules new in that line, with the sizes of
+# Debian unstable's libpython3.14-minimal/-stdlib 3.14.10-1 files (deb.debian.org, 2026-12-07)
+PYTHON_NEW: dict[str, tuple[tuple[str, int], ...]] = {
+    "3.14": (
+        ("annotationlib.py", 44827),  # PEP 649/749
+        ("string/templatelib.py", 956),  # PEP 750 template strings
+        ("compression/zstd/__init__.py", 8769),  # PEP 784
+        ("compression/zstd/_zstdfile.py", 12325),
+        ("lib-dynload/_zstd.cpython-314-x86_64-linux-{libc}.so", 58768),
+    ),
 }
 GO = {"1.22": "1.22.12", "1.23": "1.23.12", "1.24": "1.24.10"}
 GO_TREE = 230 * MB  # go.dev/dl: go1.2x.linux-amd64.tar.gz unpacks to ~230 MB (/usr/local/go)
@@ -166,6 +185,9 @@ def _python(xy: str, suite: str, cache: Path, full: bool = False) -> Published:
             _f(f"/usr/local/lib/python{xy}/site-packages/pip/__init__.py", pip_size),
             _f(f"/usr/local/lib/python{xy}/lib-dynload/_ssl.cpython-{xy.replace('.', '')}-x86_64-linux-{'musl' if suite == 'alpine' else 'gnu'}.so", 800000, "755"),
             _f(f"/usr/local/lib/python{xy}/stdlib.bundle", 1)]  # fmt: skip
+    libc = "musl" if suite == "alpine" else "gnu"
+    rows += [_f(f"/usr/local/lib/python{xy}/{name.format(libc=libc)}", size, "755" if name.endswith(".so") else "644")
+             for name, size in PYTHON_NEW.get(xy, ())]  # fmt: skip
     note = f"pip {pip} ({pip_size} bytes: its wheel's RECORD, in pip/__init__.py)"
     if setuptools:  # docker-library/python 3.10|3.11/*/Dockerfile (54a65f4f, Oct 2025): pip3 install
         # 'setuptools==79.0.1' 'wheel<0.46' (issue 1023): pip builds sdists with setup.py bdist_wheel there
@@ -200,7 +222,7 @@ def layers(cache: Path) -> list[Published]:
             out.append(_python(xy, suite, cache))
         for suite in ("trixie", "bookworm"):
             out.append(_python(xy, suite, cache, full=True))
-        if xy in ("3.10", "3.13"):
+        if xy in ("3.10", "3.13", "3.14"):
             out.append(
                 Published(
                     f"python-{xy}-symlinks",
