@@ -1,0 +1,151 @@
+"""The corpus Dockerfiles built by buildah and by the model, RUN steps removed (issue 11 part 6).
+
+How the two builds are made and compared, and what is set aside, is in
+:mod:`tests.corpus.real_builder` (``derive``, ``compare``, ``EXCLUDED``).  Each case builds its
+``CASES`` target.  A case whose derived Dockerfile cannot build (a ``COPY`` of what a removed
+``RUN`` made) must fail in both builders, at the same instruction.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator import BuildError, Engine
+from simulator.builder.builder import build
+from tests.realtools import harness
+
+from . import real_builder as rb
+from .corpus_cases import CASES
+from .test_corpus import CORPUS, root_layers
+
+pytestmark = pytest.mark.real
+
+#: Cases whose derived Dockerfile cannot build, in either builder: the instruction (as the
+#: Dockerfile writes it) that fails because what it copies was made by a removed RUN, and the
+#: stage that is compared instead (built with ``--target``).
+FAILS_WITHOUT_RUN: dict[str, tuple[str, str]] = {
+    "awesome-compose-nginx-golang": ("COPY --from=builder /code/bin/backend /usr/local/bin/backend", "builder"),
+    "awesome-compose-spring-postgres": (
+        "COPY --from=prepare-production ${DEPENDENCY}/BOOT-INF/lib /app/lib", "prepare-production",
+    ),
+    "awesome-compose-traefik-golang": (
+        "COPY --from=build /compose/hello-docker/backend /usr/local/bin/backend", "build",
+    ),
+    "microservices-demo-currencyservice": ("COPY --from=builder /usr/src/app/node_modules ./node_modules", "builder"),
+    "microservices-demo-emailservice": (
+        "COPY --from=builder /usr/local/lib/python3.14/ /usr/local/lib/python3.14/", "builder",
+    ),
+    "microservices-demo-frontend": ("COPY --from=builder /go/bin/frontend /src/server", "builder"),
+    "microservices-demo-loadgenerator": ("COPY --from=builder /install /usr/local", "builder"),
+    "microservices-demo-paymentservice": ("COPY --from=builder /usr/src/app/node_modules ./node_modules", "builder"),
+    "microservices-demo-productcatalogservice": ("COPY --from=builder /productcatalogservice ./server", "builder"),
+    "microservices-demo-shippingservice": ("COPY --from=builder /go/bin/shippingservice /src/shippingservice", "builder"),
+    "voting-app-worker": ("COPY --from=build /app .", "build"),
+}  # fmt: skip
+
+#: Disagreements that are known and not fixed: case -> reason (xfail, strict).
+_TRIXIE_USR = (
+    "model bug, not buildah's: the library's debian-trixie-slim layer holds /usr/bin -> usr/bin "
+    "(and /usr/sbin, /usr/lib, /usr/lib64 alike: symlinks to themselves) with files under them; "
+    "simulator/distro/generate/debian.py _canonical() maps base-files' ./bin -> usr/bin symlink "
+    "onto /usr/bin. buildah refuses the exported layer: 'open /usr/bin/[: no such file or directory'"
+)
+DIFFERS: dict[str, str] = {
+    "awesome-compose-fastapi": _TRIXIE_USR + " (python:3.10-slim is built on it)",
+    "official-httpd-2.4": _TRIXIE_USR,
+    "voting-app-seed-data": _TRIXIE_USR + " (python:3.10-slim is built on it)",
+}
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[harness.RealtoolsSession]:
+    """A buildah store of this module's own (its builds leave no cache for other modules)."""
+    harness.require("buildah", "skopeo")
+    keep = os.environ.get("LAYERLAB_REALTOOLS_DIR")
+    own = harness.RealtoolsSession.create(Path(keep) / "corpus-real" if keep else None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(harness, "_SESSION", own)
+        yield own
+    if not keep:
+        own.cleanup()
+
+
+def params() -> list[Any]:
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(reason=DIFFERS[name], strict=True, raises=AssertionError))
+        if name in DIFFERS
+        else name
+        for name in sorted(CASES)
+    ]
+
+
+def buildah(
+    store: harness.RealtoolsSession, ctx: Path, text: str, name: str, target: str | None
+) -> tuple[harness.BuildResult, Path]:
+    """Build the derived Dockerfile with buildah; copy the image to a ``dir:`` directory."""
+    dockerfile = store.base / "dockerfiles" / f"corpus-{name}.Dockerfile"
+    dockerfile.write_text(text)
+    real = harness.buildah_build(
+        ctx, f"layerlab-corpus/{name}:1", dockerfile=str(dockerfile), target=target,
+        no_cache=True, check=False, export=False, format="docker",
+    )  # fmt: skip
+    layout = store.base / "images" / name
+    if real.returncode == 0:
+        assert real.image_id is not None
+        shutil.rmtree(layout, ignore_errors=True)
+        layout.parent.mkdir(exist_ok=True)
+        store.run(["skopeo", "--policy", str(store.policy), "copy", "-q",
+                   store.storage_ref(real.image_id.removeprefix("sha256:")), f"dir:{layout}"])  # fmt: skip
+    return real, layout
+
+
+_STEP_FAILED = re.compile(r"building at STEP \"([^\"]*)\"")
+
+
+def build_both(store: harness.RealtoolsSession, ctx: Path, name: str, target: str | None) -> list[str]:
+    """Build ``ctx``'s derived Dockerfile in both builders: the differences, or raise BuildError
+    (the model's) when both fail."""
+    text = (ctx / "Dockerfile").read_text()
+    refs = {  # the stages ``target`` does not need keep their image: buildah skips them
+        image: rb.export_base(rb.library_tag(image), store.base / "bases")
+        for image in rb.base_images(text, target)
+    }
+    real, layout = buildah(store, ctx, rb.derive(text, lambda image: refs.get(image, image)), name, target)
+    engine = Engine()
+    try:
+        sim = build(engine, rb.derive(text, rb.library_tag), str(ctx), target=target, strict=True)
+    except BuildError as error:
+        assert real.returncode != 0, f"only the model failed: {error}"
+        failed = _STEP_FAILED.search(real.log)
+        assert failed is not None, real.log[-2000:]
+        error.add_note(f"buildah failed at {failed[1]}")
+        raise
+    assert real.returncode == 0, f"only buildah failed:\n{real.log[-2000:]}"
+    base_layers = root_layers(engine, sim, target)
+    return rb.compare(rb.read_top(layout, base_layers), sim, base_layers)
+
+
+@pytest.mark.parametrize("name", params())
+def test_corpus_without_run_against_buildah(
+    store: harness.RealtoolsSession, tmp_path: Path, name: str
+) -> None:
+    case = CASES[name]
+    ctx = tmp_path / name
+    shutil.copytree(CORPUS / name, ctx, ignore=shutil.ignore_patterns("SOURCE"))
+    target = case.target
+    if name in FAILS_WITHOUT_RUN:
+        instruction, target = FAILS_WITHOUT_RUN[name]
+        with pytest.raises(BuildError) as failed:
+            build_both(store, ctx, name, case.target)
+        assert f": {instruction}: " in str(failed.value) and failed.value.__notes__ == [
+            f"buildah failed at {instruction}"
+        ]
+    problems = build_both(store, ctx, name, target)
+    assert not problems, "buildah and the model differ:\n" + "\n".join(problems)
