@@ -3,7 +3,9 @@
 How the two builds are made and compared, and what is set aside, is in
 :mod:`tests.corpus.real_builder` (``derive``, ``compare``, ``EXCLUDED``).  Each case builds its
 ``CASES`` target.  A case whose derived Dockerfile cannot build (a ``COPY`` of what a removed
-``RUN`` made) must fail in both builders, at the same instruction.
+``RUN`` made) must fail in both builders, at the same instruction; the stage it copies from is
+then compared instead.  The tests without the ``real`` mark check the derivation and the
+comparison themselves (they run everywhere).
 """
 
 from __future__ import annotations
@@ -19,13 +21,12 @@ import pytest
 
 from simulator import BuildError, Engine
 from simulator.builder.builder import build
+from simulator.dockerfile.parser import parse_dockerfile
 from tests.realtools import harness
 
 from . import real_builder as rb
 from .corpus_cases import CASES
 from .test_corpus import CORPUS, root_layers
-
-pytestmark = pytest.mark.real
 
 #: Cases whose derived Dockerfile cannot build, in either builder: the instruction (as the
 #: Dockerfile writes it) that fails because what it copies was made by a removed RUN, and the
@@ -132,6 +133,7 @@ def build_both(store: harness.RealtoolsSession, ctx: Path, name: str, target: st
     return rb.compare(rb.read_top(layout, base_layers), sim, base_layers)
 
 
+@pytest.mark.real
 @pytest.mark.parametrize("name", params())
 def test_corpus_without_run_against_buildah(
     store: harness.RealtoolsSession, tmp_path: Path, name: str
@@ -149,3 +151,109 @@ def test_corpus_without_run_against_buildah(
         ]
     problems = build_both(store, ctx, name, target)
     assert not problems, "buildah and the model differ:\n" + "\n".join(problems)
+
+
+# -- the derivation and the comparison themselves (no real tool) ---------------------------------
+
+DERIVE_ME = """\
+# syntax=docker/dockerfile:1
+ARG BASE=x
+FROM --platform=$BUILDPLATFORM python:3.7-alpine AS builder
+RUN apk add \\
+    git
+COPY a /a
+RUN <<EOF
+echo hi
+EOF
+ONBUILD RUN echo later
+FROM builder AS dev
+RUN true
+FROM scratch
+COPY --from=builder /a /b
+"""
+
+
+def test_derive_blanks_every_run_line_and_renames_images_only() -> None:
+    derived = rb.derive(DERIVE_ME, lambda image: f"oci:/bases/{image.replace(':', '-')}:latest")
+    assert derived.split("\n") == [
+        "# syntax=docker/dockerfile:1",
+        "ARG BASE=x",
+        "FROM --platform=$BUILDPLATFORM oci:/bases/python-3.7-alpine:latest AS builder",
+        "",
+        "",
+        "COPY a /a",
+        "",
+        "",
+        "",
+        "ONBUILD RUN echo later",  # a trigger is not a RUN of this build
+        "FROM builder AS dev",  # a stage keeps its name
+        "",
+        "FROM scratch",
+        "COPY --from=builder /a /b",
+        "",
+    ]
+
+
+def test_derive_refuses_an_image_made_of_args() -> None:
+    with pytest.raises(ValueError, match=r"line 2: FROM \$\{BASE\}: an ARG-made image name"):
+        rb.derive("ARG BASE=alpine\nFROM ${BASE}\n", str)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_derived_corpus_keeps_every_other_instruction_on_its_line(name: str) -> None:
+    text = (CORPUS / name / "Dockerfile").read_text()
+    derived_text = rb.derive(text, rb.library_tag)
+    derived, original = parse_dockerfile(derived_text), parse_dockerfile(text)
+    kept = [
+        (i.line, i.original) for s in original.stages for i in s.instructions if type(i).__name__ != "Run"
+    ]
+    assert [(i.line, i.original) for s in derived.stages for i in s.instructions] == kept
+    assert [s.from_.line for s in derived.stages] == [s.from_.line for s in original.stages]
+    assert len(derived_text.split("\n")) == len(text.split("\n"))
+
+
+def test_base_images_follow_the_target_and_copy_from() -> None:
+    assert rb.base_images(DERIVE_ME, None) == ["python:3.7-alpine"]
+    assert rb.base_images(DERIVE_ME, "dev") == ["python:3.7-alpine"]
+    assert rb.base_images("FROM a AS one\nFROM b\nCOPY --from=c:1 / /\n", "one") == ["a"]
+    assert rb.base_images("FROM a AS one\nFROM b\nCOPY --from=c:1 / /\n", None) == ["b", "c:1"]
+    assert rb.library_tag("python:3.7-alpine") == "python:3.10-alpine"  # SUBSTITUTE applies
+
+
+def test_config_fields_apply_the_named_rules() -> None:
+    real = {"Env": ["B=2", "A=1"], "Labels": {"io.buildah.version": "1.28.2"}, "Cmd": [], "Volumes": {}}
+    model = {"Env": ["A=1", "B=2"]}
+    assert rb.config_fields(real) == rb.config_fields(model)  # env-order, buildah-label, empty = absent
+    assert rb.config_fields({"Env": ["A=1"]}) != rb.config_fields({"Env": ["A=2"]})
+    assert rb.config_fields({"StopSignal": "SIGQUIT"}) != rb.config_fields({})
+
+
+def _as_real(sim: Any, base_layers: int) -> rb.RealTop:
+    """The model's own build in the shape read_top gives buildah's (WORKDIR layers included)."""
+    from tests.realtools.test_build_parity import sim_changeset
+
+    pairs = list(sim.image.layer_history())
+    above = pairs[[i for i, (_, layer) in enumerate(pairs) if layer is not None][base_layers - 1] + 1 :]
+    history = [(h.created_by, h.empty_layer) for h, _ in above]
+    layers = [sim_changeset(layer) for _, layer in above if layer is not None]
+    return rb.RealTop(sim.image.config_json(), history, layers)
+
+
+def test_compare_finds_what_differs() -> None:
+    context = {"a": ("x\n", 0o644), "b": ("y\n", 0o600)}
+    text = "FROM alpine:3.22\nWORKDIR /app\nCOPY a .\nCOPY --chmod=640 b /b\nSTOPSIGNAL SIGQUIT\n"
+    sim = build(Engine(), text, context)
+    top = _as_real(sim, 1)
+    assert [k for k, _ in rb.real_layers(top)] == ["WORKDIR", "COPY", "COPY"]
+    # buildah's shape: no WORKDIR layer, its directory in the next layer (rule workdir-layer)
+    history = [h for h in top.history if not h[0].startswith("WORKDIR")]
+    top = rb.RealTop(top.config, history, [{**top.layers[0], **top.layers[1]}, top.layers[2]])
+    assert rb.compare(top, sim, 1) == []
+    other = build(Engine(), text.replace("640", "644").replace("SIGQUIT", "SIGTERM"), context)
+    problems = rb.compare(top, other, 1)
+    assert problems[0].startswith("added layer 2 (COPY):\n  /b: buildah <file 0640 0:0")
+    assert problems[1:] == ["config StopSignal: buildah 'SIGQUIT', model 'SIGTERM'"]
+    fewer = rb.RealTop(
+        top.config, [h for h in history if not h[0].startswith("COPY --chmod")], top.layers[:1]
+    )
+    assert rb.compare(fewer, sim, 1)[0] == "layer-making steps: buildah ['COPY'], model ['COPY', 'COPY']"
