@@ -23,7 +23,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ EXCLUDED: dict[str, str] = {
 _FROM = re.compile(r"^(\s*FROM\s+(?:--\S+\s+)*)(\S+)", re.I)
 
 
-def derive(text: str, rename: Callable[[str], str]) -> str:
+def derive(text: str, rename: Callable[[str], str], drop: Iterable[int] = ()) -> str:
     """The Dockerfile both builders build: ``text`` with its ``RUN`` steps removed.
 
     Rules (the whole derivation):
@@ -73,11 +73,15 @@ def derive(text: str, rename: Callable[[str], str]) -> str:
       becomes an empty line, so every other instruction keeps its line number;
     * the image of a ``FROM`` that names neither an earlier stage nor ``scratch`` becomes
       ``rename(image)``; its flags (``--platform=...``) and ``AS name`` are kept;
+    * a ``COPY --from=<stage>`` that starts on a line of ``drop`` is blanked the same way (for a
+      second build, once the first showed that it copies what a removed ``RUN`` made);
     * every other byte is kept as it is (comments, directives, ``ARG``, ``ONBUILD RUN ...``).
 
     Raises:
-        ValueError: a ``FROM`` image made of ARGs (the renaming needs a literal name).
+        ValueError: a ``FROM`` image made of ARGs (the renaming needs a literal name), or a line
+            of ``drop`` that does not start a ``COPY --from`` of an earlier stage.
     """
+    drop = set(drop)
     df = parse_dockerfile(text)
     lines = text.split("\n")
     stages: set[str] = set()
@@ -96,9 +100,19 @@ def derive(text: str, rename: Callable[[str], str]) -> str:
         if stage.alias:
             stages.add(stage.alias.lower())
         for instruction in stage.instructions:
-            if type(instruction).__name__ == "Run":
-                for index in range(instruction.line - 1, instruction.end_line):
-                    lines[index] = ""
+            if instruction.line in drop:
+                source = getattr(instruction, "from_", None) or ""
+                if type(instruction).__name__ != "Copy" or source.lower() not in stages:
+                    raise ValueError(
+                        f"line {instruction.line}: {instruction.original}: not a COPY --from=<stage>"
+                    )
+                drop.remove(instruction.line)
+            elif type(instruction).__name__ != "Run":
+                continue
+            for index in range(instruction.line - 1, instruction.end_line):
+                lines[index] = ""
+    if drop:
+        raise ValueError(f"line {min(drop)}: no instruction starts there")
     return "\n".join(lines)
 
 
@@ -189,7 +203,7 @@ def read_top(directory: Path, base_layers: int) -> RealTop:
     manifest = json.loads((directory / "manifest.json").read_text())
     config = json.loads(blob(manifest["config"]["digest"]))
     layers = []
-    for layer, diff_id in list(zip(manifest["layers"], config["rootfs"]["diff_ids"], strict=True))[
+    for layer, diff_id in list(zip(manifest["layers"], config["rootfs"].get("diff_ids") or [], strict=True))[
         base_layers:
     ]:
         raw = harness._decompress(blob(layer["digest"]), layer["mediaType"])

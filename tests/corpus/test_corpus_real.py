@@ -3,8 +3,8 @@
 How the two builds are made and compared, and what is set aside, is in
 :mod:`tests.corpus.real_builder` (``derive``, ``compare``, ``EXCLUDED``).  Each case builds its
 ``CASES`` target.  A case whose derived Dockerfile cannot build (a ``COPY`` of what a removed
-``RUN`` made) must fail in both builders, at the same instruction; the stage it copies from is
-then compared instead.  The tests without the ``real`` mark check the derivation and the
+``RUN`` made) must fail in both builders, at the same instruction; then the stage it copies from
+is compared on its own, and the target again without those ``COPY --from`` steps.  The tests without the ``real`` mark check the derivation and the
 comparison themselves (they run everywhere).
 """
 
@@ -15,7 +15,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -28,28 +28,51 @@ from . import real_builder as rb
 from .corpus_cases import CASES
 from .test_corpus import CORPUS, root_layers
 
-#: Cases whose derived Dockerfile cannot build, in either builder: the instruction (as the
-#: Dockerfile writes it) that fails because what it copies was made by a removed RUN, and the
-#: stage that is compared instead (built with ``--target``).
-FAILS_WITHOUT_RUN: dict[str, tuple[str, str]] = {
-    "awesome-compose-nginx-golang": ("COPY --from=builder /code/bin/backend /usr/local/bin/backend", "builder"),
-    "awesome-compose-spring-postgres": (
-        "COPY --from=prepare-production ${DEPENDENCY}/BOOT-INF/lib /app/lib", "prepare-production",
+
+class WithoutRun(NamedTuple):
+    """A case whose derived Dockerfile cannot build: it copies what a removed RUN made."""
+
+    fails_at: str  # the instruction, as the Dockerfile writes it, that fails in both builders
+    copies_from: str  # the stage it copies from: compared on its own (``--target``)
+    drop: tuple[int, ...]  # the lines of the COPY --from steps to remove for a second build
+
+
+#: Each case whose derived Dockerfile cannot build, in either builder.
+FAILS_WITHOUT_RUN: dict[str, WithoutRun] = {
+    "awesome-compose-nginx-golang": WithoutRun(
+        "COPY --from=builder /code/bin/backend /usr/local/bin/backend", "builder", (40,)
     ),
-    "awesome-compose-traefik-golang": (
-        "COPY --from=build /compose/hello-docker/backend /usr/local/bin/backend", "build",
+    "awesome-compose-spring-postgres": WithoutRun(
+        "COPY --from=prepare-production ${DEPENDENCY}/BOOT-INF/lib /app/lib",
+        "prepare-production",
+        (36, 37, 38),
     ),
-    "microservices-demo-currencyservice": ("COPY --from=builder /usr/src/app/node_modules ./node_modules", "builder"),
-    "microservices-demo-emailservice": (
-        "COPY --from=builder /usr/local/lib/python3.14/ /usr/local/lib/python3.14/", "builder",
+    "awesome-compose-traefik-golang": WithoutRun(
+        "COPY --from=build /compose/hello-docker/backend /usr/local/bin/backend", "build", (26,)
     ),
-    "microservices-demo-frontend": ("COPY --from=builder /go/bin/frontend /src/server", "builder"),
-    "microservices-demo-loadgenerator": ("COPY --from=builder /install /usr/local", "builder"),
-    "microservices-demo-paymentservice": ("COPY --from=builder /usr/src/app/node_modules ./node_modules", "builder"),
-    "microservices-demo-productcatalogservice": ("COPY --from=builder /productcatalogservice ./server", "builder"),
-    "microservices-demo-shippingservice": ("COPY --from=builder /go/bin/shippingservice /src/shippingservice", "builder"),
-    "voting-app-worker": ("COPY --from=build /app .", "build"),
-}  # fmt: skip
+    "microservices-demo-currencyservice": WithoutRun(
+        "COPY --from=builder /usr/src/app/node_modules ./node_modules", "builder", (39,)
+    ),
+    "microservices-demo-emailservice": WithoutRun(
+        "COPY --from=builder /usr/local/lib/python3.14/ /usr/local/lib/python3.14/", "builder", (48,)
+    ),
+    "microservices-demo-frontend": WithoutRun(
+        "COPY --from=builder /go/bin/frontend /src/server", "builder", (34,)
+    ),
+    "microservices-demo-loadgenerator": WithoutRun(
+        "COPY --from=builder /install /usr/local", "builder", (44,)
+    ),
+    "microservices-demo-paymentservice": WithoutRun(
+        "COPY --from=builder /usr/src/app/node_modules ./node_modules", "builder", (39,)
+    ),
+    "microservices-demo-productcatalogservice": WithoutRun(
+        "COPY --from=builder /productcatalogservice ./server", "builder", (35,)
+    ),
+    "microservices-demo-shippingservice": WithoutRun(
+        "COPY --from=builder /go/bin/shippingservice /src/shippingservice", "builder", (35,)
+    ),
+    "voting-app-worker": WithoutRun("COPY --from=build /app .", "build", (27,)),
+}
 
 #: Disagreements that are known and not fixed: case -> reason (xfail, strict).
 _TRIXIE_USR = (
@@ -110,7 +133,9 @@ def buildah(
 _STEP_FAILED = re.compile(r"building at STEP \"([^\"]*)\"")
 
 
-def build_both(store: harness.RealtoolsSession, ctx: Path, name: str, target: str | None) -> list[str]:
+def build_both(
+    store: harness.RealtoolsSession, ctx: Path, name: str, target: str | None, drop: tuple[int, ...] = ()
+) -> list[str]:
     """Build ``ctx``'s derived Dockerfile in both builders: the differences, or raise BuildError
     (the model's) when both fail."""
     text = (ctx / "Dockerfile").read_text()
@@ -118,10 +143,12 @@ def build_both(store: harness.RealtoolsSession, ctx: Path, name: str, target: st
         image: rb.export_base(rb.library_tag(image), store.base / "bases")
         for image in rb.base_images(text, target)
     }
-    real, layout = buildah(store, ctx, rb.derive(text, lambda image: refs.get(image, image)), name, target)
+    real, layout = buildah(
+        store, ctx, rb.derive(text, lambda image: refs.get(image, image), drop), name, target
+    )
     engine = Engine()
     try:
-        sim = build(engine, rb.derive(text, rb.library_tag), str(ctx), target=target, strict=True)
+        sim = build(engine, rb.derive(text, rb.library_tag, drop), str(ctx), target=target, strict=True)
     except BuildError as error:
         assert real.returncode != 0, f"only the model failed: {error}"
         failed = _STEP_FAILED.search(real.log)
@@ -141,15 +168,20 @@ def test_corpus_without_run_against_buildah(
     case = CASES[name]
     ctx = tmp_path / name
     shutil.copytree(CORPUS / name, ctx, ignore=shutil.ignore_patterns("SOURCE"))
-    target = case.target
-    if name in FAILS_WITHOUT_RUN:
-        instruction, target = FAILS_WITHOUT_RUN[name]
+    if name not in FAILS_WITHOUT_RUN:
+        problems = build_both(store, ctx, name, case.target)
+    else:
+        known = FAILS_WITHOUT_RUN[name]
         with pytest.raises(BuildError) as failed:
             build_both(store, ctx, name, case.target)
-        assert f": {instruction}: " in str(failed.value) and failed.value.__notes__ == [
-            f"buildah failed at {instruction}"
+        assert f": {known.fails_at}: " in str(failed.value)
+        assert failed.value.__notes__ == [f"buildah failed at {known.fails_at}"]
+        problems = [
+            f"--target {known.copies_from}: {p}" for p in build_both(store, ctx, name, known.copies_from)
         ]
-    problems = build_both(store, ctx, name, target)
+        problems += [
+            f"without line {known.drop}: {p}" for p in build_both(store, ctx, name, case.target, known.drop)
+        ]
     assert not problems, "buildah and the model differ:\n" + "\n".join(problems)
 
 
@@ -192,6 +224,15 @@ def test_derive_blanks_every_run_line_and_renames_images_only() -> None:
         "COPY --from=builder /a /b",
         "",
     ]
+
+
+def test_derive_drops_a_copy_from_a_stage_when_asked() -> None:
+    derived = rb.derive(DERIVE_ME, str, drop=(14,)).split("\n")
+    assert derived[13] == "" and derived[5] == "COPY a /a"
+    with pytest.raises(ValueError, match="line 6: COPY a /a: not a COPY --from=<stage>"):
+        rb.derive(DERIVE_ME, str, drop=(6,))
+    with pytest.raises(ValueError, match="line 5: no instruction starts there"):
+        rb.derive(DERIVE_ME, str, drop=(5,))
 
 
 def test_derive_refuses_an_image_made_of_args() -> None:
