@@ -55,6 +55,16 @@ EXCLUDED: dict[str, str] = {
     "env-order": "ENV of a name the image already has: BuildKit replaces the value in place "
     "(moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go, addEnv), as the model does; "
     "buildah's SetEnv removes it and appends it at the end: Env is compared as name -> value",
+    "buildkit-0.8-history": "against Docker 20.10 only, whose BuildKit (0.8) is older than the one "
+    "the model follows (moby/buildkit frontend/dockerfile/dockerfile2llb): its COPY lines leave "
+    "out --chown=/--chmod= (dispatchCopy's commitMessage has them now), EXPOSE is 'EXPOSE "
+    "map[80/tcp:{}]' (now 'EXPOSE [80/tcp]', convert_expose.go) and HEALTHCHECK's struct has no "
+    "StartInterval (one quoted duration fewer), and ARG keeps the value the Dockerfile wrote where "
+    "BuildKit now writes the value used (a global or automatic ARG's too): history lines are "
+    "compared in the old form, ARG lines by their names",
+    "scratch-workdir": "BuildKit's empty image, the start of FROM scratch, has WorkingDir '/' "
+    "(moby/buildkit frontend/dockerui, emptyImage), as the model's has; buildah's has none: "
+    "against buildah, a WorkingDir '/' of the model's equals an absent one",
     "buildah-label": "buildah adds the io.buildah.version label to every image it writes",
 }
 
@@ -64,7 +74,7 @@ EXCLUDED: dict[str, str] = {
 _FROM = re.compile(r"^(\s*FROM\s+(?:--\S+\s+)*)(\S+)", re.I)
 
 
-def derive(text: str, rename: Callable[[str], str], drop: Iterable[int] = ()) -> str:
+def derive(text: str, rename: Callable[[str], str], drop: Iterable[int] = (), *, syntax: bool = True) -> str:
     """The Dockerfile both builders build: ``text`` with its ``RUN`` steps removed.
 
     Rules (the whole derivation):
@@ -75,6 +85,9 @@ def derive(text: str, rename: Callable[[str], str], drop: Iterable[int] = ()) ->
       ``rename(image)``; its flags (``--platform=...``) and ``AS name`` are kept;
     * a ``COPY --from=<stage>`` that starts on a line of ``drop`` is blanked the same way (for a
       second build, once the first showed that it copies what a removed ``RUN`` made);
+    * with ``syntax=False`` (for Docker 20.10), a ``# syntax=`` directive line is blank too: it
+      names a frontend image to pull, which cannot be had offline, so the daemon's built-in
+      Dockerfile frontend builds instead;
     * every other byte is kept as it is (comments, directives, ``ARG``, ``ONBUILD RUN ...``).
 
     Raises:
@@ -84,6 +97,12 @@ def derive(text: str, rename: Callable[[str], str], drop: Iterable[int] = ()) ->
     drop = set(drop)
     df = parse_dockerfile(text)
     lines = text.split("\n")
+    if not syntax:
+        for index, line in enumerate(lines):
+            if not line.startswith("#"):
+                break
+            if re.match(r"#\s*syntax\s*=", line, re.I):
+                lines[index] = ""
     stages: set[str] = set()
     for stage in df.stages:
         base = stage.from_.base
@@ -183,6 +202,12 @@ class RealTop:
     layers: list[Changeset]
 
 
+def above_base(history: list[tuple[str, bool]], base_layers: int) -> list[tuple[str, bool]]:
+    """The (created_by, empty_layer) entries after the one of the base's last layer."""
+    non_empty = [i for i, (_, empty) in enumerate(history) if not empty]
+    return history[non_empty[base_layers - 1] + 1 :] if base_layers else history
+
+
 def read_top(directory: Path, base_layers: int) -> RealTop:
     """Config and the changesets of the layers above the first ``base_layers`` of an image that
     ``skopeo copy`` wrote to a ``dir:`` directory.
@@ -211,9 +236,33 @@ def read_top(directory: Path, base_layers: int) -> RealTop:
             raise harness.HarnessError(f"layer {layer['digest']} does not match DiffID {diff_id}")
         layers.append(harness.read_changeset(raw)[0])
     history = [(h.get("created_by", ""), bool(h.get("empty_layer"))) for h in config.get("history", [])]
-    non_empty = [i for i, (_, empty) in enumerate(history) if not empty]
-    start = non_empty[base_layers - 1] + 1 if base_layers else 0
-    return RealTop(config, history[start:], layers)
+    return RealTop(config, above_base(history, base_layers), layers)
+
+
+def read_saved(archive: Path, base_layers: int) -> RealTop:
+    """The same as :func:`read_top`, from the ``docker save`` archive of Docker 20.10 (its
+    ``manifest.json``, the config file, uncompressed ``<id>/layer.tar`` members)."""
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+
+        def member(name: str) -> bytes:
+            f = tar.extractfile(name)
+            if f is None:
+                raise harness.HarnessError(f"{archive}: {name} is not a file")
+            return f.read()
+
+        (manifest,) = json.loads(member("manifest.json"))
+        config = json.loads(member(manifest["Config"]))
+        diff_ids = config["rootfs"].get("diff_ids") or []
+        layers = []
+        for name, diff_id in list(zip(manifest["Layers"], diff_ids, strict=True))[base_layers:]:
+            raw = member(name)
+            if "sha256:" + hashlib.sha256(raw).hexdigest() != diff_id:
+                raise harness.HarnessError(f"{archive}: {name} does not match DiffID {diff_id}")
+            layers.append(harness.read_changeset(raw)[0])
+    history = [(h.get("created_by", ""), bool(h.get("empty_layer"))) for h in config.get("history", [])]
+    return RealTop(config, above_base(history, base_layers), layers)
 
 
 # -- 4. the comparison -------------------------------------------------------------------------
@@ -230,16 +279,19 @@ def real_layers(top: RealTop) -> list[tuple[str, Changeset]]:
     return [(_keyword(by), next(layers)) for by, empty in top.history if not empty]
 
 
-def sim_layers(result: SimResult, base_layers: int) -> tuple[list[tuple[str, Changeset]], Changeset | None]:
+def sim_layers(
+    result: SimResult, base_layers: int, squash_workdir: bool = True
+) -> tuple[list[tuple[str, Changeset]], Changeset | None]:
     """(keyword, changeset) per layer above the base, WORKDIR layers squashed into the next
-    (rule ``workdir-layer``); also what trailing WORKDIR layers hold (rule ``trailing-workdir``)."""
+    (rule ``workdir-layer``, unless ``squash_workdir`` is false); also what trailing WORKDIR
+    layers hold (rule ``trailing-workdir``)."""
     out: list[tuple[str, Changeset]] = []
     pending: Changeset | None = None
     pairs = [(h, layer) for h, layer in result.image.layer_history() if layer is not None][base_layers:]
     for h, layer in pairs:
         keyword = _keyword(h.created_by)
         changes = sim_changeset(layer)
-        if keyword == "WORKDIR":
+        if keyword == "WORKDIR" and squash_workdir:
             pending = changes if pending is None else squash(pending, changes)
             continue
         if pending is not None:
@@ -255,44 +307,74 @@ CONFIG_FIELDS = (
 )  # fmt: skip
 
 
-def config_fields(config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The compared fields, an absent field and an empty one alike (``null``, ``[]``, ``{}``)."""
+def config_fields(config: Mapping[str, Any] | None, env_order: bool = False) -> dict[str, Any]:
+    """The compared fields, an absent field and an empty one alike (``null``, ``[]``, ``{}``);
+    ``Env`` as a mapping (rule ``env-order``) unless ``env_order``."""
     config = config or {}
     out: dict[str, Any] = {name: config.get(name) or None for name in CONFIG_FIELDS}
     labels = {k: v for k, v in (out["Labels"] or {}).items() if k != "io.buildah.version"}
     out["Labels"] = labels or None  # rule buildah-label
-    env = (v.split("=", 1) for v in out["Env"] or ())
-    out["Env"] = dict(sorted((pair[0], pair[-1]) for pair in env)) or None  # rule env-order
+    if not env_order:
+        env = (v.split("=", 1) for v in out["Env"] or ())
+        out["Env"] = dict(sorted((pair[0], pair[-1]) for pair in env)) or None  # rule env-order
     for name in ("ExposedPorts", "Volumes"):
         out[name] = sorted(out[name]) if out[name] else None
     return out
 
 
-def _diff(real: Mapping[str, RealEntry], sim: Mapping[str, RealEntry]) -> list[str]:
+def _diff(real: Mapping[str, RealEntry], sim: Mapping[str, RealEntry], who: str) -> list[str]:
     return [
-        f"  {path}: buildah {real.get(path)!r}  model {sim.get(path)!r}"
+        f"  {path}: {who} {real.get(path)!r}  model {sim.get(path)!r}"
         for path in sorted(set(real) | set(sim))
         if real.get(path) != sim.get(path)
     ]
 
 
-def compare(top: RealTop, sim: SimResult, base_layers: int) -> list[str]:
-    """Every difference between buildah's and the model's build, one paragraph each."""
+def buildkit_08(created_by: str) -> str:
+    """A current BuildKit history line as Docker 20.10's BuildKit 0.8 writes it (rule
+    ``buildkit-0.8-history``)."""
+    if created_by.startswith(("COPY ", "ADD ")):
+        return re.sub(r" --ch(own|mod)=\S+", "", created_by)
+    if created_by.startswith("EXPOSE ["):
+        return "EXPOSE map[" + " ".join(f"{p}:{{}}" for p in sorted(created_by[8:-1].split())) + "]"
+    if created_by.startswith("ARG "):
+        return "ARG " + " ".join(part.split("=", 1)[0] for part in created_by[4:].split(" "))
+    if created_by.startswith("HEALTHCHECK &{"):
+        return re.sub(r'( "[^"]*" "[^"]*" "[^"]*") "[^"]*"( \'.*\'\})$', r"\1\2", created_by)
+    return created_by
+
+
+def compare(top: RealTop, sim: SimResult, base_layers: int, *, buildkit: bool = False) -> list[str]:
+    """Every difference between buildah's and the model's build, one paragraph each.
+
+    ``buildkit``: ``top`` is BuildKit's (Docker 20.10 with ``DOCKER_BUILDKIT=1``), whose rules
+    the model follows: no rule but ``history-text``'s timestamps and ``mtimes`` applies, and the
+    history lines above the base are compared too.
+    """
     problems = []
-    real, (model, trailing) = real_layers(top), sim_layers(sim, base_layers)
+    who = "BuildKit" if buildkit else "buildah"
+    real, (model, trailing) = real_layers(top), sim_layers(sim, base_layers, squash_workdir=not buildkit)
     if [k for k, _ in real] != [k for k, _ in model]:
-        problems.append(f"layer-making steps: buildah {[k for k, _ in real]}, model {[k for k, _ in model]}")
+        problems.append(f"layer-making steps: {who} {[k for k, _ in real]}, model {[k for k, _ in model]}")
     else:
         for number, ((keyword, r), (_, s)) in enumerate(zip(real, model, strict=True), 1):
-            lines = _diff(r, s)
+            lines = _diff(r, s, who)
             if lines:
                 problems.append(f"added layer {number} ({keyword}):\n" + "\n".join(lines))
+    if buildkit:
+        history = above_base([(h.created_by, h.empty_layer) for h in sim.image.history], base_layers)
+        if [(buildkit_08(by), empty) for by, empty in history] != [
+            (buildkit_08(by), e) for by, e in top.history
+        ]:
+            problems.append(f"history: BuildKit {top.history}, model {history}")
     if trailing is not None:  # rule trailing-workdir: the model's own directory must be there
         workdir = sim.image.config.working_dir
         entry = sim.image.view.lookup(workdir) if workdir else None
         if workdir and (entry is None or not entry.is_dir):
             problems.append(f"the model's trailing WORKDIR {workdir} is not a directory")
-    rc = config_fields(top.config.get("config"))
-    sc = config_fields(sim.image.config_json().get("config"))
-    problems += [f"config {k}: buildah {rc[k]!r}, model {sc[k]!r}" for k in rc if rc[k] != sc[k]]
+    rc = config_fields(top.config.get("config"), env_order=buildkit)
+    sc = config_fields(sim.image.config_json().get("config"), env_order=buildkit)
+    if not buildkit and rc["WorkingDir"] is None and sc["WorkingDir"] == "/":
+        sc["WorkingDir"] = None  # rule scratch-workdir
+    problems += [f"config {k}: {who} {rc[k]!r}, model {sc[k]!r}" for k in rc if rc[k] != sc[k]]
     return problems

@@ -10,9 +10,11 @@ comparison themselves (they run everywhere).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,8 +23,12 @@ import pytest
 
 from simulator import BuildError, Engine
 from simulator.builder.builder import build
+from simulator.distro import library
 from simulator.dockerfile.parser import parse_dockerfile
+from simulator.oci import write_layout
 from tests.realtools import harness
+from tests.realtools.test_docker import DOCKER
+from tests.realtools.test_docker import docker as docker  # the private dockerd fixture
 
 from . import real_builder as rb
 from .corpus_cases import CASES
@@ -269,6 +275,35 @@ def test_config_fields_apply_the_named_rules() -> None:
     assert rb.config_fields({"StopSignal": "SIGQUIT"}) != rb.config_fields({})
 
 
+def test_buildkit_08_history_forms() -> None:
+    assert rb.buildkit_08("COPY --chown=nginx:nginx --chmod=644 a /b # buildkit") == "COPY a /b # buildkit"
+    assert rb.buildkit_08("EXPOSE [9229/tcp 80/tcp]") == "EXPOSE map[80/tcp:{} 9229/tcp:{}]"
+    health = 'HEALTHCHECK &{["CMD-SHELL" "x"] "30s" "0s" "0s" "0s" \'\\x00\'}'
+    assert rb.buildkit_08(health) == 'HEALTHCHECK &{["CMD-SHELL" "x"] "30s" "0s" "0s" \'\\x00\'}'
+    assert rb.buildkit_08("ENV A=1") == "ENV A=1"
+    assert rb.buildkit_08("ARG TARGETARCH=amd64 B") == "ARG TARGETARCH B"
+
+
+def test_healthcheck_history_is_go_quoting_of_the_struct() -> None:
+    # moby/buildkit dockerfile2llb/convert.go dispatchHealthcheck: fmt.Sprintf("HEALTHCHECK %q",
+    # &HealthcheckConfig{Test, Interval, Timeout, StartPeriod, StartInterval, Retries}); Docker
+    # 20.10's BuildKit wrote the same without StartInterval (found by the comparison above)
+    text = "FROM scratch\nHEALTHCHECK --interval=1m30s --timeout=1.5s --retries=3 CMD node h.js\nHEALTHCHECK NONE\n"
+    history = [h.created_by for h in build(Engine(), text, {}).image.history]
+    assert history == [
+        'HEALTHCHECK &{["CMD-SHELL" "node h.js"] "1m30s" "1.5s" "0s" "0s" \'\\x03\'}',
+        'HEALTHCHECK &{["NONE"] "0s" "0s" "0s" "0s" \'\\x00\'}',
+    ]
+
+
+def test_from_scratch_starts_from_buildkits_empty_image() -> None:
+    # moby/buildkit frontend/dockerui emptyImage: WorkingDir "/" and the default PATH (Docker
+    # 20.10's BuildKit showed WorkingDir "/" where the model had none: found by the comparison)
+    config = build(Engine(), 'FROM scratch\nCMD ["/app"]\n', {}).image.config_json()["config"]
+    assert config["WorkingDir"] == "/"
+    assert config["Env"] == ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+
+
 def _as_real(sim: Any, base_layers: int) -> rb.RealTop:
     """The model's own build in the shape read_top gives buildah's (WORKDIR layers included)."""
     from tests.realtools.test_build_parity import sim_changeset
@@ -298,3 +333,101 @@ def test_compare_finds_what_differs() -> None:
         top.config, [h for h in history if not h[0].startswith("COPY --chmod")], top.layers[:1]
     )
     assert rb.compare(fewer, sim, 1)[0] == "layer-making steps: buildah ['COPY'], model ['COPY', 'COPY']"
+
+
+# -- against Docker 20.10's BuildKit ---------------------------------------------------------------
+
+#: Library image -> the name ``docker load`` gave it, per daemon (one daemon per module run).
+_LOADED: dict[tuple[str, str], str] = {}
+
+
+def _docker(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [DOCKER or "docker", *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def load_base(env: dict[str, str], tmp: Path, image: str) -> str:
+    """The library image ``image`` stands for, ``docker load``-ed once per daemon; its name."""
+    tag = rb.library_tag(image)
+    key = (env["DOCKER_HOST"], tag)
+    if key not in _LOADED:
+        name = "layerlab-base/" + re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") + ":latest"
+        archive = write_layout(library.get(tag), tmp / "base.tar", [name], format="docker")
+        proc = _docker(env, "load", "-i", archive)
+        Path(archive).unlink()
+        assert proc.returncode == 0, proc.stderr
+        _LOADED[key] = name
+    return _LOADED[key]
+
+
+def buildkit_both(
+    env: dict[str, str], tmp: Path, ctx: Path, name: str, target: str | None, drop: tuple[int, ...] = ()
+) -> list[str]:
+    """As :func:`build_both`, with ``DOCKER_BUILDKIT=1 docker build`` as the real builder."""
+    text = (ctx / "Dockerfile").read_text()
+    names = {image: load_base(env, tmp, image) for image in rb.base_images(text, target)}
+    dockerfile = tmp / f"{name}.Dockerfile"
+    dockerfile.write_text(rb.derive(text, lambda image: names.get(image, image), drop, syntax=False))
+    tag = f"layerlab-corpus/{name}:1"
+    argv = [
+        "build",
+        "--progress=plain",
+        "-f",
+        str(dockerfile),
+        "-t",
+        tag,
+        *(["--target", target] if target else []),
+    ]
+    real = _docker(dict(env, DOCKER_BUILDKIT="1"), *argv, str(ctx))
+    engine = Engine()
+    try:
+        sim = build(
+            engine, rb.derive(text, rb.library_tag, drop, syntax=False), str(ctx), target=target, strict=True
+        )
+    except BuildError as error:
+        assert real.returncode != 0, f"only the model failed: {error}"
+        missing = re.search(r'"([^"]+)": not found', str(error))  # BuildKit 0.8 words it otherwise
+        assert missing is not None and missing[1] in real.stderr, real.stderr[-2000:]
+        raise
+    assert real.returncode == 0, f"only BuildKit failed:\n{real.stderr[-2000:]}"
+    base_layers = root_layers(engine, sim, target)
+    archive = tmp / f"{name}.tar"
+    saved = _docker(env, "save", "-o", str(archive), tag)
+    if "empty export - not implemented" in saved.stderr:  # Docker 20.10 saves no layerless image
+        assert not sim.image.layers, saved.stderr
+        (inspect,) = json.loads(_docker(env, "image", "inspect", tag).stdout)
+        lines = _docker(env, "history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout.splitlines()
+        return rb.compare(
+            rb.RealTop({"config": inspect["Config"]}, [(by, True) for by in reversed(lines)], []),
+            sim,
+            0,
+            buildkit=True,
+        )
+    assert saved.returncode == 0, saved.stderr
+    top = rb.read_saved(archive, base_layers)
+    archive.unlink()
+    return rb.compare(top, sim, base_layers, buildkit=True)
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("name", params())
+def test_corpus_without_run_against_buildkit(docker: dict[str, str], tmp_path: Path, name: str) -> None:
+    case = CASES[name]
+    ctx = tmp_path / "context" / name
+    shutil.copytree(CORPUS / name, ctx, ignore=shutil.ignore_patterns("SOURCE"))
+    if name not in FAILS_WITHOUT_RUN:
+        problems = buildkit_both(docker, tmp_path, ctx, name, case.target)
+    else:
+        known = FAILS_WITHOUT_RUN[name]
+        with pytest.raises(BuildError, match=re.escape(f": {known.fails_at}: ")):
+            buildkit_both(docker, tmp_path, ctx, name, case.target)
+        problems = [
+            f"--target {known.copies_from}: {p}"
+            for p in buildkit_both(docker, tmp_path, ctx, name, known.copies_from)
+        ]
+        problems += [
+            f"without line {known.drop}: {p}"
+            for p in buildkit_both(docker, tmp_path, ctx, name, case.target, known.drop)
+        ]
+    assert not problems, "BuildKit and the model differ:\n" + "\n".join(problems)
