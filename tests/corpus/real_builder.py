@@ -7,8 +7,8 @@ image's programs.  Every other instruction needs only the base image's tree and 
    (:func:`simulator.oci.write_layout`; file contents are the library's synthetic bytes, the
    same on both sides);
 2. :func:`derive` writes the Dockerfile both builders build: ``RUN`` removed, ``FROM`` renamed;
-3. buildah (``bud --layers --isolation chroot --format docker``) and the model build it from the
-   same context, with the case's ``--target``;
+3. buildah (``bud --layers --isolation chroot --format docker``), or Docker 20.10's BuildKit,
+   and the model build it from the same context, with the case's ``--target``;
 4. :func:`compare` lines up the layers the Dockerfile added (paths, kind, mode, uid, gid, size,
    content digest, link targets) and the config fields a Dockerfile sets.
 

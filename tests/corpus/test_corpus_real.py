@@ -1,11 +1,13 @@
-"""The corpus Dockerfiles built by buildah and by the model, RUN steps removed (issue 11 part 6).
+"""The corpus Dockerfiles built by a real builder and by the model, RUN steps removed (issue 11
+part 6): buildah, and Docker 20.10's BuildKit (a private ``dockerd``).
 
-How the two builds are made and compared, and what is set aside, is in
+How the builds are made and compared, and what is set aside, is in
 :mod:`tests.corpus.real_builder` (``derive``, ``compare``, ``EXCLUDED``).  Each case builds its
 ``CASES`` target.  A case whose derived Dockerfile cannot build (a ``COPY`` of what a removed
 ``RUN`` made) must fail in both builders, at the same instruction; then the stage it copies from
-is compared on its own, and the target again without those ``COPY --from`` steps.  The tests without the ``real`` mark check the derivation and the
-comparison themselves (they run everywhere).
+is compared on its own, and the target again without those ``COPY --from`` steps.  The tests
+without the ``real`` mark check the derivation and the comparison themselves (they run
+everywhere).
 """
 
 from __future__ import annotations
