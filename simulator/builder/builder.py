@@ -496,6 +496,8 @@ class _Builder:
             )
         image = Image.of([]) if base == "scratch" else self.image_or_fail(base, f"FROM {base}", stage.from_)
         config = image.config
+        if base == "scratch":  # BuildKit's empty image (dockerui emptyImage): WorkingDir "/" and PATH
+            config = replace(config, working_dir="/")
         if not config.env_dict().get("PATH"):
             config = config.with_env("PATH", DEFAULT_PATH)
         return _StageState(

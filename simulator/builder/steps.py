@@ -52,6 +52,51 @@ def go_quote_list(items: tuple[str, ...] | list[str]) -> str:
     return "[" + " ".join(json.dumps(i, ensure_ascii=False) for i in items) + "]"
 
 
+def go_duration(ns: int) -> str:
+    """Go's ``time.Duration.String()``: ``30s``, ``1m30s``, ``1h0m0s``, ``1.5s``, ``500ms``, ``0s``."""
+    sign, ns = ("-", -ns) if ns < 0 else ("", ns)
+    if ns == 0:
+        return "0s"
+    if ns < 1_000_000_000:
+        for unit, size in (("ms", 1_000_000), ("µs", 1_000), ("ns", 1)):
+            if ns >= size:
+                whole, frac = divmod(ns, size)
+                digits = f"{frac:0{len(str(size)) - 1}d}".rstrip("0") if size > 1 else ""
+                return f"{sign}{whole}{'.' + digits if digits else ''}{unit}"
+    seconds, frac = divmod(ns, 1_000_000_000)
+    digits = f"{frac:09d}".rstrip("0")
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    text = f"{seconds}{'.' + digits if digits else ''}s"
+    if hours or minutes:
+        text = f"{minutes}m{text}"
+    if hours:
+        text = f"{hours}h{text}"
+    return sign + text
+
+
+_RUNE_ESCAPES = {
+    7: "\\a",
+    8: "\\b",
+    9: "\\t",
+    10: "\\n",
+    11: "\\v",
+    12: "\\f",
+    13: "\\r",
+    39: "\\'",
+    92: "\\\\",
+}
+
+
+def go_quote_rune(n: int) -> str:
+    """Go's ``%q`` of an integer: a quoted character literal (``'\\x00'``, ``'\\x03'``, ``'0'``)."""
+    if n in _RUNE_ESCAPES:
+        return f"'{_RUNE_ESCAPES[n]}'"
+    if 0x20 <= n < 0x7F or (n > 0xA0 and chr(n).isprintable()):
+        return f"'{chr(n)}'"
+    return f"'\\x{n:02x}'" if n < 0x80 else f"'\\u{n:04x}'" if n <= 0xFFFF else f"'\\U{n:08x}'"
+
+
 def with_shell(config: ImageConfig, command: tuple[str, ...], prepend: bool) -> tuple[str, ...]:
     """The argv of a shell-form command (``SHELL``, else ``/bin/sh -c``); exec form unchanged."""
     if not prepend:
@@ -126,7 +171,14 @@ def _healthcheck(config: ImageConfig, instr: ins.Healthcheck, cmd_set: bool) -> 
     ):
         if value:
             health[key] = value
-    return ConfigUpdate(replace(config, healthcheck=health), f"HEALTHCHECK {go_quote_list(instr.test)}")
+    # BuildKit: fmt.Sprintf("HEALTHCHECK %q", &HealthcheckConfig{Test, Interval, Timeout,
+    # StartPeriod, StartInterval, Retries}) (dockerfile2llb/convert.go, dispatchHealthcheck):
+    # Go's %q of a struct pointer quotes each field, the durations by their String() and the
+    # int Retries as a character literal.
+    durations = (instr.interval, instr.timeout, instr.start_period, instr.start_interval)
+    text = " ".join([go_quote_list(instr.test), *(f'"{go_duration(d or 0)}"' for d in durations)])
+    created_by = f"HEALTHCHECK &{{{text} {go_quote_rune(instr.retries or 0)}}}"
+    return ConfigUpdate(replace(config, healthcheck=health), created_by)
 
 
 def _onbuild(config: ImageConfig, instr: ins.Onbuild, cmd_set: bool) -> ConfigUpdate:

@@ -794,13 +794,15 @@ def buildah_build(
     check: bool = True,
     export: bool = True,
     no_cache: bool = False,
+    format: str | None = None,
 ) -> BuildResult:
     """``buildah bud`` a context in the session store, then export it with skopeo and read it.
 
     The Dockerfile is read from ``context_dir/dockerfile``, ``FROM BUSYBOX`` is replaced with
     ``base_ref`` (default: the session's busybox layout) and the result is written outside the
     context and passed with ``-f`` (the context's ``.dockerignore`` still applies). The image is
-    exported to ``<session>/oci/<tag>`` as ``oci:<dir>:<tag>``.
+    exported to ``<session>/oci/<tag>`` as ``oci:<dir>:<tag>``. ``format="docker"`` keeps what
+    the OCI config has no field for (``HEALTHCHECK``, ``SHELL``); buildah's default is ``oci``.
     """
     sess = session()
     ctx = Path(context_dir)
@@ -812,6 +814,8 @@ def buildah_build(
     iidfile.unlink(missing_ok=True)
     argv = [_tool("buildah"), "bud", f"--layers={'true' if layers else 'false'}", "--isolation", "chroot",
             "--signature-policy", str(sess.policy), "--iidfile", str(iidfile), "-t", tag, "-f", str(df)]  # fmt: skip
+    if format is not None:
+        argv += ["--format", format]
     if no_cache:  # the session store is shared by every test: a cold build must say so
         argv.append("--no-cache")
     for k, v in (build_args or {}).items():
