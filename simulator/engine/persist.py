@@ -156,6 +156,9 @@ class Persistence:
         self._cached_keys: set[str] = set()  # build cache keys stored
         self._garbage: set[str] = set()  # blobs possibly unreferenced after this operation
         self.registries: dict[str, Registry] = {}  # open_registry(engine, name)
+        # a familiar tag -> the other spellings its rows have (docker.io/library/demo:1, written
+        # before names were kept familiar): replaced when that name is tagged or untagged
+        self._spellings: dict[str, set[str]] = {}
         self.refresh()
 
     # -- operations -------------------------------------------------------------------------------
@@ -249,7 +252,14 @@ class Persistence:
                 parents.append((image_id, parent))
         images._by_id = by_id
         images._tags, images._tags_by_image, images._parents, images._children = {}, {}, {}, {}
-        for name, image_id in db.execute("SELECT name, image_id FROM tags"):
+        self._spellings = {}
+        for stored, image_id in db.execute("SELECT name, image_id FROM tags ORDER BY rowid"):
+            name = images._full_tag(stored)
+            if name != stored:
+                self._spellings.setdefault(name, set()).add(stored)
+            previous = images._tags.get(name)
+            if previous is not None and previous != image_id:
+                images._tags_by_image[previous].discard(name)
             images._tags[name] = image_id
             images._tags_by_image.setdefault(image_id, set()).add(name)
         for child, parent in parents:
@@ -399,10 +409,16 @@ class Persistence:
         self.store.db.execute("UPDATE images SET parent = ? WHERE id = ?", (parent, child))
 
     def tagged(self, name: str, image_id: Digest) -> None:
+        self._forget_spellings(name)
         self.store.db.execute("INSERT OR REPLACE INTO tags VALUES (?, ?)", (name, image_id))
 
     def untagged(self, name: str) -> None:
+        self._forget_spellings(name)
         self.store.db.execute("DELETE FROM tags WHERE name = ?", (name,))
+
+    def _forget_spellings(self, name: str) -> None:
+        for stored in self._spellings.pop(name, ()):
+            self.store.db.execute("DELETE FROM tags WHERE name = ?", (stored,))
 
     # -- containers -------------------------------------------------------------------------------
     @staticmethod

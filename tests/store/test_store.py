@@ -166,3 +166,28 @@ def test_the_layout_is_an_oci_image_layout(tmp_path: Path) -> None:
     engine.images.tag("demo:1", "example.com/team/app:2")
     found = read_layout(tmp_path / "oci")
     assert [(f.image.id, sorted(f.tags)) for f in found] == [(image.id, ["demo:1", "example.com/team/app:2"])]
+
+
+def test_a_tag_written_under_a_full_name_is_found_by_its_familiar_name(tmp_path: Path) -> None:
+    """Stores written before names were kept familiar have ``docker.io/library/demo:1`` rows: they are
+    found as ``demo:1``, and re-tagging or untagging that name replaces the old row, so it never
+    comes back on the next open."""
+    with Engine(root=tmp_path) as engine:
+        image = engine.images.add(_base(), "demo:1")
+        other = engine.images.add(Image.of([Layer.of({"/x": Entry.file(b"x")})]), "other:1")
+    db = sqlite3.connect(tmp_path / "store.db")
+    with db:
+        db.execute("UPDATE tags SET name = 'docker.io/library/demo:1' WHERE name = 'demo:1'")
+        db.execute("UPDATE tags SET name = 'index.docker.io/library/other:1' WHERE name = 'other:1'")
+    db.close()
+    reopened = Engine.open(tmp_path)
+    assert reopened.images.get("demo:1").id == image.id
+    assert reopened.images.get("docker.io/library/demo:1").id == image.id
+    assert reopened.images.tags_of(image) == ["demo:1"]
+    reopened.images.tag(other, "demo:1")
+    reopened.images.remove("other:1")  # other has two names: rmi only untags it
+    again = Engine.open(tmp_path)
+    assert again.images.get("demo:1").id == other.id
+    assert again.images.tags_of(other) == ["demo:1"] and again.images.tags_of(image) == []
+    rows = sqlite3.connect(tmp_path / "store.db").execute("SELECT name FROM tags ORDER BY name").fetchall()
+    assert rows == [("demo:1",)]
