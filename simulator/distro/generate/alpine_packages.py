@@ -158,11 +158,46 @@ _GNUPG: dict[str, dict[str, Any]] = {
     "libcap2": _one("2.70-r0", 40, "musl", "/usr/lib/libcap.so.2.70", "POSIX 1003.1e capabilities (libraries)"),
 }  # fmt: skip
 _TABLE.update({name: (entry, SOURCE + name) for name, entry in _GNUPG.items()})
+
+
+def _l(path: str, target: str) -> list[Any]:
+    return [path, "l", target]
+
+
+_ICU = "74.2"
+# nodejs 20.15.1 (microservices-demo's currencyservice and paymentservice: apk add --no-cache
+# nodejs on alpine).  main/nodejs's APKBUILD (aports, 20.x): configure --shared-brotli
+# --shared-zlib --shared-openssl --shared-cares --shared-nghttp2 --with-intl=system-icu, ada from
+# the system (system-ada.patch), libuv bundled, --without-npm --without-corepack (npm is its own
+# aport), so the package is /usr/bin/node alone (headers go to nodejs-dev, man and gdbinit to
+# nodejs-doc).  Its size: the APKBUILD's own comment, "58.6 MiB" for the -O2 node binary.
+# Depends as the APKINDEX D: line lists them (ca-certificates, then the so: libraries in name
+# order: libada, libbrotli*, libc.musl, libcares, libcrypto, libgcc_s, libicu*, libnghttp2,
+# libssl, libstdc++, libz); icu-libs pulls icu-data-en, the provider of "icu-data" apk prefers.
+_NODEJS: dict[str, dict[str, Any]] = {
+    "nodejs": _one("20.15.1-r0", 60_006, "ca-certificates ada-libs brotli-libs musl c-ares libcrypto3 libgcc icu-libs "
+                   "nghttp2-libs libssl3 libstdc++ zlib", "/usr/bin/node", "JavaScript runtime built on V8 engine - LTS version"),
+    "ada-libs": _one("2.7.8-r0", 276, "libgcc libstdc++ musl", "/usr/lib/libada.so.2.7.8",
+                     "WHATWG-compliant and fast URL parser written in modern C++ (libraries)"),
+    # icu-libs: the four libraries with their soname links; the size is their sum (5,575,000 B)
+    "icu-libs": {"version": f"{_ICU}-r0", "installed_size": 5_445, "description": "International Components for Unicode library (libraries)",
+                 "depends": ["icu-data-en", "libgcc", "libstdc++", "musl"],
+                 "files": [_f(f"/usr/lib/libicuuc.so.{_ICU}", 2_080_000, "755"), _l("/usr/lib/libicuuc.so.74", f"libicuuc.so.{_ICU}"),
+                           _f(f"/usr/lib/libicui18n.so.{_ICU}", 3_420_000, "755"), _l("/usr/lib/libicui18n.so.74", f"libicui18n.so.{_ICU}"),
+                           _f(f"/usr/lib/libicuio.so.{_ICU}", 63_000, "755"), _l("/usr/lib/libicuio.so.74", f"libicuio.so.{_ICU}"),
+                           _f(f"/usr/lib/libicudata.so.{_ICU}", 12_000, "755"), _l("/usr/lib/libicudata.so.74", f"libicudata.so.{_ICU}")]},
+    # Alpine's icu ships its data as an archive (--with-data-packaging=archive); -en: English locales only
+    "icu-data-en": {"version": f"{_ICU}-r0", "installed_size": 2_760, "depends": [],
+                    "description": "Stripped down ICU data with only en_US/GB locale and no legacy charset converters",
+                    "files": [_f(f"/usr/share/icu/{_ICU}/icudt74l.dat", 2_760 * KIB)]},
+}  # fmt: skip
+_TABLE.update({name: (entry, SOURCE + name) for name, entry in _NODEJS.items()})
 PACKAGES: dict[str, dict[str, Any]] = {name: entry for name, (entry, _source) in _TABLE.items()}
 """name -> the catalogue entry."""
 
-NOTE = ("apk: " + ", ".join(sorted(n for n in PACKAGES if n not in _GNUPG)) + ", gnupg and its " + str(len(_GNUPG) - 1)
-        + " parts and libraries were added by python -m simulator.distro.generate.alpine_packages "
+NOTE = ("apk: " + ", ".join(sorted(n for n in PACKAGES if n not in _GNUPG and n not in _NODEJS)) + ", gnupg and its "
+        + str(len(_GNUPG) - 1) + " parts and libraries, nodejs and its libraries (" + ", ".join(sorted(set(_NODEJS) - {"nodejs"}))
+        + ") were added by python -m simulator.distro.generate.alpine_packages "
         "from pkgs.alpinelinux.org's figures for v3.20 x86_64 (approximate; the CDN is not reachable to check them).")  # fmt: skip
 """The ``_comment`` line of ``packages.json`` that says where these entries come from."""
 
