@@ -509,12 +509,14 @@ NEEDS: dict[str, str] = {
     "check: no network, as in an offline docker build (the apt steps before it build)",
     "official-nginx-stable-alpine-slim": "wget of nginx.org's signing key before its sha512 check: no network, as in an "
     "offline docker build (apk openssl installs before it; nginx.org's own apk repository is not modelled either)",
-    "official-node-22-alpine3.23": "curl of nodejs.org's tarball: no network, and no model of that download",
+    "official-node-22-alpine3.23": "curl of node's musl tarball (unofficial-builds.nodejs.org) before its sha256 check: "
+    "no network, as in an offline docker build (the apk steps before it install)",
     "official-python-3.12-slim-bookworm": "wget of CPython's source tarball (www.python.org) before its sha256 check: "
     "no network, as in an offline docker build (CPython's apt build deps install before it)",
     "official-redis-7.2-alpine": "wget of gosu's release (and its .asc) from github.com before its sha256 check: no "
     "network, as in an offline docker build (apk tzdata and gnupg install before it)",
-    "official-redis-7.2-debian": "wget of gosu's release from github.com: no network, and no model of that download",
+    "official-redis-7.2-debian": "wget of gosu's release (and its .asc) from github.com before its sha256 check: no "
+    "network, as in an offline docker build (apt-get install of ca-certificates, gnupg and wget before it builds)",
 }
 
 #: The corpus' base images the library will not have (tags older or newer than the library's,
