@@ -72,8 +72,8 @@ def _rows(name: str, root: Path = DATA) -> dict[str, list[Any]]:
     return table
 
 
-def _entry(row: list[Any], root: Path = DATA) -> Entry:
-    """One data row as an Entry.
+def _entry(row: list[Any], known: dict[str, str]) -> Entry:
+    """One data row as an Entry (``known``: ``"<size> <path>"`` -> hex digest of generated files).
 
     Rows: ``[path, "d", mode, uid?, gid?]``, ``[path, "f", mode, size, uid?, gid?]`` (generated
     bytes), ``[path, "t", mode, text, uid?, gid?]`` (real text), ``[path, "l", target]``.
@@ -81,17 +81,20 @@ def _entry(row: list[Any], root: Path = DATA) -> Entry:
     path, kind = row[0], row[1]
     if kind == "l":
         return Entry.symlink(row[2])
-    mode = int(row[2], 8)
+    mode = _MODES.get(row[2]) or int(row[2], 8)
     if kind == "d":
-        uid, gid = ([*row[3:5], 0, 0])[:2]
-        return Entry.directory(mode, uid, gid)
-    uid, gid = ([*row[4:6], 0, 0])[:2]
+        return Entry.directory(mode, *row[3:5]) if len(row) > 3 else Entry.directory(mode)
+    uid, gid = (row[4], row[5]) if len(row) > 5 else (row[4], 0) if len(row) > 4 else (0, 0)
+    if kind == "f":
+        digest = known.get(f"{row[3]} {path}")
+        return synthetic_entry(path, row[3], mode, uid, gid, digest=digest and "sha256:" + digest)
     if kind == "t":
         return Entry.file(row[3].encode(), mode, uid, gid)
-    if kind == "f":
-        known = digests.cached_file_digest(path, row[3], root) if _USE_CACHE else None
-        return synthetic_entry(path, row[3], mode, uid, gid, digest=known)
     raise ValueError(f"layer data row for {path!r} has unknown type {kind!r}")
+
+
+_MODES = {f"{mode:o}": mode for mode in (0o644, 0o755, 0o600, 0o700, 0o444, 0o555, 0o1777, 0o4755, 0o2755)}
+"""The common modes' octal text, parsed once (``int(text, 8)`` for the others)."""
 
 
 def _parents(paths: Iterable[str]) -> set[str]:
@@ -126,7 +129,8 @@ def layer(name: str, root: Path = DATA) -> Layer:
     if cached is not None:
         return cached
     rows = _rows(name, root)
-    entries = {path: _entry(row, root) for path, row in rows.items()}
+    files = digests.file_digests(root) if _USE_CACHE else {}  # without the cache: hash every file
+    entries = {path: _entry(row, files) for path, row in rows.items()}
     for missing in _parents(entries) - entries.keys():  # a tar lists every parent directory
         entries[missing] = Entry.directory(0o755)
     if name.startswith("alpine-3."):  # every Alpine release's database from the (3.20) apk catalogue
