@@ -172,6 +172,14 @@ def _make(
     return entry
 
 
+_MEMO_MIN = 1 << 16
+"""A file this large keeps its content digest once computed (among the last :data:`_MEMO_COUNT`):
+a cached build checksums the sources of each ``COPY --from`` again, and a built binary is
+megabytes."""
+_MEMO_COUNT = 128
+_DIGESTS: dict[int, tuple[Entry, str]] = {}
+"""``id(entry)`` -> (the entry, kept alive so that its id is not reused, and its digest)."""
+
 _TYPE_CHAR = {Kind.FILE: "-", Kind.DIR: "d", Kind.SYMLINK: "l", Kind.HARDLINK: "h", Kind.WHITEOUT: "c"}
 
 
@@ -348,13 +356,22 @@ class Entry:
                 yield self.source.read()
 
     def content_digest(self) -> str:
-        """``sha256:<hex>`` of a regular file's content (its stored digest when lazy)."""
+        """``sha256:<hex>`` of a regular file's content (its stored digest when lazy; a large
+        file's is remembered, see :data:`_MEMO_MIN`)."""
         if self.data is None and self.digest is not None:
             return self.digest
+        memo = _DIGESTS.get(id(self)) if self.size >= _MEMO_MIN else None
+        if memo is not None and memo[0] is self:
+            return memo[1]
         h = hashlib.sha256()
         for piece in self.iter_content():  # a sparse file is hashed in pieces, never whole
             h.update(piece)
-        return "sha256:" + h.hexdigest()
+        digest = "sha256:" + h.hexdigest()
+        if self.size >= _MEMO_MIN:
+            if len(_DIGESTS) >= _MEMO_COUNT:  # the oldest goes
+                _DIGESTS.pop(next(iter(_DIGESTS), 0), None)
+            _DIGESTS[id(self)] = (self, digest)
+        return digest
 
     @property
     def allocated(self) -> int:
