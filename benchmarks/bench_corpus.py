@@ -1,8 +1,9 @@
 """Build speed on the real-world corpus (issue 11 part 7): cold and cached, per Dockerfile.
 
-Goals: each Dockerfile of ``tests/corpus/dockerfiles`` builds cold in under 1 s and fully cached
-in under 50 ms.  Base tags the library will not have are replaced as the corpus
-test does (``SUBSTITUTE``).  A Dockerfile that cannot build yet (``NEEDS``) is timed up to its
+Goals: each Dockerfile of ``tests/corpus/dockerfiles`` builds cold (a new Engine: empty build
+cache) in under 1 s and fully cached in under 50 ms; the table shows the median and the worst of
+the rounds (the first round of a case may also load library images no case before it used).
+Base tags the library will not have are replaced as the corpus test does (``SUBSTITUTE``).  A Dockerfile that cannot build yet (``NEEDS``) is timed up to its
 error, and the table says where it stopped; the parse time of every one is shown too.
 
 Run: ``.venv/bin/python benchmarks/bench_corpus.py [--rounds N] [NAME ...]``.  It prints a
@@ -12,6 +13,7 @@ table; nothing here is a test, so a slow machine never fails CI.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -61,7 +63,14 @@ def main() -> None:
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()
     names = args.names or [*sorted(CASES), *TEMPLATES]
-    print(f"{'Dockerfile':44} {'parse ms':>8} {'cold s':>7} {'cached ms':>9}  outcome")
+    print(f"{args.rounds} rounds, each in a new Engine (the first also loads the library images it uses); "
+          f"goals: cold < {COLD_GOAL:.0f} s, cached < {CACHED_GOAL * 1000:.0f} ms (median); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    print(
+        f"{'Dockerfile':44} {'parse ms':>8} {'cold s':>6} {'worst':>6} {'cached ms':>9} {'worst':>6}  goal  outcome"
+    )
+    medians_cold: list[float] = []
+    medians_cached: list[float] = []
     worst_cold = worst_cached = 0.0
     for name in names:
         colds, cacheds, outcome, parse_ms = [], [], "", 0.0
@@ -84,13 +93,23 @@ def main() -> None:
         cold = statistics.median(colds)
         cached = statistics.median(cacheds) if cacheds else float("nan")
         if outcome == "built":
-            worst_cold, worst_cached = max(worst_cold, cold), max(worst_cached, cached)
-        flag = " !" if cold > COLD_GOAL or (cacheds and cached > CACHED_GOAL) else ""
-        print(f"{name:44} {parse_ms:8.1f} {cold:7.3f} {cached * 1000:9.1f}  {outcome}{flag}")
-    print(
-        f"\ngoals: cold < {COLD_GOAL:.0f} s, cached < {CACHED_GOAL * 1000:.0f} ms; "
-        f"worst of those that built: cold {worst_cold:.3f} s, cached {worst_cached * 1000:.1f} ms"
-    )
+            medians_cold.append(cold)
+            medians_cached.append(cached)
+            worst_cold, worst_cached = max(worst_cold, *colds), max(worst_cached, *cacheds)
+            goal = "ok" if cold < COLD_GOAL and cached < CACHED_GOAL else "OVER"
+        else:
+            goal = "-"  # stops before its end: its time says nothing about the goal
+        print(f"{name:44} {parse_ms:8.1f} {cold:6.3f} {max(colds):6.3f} {cached * 1000:9.1f} "
+              f"{max(cacheds, default=float('nan')) * 1000:6.1f}  {goal:4}  {outcome}", flush=True)  # fmt: skip
+    if medians_cold:
+        within = sum(
+            c < COLD_GOAL and k < CACHED_GOAL for c, k in zip(medians_cold, medians_cached, strict=True)
+        )
+        print(
+            f"\n{within} of {len(medians_cold)} that built meet both goals; slowest median cold "
+            f"{max(medians_cold):.3f} s (worst single {worst_cold:.3f} s), slowest median cached "
+            f"{max(medians_cached) * 1000:.1f} ms (worst single {worst_cached * 1000:.1f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -578,12 +578,15 @@ class _Builder:
             ):
                 position += 1
             self.dispatch(state, instr, (position, total), label)
-        state.image = Image.of(
+        final = Image.of(
             state.layers,
             state.config,
             state.history,
             created=state.history[-1].created if state.history else state.image.created,
         )
+        if "view" in state.image._cache and state.image.layers == final.layers:  # the same merged tree
+            final._cache["view"] = state.image.view  # (a COPY --from=<stage> reads it; cached builds too)
+        state.image = final
         return state
 
     def workdir_in_chain(self, stage: Stage) -> bool:

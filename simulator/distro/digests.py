@@ -27,11 +27,14 @@ from typing import Any
 
 from simulator.distro.jsondata import DATA, load
 
-__all__ = ["FILE", "FORMAT", "MIN_SIZE", "cached_file_digest", "cached_layer", "source_key", "stale_layers"]
+__all__ = ["FILE", "FORMAT", "MIN_SIZE", "cached_file_digest", "cached_layer", "file_digests", "source_key",
+           "stale_layers"]  # fmt: skip
 
 FILE = "digests.json"
 MIN_SIZE = 16384
-"""Generated files smaller than this are hashed when loaded instead of being listed."""
+"""Generated files smaller than this are hashed when loaded instead of being listed: listing
+them all doubled this file, which every image's load reads, to save ~5 ms of making node:22's
+entries (benchmarks/bench_library.py, docs/performance.md)."""
 
 FORMAT = "layerlab-distro-digests 1"
 """Part of every layer's source key: change it when the way rows become a tar changes."""
@@ -45,6 +48,12 @@ def _table(root: Path = DATA) -> dict[str, Any]:
     with path.open(encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
+
+
+def file_digests(root: Path = DATA) -> dict[str, str]:
+    """The ``files`` table: ``"<size> <path>"`` -> hex sha256 (callers must not change it)."""
+    files: dict[str, str] = _table(root)["files"]
+    return files
 
 
 def cached_file_digest(path: str, size: int, root: Path = DATA) -> str | None:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -72,8 +73,8 @@ def _rows(name: str, root: Path = DATA) -> dict[str, list[Any]]:
     return table
 
 
-def _entry(row: list[Any], root: Path = DATA) -> Entry:
-    """One data row as an Entry.
+def _entry(row: list[Any], known: dict[str, str]) -> Entry:
+    """One data row as an Entry (``known``: ``"<size> <path>"`` -> hex digest of generated files).
 
     Rows: ``[path, "d", mode, uid?, gid?]``, ``[path, "f", mode, size, uid?, gid?]`` (generated
     bytes), ``[path, "t", mode, text, uid?, gid?]`` (real text), ``[path, "l", target]``.
@@ -81,17 +82,20 @@ def _entry(row: list[Any], root: Path = DATA) -> Entry:
     path, kind = row[0], row[1]
     if kind == "l":
         return Entry.symlink(row[2])
-    mode = int(row[2], 8)
+    mode = _MODES.get(row[2]) or int(row[2], 8)
     if kind == "d":
-        uid, gid = ([*row[3:5], 0, 0])[:2]
-        return Entry.directory(mode, uid, gid)
-    uid, gid = ([*row[4:6], 0, 0])[:2]
+        return Entry.directory(mode, *row[3:5]) if len(row) > 3 else Entry.directory(mode)
+    uid, gid = (row[4], row[5]) if len(row) > 5 else (row[4], 0) if len(row) > 4 else (0, 0)
+    if kind == "f":
+        digest = known.get(f"{row[3]} {path}")
+        return synthetic_entry(path, row[3], mode, uid, gid, digest=digest and "sha256:" + digest)
     if kind == "t":
         return Entry.file(row[3].encode(), mode, uid, gid)
-    if kind == "f":
-        known = digests.cached_file_digest(path, row[3], root) if _USE_CACHE else None
-        return synthetic_entry(path, row[3], mode, uid, gid, digest=known)
     raise ValueError(f"layer data row for {path!r} has unknown type {kind!r}")
+
+
+_MODES = {f"{mode:o}": mode for mode in (0o644, 0o755, 0o600, 0o700, 0o444, 0o555, 0o1777, 0o4755, 0o2755)}
+"""The common modes' octal text, parsed once (``int(text, 8)`` for the others)."""
 
 
 def _parents(paths: Iterable[str]) -> set[str]:
@@ -120,30 +124,101 @@ def without_digest_cache() -> Iterator[None]:
         _USE_CACHE = saved
 
 
-def layer(name: str, root: Path = DATA) -> Layer:
-    """The layer described by ``data/layers/<name>.json`` (built once, then shared)."""
-    cached = _LAYERS.get((root, name)) if _USE_CACHE else None
-    if cached is not None:
-        return cached
+def _layer_entries(name: str, root: Path, use_cache: bool) -> dict[str, Entry]:
+    """Layer ``name``'s path -> entry table, in tar order (``use_cache``: digests.json's digests)."""
     rows = _rows(name, root)
-    entries = {path: _entry(row, root) for path, row in rows.items()}
+    files = digests.file_digests(root) if use_cache else {}  # without the cache: hash every file
+    entries = {path: _entry(row, files) for path, row in rows.items()}
     for missing in _parents(entries) - entries.keys():  # a tar lists every parent directory
         entries[missing] = Entry.directory(0o755)
     if name.startswith("alpine-3."):  # every Alpine release's database from the (3.20) apk catalogue
         text = catalogue.apk_installed_db(catalogue.apk_base_names(root), root)
         entries["/lib/apk/db/installed"] = Entry.file(text.encode())
-    comment = load(f"layers/{name}.json", root).get("comment", "")
     # The rows' paths are absolute and normalised (``check`` verifies it) and hold no hard links,
     # so what Layer.of would add is only its order; building the Layer directly saves the
     # per-path validation (a third of loading debian:12).
-    ordered = {path: entries[path] for path in sorted(entries, key=path_sort_key)}
-    built = Layer(MappingProxyType(ordered), name, comment)
-    if not _USE_CACHE:
-        return built
-    known = digests.cached_layer(name, root)
-    if known is not None:  # the tar's digest, precomputed from these very rows (digests.py)
+    return {path: entries[path] for path in sorted(entries, key=path_sort_key)}
+
+
+class _LazyEntries(Mapping[str, Entry]):
+    """A library layer's entries, made from its rows the first time anything reads them.
+
+    An image's ID, history and config need only its layers' DiffIDs, which ``digests.json``
+    holds; a layer's ~10,000 entries take most of an image's load, so they wait until a build,
+    a container or a diagram looks inside.  Once made they are the same objects on every read
+    (made under a lock: a second thread waits for the first one's table).
+    """
+
+    __slots__ = ("_lock", "_make", "_table")
+
+    def __init__(self, make: Callable[[], dict[str, Entry]]) -> None:
+        self._make: Callable[[], dict[str, Entry]] | None = make
+        self._table: Mapping[str, Entry] | None = None
+        self._lock = threading.Lock()
+
+    def _entries(self) -> Mapping[str, Entry]:
+        table = self._table
+        if table is None:
+            with self._lock:
+                if self._table is None:
+                    assert self._make is not None
+                    self._table = MappingProxyType(self._make())
+                    self._make = None
+                table = self._table
+        return table
+
+    def __getitem__(self, path: str) -> Entry:
+        return self._entries()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries())
+
+    def __len__(self) -> int:
+        return len(self._entries())
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._entries()
+
+    def keys(self) -> KeysView[str]:
+        return self._entries().keys()
+
+    def items(self) -> ItemsView[str, Entry]:
+        return self._entries().items()
+
+    def values(self) -> ValuesView[Entry]:
+        return self._entries().values()
+
+    def get(self, path: str, default: Any = None) -> Any:
+        return self._entries().get(path, default)
+
+    def __eq__(self, other: object) -> bool:
+        return self._entries() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        made = "made" if self._table is not None else "not made yet"
+        return f"<library layer entries, {made}>"
+
+
+def layer(name: str, root: Path = DATA) -> Layer:
+    """The layer described by ``data/layers/<name>.json`` (built once, then shared).
+
+    With its DiffID in ``digests.json`` the layer's entries are made when first read (see
+    :class:`_LazyEntries`); without it (stale data, or :func:`without_digest_cache`) at once.
+    """
+    cached = _LAYERS.get((root, name)) if _USE_CACHE else None
+    if cached is not None:
+        return cached
+    comment = load(f"layers/{name}.json", root).get("comment", "")
+    known = digests.cached_layer(name, root) if _USE_CACHE else None
+    if known is None:
+        built = Layer(MappingProxyType(_layer_entries(name, root, _USE_CACHE)), name, comment)
+    else:  # the tar's digest, precomputed from these very rows (digests.py)
+        built = Layer(_LazyEntries(lambda: _layer_entries(name, root, True)), name, comment)
         built._cache["diff_id"], built._cache["tar_size"] = known
-    _LAYERS[(root, name)] = built
+    if _USE_CACHE:
+        _LAYERS[(root, name)] = built
     return built
 
 

@@ -64,6 +64,7 @@ from .paths import (
 )
 from .permissions import ROOT, Credentials, allows, in_group, may_hardlink, mode_without_privileges
 from .union import UnionView
+from .upper_table import UpperTable
 
 __all__ = ["CopyOnWrite"]
 
@@ -152,7 +153,7 @@ class CopyOnWrite(OptionsState):
         self.credentials: Credentials = ROOT
         self.copy_ups: list[CopyUp] = []
         self._check = check
-        self._upper: dict[str, Entry] = {}
+        self._upper = UpperTable()
         self._children: dict[str, set[str]] = {"/": set()}
         self._touched: set[str] = set()
         self._nodes: weakref.WeakSet[_Node] = weakref.WeakSet()
@@ -459,10 +460,7 @@ class CopyOnWrite(OptionsState):
                 node.path = real + node.path[len(source) :]
 
     def _links_to(self, path: str) -> list[str]:
-        return sorted(
-            (p for p, e in self._upper.items() if e.kind is Kind.HARDLINK and e.target == path),
-            key=path_sort_key,
-        )
+        return sorted(self._upper.links_to(path), key=path_sort_key)
 
     def _promote_links(self, path: str) -> str | None:
         """Before ``path`` goes away, hand its content to one of the hard links naming it (returned)."""
@@ -942,7 +940,7 @@ class CopyOnWrite(OptionsState):
         """
         self._redirects = dict(redirects or {})
         self._metacopy = set(metacopy)
-        self._upper = {}
+        self._upper = UpperTable()
         self._children = {"/": set()}
         self._used = None
         for path in sorted(entries, key=path_sort_key):
@@ -966,7 +964,7 @@ class CopyOnWrite(OptionsState):
     def discard(self) -> None:
         """Drop the writable layer (the container was removed)."""
         self._redirects, self._metacopy, self._index = {}, set(), {}
-        self._upper = {}
+        self._upper = UpperTable()
         self._children = {"/": set()}
         self._touched = set()
         self._used = None

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .fs import ContainerFS
     from .overlay_options import OverlayOptions
     from .union import UnionView
+    from .upper_table import UpperTable
 
 __all__ = ["FIRST_UPPER_INODE", "OptionsState", "changeset_entries"]
 
@@ -47,7 +48,7 @@ class OptionsState:
     lower: UnionView
     options: OverlayOptions
     mounts: dict[str, Entry]
-    _upper: dict[str, Entry]
+    _upper: UpperTable
     _children: dict[str, set[str]]
     _redirects: dict[str, str]
     _metacopy: set[str]
