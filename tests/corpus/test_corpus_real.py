@@ -61,9 +61,6 @@ FAILS_WITHOUT_RUN: dict[str, WithoutRun] = {
     "microservices-demo-currencyservice": WithoutRun(
         "COPY --from=builder /usr/src/app/node_modules ./node_modules", "builder", (39,)
     ),
-    "microservices-demo-emailservice": WithoutRun(
-        "COPY --from=builder /usr/local/lib/python3.14/ /usr/local/lib/python3.14/", "builder", (48,)
-    ),
     "microservices-demo-frontend": WithoutRun(
         "COPY --from=builder /go/bin/frontend /src/server", "builder", (34,)
     ),
