@@ -35,6 +35,11 @@ KINDS = [tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE]
         ("etc/passwd", 0o100644, 0, 0, 1234, ""),
         ("x" * 100, 0o4755, 0, 0, 0, "y" * 100),  # both names exactly fill their fields
         ("x" * 101, 0o644, 0, 0, 0, "y" * 101),  # one more: PAX records
+        ("x" * 101, 0o644, 0, 0, 0, ""),  # a long name only
+        ("x", 0o644, 0, 0, 0, "y" * 101),  # a long link only
+        ("d/" * 45 + "x" * 2, 0o644, 0, 0, 0, ""),  # 92: its record is 99 bytes
+        ("d/" * 45 + "x" * 5, 0o644, 0, 0, 0, ""),  # 95: its record would be 99 + 3, so 103
+        ("n" * 600, 0o644, 0, 0, 0, "l" * 1000),  # records longer than a block
         ("caf\u00e9", 0o644, 0, 0, 0, "\u00e9"),  # not ASCII: PAX records
         ("u", 0o644, 8**7 - 1, 8**7 - 1, 8**11 - 1, ""),  # the largest USTAR numbers
         ("u", 0o644, 8**7, 8**7, 8**11, ""),  # one more: PAX records
@@ -50,15 +55,17 @@ def test_header_is_tarfiles_at_the_limits(
 
 
 @given(
-    name=st.text(min_size=1, max_size=120),
+    name=st.one_of(st.text(min_size=1, max_size=120), st.text("ab/", min_size=90, max_size=1200)),
     kind=st.sampled_from(KINDS),
     mode=st.integers(0, 0o177777),
     uid=st.integers(0, 8**7 + 5),
     gid=st.integers(0, 8**7 + 5),
     size=st.one_of(st.integers(0, 1 << 20), st.integers(8**11 - 2, 8**11 + 2)),
-    linkname=st.text(max_size=120),
+    linkname=st.one_of(st.text(max_size=120), st.text("ab/", min_size=90, max_size=1200)),
 )
-def test_header_is_tarfiles(name: str, kind: bytes, mode: int, uid: int, gid: int, size: int, linkname: str) -> None:
+def test_header_is_tarfiles(
+    name: str, kind: bytes, mode: int, uid: int, gid: int, size: int, linkname: str
+) -> None:
     assert _header(name, kind, mode, uid, gid, size, linkname) == tarfile_header(
         name, kind, mode, uid, gid, size, linkname
     )
@@ -85,3 +92,12 @@ def test_extended_views_read_in_any_order_are_the_eager_trees(order: list[int]) 
     for number in order:  # each read makes its tree from the nearest one below that has one
         assert tree(views[number]) == tree(UnionView(LAYERS[: number + 1]))
         assert len(views[number]) == len(UnionView(LAYERS[: number + 1]))
+
+
+@pytest.mark.parametrize("length", [*range(95, 110), *range(985, 1000), 9985, 9990, 9995, 10000])
+def test_pax_record_lengths_are_tarfiles(length: int) -> None:
+    """The record's length counts its own digits: every length where that gains a digit."""
+    name = ("abcdefgh/" * (length // 9 + 1))[:length]
+    assert _header(name, tarfile.REGTYPE, 0o644, 0, 0, 0, "") == tarfile_header(
+        name, tarfile.REGTYPE, 0o644, 0, 0, 0, ""
+    )
