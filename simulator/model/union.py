@@ -9,8 +9,9 @@ sees:
 - a non-directory over a directory hides the whole lower subtree;
 - whiteouts and opaque markers apply to lower layers only, never to their own layer.
 
-:class:`UnionView` computes that tree once (it is immutable, like its layers), so a lookup
-costs the same whatever the number of layers.  Hard links are resolved to the file they name.
+:class:`UnionView` computes that tree once, when it is first read (it is immutable, like its
+layers), so a lookup costs the same whatever the number of layers.  A view extended by one layer
+makes its tree from the view below it, and one nobody reads (a fully cached build's) costs nothing.  Hard links are resolved to the file they name.
 """
 
 from __future__ import annotations
@@ -171,30 +172,32 @@ class UnionView:
         self._links: dict[int, list[str]] | None = None  # id(file entry) -> its names, built on first ask
         self._dir_links: dict[str, int] = {}  # directory -> st_nlink, computed on first ask
         self._file_links: dict[int, int] | None = None  # id(file entry) -> names in its layer
-        # the merged tree, or None until first read when this view extends ``_below`` by its
-        # top layer (a fully cached build stacks layers whose trees nobody reads)
+        # the merged tree, made when first read (a fully cached build stacks layers whose trees
+        # nobody reads): from ``_below`` (this view is it plus one layer on top) or from scratch
         self._made: Tree | None = _tree
         self._below = _below
-        if _tree is None and _below is None:
-            self._made = Tree()
-            for number, layer in enumerate(self.layers):
-                self._made.apply(layer, number)
 
     @property
     def _tree(self) -> Tree:
         made = self._made
         if made is None:
-            # the nearest view below with a tree, then every layer above it, applied to one copy
+            # the nearest view below with a tree (made here if it is made from scratch), then
+            # every layer above it, applied to one copy
             pending: list[UnionView] = []
-            view: UnionView = self
-            while view._made is None:
+            view = self
+            while view._made is None and view._below is not None:
                 pending.append(view)
-                assert view._below is not None  # a view without a tree extends one
                 view = view._below
-            made = view._made.copy()
-            for above in reversed(pending):
-                made.apply(above.layers[-1], len(above.layers) - 1)
-            self._made, self._below = made, None
+            made = view._made
+            if made is None:
+                made = view._made = Tree()
+                for number, layer in enumerate(view.layers):
+                    made.apply(layer, number)
+            if pending:
+                made = made.copy()
+                for above in reversed(pending):
+                    made.apply(above.layers[-1], len(above.layers) - 1)
+                self._made, self._below = made, None
         return made
 
     def extended(self, layer: Layer) -> UnionView:
