@@ -495,6 +495,7 @@ class _Builder:
                 list(parent.args),
             )
         image = Image.of([]) if base == "scratch" else self.image_or_fail(base, f"FROM {base}", stage.from_)
+        image.view  # noqa: B018 - its merged view (made when first read), which the stage's images extend
         config = image.config
         if base == "scratch":  # BuildKit's empty image (dockerui emptyImage): WorkingDir "/" and PATH
             config = replace(config, working_dir="/")

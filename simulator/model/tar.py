@@ -31,9 +31,64 @@ def tar_member_name(path: str) -> str:
     return path.lstrip("/")
 
 
+_USTAR_MAX = 8**7  # uid and gid fit in 7 octal digits, the size in 11
+_SIZE_MAX = 8**11
+_MAGIC = tarfile.POSIX_MAGIC  # b"ustar\x0000"
+_TAIL = b"\0" * (32 + 32 + 8 + 8 + 155 + 12)  # empty uname, gname, devmajor, devminor, prefix; padding
+
+
+def _ustar(name: bytes, kind: bytes, mode: int, uid: int, gid: int, size: int, linkname: bytes) -> bytes:
+    """A USTAR block as tarfile packs it (mtime 0, no owner names, no device numbers)."""
+    head = b"".join(
+        (
+            name[:100].ljust(100, b"\0"),
+            b"%07o\0%07o\0%07o\0%011o\0" % (mode & 0o7777, uid, gid, size),
+            b"00000000000\0        ",  # mtime 0, the checksum field as spaces while summing
+            kind,
+            linkname[:100].ljust(100, b"\0"),
+            _MAGIC,
+            _TAIL,
+        )
+    )
+    return b"%s%06o\0%s" % (head[:148], sum(head), head[155:])
+
+
+def _pax_record(keyword: bytes, value: bytes) -> bytes:
+    """``"<length> <keyword>=<value>\\n"`` where the length counts its own digits (POSIX pax)."""
+    body = len(keyword) + len(value) + 3  # the space, "=" and newline
+    length = body + len(str(body))
+    if len(str(length)) != len(str(body)):  # one more digit in the total
+        length += 1
+    return b"%d %s=%s\n" % (length, keyword, value)
+
+
 def _header(
     name: str, kind: bytes, mode: int, uid: int, gid: int, size: int = 0, linkname: str = ""
 ) -> bytes:
+    """One member's header, exactly as ``tarfile`` writes it in PAX format (mtime 0, no owner
+    names).  The usual member (ASCII names, small numbers) is packed here directly, several
+    times faster than ``tarfile``, with a PAX ``path``/``linkpath`` record before it where a
+    name is longer than USTAR's 100 bytes; any other member goes through ``tarfile``."""
+    if kind == tarfile.DIRTYPE and not name.endswith("/"):
+        name += "/"  # as tarfile names a directory
+    if (
+        name.isascii()
+        and linkname.isascii()
+        and 0 <= uid < _USTAR_MAX
+        and 0 <= gid < _USTAR_MAX
+        and 0 <= size < _SIZE_MAX
+    ):
+        raw_name, raw_link = name.encode(), linkname.encode()
+        block = _ustar(raw_name, kind, mode, uid, gid, size, raw_link)
+        if len(raw_name) <= 100 and len(raw_link) <= 100:
+            return block
+        records = b""
+        if len(raw_name) > 100:
+            records += _pax_record(b"path", raw_name)
+        if len(raw_link) > 100:
+            records += _pax_record(b"linkpath", raw_link)
+        pax = _ustar(b"././@PaxHeader", b"x", 0, 0, 0, len(records), b"")
+        return pax + records + _padding(len(records)) + block
     info = tarfile.TarInfo(name)
     info.type = kind
     info.mode = mode & 0o7777

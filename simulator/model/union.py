@@ -9,8 +9,9 @@ sees:
 - a non-directory over a directory hides the whole lower subtree;
 - whiteouts and opaque markers apply to lower layers only, never to their own layer.
 
-:class:`UnionView` computes that tree once (it is immutable, like its layers), so a lookup
-costs the same whatever the number of layers.  Hard links are resolved to the file they name.
+:class:`UnionView` computes that tree once, when it is first read (it is immutable, like its
+layers), so a lookup costs the same whatever the number of layers.  A view extended by one layer
+makes its tree from the view below it, and one nobody reads (a fully cached build's) costs nothing.  Hard links are resolved to the file they name.
 """
 
 from __future__ import annotations
@@ -161,32 +162,56 @@ class UnionView:
         []
     """
 
-    __slots__ = ("_dir_links", "_file_links", "_inodes", "_links", "_tree", "layers")
+    __slots__ = ("_below", "_dir_links", "_file_links", "_inodes", "_links", "_made", "layers")
 
-    def __init__(self, layers: Sequence[Layer], *, _tree: Tree | None = None) -> None:
+    def __init__(
+        self, layers: Sequence[Layer], *, _tree: Tree | None = None, _below: UnionView | None = None
+    ) -> None:
         self.layers = tuple(layers)
         self._inodes: dict[int, int] = {}  # id(entry) -> inode number, given on first ask
         self._links: dict[int, list[str]] | None = None  # id(file entry) -> its names, built on first ask
         self._dir_links: dict[str, int] = {}  # directory -> st_nlink, computed on first ask
         self._file_links: dict[int, int] | None = None  # id(file entry) -> names in its layer
-        if _tree is not None:
-            self._tree = _tree
-            return
-        self._tree = Tree()
-        for number, layer in enumerate(self.layers):
-            self._tree.apply(layer, number)
+        # the merged tree, made when first read (a fully cached build stacks layers whose trees
+        # nobody reads): from ``_below`` (this view is it plus one layer on top) or from scratch
+        self._made: Tree | None = _tree
+        self._below = _below
+
+    @property
+    def _tree(self) -> Tree:
+        made = self._made
+        if made is None:
+            # the nearest view below with a tree (made here if it is made from scratch), then
+            # every layer above it, applied to one copy
+            pending: list[UnionView] = []
+            view = self
+            while view._made is None and view._below is not None:
+                pending.append(view)
+                view = view._below
+            made = view._made
+            if made is None:
+                made = view._made = Tree()
+                for number, layer in enumerate(view.layers):
+                    made.apply(layer, number)
+            if pending:
+                made = made.copy()
+                for above in reversed(pending):
+                    made.apply(above.layers[-1], len(above.layers) - 1)
+                self._made, self._below = made, None
+        return made
 
     def extended(self, layer: Layer) -> UnionView:
-        """The view of these layers plus ``layer`` on top (this view is not changed)."""
-        tree = self._tree.copy()
-        tree.apply(layer, len(self.layers))
-        return UnionView((*self.layers, layer), _tree=tree)
+        """The view of these layers plus ``layer`` on top (this view is not changed).
+
+        The new view's tree is made when first read, from this one's.
+        """
+        return UnionView((*self.layers, layer), _below=self)
 
     # -- raw (no symlink following) -----------------------------------------------------------
     @tree_lookup  # the merged tree's directories have directories as ancestors (Tree.put)
     def lookup(self, path: str) -> Entry | None:
         """The visible entry at a normalised path, without following symlinks."""
-        found = self._tree.index.get(path)
+        found = (self._made or self._tree).index.get(path)
         return found[0] if found is not None else None
 
     def origin(self, path: str) -> Origin | None:
