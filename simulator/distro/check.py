@@ -1,6 +1,6 @@
 """The validator of ``data/``: ``python -m simulator.distro check [DATA_DIR]``.
 
-Three kinds of check, each problem reported on one line as ``file: record: field: what is wrong``:
+Four kinds of check, each problem reported on one line as ``file: record: field: what is wrong``:
 
 1. **Form and schema.**  Every file parses, is in the canonical form of
    :func:`simulator.distro.jsondata.dumps`, and holds what the loaders expect: the keys of an image
@@ -11,8 +11,11 @@ Three kinds of check, each problem reported on one line as ``file: record: field
    ``images.json`` documents; more than 15% apart is a problem (the tolerance of tests/distro).
 3. **Commands.**  In every image whose config sets ``PATH``: each directory on it exists, each
    symlink in those directories resolves to a file, and ``/bin/sh`` is there.
+4. **Symlinks** (:mod:`~simulator.distro.check_links`).  No symlink of a layer has entries under it
+   in that layer or a lower one of an image it is in (``/usr/bin -> usr/bin`` beside
+   ``/usr/bin/[``: real tools refuse such a layer), and none points at itself or into a loop.
 
-The image checks run only when the files are sound, since a broken file cannot be built.
+The symlink and image checks run only when the files are sound, since a broken file cannot be built.
 
 Examples:
     >>> report = check()
@@ -33,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator.distro import digests, library
+from simulator.distro.check_links import link_problems
 from simulator.distro.check_toolchains import check_npm, check_pip
-from simulator.distro.jsondata import DATA, data_files, dumps
+from simulator.distro.jsondata import DATA, data_files, dumps, load
 from simulator.model.entries import Kind
 from simulator.model.image import Image
 from simulator.reference import normalize_ref
@@ -474,6 +478,37 @@ def _image_checks(root: Path, report: Report) -> None:
         report.problems.extend(_command_problems(key, image, report.notes, frozenset(known)))
 
 
+def _layer_chain(root: Path, key: str) -> list[str]:
+    """The layer names of image ``key``, its base image's first, bottom to top."""
+    spec = library._images(root)[key]
+    below = (
+        _layer_chain(root, library._tag_index(root)[normalize_ref(spec["base"])]) if "base" in spec else []
+    )
+    return [*below, *spec["layers"]]
+
+
+def _link_checks(root: Path, report: Report) -> None:
+    """Symlinks with entries under them, pointing at themselves or into a loop (:mod:`.check_links`)."""
+    chains = [(key, _layer_chain(root, key)) for key in library._images(root)]
+    seen: set[tuple[str, str]] = set()
+    for name, path, message in link_problems(chains, lambda layer: library._rows(layer, root)):
+        where = _defined_in(root, name, path)  # the file with the row (a layer may include another)
+        if (where, path) not in seen:
+            seen.add((where, path))
+            report.problems.append(Problem(f"layers/{where}.json", f"rows {json.dumps(path)}", "l", message))
+
+
+def _defined_in(root: Path, name: str, path: str) -> str:
+    """The layer file whose own rows give ``path`` its row in layer ``name`` (its own, else an ``include``)."""
+    spec = load(f"layers/{name}.json", root)
+    if any(row[0] == path for row in spec["rows"]):
+        return name
+    for included in reversed(spec.get("include", ())):
+        if path in library._rows(included, root):
+            return _defined_in(root, included, path)
+    return name
+
+
 def _command_problems(key: str, image: Image, notes: list[Problem], known: frozenset[str]) -> list[Problem]:
     record = f"images[{json.dumps(key)}]"
     path = image.config.env_dict().get("PATH")
@@ -531,6 +566,8 @@ def check(root: Path = DATA) -> Report:
     files = _Files(root)
     files.run()
     report = Report(problems=files.problems)
+    if not report.problems:
+        _link_checks(root, report)
     if not report.problems:
         _image_checks(root, report)
     if not report.problems and digests.FILE in files.data:  # stale digests matter once all else is right

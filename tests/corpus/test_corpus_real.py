@@ -80,18 +80,7 @@ FAILS_WITHOUT_RUN: dict[str, WithoutRun] = {
 }
 
 #: Disagreements that are known and not fixed: case -> reason (xfail, strict).
-_TRIXIE_USR = (
-    "model bug, not the real builders': the library's debian-trixie-slim layer holds /usr/bin -> "
-    "usr/bin (and /usr/sbin, /usr/lib, /usr/lib64 alike: symlinks to themselves) with files under "
-    "them; simulator/distro/generate/debian.py _canonical() maps base-files' ./bin -> usr/bin "
-    "symlink onto /usr/bin. buildah (creating the build container) and docker load refuse the "
-    "exported layer alike: 'open /usr/bin/[: no such file or directory'"
-)
-DIFFERS: dict[str, str] = {
-    "awesome-compose-fastapi": _TRIXIE_USR + " (python:3.10-slim is built on it)",
-    "official-httpd-2.4": _TRIXIE_USR,
-    "voting-app-seed-data": _TRIXIE_USR + " (python:3.10-slim is built on it)",
-}
+DIFFERS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -150,8 +150,15 @@ def minbase(archive: Archive, extra: Iterable[str] = ()) -> list[str]:
 _MERGED = {"/bin": "/usr/bin", "/sbin": "/usr/sbin", "/lib": "/usr/lib", "/lib64": "/usr/lib64"}
 
 
-def _canonical(path: str) -> str:
+def _canonical(path: str, symlink: bool = False) -> str:
+    """``path`` as it lands on a merged-/usr system: ``/bin/ls`` is ``/usr/bin/ls``.
+
+    The merged-/usr links themselves stay where they are: trixie's base-files ships
+    ``./bin -> usr/bin`` (``/sbin``, ``/lib``, ``/lib64`` alike), and moving that link to
+    ``/usr/bin`` would make ``/usr/bin -> usr/bin``, a link with the programs under it."""
     for old, new in _MERGED.items():
+        if path == old and symlink:
+            return path
         if path == old or path.startswith(old + "/"):
             return new + path[len(old) :]
     return path
@@ -171,7 +178,7 @@ def deb_rows(deb: Path) -> list[list[Any]]:
     rows: list[list[Any]] = []
     with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
         for member in tar:
-            path = _canonical(posixpath.normpath("/" + member.name.lstrip("./")))
+            path = _canonical(posixpath.normpath("/" + member.name.lstrip("./")), member.issym())
             if path == "/":
                 continue
             mode = f"{member.mode & 0o7777:o}"
