@@ -840,8 +840,11 @@ class CopyOnWrite(OptionsState):
             entry = self._lookup(a)
             return entry is not None and entry.kind is Kind.FILE and self.inode_key(a) == self.inode_key(b)
         if ua is None and ub is None:
+            # index=off: two lower names of one file are two overlay inodes (ovl_hash_bylower:
+            # "No, if lower hardlink is or will be broken on copy up"), so rename(2) between
+            # them moves the name; with index=on they are one inode, hashed by the lower one
             la, lb = self._lower_entry(a), self._lower_entry(b)
-            return la is not None and la is lb and la.kind is Kind.FILE
+            return self.options.index and la is not None and la is lb and la.kind is Kind.FILE
         if ua is None or ub is None:
             return False
         holder_a = ua.target if ua.kind is Kind.HARDLINK else a
@@ -886,6 +889,12 @@ class CopyOnWrite(OptionsState):
         redirect = self._redirect_for(source, real) if was_merge else ""
         holder = self._copy_up(source, "rename", data=False)
         self._copy_up_parents(real, f"rename {real}")
+        # still the image's file that real names below (a hard link): same mtime, no docker diff C
+        same_file_below = not is_dir and self._upper[holder] is self._lower_entry(real)
+        heir = None
+        if target is not None:  # the replaced file lives on in its other names (as unlink)
+            self._detach(real)
+            heir = self._promote_links(real)  # before the links to source are pointed at real
         if holder != source:  # a hard link: the moved name keeps pointing at the same content
             moved: dict[str, Entry] = {real: self._upper[source]}
         else:
@@ -901,10 +910,8 @@ class CopyOnWrite(OptionsState):
             real + p[len(source) :] for p in self._touched if p == source or p.startswith(source + "/")
         }
         lower_at_source = self._lower_entry(source) is not None
-        if target is not None:
-            self._detach(real)
-            if self.options.index and target.kind is Kind.FILE:
-                self._index_before_unlink(real, self._promote_links(real))
+        if target is not None and self.options.index and target.kind is Kind.FILE:
+            self._index_before_unlink(real, heir)
         self._remap(source, real)
         self._drop(source)
         if lower_at_source:
@@ -922,7 +929,7 @@ class CopyOnWrite(OptionsState):
             self._upper[real] = replace(moved[real], opaque=True)
         self._touched |= touched
         self._used = None
-        if target is not None or self._lower_entry(real) is not None:
+        if (target is not None or self._lower_entry(real) is not None) and not same_file_below:
             self._touched.add(real)
 
     # ------------------------------------------------------------------ the writable layer
