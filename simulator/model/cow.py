@@ -703,9 +703,15 @@ class CopyOnWrite(OptionsState):
             path,
             True,
             "chmod",
-            lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777),
+            lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=self._chmod_mode(e, mode)),
             lambda e: self.credentials.uid in (0, e.uid),  # only the owner (or root) may chmod
         )
+
+    def _chmod_mode(self, entry: Entry, mode: int) -> int:
+        """setattr_prepare: a caller neither root nor in the file's group cannot set setgid
+        (silently dropped, for directories too)."""
+        who = self.credentials
+        return mode & (0o5777 if who.uid != 0 and not in_group(who, entry.gid) else 0o7777)
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
         """Change owner (``-1`` keeps a value); copies a lower file up whole.

@@ -286,3 +286,38 @@ def test_replacing_a_linked_name_keeps_the_file_in_its_other_names(backend: Over
         assert [m for m, _ in outcomes] == [k for _, k in outcomes]
         assert real.read_file("/new") == b"x"
         assert not differences(snapshot(model), snapshot(real))
+
+
+CHMOD_SETGID = [
+    ("become", 1000),
+    ("chmod", "/f", 0o2755),
+    ("chmod", "/d", 0o2755),
+    ("become", 0),
+    ("chmod", "/g", 0o2755),
+]
+NOT_IN_GROUP = {
+    "/f": Entry.file(b"", 0o644, 1000),
+    "/d": Entry.directory(0o755, 1000),
+    "/g": Entry.file(b"", 0o644, 1000),
+}
+
+
+def test_model_chmod_by_an_owner_outside_the_group_drops_setgid() -> None:
+    """Found by test_parity (seed 404): chmod 2755 by uid 1000 of its own file of group 0.
+    ``setattr_prepare`` drops S_ISGID when the caller is not in the group and not root
+    (directories too); root keeps it."""
+    model = Container(Image.of([Layer.of(NOT_IN_GROUP)]))
+    for op in CHMOD_SETGID:
+        assert str(run_op(model, op)) == "ok"
+    assert [oct(model.stat(p).mode) for p in ("/f", "/d", "/g")] == ["0o755", "0o755", "0o2755"]
+
+
+@pytest.mark.real
+def test_chmod_by_an_owner_outside_the_group_drops_setgid(backend: OverlayBackend) -> None:
+    image = Image.of([Layer.of(NOT_IN_GROUP)])
+    model = Container(image)
+    with backend.new_container(image) as real:
+        for op in CHMOD_SETGID:
+            assert str(run_op(real, op)) == str(run_op(model, op))
+        assert [oct(real.stat(p).mode) for p in ("/f", "/d", "/g")] == ["0o755", "0o755", "0o2755"]
+        assert not differences(snapshot(model), snapshot(real))
