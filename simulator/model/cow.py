@@ -701,9 +701,15 @@ class CopyOnWrite(OptionsState):
             path,
             True,
             "chmod",
-            lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=mode & 0o7777),
+            lambda e: e if e.kind is Kind.SYMLINK else replace(e, mode=self._chmod_mode(e, mode)),
             lambda e: self.credentials.uid in (0, e.uid),  # only the owner (or root) may chmod
         )
+
+    def _chmod_mode(self, entry: Entry, mode: int) -> int:
+        """setattr_prepare: a caller neither root nor in the file's group cannot set setgid
+        (silently dropped, for directories too)."""
+        who = self.credentials
+        return mode & (0o5777 if who.uid != 0 and not in_group(who, entry.gid) else 0o7777)
 
     def chown(self, path: str, uid: int, gid: int, *, follow_symlinks: bool = True) -> None:
         """Change owner (``-1`` keeps a value); copies a lower file up whole.
@@ -838,8 +844,11 @@ class CopyOnWrite(OptionsState):
             entry = self._lookup(a)
             return entry is not None and entry.kind is Kind.FILE and self.inode_key(a) == self.inode_key(b)
         if ua is None and ub is None:
+            # index=off: two lower names of one file are two overlay inodes (ovl_hash_bylower:
+            # "No, if lower hardlink is or will be broken on copy up"), so rename(2) between
+            # them moves the name; with index=on they are one inode, hashed by the lower one
             la, lb = self._lower_entry(a), self._lower_entry(b)
-            return la is not None and la is lb and la.kind is Kind.FILE
+            return self.options.index and la is not None and la is lb and la.kind is Kind.FILE
         if ua is None or ub is None:
             return False
         holder_a = ua.target if ua.kind is Kind.HARDLINK else a
@@ -884,6 +893,12 @@ class CopyOnWrite(OptionsState):
         redirect = self._redirect_for(source, real) if was_merge else ""
         holder = self._copy_up(source, "rename", data=False)
         self._copy_up_parents(real, f"rename {real}")
+        # still the image's file that real names below (a hard link): same mtime, no docker diff C
+        same_file_below = not is_dir and self._upper[holder] is self._lower_entry(real)
+        heir = None
+        if target is not None:  # the replaced file lives on in its other names (as unlink)
+            self._detach(real)
+            heir = self._promote_links(real)  # before the links to source are pointed at real
         if holder != source:  # a hard link: the moved name keeps pointing at the same content
             moved: dict[str, Entry] = {real: self._upper[source]}
         else:
@@ -899,10 +914,8 @@ class CopyOnWrite(OptionsState):
             real + p[len(source) :] for p in self._touched if p == source or p.startswith(source + "/")
         }
         lower_at_source = self._lower_entry(source) is not None
-        if target is not None:
-            self._detach(real)
-            if self.options.index and target.kind is Kind.FILE:
-                self._index_before_unlink(real, self._promote_links(real))
+        if target is not None and self.options.index and target.kind is Kind.FILE:
+            self._index_before_unlink(real, heir)
         self._remap(source, real)
         self._drop(source)
         if lower_at_source:
@@ -920,7 +933,7 @@ class CopyOnWrite(OptionsState):
             self._upper[real] = replace(moved[real], opaque=True)
         self._touched |= touched
         self._used = None
-        if target is not None or self._lower_entry(real) is not None:
+        if (target is not None or self._lower_entry(real) is not None) and not same_file_below:
             self._touched.add(real)
 
     # ------------------------------------------------------------------ the writable layer

@@ -7,9 +7,12 @@ not weaken them — fix the model.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from simulator.backends.compare import run_op, snapshot
+from simulator.backends import OverlayBackend
+from simulator.backends.compare import differences, run_op, snapshot
 from simulator.model import Container, Entry, Image, Layer
 
 
@@ -211,3 +214,110 @@ def test_o_creat_with_o_directory_is_einval_before_the_path_length(backend, tmp_
         with pytest.raises(OSError) as caught:
             c.open(long, os.O_RDONLY)
         assert caught.value.errno == errno.ENAMETOOLONG
+
+
+# -- rename(2) and hard links from the image (Docker's mount: index=off) ----------------------------
+# overlayfs without index gives each lower name of a hard-linked file its own overlay inode
+# (fs/overlayfs/inode.c, ovl_hash_bylower: "No, if lower hardlink is or will be broken on copy
+# up"), so vfs_rename's "same inode: do nothing" does not apply between two such names; see
+# Documentation/filesystems/overlayfs.rst, "Index" and "Non-standard behavior".
+HARD_LINKED = {
+    "/a": Entry.directory(),
+    "/a/f": Entry.file(b"x"),
+    "/b": Entry.directory(),
+    "/b/g": Entry.hardlink("/a/f"),
+    "/c": Entry.file(b"y"),
+}
+
+
+def _rename_onto_a_lower_hard_link(container: Any) -> list[str]:
+    """rename /a/f onto /b/g, its other name in the image: the outcome and what is left."""
+    return [
+        str(run_op(container, op))
+        for op in (("rename", "/a/f", "/b/g"), ("exists", "/a/f"), ("read_file", "/b/g"))
+    ]
+
+
+def test_model_renaming_onto_another_lower_name_of_the_file_moves_the_name() -> None:
+    """The model alone (the kernel's answer, written down): the source name goes (a whiteout,
+    as it exists in the image) and the destination is a copied-up file, not a no-op."""
+    model = Container(Image.of([Layer.of(HARD_LINKED)]))
+    assert _rename_onto_a_lower_hard_link(model) == ["ok", "ok False", "ok b'x'"]
+    upper = model.fs.writable_entries()
+    assert upper["/a/f"].kind.value == "whiteout"
+    assert upper["/b/g"].kind.value == "file"
+
+
+@pytest.mark.real
+def test_renaming_onto_another_lower_name_of_the_file_moves_the_name(backend: OverlayBackend) -> None:
+    """Minimal example of the test_parity failure: rename(2) between two image names of one
+    hard-linked file.  The model answered "same inode, nothing to do" (true for index=on only)."""
+    image = Image.of([Layer.of(HARD_LINKED)])
+    model = Container(image)
+    with backend.new_container(image) as real:
+        got = _rename_onto_a_lower_hard_link(real)
+        assert got == ["ok", "ok False", "ok b'x'"]
+        assert _rename_onto_a_lower_hard_link(model) == got
+        assert not differences(snapshot(model), snapshot(real))
+
+
+LINK_THEN_REPLACE = [("link", "/a/f", "/new"), ("rename", "/c", "/a/f"), ("write_file", "/a/f", b"W")]
+
+
+def test_model_replacing_a_linked_name_keeps_the_file_in_its_other_names() -> None:
+    """``link /a/f /new`` then ``rename /c /a/f``: /new is still the old file (its content and
+    its own name), not a link to whatever /a/f names now (the model kept the link by path)."""
+    model = Container(Image.of([Layer.of(HARD_LINKED)]))
+    for op in LINK_THEN_REPLACE:
+        run_op(model, op)
+    assert model.read_file("/new") == b"x"
+    assert model.read_file("/a/f") == b"W"
+    assert model.fs.writable_entries()["/new"].kind.value == "file"
+
+
+@pytest.mark.real
+def test_replacing_a_linked_name_keeps_the_file_in_its_other_names(backend: OverlayBackend) -> None:
+    """The kernel: rename(2) over a name of a file with other names only drops that name."""
+    image = Image.of([Layer.of(HARD_LINKED)])
+    model = Container(image)
+    with backend.new_container(image) as real:
+        outcomes = [(str(run_op(model, op)), str(run_op(real, op))) for op in LINK_THEN_REPLACE]
+        assert [k for _, k in outcomes] == ["ok", "ok", "ok"]
+        assert [m for m, _ in outcomes] == [k for _, k in outcomes]
+        assert real.read_file("/new") == b"x"
+        assert not differences(snapshot(model), snapshot(real))
+
+
+CHMOD_SETGID = [
+    ("become", 1000),
+    ("chmod", "/f", 0o2755),
+    ("chmod", "/d", 0o2755),
+    ("become", 0),
+    ("chmod", "/g", 0o2755),
+]
+NOT_IN_GROUP = {
+    "/f": Entry.file(b"", 0o644, 1000),
+    "/d": Entry.directory(0o755, 1000),
+    "/g": Entry.file(b"", 0o644, 1000),
+}
+
+
+def test_model_chmod_by_an_owner_outside_the_group_drops_setgid() -> None:
+    """Found by test_parity (seed 404): chmod 2755 by uid 1000 of its own file of group 0.
+    ``setattr_prepare`` drops S_ISGID when the caller is not in the group and not root
+    (directories too); root keeps it."""
+    model = Container(Image.of([Layer.of(NOT_IN_GROUP)]))
+    for op in CHMOD_SETGID:
+        assert str(run_op(model, op)) == "ok"
+    assert [oct(model.stat(p).mode) for p in ("/f", "/d", "/g")] == ["0o755", "0o755", "0o2755"]
+
+
+@pytest.mark.real
+def test_chmod_by_an_owner_outside_the_group_drops_setgid(backend: OverlayBackend) -> None:
+    image = Image.of([Layer.of(NOT_IN_GROUP)])
+    model = Container(image)
+    with backend.new_container(image) as real:
+        for op in CHMOD_SETGID:
+            assert str(run_op(real, op)) == str(run_op(model, op))
+        assert [oct(real.stat(p).mode) for p in ("/f", "/d", "/g")] == ["0o755", "0o755", "0o2755"]
+        assert not differences(snapshot(model), snapshot(real))
