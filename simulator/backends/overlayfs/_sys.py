@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import platform
 
@@ -148,19 +149,32 @@ class _OpenHow(ctypes.Structure):
     _fields_ = (("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64), ("resolve", ctypes.c_uint64))
 
 
+#: How many times an ``EAGAIN`` of ``openat2`` is retried.  With ``RESOLVE_IN_ROOT`` the kernel
+#: refuses a path with ``..`` when a rename anywhere on the machine raced the walk (it cannot
+#: prove the ``..`` stayed inside), and openat2(2) says "the caller may choose to retry"; a
+#: retry succeeds unless renames never stop, so a bounded number is enough.
+OPENAT2_RETRIES = 100
+
+
 def openat2(dir_fd: int, path: str, flags: int, resolve: int, mode: int = 0) -> int:
-    """``openat2(2)``: open ``path`` below ``dir_fd`` with ``RESOLVE_*`` restrictions."""
+    """``openat2(2)``: open ``path`` below ``dir_fd`` with ``RESOLVE_*`` restrictions (an
+    ``EAGAIN`` from a racing rename is retried up to :data:`OPENAT2_RETRIES` times)."""
     how = _OpenHow(flags, mode, resolve)
-    try:
-        return _syscall(
-            "openat2",
-            ctypes.c_int(dir_fd),
-            os.fsencode(path),
-            ctypes.byref(how),
-            ctypes.c_size_t(ctypes.sizeof(how)),
-        )
-    except OSError as exc:
-        raise OSError(exc.errno, os.strerror(exc.errno or 0), path) from None
+    encoded = os.fsencode(path)
+    for attempt in range(OPENAT2_RETRIES + 1):
+        try:
+            return _syscall(
+                "openat2",
+                ctypes.c_int(dir_fd),
+                encoded,
+                ctypes.byref(how),
+                ctypes.c_size_t(ctypes.sizeof(how)),
+            )
+        except OSError as exc:
+            if exc.errno == errno.EAGAIN and attempt < OPENAT2_RETRIES:
+                continue
+            raise OSError(exc.errno, os.strerror(exc.errno or 0), path) from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 _OPENAT2: bool | None = None
