@@ -158,6 +158,8 @@ class CopyOnWrite(OptionsState):
         self._touched: set[str] = set()
         self._nodes: weakref.WeakSet[_Node] = weakref.WeakSet()
         self.mounts: dict[str, Entry] = {}
+        # (lower, mount paths, whether one is a directory below): _lookup_fn asks at every call
+        self._mounts_on_dirs: tuple[UnionView, tuple[str, ...], bool] | None = None
         for path, entry in (mounts or {}).items():
             clean = check_path(path)
             if self._lookup(parent(clean)) is not None:  # a mount needs its directory in the image
@@ -224,9 +226,20 @@ class CopyOnWrite(OptionsState):
         self._check()
         if self.credentials.uid != 0:
             return self._searching_lookup
-        if any((e := self.lower.lookup(m)) is not None and e.kind is Kind.DIR for m in self.mounts):
+        if self.mounts and self._a_mount_on_a_dir():
             return lambda path: self._lookup(path)  # a file mounted on a directory: walk it
         return self._lookup
+
+    def _a_mount_on_a_dir(self) -> bool:
+        """Whether a mount is over a directory of the image (remembered for the same mount paths
+        and lower view: the image's view never changes, so neither does the answer)."""
+        paths = tuple(self.mounts)
+        memo = self._mounts_on_dirs
+        if memo is not None and memo[0] is self.lower and memo[1] == paths:
+            return memo[2]
+        answer = any((e := self.lower.lookup(m)) is not None and e.kind is Kind.DIR for m in paths)
+        self._mounts_on_dirs = (self.lower, paths, answer)
+        return answer
 
     def _resolve(self, path: str, follow_last: bool = True) -> str:
         lookup = self._lookup_fn()
@@ -612,7 +625,7 @@ class CopyOnWrite(OptionsState):
         content = self._bytes(data)
         self._modify_file(
             path,
-            lambda e: replace(e, data=content, size=len(content), digest=None, source=None),
+            lambda e: e.with_data(content),
             "write",
             Entry.file(b"", mode),
             flags=os.O_WRONLY | os.O_CREAT | os.O_TRUNC,

@@ -326,6 +326,26 @@ class Entry:
             return replace(self, data=data, size=len(data), digest=None, source=None)
         return replace(self, data=None, size=extents.size, digest=None, source=extents)
 
+    def with_data(self, data: bytes) -> Entry:
+        """This entry holding ``data`` (plain bytes) as its whole content, every other field kept
+        (``ino``, ``dev``, ``nlink`` too): ``replace(self, data=data, size=len(data), digest=None,
+        source=None)`` without ``dataclasses.replace``'s keyword handling (a ``write_file``)."""
+        entry = _new(type(self))
+        _set(entry, "kind", self.kind)
+        _set(entry, "mode", self.mode)
+        _set(entry, "uid", self.uid)
+        _set(entry, "gid", self.gid)
+        _set(entry, "data", data)
+        _set(entry, "size", len(data))
+        _set(entry, "digest", None)
+        _set(entry, "target", self.target)
+        _set(entry, "opaque", self.opaque)
+        _set(entry, "source", None)
+        _set(entry, "ino", self.ino)
+        _set(entry, "dev", self.dev)
+        _set(entry, "nlink", self.nlink)
+        return entry
+
     def resized(self, size: int) -> Entry:
         """A regular file cut to ``size`` bytes, or extended with a hole (``truncate``)."""
         if size <= self.size and self.extents is None:

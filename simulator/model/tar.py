@@ -37,20 +37,29 @@ _MAGIC = tarfile.POSIX_MAGIC  # b"ustar\x0000"
 _TAIL = b"\0" * (32 + 32 + 8 + 8 + 155 + 12)  # empty uname, gname, devmajor, devminor, prefix; padding
 
 
+_MTIME = b"00000000000\0"
+_CHECKSUM_BASE = sum(_MTIME) + 8 * ord(" ") + sum(_MAGIC)  # the fixed fields (and the checksum as spaces)
+
+
 def _ustar(name: bytes, kind: bytes, mode: int, uid: int, gid: int, size: int, linkname: bytes) -> bytes:
-    """A USTAR block as tarfile packs it (mtime 0, no owner names, no device numbers)."""
-    head = b"".join(
+    """A USTAR block as tarfile packs it (mtime 0, no owner names, no device numbers).  The
+    checksum (the sum of the block's bytes, its own field as spaces) adds only the fields that
+    vary to the fixed ones' sum: the rest of the block is NUL."""
+    name, linkname = name[:100], linkname[:100]
+    numbers = b"%07o\0%07o\0%07o\0%011o\0" % (mode & 0o7777, uid, gid, size)
+    checksum = _CHECKSUM_BASE + sum(name) + sum(numbers) + kind[0] + sum(linkname)
+    return b"".join(
         (
-            name[:100].ljust(100, b"\0"),
-            b"%07o\0%07o\0%07o\0%011o\0" % (mode & 0o7777, uid, gid, size),
-            b"00000000000\0        ",  # mtime 0, the checksum field as spaces while summing
+            name.ljust(100, b"\0"),
+            numbers,
+            _MTIME,
+            b"%06o\0 " % checksum,
             kind,
-            linkname[:100].ljust(100, b"\0"),
+            linkname.ljust(100, b"\0"),
             _MAGIC,
             _TAIL,
         )
     )
-    return b"%s%06o\0%s" % (head[:148], sum(head), head[155:])
 
 
 def _pax_record(keyword: bytes, value: bytes) -> bytes:
