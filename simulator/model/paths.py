@@ -153,7 +153,8 @@ def _plain(path: str) -> bool:
         return False
     if "/." not in path:
         return True
-    return not any(part in (".", "..") for part in path.split("/"))
+    tail = path + "/"  # a "." or ".." component is "/./" or "/../" here, a ".bin" is not
+    return "/./" not in tail and "/../" not in tail
 
 
 def _short_names(path: str) -> bool:

@@ -101,3 +101,14 @@ def test_pax_record_lengths_are_tarfiles(length: int) -> None:
     assert _header(name, tarfile.REGTYPE, 0o644, 0, 0, 0, "") == tarfile_header(
         name, tarfile.REGTYPE, 0o644, 0, 0, 0, ""
     )
+
+
+@given(st.text(alphabet="/.ab", max_size=16))
+def test_plain_is_the_split_definition(path: str) -> None:
+    """``paths._plain`` answers without splitting a path with a ``.name`` component (``.bin``):
+    the same as its definition, component by component."""
+    from simulator.model.paths import _plain
+
+    by_parts = len(path) >= 2 and path[0] == "/" and path[-1] != "/" and "//" not in path
+    by_parts = by_parts and not any(part in (".", "..") for part in path.split("/"))
+    assert _plain(path) == by_parts
