@@ -415,9 +415,12 @@ class CopyOnWrite(OptionsState):
                 self._set(path, self._index_orphans.pop(id(lower)))
                 self._index[id(lower)] = path
                 self._index_origin[path] = lower
+                self.copy_ups.append(CopyUp(path, origin.layer, Kind.FILE, 0, f"{reason} (link up)"))
                 return self._copy_up(path, reason, data=data)
             target = self._upper[holder]
             self._set(path, Entry.hardlink(holder, target.mode, target.uid, target.gid))
+            # copy_up.c ovl_link_up: the upper inode exists, this name is linked to it (no data copied)
+            self.copy_ups.append(CopyUp(path, origin.layer, Kind.FILE, 0, f"{reason} (link up)"))
             return self._copy_up(path, reason) if data and holder in self._metacopy else holder
         metadata_only = not data and self.options.metacopy
         self._charge(
@@ -981,7 +984,18 @@ class CopyOnWrite(OptionsState):
         return self._upper
 
     def touched_paths(self) -> Set[str]:
-        return self._touched
+        """Names whose file was written or touched.  The mtime belongs to the inode, so every
+        upper name of a touched file counts (an ``index`` link-up, a hard link renamed over an
+        image name), whichever of its names holds the entry now."""
+        touched = set(self._touched)
+        for path in self._touched:
+            entry = self._upper.get(path)
+            if entry is None or entry.kind not in (Kind.FILE, Kind.HARDLINK):
+                continue
+            holder = entry.target if entry.kind is Kind.HARDLINK else path
+            touched.add(holder)
+            touched |= self._upper.links_to(holder)
+        return touched
 
     def lookup(self, path: str) -> Entry | None:
         """The visible entry at a normalised path (symlinks not followed, hard links resolved)."""

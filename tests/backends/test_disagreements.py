@@ -7,13 +7,16 @@ not weaken them — fix the model.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from simulator.backends import OverlayBackend
+from simulator.backends import OverlayBackend, availability
 from simulator.backends.compare import differences, run_op, snapshot
 from simulator.model import Container, Entry, Image, Layer
+from simulator.model.overlay_options import OverlayOptions
 
 
 def both(backend, layer: dict[str, Entry], ops: list[tuple]):  # type: ignore[no-untyped-def]
@@ -320,4 +323,100 @@ def test_chmod_by_an_owner_outside_the_group_drops_setgid(backend: OverlayBacken
         for op in CHMOD_SETGID:
             assert str(run_op(real, op)) == str(run_op(model, op))
         assert [oct(real.stat(p).mode) for p in ("/f", "/d", "/g")] == ["0o755", "0o755", "0o2755"]
+        assert not differences(snapshot(model), snapshot(real))
+
+
+# -- index=on: the other names of a copied-up image hard link ----------------------------------------
+# Found by /tmp/parity-probe (hard-link and rename cases, index=on: 210 disagreements, two model
+# causes).  Documentation/filesystems/overlayfs.rst, "Index": with index=on a copied-up lower
+# hard link is indexed, and the first copy-up of another of its names links that name to the
+# upper inode (fs/overlayfs/copy_up.c, ovl_copy_up_one -> ovl_link_up) instead of copying data.
+INDEX = OverlayOptions(index=True)
+INDEX_LINKED = {"/a": Entry.directory(), "/a/f": Entry.file(b"x"), "/a/g": Entry.hardlink("/a/f")}
+# rename /a/f away (its copy-up indexes the file), then write through /a/g, its other image name
+LINK_UP = [("rename", "/a/f", "/a/new"), ("write_file", "/a/g", b"W")]
+# measured with the kernel overlay mount (index=on), Linux 6.x on this machine
+LINK_UP_DIFF = ["C /a", "D /a/f", "C /a/g", "A /a/new"]
+
+
+@pytest.fixture(scope="module")
+def index_backend(state_dir: str) -> Iterator[OverlayBackend]:
+    found = availability(state_dir)
+    if not found.ok:
+        pytest.skip(f"overlayfs backend unavailable: {found.reason}")
+    if found.method != "kernel":
+        pytest.skip(f"index=on is a kernel mount option; this machine has {found.method} only")
+    with OverlayBackend.create(state_dir, overlay_options=INDEX) as made:
+        yield made
+
+
+def test_model_index_link_up_is_a_copy_up_without_data() -> None:
+    """Cause 1: the model linked /a/g to the upper file but recorded no copy-up (the kernel's
+    upper directory gains the name /a/g).  It is a copy-up of 0 bytes: a link, no data."""
+    model = Container(Image.of([Layer.of(INDEX_LINKED)]), overlay_options=INDEX)
+    for op in LINK_UP:
+        assert str(run_op(model, op)) == "ok"
+    ups = [(c.path, c.layer, c.kind.value, c.bytes) for c in model.copy_ups]
+    assert ups == [("/a", 0, "dir", 0), ("/a/f", 0, "file", 1), ("/a/g", 0, "file", 0)]
+    assert model.copy_ups[-1].reason == "write (link up)"
+    assert model.read_file("/a/new") == b"W"
+
+
+def test_model_index_write_through_another_name_changes_that_name() -> None:
+    """Cause 2: a write through /a/g touches the file's mtime, so ``docker diff`` lists every
+    image name of it still present (``C /a/g``); the model kept "touched" per name, and the
+    name that held the entry had moved."""
+    model = Container(Image.of([Layer.of(INDEX_LINKED)]), overlay_options=INDEX)
+    for op in LINK_UP:
+        run_op(model, op)
+    assert [str(c) for c in model.diff()] == LINK_UP_DIFF
+
+
+@pytest.mark.real
+def test_index_link_up_matches_the_kernel(index_backend: OverlayBackend) -> None:
+    image = Image.of([Layer.of(INDEX_LINKED)])
+    model = Container(image, overlay_options=INDEX)
+    with index_backend.new_container(image) as real:
+        for op in LINK_UP:
+            assert str(run_op(real, op)) == str(run_op(model, op)) == "ok"
+        ours, theirs = snapshot(model), snapshot(real)
+        assert theirs.diff == LINK_UP_DIFF
+        assert ours.view == theirs.view and ours.upper == theirs.upper and ours.diff == theirs.diff
+        # the backend infers copy-ups from the upper directory and reports a file's size for
+        # each, so compare what was copied up, and check in the upper directory that the
+        # second name is a link to the copied-up inode (no data copied): three links, the two
+        # names and the index entry (work/index/<origin file handle>)
+        assert [c[:3] for c in ours.copy_ups] == [c[:3] for c in theirs.copy_ups]
+        upper_dir = real.fs.upper_dir  # type: ignore[attr-defined]
+        f, g = os.lstat(upper_dir + "/a/new"), os.lstat(upper_dir + "/a/g")
+        assert (f.st_ino, f.st_nlink) == (g.st_ino, 3)
+
+
+# index=off, the same rule (the mtime is the inode's): a hard link made in the container and
+# renamed over an image name is one inode with the name it was made from, so writing through that
+# name changes both.  The model already agreed; this guards that the fix above keeps it.
+RENAMED_LINK = [
+    ("write_file", "/n", b"q"),
+    ("link", "/n", "/m"),
+    ("rename", "/m", "/c"),
+    ("write_file", "/n", b"z"),
+]
+RENAMED_LINK_DIFF = ["C /c", "A /n"]  # measured with Docker's mount (index=off)
+
+
+def test_model_write_through_a_link_renamed_over_an_image_name_changes_it() -> None:
+    model = Container(Image.of([Layer.of(HARD_LINKED)]))
+    for op in RENAMED_LINK:
+        assert str(run_op(model, op)) == "ok"
+    assert [str(c) for c in model.diff()] == RENAMED_LINK_DIFF
+
+
+@pytest.mark.real
+def test_write_through_a_link_renamed_over_an_image_name_changes_it(backend: OverlayBackend) -> None:
+    image = Image.of([Layer.of(HARD_LINKED)])
+    model = Container(image)
+    with backend.new_container(image) as real:
+        for op in RENAMED_LINK:
+            assert str(run_op(real, op)) == str(run_op(model, op)) == "ok"
+        assert snapshot(real).diff == RENAMED_LINK_DIFF
         assert not differences(snapshot(model), snapshot(real))
