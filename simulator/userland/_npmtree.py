@@ -250,11 +250,18 @@ def _prune(tree: dict[str, Node], manifest: dict[str, Any]) -> None:
         del tree[location]
 
 
+def _root_ranges(manifest: dict[str, Any]) -> dict[str, str]:
+    """The project's own edges: its dependencies, devDependencies and optionalDependencies."""
+    return {
+        **manifest.get("dependencies", {}),
+        **manifest.get("devDependencies", {}),
+        **manifest.get("optionalDependencies", {}),
+    }
+
+
 def _reached(tree: dict[str, Node], manifest: dict[str, Any]) -> set[str]:
     """The locations the root's edges reach, through the packages' edges."""
-    roots = {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {}),
-             **manifest.get("optionalDependencies", {})}  # fmt: skip
-    todo = [("", name) for name in roots]
+    todo = [("", name) for name in _root_ranges(manifest)]
     seen: set[str] = set()
     while todo:
         owner, name = todo.pop()
@@ -277,8 +284,7 @@ def _breaks(
     """Whether replacing ``current`` by ``version`` breaks an edge that reaches it (arborist's
     ``canReplaceWith``)."""
     if current.location == f"node_modules/{name}":
-        roots = {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {}),
-                 **manifest.get("optionalDependencies", {})}  # fmt: skip
+        roots = _root_ranges(manifest)
         if name in roots and not _valid(version, roots[name]):
             return True
     return any(
@@ -312,11 +318,7 @@ def _conflicts(
     (arborist's ``CanPlaceDep``): ``target``'s own edge to ``name``, or the edge of a package
     below ``target`` that now reaches a copy above it and that the new copy does not satisfy
     (``send``'s ``ms@2.1.3`` keeps ``debug@2``'s ``ms@2.0.0`` out of ``send/node_modules``)."""
-    own = (
-        {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {}),
-         **manifest.get("optionalDependencies", {})}
-        if not target else tree[target].edges
-    )  # fmt: skip
+    own = _root_ranges(manifest) if not target else tree[target].edges
     if name in own and not own[name].startswith("npm:") and not _valid(version, own[name]):
         return True
     current = _visible(tree, target, name)
