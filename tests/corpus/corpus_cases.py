@@ -59,6 +59,21 @@ class Case:
     checks: set[tuple[str, int]] = field(default_factory=set)
 
 
+#: What ``apk add nodejs`` leaves in its layer on Alpine: node, the libraries it links that the
+#: base lacks (libgcc_s), ca-certificates (nodejs' own depends) and apk's database.
+APK_NODEJS = [
+    "/usr/bin/node",
+    "/usr/lib/libgcc_s.so.1",
+    "/usr/sbin/update-ca-certificates",
+    "/lib/apk/db/installed",
+    "/etc/apk/world",
+]
+#: The builder stage's node_modules the microservices-demo node services copy (grpc, the profiler).
+NODE_GRPC_PROFILER = [
+    "/usr/src/app/node_modules/@grpc/grpc-js/package.json",
+    "/usr/src/app/node_modules/@google-cloud/profiler/package.json",
+]
+
 CASES: dict[str, Case] = {
     "awesome-compose-flask": Case(
         [
@@ -345,19 +360,8 @@ CASES: dict[str, Case] = {
             copy(".", "."),
         ],
         files={
-            0: [
-                # apk add nodejs on Alpine: node, the libraries it links that the base lacks
-                # (libgcc_s), ca-certificates (nodejs' own depends), apk's database
-                "/usr/bin/node",
-                "/usr/lib/libgcc_s.so.1",
-                "/usr/sbin/update-ca-certificates",
-                "/lib/apk/db/installed",
-                "/etc/apk/world",
-            ],
-            2: [
-                "/usr/src/app/node_modules/@grpc/grpc-js/package.json",
-                "/usr/src/app/node_modules/@google-cloud/profiler/package.json",
-            ],
+            0: APK_NODEJS,
+            2: NODE_GRPC_PROFILER,
         },
         config={"entrypoint": ("node", "server.js")},
     ),
@@ -369,19 +373,8 @@ CASES: dict[str, Case] = {
             copy(".", "."),
         ],
         files={
-            0: [
-                # apk add nodejs on Alpine: node, the libraries it links that the base lacks
-                # (libgcc_s), ca-certificates (nodejs' own depends), apk's database
-                "/usr/bin/node",
-                "/usr/lib/libgcc_s.so.1",
-                "/usr/sbin/update-ca-certificates",
-                "/lib/apk/db/installed",
-                "/etc/apk/world",
-            ],
-            2: [
-                "/usr/src/app/node_modules/@grpc/grpc-js/package.json",
-                "/usr/src/app/node_modules/@google-cloud/profiler/package.json",
-            ],
+            0: APK_NODEJS,
+            2: NODE_GRPC_PROFILER,
             3: ["/usr/src/app/index.js"],
         },
         config={"entrypoint": ("node", "index.js")},
