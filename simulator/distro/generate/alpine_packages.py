@@ -21,16 +21,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from simulator.distro.generate.common import _f, _l
 from simulator.distro.jsondata import DATA, dumps
 
 __all__ = ["NOTE", "PACKAGES", "SOURCE", "main", "merge"]
 
 SOURCE = "https://pkgs.alpinelinux.org/package/v3.20/main/x86_64/"
 KIB = 1024
-
-
-def _f(path: str, size: int, mode: str = "644") -> list[Any]:
-    return [path, "f", mode, size]
 
 
 def _stand_in(path: str, installed_kib: int, named: list[list[Any]]) -> list[Any]:
@@ -158,10 +155,6 @@ _GNUPG: dict[str, dict[str, Any]] = {
     "libcap2": _one("2.70-r0", 40, "musl", "/usr/lib/libcap.so.2.70", "POSIX 1003.1e capabilities (libraries)"),
 }  # fmt: skip
 _TABLE.update({name: (entry, SOURCE + name) for name, entry in _GNUPG.items()})
-
-
-def _l(path: str, target: str) -> list[Any]:
-    return [path, "l", target]
 
 
 _ICU = "74.2"

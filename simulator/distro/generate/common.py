@@ -19,6 +19,26 @@ CREATED_APT = {
 }  # fmt: skip
 
 
+def _f(path: str, size: int, mode: str = "644") -> list[Any]:
+    """A layer row of a generated file of ``size`` bytes."""
+    return [path, "f", mode, size]
+
+
+def _t(path: str, text: str, mode: str = "644") -> list[Any]:
+    """A layer row of a file holding ``text``."""
+    return [path, "t", mode, text]
+
+
+def _l(path: str, target: str) -> list[Any]:
+    """A layer row of a symlink."""
+    return [path, "l", target]
+
+
+def _d(path: str, mode: str = "755", *owner: int) -> list[Any]:
+    """A layer row of a directory (``owner``: uid, gid when not root's)."""
+    return [path, "d", mode, *owner]
+
+
 def _h(created_by: str, empty: bool = False, comment: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"created_by": created_by}
     if comment:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from simulator.distro.generate.common import _d, _f, _l, _t
 from simulator.distro.generate.published import Published
 from simulator.distro.jsondata import DATA
 
@@ -28,22 +29,6 @@ TEMURIN = {
 }
 # channel -> (runtime, aspnetcore, sdk)
 DOTNET = {"8.0": ("8.0.21", "8.0.21", "8.0.415"), "9.0": ("9.0.10", "9.0.10", "9.0.306")}
-
-
-def _f(path: str, size: int, mode: str = "644") -> list[Any]:
-    return [path, "f", mode, size]
-
-
-def _t(path: str, text: str, mode: str = "644") -> list[Any]:
-    return [path, "t", mode, text]
-
-
-def _l(path: str, target: str) -> list[Any]:
-    return [path, "l", target]
-
-
-def _d(path: str, mode: str = "755", *owner: int) -> list[Any]:
-    return [path, "d", mode, *owner]
 
 
 def text_of(layer: str, path: str, root: Path = DATA) -> str:

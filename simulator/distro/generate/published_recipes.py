@@ -16,8 +16,8 @@ import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
-from typing import Any
 
+from simulator.distro.generate.common import _f, _l
 from simulator.distro.generate.published import Published
 
 __all__ = ["GO", "NODE", "PYTHON", "PYTHON_NEW", "layers"]
@@ -106,18 +106,6 @@ def _wheel_size(package: str, version: str, cache: Path) -> int:
         record = next(n for n in wheel.namelist() if n.endswith(".dist-info/RECORD") and n.count("/") == 1)
         lines = wheel.read(record).decode().splitlines()
     return sum(int(line.rsplit(",", 1)[1]) for line in lines if line.rsplit(",", 1)[1].isdigit())
-
-
-def _f(path: str, size: int, mode: str = "644") -> list[Any]:
-    return [path, "f", mode, size]
-
-
-def _t(path: str, text: str, mode: str = "644") -> list[Any]:
-    return [path, "t", mode, text]
-
-
-def _l(path: str, target: str) -> list[Any]:
-    return [path, "l", target]
 
 
 def _node(line: str, cache: Path, libc: str) -> list[Published]:
