@@ -297,8 +297,7 @@ def test_generated_scenarios_agree_with_the_options_on(backends, options: Overla
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as s
 
-    from simulator.backends.compare import differences
-    from tests.backends.test_parity import HELD, images, ops, run_step, scenario_text
+    from tests.backends.test_parity import images, ops, replay_and_compare, scenario_text
 
     examples = int(os.environ.get("LAYERLAB_PARITY_EXAMPLES", "150")) // 3
 
@@ -307,20 +306,7 @@ def test_generated_scenarios_agree_with_the_options_on(backends, options: Overla
     def agree(image: Image, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
         model = Container(image, overlay_options=options)
         with backends[options].new_container(image) as real:
-            for step, op in enumerate(sequence):
-                expected, got = run_step(model, op), run_step(real, op)
-                assert (expected.ok, expected.error, expected.errno, expected.result) == (
-                    got.ok,
-                    got.error,
-                    got.errno,
-                    got.result,
-                ), f"step {step} {op!r}: model {expected}, kernel {got}\n{scenario_text(image, sequence)}"
-            for c in (model, real):
-                held = HELD.pop(id(c), None)
-                if held is not None:
-                    held.close()
-            found = differences(snapshot(model), snapshot(real))
-            assert not found, "\n".join([*found, scenario_text(image, sequence)])
+            replay_and_compare(model, real, image, sequence)
             assert inode_relations(model) == inode_relations(real), scenario_text(image, sequence)
             assert dict(model.fs.redirects()) == dict(real.fs.redirects())  # type: ignore[attr-defined]
 

@@ -241,6 +241,25 @@ def ops() -> s.SearchStrategy[tuple]:
     )
 
 
+def replay_and_compare(model: Any, real: Any, image: Image, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
+    """Run ``sequence`` on both containers step by step (each step's outcome must agree), close
+    what a ``hold`` step kept open, then compare their final snapshots."""
+    for step, op in enumerate(sequence):
+        expected, got = run_step(model, op), run_step(real, op)
+        assert (expected.ok, expected.error, expected.errno, expected.result) == (
+            got.ok,
+            got.error,
+            got.errno,
+            got.result,
+        ), f"step {step} {op!r}: model {expected}, kernel {got}\n{scenario_text(image, sequence)}"
+    for c in (model, real):
+        held = HELD.pop(id(c), None)
+        if held is not None:
+            held.close()
+    found = differences(snapshot(model), snapshot(real))
+    assert not found, "\n".join([*found, scenario_text(image, sequence)])
+
+
 def scenario_text(image: Image, sequence: list[tuple]) -> str:
     lines = []
     for number, layer in enumerate(image.layers):
@@ -270,17 +289,4 @@ def sentinel() -> object:
 def test_model_and_kernel_agree(backend, sentinel, image: Image, sequence: list[tuple]) -> None:
     model = Container(image)
     with backend.new_container(image) as real:
-        for step, op in enumerate(sequence):
-            expected, got = run_step(model, op), run_step(real, op)
-            assert (expected.ok, expected.error, expected.errno, expected.result) == (
-                got.ok,
-                got.error,
-                got.errno,
-                got.result,
-            ), f"step {step} {op!r}: model {expected}, kernel {got}\n{scenario_text(image, sequence)}"
-        for c in (model, real):
-            held = HELD.pop(id(c), None)
-            if held is not None:
-                held.close()
-        found = differences(snapshot(model), snapshot(real))
-        assert not found, "\n".join([*found, scenario_text(image, sequence)])
+        replay_and_compare(model, real, image, sequence)
